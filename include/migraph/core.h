@@ -1,0 +1,174 @@
+/*
+ * core.h: the plumbing every stage shares.
+ *
+ * An arena per run (allocate many, free all at once), a growable byte
+ * buffer for building text, and a few string helpers.  Allocation failure
+ * aborts in one place (mg_xmalloc), so no caller checks for NULL.
+ */
+#ifndef MIGRAPH_CORE_H
+#define MIGRAPH_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MG_VERSION_STRING "0.1.0"
+
+#if defined(__GNUC__)
+#define MG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define MG_PRINTF(f, a)
+#endif
+
+/* The one allocator wrapper: aborts with a message when memory runs out. */
+void *mg_xmalloc(size_t size);
+void *mg_xcalloc(size_t count, size_t size);
+void *mg_xrealloc(void *ptr, size_t size);
+
+/* ---- Arena ------------------------------------------------------------ */
+
+typedef struct mg_arena_chunk mg_arena_chunk;
+
+/* Bump allocator.  Everything a run produces (changesets, statements,
+ * operations, strings) lives in one arena and is freed by mg_arena_free. */
+typedef struct mg_arena {
+	mg_arena_chunk *head;
+	size_t total;
+} mg_arena;
+
+void mg_arena_init(mg_arena *arena);
+void mg_arena_free(mg_arena *arena);
+/* Zeroed, 16-byte aligned memory that lives as long as the arena. */
+void *mg_arena_alloc(mg_arena *arena, size_t size);
+/* Grows an arena array: returns a copy of old (old_count elements) with
+ * room for new_count elements; the rest is zeroed. */
+void *mg_arena_grow(mg_arena *arena, void *old, size_t elem_size,
+                    size_t old_count, size_t new_count);
+char *mg_arena_strdup(mg_arena *arena, const char *s);
+char *mg_arena_strndup(mg_arena *arena, const char *s, size_t n);
+char *mg_arena_printf(mg_arena *arena, const char *fmt, ...) MG_PRINTF(2, 3);
+
+/* Appends one pointer to an arena-backed array (*items, *count), growing
+ * capacity geometrically; *cap tracks the capacity. */
+void mg_arena_push(mg_arena *arena, void ***items, size_t *count, size_t *cap,
+                   void *item);
+
+/* ---- Growable byte buffer (heap-backed, for output) ------------------- */
+
+typedef struct mg_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} mg_buf;
+
+#define MG_BUF_INIT {NULL, 0, 0}
+
+void mg_buf_put(mg_buf *buf, const char *data, size_t len);
+void mg_buf_puts(mg_buf *buf, const char *s);
+void mg_buf_putc(mg_buf *buf, char c);
+void mg_buf_printf(mg_buf *buf, const char *fmt, ...) MG_PRINTF(2, 3);
+void mg_buf_vprintf(mg_buf *buf, const char *fmt, va_list ap);
+/* Always NUL-terminated after any put; returns "" for an empty buffer. */
+const char *mg_buf_cstr(mg_buf *buf);
+void mg_buf_clear(mg_buf *buf);
+void mg_buf_dispose(mg_buf *buf);
+
+/* ---- Strings ---------------------------------------------------------- */
+
+bool mg_str_eq(const char *a, const char *b);           /* NULL-safe */
+bool mg_str_ieq(const char *a, const char *b);          /* ASCII case-insensitive */
+bool mg_str_starts_with(const char *s, const char *prefix);
+bool mg_str_iends_with(const char *s, const char *suffix);
+char *mg_str_lower(mg_arena *arena, const char *s);     /* ASCII lower-case copy */
+/* Parses true/false/yes/no/1/0 (case-insensitive). Returns false if the text
+ * is none of them, leaving *out untouched. */
+bool mg_str_parse_bool(const char *s, bool *out);
+
+/* ---- Files ------------------------------------------------------------ */
+
+typedef struct mg_file_data {
+	char *data;   /* NUL-terminated, heap-owned; free with mg_file_data_free */
+	size_t len;
+} mg_file_data;
+
+/* Reads a whole file.  Returns 0 on success, -1 when it cannot be read
+ * (errno describes why), -2 when it is larger than max_size. */
+int mg_file_read(const char *path, size_t max_size, mg_file_data *out);
+void mg_file_data_free(mg_file_data *data);
+
+/* ---- Paths ------------------------------------------------------------ */
+
+/* Joins dir and name with one '/', in the arena. */
+char *mg_path_join(mg_arena *arena, const char *dir, const char *name);
+/* Lexically normalises a path: removes "." segments, folds "a/.." and
+ * doubled slashes.  Leading ".." segments of a relative path are kept. */
+char *mg_path_normalize(mg_arena *arena, const char *path);
+/* The directory part of a path ("." when there is none). */
+char *mg_path_dirname(mg_arena *arena, const char *path);
+/* The last segment of a path. */
+const char *mg_path_basename(const char *path);
+/* If path lies under root (both normalised), returns the part of path after
+ * root and its slash; otherwise NULL. */
+const char *mg_path_under(const char *path, const char *root);
+bool mg_path_is_dir(const char *path);
+bool mg_path_is_file(const char *path);
+
+/* ---- Text positions --------------------------------------------------- */
+
+/* Where a piece of text came from.  SQL often reaches the front end after
+ * a transformation (placeholders replaced, extracted from an XML element,
+ * directive lines of a formatted SQL file removed).  Anchors map offsets in
+ * the transformed text back to the original file: from each anchor on, the
+ * position advances with the text (a newline starts a new line). */
+typedef struct mg_anchor {
+	size_t offset;   /* offset in the transformed text */
+	uint32_t line;   /* 1-based line in the original file at that offset */
+	uint32_t col;    /* 1-based column, in code points */
+} mg_anchor;
+
+typedef struct mg_text {
+	const char *file;      /* the file as given on the command line */
+	const char *data;
+	size_t len;
+	const mg_anchor *anchors; /* sorted by offset; NULL means the text is the file */
+	size_t n_anchors;
+} mg_text;
+
+/* Resolves offsets to line and column, moving forward only: successive
+ * queries with growing offsets cost the distance travelled, not the whole
+ * text.  A smaller offset than the last one restarts from the nearest anchor. */
+typedef struct mg_text_cursor {
+	const mg_text *text;
+	size_t offset;
+	uint32_t line;
+	uint32_t col;
+	size_t next_anchor;
+} mg_text_cursor;
+
+void mg_text_cursor_init(mg_text_cursor *cur, const mg_text *text);
+void mg_text_cursor_seek(mg_text_cursor *cur, size_t offset, uint32_t *line,
+                         uint32_t *col);
+
+/* ---- Hash map (string keys -> pointer values, arena-backed) ------------ */
+
+typedef struct mg_map_entry {
+	const char *key;
+	void *value;
+	uint64_t hash;
+} mg_map_entry;
+
+typedef struct mg_map {
+	mg_arena *arena;
+	mg_map_entry *slots;
+	size_t cap;   /* power of two, or 0 */
+	size_t count;
+} mg_map;
+
+void mg_map_init(mg_map *map, mg_arena *arena);
+void *mg_map_get(const mg_map *map, const char *key);
+/* Inserts or replaces; the key is copied into the arena. */
+void mg_map_put(mg_map *map, const char *key, void *value);
+uint64_t mg_hash_str(const char *s);
+
+#endif

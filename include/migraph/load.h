@@ -1,0 +1,84 @@
+/*
+ * load.h: turning a project's files into ordered changesets.
+ *
+ * The loaders know file formats (Flyway naming and configuration,
+ * Liquibase changelogs), not locks.  Each reads what it is given, pushes a
+ * diagnostic for every problem it meets, and still returns whatever it
+ * could load.
+ */
+#ifndef MIGRAPH_LOAD_H
+#define MIGRAPH_LOAD_H
+
+#include "migraph/model.h"
+
+/* A name=value pair from -D, a config file or a changelog property. */
+typedef struct mg_property {
+	const char *name;
+	const char *value;
+} mg_property;
+
+/* Explicit limits on what one input may cost.  Hitting one is a
+ * diagnostic that names the limit and the option that raises it. */
+typedef struct mg_limits {
+	size_t max_file_bytes;       /* --max-file-size */
+	size_t max_statement_bytes;  /* --max-statement-size */
+	unsigned max_include_depth;  /* --max-include-depth */
+	unsigned max_nesting_depth;  /* --max-nesting-depth */
+	size_t max_alias_expansion;  /* --max-alias-expansion (YAML) */
+	size_t max_files;            /* --max-files */
+} mg_limits;
+
+void mg_limits_default(mg_limits *limits);
+
+typedef struct mg_load_options {
+	mg_engine_target engine;
+	bool engine_given;           /* --engine was on the command line */
+	const char **search_paths;   /* --search-path, in order; default: cwd */
+	size_t n_search_paths;
+	const char **classpath_roots; /* --classpath-root: where classpath: locations resolve */
+	size_t n_classpath_roots;
+	mg_property *properties;     /* -D name=value, command-line order */
+	size_t n_properties;
+	const char *contexts;        /* --contexts expression, or NULL */
+	const char *labels;          /* --labels expression, or NULL */
+	bool allow_outside;          /* --allow-outside */
+	mg_limits limits;
+} mg_load_options;
+
+void mg_load_options_init(mg_load_options *opts);
+
+/* Loads every PATH of one call as one project.  Each path may be a Flyway
+ * location directory, a flyway.conf or flyway.toml, a Liquibase root
+ * changelog, or a single SQL file; the format is detected.  Returns the
+ * project (never NULL); its diagnostics say what went wrong. */
+mg_project *mg_load_project(const char *const *paths, size_t n_paths,
+                            const mg_load_options *opts);
+
+/* ---- Format loaders (called by mg_load_project) ---------------------- */
+
+typedef enum mg_input_kind {
+	MG_INPUT_UNKNOWN = 0,
+	MG_INPUT_FLYWAY_DIR,
+	MG_INPUT_FLYWAY_CONF,
+	MG_INPUT_FLYWAY_TOML,
+	MG_INPUT_SQL_FILE,           /* a single plain SQL file (Flyway-style) */
+	MG_INPUT_LIQUIBASE_XML,
+	MG_INPUT_LIQUIBASE_YAML,
+	MG_INPUT_LIQUIBASE_JSON,
+	MG_INPUT_LIQUIBASE_SQL,      /* formatted SQL with the header */
+	MG_INPUT_MISSING
+} mg_input_kind;
+
+mg_input_kind mg_detect_input(const char *path);
+
+/* Flyway: every Flyway path of one call (directories, config files, SQL
+ * files) forms one pool of migrations, ordered as Flyway orders them. */
+int mg_flyway_load(mg_project *project, const char *const *paths,
+                   const mg_input_kind *kinds, size_t n_paths,
+                   const mg_load_options *opts);
+
+/* Liquibase: one root changelog.  Changesets are appended in execution order. */
+int mg_liquibase_load(mg_project *project, const char *root_changelog,
+                      mg_input_kind kind, const mg_load_options *opts);
+
+#endif

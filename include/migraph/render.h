@@ -1,0 +1,34 @@
+/*
+ * render.h: the output formats.  Renderers only print what the analysis
+ * produced; they write into a buffer and never do I/O themselves.
+ */
+#ifndef MIGRAPH_RENDER_H
+#define MIGRAPH_RENDER_H
+
+#include "migraph/rules.h"
+
+typedef struct mg_render_options {
+	bool show_all;          /* list --all: also filtered changesets */
+	bool with_findings;     /* check: findings section */
+	bool color;
+} mg_render_options;
+
+/* The JSON document of the output contract (formats/report.schema.json). */
+void mg_render_json(mg_buf *out, const mg_analysis *analysis,
+                    const mg_render_options *opts);
+
+/* Human-readable text: changesets with their operations (list). */
+void mg_render_list_text(mg_buf *out, const mg_analysis *analysis,
+                         const mg_render_options *opts);
+
+/* Human-readable text: diagnostics and findings (check). */
+void mg_render_check_text(mg_buf *out, const mg_analysis *analysis,
+                          const mg_render_options *opts);
+
+/* One-line rendering of an operation ("add_column public.t.c bigint ..."),
+ * shared by the text renderers. */
+void mg_render_op_summary(mg_buf *out, const mg_operation *op);
+/* "public.orders" / "public.orders.id" */
+void mg_render_object(mg_buf *out, const mg_object *obj);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * buf.c: a growable byte buffer.  Renderers write into one; the CLI does
+ * the single write to the output file.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migraph/core.h"
+
+static void reserve(mg_buf *buf, size_t extra)
+{
+	size_t need = buf->len + extra + 1;
+	if (need <= buf->cap)
+		return;
+	size_t cap = buf->cap ? buf->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	buf->data = mg_xrealloc(buf->data, cap);
+	buf->cap = cap;
+}
+
+void mg_buf_put(mg_buf *buf, const char *data, size_t len)
+{
+	reserve(buf, len);
+	if (len)
+		memcpy(buf->data + buf->len, data, len);
+	buf->len += len;
+	buf->data[buf->len] = '\0';
+}
+
+void mg_buf_puts(mg_buf *buf, const char *s)
+{
+	mg_buf_put(buf, s, strlen(s));
+}
+
+void mg_buf_putc(mg_buf *buf, char c)
+{
+	mg_buf_put(buf, &c, 1);
+}
+
+void mg_buf_vprintf(mg_buf *buf, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n <= 0)
+		return;
+	reserve(buf, (size_t)n);
+	vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
+	buf->len += (size_t)n;
+}
+
+void mg_buf_printf(mg_buf *buf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	mg_buf_vprintf(buf, fmt, ap);
+	va_end(ap);
+}
+
+const char *mg_buf_cstr(mg_buf *buf)
+{
+	return buf->data ? buf->data : "";
+}
+
+void mg_buf_clear(mg_buf *buf)
+{
+	buf->len = 0;
+	if (buf->data)
+		buf->data[0] = '\0';
+}
+
+void mg_buf_dispose(mg_buf *buf)
+{
+	free(buf->data);
+	buf->data = NULL;
+	buf->len = buf->cap = 0;
+}

@@ -1,0 +1,86 @@
+/*
+ * project.c: building the model.  Loaders append changesets, statements
+ * and operations through these functions so that every allocation lands
+ * in the project's arena.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "migraph/model.h"
+
+mg_project *mg_project_new(void)
+{
+	mg_project *p = mg_xcalloc(1, sizeof *p);
+	mg_arena_init(&p->arena);
+	mg_diag_list_init(&p->diags, &p->arena);
+	p->engine.kind = MG_ENGINE_POSTGRESQL;
+	p->engine.major = MG_ENGINE_DEFAULT_MAJOR;
+	return p;
+}
+
+void mg_project_free(mg_project *project)
+{
+	if (!project)
+		return;
+	mg_arena_free(&project->arena);
+	free(project);
+}
+
+mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind kind)
+{
+	mg_changeset *cs = mg_arena_alloc(&project->arena, sizeof *cs);
+	cs->kind = kind;
+	cs->run_in_transaction = true;
+	cs->fail_on_error = true;
+	cs->index = project->n_changesets;
+	mg_arena_push(&project->arena, (void ***)&project->changesets,
+	              &project->n_changesets, &project->changesets_cap, cs);
+	return cs;
+}
+
+void mg_project_add_skipped(mg_project *project, const char *file, const char *reason)
+{
+	if (project->n_skipped == project->skipped_cap) {
+		size_t ncap = project->skipped_cap ? project->skipped_cap * 2 : 16;
+		project->skipped = mg_arena_grow(&project->arena, project->skipped,
+		                                 sizeof *project->skipped,
+		                                 project->n_skipped, ncap);
+		project->skipped_cap = ncap;
+	}
+	mg_skipped *s = &project->skipped[project->n_skipped++];
+	s->file = mg_arena_strdup(&project->arena, file);
+	s->reason = mg_arena_strdup(&project->arena, reason);
+}
+
+void mg_project_renumber(mg_project *project)
+{
+	for (size_t i = 0; i < project->n_changesets; i++)
+		project->changesets[i]->index = i;
+}
+
+static mg_statement *new_statement(mg_project *project, mg_statement ***items,
+                                   size_t *count, size_t *cap)
+{
+	mg_statement *st = mg_arena_alloc(&project->arena, sizeof *st);
+	mg_arena_push(&project->arena, (void ***)items, count, cap, st);
+	return st;
+}
+
+mg_statement *mg_changeset_add_statement(mg_project *project, mg_changeset *cs)
+{
+	return new_statement(project, &cs->stmts, &cs->n_stmts, &cs->stmts_cap);
+}
+
+mg_statement *mg_changeset_add_rollback_statement(mg_project *project, mg_changeset *cs)
+{
+	return new_statement(project, &cs->rollback, &cs->n_rollback, &cs->rollback_cap);
+}
+
+mg_operation *mg_statement_add_op(mg_project *project, mg_statement *stmt, mg_op_kind kind)
+{
+	mg_operation *op = mg_arena_alloc(&project->arena, sizeof *op);
+	op->kind = kind;
+	op->loc = stmt->loc;
+	mg_arena_push(&project->arena, (void ***)&stmt->ops, &stmt->n_ops, &stmt->ops_cap, op);
+	return op;
+}
