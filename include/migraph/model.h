@@ -316,8 +316,12 @@ enum {
 	MG_OPF_UNLOGGED       = 1u << 15,
 	MG_OPF_FINALIZE       = 1u << 16,  /* DETACH PARTITION ... FINALIZE */
 	MG_OPF_WITH_NO_DATA   = 1u << 17,
-	MG_OPF_NOT_VALID      = 1u << 18   /* constraint NOT VALID (also in constraint) */
+	MG_OPF_NOT_VALID      = 1u << 18,  /* constraint NOT VALID (also in constraint) */
+	MG_OPF__LAST          = 1u << 18
 };
+
+/* The JSON name of one flag bit ("concurrently", "not_valid" ...). */
+const char *mg_op_flag_name(unsigned flag);
 
 typedef struct mg_operation {
 	mg_op_kind kind;

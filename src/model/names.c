@@ -227,3 +227,29 @@ const char *mg_engine_name(mg_engine_kind kind)
 	}
 	return "unknown";
 }
+
+const char *mg_op_flag_name(unsigned flag)
+{
+	switch (flag) {
+	case MG_OPF_CONCURRENTLY: return "concurrently";
+	case MG_OPF_UNIQUE: return "unique";
+	case MG_OPF_IF_EXISTS: return "if_exists";
+	case MG_OPF_IF_NOT_EXISTS: return "if_not_exists";
+	case MG_OPF_CASCADE: return "cascade";
+	case MG_OPF_ONLY: return "only";
+	case MG_OPF_OR_REPLACE: return "or_replace";
+	case MG_OPF_HAS_WHERE: return "has_where";
+	case MG_OPF_PARTITIONED: return "partitioned";
+	case MG_OPF_PARTITION_OF: return "partition_of";
+	case MG_OPF_AS_SELECT: return "as_select";
+	case MG_OPF_FULL: return "full";
+	case MG_OPF_NEGATED: return "negated";
+	case MG_OPF_LOCAL: return "local";
+	case MG_OPF_TEMPORARY: return "temporary";
+	case MG_OPF_UNLOGGED: return "unlogged";
+	case MG_OPF_FINALIZE: return "finalize";
+	case MG_OPF_WITH_NO_DATA: return "with_no_data";
+	case MG_OPF_NOT_VALID: return "not_valid";
+	}
+	return "unknown";
+}
