@@ -85,6 +85,14 @@ char *mg_str_lower(mg_arena *arena, const char *s);     /* ASCII lower-case copy
  * is none of them, leaving *out untouched. */
 bool mg_str_parse_bool(const char *s, bool *out);
 
+/* Parses a byte size with an optional unit: B, KB, MB, GB, TB (powers of
+ * 1000) or KiB, MiB, GiB, TiB (powers of 1024); "80GB", "12 GiB", "4096".
+ * Returns 0, or -1 when the text is not a size or overflows. */
+int mg_parse_bytes(const char *s, uint64_t *out);
+/* Parses a count with an optional K, M or B suffix (thousand, million,
+ * billion): "120M", "40K", "1.5M".  Returns 0 or -1. */
+int mg_parse_count(const char *s, uint64_t *out);
+
 /* ---- Files ------------------------------------------------------------ */
 
 typedef struct mg_file_data {

@@ -1,0 +1,17 @@
+/*
+ * families.h: each rule family's entries for the registry table.
+ *
+ * A family defines MG_RULES_<FAMILY> as a list of mg_rule initialisers
+ * (each followed by a comma) and declares its run functions here.  The
+ * families are empty until their issues land.
+ */
+#ifndef MIGRAPH_ANALYZE_FAMILIES_H
+#define MIGRAPH_ANALYZE_FAMILIES_H
+
+#include "migraph/rules.h"
+
+#define MG_RULES_ORDERING
+#define MG_RULES_COMPAT
+#define MG_RULES_LOCKING
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * cli.h: the command-line program.  Only src/cli prints, reads the
+ * environment and decides exit codes.
+ */
+#ifndef MIGRAPH_CLI_H
+#define MIGRAPH_CLI_H
+
+#include "migraph/load.h"
+#include "migraph/render.h"
+
+/* Exit codes of the contract (DESIGN.md). */
+enum {
+	CLI_EXIT_OK = 0,        /* nothing reaches --fail-on */
+	CLI_EXIT_FINDINGS = 1,  /* a finding or an input diagnostic reaches --fail-on */
+	CLI_EXIT_USAGE = 2      /* unusable invocation, or nothing could be loaded */
+};
+
+typedef enum cli_format {
+	CLI_FORMAT_TEXT = 0,
+	CLI_FORMAT_JSON
+} cli_format;
+
+typedef struct cli_args {
+	const char *command;
+	const char **paths;
+	size_t n_paths;
+	cli_format format;
+	const char *output;          /* -o FILE, NULL for stdout */
+	mg_severity fail_on;
+	bool show_all;
+	mg_load_options load;
+} cli_args;
+
+/* Parses argv after the command name.  Returns CLI_EXIT_OK, or an exit
+ * code after printing the problem (or the help text: *done is then set). */
+int cli_parse_args(cli_args *args, const char *command, int argc, char **argv, bool *done);
+void cli_args_dispose(cli_args *args);
+void cli_print_help(const char *command);
+
+/* Writes the buffer to args->output or stdout.  Returns 0 or prints why not. */
+int cli_write_output(const cli_args *args, const mg_buf *buf);
+
+/* Prints "migraph: message" to stderr and returns code. */
+int cli_error(int code, const char *fmt, ...) MG_PRINTF(2, 3);
+
+int cmd_list(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* Loads the project of args and runs the analysis (rules only when
+ * run_rules).  Returns the project, never NULL. */
+mg_project *cli_load_and_analyze(cli_args *args, mg_analysis *analysis, bool run_rules);
+/* True when nothing could be loaded (exit code 2). */
+bool cli_nothing_loaded(const mg_project *project);
+
+#endif
