@@ -453,6 +453,15 @@ typedef struct mg_skipped {
 	const char *reason;
 } mg_skipped;
 
+/* Flyway settings that later stages need (release selection, ordering
+ * rules), as read from flyway.conf/flyway.toml and -D. */
+typedef struct mg_flyway_settings {
+	bool out_of_order;           /* outOfOrder */
+	const char *target;          /* target as written; NULL means latest */
+	const char *baseline_version; /* baselineVersion; NULL means the default 1 */
+	const char *default_schema;  /* defaultSchema (or the first of schemas), or NULL */
+} mg_flyway_settings;
+
 typedef enum mg_format {
 	MG_FORMAT_UNKNOWN = 0,
 	MG_FORMAT_FLYWAY,
@@ -471,6 +480,7 @@ typedef struct mg_project {
 	size_t skipped_cap;
 	mg_diag_list diags;
 	size_t n_files;              /* migration files read */
+	mg_flyway_settings flyway;   /* set by the Flyway loader */
 } mg_project;
 
 mg_project *mg_project_new(void);
