@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Command-line contract: help, version, option errors and exit codes.
+set -u
+cd "$(dirname "$0")/../.."
+M=${MIGRAPH:-build/migraph}
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect() { # description expected-exit command...
+	local what=$1 want=$2; shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $what: exit $rc, expected $want"
+		head -5 "$tmp/err"
+	fi
+}
+
+expect_out() { # description pattern (stdout+stderr of the last expect)
+	if grep -qE -- "$2" "$tmp/out" "$tmp/err"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $1: output lacks /$2/"
+	fi
+}
+
+mkdir -p "$tmp/proj"
+printf 'CREATE TABLE t (id int);\n' >"$tmp/proj/V1__t.sql"
+printf 'CREATE INDEX t_id ON t (id);\n' >"$tmp/proj/V2__idx.sql"
+
+expect "no arguments" 2 "$M"
+expect "--version" 0 "$M" --version
+expect_out "--version prints the version" '^migraph [0-9]+\.[0-9]+\.[0-9]+'
+expect "--help" 0 "$M" --help
+expect_out "--help lists commands" 'list'
+expect "list --help" 0 "$M" list --help
+expect_out "list --help lists options" '--search-path'
+expect "check --help" 0 "$M" check --help
+expect_out "check --help shows --fail-on" '--fail-on'
+expect "unknown command" 2 "$M" frobnicate x
+expect "unknown option" 2 "$M" list --no-such-option "$tmp/proj"
+expect "no PATH" 2 "$M" list
+expect "bad engine" 2 "$M" list --engine oracle:19 "$tmp/proj"
+expect "engine out of range" 2 "$M" list --engine postgresql:9 "$tmp/proj"
+expect "bad format" 2 "$M" list --format yaml "$tmp/proj"
+expect "bad severity" 2 "$M" check --fail-on severe "$tmp/proj"
+expect "option for another command" 2 "$M" list --fail-on high "$tmp/proj"
+expect "missing value" 2 "$M" list "$tmp/proj" --engine
+expect "missing path" 2 "$M" list "$tmp/does-not-exist"
+expect_out "missing path is named" 'does-not-exist'
+expect "list a project" 0 "$M" list "$tmp/proj"
+expect_out "list shows the index" 'create_index public.t_id'
+expect "--engine=VALUE form" 0 "$M" list --engine=postgresql:12 "$tmp/proj"
+expect "-Dname=value form" 0 "$M" list -Dx=y "$tmp/proj"
+expect "-o writes a file" 0 "$M" list --format json -o "$tmp/out.json" "$tmp/proj"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["changesets"])==2' "$tmp/out.json"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL -o output is not the JSON document"; fi
+expect "check on a project exits 0 or 1" 0 "$M" check --fail-on critical "$tmp/proj"
+expect "unwritable -o" 2 "$M" list -o /nonexistent-dir/x.json "$tmp/proj"
+# An input diagnostic at or above --fail-on decides the exit code.
+printf 'CREATE TABLE (;\n' >"$tmp/proj/V3__broken.sql"
+expect "parse error reaches --fail-on high" 1 "$M" check "$tmp/proj"
+expect_out "parse error names file and line" 'V3__broken.sql:1'
+expect "parse error below --fail-on critical" 0 "$M" check --fail-on critical "$tmp/proj"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
