@@ -1,0 +1,521 @@
+/*
+ * liquibase_changeset.c: one changeSet element -> one mg_changeset.
+ *
+ * Fills identity and attributes as Liquibase records them in
+ * DATABASECHANGELOG, applies context/label/dbms filters (a filtered
+ * changeset stays in the project, flagged, for list --all), evaluates
+ * dbms preconditions, hands each change to the change-type mapper
+ * (liquibase_changes*.c) after expanding properties, and computes the
+ * checksum where that is exact.
+ */
+#include <string.h>
+
+#include "load/liquibase_int.h"
+#include "migraph/checksum.h"
+#include "migraph/sql.h"
+
+typedef struct resolve_data {
+	lb_state *st;
+	lb_file *f;
+} resolve_data;
+
+static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *node,
+                              bool report, bool *reported)
+{
+	mg_arena *a = &st->project->arena;
+	mg_lb_node *n = mg_arena_alloc(a, sizeof *n);
+	*n = *node;
+	n->attrs = NULL;
+	n->n_attrs = n->attrs_cap = 0;
+	n->children = NULL;
+	n->n_children = n->children_cap = 0;
+	for (size_t i = 0; i < node->n_attrs; i++) {
+		const mg_lb_attr *at = &node->attrs[i];
+		const char *unresolved = NULL;
+		const char *v = lb_props_expand(a, &st->props, f->path, at->value, &unresolved);
+		if (unresolved && report && !*reported) {
+			mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM,
+			                          "lb-undefined-property", at->loc,
+			                          "${%s} in %s=\"%s\" is not defined; kept as written",
+			                          unresolved, at->name, at->value);
+			mg_diag_set_hint(&st->project->diags, dg,
+			                 "define it with <property>, -D or liquibase.properties");
+			lb_set_chain(st, dg, f);
+			*reported = true;
+		}
+		mg_lb_node_add_attr(a, n, at->name, v, at->loc);
+	}
+	if (node->text) {
+		const char *t = lb_props_expand(a, &st->props, f->path, node->text, NULL);
+		if (t != node->text) {
+			n->text = t;
+			n->text_len = strlen(t);
+			n->text_verbatim = false;
+		}
+	}
+	for (size_t i = 0; i < node->n_children; i++)
+		mg_lb_node_add_child(a, n, expand_rec(st, f, node->children[i], report, reported));
+	return n;
+}
+
+mg_lb_node *lb_expand_node(lb_state *st, const lb_file *f, const mg_lb_node *node,
+                           bool report)
+{
+	bool reported = false;
+	return expand_rec(st, f, node, report, &reported);
+}
+
+static bool is_meta(const char *name)
+{
+	static const char *const meta[] = {"validCheckSum", "preConditions", "comment",
+	                                   "rollback", "modifySql", "changes", NULL};
+	for (size_t i = 0; meta[i]; i++)
+		if (strcmp(name, meta[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The change elements of a changeSet, in order: XML children, or the items
+ * of a YAML "changes" list. */
+static size_t collect_changes(mg_arena *a, const mg_lb_node *cs, const mg_lb_node ***out)
+{
+	size_t n = 0, cap = 0;
+	const mg_lb_node **v = NULL;
+	for (size_t i = 0; i < cs->n_children; i++) {
+		const mg_lb_node *c = cs->children[i];
+		const mg_lb_node *const *items = (const mg_lb_node *const *)&cs->children[i];
+		size_t count = 1;
+		if (strcmp(c->name, "changes") == 0) {
+			items = (const mg_lb_node *const *)c->children;
+			count = c->n_children;
+		} else if (is_meta(c->name)) {
+			continue;
+		}
+		for (size_t j = 0; j < count; j++) {
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 8;
+				v = mg_arena_grow(a, v, sizeof *v, n, ncap);
+				cap = ncap;
+			}
+			v[n++] = items[j];
+		}
+	}
+	*out = v;
+	return n;
+}
+
+/* Liquibase's buildFullContext: inherited expressions and the changeset's
+ * own, joined with AND, each parenthesised when it is not a single name. */
+static const char *full_expression(mg_arena *a, const char *const *inherited, size_t n,
+                                   const char *own)
+{
+	mg_buf b = MG_BUF_INIT;
+	size_t parts = 0;
+	for (size_t i = 0; i <= n; i++) {
+		const char *e = i < n ? inherited[i] : own;
+		if (!e)
+			continue;
+		while (*e == ' ')
+			e++;
+		if (!*e)
+			continue;
+		bool complex = strchr(e, ',') || strchr(e, ' ');
+		if (parts++)
+			mg_buf_puts(&b, " AND ");
+		if (complex && n > 0)
+			mg_buf_putc(&b, '(');
+		mg_buf_puts(&b, e);
+		if (complex && n > 0)
+			mg_buf_putc(&b, ')');
+	}
+	const char *r = parts ? mg_arena_strdup(a, mg_buf_cstr(&b)) : NULL;
+	mg_buf_dispose(&b);
+	return r;
+}
+
+typedef enum tri { TRI_FALSE, TRI_TRUE, TRI_UNKNOWN } tri;
+
+static bool is_pc_option(const char *name)
+{
+	return strcmp(name, "onFail") == 0 || strcmp(name, "onError") == 0 ||
+	       strcmp(name, "onFailMessage") == 0 || strcmp(name, "onErrorMessage") == 0 ||
+	       strcmp(name, "onSqlOutput") == 0;
+}
+
+static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth);
+
+static tri eval_all(const lb_state *st, const mg_lb_node *n, unsigned depth)
+{
+	tri r = TRI_TRUE;
+	for (size_t i = 0; i < n->n_children; i++) {
+		if (is_pc_option(n->children[i]->name))
+			continue;
+		tri c = eval_pc(st, n->children[i], depth + 1);
+		if (c == TRI_FALSE)
+			return TRI_FALSE;
+		if (c == TRI_UNKNOWN)
+			r = TRI_UNKNOWN;
+	}
+	return r;
+}
+
+static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth)
+{
+	if (depth > 100)
+		return TRI_UNKNOWN;
+	if (strcmp(n->name, "dbms") == 0) {
+		const char *type = mg_lb_value(n, "type");
+		if (!type)
+			return TRI_UNKNOWN;
+		return lb_dbms_matches(type, st->engine, true) ? TRI_TRUE : TRI_FALSE;
+	}
+	if (strcmp(n->name, "and") == 0)
+		return eval_all(st, n, depth);
+	if (strcmp(n->name, "not") == 0) {
+		tri r = eval_all(st, n, depth);
+		return r == TRI_UNKNOWN ? r : (r == TRI_TRUE ? TRI_FALSE : TRI_TRUE);
+	}
+	if (strcmp(n->name, "or") == 0) {
+		tri r = TRI_FALSE;
+		for (size_t i = 0; i < n->n_children; i++) {
+			tri c = eval_pc(st, n->children[i], depth + 1);
+			if (c == TRI_TRUE)
+				return TRI_TRUE;
+			if (c == TRI_UNKNOWN)
+				r = TRI_UNKNOWN;
+		}
+		return r;
+	}
+	return TRI_UNKNOWN;
+}
+
+static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool relative,
+                              mg_loc where)
+{
+	resolve_data *rd = ctx->resolve_data;
+	const char *resource = NULL;
+	bool outside = false;
+	const char *p = lb_resolve(rd->st, rd->f, path, relative, &resource, false, &outside);
+	if (!p) {
+		mg_diag *dg = mg_diag_add(&rd->st->project->diags, MG_SEV_HIGH,
+		                          outside ? "lb-path-outside" : "lb-file-missing", where,
+		                          outside ? "%s leaves the search paths; not read"
+		                                  : "file %s not found",
+		                          path);
+		if (outside)
+			mg_diag_set_hint(&rd->st->project->diags, dg,
+			                 "pass --allow-outside to read it anyway");
+		lb_set_chain(rd->st, dg, rd->f);
+	}
+	return p;
+}
+
+/* The SQL text of a SQL-bearing change for the checksum, or NULL when the
+ * change is of another type (*computable = false) or unreadable. */
+static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
+                              bool *computable)
+{
+	mg_arena *a = &st->project->arena;
+	*computable = true;
+	if (strcmp(ch->name, "sql") == 0) {
+		const char *t = mg_lb_attr_get(ch, "sql");
+		if (!t)
+			t = ch->text;
+		return t ? t : "";
+	}
+	if (strcmp(ch->name, "sqlFile") == 0 || strcmp(ch->name, "createProcedure") == 0) {
+		const char *path = mg_lb_attr_get(ch, "path");
+		if (!path || !*path) {
+			if (strcmp(ch->name, "sqlFile") == 0) {
+				*computable = false;
+				return NULL;
+			}
+			const char *t = mg_lb_attr_get(ch, "procedureBody");
+			if (!t)
+				t = ch->text;
+			return t ? t : "";
+		}
+		const char *resource;
+		bool outside;
+		const char *p = lb_resolve(st, f, path, lb_attr_bool(ch, "relativeToChangelogFile", false),
+		                           &resource, false, &outside);
+		mg_file_data fd;
+		if (!p || mg_file_read(p, (size_t)1 << 30, &fd) != 0) {
+			*computable = false;
+			return NULL;
+		}
+		const char *t = mg_arena_strndup(a, fd.data, fd.len);
+		mg_file_data_free(&fd);
+		return lb_props_expand(a, &st->props, f->path, t, NULL);
+	}
+	*computable = false;
+	return NULL;
+}
+
+static void move_statements(lb_state *st, mg_changeset *cs, mg_changeset *scratch)
+{
+	for (size_t i = 0; i < scratch->n_stmts; i++)
+		mg_arena_push(&st->project->arena, (void ***)&cs->rollback, &cs->n_rollback,
+		              &cs->rollback_cap, scratch->stmts[i]);
+	scratch->n_stmts = 0;
+}
+
+static void parse_sql_text(lb_state *st, lb_file *f, mg_changeset *target,
+                           const mg_lb_node *n, const char *text)
+{
+	mg_anchor *anchor = mg_arena_alloc(&st->project->arena, sizeof *anchor);
+	anchor->offset = 0;
+	anchor->line = n->text_loc.line ? n->text_loc.line : n->loc.line;
+	anchor->col = n->text_loc.col ? n->text_loc.col : 1;
+	mg_text t = {f->path, text, strlen(text), anchor, 1};
+	mg_sql_options so;
+	mg_sql_options_init(&so, st->project->engine);
+	so.max_statement_bytes = st->opts->limits.max_statement_bytes;
+	so.split_statements = lb_attr_bool(n, "splitStatements", true);
+	so.end_delimiter = mg_lb_attr_get(n, "endDelimiter");
+	mg_sql_parse_script(st->project, target, &t, &so);
+}
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			return false;
+	return true;
+}
+
+static void rollback(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node *rb,
+                     mg_lb_change_ctx *proto)
+{
+	mg_project *pr = st->project;
+	cs->has_rollback = true;
+	const char *ref_id = mg_lb_attr_get(rb, "changeSetId");
+	if (ref_id) {
+		const char *ref_author = mg_lb_attr_get(rb, "changeSetAuthor");
+		const char *ref_path = mg_lb_attr_get(rb, "changeSetPath");
+		const char *want_path = ref_path ? ref_path : cs->filename;
+		for (size_t i = pr->n_changesets; i-- > 0;) {
+			mg_changeset *o = pr->changesets[i];
+			if (o == cs || !mg_str_eq(o->id, ref_id) ||
+			    (ref_author && !mg_str_eq(o->author, ref_author)) ||
+			    !mg_str_eq(o->filename, want_path))
+				continue;
+			for (size_t j = 0; j < o->n_stmts; j++)
+				mg_arena_push(&pr->arena, (void ***)&cs->rollback, &cs->n_rollback,
+				              &cs->rollback_cap, o->stmts[j]);
+			return;
+		}
+		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_MEDIUM, "lb-rollback-reference",
+		                          rb->loc, "rollback refers to changeset %s::%s, not found before it",
+		                          ref_id, ref_author ? ref_author : "?");
+		lb_set_chain(st, dg, f);
+		return;
+	}
+	mg_changeset scratch;
+	memset(&scratch, 0, sizeof scratch);
+	scratch.kind = cs->kind;
+	scratch.id = cs->id;
+	scratch.author = cs->author;
+	scratch.filename = cs->filename;
+	const char *text = mg_lb_attr_get(rb, "sql");
+	if (!text)
+		text = rb->text;
+	if (text && !blank(text))
+		parse_sql_text(st, f, &scratch, rb, text);
+	mg_lb_change_ctx ctx = *proto;
+	ctx.cs = &scratch;
+	for (size_t i = 0; i < rb->n_children; i++) {
+		const mg_lb_node *c = rb->children[i];
+		if (strcmp(c->name, "changes") == 0) {
+			for (size_t j = 0; j < c->n_children; j++)
+				mg_lb_change_to_ops(&ctx, c->children[j]);
+		} else if (strcmp(c->name, "comment") != 0) {
+			mg_lb_change_to_ops(&ctx, c);
+		}
+	}
+	move_statements(st, cs, &scratch);
+}
+
+static void check_duplicate(lb_state *st, lb_file *f, mg_changeset *cs)
+{
+	mg_arena *a = &st->project->arena;
+	const char *key = mg_arena_printf(a, "%s::%s::%s", cs->id, cs->author, cs->filename);
+	mg_loc *prev = mg_map_get(&st->seen, key);
+	if (prev) {
+		mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_HIGH, "lb-duplicate-changeset",
+		                          cs->loc,
+		                          "changeset %s::%s::%s is defined twice: %s:%u and %s:%u",
+		                          cs->filename, cs->id, cs->author, prev->file, prev->line,
+		                          cs->loc.file, cs->loc.line);
+		lb_set_chain(st, dg, f);
+		return;
+	}
+	mg_loc *l = mg_arena_alloc(a, sizeof *l);
+	*l = cs->loc;
+	mg_map_put(&st->seen, key, l);
+}
+
+static void filter(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node *n)
+{
+	mg_arena *a = &st->project->arena;
+	const mg_load_options *o = st->opts;
+	const char *reason = NULL;
+	if (f->ignored || lb_attr_bool(n, "ignore", false)) {
+		cs->flags |= MG_CSF_IGNORED;
+		reason = f->ignored ? "its include has ignore=\"true\"" : "ignore=\"true\"";
+	} else if (!lb_dbms_matches(mg_lb_attr_get(n, "dbms"), st->engine, true)) {
+		reason = mg_arena_printf(a, "dbms \"%s\" excludes %s", mg_lb_attr_get(n, "dbms"),
+		                         st->engine);
+	} else if (o->contexts && *o->contexts) {
+		const char *own = mg_lb_attr_get(n, "contextFilter");
+		if (!own)
+			own = mg_lb_attr_get(n, "context");
+		bool ok = lb_expr_matches(own, o->contexts, NULL);
+		for (size_t i = 0; ok && i < f->n_contexts; i++)
+			ok = lb_expr_matches(f->contexts[i], o->contexts, NULL);
+		if (!ok)
+			reason = mg_arena_printf(a, "contexts \"%s\" do not match --contexts %s",
+			                         cs->contexts ? cs->contexts : "", o->contexts);
+	}
+	if (!reason && o->labels && *o->labels) {
+		/* Changesets without labels always run, as in Liquibase. */
+		const char *own = mg_lb_attr_get(n, "labels");
+		bool ok = !own || !*own || lb_expr_matches(o->labels, own, NULL);
+		for (size_t i = 0; ok && i < f->n_labels; i++)
+			ok = lb_expr_matches(o->labels, f->labels[i], NULL);
+		if (!ok)
+			reason = mg_arena_printf(a, "labels \"%s\" do not match --labels %s",
+			                         cs->labels ? cs->labels : "", o->labels);
+	}
+	if (reason) {
+		cs->flags |= MG_CSF_FILTERED;
+		cs->filter_reason = reason;
+	}
+}
+
+static void preconditions(lb_state *st, mg_changeset *cs, const mg_lb_node *pc)
+{
+	if (!pc || (cs->flags & MG_CSF_FILTERED))
+		return;
+	if (eval_all(st, pc, 0) != TRI_FALSE)
+		return;
+	const char *on_fail = mg_lb_value(pc, "onFail");
+	cs->flags |= MG_CSF_NOT_APPLICABLE;
+	cs->filter_reason = mg_arena_printf(&st->project->arena,
+	                                    "a dbms precondition excludes %s (onFail=%s)",
+	                                    st->engine, on_fail ? on_fail : "HALT");
+}
+
+void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
+{
+	mg_project *pr = st->project;
+	mg_arena *a = &pr->arena;
+	mg_lb_node *n = lb_expand_node(st, f, raw, true);
+	const char *id = mg_lb_attr_get(n, "id");
+	const char *author = mg_lb_attr_get(n, "author");
+	if (!id || !*id) {
+		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH, "lb-changeset-no-id", n->loc,
+		                          "changeSet without an id; Liquibase rejects it, migraph skips it");
+		lb_set_chain(st, dg, f);
+		return;
+	}
+	if (!author) {
+		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_MEDIUM, "lb-changeset-no-author", n->loc,
+		                          "changeSet %s has no author", id);
+		lb_set_chain(st, dg, f);
+		author = "";
+	}
+	mg_changeset *cs = mg_project_add_changeset(pr, f->kind);
+	cs->loc = n->loc;
+	cs->id = id;
+	cs->author = author;
+	const char *logical = mg_lb_attr_get(n, "logicalFilePath");
+	cs->filename = logical && *logical ? logical : (f->logical ? f->logical : f->resource);
+	const char *ctx = mg_lb_attr_get(n, "contextFilter");
+	if (!ctx)
+		ctx = mg_lb_attr_get(n, "context");
+	cs->contexts = full_expression(a, f->contexts, f->n_contexts, ctx);
+	cs->labels = full_expression(a, f->labels, f->n_labels, mg_lb_attr_get(n, "labels"));
+	cs->dbms = lb_dbms_normalise(a, mg_lb_attr_get(n, "dbms"));
+	cs->run_in_transaction = lb_attr_bool(n, "runInTransaction", true);
+	cs->run_on_change = lb_attr_bool(n, "runOnChange", false);
+	cs->run_always = lb_attr_bool(n, "runAlways", lb_attr_bool(n, "alwaysRun", false));
+	cs->fail_on_error = lb_attr_bool(n, "failOnError", true);
+
+	filter(st, f, cs, n);
+	if (!(cs->flags & MG_CSF_FILTERED))
+		check_duplicate(st, f, cs);
+	preconditions(st, cs, mg_lb_child(n, "preConditions"));
+
+	const mg_lb_node **changes;
+	size_t n_changes = collect_changes(a, n, &changes);
+	cs->change_types = mg_arena_alloc(a, (n_changes ? n_changes : 1) * sizeof *cs->change_types);
+	resolve_data rd = {st, f};
+	mg_lb_change_ctx cctx;
+	memset(&cctx, 0, sizeof cctx);
+	cctx.project = pr;
+	cctx.opts = st->opts;
+	cctx.cs = cs;
+	cctx.changelog_path = f->path;
+	cctx.changelog_dir = mg_path_dirname(a, f->path);
+	cctx.quoting = mg_lb_attr_get(n, "objectQuotingStrategy")
+	                   ? (mg_str_ieq(mg_lb_attr_get(n, "objectQuotingStrategy"), "QUOTE_ALL_OBJECTS")
+	                          ? MG_LB_QUOTE_ALL_OBJECTS
+	                          : mg_str_ieq(mg_lb_attr_get(n, "objectQuotingStrategy"),
+	                                       "QUOTE_ONLY_RESERVED_WORDS")
+	                                ? MG_LB_QUOTE_ONLY_RESERVED_WORDS
+	                                : MG_LB_QUOTE_LEGACY)
+	                   : f->quoting;
+	cctx.resolve = resolve_cb;
+	cctx.resolve_data = &rd;
+
+	bool analyse = !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE));
+	bool computable = mg_lb_child(n, "modifySql") == NULL;
+	bool auto_rb = n_changes > 0;
+	mg_buf sum = MG_BUF_INIT;
+	for (size_t i = 0; i < n_changes; i++) {
+		const mg_lb_node *ch = changes[i];
+		cs->change_types[cs->n_change_types++] = ch->name;
+		if (!mg_lb_change_has_auto_rollback(ch))
+			auto_rb = false;
+		if (!lb_dbms_matches(mg_lb_attr_get(ch, "dbms"), st->engine, true))
+			continue; /* Liquibase skips it, and v9 leaves it out of the checksum */
+		if (analyse)
+			mg_lb_change_to_ops(&cctx, ch);
+		if (computable) {
+			bool ok;
+			const char *sql = change_sql(st, f, ch, &ok);
+			if (!ok || !sql) {
+				computable = false;
+			} else {
+				char hex[33];
+				lb_sql_checksum(sql, strlen(sql), hex);
+				mg_buf_printf(&sum, "9:%s:", hex);
+			}
+		}
+	}
+	if (computable) {
+		char hex[33];
+		mg_md5_hex(sum.data ? sum.data : "", sum.len, hex);
+		cs->md5sum = mg_arena_printf(a, "9:%s", hex);
+	}
+	mg_buf_dispose(&sum);
+	cs->auto_rollback = auto_rb;
+
+	for (size_t i = 0; i < n->n_children; i++)
+		if (strcmp(n->children[i]->name, "rollback") == 0)
+			rollback(st, f, cs, n->children[i], &cctx);
+	if (!cs->has_rollback && mg_lb_attr_find(n, "rollback")) {
+		/* YAML "rollback: <sql>" or "rollback:" (empty). */
+		const mg_lb_attr *at = mg_lb_attr_find(n, "rollback");
+		cs->has_rollback = true;
+		if (at->value && !blank(at->value)) {
+			mg_changeset scratch;
+			memset(&scratch, 0, sizeof scratch);
+			mg_lb_node tmp = *n;
+			tmp.text_loc = at->loc;
+			parse_sql_text(st, f, &scratch, &tmp, at->value);
+			move_statements(st, cs, &scratch);
+		}
+	}
+}
