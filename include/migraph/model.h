@@ -323,6 +323,38 @@ enum {
 /* The JSON name of one flag bit ("concurrently", "not_valid" ...). */
 const char *mg_op_flag_name(unsigned flag);
 
+/* ---- Engine effects -------------------------------------------------- */
+
+/* PostgreSQL's table-level lock modes, weakest first.  The names in
+ * output are exactly pg_locks' ("AccessExclusiveLock"). */
+typedef enum mg_lock_mode {
+	MG_LOCK_NONE = 0,
+	MG_LOCK_ACCESS_SHARE,
+	MG_LOCK_ROW_SHARE,
+	MG_LOCK_ROW_EXCLUSIVE,
+	MG_LOCK_SHARE_UPDATE_EXCLUSIVE,
+	MG_LOCK_SHARE,
+	MG_LOCK_SHARE_ROW_EXCLUSIVE,
+	MG_LOCK_EXCLUSIVE,
+	MG_LOCK_ACCESS_EXCLUSIVE
+} mg_lock_mode;
+
+typedef struct mg_lock {
+	mg_object relation;            /* table, partition, index, sequence or view */
+	mg_lock_mode mode;
+} mg_lock;
+
+/* What the engine model says an operation does (src/engine), beyond locks. */
+enum {
+	MG_EFF_REWRITE        = 1u << 0,  /* a new heap (and every index) is written */
+	MG_EFF_SCAN           = 1u << 1,  /* the table is read in full (validation) */
+	MG_EFF_INDEX_BUILD    = 1u << 2,  /* an index is built */
+	MG_EFF_NO_TXN_BLOCK   = 1u << 3,  /* may not run inside a transaction block */
+	MG_EFF_FAILS          = 1u << 4,  /* the server rejects it on this version */
+	MG_EFF_WAITS_FOR_TXNS = 1u << 5,  /* waits for every older transaction (CONCURRENTLY) */
+	MG_EFF_MODELLED       = 1u << 6   /* the engine model judged this operation */
+};
+
 typedef struct mg_operation {
 	mg_op_kind kind;
 	unsigned flags;
@@ -356,6 +388,13 @@ typedef struct mg_operation {
 	mg_opaque_kind opaque_kind;
 	const char *detail;          /* free text: statement type, reason ... */
 	mg_loc loc;                  /* where the statement (or subcommand) starts */
+
+	/* Filled by the engine model during replay, never by loaders. */
+	mg_lock *locks;
+	size_t n_locks;
+	unsigned effects;            /* MG_EFF_* */
+	const char *effect_note;     /* the version rule that decided, for the reader */
+	const char *predicted_error; /* MG_EFF_FAILS: what the server would say */
 } mg_operation;
 
 /* ---- Statements ------------------------------------------------------- */

@@ -24,6 +24,32 @@ const char *mg_category_name(mg_category cat);
 
 typedef struct mg_analysis mg_analysis;
 
+/* How the new app version reaches production: decides which schema
+ * changes break the version still running. */
+typedef enum mg_deploy {
+	MG_DEPLOY_ROLLING = 0,         /* the default: old and new run side by side */
+	MG_DEPLOY_SINGLE,              /* stop, migrate, start */
+	MG_DEPLOY_BLUE_GREEN,
+	MG_DEPLOY_CANARY
+} mg_deploy;
+
+const char *mg_deploy_name(mg_deploy d);
+int mg_deploy_parse(const char *text, mg_deploy *out);
+
+/* Inputs of the analysis beyond the project (command-line options). */
+typedef struct mg_analysis_options {
+	const char *schema_file;       /* --schema: pg_dump --schema-only baseline */
+	const char *applied_file;      /* --applied: history table export (CSV) */
+	const char *since;             /* --since: Flyway version or Liquibase tag */
+	const char *git_base;          /* --git-base: git ref */
+	mg_deploy deploy;              /* --deploy, else the profile, else rolling */
+	bool deploy_given;
+	const char *profile_file;      /* --profile: traffic profile (YAML) */
+} mg_analysis_options;
+
+struct mg_catalog;
+struct mg_graph;
+
 typedef struct mg_rule {
 	const char *id;              /* stable kebab-case, prefixed by family */
 	mg_category category;
@@ -51,14 +77,23 @@ typedef struct mg_finding {
 
 struct mg_analysis {
 	mg_project *project;
+	mg_analysis_options opts;
+	struct mg_catalog *catalog;   /* the schema after the last changeset */
+	struct mg_graph *graph;
 	mg_finding **findings;
 	size_t n_findings;
 	size_t findings_cap;
 	bool sizes_known;             /* a traffic profile gave table sizes */
+	bool prepared;
 };
 
-void mg_analysis_init(mg_analysis *analysis, mg_project *project);
-/* Runs every rule in the registry. */
+void mg_analysis_init(mg_analysis *analysis, mg_project *project,
+                      const mg_analysis_options *opts);
+/* The stages before the rules, in pipeline order: release selection
+ * (marks MG_CSF_IN_RELEASE), catalog replay with the engine's effects on
+ * every operation, and the changeset graph.  Idempotent. */
+void mg_analysis_prepare(mg_analysis *analysis);
+/* Prepares, then runs every rule in the registry. */
 void mg_analysis_run(mg_analysis *analysis);
 mg_finding *mg_analysis_add_finding(mg_analysis *analysis, const mg_rule *rule,
                                     mg_severity severity, mg_loc loc,

@@ -6,14 +6,49 @@
 
 #include "migraph/rules.h"
 
-void mg_analysis_init(mg_analysis *analysis, mg_project *project)
+void mg_analysis_init(mg_analysis *analysis, mg_project *project,
+                      const mg_analysis_options *opts)
 {
 	memset(analysis, 0, sizeof *analysis);
 	analysis->project = project;
+	if (opts)
+		analysis->opts = *opts;
+}
+
+const char *mg_deploy_name(mg_deploy d)
+{
+	switch (d) {
+	case MG_DEPLOY_ROLLING: return "rolling";
+	case MG_DEPLOY_SINGLE: return "single";
+	case MG_DEPLOY_BLUE_GREEN: return "blue-green";
+	case MG_DEPLOY_CANARY: return "canary";
+	}
+	return "unknown";
+}
+
+int mg_deploy_parse(const char *text, mg_deploy *out)
+{
+	static const mg_deploy all[] = {MG_DEPLOY_ROLLING, MG_DEPLOY_SINGLE, MG_DEPLOY_BLUE_GREEN,
+	                                MG_DEPLOY_CANARY};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (mg_str_ieq(text, mg_deploy_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void mg_analysis_prepare(mg_analysis *analysis)
+{
+	if (analysis->prepared)
+		return;
+	analysis->prepared = true;
 }
 
 void mg_analysis_run(mg_analysis *analysis)
 {
+	mg_analysis_prepare(analysis);
 	for (size_t i = 0; i < mg_rule_count(); i++) {
 		const mg_rule *rule = mg_rule_at(i);
 		if (rule->run)

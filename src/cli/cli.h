@@ -29,6 +29,7 @@ typedef struct cli_args {
 	mg_severity fail_on;
 	bool show_all;
 	mg_load_options load;
+	mg_analysis_options analysis;
 } cli_args;
 
 /* Parses argv after the command name.  Returns CLI_EXIT_OK, or an exit

@@ -34,7 +34,12 @@ typedef enum opt_id {
 	OPT_MAX_INCLUDE_DEPTH,
 	OPT_MAX_NESTING_DEPTH,
 	OPT_MAX_ALIAS_EXPANSION,
-	OPT_MAX_FILES
+	OPT_MAX_FILES,
+	OPT_SCHEMA,
+	OPT_APPLIED,
+	OPT_SINCE,
+	OPT_GIT_BASE,
+	OPT_DEPLOY
 } opt_id;
 
 typedef struct cli_opt {
@@ -67,6 +72,17 @@ static const cli_opt options[] = {
 	{OPT_FAIL_ON, "fail-on", 0, "SEVERITY", CMD_CHECK,
 	 "exit 1 when a finding or diagnostic reaches SEVERITY: info, low, medium, high "
 	 "(default), critical"},
+	{OPT_SCHEMA, "schema", 0, "FILE", CMD_ALL,
+	 "baseline schema (pg_dump --schema-only) the history starts from"},
+	{OPT_APPLIED, "applied", 0, "FILE", CMD_ALL,
+	 "CSV export of flyway_schema_history or DATABASECHANGELOG: the release is what is "
+	 "pending"},
+	{OPT_SINCE, "since", 0, "VERSION|TAG", CMD_ALL,
+	 "the release is everything after this Flyway version or Liquibase tag"},
+	{OPT_GIT_BASE, "git-base", 0, "REF", CMD_ALL,
+	 "the release is what was added or changed since this git ref"},
+	{OPT_DEPLOY, "deploy", 0, "STRATEGY", CMD_ALL,
+	 "rolling (default), single, blue-green or canary: which changes break the running app"},
 	{OPT_ALL, "all", 'a', NULL, CMD_LIST, "also list changesets excluded by contexts, labels or dbms"},
 	{OPT_ALLOW_OUTSIDE, "allow-outside", 0, NULL, CMD_ALL,
 	 "allow includes and locations outside the search paths and given PATHs"},
@@ -235,6 +251,26 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 		return parse_uint(o->name, value, &l->limits.max_alias_expansion);
 	case OPT_MAX_FILES:
 		return parse_uint(o->name, value, &l->limits.max_files);
+	case OPT_SCHEMA:
+		args->analysis.schema_file = value;
+		return CLI_EXIT_OK;
+	case OPT_APPLIED:
+		args->analysis.applied_file = value;
+		return CLI_EXIT_OK;
+	case OPT_SINCE:
+		args->analysis.since = value;
+		return CLI_EXIT_OK;
+	case OPT_GIT_BASE:
+		args->analysis.git_base = value;
+		return CLI_EXIT_OK;
+	case OPT_DEPLOY:
+		if (mg_deploy_parse(value, &args->analysis.deploy) != 0)
+			return cli_error(CLI_EXIT_USAGE,
+			                 "unknown deploy strategy '%s' (rolling, single, blue-green, "
+			                 "canary)",
+			                 value);
+		args->analysis.deploy_given = true;
+		return CLI_EXIT_OK;
 	}
 	return CLI_EXIT_OK;
 }

@@ -1,0 +1,128 @@
+/*
+ * catalog.h: the simulated schema, replayed through the changesets.
+ *
+ * The catalog knows the schema at every point of the history: tables and
+ * their columns, indexes, constraints, partitions, views and what they
+ * read, sequences, types and functions by name.  Later stages ask it
+ * questions the operations alone cannot answer: which indexes a rewrite
+ * rebuilds, which tables a DROP locks through foreign keys, the type a
+ * column had before ALTER COLUMN TYPE, whether a valid CHECK proves a
+ * column NOT NULL, whether a table was created earlier in the release.
+ *
+ * An object touched by an opaque operation (a DO block, a Java migration)
+ * becomes uncertain: the catalog never claims to know what it cannot.
+ */
+#ifndef MIGRAPH_CATALOG_H
+#define MIGRAPH_CATALOG_H
+
+#include "migraph/model.h"
+
+typedef struct mg_cat_column {
+	const char *name;
+	const char *type;              /* canonical type text, NULL when unknown */
+	bool not_null;
+	const char *default_expr;
+	mg_volatility default_volatility;
+	bool identity;
+	bool generated;
+	bool uncertain;                /* changed by something migraph cannot see */
+} mg_cat_column;
+
+typedef struct mg_cat_constraint {
+	const char *name;
+	mg_constraint_kind kind;
+	mg_name_list columns;
+	bool validated;                /* false while NOT VALID */
+	const char *expr;              /* CHECK expression text */
+	mg_object ref_table;           /* FOREIGN KEY target */
+	mg_name_list ref_columns;
+	const char *index_name;        /* the index backing a UNIQUE/PRIMARY KEY */
+} mg_cat_constraint;
+
+typedef struct mg_cat_index {
+	const char *name;
+	mg_name_list columns;
+	bool unique;
+	bool primary;
+	bool valid;                    /* false for ON ONLY parents until all partitions attach */
+	const char *method;
+	const char *where_expr;
+	const char *constraint;        /* the constraint it backs, or NULL */
+} mg_cat_index;
+
+typedef struct mg_cat_relation mg_cat_relation;
+
+struct mg_cat_relation {
+	mg_object_kind kind;           /* TABLE, VIEW, MATERIALIZED_VIEW, SEQUENCE */
+	const char *schema;
+	const char *name;
+	bool partitioned;              /* PARTITION BY */
+	bool is_default_partition;
+	bool unlogged;
+	mg_cat_relation *parent;       /* partition of */
+	mg_cat_relation **partitions;
+	size_t n_partitions;
+	mg_cat_column *columns;
+	size_t n_columns;
+	mg_cat_index *indexes;
+	size_t n_indexes;
+	mg_cat_constraint *constraints;
+	size_t n_constraints;
+	mg_object *reads;              /* views: relations the definition reads */
+	size_t n_reads;
+	bool uncertain;                /* touched by an opaque operation */
+	bool from_baseline;            /* came from --schema, not from a changeset */
+	bool has_created_by;
+	size_t created_by;             /* changeset index that created it */
+	size_t caps[4];                /* growth bookkeeping for the arrays above */
+};
+
+typedef struct mg_catalog mg_catalog;
+
+/* What happened when an operation was applied, for the rules of issue 4
+ * (a statement that would fail on the simulated schema is a finding). */
+typedef enum mg_cat_event_kind {
+	MG_CAT_EV_MISSING_OBJECT,      /* refers to a relation/column/index nothing created */
+	MG_CAT_EV_DUPLICATE_OBJECT,    /* creates something that already exists (no IF NOT EXISTS) */
+	MG_CAT_EV_DEPENDENT_VIEW,      /* changes a column a view depends on */
+	MG_CAT_EV_NOT_NULL_ON_ROWS     /* NOT NULL column without default on a table that has rows */
+} mg_cat_event_kind;
+
+typedef struct mg_cat_event {
+	mg_cat_event_kind kind;
+	mg_object object;
+	const char *detail;
+} mg_cat_event;
+
+typedef void (*mg_cat_event_fn)(void *ctx, const mg_operation *op, const mg_cat_event *ev);
+
+mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema);
+
+/* Applies one operation of changeset `changeset_index`.  Events are
+ * reported through fn (may be NULL). */
+void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_index,
+                      mg_cat_event_fn fn, void *ctx);
+
+/* Lookups; NULL when unknown. */
+mg_cat_relation *mg_catalog_relation(const mg_catalog *cat, const char *schema,
+                                     const char *name);
+mg_cat_column *mg_catalog_column(const mg_cat_relation *rel, const char *name);
+/* The relation that owns an index (index names are schema-wide). */
+mg_cat_relation *mg_catalog_index_table(const mg_catalog *cat, const char *schema,
+                                        const char *index_name, mg_cat_index **index_out);
+mg_cat_constraint *mg_catalog_constraint(const mg_cat_relation *rel, const char *name);
+
+/* Calls fn for every relation whose foreign keys reference rel. */
+void mg_catalog_each_referencing(const mg_catalog *cat, const mg_cat_relation *rel,
+                                 void (*fn)(void *ctx, mg_cat_relation *from,
+                                            mg_cat_constraint *fk),
+                                 void *ctx);
+/* Calls fn for every view or materialized view that reads rel. */
+void mg_catalog_each_dependent_view(const mg_catalog *cat, const mg_cat_relation *rel,
+                                    void (*fn)(void *ctx, mg_cat_relation *view), void *ctx);
+
+/* True when a validated CHECK constraint of rel proves column IS NOT NULL
+ * (PostgreSQL 12+ then skips the SET NOT NULL scan). */
+bool mg_catalog_check_proves_not_null(const mg_cat_relation *rel, const char *column);
+
+#endif
