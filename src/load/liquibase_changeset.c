@@ -76,28 +76,64 @@ static bool is_meta(const char *name)
 }
 
 /* The change elements of a changeSet, in order: XML children, or the items
- * of a YAML "changes" list. */
-static size_t collect_changes(mg_arena *a, const mg_lb_node *cs, const mg_lb_node ***out)
+ * of a YAML "changes" list.  Meta elements (comment, modifySql ...) found
+ * among the YAML changes are not changes; *modify_sql says one was seen. */
+static void push_change(mg_arena *a, const mg_lb_node ***v, size_t *n, size_t *cap,
+                        const mg_lb_node *c)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		*v = mg_arena_grow(a, *v, sizeof **v, *n, ncap);
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = c;
+}
+
+static size_t collect_changes(mg_arena *a, const mg_lb_node *cs, const mg_lb_node ***out,
+                              bool *modify_sql)
 {
 	size_t n = 0, cap = 0;
 	const mg_lb_node **v = NULL;
 	for (size_t i = 0; i < cs->n_children; i++) {
 		const mg_lb_node *c = cs->children[i];
-		const mg_lb_node *const *items = (const mg_lb_node *const *)&cs->children[i];
-		size_t count = 1;
-		if (strcmp(c->name, "changes") == 0) {
-			items = (const mg_lb_node *const *)c->children;
-			count = c->n_children;
-		} else if (is_meta(c->name)) {
+		if (strcmp(c->name, "modifySql") == 0)
+			*modify_sql = true;
+		if (strcmp(c->name, "changes") != 0) {
+			if (!is_meta(c->name))
+				push_change(a, &v, &n, &cap, c);
 			continue;
 		}
-		for (size_t j = 0; j < count; j++) {
-			if (n == cap) {
-				size_t ncap = cap ? cap * 2 : 8;
-				v = mg_arena_grow(a, v, sizeof *v, n, ncap);
-				cap = ncap;
+		for (size_t j = 0; j < c->n_children; j++) {
+			const mg_lb_node *item = c->children[j];
+			if (strcmp(item->name, "modifySql") == 0)
+				*modify_sql = true;
+			if (strcmp(item->name, "changes") == 0) {
+				/* A list item that is a mapping with several keys (often a
+				 * YAML indentation slip, "- sql:" then "sql: ..."): each key
+				 * is a change, the last duplicate winning, as snakeyaml
+				 * reads it. */
+				for (size_t k = 0; k < item->n_attrs; k++) {
+					bool later = false;
+					for (size_t m = k + 1; m < item->n_attrs; m++)
+						if (strcmp(item->attrs[m].name, item->attrs[k].name) == 0)
+							later = true;
+					if (later || is_meta(item->attrs[k].name))
+						continue;
+					mg_lb_node *syn = mg_lb_node_new(a, item->attrs[k].name,
+					                                 item->attrs[k].loc);
+					if (item->attrs[k].value) {
+						syn->text = item->attrs[k].value;
+						syn->text_len = strlen(syn->text);
+					}
+					push_change(a, &v, &n, &cap, syn);
+				}
+				for (size_t k = 0; k < item->n_children; k++)
+					if (!is_meta(item->children[k]->name))
+						push_change(a, &v, &n, &cap, item->children[k]);
+				continue;
 			}
-			v[n++] = items[j];
+			if (!is_meta(item->name))
+				push_change(a, &v, &n, &cap, item);
 		}
 	}
 	*out = v;
@@ -218,22 +254,19 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 	mg_arena *a = &st->project->arena;
 	*computable = true;
 	if (strcmp(ch->name, "sql") == 0) {
-		const char *t = mg_lb_attr_get(ch, "sql");
+		/* XML text, YAML "sql: ..." key, or a YAML list item {sql: ...}. */
+		const char *t = mg_lb_value(ch, "sql");
 		if (!t)
 			t = ch->text;
 		return t ? t : "";
 	}
-	if (strcmp(ch->name, "sqlFile") == 0 || strcmp(ch->name, "createProcedure") == 0) {
+	/* createProcedure mixes a serialised checksum into its own (checked
+	 * against Liquibase's recorded values), so only sqlFile is exact. */
+	if (strcmp(ch->name, "sqlFile") == 0) {
 		const char *path = mg_lb_attr_get(ch, "path");
 		if (!path || !*path) {
-			if (strcmp(ch->name, "sqlFile") == 0) {
-				*computable = false;
-				return NULL;
-			}
-			const char *t = mg_lb_attr_get(ch, "procedureBody");
-			if (!t)
-				t = ch->text;
-			return t ? t : "";
+			*computable = false;
+			return NULL;
 		}
 		const char *resource;
 		bool outside;
@@ -448,7 +481,8 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	preconditions(st, cs, mg_lb_child(n, "preConditions"));
 
 	const mg_lb_node **changes;
-	size_t n_changes = collect_changes(a, n, &changes);
+	bool modify_sql = false;
+	size_t n_changes = collect_changes(a, n, &changes, &modify_sql);
 	cs->change_types = mg_arena_alloc(a, (n_changes ? n_changes : 1) * sizeof *cs->change_types);
 	resolve_data rd = {st, f};
 	mg_lb_change_ctx cctx;
@@ -470,7 +504,8 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	cctx.resolve_data = &rd;
 
 	bool analyse = !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE));
-	bool computable = mg_lb_child(n, "modifySql") == NULL;
+	/* modifySql visitors add their own (serialised) checksums. */
+	bool computable = !modify_sql;
 	bool auto_rb = n_changes > 0;
 	mg_buf sum = MG_BUF_INIT;
 	for (size_t i = 0; i < n_changes; i++) {

@@ -4,11 +4,12 @@
  *
  * A changeset's checksum is "9:" + MD5 over the concatenation of each
  * change's checksum followed by ':' (changes filtered out by their own
- * dbms attribute are left out).  For SQL-bearing changes (sql, sqlFile,
- * createProcedure, a formatted-SQL changeset) a change's checksum is "9:"
- * + MD5 of the SQL with every space, tab, CR and LF removed.  Other change
- * types serialise Liquibase's Java object model; migraph does not
- * reproduce that, so such changesets get no checksum (never a wrong one).
+ * dbms attribute are left out).  For sql, sqlFile and formatted-SQL
+ * changesets a change's checksum is "9:" + MD5 of the SQL with every
+ * space, tab, CR and LF removed.  Other change types (createProcedure
+ * too, which mixes one in) serialise Liquibase's Java object model;
+ * migraph does not reproduce that, so such changesets get no checksum
+ * (never a wrong one).
  */
 #include <string.h>
 
