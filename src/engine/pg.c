@@ -1,0 +1,122 @@
+/*
+ * pg.c: the PostgreSQL lock model, entry point and shared helpers.
+ *
+ * mg_engine_annotate asks the family models in turn (ALTER TABLE and
+ * column changes in pg_alter.c; everything else in pg_other.c) and writes
+ * their verdict onto the operation.  An operation no family models keeps
+ * MG_EFF_MODELLED unset, so later stages can say "not judged" instead of
+ * guessing.
+ */
+#include <string.h>
+
+#include "engine/pg_internal.h"
+
+void pg_lock(pg_ctx *c, mg_object_kind kind, const char *schema, const char *name,
+             mg_lock_mode mode)
+{
+	if (!name || mode == MG_LOCK_NONE)
+		return;
+	if (!schema)
+		schema = "public";
+	for (size_t i = 0; i < c->n_locks; i++) {
+		mg_lock *l = &c->locks[i];
+		if (mg_str_eq(l->relation.schema, schema) && mg_str_eq(l->relation.name, name)) {
+			if (mode > l->mode)
+				l->mode = mode;
+			return;
+		}
+	}
+	if (c->n_locks == c->cap_locks) {
+		size_t ncap = c->cap_locks ? c->cap_locks * 2 : 4;
+		c->locks = mg_arena_grow(c->arena, c->locks, sizeof *c->locks, c->n_locks, ncap);
+		c->cap_locks = ncap;
+	}
+	mg_lock *l = &c->locks[c->n_locks++];
+	l->relation.kind = kind;
+	l->relation.schema = schema;
+	l->relation.name = name;
+	l->mode = mode;
+}
+
+void pg_lock_object(pg_ctx *c, const mg_object *relation, mg_lock_mode mode)
+{
+	if (!relation || relation->kind == MG_OBJ_NONE)
+		return;
+	const char *name = relation->name;
+	mg_object_kind kind = relation->kind;
+	if (kind == MG_OBJ_COLUMN || kind == MG_OBJ_CONSTRAINT) {
+		name = relation->table;
+		kind = MG_OBJ_TABLE;
+	}
+	pg_lock(c, kind, relation->schema, name, mode);
+}
+
+void pg_op_table(const mg_operation *op, const char **schema, const char **name)
+{
+	const mg_object *o = &op->object;
+	*schema = o->schema;
+	switch (o->kind) {
+	case MG_OBJ_TABLE:
+	case MG_OBJ_VIEW:
+	case MG_OBJ_MATERIALIZED_VIEW:
+	case MG_OBJ_SEQUENCE:
+		*name = o->name;
+		return;
+	default:
+		*name = o->table;
+		if (!*name && op->related.kind == MG_OBJ_TABLE) {
+			*schema = op->related.schema;
+			*name = op->related.name;
+		}
+	}
+}
+
+mg_cat_relation *pg_op_relation(pg_ctx *c)
+{
+	const char *schema, *name;
+	pg_op_table(c->op, &schema, &name);
+	if (!c->cat || !name)
+		return NULL;
+	return mg_catalog_relation(c->cat, schema ? schema : "public", name);
+}
+
+void pg_note(pg_ctx *c, const char *note)
+{
+	c->note = note;
+}
+
+void pg_fail(pg_ctx *c, const char *error)
+{
+	c->effects |= MG_EFF_FAILS;
+	c->error = error;
+}
+
+bool pg_require(pg_ctx *c, int major, const char *feature)
+{
+	if (c->major >= major)
+		return true;
+	pg_fail(c, mg_arena_printf(c->arena, "%s needs PostgreSQL %d or later", feature, major));
+	return false;
+}
+
+void mg_engine_annotate(mg_arena *arena, const mg_engine_target *engine,
+                        const mg_engine_session *session, const mg_catalog *catalog,
+                        mg_operation *op)
+{
+	if (engine->kind != MG_ENGINE_POSTGRESQL)
+		return; /* MySQL and MariaDB models come later */
+	static const mg_engine_session default_session = {true, true};
+	pg_ctx c = {
+		.arena = arena,
+		.major = engine->major,
+		.session = session ? session : &default_session,
+		.cat = catalog,
+		.op = op,
+	};
+	bool modelled = pg_model_alter(&c) || pg_model_other(&c);
+	op->locks = c.locks;
+	op->n_locks = c.n_locks;
+	op->effects = c.effects | (modelled ? MG_EFF_MODELLED : 0);
+	op->effect_note = c.note;
+	op->predicted_error = c.error;
+}

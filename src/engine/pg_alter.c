@@ -1,0 +1,300 @@
+/*
+ * pg_alter.c: ALTER TABLE subcommands and column changes.
+ *
+ * The lock levels follow AlterTableGetLockLevel in PostgreSQL's
+ * tablecmds.c: ACCESS EXCLUSIVE unless a subcommand is known to be safe
+ * with less.  Version rules are written where they change behaviour:
+ * constant defaults stop rewriting in 11, a valid CHECK spares the SET
+ * NOT NULL scan from 12, timestamp <-> timestamptz under UTC from 12.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/pg_internal.h"
+
+static void lock_table(pg_ctx *c, mg_lock_mode mode)
+{
+	const char *schema, *name;
+	pg_op_table(c->op, &schema, &name);
+	pg_lock(c, MG_OBJ_TABLE, schema, name, mode);
+}
+
+/* Storage parameters that ALTER TABLE SET (...) may change under SHARE
+ * UPDATE EXCLUSIVE (AlterTableGetRelOptionsLockLevel); any other takes
+ * ACCESS EXCLUSIVE. */
+static bool reloption_is_light(const char *name)
+{
+	static const char *const light[] = {
+		"fillfactor", "parallel_workers", "autovacuum_enabled", "toast_tuple_target",
+		"vacuum_index_cleanup", "vacuum_truncate", "log_autovacuum_min_duration",
+		"user_catalog_table",
+	};
+	if (mg_str_starts_with(name, "autovacuum_") || mg_str_starts_with(name, "toast."))
+		return true;
+	for (size_t i = 0; i < sizeof light / sizeof light[0]; i++)
+		if (!strcmp(name, light[i]))
+			return true;
+	return false;
+}
+
+static mg_lock_mode reloptions_lock(const char *names)
+{
+	if (!names || !*names)
+		return MG_LOCK_ACCESS_EXCLUSIVE;
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", names);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (!reloption_is_light(tok))
+			return MG_LOCK_ACCESS_EXCLUSIVE;
+	return MG_LOCK_SHARE_UPDATE_EXCLUSIVE;
+}
+
+static void model_add_column(pg_ctx *c)
+{
+	const mg_column_def *col = c->op->column;
+	lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (!col)
+		return;
+	if (col->generated_stored) {
+		if (pg_require(c, 12, "GENERATED ALWAYS AS ... STORED"))
+			pg_note(c, "a stored generated column is computed for every row: rewrite");
+		c->effects |= MG_EFF_REWRITE;
+	} else if (col->identity) {
+		c->effects |= MG_EFF_REWRITE;
+		pg_note(c, "an identity column fills every existing row from its sequence: rewrite");
+	} else if (col->serial || col->default_volatility == MG_VOLATILITY_VOLATILE) {
+		c->effects |= MG_EFF_REWRITE;
+		pg_note(c, "a volatile default is evaluated per row: the table is rewritten");
+	} else if (col->default_expr && col->default_volatility != MG_VOLATILITY_NONE &&
+	           !mg_str_ieq(col->default_expr, "null")) {
+		if (c->major < 11) {
+			c->effects |= MG_EFF_REWRITE;
+			pg_note(c, "before PostgreSQL 11 any DEFAULT on ADD COLUMN rewrites the table");
+		} else if (col->default_volatility == MG_VOLATILITY_UNKNOWN) {
+			c->effects |= MG_EFF_REWRITE;
+			pg_note(c, "the default calls a function of unknown volatility: a rewrite is "
+			           "assumed");
+		} else {
+			pg_note(c, "since PostgreSQL 11 a non-volatile default is stored once in the "
+			           "catalog: no rewrite");
+		}
+	} else if (col->not_null) {
+		c->effects |= MG_EFF_SCAN;
+		pg_note(c, "NOT NULL without a default fails as soon as the table has a row");
+	}
+	for (size_t i = 0; i < col->n_constraints; i++) {
+		const mg_constraint_def *k = &col->constraints[i];
+		if (k->kind == MG_CONSTRAINT_FOREIGN_KEY)
+			pg_lock_object(c, &k->ref_table, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		if (k->kind == MG_CONSTRAINT_UNIQUE || k->kind == MG_CONSTRAINT_PRIMARY_KEY)
+			c->effects |= MG_EFF_INDEX_BUILD;
+	}
+	if (col->primary_key || col->unique)
+		c->effects |= MG_EFF_INDEX_BUILD;
+}
+
+static void model_alter_type(pg_ctx *c)
+{
+	lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	const char *from = c->op->type_from;
+	if (!from) {
+		mg_cat_relation *rel = pg_op_relation(c);
+		mg_cat_column *col = rel ? mg_catalog_column(rel, c->op->object.name) : NULL;
+		if (col && !col->uncertain)
+			from = col->type;
+	}
+	const char *why;
+	bool rewrite = c->op->using_expr ||
+	               pg_type_change_rewrites(from, c->op->type_to, c->major,
+	                                       c->session->timezone_utc, &why);
+	if (c->op->using_expr)
+		why = "a USING expression recomputes every value: the table is rewritten";
+	if (rewrite)
+		c->effects |= MG_EFF_REWRITE;
+	pg_note(c, why);
+}
+
+static void model_set_not_null(pg_ctx *c)
+{
+	lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_cat_relation *rel = pg_op_relation(c);
+	if (c->major >= 12 && rel && mg_catalog_check_proves_not_null(rel, c->op->object.name)) {
+		pg_note(c, "a valid CHECK (col IS NOT NULL) proves the column: no scan (12+)");
+		return;
+	}
+	c->effects |= MG_EFF_SCAN;
+	pg_note(c, c->major >= 12 ? "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE "
+	                            "unless a valid CHECK proves it"
+	                          : "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE");
+}
+
+static void model_add_constraint(pg_ctx *c)
+{
+	const mg_constraint_def *k = c->op->constraint;
+	bool not_valid = (c->op->flags & MG_OPF_NOT_VALID) || (k && k->not_valid);
+	if (!k) {
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		return;
+	}
+	switch (k->kind) {
+	case MG_CONSTRAINT_FOREIGN_KEY: {
+		/* Lowered from ACCESS EXCLUSIVE to SHARE ROW EXCLUSIVE in 9.5, on both sides. */
+		lock_table(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		mg_object ref = k->ref_table.kind != MG_OBJ_NONE ? k->ref_table : c->op->related;
+		pg_lock_object(c, &ref, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		mg_cat_relation *rel = pg_op_relation(c);
+		if (not_valid && rel && rel->partitioned && c->major < 18)
+			pg_fail(c, "foreign keys on partitioned tables cannot be NOT VALID before "
+			           "PostgreSQL 18");
+		if (!not_valid) {
+			c->effects |= MG_EFF_SCAN;
+			pg_note(c, "validating the foreign key reads every row while writes to both "
+			           "tables wait");
+		}
+		break;
+	}
+	case MG_CONSTRAINT_CHECK:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		if (!not_valid) {
+			c->effects |= MG_EFF_SCAN;
+			pg_note(c, "the CHECK is verified against every row under ACCESS EXCLUSIVE");
+		}
+		break;
+	case MG_CONSTRAINT_UNIQUE:
+	case MG_CONSTRAINT_PRIMARY_KEY:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		if (k->using_index) {
+			pg_note(c, "USING INDEX adopts an existing index: no build");
+			if (k->kind == MG_CONSTRAINT_PRIMARY_KEY)
+				c->effects |= MG_EFF_SCAN; /* implicit SET NOT NULL on nullable columns */
+		} else {
+			c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
+			pg_note(c, "builds its index under ACCESS EXCLUSIVE: reads and writes wait for "
+			           "the whole build");
+		}
+		break;
+	case MG_CONSTRAINT_EXCLUDE:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
+		break;
+	default:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		if (!not_valid)
+			c->effects |= MG_EFF_SCAN;
+	}
+}
+
+static void model_validate_constraint(pg_ctx *c)
+{
+	lock_table(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+	c->effects |= MG_EFF_SCAN;
+	mg_cat_relation *rel = pg_op_relation(c);
+	const char *cname = c->op->object.name;
+	mg_cat_constraint *k = rel && cname ? mg_catalog_constraint(rel, cname) : NULL;
+	if (k && k->kind == MG_CONSTRAINT_FOREIGN_KEY)
+		pg_lock_object(c, &k->ref_table, MG_LOCK_ROW_SHARE);
+	pg_note(c, "VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes continue");
+}
+
+static void model_drop_constraint(pg_ctx *c)
+{
+	lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_cat_relation *rel = pg_op_relation(c);
+	const char *cname = c->op->object.name;
+	mg_cat_constraint *k = rel && cname ? mg_catalog_constraint(rel, cname) : NULL;
+	/* Dropping a foreign key removes its triggers on the referenced table too. */
+	if (k && k->kind == MG_CONSTRAINT_FOREIGN_KEY)
+		pg_lock_object(c, &k->ref_table, MG_LOCK_ACCESS_EXCLUSIVE);
+}
+
+bool pg_model_alter(pg_ctx *c)
+{
+	mg_operation *op = c->op;
+	switch (op->kind) {
+	case MG_OP_ADD_COLUMN:
+		model_add_column(c);
+		return true;
+	case MG_OP_ALTER_COLUMN_TYPE:
+		model_alter_type(c);
+		return true;
+	case MG_OP_SET_NOT_NULL:
+		model_set_not_null(c);
+		return true;
+	case MG_OP_ADD_CONSTRAINT:
+		model_add_constraint(c);
+		return true;
+	case MG_OP_VALIDATE_CONSTRAINT:
+		model_validate_constraint(c);
+		return true;
+	case MG_OP_DROP_CONSTRAINT:
+		model_drop_constraint(c);
+		return true;
+	case MG_OP_DROP_COLUMN:
+	case MG_OP_RENAME_COLUMN:
+	case MG_OP_SET_DEFAULT:
+	case MG_OP_DROP_DEFAULT:
+	case MG_OP_DROP_NOT_NULL:
+	case MG_OP_ADD_IDENTITY:
+	case MG_OP_SET_IDENTITY:
+	case MG_OP_DROP_IDENTITY:
+	case MG_OP_SET_COLUMN_STORAGE:
+	case MG_OP_RENAME_CONSTRAINT:
+	case MG_OP_ALTER_CONSTRAINT:
+	case MG_OP_RENAME_TABLE:
+	case MG_OP_SET_SCHEMA:
+	case MG_OP_SET_OWNER:
+	case MG_OP_REPLICA_IDENTITY:
+	case MG_OP_ENABLE_RULE:
+	case MG_OP_ROW_SECURITY:
+	case MG_OP_OF_TYPE:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_SET_COMPRESSION:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_require(c, 14, "ALTER COLUMN SET COMPRESSION");
+		return true;
+	case MG_OP_DROP_EXPRESSION:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_require(c, 13, "ALTER COLUMN DROP EXPRESSION");
+		return true;
+	case MG_OP_SET_EXPRESSION:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		if (pg_require(c, 17, "ALTER COLUMN SET EXPRESSION"))
+			c->effects |= MG_EFF_REWRITE;
+		return true;
+	case MG_OP_SET_STATISTICS:
+	case MG_OP_SET_COLUMN_OPTIONS:
+	case MG_OP_CLUSTER_ON:
+		lock_table(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		return true;
+	case MG_OP_ENABLE_TRIGGER:
+		lock_table(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		return true;
+	case MG_OP_SET_STORAGE_PARAMS:
+	case MG_OP_RESET_STORAGE_PARAMS:
+		lock_table(c, reloptions_lock(op->detail));
+		return true;
+	case MG_OP_SET_TABLESPACE:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		c->effects |= MG_EFF_REWRITE;
+		pg_note(c, "SET TABLESPACE copies every data file under ACCESS EXCLUSIVE");
+		return true;
+	case MG_OP_SET_LOGGED:
+	case MG_OP_SET_UNLOGGED:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		c->effects |= MG_EFF_REWRITE;
+		return true;
+	case MG_OP_SET_ACCESS_METHOD:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		if (pg_require(c, 15, "ALTER TABLE SET ACCESS METHOD"))
+			c->effects |= MG_EFF_REWRITE;
+		return true;
+	case MG_OP_INHERIT:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_lock_object(c, &op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		return true;
+	default:
+		return false;
+	}
+}

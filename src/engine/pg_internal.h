@@ -1,0 +1,47 @@
+/*
+ * pg_internal.h: shared state of the PostgreSQL lock model (src/engine/pg*.c).
+ */
+#ifndef MIGRAPH_ENGINE_PG_INTERNAL_H
+#define MIGRAPH_ENGINE_PG_INTERNAL_H
+
+#include "migraph/engine.h"
+
+typedef struct pg_ctx {
+	mg_arena *arena;
+	int major;                       /* PostgreSQL major version */
+	const mg_engine_session *session;
+	const mg_catalog *cat;
+	mg_operation *op;
+	mg_lock *locks;
+	size_t n_locks;
+	size_t cap_locks;
+	unsigned effects;
+	const char *note;
+	const char *error;
+} pg_ctx;
+
+/* Takes mode on a relation; a relation keeps its strongest mode. */
+void pg_lock(pg_ctx *c, mg_object_kind kind, const char *schema, const char *name,
+             mg_lock_mode mode);
+void pg_lock_object(pg_ctx *c, const mg_object *relation, mg_lock_mode mode);
+/* The table an operation acts on (a column's or constraint's table). */
+void pg_op_table(const mg_operation *op, const char **schema, const char **name);
+mg_cat_relation *pg_op_relation(pg_ctx *c);
+/* The version rule that decided, shown to the reader. */
+void pg_note(pg_ctx *c, const char *note);
+/* The server rejects the statement on this version. */
+void pg_fail(pg_ctx *c, const char *error);
+/* Needs at least this major version, else the server rejects it. */
+bool pg_require(pg_ctx *c, int major, const char *feature);
+
+/* ALTER TABLE subcommands and column changes (pg_alter.c). */
+bool pg_model_alter(pg_ctx *c);
+/* Indexes, partitions, views, sequences, types, DML ... (pg_other.c). */
+bool pg_model_other(pg_ctx *c);
+
+/* Does changing a column from type `from` to type `to` rewrite the table?
+ * (pg_coerce.c) Unknown `from` counts as a rewrite: the safe answer. */
+bool pg_type_change_rewrites(const char *from, const char *to, int major, bool timezone_utc,
+                             const char **why);
+
+#endif

@@ -1,0 +1,398 @@
+/*
+ * pg_other.c: everything that is not an ALTER TABLE subcommand: tables,
+ * indexes, partitions, views, sequences, types, maintenance and data.
+ */
+#include <string.h>
+
+#include "engine/pg_internal.h"
+
+static void lock_target(pg_ctx *c, mg_lock_mode mode)
+{
+	const char *schema, *name;
+	pg_op_table(c->op, &schema, &name);
+	mg_object_kind kind = c->op->object.kind;
+	if (kind != MG_OBJ_VIEW && kind != MG_OBJ_MATERIALIZED_VIEW && kind != MG_OBJ_SEQUENCE)
+		kind = MG_OBJ_TABLE;
+	pg_lock(c, kind, schema, name, mode);
+}
+
+/* The table an index operation touches: related when the front end knew
+ * it, else the catalog's owner of the index. */
+static mg_cat_relation *index_table(pg_ctx *c, const char **schema, const char **name)
+{
+	const mg_operation *op = c->op;
+	*schema = NULL;
+	*name = NULL;
+	if (op->related.kind == MG_OBJ_TABLE) {
+		*schema = op->related.schema;
+		*name = op->related.name;
+	}
+	mg_cat_relation *rel = NULL;
+	if (c->cat) {
+		if (*name) {
+			rel = mg_catalog_relation(c->cat, *schema ? *schema : "public", *name);
+		} else if (op->object.name) {
+			rel = mg_catalog_index_table(c->cat, op->object.schema ? op->object.schema : "public",
+			                             op->object.name, NULL);
+			if (rel) {
+				*schema = rel->schema;
+				*name = rel->name;
+			}
+		}
+	}
+	return rel;
+}
+
+static void model_create_index(pg_ctx *c)
+{
+	const char *schema, *name;
+	mg_cat_relation *rel = index_table(c, &schema, &name);
+	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
+	mg_lock_mode mode = concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_SHARE;
+	pg_lock(c, MG_OBJ_TABLE, schema, name, mode);
+	c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
+	if (rel && rel->partitioned) {
+		if (concurrently) {
+			pg_fail(c, "cannot create an index concurrently on a partitioned table");
+			return;
+		}
+		if (!(c->op->flags & MG_OPF_ONLY))
+			for (size_t i = 0; i < rel->n_partitions; i++)
+				pg_lock(c, MG_OBJ_TABLE, rel->partitions[i]->schema,
+				        rel->partitions[i]->name, MG_LOCK_SHARE);
+		else
+			c->effects &= ~(unsigned)(MG_EFF_INDEX_BUILD | MG_EFF_SCAN);
+	}
+	if (concurrently) {
+		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
+		pg_note(c, "CONCURRENTLY builds under SHARE UPDATE EXCLUSIVE: reads and writes "
+		           "continue; two scans and waits for older transactions");
+	} else {
+		pg_note(c, "CREATE INDEX holds SHARE for the whole build: writes wait, reads continue");
+	}
+}
+
+static void model_drop_index(pg_ctx *c)
+{
+	const char *schema, *name;
+	index_table(c, &schema, &name);
+	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
+	pg_lock(c, MG_OBJ_TABLE, schema, name,
+	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
+	        MG_LOCK_ACCESS_EXCLUSIVE);
+	if (concurrently)
+		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
+}
+
+static void model_reindex(pg_ctx *c)
+{
+	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
+	if (concurrently && !pg_require(c, 12, "REINDEX CONCURRENTLY"))
+		return;
+	c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
+	mg_object_kind kind = c->op->object.kind;
+	if (kind == MG_OBJ_SCHEMA || kind == MG_OBJ_DATABASE) {
+		c->effects |= MG_EFF_NO_TXN_BLOCK;
+		return;
+	}
+	const char *schema, *name;
+	if (kind == MG_OBJ_INDEX) {
+		index_table(c, &schema, &name);
+		pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
+		        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+	} else {
+		pg_op_table(c->op, &schema, &name);
+	}
+	pg_lock(c, MG_OBJ_TABLE, schema, name,
+	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_SHARE);
+	if (concurrently)
+		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
+}
+
+static void model_attach_partition(pg_ctx *c)
+{
+	/* object = the partition, related = the parent. */
+	pg_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (c->major >= 12) {
+		pg_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		pg_note(c, "since PostgreSQL 12 ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE "
+		           "on the parent");
+	} else {
+		pg_lock_object(c, &c->op->related, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_note(c, "before PostgreSQL 12 ATTACH PARTITION takes ACCESS EXCLUSIVE on the "
+		           "parent");
+	}
+	mg_cat_relation *parent = c->cat ? mg_catalog_relation(c->cat,
+	                                                        c->op->related.schema ? c->op->related.schema : "public",
+	                                                        c->op->related.name)
+	                                 : NULL;
+	if (parent)
+		for (size_t i = 0; i < parent->n_partitions; i++)
+			if (parent->partitions[i]->is_default_partition) {
+				pg_lock(c, MG_OBJ_TABLE, parent->partitions[i]->schema,
+				        parent->partitions[i]->name, MG_LOCK_ACCESS_EXCLUSIVE);
+				c->effects |= MG_EFF_SCAN;
+			}
+	c->effects |= MG_EFF_SCAN;
+}
+
+static void model_detach_partition(pg_ctx *c)
+{
+	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
+	if (concurrently && !pg_require(c, 14, "DETACH PARTITION CONCURRENTLY"))
+		return;
+	if (concurrently) {
+		pg_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		pg_lock_object(c, &c->op->object, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
+		pg_note(c, "DETACH CONCURRENTLY never blocks the parent (14+)");
+		return;
+	}
+	pg_lock_object(c, &c->op->related, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
+}
+
+static void lock_fk_targets(pg_ctx *c, const mg_constraint_def *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (k[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
+			pg_lock_object(c, &k[i].ref_table, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+}
+
+static void model_create_table(pg_ctx *c)
+{
+	const mg_operation *op = c->op;
+	/* The new relation itself is invisible to others until commit. */
+	lock_fk_targets(c, op->constraints, op->n_constraints);
+	for (size_t i = 0; i < op->n_columns; i++)
+		lock_fk_targets(c, op->columns[i].constraints, op->columns[i].n_constraints);
+	if (op->flags & MG_OPF_PARTITION_OF)
+		pg_lock_object(c, &op->related, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (op->flags & MG_OPF_AS_SELECT)
+		c->effects |= MG_EFF_SCAN;
+}
+
+struct ref_ctx {
+	pg_ctx *c;
+	mg_lock_mode mode;
+};
+
+static void lock_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *fk)
+{
+	(void)fk;
+	struct ref_ctx *r = ctx;
+	pg_lock(r->c, MG_OBJ_TABLE, from->schema, from->name, r->mode);
+}
+
+static void model_drop_table(pg_ctx *c)
+{
+	lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_cat_relation *rel = pg_op_relation(c);
+	if (!rel)
+		return;
+	/* Its own foreign keys have triggers on the referenced tables. */
+	for (size_t i = 0; i < rel->n_constraints; i++)
+		if (rel->constraints[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
+			pg_lock_object(c, &rel->constraints[i].ref_table, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (c->op->flags & MG_OPF_CASCADE) {
+		struct ref_ctx r = {c, MG_LOCK_ACCESS_EXCLUSIVE};
+		mg_catalog_each_referencing(c->cat, rel, lock_referencing, &r);
+	}
+	for (size_t i = 0; i < rel->n_partitions; i++)
+		pg_lock(c, MG_OBJ_TABLE, rel->partitions[i]->schema, rel->partitions[i]->name,
+		        MG_LOCK_ACCESS_EXCLUSIVE);
+}
+
+static void model_truncate(pg_ctx *c)
+{
+	lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_cat_relation *rel = pg_op_relation(c);
+	if (rel && (c->op->flags & MG_OPF_CASCADE)) {
+		struct ref_ctx r = {c, MG_LOCK_ACCESS_EXCLUSIVE};
+		mg_catalog_each_referencing(c->cat, rel, lock_referencing, &r);
+	}
+}
+
+static void model_lock_table(pg_ctx *c)
+{
+	mg_lock_mode mode = MG_LOCK_ACCESS_EXCLUSIVE; /* LOCK TABLE's default */
+	const char *d = c->op->detail;
+	static const struct {
+		const char *sql;
+		mg_lock_mode mode;
+	} modes[] = {
+		{"access share", MG_LOCK_ACCESS_SHARE},
+		{"row share", MG_LOCK_ROW_SHARE},
+		{"row exclusive", MG_LOCK_ROW_EXCLUSIVE},
+		{"share update exclusive", MG_LOCK_SHARE_UPDATE_EXCLUSIVE},
+		{"share row exclusive", MG_LOCK_SHARE_ROW_EXCLUSIVE},
+		{"share", MG_LOCK_SHARE},
+		{"exclusive", MG_LOCK_EXCLUSIVE},
+		{"access exclusive", MG_LOCK_ACCESS_EXCLUSIVE},
+	};
+	if (d)
+		for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+			if (mg_str_ieq(d, modes[i].sql) || !strcmp(d, mg_lock_mode_name(modes[i].mode)))
+				mode = modes[i].mode;
+	lock_target(c, mode);
+}
+
+static void model_view(pg_ctx *c)
+{
+	const mg_operation *op = c->op;
+	for (size_t i = 0; i < op->n_depends; i++)
+		pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
+	if (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW && !(op->flags & MG_OPF_WITH_NO_DATA))
+		c->effects |= MG_EFF_SCAN;
+	if (op->kind == MG_OP_CREATE_VIEW && (op->flags & MG_OPF_OR_REPLACE) && c->cat &&
+	    pg_op_relation(c))
+		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+}
+
+static void model_dml(pg_ctx *c)
+{
+	lock_target(c, c->op->kind == MG_OP_SELECT ? MG_LOCK_ACCESS_SHARE : MG_LOCK_ROW_EXCLUSIVE);
+}
+
+bool pg_model_other(pg_ctx *c)
+{
+	mg_operation *op = c->op;
+	switch (op->kind) {
+	case MG_OP_CREATE_INDEX:
+		model_create_index(c);
+		return true;
+	case MG_OP_DROP_INDEX:
+		model_drop_index(c);
+		return true;
+	case MG_OP_REINDEX:
+		model_reindex(c);
+		return true;
+	case MG_OP_RENAME_INDEX:
+		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
+		        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_ALTER_INDEX:
+	case MG_OP_ATTACH_INDEX:
+		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name, MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_ATTACH_PARTITION:
+		model_attach_partition(c);
+		return true;
+	case MG_OP_DETACH_PARTITION:
+		model_detach_partition(c);
+		return true;
+	case MG_OP_CREATE_TABLE:
+		model_create_table(c);
+		return true;
+	case MG_OP_DROP_TABLE:
+		model_drop_table(c);
+		return true;
+	case MG_OP_TRUNCATE:
+		model_truncate(c);
+		return true;
+	case MG_OP_VACUUM:
+		c->effects |= MG_EFF_NO_TXN_BLOCK;
+		if (op->flags & MG_OPF_FULL) {
+			lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+			c->effects |= MG_EFF_REWRITE;
+			pg_note(c, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
+		} else {
+			lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+			c->effects |= MG_EFF_SCAN;
+		}
+		return true;
+	case MG_OP_ANALYZE:
+		lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		c->effects |= MG_EFF_SCAN;
+		return true;
+	case MG_OP_CLUSTER:
+		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		c->effects |= MG_EFF_REWRITE;
+		pg_note(c, "CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE");
+		return true;
+	case MG_OP_LOCK_TABLE:
+		model_lock_table(c);
+		return true;
+	case MG_OP_CREATE_VIEW:
+	case MG_OP_CREATE_MATERIALIZED_VIEW:
+		model_view(c);
+		return true;
+	case MG_OP_DROP_VIEW:
+	case MG_OP_RENAME_VIEW:
+	case MG_OP_ALTER_VIEW:
+	case MG_OP_DROP_MATERIALIZED_VIEW:
+	case MG_OP_DROP_SEQUENCE:
+	case MG_OP_RENAME_SEQUENCE:
+	case MG_OP_CREATE_RULE:
+	case MG_OP_DROP_RULE:
+		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_REFRESH_MATERIALIZED_VIEW:
+		lock_target(c, (op->flags & MG_OPF_CONCURRENTLY) ? MG_LOCK_EXCLUSIVE
+		                                                 : MG_LOCK_ACCESS_EXCLUSIVE);
+		c->effects |= MG_EFF_SCAN;
+		return true;
+	case MG_OP_ALTER_SEQUENCE:
+		lock_target(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		return true;
+	case MG_OP_CREATE_TRIGGER:
+		lock_target(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		return true;
+	case MG_OP_DROP_TRIGGER:
+	case MG_OP_CREATE_POLICY:
+	case MG_OP_DROP_POLICY:
+	case MG_OP_ALTER_POLICY:
+		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_COMMENT:
+		lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		return true;
+	case MG_OP_ADD_ENUM_VALUE:
+		if (c->major < 12) {
+			c->effects |= MG_EFF_NO_TXN_BLOCK;
+			if (c->session->in_transaction_block)
+				pg_fail(c, "ALTER TYPE ... ADD VALUE cannot run inside a transaction block "
+				           "before PostgreSQL 12");
+		}
+		return true;
+	case MG_OP_INSERT:
+	case MG_OP_UPDATE:
+	case MG_OP_DELETE:
+	case MG_OP_MERGE:
+	case MG_OP_COPY:
+	case MG_OP_SELECT:
+		if (op->kind == MG_OP_MERGE)
+			pg_require(c, 15, "MERGE");
+		model_dml(c);
+		return true;
+	case MG_OP_CREATE_SCHEMA:
+	case MG_OP_DROP_SCHEMA:
+	case MG_OP_RENAME_SCHEMA:
+	case MG_OP_CREATE_EXTENSION:
+	case MG_OP_DROP_EXTENSION:
+	case MG_OP_CREATE_SEQUENCE:
+	case MG_OP_CREATE_TYPE:
+	case MG_OP_DROP_TYPE:
+	case MG_OP_RENAME_ENUM_VALUE:
+	case MG_OP_ALTER_TYPE:
+	case MG_OP_RENAME_TYPE:
+	case MG_OP_CREATE_DOMAIN:
+	case MG_OP_ALTER_DOMAIN:
+	case MG_OP_DROP_DOMAIN:
+	case MG_OP_CREATE_FUNCTION:
+	case MG_OP_DROP_FUNCTION:
+	case MG_OP_ALTER_FUNCTION:
+	case MG_OP_GRANT:
+	case MG_OP_SET_SETTING:
+	case MG_OP_RESET_SETTING:
+	case MG_OP_BEGIN:
+	case MG_OP_COMMIT:
+	case MG_OP_ROLLBACK:
+	case MG_OP_SAVEPOINT:
+		/* No relation lock that blocks traffic. */
+		return true;
+	default:
+		return false;
+	}
+}
