@@ -22,4 +22,18 @@ void mg_md5_final(mg_md5 *ctx, unsigned char digest[16]);
 /* One-shot: writes 32 lower-case hex digits and a NUL into hex. */
 void mg_md5_hex(const void *data, size_t len, char hex[33]);
 
+/* CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the zlib crc32:
+ * start with crc = 0 and feed the data in pieces. */
+uint32_t mg_crc32_update(uint32_t crc, const void *data, size_t len);
+
+/* Flyway's checksum of a SQL or script migration (ChecksumCalculator):
+ * the CRC-32 of the UTF-8 text read line by line with the terminators
+ * removed, one leading BOM dropped, stored as a signed 32-bit int.
+ * text must already be UTF-8 (transcode other encodings first). */
+int32_t mg_flyway_checksum(const char *text, size_t len);
+
+/* Flyway's checksum over several resources: the CRC-32 of each value as
+ * four big-endian bytes, in order. */
+int32_t mg_flyway_checksum_combine(const int32_t *sums, size_t n);
+
 #endif

@@ -5,7 +5,9 @@
  * Underscores become dots; the text splits at dots; each part is a
  * non-negative integer of any size (kept as decimal text without leading
  * zeros, so "20130115113556" compares exactly); trailing zero parts are
- * dropped, which makes 1, 1.0 and 01.0.0 the same version.
+ * dropped, which makes 1, 1.0 and 01.0.0 the same version.  Flyway
+ * splits only at dots followed by a digit and then rejects any part that is
+ * not a number, so "1.", ".1" and "1..2" are invalid, as here.
  */
 #include <string.h>
 
@@ -45,14 +47,14 @@ int mg_version_parse(mg_arena *arena, const char *text, mg_version *out)
 		n--;
 	out->parts = parts;
 	out->n_parts = n;
-	mg_buf b = MG_BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			mg_buf_putc(&b, '.');
-		mg_buf_puts(&b, parts[i]);
-	}
-	out->text = mg_arena_strdup(arena, mg_buf_cstr(&b));
-	mg_buf_dispose(&b);
+	/* MigrationVersion displays (and flyway_schema_history records) the
+	 * text as written with '_' turned into '.': "1_0" shows as "1.0" and
+	 * "01" as "01", although both equal "1". */
+	char *display = mg_arena_strdup(arena, text);
+	for (char *q = display; *q; q++)
+		if (*q == '_')
+			*q = '.';
+	out->text = display;
 	return 0;
 }
 

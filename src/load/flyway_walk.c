@@ -1,0 +1,315 @@
+/*
+ * flyway_walk.c: from configured locations to the files in the pool.
+ *
+ * filesystem: paths resolve against the working directory (Flyway's
+ * rule); when that does not exist and the location came from a config
+ * file, migraph also tries the config file's directory, because people
+ * run Flyway from the directory that holds flyway.conf.  classpath: (and
+ * prefix-less) locations resolve under each classpath root: the
+ * --classpath-root options, or src/main/resources and src/main/java of
+ * each search path.  Directories are walked recursively in sorted order
+ * (so output never depends on readdir order), hidden entries skipped as
+ * Java's File.isHidden does, and a directory met again on the same walk
+ * (a symlink loop) is reported instead of followed.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "load/flyway_internal.h"
+
+#define WALK_MAX_DEPTH 200
+
+typedef struct dir_id {
+	dev_t dev;
+	ino_t ino;
+} dir_id;
+
+typedef struct walk {
+	fw_ctx *ctx;
+	const char *pattern;    /* wildcard part of the location, or NULL */
+	dir_id stack[WALK_MAX_DEPTH];
+	size_t depth;
+} walk;
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Ant-style matching of a directory path: "**" is any number of
+ * directories, "*" any run of characters but '/', "?" one character. */
+static bool glob(const char *p, const char *s)
+{
+	if (!*p)
+		return !*s;
+	if (p[0] == '*' && p[1] == '*') {
+		const char *rest = p + 2;
+		if (*rest == '/')
+			rest++;
+		for (const char *t = s;; t++) {
+			if (glob(rest, t))
+				return true;
+			if (!*t)
+				return false;
+		}
+	}
+	if (*p == '*') {
+		for (const char *t = s;; t++) {
+			if (glob(p + 1, t))
+				return true;
+			if (!*t || *t == '/')
+				return false;
+		}
+	}
+	if (!*s)
+		return false;
+	if (*p == '?' ? *s != '/' : *p == *s)
+		return glob(p + 1, s + 1);
+	return false;
+}
+
+static void add_file(fw_ctx *ctx, const char *path, const char *display, const char *script,
+                     const struct stat *st, bool explicit_file)
+{
+	mg_arena *a = &ctx->project->arena;
+	/* The same file reached twice (a location given twice, or nested in
+	 * another) is one resource: Flyway drops duplicate and nested
+	 * locations before scanning. */
+	char key[64];
+	snprintf(key, sizeof key, "%llu:%llu", (unsigned long long)st->st_dev,
+	         (unsigned long long)st->st_ino);
+	if (mg_map_get(&ctx->seen, key))
+		return;
+	mg_map_put(&ctx->seen, key, (void *)1);
+	if (ctx->n_files == ctx->files_cap) {
+		size_t ncap = ctx->files_cap ? ctx->files_cap * 2 : 64;
+		ctx->files = mg_arena_grow(a, ctx->files, sizeof *ctx->files, ctx->n_files, ncap);
+		ctx->files_cap = ncap;
+	}
+	ctx->files[ctx->n_files++] = (fw_file){mg_arena_strdup(a, path),
+	                                       mg_arena_strdup(a, display),
+	                                       mg_arena_strdup(a, script), explicit_file};
+}
+
+static bool count_file(fw_ctx *ctx, const char *display)
+{
+	if (ctx->limit_hit)
+		return false;
+	if (++ctx->n_seen > ctx->opts->limits.max_files) {
+		ctx->limit_hit = true;
+		mg_loc at = {display, 0, 0};
+		mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "limit-files", at,
+		            "more than %zu files under the Flyway locations; the rest are not "
+		            "read (raise --max-files)",
+		            ctx->opts->limits.max_files);
+		return false;
+	}
+	return true;
+}
+
+/* Walks dir (opened as path, shown as display); rel is the path relative
+ * to the location root ("" at the top). */
+static void walk_dir(walk *w, const char *path, const char *display, const char *rel)
+{
+	fw_ctx *ctx = w->ctx;
+	mg_arena *a = &ctx->project->arena;
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return;
+	for (size_t i = 0; i < w->depth; i++) {
+		if (w->stack[i].dev == st.st_dev && w->stack[i].ino == st.st_ino) {
+			mg_loc at = {display, 0, 0};
+			mg_diag_add(&ctx->project->diags, MG_SEV_MEDIUM, "flyway-symlink-loop", at,
+			            "directory loop (through a symbolic link): %s is already being "
+			            "walked; not followed again",
+			            display);
+			return;
+		}
+	}
+	if (w->depth >= WALK_MAX_DEPTH) {
+		mg_loc at = {display, 0, 0};
+		mg_diag_add(&ctx->project->diags, MG_SEV_MEDIUM, "limit-nesting", at,
+		            "directories nested more than %d deep under a Flyway location; not "
+		            "walked further",
+		            WALK_MAX_DEPTH);
+		return;
+	}
+	DIR *dir = opendir(path);
+	if (!dir) {
+		mg_loc at = {display, 0, 0};
+		mg_diag_add(&ctx->project->diags, MG_SEV_MEDIUM, "input-unreadable", at,
+		            "cannot read the directory");
+		return;
+	}
+	w->stack[w->depth++] = (dir_id){st.st_dev, st.st_ino};
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue; /* hidden, and "." and ".." */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = mg_xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = mg_arena_strdup(a, e->d_name);
+	}
+	closedir(dir);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_names);
+	for (size_t i = 0; i < n && !ctx->limit_hit; i++) {
+		const char *cpath = mg_path_join(a, path, names[i]);
+		const char *cdisplay = mg_path_join(a, display, names[i]);
+		const char *crel = *rel ? mg_arena_printf(a, "%s/%s", rel, names[i]) : names[i];
+		struct stat cst;
+		if (stat(cpath, &cst) != 0)
+			continue; /* a dangling symlink */
+		if (S_ISDIR(cst.st_mode)) {
+			walk_dir(w, cpath, cdisplay, crel);
+		} else if (S_ISREG(cst.st_mode)) {
+			if (!count_file(ctx, cdisplay))
+				break;
+			if (w->pattern) {
+				/* Wildcard locations: the file belongs to the first leading
+				 * part of its directory that matches; the script is
+				 * relative to that directory. */
+				const char *slash = strrchr(crel, '/');
+				char *dirpart = mg_arena_strndup(a, crel, slash ? (size_t)(slash - crel) : 0);
+				const char *script = NULL;
+				size_t dl = strlen(dirpart);
+				for (size_t k = 0; k <= dl && !script; k++) {
+					if (k < dl && dirpart[k] != '/')
+						continue;
+					char saved = dirpart[k];
+					dirpart[k] = '\0';
+					if (glob(w->pattern, dirpart))
+						script = crel + k + (k < dl || slash ? 1 : 0);
+					dirpart[k] = saved;
+				}
+				if (script)
+					add_file(ctx, cpath, cdisplay, script, &cst, false);
+			} else {
+				add_file(ctx, cpath, cdisplay, crel, &cst, false);
+			}
+		}
+	}
+	free(names);
+	w->depth--;
+}
+
+static void walk_root(fw_ctx *ctx, const char *dir, const char *pattern)
+{
+	walk *w = mg_xcalloc(1, sizeof *w);
+	w->ctx = ctx;
+	w->pattern = pattern;
+	walk_dir(w, dir, dir, "");
+	free(w);
+}
+
+/* Splits a wildcard location (db, then a double star, then migration) into the directory before the first wildcard and the
+ * pattern after it; returns false when there is no wildcard. */
+static bool split_wildcard(mg_arena *a, const char *path, const char **base,
+                           const char **pattern)
+{
+	const char *w = strpbrk(path, "*?");
+	if (!w)
+		return false;
+	const char *slash = w;
+	while (slash > path && slash[-1] != '/')
+		slash--;
+	*base = slash > path ? mg_arena_strndup(a, path, (size_t)(slash - path - 1)) : ".";
+	*pattern = slash;
+	return true;
+}
+
+static bool try_dir(fw_ctx *ctx, const char *dir)
+{
+	mg_arena *a = &ctx->project->arena;
+	const char *base, *pattern;
+	if (split_wildcard(a, dir, &base, &pattern)) {
+		if (!mg_path_is_dir(base))
+			return false;
+		walk_root(ctx, base, pattern);
+		return true;
+	}
+	if (!mg_path_is_dir(dir))
+		return false;
+	walk_root(ctx, dir, NULL);
+	return true;
+}
+
+void fw_collect_location(fw_ctx *ctx, const fw_location *loc, bool from_command_line)
+{
+	mg_project *project = ctx->project;
+	mg_arena *a = &project->arena;
+	const mg_load_options *opts = ctx->opts;
+	const char *spec = loc->spec;
+	mg_loc at = loc->loc.file ? loc->loc : (mg_loc){spec, 0, 0};
+
+	if (from_command_line) {
+		if (!try_dir(ctx, spec))
+			mg_diag_add(&project->diags, MG_SEV_LOW, "flyway-missing-location", at,
+			            "location %s does not exist (Flyway only warns with "
+			            "failOnMissingLocations=false)",
+			            spec);
+		return;
+	}
+	if (mg_str_starts_with(spec, "s3:") || mg_str_starts_with(spec, "gcs:")) {
+		mg_diag_add(&project->diags, MG_SEV_MEDIUM, "flyway-location-unsupported", at,
+		            "location %s is a cloud bucket; migraph reads local files only", spec);
+		return;
+	}
+	bool found = false;
+	if (mg_str_starts_with(spec, "filesystem:")) {
+		const char *p = spec + strlen("filesystem:");
+		found = try_dir(ctx, p);
+		/* Flyway: relative to the working directory.  migraph also tries
+		 * the config file's own directory when that finds nothing. */
+		if (!found && loc->conf_dir && p[0] != '/')
+			found = try_dir(ctx, mg_path_join(a, loc->conf_dir, p));
+	} else {
+		const char *p = mg_str_starts_with(spec, "classpath:") ? spec + strlen("classpath:")
+		                                                       : spec;
+		while (*p == '/')
+			p++;
+		if (opts->n_classpath_roots) {
+			for (size_t i = 0; i < opts->n_classpath_roots; i++)
+				found |= try_dir(ctx, mg_path_join(a, opts->classpath_roots[i], p));
+		} else {
+			static const char *const roots[] = {"src/main/resources", "src/main/java"};
+			size_t n_sp = opts->n_search_paths ? opts->n_search_paths : 1;
+			for (size_t i = 0; i < n_sp; i++) {
+				const char *sp = opts->n_search_paths ? opts->search_paths[i] : ".";
+				for (int r = 0; r < 2; r++)
+					found |= try_dir(ctx, mg_path_join(a, mg_path_join(a, sp, roots[r]), p));
+			}
+			if (!found && loc->conf_dir)
+				for (int r = 0; r < 2; r++)
+					found |= try_dir(ctx, mg_path_join(a, mg_path_join(a, loc->conf_dir,
+					                                                   roots[r]),
+					                                   p));
+		}
+	}
+	if (!found)
+		mg_diag_add(&project->diags, MG_SEV_LOW, "flyway-missing-location", at,
+		            "location %s was not found%s (Flyway only warns with "
+		            "failOnMissingLocations=false)",
+		            spec,
+		            mg_str_starts_with(spec, "filesystem:")
+				    ? ""
+				    : " under any classpath root (--classpath-root, or "
+				      "src/main/resources and src/main/java of each search path)");
+}
+
+void fw_collect_file(fw_ctx *ctx, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	if (!count_file(ctx, path))
+		return;
+	add_file(ctx, path, path, mg_path_basename(path), &st, true);
+}
