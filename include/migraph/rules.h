@@ -49,6 +49,8 @@ typedef struct mg_analysis_options {
 
 struct mg_catalog;
 struct mg_graph;
+struct mg_profile;
+struct mg_changeset_risk;
 
 typedef struct mg_rule {
 	const char *id;              /* stable kebab-case, prefixed by family */
@@ -84,6 +86,8 @@ struct mg_analysis {
 	size_t n_findings;
 	size_t findings_cap;
 	bool sizes_known;             /* a traffic profile gave table sizes */
+	const struct mg_profile *profile;      /* --profile, or NULL */
+	struct mg_changeset_risk *risk;        /* one per changeset, after prepare */
 	bool prepared;
 };
 

@@ -1,0 +1,408 @@
+/*
+ * risk.c: runtime, lock hold time and blocked traffic per changeset.
+ *
+ * The timeline of a changeset is its statements in order, each with an
+ * estimated runtime from the cost model.  A lock taken by a statement is
+ * held until its transaction ends: the end of the changeset when it runs
+ * in one transaction (a Flyway script, a Liquibase changeset with
+ * runInTransaction), the next COMMIT inside an explicit BEGIN, or the end
+ * of the statement itself in autocommit.  Blocked time is that hold time;
+ * requests queued are the blocked traffic's QPS times it.
+ *
+ * The cost model is deliberately simple and shows its assumptions: bytes
+ * divided by a throughput (scan, rewrite, index build), 2.5 times an index
+ * build for CONCURRENTLY, zero for catalog-only changes (their risk is the
+ * lock wait, reported separately).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migraph/engine.h"
+#include "migraph/risk.h"
+
+const char *mg_cost_kind_name(mg_cost_kind kind)
+{
+	switch (kind) {
+	case MG_COST_NONE: return "none";
+	case MG_COST_METADATA: return "metadata";
+	case MG_COST_SCAN: return "scan";
+	case MG_COST_REWRITE: return "rewrite";
+	case MG_COST_INDEX_BUILD: return "index_build";
+	case MG_COST_CONCURRENT_BUILD: return "concurrent_build";
+	case MG_COST_DATA: return "data";
+	case MG_COST_UNKNOWN: return "unknown";
+	}
+	return "unknown";
+}
+
+#define DEFAULT_MAX_LOCK_MS 2000.0
+
+typedef struct risk_ctx {
+	mg_analysis *a;
+	const mg_profile *profile;
+	mg_arena *arena;
+	mg_map created;            /* "schema.name" of tables created in the release so far */
+	bool release_known;        /* a release selection was given */
+} risk_ctx;
+
+static const char *table_key(mg_arena *arena, const char *schema, const char *name)
+{
+	return mg_arena_printf(arena, "%s.%s", schema ? schema : "public", name ? name : "?");
+}
+
+/* The profile's figures for a table, or the default entry. */
+static void table_figures(risk_ctx *r, mg_table_risk *t)
+{
+	const mg_profile_table *pt = mg_profile_find(r->profile, t->table.schema, t->table.name);
+	const mg_profile_table *use = pt ? pt : (r->profile ? &r->profile->default_table : NULL);
+	if (!use)
+		return;
+	t->size_known = use->bytes.known;
+	t->bytes = use->bytes.value;
+	t->rows = use->rows.value;
+	if (use->rows.known && !use->bytes.known && use->rows.value == 0) {
+		t->size_known = true; /* an empty table has no bytes to speak of */
+		t->bytes = 0;
+	}
+	t->read_qps = use->read_qps.known ? use->read_qps.value : 0;
+	t->write_qps = use->write_qps.known ? use->write_qps.value : 0;
+	t->hot = use->hot;
+}
+
+/* The main table of an operation (what its cost is proportional to). */
+static bool op_main_table(const mg_operation *op, mg_object *out)
+{
+	for (size_t i = 0; i < op->n_locks; i++) {
+		if (op->locks[i].relation.kind == MG_OBJ_TABLE ||
+		    op->locks[i].relation.kind == MG_OBJ_MATERIALIZED_VIEW) {
+			*out = op->locks[i].relation;
+			return true;
+		}
+	}
+	return false;
+}
+
+static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
+{
+	mg_stmt_risk s = {MG_COST_NONE, true, 0, NULL};
+	if (op->kind == MG_OP_OPAQUE || !(op->effects & MG_EFF_MODELLED)) {
+		s.cost = MG_COST_UNKNOWN;
+		s.runtime_known = false;
+		s.assumption = "not analysable: runtime unknown";
+		return s;
+	}
+	mg_object tbl;
+	bool has_table = op_main_table(op, &tbl);
+	unsigned e = op->effects;
+	bool dml = op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE ||
+	           (op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT));
+	if (!(e & (MG_EFF_REWRITE | MG_EFF_SCAN | MG_EFF_INDEX_BUILD)) && !dml) {
+		s.cost = has_table ? MG_COST_METADATA : MG_COST_NONE;
+		s.assumption = has_table ? "catalog-only change: instant once the lock is granted" : NULL;
+		return s;
+	}
+	if (!has_table) {
+		s.cost = MG_COST_UNKNOWN;
+		s.runtime_known = false;
+		s.assumption = "no table to size the work by";
+		return s;
+	}
+	mg_table_risk t = {.table = tbl};
+	table_figures(r, &t);
+	const char *key = table_key(r->arena, tbl.schema, tbl.name);
+	if (mg_map_get(&r->created, key)) {
+		s.cost = MG_COST_METADATA;
+		s.assumption = "the table was created earlier in this release: it is empty";
+		return s;
+	}
+	double rate;
+	const char *what;
+	if (e & MG_EFF_REWRITE) {
+		s.cost = MG_COST_REWRITE;
+		rate = r->profile ? r->profile->rewrite_bytes_s : 0;
+		what = "rewrite";
+	} else if ((e & MG_EFF_INDEX_BUILD) && (op->flags & MG_OPF_CONCURRENTLY)) {
+		s.cost = MG_COST_CONCURRENT_BUILD;
+		rate = r->profile ? r->profile->index_build_bytes_s / 2.5 : 0;
+		what = "concurrent index build (2.5x a plain build, plus waits for older transactions)";
+	} else if (e & MG_EFF_INDEX_BUILD) {
+		s.cost = MG_COST_INDEX_BUILD;
+		rate = r->profile ? r->profile->index_build_bytes_s : 0;
+		what = "index build";
+	} else if (dml) {
+		s.cost = MG_COST_DATA;
+		rate = r->profile ? r->profile->rewrite_bytes_s : 0;
+		what = (op->flags & MG_OPF_HAS_WHERE) ? "data change (assumes every row matches)"
+		                                      : "data change over every row";
+	} else {
+		s.cost = MG_COST_SCAN;
+		rate = r->profile ? r->profile->scan_bytes_s : 0;
+		what = "full scan";
+	}
+	if (!t.size_known || rate <= 0) {
+		s.runtime_known = false;
+		s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: size unknown", what,
+		                               tbl.schema ? tbl.schema : "public", tbl.name);
+		return s;
+	}
+	s.runtime_ms = (double)t.bytes / rate * 1000.0;
+	s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: %.3g MB at %.0f MB/s", what,
+	                               tbl.schema ? tbl.schema : "public", tbl.name,
+	                               (double)t.bytes / 1e6, rate / 1e6);
+	return s;
+}
+
+/* A statement's ops share one pass over the table (ALTER TABLE combines
+ * its subcommands' scans and rewrites), so its runtime is the most
+ * expensive op's, not the sum. */
+static mg_stmt_risk cost_of_statement(risk_ctx *r, const mg_statement *st)
+{
+	mg_stmt_risk best = {MG_COST_NONE, true, 0, NULL};
+	if (st->parse_failed) {
+		best.cost = MG_COST_UNKNOWN;
+		best.runtime_known = false;
+		best.assumption = "statement not parsed: runtime unknown";
+		return best;
+	}
+	for (size_t i = 0; i < st->n_ops; i++) {
+		mg_stmt_risk s = cost_of_op(r, st->ops[i]);
+		if (!s.runtime_known) {
+			if (best.runtime_known || best.cost < s.cost)
+				best = s;
+			best.runtime_known = false;
+			continue;
+		}
+		if (best.runtime_known && (s.runtime_ms > best.runtime_ms || best.cost < s.cost))
+			best = s;
+	}
+	return best;
+}
+
+static mg_table_risk *table_entry(risk_ctx *r, mg_changeset_risk *cr, size_t *cap,
+                                  const mg_object *rel)
+{
+	for (size_t i = 0; i < cr->n_tables; i++)
+		if (mg_str_eq(cr->tables[i].table.schema, rel->schema) &&
+		    mg_str_eq(cr->tables[i].table.name, rel->name))
+			return &cr->tables[i];
+	if (cr->n_tables == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		cr->tables = mg_arena_grow(r->arena, cr->tables, sizeof *cr->tables, cr->n_tables, ncap);
+		*cap = ncap;
+	}
+	mg_table_risk *t = &cr->tables[cr->n_tables++];
+	t->table = *rel;
+	t->blocked_known = true;
+	table_figures(r, t);
+	t->new_in_release = mg_map_get(&r->created, table_key(r->arena, rel->schema, rel->name)) != NULL;
+	return t;
+}
+
+static bool setting_is(const mg_operation *op, const char *name)
+{
+	return op->kind == MG_OP_SET_SETTING && op->setting_name && mg_str_ieq(op->setting_name, name);
+}
+
+static bool setting_enabled(const mg_operation *op)
+{
+	const char *v = op->setting_value;
+	return v && strcmp(v, "0") != 0 && strcmp(v, "'0'") != 0 && !mg_str_ieq(v, "default");
+}
+
+static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_risk *cr)
+{
+	size_t n = cs->n_stmts, tcap = 0;
+	cr->stmts = mg_arena_alloc(r->arena, (n ? n : 1) * sizeof *cr->stmts);
+	cr->runtime_known = true;
+	cr->sizes_known = r->profile != NULL;
+	/* Pass 1: each statement's runtime; where each transaction ends. */
+	size_t *txn_end = mg_arena_alloc(r->arena, (n ? n : 1) * sizeof *txn_end);
+	for (size_t i = 0; i < n; i++) {
+		cr->stmts[i] = cost_of_statement(r, cs->stmts[i]);
+		if (cr->stmts[i].runtime_known)
+			cr->runtime_ms += cr->stmts[i].runtime_ms;
+		else
+			cr->runtime_known = false;
+	}
+	bool explicit_block = false;
+	size_t block_start = 0;
+	for (size_t i = 0; i < n; i++) {
+		txn_end[i] = cs->run_in_transaction ? n - 1 : i;
+		const mg_statement *st = cs->stmts[i];
+		for (size_t k = 0; k < st->n_ops; k++) {
+			if (st->ops[k]->kind == MG_OP_BEGIN && !cs->run_in_transaction) {
+				explicit_block = true;
+				block_start = i;
+			} else if ((st->ops[k]->kind == MG_OP_COMMIT || st->ops[k]->kind == MG_OP_ROLLBACK) &&
+			           explicit_block) {
+				for (size_t j = block_start; j <= i; j++)
+					txn_end[j] = i;
+				explicit_block = false;
+			}
+		}
+	}
+	if (explicit_block) /* BEGIN without COMMIT: held to the end */
+		for (size_t j = block_start; j < n; j++)
+			txn_end[j] = n - 1;
+
+	/* Pass 2: locks, hold times, settings, rewrites. */
+	double start = 0;
+	bool start_known = true, dangerous_seen = false;
+	for (size_t i = 0; i < n; i++) {
+		const mg_statement *st = cs->stmts[i];
+		double hold = 0;
+		bool hold_known = start_known;
+		for (size_t j = i; j <= txn_end[i]; j++) {
+			if (cr->stmts[j].runtime_known)
+				hold += cr->stmts[j].runtime_ms;
+			else
+				hold_known = false;
+		}
+		for (size_t k = 0; k < st->n_ops; k++) {
+			const mg_operation *op = st->ops[k];
+			if (setting_is(op, "lock_timeout") && setting_enabled(op) && !dangerous_seen)
+				cr->lock_timeout_set = true;
+			if (setting_is(op, "statement_timeout") && setting_enabled(op))
+				cr->statement_timeout_set = true;
+			if ((op->effects & MG_EFF_REWRITE)) {
+				mg_object tbl;
+				if (op_main_table(op, &tbl)) {
+					mg_table_risk tmp = {.table = tbl};
+					table_figures(r, &tmp);
+					if (tmp.size_known)
+						cr->rewritten_bytes += (double)tmp.bytes;
+				}
+			}
+			for (size_t l = 0; l < op->n_locks; l++) {
+				const mg_lock *lk = &op->locks[l];
+				if (lk->relation.kind != MG_OBJ_TABLE &&
+				    lk->relation.kind != MG_OBJ_MATERIALIZED_VIEW &&
+				    lk->relation.kind != MG_OBJ_VIEW)
+					continue;
+				mg_table_risk *t = table_entry(r, cr, &tcap, &lk->relation);
+				if (lk->mode >= MG_LOCK_SHARE_UPDATE_EXCLUSIVE &&
+				    (mg_lock_blocks_reads(lk->mode) || mg_lock_blocks_writes(lk->mode)))
+					dangerous_seen = true;
+				if (lk->mode > t->mode)
+					t->mode = lk->mode;
+				bool br = mg_lock_blocks_reads(lk->mode), bw = mg_lock_blocks_writes(lk->mode);
+				if ((br || bw) && !t->new_in_release) {
+					if (!hold_known)
+						t->blocked_known = false;
+					else if (hold > t->blocked_ms)
+						t->blocked_ms = hold;
+				}
+				t->blocks_reads |= br;
+				t->blocks_writes |= bw;
+			}
+			if (op->kind == MG_OP_CREATE_TABLE &&
+			    ((cs->flags & MG_CSF_IN_RELEASE) || !r->release_known))
+				mg_map_put(&r->created, table_key(r->arena, op->object.schema, op->object.name),
+				           (void *)1);
+		}
+		if (cr->stmts[i].runtime_known)
+			start += cr->stmts[i].runtime_ms;
+		else
+			start_known = false;
+	}
+	(void)start;
+
+	/* Per table: queued requests, lock-queue risk, severity. */
+	int worst = -1;
+	bool any_blocking = false;
+	for (size_t i = 0; i < cr->n_tables; i++) {
+		mg_table_risk *t = &cr->tables[i];
+		if (t->new_in_release)
+			t->size_known = true, t->bytes = 0, t->rows = 0;
+		double qps = (t->blocks_reads ? t->read_qps : 0) + (t->blocks_writes ? t->write_qps : 0);
+		if (t->blocked_known)
+			t->queued_requests = qps * t->blocked_ms / 1000.0;
+		if (t->mode == MG_LOCK_ACCESS_EXCLUSIVE && !t->new_in_release &&
+		    (t->read_qps > 0 || t->write_qps > 0 || t->hot)) {
+			t->lock_queue_risk = true;
+			if (r->profile && r->profile->longest_transaction_ms.known)
+				t->lock_wait_ms = r->profile->longest_transaction_ms.value;
+		}
+		any_blocking |= (t->blocks_reads || t->blocks_writes) && !t->new_in_release;
+		int sev = mg_risk_severity(r->profile, t, cr->lock_timeout_set);
+		if (sev > worst)
+			worst = sev;
+	}
+	cr->severity = worst < 0 ? MG_SEV_INFO : (mg_severity)worst;
+	if (r->profile && r->profile->replica_apply_mb_s.known && r->profile->replica_apply_mb_s.value > 0) {
+		cr->replication_lag_known = true;
+		cr->replication_lag_s = cr->rewritten_bytes / (r->profile->replica_apply_mb_s.value * 1e6);
+	}
+	if (!r->profile || !any_blocking) {
+		cr->verdict = r->profile ? MG_SLO_OK : MG_SLO_UNKNOWN;
+		return;
+	}
+	double slo = r->profile->max_lock_ms.known ? r->profile->max_lock_ms.value : DEFAULT_MAX_LOCK_MS;
+	cr->verdict = MG_SLO_OK;
+	for (size_t i = 0; i < cr->n_tables; i++) {
+		const mg_table_risk *t = &cr->tables[i];
+		if (t->new_in_release || !(t->blocks_reads || t->blocks_writes))
+			continue;
+		if (!t->blocked_known || !t->size_known) {
+			if (cr->verdict == MG_SLO_OK)
+				cr->verdict = MG_SLO_UNKNOWN;
+		} else if (t->blocked_ms > slo) {
+			cr->verdict = MG_SLO_EXCEEDED;
+		}
+	}
+	if (cr->replication_lag_known && r->profile->max_replication_lag_s.known &&
+	    cr->replication_lag_s > r->profile->max_replication_lag_s.value)
+		cr->verdict = MG_SLO_EXCEEDED;
+}
+
+int mg_risk_severity(const mg_profile *profile, const mg_table_risk *t, bool lock_timeout_set)
+{
+	if (!profile)
+		return -1;
+	if (t->new_in_release || (t->size_known && t->rows == 0 && t->bytes == 0))
+		return MG_SEV_INFO;
+	if (!t->blocks_reads && !t->blocks_writes)
+		return MG_SEV_INFO;
+	bool ae_hot_unbounded = t->mode == MG_LOCK_ACCESS_EXCLUSIVE && t->hot && !lock_timeout_set;
+	if (!t->blocked_known || !t->size_known)
+		return ae_hot_unbounded ? MG_SEV_MEDIUM : -1;
+	bool traffic_known = t->read_qps > 0 || t->write_qps > 0;
+	if (traffic_known && t->queued_requests < 1.0 && !ae_hot_unbounded)
+		return MG_SEV_INFO; /* not one request is expected to wait */
+	double slo = profile->max_lock_ms.known ? profile->max_lock_ms.value : DEFAULT_MAX_LOCK_MS;
+	if (t->hot && t->blocked_ms > 10.0 * slo)
+		return MG_SEV_CRITICAL;
+	if (t->blocked_ms > slo)
+		return MG_SEV_HIGH;
+	if (t->blocked_ms > slo / 10.0 || ae_hot_unbounded)
+		return MG_SEV_MEDIUM;
+	return MG_SEV_LOW;
+}
+
+mg_changeset_risk *mg_risk_compute(mg_analysis *analysis, const mg_profile *profile)
+{
+	mg_project *p = analysis->project;
+	risk_ctx r = {analysis, profile, &p->arena, {0}, false};
+	mg_map_init(&r.created, &p->arena);
+	mg_changeset_risk *all =
+		mg_arena_alloc(&p->arena, (p->n_changesets ? p->n_changesets : 1) * sizeof *all);
+	/* Without a release selection nothing says what production already
+	 * has, so every earlier changeset counts as deployed: only a table
+	 * created in the same changeset is known to be empty.  That is the
+	 * cautious reading; --since, --applied or --git-base narrow it. */
+	const mg_analysis_options *o = &analysis->opts;
+	bool release_known = o->since || o->applied_file || o->git_base;
+	r.release_known = release_known;
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		const mg_changeset *cs = p->changesets[i];
+		if (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE))
+			continue;
+		if (!release_known)
+			mg_map_init(&r.created, &p->arena);
+		compute_changeset(&r, cs, &all[i]);
+	}
+	analysis->risk = all;
+	analysis->sizes_known = profile != NULL;
+	return all;
+}
