@@ -134,7 +134,10 @@ void fw_placeholders_replace(mg_project *project, const fw_ph_context *ctx,
 				anchors = mg_arena_grow(a, anchors, sizeof *anchors, n_anchors, ncap);
 				cap = ncap;
 			}
-			anchors[n_anchors++] = (mg_anchor){b.len, line, col};
+			/* An empty value needs only the anchor after it (two anchors at
+			 * one offset would leave the earlier one in force). */
+			if (*val)
+				anchors[n_anchors++] = (mg_anchor){b.len, line, col};
 			mg_buf_puts(&b, val);
 			anchors[n_anchors++] = (mg_anchor){b.len, line2, col2};
 			copied = after;
