@@ -1,0 +1,327 @@
+/*
+ * liquibase_changes_misc.c: SQL-bearing change types (sql, sqlFile,
+ * createView, createProcedure), sequences, data changes and the opaque
+ * ones (customChange, executeCommand, output, stop, loadData).
+ *
+ * SQL text goes through the SQL front end of the target engine with the
+ * change's splitStatements and endDelimiter, anchored so that every
+ * statement carries the line it has in its own file.
+ */
+#include <string.h>
+
+#include "load/liquibase_changes_int.h"
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			return false;
+	return true;
+}
+
+/* The SQL body of a change: its text, or the attribute holding it. */
+static const char *body(lbc *c, const char *attr, mg_loc *loc, bool *verbatim)
+{
+	*loc = c->node->text_loc;
+	*verbatim = c->node->text_verbatim;
+	if (c->node->text && !blank(c->node->text))
+		return c->node->text;
+	const mg_lb_attr *a = attr ? mg_lb_attr_find(c->node, attr) : NULL;
+	if (a && a->value) {
+		*loc = a->loc;
+		*verbatim = false;
+		return a->value;
+	}
+	const mg_lb_node *child = attr ? mg_lb_child(c->node, attr) : NULL;
+	if (child && child->text) {
+		*loc = child->text_loc;
+		*verbatim = child->text_verbatim;
+		return child->text;
+	}
+	return NULL;
+}
+
+static void parse_body(lbc *c, const char *text, mg_loc loc, bool verbatim, bool split_default)
+{
+	const char *file = loc.file ? loc.file : c->node->loc.file;
+	lbc_parse_sql(c, text, strlen(text), file, loc, verbatim,
+	              lbc_bool(c->node, "splitStatements", split_default),
+	              mg_lb_attr_get(c->node, "endDelimiter"),
+	              lbc_bool(c->node, "stripComments", false));
+}
+
+int lbc_sql(lbc *c)
+{
+	mg_loc loc;
+	bool verbatim;
+	const char *text = body(c, "sql", &loc, &verbatim);
+	if (!text || blank(text))
+		return 0;
+	parse_body(c, text, loc, verbatim, true);
+	return 0;
+}
+
+/* Reads a file named by a path attribute, resolved as Liquibase does. */
+static const char *read_path(lbc *c, const char *path, const char **opened)
+{
+	bool rel = lbc_bool(c->node, "relativeToChangelogFile", false);
+	const char *p = NULL;
+	if (c->ctx->resolve)
+		p = c->ctx->resolve(c->ctx, path, rel, c->node->loc);
+	else
+		p = rel && c->ctx->changelog_dir ? mg_path_join(c->arena, c->ctx->changelog_dir, path)
+		                                  : path;
+	if (!p)
+		return NULL;
+	size_t max = c->ctx->opts && c->ctx->opts->limits.max_file_bytes
+	                 ? c->ctx->opts->limits.max_file_bytes
+	                 : (size_t)1 << 30;
+	mg_file_data fd;
+	int rc = mg_file_read(p, max, &fd);
+	if (rc != 0) {
+		mg_diag *dg = mg_diag_add(&c->project->diags, MG_SEV_HIGH,
+		                          rc == -2 ? "input-too-large" : "input-unreadable", c->node->loc,
+		                          rc == -2 ? "%s is larger than the file size limit"
+		                                   : "cannot read %s named by <%s>",
+		                          p, c->node->name);
+		if (rc == -2)
+			mg_diag_set_hint(&c->project->diags, dg, "raise the limit with --max-file-size");
+		return NULL;
+	}
+	const char *text = mg_arena_strndup(c->arena, fd.data, fd.len);
+	mg_file_data_free(&fd);
+	*opened = mg_arena_strdup(c->arena, p);
+	return text;
+}
+
+static void opaque(lbc *c, mg_opaque_kind kind, const char *detail)
+{
+	mg_operation *op = lbc_op(c, MG_OP_OPAQUE);
+	op->opaque_kind = kind;
+	op->detail = detail;
+}
+
+int lbc_sql_file(lbc *c)
+{
+	const char *path = lbc_attr(c, "path");
+	if (!path)
+		return lbc_missing(c, "path");
+	const char *opened = NULL;
+	const char *text = read_path(c, path, &opened);
+	if (!text) {
+		opaque(c, MG_OPAQUE_UNMODELLED_STATEMENT,
+		       mg_arena_printf(c->arena, "sqlFile %s could not be read", path));
+		return -1;
+	}
+	mg_loc start = {opened, 1, 1};
+	lbc_parse_sql(c, text, strlen(text), opened, start, true,
+	              lbc_bool(c->node, "splitStatements", true),
+	              mg_lb_attr_get(c->node, "endDelimiter"),
+	              lbc_bool(c->node, "stripComments", false));
+	return 0;
+}
+
+static const char *quoted(lbc *c, const char *schema, const char *name)
+{
+	mg_buf b = MG_BUF_INIT;
+	for (int part = 0; part < 2; part++) {
+		const char *s = part ? name : schema;
+		if (part)
+			mg_buf_putc(&b, '.');
+		mg_buf_putc(&b, '"');
+		for (; s && *s; s++) {
+			if (*s == '"')
+				mg_buf_putc(&b, '"');
+			mg_buf_putc(&b, *s);
+		}
+		mg_buf_putc(&b, '"');
+	}
+	const char *r = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return r;
+}
+
+int lbc_create_view(lbc *c)
+{
+	const char *name = lbc_attr(c, "viewName");
+	if (!name)
+		return lbc_missing(c, "viewName");
+	mg_loc loc;
+	bool verbatim;
+	const char *query = body(c, "selectQuery", &loc, &verbatim);
+	const char *path = lbc_attr(c, "path");
+	if ((!query || blank(query)) && path) {
+		const char *opened = NULL;
+		query = read_path(c, path, &opened);
+		loc = (mg_loc){opened, 1, 1};
+		verbatim = true;
+	}
+	if (!query || blank(query)) {
+		/* Nothing to read the definition from: the view itself is known. */
+		mg_operation *op = lbc_op(c, MG_OP_CREATE_VIEW);
+		op->object = (mg_object){MG_OBJ_VIEW, c->schema, NULL, lbc_name(c, name)};
+		return 0;
+	}
+	if (lbc_bool(c->node, "fullDefinition", false)) {
+		parse_body(c, query, loc, verbatim, false);
+		return 0;
+	}
+	/* The view's name is already what the server stores: quote it so the
+	 * front end keeps it as is. */
+	const char *sql = mg_arena_printf(c->arena, "CREATE %sVIEW %s AS %s",
+	                                  lbc_bool(c->node, "replaceIfExists", false) ? "OR REPLACE "
+	                                                                              : "",
+	                                  quoted(c, c->schema, lbc_name(c, name)), query);
+	lbc_parse_sql(c, sql, strlen(sql), loc.file ? loc.file : c->node->loc.file, loc, false,
+	              false, NULL, false);
+	return 0;
+}
+
+static int simple(lbc *c, const char *attr, mg_op_kind kind, mg_object_kind okind,
+                  const char *new_attr)
+{
+	const char *name = lbc_attr(c, attr);
+	if (!name)
+		return lbc_missing(c, attr);
+	mg_operation *op = lbc_op(c, kind);
+	op->object = (mg_object){okind, c->schema, NULL, lbc_name(c, name)};
+	if (new_attr) {
+		const char *to = lbc_attr(c, new_attr);
+		if (!to)
+			return lbc_missing(c, new_attr);
+		op->new_name = lbc_name(c, to);
+	}
+	if (lbc_bool(c->node, "ifExists", false))
+		op->flags |= MG_OPF_IF_EXISTS;
+	return 0;
+}
+
+int lbc_drop_view(lbc *c)
+{
+	return simple(c, "viewName", MG_OP_DROP_VIEW, MG_OBJ_VIEW, NULL);
+}
+
+int lbc_rename_view(lbc *c)
+{
+	return simple(c, "oldViewName", MG_OP_RENAME_VIEW, MG_OBJ_VIEW, "newViewName");
+}
+
+int lbc_create_sequence(lbc *c)
+{
+	int rc = simple(c, "sequenceName", MG_OP_CREATE_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
+	/* Liquibase 4.28 writes CREATE SEQUENCE IF NOT EXISTS on PostgreSQL. */
+	if (rc == 0)
+		c->stmt->ops[c->stmt->n_ops - 1]->flags |= MG_OPF_IF_NOT_EXISTS;
+	return rc;
+}
+
+int lbc_alter_sequence(lbc *c)
+{
+	return simple(c, "sequenceName", MG_OP_ALTER_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
+}
+
+int lbc_drop_sequence(lbc *c)
+{
+	return simple(c, "sequenceName", MG_OP_DROP_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
+}
+
+int lbc_rename_sequence(lbc *c)
+{
+	return simple(c, "oldSequenceName", MG_OP_RENAME_SEQUENCE, MG_OBJ_SEQUENCE,
+	              "newSequenceName");
+}
+
+int lbc_create_procedure(lbc *c)
+{
+	mg_loc loc;
+	bool verbatim;
+	const char *text = body(c, "procedureText", &loc, &verbatim);
+	if (!text || blank(text))
+		text = body(c, "procedureBody", &loc, &verbatim);
+	const char *path = lbc_attr(c, "path");
+	if ((!text || blank(text)) && path) {
+		const char *opened = NULL;
+		text = read_path(c, path, &opened);
+		loc = (mg_loc){opened, 1, 1};
+		verbatim = true;
+	}
+	if (!text || blank(text))
+		return lbc_missing(c, "procedureText");
+	parse_body(c, text, loc, verbatim, true);
+	return 0;
+}
+
+int lbc_drop_procedure(lbc *c)
+{
+	return simple(c, "procedureName", MG_OP_DROP_FUNCTION, MG_OBJ_PROCEDURE, NULL);
+}
+
+/* ---- data ------------------------------------------------------------- */
+
+static int dml(lbc *c, mg_op_kind kind)
+{
+	const char *table = lbc_attr(c, "tableName");
+	if (!table)
+		return lbc_missing(c, "tableName");
+	mg_operation *op = lbc_op(c, kind);
+	op->object = lbc_table(c, NULL, table);
+	const char *where = lbc_attr(c, "where");
+	if (kind != MG_OP_INSERT && where && !blank(where)) {
+		op->flags |= MG_OPF_HAS_WHERE;
+		op->where_expr = where;
+	}
+	return 0;
+}
+
+int lbc_insert(lbc *c)
+{
+	return dml(c, MG_OP_INSERT);
+}
+
+int lbc_update(lbc *c)
+{
+	return dml(c, MG_OP_UPDATE);
+}
+
+int lbc_delete(lbc *c)
+{
+	return dml(c, MG_OP_DELETE);
+}
+
+int lbc_load_data(lbc *c)
+{
+	const char *file = lbc_attr(c, "file");
+	opaque(c, MG_OPAQUE_LOAD_DATA,
+	       mg_arena_printf(c->arena, "%s %s", c->node->name, file ? file : "(no file)"));
+	return dml(c, MG_OP_INSERT);
+}
+
+int lbc_custom_change(lbc *c)
+{
+	const char *cls = lbc_attr(c, "class");
+	opaque(c, MG_OPAQUE_CUSTOM_CHANGE, cls ? cls : "customChange without class");
+	return 0;
+}
+
+int lbc_execute_command(lbc *c)
+{
+	const char *exe = lbc_attr(c, "executable");
+	opaque(c, MG_OPAQUE_EXECUTE_COMMAND, exe ? exe : "executeCommand without executable");
+	return 0;
+}
+
+int lbc_output(lbc *c)
+{
+	const char *msg = lbc_attr(c, "message");
+	if (!msg)
+		msg = c->node->text;
+	opaque(c, MG_OPAQUE_OUTPUT, mg_arena_printf(c->arena, "%s: %s", c->node->name,
+	                                            msg ? msg : ""));
+	return 0;
+}
+
+int lbc_nothing(lbc *c)
+{
+	(void)c;
+	return 0;
+}
