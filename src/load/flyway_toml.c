@@ -359,6 +359,7 @@ static bool value(tp *p, const char *full_key, mg_buf *out, bool emit, mg_loc at
 			bool numeric = (t[0] >= '0' && t[0] <= '9') || t[0] == '+' || t[0] == '-' ||
 			               (n == 3 && (!memcmp(t, "inf", 3) || !memcmp(t, "nan", 3)));
 			if (!is_bool && !numeric) {
+				p->i = s; /* report where the value starts */
 				ok = fail(p, "expected a value (a string needs quotes)");
 			} else {
 				mg_buf_put(out, t, n);
