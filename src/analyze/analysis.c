@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migraph/risk.h"
 #include "migraph/rules.h"
 
 void mg_analysis_init(mg_analysis *analysis, mg_project *project,
@@ -44,6 +45,9 @@ void mg_analysis_prepare(mg_analysis *analysis)
 	if (analysis->prepared)
 		return;
 	analysis->prepared = true;
+	/* Risk needs the engine's verdict on every operation, so it comes
+	 * after the replay. */
+	mg_risk_compute(analysis, analysis->profile);
 }
 
 void mg_analysis_run(mg_analysis *analysis)

@@ -12,6 +12,6 @@
 
 #define MG_RULES_ORDERING
 #define MG_RULES_COMPAT
-#define MG_RULES_LOCKING
+#include "analyze/rules_locking.h" /* MG_RULES_LOCKING */
 
 #endif

@@ -1,0 +1,170 @@
+/*
+ * lock_site.c: see lock_site.h.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "analyze/lock_site.h"
+#include "migraph/render.h"
+
+static bool under_review(const mg_changeset *cs)
+{
+	return (cs->flags & MG_CSF_IN_RELEASE) &&
+	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+}
+
+static bool setting_on(const mg_operation *op, const char *name)
+{
+	if (op->kind != MG_OP_SET_SETTING || !op->setting_name || !mg_str_ieq(op->setting_name, name))
+		return false;
+	const char *v = op->setting_value;
+	return v && strcmp(v, "0") && strcmp(v, "'0'") && !mg_str_ieq(v, "default");
+}
+
+void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
+{
+	mg_project *p = a->project;
+	for (size_t c = 0; c < p->n_changesets; c++) {
+		mg_changeset *cs = p->changesets[c];
+		if (!under_review(cs))
+			continue;
+		lk_site s = {a, rule, cs, 0, NULL, NULL, a->risk ? &a->risk[c] : NULL, false, false};
+		for (size_t i = 0; i < cs->n_stmts; i++) {
+			mg_statement *st = cs->stmts[i];
+			s.stmt_index = i;
+			s.st = st;
+			for (size_t k = 0; k < st->n_ops; k++) {
+				mg_operation *op = st->ops[k];
+				s.op = op;
+				fn(&s);
+				if (op->kind == MG_OP_BEGIN)
+					s.in_explicit_txn = true;
+				else if (op->kind == MG_OP_COMMIT || op->kind == MG_OP_ROLLBACK)
+					s.in_explicit_txn = false;
+				else if (setting_on(op, "lock_timeout"))
+					s.lock_timeout_before = true;
+			}
+		}
+	}
+}
+
+mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table)
+{
+	if (!s->cr || !table)
+		return NULL;
+	for (size_t i = 0; i < s->cr->n_tables; i++)
+		if (mg_str_eq(s->cr->tables[i].table.schema, table->schema) &&
+		    mg_str_eq(s->cr->tables[i].table.name, table->name))
+			return &s->cr->tables[i];
+	return NULL;
+}
+
+const mg_object *lk_main_table(const lk_site *s)
+{
+	for (size_t i = 0; i < s->op->n_locks; i++)
+		if (s->op->locks[i].relation.kind == MG_OBJ_TABLE ||
+		    s->op->locks[i].relation.kind == MG_OBJ_MATERIALIZED_VIEW)
+			return &s->op->locks[i].relation;
+	return NULL;
+}
+
+bool lk_table_is_live(const lk_site *s, const mg_object *table)
+{
+	if (!table)
+		return false;
+	const mg_table_risk *t = lk_table_risk(s, table);
+	return !(t && t->new_in_release);
+}
+
+bool lk_is_liquibase(const lk_site *s)
+{
+	return !mg_changeset_kind_is_flyway(s->cs->kind);
+}
+
+static void put_duration(mg_buf *out, double ms)
+{
+	if (ms < 1000)
+		mg_buf_printf(out, "%.0f ms", ms);
+	else if (ms < 120000)
+		mg_buf_printf(out, "%.1f s", ms / 1000);
+	else if (ms < 7200000)
+		mg_buf_printf(out, "%.0f min", ms / 60000);
+	else
+		mg_buf_printf(out, "%.1f h", ms / 3600000);
+}
+
+static void put_count(mg_buf *out, double n)
+{
+	if (n >= 1e6)
+		mg_buf_printf(out, "%.1fM", n / 1e6);
+	else if (n >= 1e4)
+		mg_buf_printf(out, "%.0fK", n / 1e3);
+	else
+		mg_buf_printf(out, "%.0f", n);
+}
+
+void lk_describe_impact(mg_buf *out, const lk_site *s, const mg_object *table)
+{
+	const mg_table_risk *t = lk_table_risk(s, table);
+	const mg_stmt_risk *sr = s->cr && s->cr->stmts ? &s->cr->stmts[s->stmt_index] : NULL;
+	if (!s->a->profile) {
+		mg_buf_puts(out, "table size unknown (no --profile)");
+		return;
+	}
+	if (!t || !t->size_known) {
+		mg_buf_puts(out, "table size unknown (not in the profile)");
+		return;
+	}
+	if (sr && sr->runtime_known && sr->runtime_ms >= 1) {
+		mg_buf_puts(out, "est. ");
+		put_duration(out, sr->runtime_ms);
+		if (sr->assumption)
+			mg_buf_printf(out, " (%s)", sr->assumption);
+	} else {
+		mg_buf_puts(out, "catalog-only once the lock is granted");
+	}
+	if (t->blocked_known && (t->blocks_reads || t->blocks_writes)) {
+		mg_buf_printf(out, "; %s wait", t->blocks_reads ? "reads and writes" : "writes");
+		double qps = (t->blocks_reads ? t->read_qps : 0) + (t->blocks_writes ? t->write_qps : 0);
+		if (qps > 0) {
+			mg_buf_puts(out, " (");
+			put_count(out, qps);
+			mg_buf_puts(out, "/s)");
+		}
+		if (t->blocked_ms >= 1) {
+			mg_buf_puts(out, " for ");
+			put_duration(out, t->blocked_ms);
+		}
+		if (t->queued_requests >= 1) {
+			mg_buf_puts(out, ": ~");
+			put_count(out, t->queued_requests);
+			mg_buf_puts(out, " requests queued");
+		}
+	}
+	if (t->lock_queue_risk && !s->lock_timeout_before && t->lock_wait_ms > 0) {
+		mg_buf_puts(out, "; queued behind a ");
+		put_duration(out, t->lock_wait_ms);
+		mg_buf_puts(out, " transaction it stalls every later query");
+	}
+}
+
+mg_finding *lk_report(lk_site *s, const mg_object *table, const char *message,
+                      const char *alternative)
+{
+	mg_project *p = s->a->project;
+	int sev = -1;
+	const mg_table_risk *t = lk_table_risk(s, table);
+	if (t)
+		sev = mg_risk_severity(s->a->profile, t, s->lock_timeout_before);
+	mg_finding *f = mg_analysis_add_finding(
+		s->a, s->rule, sev < 0 ? s->rule->default_severity : (mg_severity)sev, s->op->loc,
+		s->cs);
+	if (table) {
+		f->object = *table;
+	} else {
+		f->object = s->op->object;
+	}
+	f->message = mg_arena_strdup(&p->arena, message);
+	f->safe_alternative = alternative ? mg_arena_strdup(&p->arena, alternative) : NULL;
+	return f;
+}

@@ -1,0 +1,729 @@
+/*
+ * locking.c: the locking rules.
+ *
+ * Each rule looks at one operation, with the engine's verdict on it
+ * (locks, rewrite, scan, index build) and the risk figures of its table,
+ * and only speaks when the table is live: a table created in the same
+ * changeset (or, with a release selection, in the same release) is empty
+ * and nobody waits for it.  The message says what production feels; the
+ * safe alternative is SQL that, fed back to migraph, does not trigger the
+ * rule again.
+ */
+#include <string.h>
+
+#include "analyze/families.h"
+#include "analyze/lock_site.h"
+#include "analyze/sqltext.h"
+
+/* The statement's own text, or NULL when the change came from a
+ * Liquibase change type rather than SQL. */
+static const char *stmt_sql(const lk_site *s)
+{
+	return s->st->sql ? mg_arena_strndup(&s->a->project->arena, s->st->sql, s->st->sql_len)
+	                  : NULL;
+}
+
+static void no_txn_wrapper(mg_buf *b, const lk_site *s, const char *sql)
+{
+	if (lk_is_liquibase(s)) {
+		mg_buf_printf(b,
+		              "<changeSet id=\"%s-concurrently\" author=\"%s\" runInTransaction=\"false\">\n"
+		              "  <sql>%s;</sql>\n"
+		              "</changeSet>",
+		              s->cs->id ? s->cs->id : "change", s->cs->author ? s->cs->author : "you",
+		              sql);
+	} else {
+		mg_buf_printf(b,
+		              "-- in a migration of its own (CONCURRENTLY cannot run in a transaction;\n"
+		              "-- Flyway runs such a script outside one)\n"
+		              "SET lock_timeout = '2s';\n%s;",
+		              sql);
+	}
+}
+
+static void report(lk_site *s, const mg_object *table, mg_buf *msg, mg_buf *alt)
+{
+	lk_report(s, table, mg_buf_cstr(msg), alt && alt->len ? mg_buf_cstr(alt) : NULL);
+	mg_buf_dispose(msg);
+	if (alt)
+		mg_buf_dispose(alt);
+}
+
+static void put_table_name(mg_buf *b, const mg_object *t)
+{
+	mg_buf_printf(b, "%s.%s", t->schema ? t->schema : "public", t->name ? t->name : "?");
+}
+
+/* ---- lock-index-not-concurrent ----------------------------------------- */
+
+static void index_not_concurrent(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_CREATE_INDEX || (op->flags & (MG_OPF_CONCURRENTLY | MG_OPF_ONLY)))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t) || (op->effects & MG_EFF_FAILS))
+		return;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_puts(&msg, "CREATE INDEX without CONCURRENTLY holds SHARE on ");
+	put_table_name(&msg, t);
+	mg_buf_puts(&msg, " for the whole build: every INSERT, UPDATE and DELETE waits; ");
+	lk_describe_impact(&msg, s, t);
+	const char *sql = stmt_sql(s);
+	const char *fixed = sql ? mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql),
+	                                              "INDEX", "CONCURRENTLY")
+	                        : NULL;
+	if (!fixed) {
+		mg_buf b = MG_BUF_INIT;
+		mg_buf_printf(&b, "CREATE %sINDEX CONCURRENTLY ", (op->flags & MG_OPF_UNIQUE) ? "UNIQUE " : "");
+		mg_sql_put_ident(&b, op->object.name);
+		mg_buf_puts(&b, " ON ");
+		mg_sql_put_qualified(&b, t->schema, t->name);
+		mg_buf_putc(&b, ' ');
+		mg_sql_put_list(&b, &op->index_columns);
+		fixed = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&b));
+		mg_buf_dispose(&b);
+	}
+	no_txn_wrapper(&alt, s, fixed);
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-drop-index-not-concurrent ------------------------------------ */
+
+static void drop_index_not_concurrent(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_DROP_INDEX || (op->flags & MG_OPF_CONCURRENTLY))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t))
+		return;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT, sql = MG_BUF_INIT;
+	mg_buf_puts(&msg, "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on ");
+	put_table_name(&msg, t);
+	mg_buf_puts(&msg, ": reads and writes wait, and behind a long transaction the wait "
+	                  "queues every query; ");
+	lk_describe_impact(&msg, s, t);
+	mg_buf_puts(&sql, "DROP INDEX CONCURRENTLY IF EXISTS ");
+	mg_sql_put_qualified(&sql, op->object.schema, op->object.name);
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&sql));
+	mg_buf_dispose(&sql);
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-reindex-not-concurrent ---------------------------------------- */
+
+static void reindex_not_concurrent(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_REINDEX || (op->flags & MG_OPF_CONCURRENTLY))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (t && !lk_table_is_live(s, t))
+		return;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_puts(&msg, "REINDEX without CONCURRENTLY blocks writes to the table and every "
+	                  "query that would use the index while it is rebuilt; ");
+	lk_describe_impact(&msg, s, t);
+	const mg_engine_target *e = &s->a->project->engine;
+	const char *sql = stmt_sql(s);
+	if (e->major >= 12 && sql) {
+		const char *kw = op->object.kind == MG_OBJ_INDEX ? "INDEX"
+		                 : op->object.kind == MG_OBJ_SCHEMA ? "SCHEMA"
+		                 : op->object.kind == MG_OBJ_DATABASE ? "DATABASE" : "TABLE";
+		const char *fixed = mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql), kw,
+		                                        "CONCURRENTLY");
+		if (fixed)
+			no_txn_wrapper(&alt, s, fixed);
+	} else {
+		mg_buf_puts(&alt, "-- before PostgreSQL 12: build a replacement CONCURRENTLY, then swap\n"
+		                  "CREATE INDEX CONCURRENTLY new_idx ON tbl (cols);\n"
+		                  "DROP INDEX CONCURRENTLY old_idx;\n"
+		                  "ALTER INDEX new_idx RENAME TO old_idx;");
+	}
+	report(s, t ? t : &op->object, &msg, &alt);
+}
+
+/* ---- lock-constraint-validates ------------------------------------------ */
+
+static void put_constraint_def(mg_buf *b, const mg_operation *op)
+{
+	const mg_constraint_def *k = op->constraint;
+	mg_buf_puts(b, "ALTER TABLE ");
+	mg_sql_put_table(b, &op->object);
+	mg_buf_puts(b, " ADD CONSTRAINT ");
+	mg_sql_put_ident(b, k->name ? k->name : "new_constraint");
+	if (k->kind == MG_CONSTRAINT_FOREIGN_KEY) {
+		mg_buf_puts(b, " FOREIGN KEY ");
+		mg_sql_put_list(b, &k->columns);
+		mg_buf_puts(b, " REFERENCES ");
+		const mg_object *ref = k->ref_table.kind != MG_OBJ_NONE ? &k->ref_table : &op->related;
+		mg_sql_put_qualified(b, ref->schema, ref->name);
+		if (k->ref_columns.count) {
+			mg_buf_putc(b, ' ');
+			mg_sql_put_list(b, &k->ref_columns);
+		}
+		if (k->on_delete)
+			mg_buf_printf(b, " ON DELETE %s", k->on_delete);
+	} else {
+		mg_buf_printf(b, " CHECK (%s)", k->expr ? k->expr : "...");
+	}
+}
+
+static void constraint_validates(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	const mg_constraint_def *k = op->constraint;
+	if (op->kind != MG_OP_ADD_CONSTRAINT || !k || k->not_valid || (op->flags & MG_OPF_NOT_VALID) ||
+	    (k->kind != MG_CONSTRAINT_CHECK && k->kind != MG_CONSTRAINT_FOREIGN_KEY))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t) || !(op->effects & MG_EFF_SCAN))
+		return;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	if (k->kind == MG_CONSTRAINT_FOREIGN_KEY)
+		mg_buf_puts(&msg, "adding a FOREIGN KEY validates every row while SHARE ROW EXCLUSIVE "
+		                  "blocks writes to both tables; ");
+	else
+		mg_buf_puts(&msg, "adding a CHECK validates every row under ACCESS EXCLUSIVE: reads "
+		                  "and writes wait; ");
+	lk_describe_impact(&msg, s, t);
+	mg_buf_puts(&alt, "-- add it without checking existing rows (brief lock), then validate\n"
+	                  "-- in a separate migration (SHARE UPDATE EXCLUSIVE: traffic continues)\n");
+	put_constraint_def(&alt, op);
+	mg_buf_puts(&alt, " NOT VALID;\nALTER TABLE ");
+	mg_sql_put_table(&alt, &op->object);
+	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
+	mg_sql_put_ident(&alt, k->name ? k->name : "new_constraint");
+	mg_buf_putc(&alt, ';');
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-set-not-null-scan --------------------------------------------- */
+
+static void set_not_null_scan(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_SET_NOT_NULL || !(op->effects & MG_EFF_SCAN))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t))
+		return;
+	const char *col = op->object.name;
+	const char *cname = mg_arena_printf(&s->a->project->arena, "%s_%s_not_null", t->name, col);
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_puts(&msg, "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE: reads and "
+	                  "writes wait until every row is checked; ");
+	lk_describe_impact(&msg, s, t);
+	bool pg12 = s->a->project->engine.major >= 12;
+	mg_buf_puts(&alt, "ALTER TABLE ");
+	mg_sql_put_qualified(&alt, t->schema, t->name);
+	mg_buf_puts(&alt, " ADD CONSTRAINT ");
+	mg_sql_put_ident(&alt, cname);
+	mg_buf_puts(&alt, " CHECK (");
+	mg_sql_put_ident(&alt, col);
+	mg_buf_puts(&alt, " IS NOT NULL) NOT VALID;\n-- next migration: validates without blocking "
+	                  "traffic\nALTER TABLE ");
+	mg_sql_put_qualified(&alt, t->schema, t->name);
+	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
+	mg_sql_put_ident(&alt, cname);
+	mg_buf_putc(&alt, ';');
+	if (pg12) {
+		mg_buf_puts(&alt, "\n-- then (PostgreSQL 12+ skips the scan: the CHECK proves it)\nALTER TABLE ");
+		mg_sql_put_qualified(&alt, t->schema, t->name);
+		mg_buf_puts(&alt, " ALTER COLUMN ");
+		mg_sql_put_ident(&alt, col);
+		mg_buf_puts(&alt, " SET NOT NULL;\nALTER TABLE ");
+		mg_sql_put_qualified(&alt, t->schema, t->name);
+		mg_buf_puts(&alt, " DROP CONSTRAINT ");
+		mg_sql_put_ident(&alt, cname);
+		mg_buf_putc(&alt, ';');
+	}
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-add-column-rewrite -------------------------------------------- */
+
+static void add_column_rewrite(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_ADD_COLUMN || !(op->effects & MG_EFF_REWRITE) || !op->column)
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t))
+		return;
+	const mg_column_def *c = op->column;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_printf(&msg, "adding column %s rewrites the whole table under ACCESS EXCLUSIVE (%s): "
+	                    "reads and writes wait until every row is copied; ",
+	              c->name, op->effect_note ? op->effect_note : "a rewrite");
+	lk_describe_impact(&msg, s, t);
+	mg_buf_puts(&alt, "ALTER TABLE ");
+	mg_sql_put_qualified(&alt, t->schema, t->name);
+	mg_buf_puts(&alt, " ADD COLUMN ");
+	mg_sql_put_ident(&alt, c->name);
+	mg_buf_printf(&alt, " %s;", c->type ? c->type : "type");
+	if (c->default_expr) {
+		mg_buf_puts(&alt, "\nALTER TABLE ");
+		mg_sql_put_qualified(&alt, t->schema, t->name);
+		mg_buf_puts(&alt, " ALTER COLUMN ");
+		mg_sql_put_ident(&alt, c->name);
+		mg_buf_printf(&alt, " SET DEFAULT %s;\n-- then backfill existing rows in batches, "
+		                    "outside the migration's transaction:\n-- UPDATE ",
+		              c->default_expr);
+		mg_sql_put_qualified(&alt, t->schema, t->name);
+		mg_buf_puts(&alt, " SET ");
+		mg_sql_put_ident(&alt, c->name);
+		mg_buf_printf(&alt, " = %s WHERE id BETWEEN $1 AND $2 AND ", c->default_expr);
+		mg_sql_put_ident(&alt, c->name);
+		mg_buf_puts(&alt, " IS NULL;");
+	}
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-type-change-rewrite ------------------------------------------- */
+
+static void type_change_rewrite(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_ALTER_COLUMN_TYPE || !(op->effects & MG_EFF_REWRITE))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t))
+		return;
+	const char *col = op->object.name;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_printf(&msg, "changing %s to %s rewrites the table and rebuilds its indexes under "
+	                    "ACCESS EXCLUSIVE (%s); ",
+	              col, op->type_to ? op->type_to : "the new type",
+	              op->effect_note ? op->effect_note : "not binary-coercible");
+	lk_describe_impact(&msg, s, t);
+	const char *newcol = mg_arena_printf(&s->a->project->arena, "%s_new", col);
+	mg_buf puts_ = MG_BUF_INIT;
+	mg_sql_put_qualified(&puts_, t->schema, t->name);
+	const char *tn = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&puts_));
+	mg_buf_dispose(&puts_);
+	mg_buf_printf(&alt,
+	              "-- expand: a new column, written by the app and backfilled in batches\n"
+	              "ALTER TABLE %s ADD COLUMN %s %s;\n"
+	              "-- backfill outside the migration: UPDATE %s SET %s = %s WHERE ... (batches)\n"
+	              "-- contract, in a later release once every reader uses the new column:\n"
+	              "-- ALTER TABLE %s RENAME COLUMN %s TO %s_old;\n"
+	              "-- ALTER TABLE %s RENAME COLUMN %s TO %s;",
+	              tn, newcol, op->type_to ? op->type_to : "new_type", tn, newcol, col, tn, col,
+	              col, tn, newcol, col);
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-unique-without-index ------------------------------------------ */
+
+static void unique_without_index(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	const mg_constraint_def *k = op->constraint;
+	if (op->kind != MG_OP_ADD_CONSTRAINT || !k || k->using_index ||
+	    (k->kind != MG_CONSTRAINT_UNIQUE && k->kind != MG_CONSTRAINT_PRIMARY_KEY))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t))
+		return;
+	bool pk = k->kind == MG_CONSTRAINT_PRIMARY_KEY;
+	const char *cname = k->name ? k->name
+	                            : mg_sql_index_name(&s->a->project->arena, t->name, &k->columns,
+	                                                pk ? "pkey" : "key");
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT, idx = MG_BUF_INIT;
+	mg_buf_printf(&msg, "adding a %s builds its index under ACCESS EXCLUSIVE: reads and writes "
+	                    "wait for the whole build; ",
+	              pk ? "PRIMARY KEY" : "UNIQUE constraint");
+	lk_describe_impact(&msg, s, t);
+	mg_buf_puts(&idx, "CREATE UNIQUE INDEX CONCURRENTLY ");
+	mg_sql_put_ident(&idx, cname);
+	mg_buf_puts(&idx, " ON ");
+	mg_sql_put_qualified(&idx, t->schema, t->name);
+	mg_buf_putc(&idx, ' ');
+	mg_sql_put_list(&idx, &k->columns);
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
+	mg_buf_puts(&alt, "\n-- next migration: adopt the index (brief ACCESS EXCLUSIVE)\nALTER TABLE ");
+	mg_sql_put_qualified(&alt, t->schema, t->name);
+	mg_buf_puts(&alt, " ADD CONSTRAINT ");
+	mg_sql_put_ident(&alt, cname);
+	mg_buf_printf(&alt, " %s USING INDEX ", pk ? "PRIMARY KEY" : "UNIQUE");
+	mg_sql_put_ident(&alt, cname);
+	mg_buf_putc(&alt, ';');
+	mg_buf_dispose(&idx);
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-concurrently-in-transaction ----------------------------------- */
+
+static void concurrently_in_transaction(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (!(op->effects & MG_EFF_NO_TXN_BLOCK) || op->kind == MG_OP_ADD_ENUM_VALUE)
+		return;
+	if (!s->cs->run_in_transaction && !s->in_explicit_txn)
+		return;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_printf(&msg, "%s cannot run inside a transaction block, and this %s runs in one: "
+	                    "the deploy fails with \"cannot run inside a transaction block\"",
+	              mg_op_kind_name(op->kind), lk_is_liquibase(s) ? "changeset" : "migration");
+	if (lk_is_liquibase(s))
+		mg_buf_printf(&alt, "<changeSet id=\"%s\" author=\"%s\" runInTransaction=\"false\">",
+		              s->cs->id ? s->cs->id : "id", s->cs->author ? s->cs->author : "author");
+	else if (s->in_explicit_txn)
+		mg_buf_puts(&alt, "-- remove the BEGIN/COMMIT around it: run it on its own");
+	else
+		mg_buf_printf(&alt, "-- %s.conf\nexecuteInTransaction=false",
+		              s->cs->script ? mg_path_basename(s->cs->script) : "V__migration.sql");
+	lk_report(s, &op->object, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
+	/* A deploy failure is high whatever the table's size. */
+	s->a->findings[s->a->n_findings - 1]->severity = s->rule->default_severity;
+	mg_buf_dispose(&msg);
+	mg_buf_dispose(&alt);
+}
+
+/* ---- lock-held-across-statements ---------------------------------------- */
+
+static void held_across_statements(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (!s->cs->run_in_transaction || !s->cr || !s->cr->stmts)
+		return;
+	const mg_object *t = NULL;
+	for (size_t i = 0; i < op->n_locks; i++)
+		if (op->locks[i].mode == MG_LOCK_ACCESS_EXCLUSIVE &&
+		    op->locks[i].relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &op->locks[i].relation))
+			t = &op->locks[i].relation;
+	if (!t)
+		return;
+	/* Only the first ACCESS EXCLUSIVE of a changeset on that table. */
+	for (size_t i = 0; i < s->stmt_index; i++)
+		for (size_t k = 0; k < s->cs->stmts[i]->n_ops; k++)
+			for (size_t l = 0; l < s->cs->stmts[i]->ops[k]->n_locks; l++) {
+				const mg_lock *lk = &s->cs->stmts[i]->ops[k]->locks[l];
+				if (lk->mode == MG_LOCK_ACCESS_EXCLUSIVE && mg_str_eq(lk->relation.name, t->name) &&
+				    mg_str_eq(lk->relation.schema, t->schema))
+					return;
+			}
+	if (op != s->st->ops[0])
+		return;
+	size_t later = 0;
+	for (size_t j = s->stmt_index + 1; j < s->cs->n_stmts; j++) {
+		mg_cost_kind c = s->cr->stmts[j].cost;
+		if (c != MG_COST_NONE && c != MG_COST_METADATA)
+			later++;
+	}
+	if (!later)
+		return;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is held until the transaction commits, while "
+	                    "%zu more statement%s doing real work run%s: reads and writes wait for all "
+	                    "of them",
+	              t->schema, t->name, later, later == 1 ? "" : "s", later == 1 ? "s" : "");
+	mg_buf_puts(&alt, lk_is_liquibase(s)
+	                      ? "-- move the statements after it into changesets of their own, so the "
+	                        "lock is released at the end of this one"
+	                      : "-- move the statements after it into migrations of their own, so the "
+	                        "lock is released when this one commits");
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-no-lock-timeout ----------------------------------------------- */
+
+static void no_lock_timeout(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (s->lock_timeout_before)
+		return;
+	const mg_object *t = NULL;
+	for (size_t i = 0; i < op->n_locks && !t; i++)
+		if (op->locks[i].mode == MG_LOCK_ACCESS_EXCLUSIVE &&
+		    op->locks[i].relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &op->locks[i].relation))
+			t = &op->locks[i].relation;
+	if (!t)
+		return;
+	/* One finding per changeset: the first dangerous lock. */
+	for (size_t i = 0; i < s->a->n_findings; i++) {
+		const mg_finding *f = s->a->findings[i];
+		if (f->rule == s->rule && f->has_changeset && f->changeset_index == s->cs->index)
+			return;
+	}
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is requested with no lock_timeout: if a long "
+	                    "transaction holds the table, this statement waits in the lock queue and "
+	                    "every later query on the table waits behind it",
+	              t->schema, t->name);
+	mg_buf_puts(&alt, "SET lock_timeout = '2s';  -- fail fast and retry instead of queueing "
+	                  "traffic\n");
+	const char *sql = stmt_sql(s);
+	if (sql)
+		mg_buf_printf(&alt, "%s;", sql);
+	report(s, t, &msg, &alt);
+}
+
+/* ---- lock-vacuum-full, lock-cluster, lock-truncate ---------------------- */
+
+static void rewrite_statement(lk_site *s, mg_op_kind kind, const char *what, const char *alt)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != kind || (kind == MG_OP_VACUUM && !(op->flags & MG_OPF_FULL)))
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (t && !lk_table_is_live(s, t))
+		return;
+	mg_buf msg = MG_BUF_INIT;
+	mg_buf_printf(&msg, "%s holds ACCESS EXCLUSIVE: reads and writes wait; ", what);
+	lk_describe_impact(&msg, s, t);
+	lk_report(s, t ? t : &op->object, mg_buf_cstr(&msg), alt);
+	mg_buf_dispose(&msg);
+}
+
+static void vacuum_full(lk_site *s)
+{
+	rewrite_statement(s, MG_OP_VACUUM, "VACUUM FULL rewrites the table and",
+	                  "-- reclaim space online with the pg_repack extension instead:\n"
+	                  "--   pg_repack --table=<table> <database>\n"
+	                  "-- or let plain VACUUM (no FULL) make the space reusable:\n"
+	                  "VACUUM (ANALYZE);");
+}
+
+static void cluster(lk_site *s)
+{
+	rewrite_statement(s, MG_OP_CLUSTER, "CLUSTER rewrites the table in index order and",
+	                  "-- reorder online with pg_repack instead:\n"
+	                  "--   pg_repack --table=<table> --order-by=<columns> <database>");
+}
+
+static void truncate(lk_site *s)
+{
+	rewrite_statement(s, MG_OP_TRUNCATE, "TRUNCATE empties the table at once and",
+	                  "-- delete in small batches, each in its own short transaction:\n"
+	                  "-- DELETE FROM <table> WHERE id IN (SELECT id FROM <table> LIMIT 10000);");
+}
+
+/* ---- lock-table-rewrite -------------------------------------------------- */
+
+static void table_rewrite(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (!(op->effects & MG_EFF_REWRITE))
+		return;
+	if (op->kind != MG_OP_SET_TABLESPACE && op->kind != MG_OP_SET_LOGGED &&
+	    op->kind != MG_OP_SET_UNLOGGED && op->kind != MG_OP_SET_ACCESS_METHOD &&
+	    op->kind != MG_OP_SET_EXPRESSION)
+		return;
+	const mg_object *t = lk_main_table(s);
+	if (!t || !lk_table_is_live(s, t))
+		return;
+	mg_buf msg = MG_BUF_INIT;
+	mg_buf_printf(&msg, "%s rewrites the whole table under ACCESS EXCLUSIVE: reads and writes "
+	                    "wait; ",
+	              mg_op_kind_name(op->kind));
+	lk_describe_impact(&msg, s, t);
+	lk_report(s, t, mg_buf_cstr(&msg),
+	          "-- copy into a new table online (logical replication, or pg_repack for\n"
+	          "-- SET TABLESPACE: pg_repack --table=<table> --tablespace=<ts>), then switch");
+	mg_buf_dispose(&msg);
+}
+
+/* ---- lock-attach-partition-scan, lock-detach-partition-blocking --------- */
+
+static void attach_partition(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_ATTACH_PARTITION)
+		return;
+	const mg_catalog *cat = s->a->catalog;
+	const mg_cat_relation *part =
+		cat ? mg_catalog_relation(cat, op->object.schema ? op->object.schema : "public",
+		                          op->object.name)
+		    : NULL;
+	bool has_check = false;
+	for (size_t i = 0; part && i < part->n_constraints; i++)
+		if (part->constraints[i].kind == MG_CONSTRAINT_CHECK && part->constraints[i].validated)
+			has_check = true;
+	bool old = s->a->project->engine.major < 12;
+	if (has_check && !old)
+		return;
+	mg_buf msg = MG_BUF_INIT;
+	if (old)
+		mg_buf_puts(&msg, "before PostgreSQL 12, ATTACH PARTITION takes ACCESS EXCLUSIVE on the "
+		                  "parent: every query on the partitioned table waits");
+	else
+		mg_buf_puts(&msg, "ATTACH PARTITION scans the new partition under ACCESS EXCLUSIVE to "
+		                  "prove its bound (no valid CHECK constraint proves it)");
+	mg_buf_puts(&msg, "; ");
+	lk_describe_impact(&msg, s, &op->object);
+	mg_buf alt = MG_BUF_INIT;
+	mg_buf_puts(&alt, "-- prove the bound first, without blocking, then attach:\nALTER TABLE ");
+	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	mg_buf_puts(&alt, " ADD CONSTRAINT partition_bound CHECK (<the partition bound as a condition>) "
+	                  "NOT VALID;\nALTER TABLE ");
+	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	mg_buf_puts(&alt, " VALIDATE CONSTRAINT partition_bound;\n");
+	const char *sql = stmt_sql(s);
+	if (sql)
+		mg_buf_printf(&alt, "%s;\n", sql);
+	mg_buf_puts(&alt, "ALTER TABLE ");
+	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	mg_buf_puts(&alt, " DROP CONSTRAINT partition_bound;");
+	report(s, &op->object, &msg, &alt);
+}
+
+static void detach_partition(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_DETACH_PARTITION || (op->flags & (MG_OPF_CONCURRENTLY | MG_OPF_FINALIZE)))
+		return;
+	bool can = s->a->project->engine.major >= 14;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_puts(&msg, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent: every query on the "
+	                  "partitioned table waits");
+	const char *sql = stmt_sql(s);
+	if (can && sql) {
+		mg_buf_printf(&msg, " (PostgreSQL %d has DETACH ... CONCURRENTLY)",
+		              s->a->project->engine.major);
+		no_txn_wrapper(&alt, s, mg_arena_printf(&s->a->project->arena, "%s CONCURRENTLY", sql));
+	} else {
+		mg_buf_puts(&alt, "-- PostgreSQL 14+ detaches without blocking the parent:\n"
+		                  "-- ALTER TABLE parent DETACH PARTITION child CONCURRENTLY;\n"
+		                  "-- before 14: run it in a quiet window with SET lock_timeout = '2s';");
+	}
+	report(s, &op->related, &msg, &alt);
+}
+
+/* ---- lock-enum-value-in-transaction -------------------------------------- */
+
+static void enum_value_in_transaction(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind != MG_OP_ADD_ENUM_VALUE || !(op->effects & MG_EFF_FAILS))
+		return;
+	mg_buf msg = MG_BUF_INIT;
+	mg_buf_printf(&msg, "ALTER TYPE ... ADD VALUE cannot run inside a transaction block before "
+	                    "PostgreSQL 12 (target: %d): the deploy fails",
+	              s->a->project->engine.major);
+	lk_report(s, &op->object, mg_buf_cstr(&msg),
+	          lk_is_liquibase(s) ? "<changeSet id=\"...\" author=\"...\" runInTransaction=\"false\">"
+	                             : "-- in a migration of its own, with its .sql.conf:\n"
+	                               "executeInTransaction=false");
+	s->a->findings[s->a->n_findings - 1]->severity = s->rule->default_severity;
+	mg_buf_dispose(&msg);
+}
+
+/* ---- perf-fk-without-index ---------------------------------------------- */
+
+static bool index_covers(const mg_cat_relation *rel, const mg_name_list *cols)
+{
+	for (size_t i = 0; i < rel->n_indexes; i++) {
+		const mg_cat_index *ix = &rel->indexes[i];
+		if (ix->columns.count < cols->count || ix->where_expr)
+			continue;
+		bool ok = true;
+		/* The FK columns must lead the index, in any order. */
+		for (size_t c = 0; c < cols->count && ok; c++) {
+			bool found = false;
+			for (size_t k = 0; k < cols->count; k++)
+				if (mg_str_eq(ix->columns.items[k], cols->items[c]))
+					found = true;
+			ok = found;
+		}
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def *k)
+{
+	const mg_catalog *cat = s->a->catalog;
+	if (!cat || k->kind != MG_CONSTRAINT_FOREIGN_KEY || !k->columns.count)
+		return;
+	const mg_cat_relation *rel =
+		mg_catalog_relation(cat, table->schema ? table->schema : "public", table->name);
+	if (!rel || rel->uncertain || index_covers(rel, &k->columns))
+		return;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
+	mg_buf_puts(&msg, "no index on ");
+	put_table_name(&msg, table);
+	mg_buf_puts(&msg, " leads with the foreign key columns ");
+	for (size_t i = 0; i < k->columns.count; i++)
+		mg_buf_printf(&msg, "%s%s", i ? ", " : "", k->columns.items[i]);
+	mg_buf_puts(&msg, ": every DELETE or key UPDATE on the referenced table scans it, and joins "
+	                  "on the key do too");
+	mg_buf idx = MG_BUF_INIT;
+	mg_buf_puts(&idx, "CREATE INDEX CONCURRENTLY ");
+	mg_sql_put_ident(&idx, mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx"));
+	mg_buf_puts(&idx, " ON ");
+	mg_sql_put_qualified(&idx, table->schema, table->name);
+	mg_buf_putc(&idx, ' ');
+	mg_sql_put_list(&idx, &k->columns);
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
+	mg_buf_dispose(&idx);
+	mg_finding *f = lk_report(s, table, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
+	f->severity = s->rule->default_severity;
+	mg_buf_dispose(&msg);
+	mg_buf_dispose(&alt);
+}
+
+static void fk_without_index(lk_site *s)
+{
+	const mg_operation *op = s->op;
+	if (op->kind == MG_OP_ADD_CONSTRAINT && op->constraint) {
+		mg_object t = {MG_OBJ_TABLE, op->object.schema,
+		               op->object.kind == MG_OBJ_TABLE ? op->object.name : op->object.table,
+		               op->object.kind == MG_OBJ_TABLE ? op->object.name : op->object.table};
+		check_fk(s, &t, op->constraint);
+	} else if (op->kind == MG_OP_CREATE_TABLE) {
+		mg_object t = {MG_OBJ_TABLE, op->object.schema, op->object.name, op->object.name};
+		for (size_t i = 0; i < op->n_constraints; i++)
+			check_fk(s, &t, &op->constraints[i]);
+		for (size_t c = 0; c < op->n_columns; c++)
+			for (size_t i = 0; i < op->columns[c].n_constraints; i++) {
+				mg_constraint_def k = op->columns[c].constraints[i];
+				if (!k.columns.count) {
+					k.columns.items = &op->columns[c].name;
+					k.columns.count = 1;
+				}
+				check_fk(s, &t, &k);
+			}
+	} else if (op->kind == MG_OP_ADD_COLUMN && op->column) {
+		mg_object t = {MG_OBJ_TABLE, op->object.schema, op->object.table, op->object.table};
+		for (size_t i = 0; i < op->column->n_constraints; i++) {
+			mg_constraint_def k = op->column->constraints[i];
+			if (!k.columns.count) {
+				k.columns.items = &op->column->name;
+				k.columns.count = 1;
+			}
+			check_fk(s, &t, &k);
+		}
+	}
+}
+
+/* ---- run functions for the registry ------------------------------------ */
+
+#define RUN(fn)                                                                    \
+	void mg_rule_run_##fn(mg_analysis *a, const mg_rule *rule)                 \
+	{                                                                          \
+		lk_each_op(a, rule, fn);                                           \
+	}
+
+RUN(index_not_concurrent)
+RUN(drop_index_not_concurrent)
+RUN(reindex_not_concurrent)
+RUN(constraint_validates)
+RUN(set_not_null_scan)
+RUN(add_column_rewrite)
+RUN(type_change_rewrite)
+RUN(unique_without_index)
+RUN(concurrently_in_transaction)
+RUN(held_across_statements)
+RUN(no_lock_timeout)
+RUN(vacuum_full)
+RUN(cluster)
+RUN(truncate)
+RUN(table_rewrite)
+RUN(attach_partition)
+RUN(detach_partition)
+RUN(enum_value_in_transaction)
+RUN(fk_without_index)
