@@ -3,6 +3,7 @@
  */
 #include "migraph/sql.h"
 #include "sql/pg.h"
+#include "sql/pg_internal.h"
 
 void mg_sql_options_init(mg_sql_options *opts, mg_engine_target engine)
 {
@@ -18,5 +19,7 @@ size_t mg_sql_parse_script(mg_project *project, mg_changeset *cs,
 {
 	/* MySQL and MariaDB have no front end yet: their statements are split
 	 * and recorded as opaque SQL of another engine (see pg.c). */
+	if (opts->engine.kind == MG_ENGINE_MYSQL || opts->engine.kind == MG_ENGINE_MARIADB)
+		return mg_other_engine_parse_script(project, cs, text, opts);
 	return mg_pg_parse_script(project, cs, text, opts);
 }

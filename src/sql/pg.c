@@ -1,0 +1,421 @@
+/*
+ * pg.c: the PostgreSQL front end's driver.
+ *
+ * The fast path hands the whole script to libpg_query once and walks the
+ * RawStmts it returns: each byte is parsed once.  Only when that fails
+ * does it split the script itself and parse statement by statement, so a
+ * single bad statement is reported at its own line and the others are
+ * still analysed.  Statement and operation locations are turned into the
+ * original file's line:col by one forward-moving mg_text_cursor.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sql/pg.h"
+#include "sql/pg_internal.h"
+
+static mg_loc loc_at(mg_pg_ctx *ctx, size_t src_offset)
+{
+	mg_loc l = {ctx->text->file, 0, 0};
+	if (src_offset > ctx->src_len)
+		src_offset = ctx->src_len;
+	mg_text_cursor_seek(ctx->cursor, ctx->src_base + src_offset, &l.line, &l.col);
+	return l;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start,
+                                  size_t end)
+{
+	while (end > start && is_blank(ctx->src[end - 1]))
+		end--;
+	mg_statement *st = mg_changeset_add_statement(ctx->project, cs);
+	st->loc = loc_at(ctx, start);
+	st->sql = mg_arena_strndup(ctx->arena, ctx->src + start, end - start);
+	st->sql_len = end - start;
+	return st;
+}
+
+static void map_statement(mg_pg_ctx *ctx, const pg_node *n)
+{
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_CREATE_STMT:
+		mg_pg_map_create_table(ctx, n->create_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+		mg_pg_map_create_table_as(ctx, n->create_table_as_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+		mg_pg_map_alter_table(ctx, n->alter_table_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_INDEX_STMT:
+		mg_pg_map_index(ctx, n->index_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_REINDEX_STMT:
+		mg_pg_map_reindex(ctx, n->reindex_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_VIEW_STMT:
+		mg_pg_map_view(ctx, n->view_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+		mg_pg_map_refresh(ctx, n->refresh_mat_view_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_DROP_STMT:
+		mg_pg_map_drop(ctx, n->drop_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_RENAME_STMT:
+		mg_pg_map_rename(ctx, n->rename_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+		mg_pg_map_set_schema(ctx, n->alter_object_schema_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
+		mg_pg_map_owner(ctx, n->alter_owner_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_COMMENT_STMT:
+		mg_pg_map_comment(ctx, n->comment_stmt);
+		return;
+	case PG_QUERY__NODE__NODE_GRANT_STMT:
+		mg_pg_map_grant(ctx, n->grant_stmt);
+		return;
+	default:
+		break;
+	}
+	if (mg_pg_map_misc(ctx, n) || mg_pg_map_dml(ctx, n))
+		return;
+	mg_pg_opaque(ctx, MG_OPAQUE_UNMODELLED_STATEMENT, mg_pg_node_type_name(n));
+}
+
+void mg_pg_limit_diag(mg_pg_ctx *ctx, mg_statement *st, size_t len)
+{
+	st->parse_failed = true;
+	mg_diag *d = mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "limit-statement-size",
+	                         st->loc,
+	                         "statement of %zu bytes is larger than the limit of %zu "
+	                         "bytes; it was not analysed",
+	                         len, ctx->opts->max_statement_bytes);
+	mg_diag_set_hint(&ctx->project->diags, d,
+	                 "raise the limit with --max-statement-size");
+}
+
+bool mg_pg_over_limit(const mg_pg_ctx *ctx, size_t len)
+{
+	return ctx->opts->max_statement_bytes && len > ctx->opts->max_statement_bytes;
+}
+
+/* Byte offset of libpg_query's 1-based cursor position (counted in
+ * characters) within src. */
+static size_t cursor_offset(const char *src, size_t len, int cursorpos)
+{
+	size_t i = 0;
+	int chars = 1;
+	if (cursorpos <= 1)
+		return 0;
+	while (i < len) {
+		if (((unsigned char)src[i] & 0xC0) != 0x80) {
+			if (chars == cursorpos)
+				return i;
+			chars++;
+		}
+		i++;
+	}
+	return len;
+}
+
+static void parse_error(mg_pg_ctx *ctx, mg_statement *st, const PgQueryError *err)
+{
+	st->parse_failed = true;
+	size_t off = cursor_offset(ctx->src, ctx->src_len, err->cursorpos);
+	if (off < ctx->stmt_start)
+		off = ctx->stmt_start;
+	mg_loc l = loc_at(ctx, off);
+	if (ctx->opts->engine.kind == MG_ENGINE_POSTGRESQL && ctx->opts->engine.major > 15)
+		mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "sql-parse-error", l,
+		            "%s (libpg_query's grammar is PostgreSQL 15's: syntax that only "
+		            "PostgreSQL %d accepts is newer than the parser and is not analysed)",
+		            err->message ? err->message : "syntax error", ctx->opts->engine.major);
+	else
+		mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "sql-parse-error", l, "%s",
+		            err->message ? err->message : "syntax error");
+}
+
+/* Maps the RawStmts of one parse.  With one_stmt, every RawStmt adds its
+ * operations to the single statement `one` (Liquibase sends the piece as
+ * one statement); otherwise each RawStmt is a statement of its own. */
+size_t mg_pg_map_raw(mg_pg_ctx *ctx, mg_changeset *cs, const PgQuery__ParseResult *pr,
+                     mg_statement *one)
+{
+	size_t added = 0;
+	for (size_t i = 0; i < pr->n_stmts; i++) {
+		const PgQuery__RawStmt *rs = pr->stmts[i];
+		size_t start = rs->stmt_location > 0 ? (size_t)rs->stmt_location : 0;
+		size_t end = rs->stmt_len > 0 ? start + (size_t)rs->stmt_len : ctx->src_len;
+		if (end > ctx->src_len)
+			end = ctx->src_len;
+		start = mg_sql_skip_blank(ctx->src, end, start);
+		ctx->stmt_start = start;
+		ctx->stmt_end = end;
+		if (one) {
+			ctx->stmt = one;
+		} else {
+			ctx->stmt = mg_pg_new_statement(ctx, cs, start, end);
+			added++;
+			if (mg_pg_over_limit(ctx, end - start)) {
+				mg_pg_limit_diag(ctx, ctx->stmt, end - start);
+				continue;
+			}
+		}
+		if (rs->stmt)
+			map_statement(ctx, rs->stmt);
+	}
+	return added;
+}
+
+/* Parses src[0, len) (a NUL-terminated string at src_base in the text). */
+static size_t parse_piece(mg_pg_ctx *ctx, mg_changeset *cs, const char *src, size_t len,
+                          size_t src_base, bool one_stmt)
+{
+	ctx->src = src;
+	ctx->src_len = len;
+	ctx->src_base = src_base;
+	ctx->stmt_start = mg_sql_skip_blank(src, len, 0);
+	ctx->stmt_end = len;
+	if (ctx->stmt_start >= len)
+		return 0;
+
+	mg_statement *one = NULL;
+	if (one_stmt || mg_pg_over_limit(ctx, len)) {
+		one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, len);
+		if (mg_pg_over_limit(ctx, len - ctx->stmt_start)) {
+			mg_pg_limit_diag(ctx, one, len - ctx->stmt_start);
+			return 1;
+		}
+	}
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(src);
+	size_t added = one ? 1 : 0;
+	if (r.error) {
+		if (!one) {
+			one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, len);
+			added = 1;
+		}
+		parse_error(ctx, one, r.error);
+	} else {
+		PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
+			NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+		if (pr) {
+			added += mg_pg_map_raw(ctx, cs, pr, one);
+			pg_query__parse_result__free_unpacked(pr, NULL);
+		}
+	}
+	pg_query_free_protobuf_parse_result(r);
+	return added;
+}
+
+/* Parses each span on its own; returns the statements added. */
+static size_t parse_spans(mg_pg_ctx *ctx, mg_changeset *cs, const char *buf,
+                          const mg_sql_span *spans, size_t n, bool one_stmt)
+{
+	size_t added = 0;
+	char *tmp = NULL;
+	size_t tmp_cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (spans[i].len + 1 > tmp_cap) {
+			tmp_cap = spans[i].len + 1 > 2 * tmp_cap ? spans[i].len + 1 : 2 * tmp_cap;
+			tmp = mg_xrealloc(tmp, tmp_cap);
+		}
+		memcpy(tmp, buf + spans[i].offset, spans[i].len);
+		tmp[spans[i].len] = '\0';
+		added += parse_piece(ctx, cs, tmp, spans[i].len, spans[i].offset, one_stmt);
+	}
+	free(tmp);
+	return added;
+}
+
+/* ---- input checks ------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s[i], or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t len, size_t i)
+{
+	unsigned char c = s[i];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (i + n > len)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[i + k] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i + k] & 0x3F);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
+static void check_utf8(mg_project *project, const mg_text *text, size_t len,
+                       mg_text_cursor *cur)
+{
+	const unsigned char *s = (const unsigned char *)text->data;
+	size_t bad = 0;
+	mg_loc first = {text->file, 0, 0};
+	for (size_t i = 0; i < len;) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n = utf8_seq(s, len, i);
+		if (n) {
+			i += n;
+			continue;
+		}
+		if (bad++ == 0)
+			mg_text_cursor_seek(cur, i, &first.line, &first.col);
+		i++;
+	}
+	if (bad)
+		mg_diag_add(&project->diags, MG_SEV_MEDIUM, "sql-invalid-utf8", first,
+		            "invalid UTF-8 (%zu byte%s); columns may be off and names with "
+		            "these bytes may not match",
+		            bad, bad == 1 ? "" : "s");
+	/* The cursor must move forward only: start it again for the parse. */
+	mg_text_cursor_init(cur, text);
+}
+
+/* ---- entry point ------------------------------------------------------- */
+
+size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs,
+                          const mg_text *text, const mg_sql_options *opts)
+{
+	mg_text_cursor cur;
+	mg_text_cursor_init(&cur, text);
+	size_t len = text->len;
+
+	const char *nul = len ? memchr(text->data, '\0', len) : NULL;
+	if (nul) {
+		mg_loc l = {text->file, 0, 0};
+		mg_text_cursor_seek(&cur, (size_t)(nul - text->data), &l.line, &l.col);
+		mg_diag_add(&project->diags, MG_SEV_HIGH, "sql-binary-content", l,
+		            "the file contains NUL bytes (binary content or UTF-16?); "
+		            "only the text before the first one was analysed");
+		len = (size_t)(nul - text->data);
+		mg_text_cursor_init(&cur, text);
+	}
+	check_utf8(project, text, len, &cur);
+
+	char *buf = mg_xmalloc(len + 1);
+	memcpy(buf, text->data, len);
+	buf[len] = '\0';
+
+	mg_pg_ctx ctx = {0};
+	ctx.project = project;
+	ctx.arena = &project->arena;
+	ctx.opts = opts;
+	ctx.schema = opts->default_schema && *opts->default_schema ? opts->default_schema
+	                                                            : "public";
+	ctx.text = text;
+	ctx.cursor = &cur;
+
+	size_t added = 0;
+	bool custom_delim = opts->end_delimiter && *opts->end_delimiter &&
+	                    strcmp(opts->end_delimiter, ";") != 0;
+	if (custom_delim) {
+		mg_sql_span *spans = NULL;
+		const char *open = NULL;
+		size_t n = mg_sql_split(&project->arena, buf, len, opts->end_delimiter, &spans, &open);
+		added = parse_spans(&ctx, cs, buf, spans, n, true);
+	} else if (!opts->split_statements) {
+		added = parse_piece(&ctx, cs, buf, len, 0, true);
+	} else if (len >= mg_pg_bulk_threshold &&
+	           (added = mg_pg_parse_bulk(&ctx, cs, buf, len)) != (size_t)-1) {
+		/* done: a large script, parsed without building its whole tree */
+	} else {
+		added = 0;
+		PgQueryProtobufParseResult r = pg_query_parse_protobuf(buf);
+		if (!r.error) {
+			PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
+				NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+			pg_query_free_protobuf_parse_result(r);
+			ctx.src = buf;
+			ctx.src_len = len;
+			if (pr) {
+				added = mg_pg_map_raw(&ctx, cs, pr, NULL);
+				pg_query__parse_result__free_unpacked(pr, NULL);
+			}
+		} else {
+			pg_query_free_protobuf_parse_result(r);
+			mg_sql_span *spans = NULL;
+			const char *open = NULL;
+			size_t n = mg_sql_split(&project->arena, buf, len, NULL, &spans, &open);
+			added = parse_spans(&ctx, cs, buf, spans, n, false);
+		}
+	}
+	free(buf);
+	return added;
+}
+
+void mg_sql_shutdown(void)
+{
+	pg_query_exit();
+}
+
+/* ---- MySQL and MariaDB -------------------------------------------------- */
+
+size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs,
+                                    const mg_text *text, const mg_sql_options *opts)
+{
+	mg_text_cursor cur;
+	mg_text_cursor_init(&cur, text);
+	size_t len = text->len;
+	const char *nul = len ? memchr(text->data, '\0', len) : NULL;
+	if (nul) {
+		mg_loc l = {text->file, 0, 0};
+		mg_text_cursor_seek(&cur, (size_t)(nul - text->data), &l.line, &l.col);
+		mg_diag_add(&project->diags, MG_SEV_HIGH, "sql-binary-content", l,
+		            "the file contains NUL bytes (binary content or UTF-16?); "
+		            "only the text before the first one was analysed");
+		len = (size_t)(nul - text->data);
+		mg_text_cursor_init(&cur, text);
+	}
+	check_utf8(project, text, len, &cur);
+
+	mg_sql_span *spans = NULL;
+	const char *open = NULL;
+	size_t n = mg_sql_split_dialect(&project->arena, text->data, len, opts->end_delimiter,
+	                                MG_SQL_DIALECT_MYSQL, &spans, &open);
+	const char *engine = mg_engine_name(opts->engine.kind);
+	for (size_t i = 0; i < n; i++) {
+		mg_statement *st = mg_changeset_add_statement(project, cs);
+		st->loc.file = text->file;
+		mg_text_cursor_seek(&cur, spans[i].offset, &st->loc.line, &st->loc.col);
+		st->sql = mg_arena_strndup(&project->arena, text->data + spans[i].offset, spans[i].len);
+		st->sql_len = spans[i].len;
+		mg_operation *op = mg_statement_add_op(project, st, MG_OP_OPAQUE);
+		op->opaque_kind = MG_OPAQUE_OTHER_ENGINE_SQL;
+		op->detail = engine;
+	}
+	if (open) {
+		mg_loc l = {text->file, 0, 0};
+		mg_text_cursor_seek(&cur, len, &l.line, &l.col);
+		mg_diag_add(&project->diags, MG_SEV_MEDIUM, "sql-unterminated", l,
+		            "%s at the end of the script", open);
+	}
+	return n;
+}

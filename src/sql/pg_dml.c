@@ -1,0 +1,341 @@
+/*
+ * pg_dml.c: data statements (INSERT, UPDATE, DELETE, MERGE, COPY, SELECT),
+ * maintenance (TRUNCATE, VACUUM, ANALYZE, CLUSTER, LOCK) and session and
+ * transaction control (SET, RESET, BEGIN, COMMIT, ROLLBACK, SAVEPOINT).
+ */
+#include <string.h>
+
+#include "sql/pg_internal.h"
+
+static const char *const lock_modes[] = {
+	NULL, "AccessShareLock", "RowShareLock", "RowExclusiveLock",
+	"ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock",
+	"ExclusiveLock", "AccessExclusiveLock",
+};
+
+static void where(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w)
+{
+	if (!w)
+		return;
+	op->flags |= MG_OPF_HAS_WHERE;
+	op->where_expr = mg_pg_expr_text(ctx, w, 0, "returning");
+}
+
+/* The functions a SELECT calls at its top level: "setval", "pg_sleep" ... */
+typedef struct fn_walk {
+	mg_pg_ctx *ctx;
+	mg_buf names;
+	mg_operation *op;
+} fn_walk;
+
+static bool collect_calls(const ProtobufCMessage *msg, void *ud)
+{
+	fn_walk *w = ud;
+	if (msg->descriptor == &pg_query__select_stmt__descriptor && w->names.len)
+		return false;   /* do not descend into subqueries once something is found */
+	if (msg->descriptor != &pg_query__func_call__descriptor)
+		return true;
+	const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)msg;
+	if (!fc->n_funcname)
+		return true;
+	const char *name = mg_pg_node_str(fc->funcname[fc->n_funcname - 1]);
+	if (!name)
+		return true;
+	if (w->names.len)
+		mg_buf_putc(&w->names, ',');
+	mg_buf_puts(&w->names, name);
+	/* setval('seq', n) / nextval('seq'): the sequence is the object. */
+	if (w->op->object.kind == MG_OBJ_NONE && fc->n_args >= 1 &&
+	    (strcmp(name, "setval") == 0 || strcmp(name, "nextval") == 0)) {
+		const char *seq = mg_pg_node_str(fc->args[0]);
+		if (!seq && fc->args[0]->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+			seq = mg_pg_node_str(fc->args[0]->type_cast->arg);   /* 'seq'::regclass */
+		if (seq) {
+			const char *dot = strchr(seq, '.');
+			mg_object *o = &w->op->object;
+			o->kind = MG_OBJ_SEQUENCE;
+			if (dot) {
+				o->schema = mg_str_lower(w->ctx->arena,
+				                         mg_arena_strndup(w->ctx->arena, seq, (size_t)(dot - seq)));
+				o->name = mg_str_lower(w->ctx->arena, dot + 1);
+			} else {
+				o->schema = w->ctx->schema;
+				o->name = mg_str_lower(w->ctx->arena, seq);
+			}
+		}
+	}
+	return true;
+}
+
+static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_node *n)
+{
+	if (s->into_clause) {
+		/* SELECT ... INTO t: CREATE TABLE t AS SELECT. */
+		mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_TABLE);
+		op->object = mg_pg_rangevar(ctx, s->into_clause->rel, MG_OBJ_TABLE);
+		op->flags |= MG_OPF_AS_SELECT;
+		mg_pg_add_depends(ctx, op, n);
+		return;
+	}
+	mg_operation *op = mg_pg_op(ctx, MG_OP_SELECT);
+	fn_walk w = {ctx, MG_BUF_INIT, op};
+	for (size_t i = 0; i < s->n_target_list; i++)
+		mg_pg_walk((const ProtobufCMessage *)s->target_list[i], collect_calls, &w);
+	if (w.names.len)
+		op->detail = mg_arena_strdup(ctx->arena, mg_buf_cstr(&w.names));
+	mg_buf_dispose(&w.names);
+	if (s->where_clause)
+		op->flags |= MG_OPF_HAS_WHERE;
+}
+
+static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
+{
+	if (a->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+		const PgQuery__AConst *c = a->a_const;
+		switch (c->val_case) {
+		case PG_QUERY__A__CONST__VAL_SVAL:
+			return c->sval ? c->sval->sval : "";
+		case PG_QUERY__A__CONST__VAL_IVAL:
+			return mg_arena_printf(ctx->arena, "%d", c->ival ? c->ival->ival : 0);
+		case PG_QUERY__A__CONST__VAL_FVAL:
+			return c->fval ? c->fval->fval : "";
+		case PG_QUERY__A__CONST__VAL_BOOLVAL:
+			return c->boolval && c->boolval->boolval ? "on" : "off";
+		default:
+			break;
+		}
+	}
+	if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && a->type_cast->arg)
+		return arg_text(ctx, a->type_cast->arg);   /* SET TIME ZONE INTERVAL '+1' */
+	const char *t = mg_pg_expr_text(ctx, a, 0, NULL);
+	return t ? t : "?";
+}
+
+static void map_set(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s)
+{
+	bool reset = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
+	             s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL ||
+	             s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT;
+	mg_operation *op = mg_pg_op(ctx, reset ? MG_OP_RESET_SETTING : MG_OP_SET_SETTING);
+	op->setting_name = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL
+	                       ? "all"
+	                       : mg_str_lower(ctx->arena, s->name ? s->name : "");
+	if (s->is_local)
+		op->flags |= MG_OPF_LOCAL;
+	if (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_CURRENT) {
+		op->detail = "from current";
+		return;
+	}
+	if (reset || s->n_args == 0)
+		return;
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < s->n_args; i++) {
+		const pg_node *a = s->args[i];
+		if (b.len)
+			mg_buf_puts(&b, ", ");
+		if (a->node_case == PG_QUERY__NODE__NODE_DEF_ELEM) {
+			/* SET TRANSACTION ISOLATION LEVEL ... */
+			mg_buf_puts(&b, a->def_elem->defname ? a->def_elem->defname : "?");
+			if (a->def_elem->arg) {
+				mg_buf_putc(&b, ' ');
+				mg_buf_puts(&b, arg_text(ctx, a->def_elem->arg));
+			}
+		} else {
+			mg_buf_puts(&b, arg_text(ctx, a));
+		}
+	}
+	op->setting_value = mg_arena_strdup(ctx->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+}
+
+static void map_transaction(mg_pg_ctx *ctx, const PgQuery__TransactionStmt *s)
+{
+	mg_operation *op;
+	switch (s->kind) {
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+		mg_pg_op(ctx, MG_OP_BEGIN);
+		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+		op = mg_pg_op(ctx, MG_OP_COMMIT);
+		if (s->chain)
+			op->detail = "and chain";
+		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+		op = mg_pg_op(ctx, MG_OP_ROLLBACK);
+		if (s->chain)
+			op->detail = "and chain";
+		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
+		op = mg_pg_op(ctx, MG_OP_SAVEPOINT);
+		op->new_name = mg_pg_str(ctx, s->savepoint_name);
+		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
+		op = mg_pg_op(ctx, MG_OP_SAVEPOINT);
+		op->new_name = mg_pg_str(ctx, s->savepoint_name);
+		op->detail = "release";
+		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+		op = mg_pg_op(ctx, MG_OP_ROLLBACK);
+		op->new_name = mg_pg_str(ctx, s->savepoint_name);
+		op->detail = "to savepoint";
+		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE:
+		op = mg_pg_op(ctx, MG_OP_COMMIT);
+		op->detail = "prepare transaction";
+		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT_PREPARED:
+		op = mg_pg_op(ctx, MG_OP_COMMIT);
+		op->detail = "commit prepared";
+		return;
+	default:
+		op = mg_pg_op(ctx, MG_OP_ROLLBACK);
+		op->detail = "rollback prepared";
+		return;
+	}
+}
+
+static bool option_on(const PgQuery__DefElem *d)
+{
+	const char *v = mg_pg_node_str(d->arg);
+	bool on = true;
+	if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+	    d->arg->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+		return d->arg->a_const->ival && d->arg->a_const->ival->ival != 0;
+	if (v)
+		mg_str_parse_bool(v, &on);
+	return on;
+}
+
+static void map_vacuum(mg_pg_ctx *ctx, const PgQuery__VacuumStmt *s)
+{
+	unsigned flags = 0;
+	mg_buf opts = MG_BUF_INIT;
+	for (size_t i = 0; i < s->n_options; i++) {
+		if (s->options[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
+			continue;
+		const PgQuery__DefElem *d = s->options[i]->def_elem;
+		if (!d->defname || !option_on(d))
+			continue;
+		if (strcmp(d->defname, "full") == 0)
+			flags |= MG_OPF_FULL;
+		if (opts.len)
+			mg_buf_putc(&opts, ',');
+		mg_buf_puts(&opts, d->defname);
+	}
+	const char *detail = opts.len ? mg_arena_strdup(ctx->arena, mg_buf_cstr(&opts)) : NULL;
+	mg_buf_dispose(&opts);
+	mg_op_kind kind = s->is_vacuumcmd ? MG_OP_VACUUM : MG_OP_ANALYZE;
+	for (size_t i = 0; i < s->n_rels || i == 0; i++) {
+		mg_operation *op = mg_pg_op(ctx, kind);
+		op->flags |= flags;
+		op->detail = detail;
+		if (i >= s->n_rels)
+			break;   /* the whole database */
+		if (s->rels[i]->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION)
+			op->object = mg_pg_rangevar(ctx, s->rels[i]->vacuum_relation->relation, MG_OBJ_TABLE);
+	}
+}
+
+bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
+{
+	mg_operation *op;
+	switch (n->node_case) {
+	case PG_QUERY__NODE__NODE_INSERT_STMT: {
+		const PgQuery__InsertStmt *s = n->insert_stmt;
+		op = mg_pg_op(ctx, MG_OP_INSERT);
+		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		const pg_node *q = s->select_stmt;
+		if (q && q->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+		    q->select_stmt->n_values_lists == 0) {
+			op->flags |= MG_OPF_AS_SELECT;
+			mg_pg_add_depends(ctx, op, q);
+		}
+		if (s->on_conflict_clause)
+			op->detail = "on conflict";
+		return true;
+	}
+	case PG_QUERY__NODE__NODE_UPDATE_STMT:
+		op = mg_pg_op(ctx, MG_OP_UPDATE);
+		op->object = mg_pg_rangevar(ctx, n->update_stmt->relation, MG_OBJ_TABLE);
+		where(ctx, op, n->update_stmt->where_clause);
+		return true;
+	case PG_QUERY__NODE__NODE_DELETE_STMT:
+		op = mg_pg_op(ctx, MG_OP_DELETE);
+		op->object = mg_pg_rangevar(ctx, n->delete_stmt->relation, MG_OBJ_TABLE);
+		where(ctx, op, n->delete_stmt->where_clause);
+		return true;
+	case PG_QUERY__NODE__NODE_MERGE_STMT: {
+		const PgQuery__MergeStmt *s = n->merge_stmt;
+		op = mg_pg_op(ctx, MG_OP_MERGE);
+		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		if (s->source_relation && s->source_relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+			op->related = mg_pg_rangevar(ctx, s->source_relation->range_var, MG_OBJ_TABLE);
+		return true;
+	}
+	case PG_QUERY__NODE__NODE_COPY_STMT: {
+		const PgQuery__CopyStmt *s = n->copy_stmt;
+		op = mg_pg_op(ctx, MG_OP_COPY);
+		if (s->relation)
+			op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		op->detail = s->is_from ? "from" : "to";
+		where(ctx, op, s->where_clause);
+		return true;
+	}
+	case PG_QUERY__NODE__NODE_SELECT_STMT:
+		map_select(ctx, n->select_stmt, n);
+		return true;
+	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+		map_set(ctx, n->variable_set_stmt);
+		return true;
+	case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+		map_transaction(ctx, n->transaction_stmt);
+		return true;
+	case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
+		const PgQuery__TruncateStmt *s = n->truncate_stmt;
+		for (size_t i = 0; i < s->n_relations; i++) {
+			if (s->relations[i]->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
+				continue;
+			op = mg_pg_op(ctx, MG_OP_TRUNCATE);
+			op->object = mg_pg_rangevar(ctx, s->relations[i]->range_var, MG_OBJ_TABLE);
+			if (!s->relations[i]->range_var->inh)
+				op->flags |= MG_OPF_ONLY;
+			if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+				op->flags |= MG_OPF_CASCADE;
+			if (s->restart_seqs)
+				op->detail = "restart identity";
+		}
+		return true;
+	}
+	case PG_QUERY__NODE__NODE_VACUUM_STMT:
+		map_vacuum(ctx, n->vacuum_stmt);
+		return true;
+	case PG_QUERY__NODE__NODE_CLUSTER_STMT: {
+		const PgQuery__ClusterStmt *s = n->cluster_stmt;
+		op = mg_pg_op(ctx, MG_OP_CLUSTER);
+		if (s->relation) {
+			op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+			if (s->indexname && *s->indexname)
+				op->related = (mg_object){MG_OBJ_INDEX, op->object.schema, op->object.name,
+				                          mg_arena_strdup(ctx->arena, s->indexname)};
+		}
+		return true;
+	}
+	case PG_QUERY__NODE__NODE_LOCK_STMT: {
+		const PgQuery__LockStmt *s = n->lock_stmt;
+		const char *mode = s->mode >= 1 && s->mode <= 8 ? lock_modes[s->mode] : NULL;
+		for (size_t i = 0; i < s->n_relations; i++) {
+			if (s->relations[i]->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
+				continue;
+			op = mg_pg_op(ctx, MG_OP_LOCK_TABLE);
+			op->object = mg_pg_rangevar(ctx, s->relations[i]->range_var, MG_OBJ_TABLE);
+			op->detail = mode;
+			if (!s->relations[i]->range_var->inh)
+				op->flags |= MG_OPF_ONLY;
+		}
+		return true;
+	}
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,205 @@
+/*
+ * pg_index.c: CREATE INDEX, REINDEX, views and materialized views.
+ *
+ * A view's operation lists the relations its query reads (op->depends),
+ * so the graph can tell that dropping or renaming a table breaks a view
+ * created earlier.
+ */
+#include <string.h>
+
+#include "sql/pg_internal.h"
+
+/* "(lower(email))" -> "lower(email)": index expressions come wrapped in
+ * the parentheses the grammar requires. */
+static const char *unwrap(mg_pg_ctx *ctx, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	while (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
+		int depth = 0;
+		bool wraps = true;
+		for (size_t i = 0; i < len; i++) {
+			const char *open = NULL;
+			size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+			if (next != i) {
+				i = next - 1;
+				continue;
+			}
+			if (s[i] == '(')
+				depth++;
+			else if (s[i] == ')' && --depth == 0 && i != len - 1) {
+				wraps = false;
+				break;
+			}
+		}
+		if (!wraps)
+			break;
+		s++;
+		len -= 2;
+		while (len && (*s == ' ' || *s == '\n' || *s == '\t')) {
+			s++;
+			len--;
+		}
+		while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\t'))
+			len--;
+	}
+	return mg_arena_strndup(ctx->arena, s, len);
+}
+
+void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
+{
+	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_INDEX);
+	op->related = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+	op->object.kind = MG_OBJ_INDEX;
+	op->object.schema = op->related.schema;
+	op->object.table = op->related.name;
+	op->object.name = mg_pg_str(ctx, s->idxname);
+	if (s->concurrent)
+		op->flags |= MG_OPF_CONCURRENTLY;
+	if (s->unique)
+		op->flags |= MG_OPF_UNIQUE;
+	if (s->if_not_exists)
+		op->flags |= MG_OPF_IF_NOT_EXISTS;
+	if (s->relation && !s->relation->inh)
+		op->flags |= MG_OPF_ONLY;
+	/* NULL means the default, btree, however it was spelled. */
+	if (s->access_method && *s->access_method && strcmp(s->access_method, "btree") != 0)
+		op->index_method = mg_arena_strdup(ctx->arena, s->access_method);
+	if (s->n_index_params) {
+		op->index_columns.items =
+			mg_arena_alloc(ctx->arena, s->n_index_params * sizeof *op->index_columns.items);
+		for (size_t i = 0; i < s->n_index_params; i++) {
+			const pg_node *p = s->index_params[i];
+			if (p->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM)
+				continue;
+			const PgQuery__IndexElem *e = p->index_elem;
+			const char *col = e->name && *e->name
+			                      ? mg_arena_strdup(ctx->arena, e->name)
+			                      : unwrap(ctx, mg_pg_expr_text(ctx, e->expr, 0, NULL));
+			if (col)
+				op->index_columns.items[op->index_columns.count++] = col;
+		}
+	}
+	if (s->where_clause) {
+		op->flags |= MG_OPF_HAS_WHERE;
+		op->where_expr = unwrap(ctx, mg_pg_expr_text(ctx, s->where_clause, 0, NULL));
+	}
+}
+
+void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s)
+{
+	mg_operation *op = mg_pg_op(ctx, MG_OP_REINDEX);
+	switch (s->kind) {
+	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX:
+		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_INDEX);
+		break;
+	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE:
+		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		break;
+	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA:
+		op->object.kind = MG_OBJ_SCHEMA;
+		op->object.name = mg_pg_str(ctx, s->name);
+		break;
+	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM:
+		op->object.kind = MG_OBJ_DATABASE;
+		op->object.name = mg_pg_str(ctx, s->name);
+		op->detail = "system";
+		break;
+	default:
+		op->object.kind = MG_OBJ_DATABASE;
+		op->object.name = mg_pg_str(ctx, s->name);
+		break;
+	}
+	for (size_t i = 0; i < s->n_params; i++) {
+		const pg_node *p = s->params[i];
+		if (p->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && p->def_elem->defname &&
+		    strcmp(p->def_elem->defname, "concurrently") == 0) {
+			/* "CONCURRENTLY false" is possible in the option list. */
+			const char *v = mg_pg_node_str(p->def_elem->arg);
+			bool off = false;
+			if (!v || !mg_str_parse_bool(v, &off) || off)
+				op->flags |= MG_OPF_CONCURRENTLY;
+		}
+	}
+}
+
+typedef struct dep_walk {
+	mg_pg_ctx *ctx;
+	mg_operation *op;
+	size_t cap;
+	const char **ctes;
+	size_t n_ctes;
+} dep_walk;
+
+static bool collect_ctes(const ProtobufCMessage *msg, void *ud)
+{
+	dep_walk *w = ud;
+	if (msg->descriptor == &pg_query__common_table_expr__descriptor) {
+		const PgQuery__CommonTableExpr *cte = (const PgQuery__CommonTableExpr *)msg;
+		if (cte->ctename && *cte->ctename) {
+			w->ctes = mg_arena_grow(w->ctx->arena, w->ctes, sizeof *w->ctes, w->n_ctes,
+			                        w->n_ctes + 1);
+			w->ctes[w->n_ctes++] = cte->ctename;
+		}
+	}
+	return true;
+}
+
+static bool collect_rels(const ProtobufCMessage *msg, void *ud)
+{
+	dep_walk *w = ud;
+	if (msg->descriptor != &pg_query__range_var__descriptor)
+		return true;
+	const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)msg;
+	if (!rv->relname || !*rv->relname)
+		return true;
+	if (!rv->schemaname || !*rv->schemaname)
+		for (size_t i = 0; i < w->n_ctes; i++)
+			if (strcmp(w->ctes[i], rv->relname) == 0)
+				return true;
+	mg_object o = mg_pg_rangevar(w->ctx, rv, MG_OBJ_TABLE);
+	mg_operation *op = w->op;
+	for (size_t i = 0; i < op->n_depends; i++)
+		if (mg_str_eq(op->depends[i].schema, o.schema) &&
+		    mg_str_eq(op->depends[i].name, o.name))
+			return true;
+	if (op->n_depends == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 4;
+		op->depends = mg_arena_grow(w->ctx->arena, op->depends, sizeof *op->depends,
+		                            op->n_depends, ncap);
+		w->cap = ncap;
+	}
+	op->depends[op->n_depends++] = o;
+	return true;
+}
+
+void mg_pg_add_depends(mg_pg_ctx *ctx, mg_operation *op, const pg_node *query)
+{
+	if (!query)
+		return;
+	dep_walk w = {ctx, op, op->n_depends, NULL, 0};
+	mg_pg_walk((const ProtobufCMessage *)query, collect_ctes, &w);
+	mg_pg_walk((const ProtobufCMessage *)query, collect_rels, &w);
+}
+
+void mg_pg_map_view(mg_pg_ctx *ctx, const PgQuery__ViewStmt *s)
+{
+	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_VIEW);
+	op->object = mg_pg_rangevar(ctx, s->view, MG_OBJ_VIEW);
+	if (s->replace)
+		op->flags |= MG_OPF_OR_REPLACE;
+	if (s->view && s->view->relpersistence && s->view->relpersistence[0] == 't')
+		op->flags |= MG_OPF_TEMPORARY;
+	mg_pg_add_depends(ctx, op, s->query);
+}
+
+void mg_pg_map_refresh(mg_pg_ctx *ctx, const PgQuery__RefreshMatViewStmt *s)
+{
+	mg_operation *op = mg_pg_op(ctx, MG_OP_REFRESH_MATERIALIZED_VIEW);
+	op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_MATERIALIZED_VIEW);
+	if (s->concurrent)
+		op->flags |= MG_OPF_CONCURRENTLY;
+	if (s->skip_data)
+		op->flags |= MG_OPF_WITH_NO_DATA;
+}

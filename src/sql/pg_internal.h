@@ -1,0 +1,167 @@
+/*
+ * pg_internal.h: what the files of the PostgreSQL front end share.
+ *
+ * pg.c drives libpg_query and owns the statement being built; the pg_*.c
+ * files each map one family of parse-tree nodes to operations.  All of
+ * them see the same context: the project (arena, diagnostics), the text
+ * that was given to libpg_query (node locations are byte offsets in it)
+ * and where that text sits in the script.
+ */
+#ifndef MIGRAPH_SQL_PG_INTERNAL_H
+#define MIGRAPH_SQL_PG_INTERNAL_H
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "migraph/sql.h"
+
+typedef PgQuery__Node pg_node;
+
+typedef struct mg_pg_ctx {
+	mg_project *project;
+	mg_arena *arena;
+	const mg_sql_options *opts;
+	const char *schema;        /* default schema for unqualified names */
+	const mg_text *text;
+	mg_text_cursor *cursor;    /* moves forward only */
+	const char *src;           /* the NUL-terminated string libpg_query parsed */
+	size_t src_len;
+	size_t src_base;           /* offset of src[0] in text->data */
+	mg_statement *stmt;        /* the statement receiving operations */
+	size_t stmt_start;         /* span of the current raw statement, in src */
+	size_t stmt_end;
+} mg_pg_ctx;
+
+/* ---- pg_names.c: names, objects, text spans --------------------------- */
+
+/* Arena copy of a protobuf string; NULL for NULL or "". */
+const char *mg_pg_str(mg_pg_ctx *ctx, const char *s);
+/* The string of a String node (or of an A_Const string), else NULL. */
+const char *mg_pg_node_str(const pg_node *n);
+mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv,
+                         mg_object_kind kind);
+/* A dotted name given as a list of String nodes (schema.name or name). */
+mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n,
+                          mg_object_kind kind);
+mg_name_list mg_pg_name_list(mg_pg_ctx *ctx, pg_node **names, size_t n);
+/* "a.b.c" from a list of String nodes. */
+const char *mg_pg_dotted(mg_pg_ctx *ctx, pg_node **names, size_t n);
+mg_operation *mg_pg_op(mg_pg_ctx *ctx, mg_op_kind kind);
+mg_operation *mg_pg_opaque(mg_pg_ctx *ctx, mg_opaque_kind kind, const char *detail);
+/* Sets the operation's location to a byte offset in src. */
+void mg_pg_op_at(mg_pg_ctx *ctx, mg_operation *op, size_t src_offset);
+/* Trimmed arena copy of src[start, end). */
+const char *mg_pg_span(mg_pg_ctx *ctx, size_t start, size_t end);
+/* The source text of an expression: from its first token to the first
+ * top-level ',' or unbalanced ')' before limit (or the statement's end when
+ * limit is 0), stopping also before the top-level word stop_word. */
+const char *mg_pg_expr_text(mg_pg_ctx *ctx, const pg_node *expr, size_t limit,
+                            const char *stop_word);
+/* Smallest location of any node in the subtree, or -1. */
+int mg_pg_first_location(const ProtobufCMessage *msg);
+
+/* Calls fn on every message of the subtree (pre-order).  fn returns false
+ * to skip the message's children. */
+typedef bool (*mg_pg_visit_fn)(const ProtobufCMessage *msg, void *ud);
+void mg_pg_walk(const ProtobufCMessage *msg, mg_pg_visit_fn fn, void *ud);
+
+const char *mg_pg_node_type_name(const pg_node *n);
+
+/* ---- pg_types.c ------------------------------------------------------- */
+
+/* Canonical type text (format_type style).  *serial is set for serial,
+ * bigserial and smallserial, whose text is then the integer type. */
+const char *mg_pg_type_text(mg_pg_ctx *ctx, const PgQuery__TypeName *tn,
+                            bool *serial);
+const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn,
+                                  bool *serial);
+
+/* ---- volatility.c ----------------------------------------------------- */
+
+typedef struct mg_pg_volatility_entry {
+	const char *name;
+	char vol;   /* 'i', 's' or 'v' as in pg_proc.provolatile */
+} mg_pg_volatility_entry;
+
+extern const mg_pg_volatility_entry mg_pg_volatility_table[];
+extern const size_t mg_pg_volatility_table_len;
+
+/* 'i', 's', 'v', or 0 when PostgreSQL 15 has no such function. */
+char mg_pg_function_volatility(const char *name);
+mg_volatility mg_pg_expr_volatility(const pg_node *expr);
+
+/* ---- mapping, one family per file ------------------------------------- */
+
+/* pg_table.c */
+void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s);
+void mg_pg_map_create_table_as(mg_pg_ctx *ctx, const PgQuery__CreateTableAsStmt *s);
+void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd,
+                      const mg_object *table, mg_column_def *out, size_t limit);
+void mg_pg_constraint(mg_pg_ctx *ctx, const PgQuery__Constraint *c,
+                      const char *column, mg_constraint_def *out);
+/* pg_alter.c */
+void mg_pg_map_alter_table(mg_pg_ctx *ctx, const PgQuery__AlterTableStmt *s);
+/* pg_index.c */
+void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s);
+void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s);
+void mg_pg_map_view(mg_pg_ctx *ctx, const PgQuery__ViewStmt *s);
+void mg_pg_map_refresh(mg_pg_ctx *ctx, const PgQuery__RefreshMatViewStmt *s);
+void mg_pg_add_depends(mg_pg_ctx *ctx, mg_operation *op, const pg_node *query);
+/* pg_objects.c: drops, renames, SET SCHEMA, owners, comments, grants */
+void mg_pg_map_drop(mg_pg_ctx *ctx, const PgQuery__DropStmt *s);
+void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s);
+void mg_pg_map_set_schema(mg_pg_ctx *ctx, const PgQuery__AlterObjectSchemaStmt *s);
+void mg_pg_map_owner(mg_pg_ctx *ctx, const PgQuery__AlterOwnerStmt *s);
+void mg_pg_map_comment(mg_pg_ctx *ctx, const PgQuery__CommentStmt *s);
+void mg_pg_map_grant(mg_pg_ctx *ctx, const PgQuery__GrantStmt *s);
+mg_object mg_pg_object_node(mg_pg_ctx *ctx, PgQuery__ObjectType type,
+                            const pg_node *obj);
+mg_object_kind mg_pg_object_kind(PgQuery__ObjectType type);
+/* pg_misc.c: sequences, types, domains, functions, triggers, ... */
+bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n);
+/* pg_dml.c: data, session and transaction statements */
+bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n);
+
+/* ---- pg.c and pg_bulk.c: the driver ----------------------------------- */
+
+mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start,
+                                  size_t end);
+bool mg_pg_over_limit(const mg_pg_ctx *ctx, size_t len);
+void mg_pg_limit_diag(mg_pg_ctx *ctx, mg_statement *st, size_t len);
+/* Maps the RawStmts of one parse of ctx->src (see pg.c). */
+size_t mg_pg_map_raw(mg_pg_ctx *ctx, mg_changeset *cs, const PgQuery__ParseResult *pr,
+                     mg_statement *one);
+/* Scripts at least this large take the bulk path (a variable so tests can
+ * exercise it on small inputs). */
+extern size_t mg_pg_bulk_threshold;
+/* Parses a large script: returns the statements added, or (size_t)-1 when
+ * it does not parse as a whole (the caller then falls back). buf is the
+ * caller's NUL-terminated copy of the text; it is modified temporarily. */
+size_t mg_pg_parse_bulk(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len);
+/* INSERT INTO name [(columns)] VALUES (...)[, ...] [RETURNING ...]: the
+ * one statement shape worth recognising without a tree. */
+bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *table);
+
+/* ---- split.c ---------------------------------------------------------- */
+
+typedef enum mg_sql_dialect {
+	MG_SQL_DIALECT_PG = 0,
+	MG_SQL_DIALECT_MYSQL
+} mg_sql_dialect;
+
+/* If s[i] opens a quote, dollar quote or comment, returns the offset just
+ * after it (len when it is unterminated, with *open naming it); otherwise
+ * returns i. */
+size_t mg_sql_skip_special(const char *s, size_t len, size_t i,
+                           mg_sql_dialect dialect, const char **open);
+/* First offset >= i that is not blank and not in a comment. */
+size_t mg_sql_skip_blank(const char *s, size_t len, size_t i);
+size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
+                            const char *end_delimiter, mg_sql_dialect dialect,
+                            mg_sql_span **spans, const char **unterminated);
+
+/* pg.c: MySQL/MariaDB scripts are split and kept as opaque SQL. */
+size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs,
+                                    const mg_text *text, const mg_sql_options *opts);
+
+#endif

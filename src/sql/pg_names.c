@@ -1,0 +1,267 @@
+/*
+ * pg_names.c: the small pieces every mapping file needs: qualified names
+ * from RangeVars and name lists, operations with their locations, source
+ * text spans of expressions, and a generic walk over the protobuf tree
+ * (through protobuf-c's descriptors, so one walker serves every node type).
+ */
+#include <string.h>
+
+#include "sql/pg_internal.h"
+
+const char *mg_pg_str(mg_pg_ctx *ctx, const char *s)
+{
+	if (!s || !*s)
+		return NULL;
+	return mg_arena_strdup(ctx->arena, s);
+}
+
+const char *mg_pg_node_str(const pg_node *n)
+{
+	if (!n)
+		return NULL;
+	if (n->node_case == PG_QUERY__NODE__NODE_STRING && n->string)
+		return n->string->sval;
+	if (n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const &&
+	    n->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL && n->a_const->sval)
+		return n->a_const->sval->sval;
+	return NULL;
+}
+
+mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv,
+                         mg_object_kind kind)
+{
+	mg_object o = {kind, NULL, NULL, NULL};
+	if (!rv)
+		return o;
+	o.schema = mg_pg_str(ctx, rv->schemaname);
+	if (!o.schema)
+		o.schema = ctx->schema;
+	o.name = mg_pg_str(ctx, rv->relname);
+	return o;
+}
+
+mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n,
+                          mg_object_kind kind)
+{
+	mg_object o = {kind, NULL, NULL, NULL};
+	if (n == 0)
+		return o;
+	o.name = mg_pg_str(ctx, mg_pg_node_str(names[n - 1]));
+	if (n >= 2)
+		o.schema = mg_pg_str(ctx, mg_pg_node_str(names[n - 2]));
+	if (!o.schema)
+		o.schema = ctx->schema;
+	return o;
+}
+
+mg_name_list mg_pg_name_list(mg_pg_ctx *ctx, pg_node **names, size_t n)
+{
+	mg_name_list l = {NULL, 0};
+	if (n == 0)
+		return l;
+	l.items = mg_arena_alloc(ctx->arena, n * sizeof *l.items);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = mg_pg_node_str(names[i]);
+		if (s)
+			l.items[l.count++] = mg_arena_strdup(ctx->arena, s);
+	}
+	return l;
+}
+
+const char *mg_pg_dotted(mg_pg_ctx *ctx, pg_node **names, size_t n)
+{
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = mg_pg_node_str(names[i]);
+		if (!s)
+			continue;
+		if (b.len)
+			mg_buf_putc(&b, '.');
+		mg_buf_puts(&b, s);
+	}
+	const char *r = b.len ? mg_arena_strdup(ctx->arena, mg_buf_cstr(&b)) : NULL;
+	mg_buf_dispose(&b);
+	return r;
+}
+
+mg_operation *mg_pg_op(mg_pg_ctx *ctx, mg_op_kind kind)
+{
+	return mg_statement_add_op(ctx->project, ctx->stmt, kind);
+}
+
+mg_operation *mg_pg_opaque(mg_pg_ctx *ctx, mg_opaque_kind kind, const char *detail)
+{
+	mg_operation *op = mg_pg_op(ctx, MG_OP_OPAQUE);
+	op->opaque_kind = kind;
+	op->detail = detail;
+	return op;
+}
+
+void mg_pg_op_at(mg_pg_ctx *ctx, mg_operation *op, size_t src_offset)
+{
+	if (src_offset > ctx->src_len)
+		src_offset = ctx->src_len;
+	op->loc.file = ctx->text->file;
+	mg_text_cursor_seek(ctx->cursor, ctx->src_base + src_offset, &op->loc.line,
+	                    &op->loc.col);
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+const char *mg_pg_span(mg_pg_ctx *ctx, size_t start, size_t end)
+{
+	if (end > ctx->src_len)
+		end = ctx->src_len;
+	while (start < end && blank(ctx->src[start]))
+		start++;
+	while (end > start && blank(ctx->src[end - 1]))
+		end--;
+	if (start >= end)
+		return NULL;
+	return mg_arena_strndup(ctx->arena, ctx->src + start, end - start);
+}
+
+static bool word_at(const char *s, size_t len, size_t i, const char *w)
+{
+	size_t wl = strlen(w);
+	if (i + wl > len)
+		return false;
+	if (i > 0) {
+		char p = s[i - 1];
+		if ((p >= 'a' && p <= 'z') || (p >= 'A' && p <= 'Z') || p == '_' ||
+		    (p >= '0' && p <= '9') || p == '"')
+			return false;
+	}
+	for (size_t k = 0; k < wl; k++) {
+		char c = s[i + k];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != w[k])
+			return false;
+	}
+	char n = i + wl < len ? s[i + wl] : ' ';
+	return !((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n == '_' ||
+	         (n >= '0' && n <= '9'));
+}
+
+const char *mg_pg_expr_text(mg_pg_ctx *ctx, const pg_node *expr, size_t limit,
+                            const char *stop_word)
+{
+	if (!expr)
+		return NULL;
+	int loc = mg_pg_first_location((const ProtobufCMessage *)expr);
+	if (loc < 0 || (size_t)loc >= ctx->src_len)
+		return NULL;
+	const char *s = ctx->src;
+	size_t end = limit && limit <= ctx->stmt_end ? limit : ctx->stmt_end;
+	size_t start = (size_t)loc;
+	size_t i = start;
+	int depth = 0;
+	while (i < end) {
+		const char *open = NULL;
+		size_t next = mg_sql_skip_special(s, end, i, MG_SQL_DIALECT_PG, &open);
+		if (next != i) {
+			i = next;
+			continue;
+		}
+		char c = s[i];
+		if (c == '(') {
+			depth++;
+		} else if (c == ')') {
+			if (depth == 0) {
+				/* The first token's location lies inside parentheses
+				 * that belong to the expression: take the '(' too. */
+				size_t b = start;
+				while (b > ctx->stmt_start && blank(s[b - 1]))
+					b--;
+				if (b > ctx->stmt_start && s[b - 1] == '(') {
+					start = b - 1;
+					i++;
+					continue;
+				}
+				break;
+			}
+			depth--;
+		} else if (c == ',' && depth == 0) {
+			break;
+		} else if (depth == 0 && stop_word && word_at(s, end, i, stop_word)) {
+			break;
+		}
+		i++;
+	}
+	return mg_pg_span(ctx, start, i);
+}
+
+/* ---- generic walk ----------------------------------------------------- */
+
+#define MG_PG_MAX_DEPTH 2000
+
+static void walk(const ProtobufCMessage *msg, mg_pg_visit_fn fn, void *ud, int depth)
+{
+	if (!msg || depth > MG_PG_MAX_DEPTH)
+		return;
+	if (!fn(msg, ud))
+		return;
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	const char *base = (const char *)msg;
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)(base + fd->quantifier_offset);
+			ProtobufCMessage *const *arr =
+				*(ProtobufCMessage *const *const *)(base + fd->offset);
+			for (size_t k = 0; k < n; k++)
+				walk(arr[k], fn, ud, depth + 1);
+			continue;
+		}
+		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
+			continue;
+		walk(*(ProtobufCMessage *const *)(base + fd->offset), fn, ud, depth + 1);
+	}
+}
+
+void mg_pg_walk(const ProtobufCMessage *msg, mg_pg_visit_fn fn, void *ud)
+{
+	walk(msg, fn, ud, 0);
+}
+
+static bool min_location(const ProtobufCMessage *msg, void *ud)
+{
+	int *best = ud;
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	for (unsigned f = 0; f < d->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[f];
+		if (fd->type == PROTOBUF_C_TYPE_INT32 && fd->label != PROTOBUF_C_LABEL_REPEATED &&
+		    strcmp(fd->name, "location") == 0) {
+			int v = *(const int32_t *)((const char *)msg + fd->offset);
+			if (v >= 0 && (*best < 0 || v < *best))
+				*best = v;
+		}
+	}
+	return true;
+}
+
+int mg_pg_first_location(const ProtobufCMessage *msg)
+{
+	int best = -1;
+	mg_pg_walk(msg, min_location, &best);
+	return best;
+}
+
+const char *mg_pg_node_type_name(const pg_node *n)
+{
+	if (!n)
+		return "unknown";
+	const ProtobufCFieldDescriptor *fd =
+		protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor,
+		                                        (unsigned)n->node_case);
+	if (fd && fd->descriptor)
+		return ((const ProtobufCMessageDescriptor *)fd->descriptor)->name;
+	return "unknown";
+}
