@@ -160,6 +160,8 @@ void fw_config_set(mg_project *project, fw_config *cfg, const char *key,
 		cfg->encoding = v;
 	} else if (mg_str_eq(key, "table")) {
 		cfg->table = v;
+	} else if (mg_str_eq(key, "validateMigrationNaming")) {
+		set_bool(project, &cfg->validate_naming, key, value, loc);
 	} else if (mg_str_eq(key, "environment")) {
 		cfg->environment = v;
 	}

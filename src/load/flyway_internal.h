@@ -47,6 +47,7 @@ typedef struct fw_config {
 	const char *first_schema;   /* first of schemas, the default for defaultSchema */
 	const char *table;
 	const char *environment;
+	bool validate_naming;       /* validateMigrationNaming: bad names fail */
 } fw_config;
 
 void fw_config_init(fw_config *cfg, mg_arena *arena);

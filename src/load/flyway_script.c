@@ -444,4 +444,13 @@ void fw_load_file(fw_ctx *ctx, const fw_file *f)
 		return;
 	}
 	mg_project_add_skipped(project, f->display, nm.reason);
+	/* validateMigrationNaming=true makes Flyway fail on names that
+	 * start like a migration but do not parse. */
+	if (cfg->validate_naming && nm.status == FW_NAME_INVALID) {
+		mg_loc at = {f->display, 0, 0};
+		mg_diag_add(&project->diags, MG_SEV_HIGH, "flyway-invalid-name", at,
+		            "invalid migration name (%s): Flyway fails because "
+		            "validateMigrationNaming is true",
+		            nm.reason);
+	}
 }

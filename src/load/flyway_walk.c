@@ -229,16 +229,19 @@ static bool try_dir(fw_ctx *ctx, const char *dir)
 {
 	mg_arena *a = &ctx->project->arena;
 	const char *base, *pattern;
+	/* A directory that exists as written wins over a wildcard reading of
+	 * its name. */
+	if (mg_path_is_dir(dir)) {
+		walk_root(ctx, dir, NULL);
+		return true;
+	}
 	if (split_wildcard(a, dir, &base, &pattern)) {
 		if (!mg_path_is_dir(base))
 			return false;
 		walk_root(ctx, base, pattern);
 		return true;
 	}
-	if (!mg_path_is_dir(dir))
-		return false;
-	walk_root(ctx, dir, NULL);
-	return true;
+	return false;
 }
 
 void fw_collect_location(fw_ctx *ctx, const fw_location *loc, bool from_command_line)

@@ -282,6 +282,45 @@ static void skipped_files_have_reasons(void **state)
 	th_rmtree(d);
 }
 
+static void validate_naming_turns_bad_names_into_errors(void **state)
+{
+	(void)state;
+	char *d = th_tmpdir();
+	th_write(d, "V1__ok.sql", "SELECT 1;\n");
+	th_write(d, "V2_bad.sql", "SELECT 1;\n");
+	th_write(d, "notes.txt", "x");
+	mg_project *p = load_dir(d);
+	assert_int_equal(th_count_diags(p, "flyway-invalid-name"), 0);
+	mg_project_free(p);
+	mg_property props[] = {{"flyway.validateMigrationNaming", "true"}};
+	opts.properties = props;
+	opts.n_properties = 1;
+	p = load_dir(d);
+	assert_int_equal(th_count_diags(p, "flyway-invalid-name"), 1);
+	assert_int_equal(p->n_skipped, 2);
+	mg_project_free(p);
+	th_rmtree(d);
+}
+
+static void wildcard_locations(void **state)
+{
+	(void)state;
+	char *d = th_tmpdir();
+	th_write(d, "db/a/migration/V1__a.sql", "SELECT 1;\n");
+	th_write(d, "db/b/c/migration/V2__b.sql", "SELECT 1;\n");
+	th_write(d, "db/b/c/migration/sub/V3__c.sql", "SELECT 1;\n");
+	th_write(d, "db/other/V4__d.sql", "SELECT 1;\n");
+	char conf[4200];
+	snprintf(conf, sizeof conf, "%s/flyway.conf", d);
+	th_write(d, "flyway.conf", "flyway.locations=filesystem:db/**/migration\n");
+	const char *paths[] = {conf};
+	mg_input_kind kinds[] = {MG_INPUT_FLYWAY_CONF};
+	mg_project *p = load_paths(paths, kinds, 1);
+	assert_string_equal(order(p), "V1__a.sql V2__b.sql sub/V3__c.sql");
+	mg_project_free(p);
+	th_rmtree(d);
+}
+
 static void duplicate_callbacks_are_an_error(void **state)
 {
 	(void)state;
@@ -568,6 +607,8 @@ int main(void)
 		T(java_under_classpath_roots),
 		T(skipped_files_have_reasons),
 		T(duplicate_callbacks_are_an_error),
+		T(validate_naming_turns_bad_names_into_errors),
+		T(wildcard_locations),
 		T(checksums_raw_for_versioned_replaced_for_repeatable),
 		T(unresolved_placeholder_keeps_the_file_position),
 		T(script_conf_and_mixed_rule),
