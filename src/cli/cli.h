@@ -30,6 +30,7 @@ typedef struct cli_args {
 	bool show_all;
 	mg_load_options load;
 	mg_analysis_options analysis;
+	mg_arena scratch;            /* the profile and what else outlives one stage */
 } cli_args;
 
 /* Parses argv after the command name.  Returns CLI_EXIT_OK, or an exit

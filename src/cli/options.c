@@ -39,7 +39,8 @@ typedef enum opt_id {
 	OPT_APPLIED,
 	OPT_SINCE,
 	OPT_GIT_BASE,
-	OPT_DEPLOY
+	OPT_DEPLOY,
+	OPT_PROFILE
 } opt_id;
 
 typedef struct cli_opt {
@@ -81,6 +82,9 @@ static const cli_opt options[] = {
 	 "the release is everything after this Flyway version or Liquibase tag"},
 	{OPT_GIT_BASE, "git-base", 0, "REF", CMD_ALL,
 	 "the release is what was added or changed since this git ref"},
+	{OPT_PROFILE, "profile", 0, "FILE", CMD_ALL,
+	 "traffic profile (YAML, formats/profile.md): table sizes, QPS, SLOs; severities "
+	 "then follow the risk figures"},
 	{OPT_DEPLOY, "deploy", 0, "STRATEGY", CMD_ALL,
 	 "rolling (default), single, blue-green or canary: which changes break the running app"},
 	{OPT_ALL, "all", 'a', NULL, CMD_LIST, "also list changesets excluded by contexts, labels or dbms"},
@@ -263,6 +267,9 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 	case OPT_GIT_BASE:
 		args->analysis.git_base = value;
 		return CLI_EXIT_OK;
+	case OPT_PROFILE:
+		args->analysis.profile_file = value;
+		return CLI_EXIT_OK;
 	case OPT_DEPLOY:
 		if (mg_deploy_parse(value, &args->analysis.deploy) != 0)
 			return cli_error(CLI_EXIT_USAGE,
@@ -294,6 +301,7 @@ static const cli_opt *find_short(char c)
 int cli_parse_args(cli_args *args, const char *command, int argc, char **argv, bool *done)
 {
 	memset(args, 0, sizeof *args);
+	mg_arena_init(&args->scratch);
 	args->command = command;
 	args->fail_on = MG_SEV_HIGH;
 	mg_load_options_init(&args->load);
@@ -370,6 +378,7 @@ void cli_args_dispose(cli_args *args)
 		free((void *)args->load.properties[i].value);
 	}
 	free(args->load.properties);
+	mg_arena_free(&args->scratch);
 	memset(args, 0, sizeof *args);
 }
 

@@ -1,12 +1,41 @@
 /*
- * run.c: what list and check share: load the project, run the analysis.
+ * run.c: what list and check share: read the traffic profile, load the
+ * project, run the analysis.
  */
 #include "cli/cli.h"
+#include "migraph/profile.h"
+
+/* The profile comes first: its engine decides how the project loads
+ * (Liquibase dbms filters) unless --engine was given. */
+static const mg_profile *load_profile(cli_args *args, mg_diag_list *diags)
+{
+	if (!args->analysis.profile_file)
+		return NULL;
+	const mg_profile *profile = mg_profile_load(&args->scratch, args->analysis.profile_file, diags);
+	if (!profile)
+		return NULL;
+	if (profile->has_engine && !args->load.engine_given)
+		args->load.engine = profile->engine;
+	if (profile->has_deploy && !args->analysis.deploy_given)
+		args->analysis.deploy = profile->deploy;
+	return profile;
+}
 
 mg_project *cli_load_and_analyze(cli_args *args, mg_analysis *analysis, bool run_rules)
 {
+	mg_diag_list profile_diags;
+	mg_diag_list_init(&profile_diags, &args->scratch);
+	const mg_profile *profile = load_profile(args, &profile_diags);
 	mg_project *project = mg_load_project(args->paths, args->n_paths, &args->load);
+	for (size_t i = 0; i < profile_diags.count; i++) {
+		const mg_diag *d = profile_diags.items[i];
+		mg_diag *copy = mg_diag_add(&project->diags, d->severity, d->code, d->loc, "%s",
+		                            d->message);
+		if (d->hint)
+			mg_diag_set_hint(&project->diags, copy, "%s", d->hint);
+	}
 	mg_analysis_init(analysis, project, &args->analysis);
+	analysis->profile = profile;
 	if (run_rules)
 		mg_analysis_run(analysis);
 	else
