@@ -64,6 +64,7 @@ typedef struct mg_changeset_risk {
 	bool runtime_known;
 	double runtime_ms;
 	mg_stmt_risk *stmts;       /* one per statement */
+	size_t n_stmts;
 	mg_table_risk *tables;
 	size_t n_tables;
 	bool lock_timeout_set;     /* before its first dangerous lock */

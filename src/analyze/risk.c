@@ -214,6 +214,7 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 {
 	size_t n = cs->n_stmts, tcap = 0;
 	cr->stmts = mg_arena_alloc(r->arena, (n ? n : 1) * sizeof *cr->stmts);
+	cr->n_stmts = n;
 	cr->runtime_known = true;
 	cr->sizes_known = r->profile != NULL;
 	/* Pass 1: each statement's runtime; where each transaction ends. */

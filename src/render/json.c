@@ -9,7 +9,11 @@
  */
 #include <string.h>
 
+#include <math.h>
+
+#include "migraph/engine.h"
 #include "migraph/render.h"
+#include "migraph/risk.h"
 #include "render/json_writer.h"
 
 static void write_object(mg_json *j, const mg_object *o)
@@ -86,6 +90,111 @@ static void write_column(mg_json *j, const mg_column_def *c)
 	mg_json_end_object(j);
 }
 
+/* The engine model's verdict (filled during replay). */
+static void write_effects(mg_json *j, const mg_operation *op)
+{
+	if (!(op->effects & MG_EFF_MODELLED))
+		return;
+	mg_json_key(j, "locks");
+	mg_json_begin_array(j);
+	for (size_t i = 0; i < op->n_locks; i++) {
+		const mg_lock *l = &op->locks[i];
+		mg_json_begin_object(j);
+		mg_json_key(j, "relation");
+		mg_buf rel = MG_BUF_INIT;
+		mg_buf_printf(&rel, "%s.%s", l->relation.schema ? l->relation.schema : "public",
+		              l->relation.name ? l->relation.name : "?");
+		mg_json_string(j, mg_buf_cstr(&rel));
+		mg_buf_dispose(&rel);
+		mg_json_kv_string(j, "kind", mg_object_kind_name(l->relation.kind));
+		mg_json_kv_string(j, "mode", mg_lock_mode_name(l->mode));
+		mg_json_end_object(j);
+	}
+	mg_json_end_array(j);
+	mg_json_kv_bool(j, "rewrite", op->effects & MG_EFF_REWRITE);
+	mg_json_kv_bool(j, "scan", op->effects & MG_EFF_SCAN);
+	mg_json_kv_bool(j, "index_build", op->effects & MG_EFF_INDEX_BUILD);
+	mg_json_kv_bool(j, "transaction_block_allowed", !(op->effects & MG_EFF_NO_TXN_BLOCK));
+	mg_json_kv_string(j, "engine_note", op->effect_note);
+	mg_json_kv_string(j, "predicted_error", op->predicted_error);
+}
+
+static void write_risk(mg_json *j, const mg_changeset_risk *r)
+{
+	mg_json_key(j, "risk");
+	if (!r || !r->stmts) {
+		mg_json_null(j);
+		return;
+	}
+	mg_json_begin_object(j);
+	mg_json_key(j, "expected_runtime_ms");
+	if (r->runtime_known)
+		mg_json_int(j, (long long)llround(r->runtime_ms));
+	else
+		mg_json_null(j);
+	mg_json_kv_string(j, "severity", mg_severity_name(r->severity));
+	mg_json_kv_string(j, "slo_verdict", r->verdict == MG_SLO_OK         ? "ok"
+	                                    : r->verdict == MG_SLO_EXCEEDED ? "exceeded"
+	                                                                    : "unknown");
+	mg_json_kv_bool(j, "sizes_known", r->sizes_known);
+	mg_json_kv_bool(j, "lock_timeout_set", r->lock_timeout_set);
+	mg_json_kv_bool(j, "statement_timeout_set", r->statement_timeout_set);
+	mg_json_key(j, "replication_lag_ms");
+	if (r->replication_lag_known)
+		mg_json_int(j, (long long)llround(r->replication_lag_s * 1000));
+	else
+		mg_json_null(j);
+	mg_json_key(j, "tables");
+	mg_json_begin_array(j);
+	for (size_t i = 0; i < r->n_tables; i++) {
+		const mg_table_risk *t = &r->tables[i];
+		mg_json_begin_object(j);
+		mg_buf rel = MG_BUF_INIT;
+		mg_buf_printf(&rel, "%s.%s", t->table.schema ? t->table.schema : "public",
+		              t->table.name ? t->table.name : "?");
+		mg_json_kv_string(j, "relation", mg_buf_cstr(&rel));
+		mg_buf_dispose(&rel);
+		mg_json_kv_string(j, "mode", mg_lock_mode_name(t->mode));
+		mg_json_key(j, "bytes");
+		if (t->size_known)
+			mg_json_int(j, (long long)t->bytes);
+		else
+			mg_json_null(j);
+		mg_json_kv_bool(j, "new_in_release", t->new_in_release);
+		mg_json_kv_bool(j, "blocks_reads", t->blocks_reads);
+		mg_json_kv_bool(j, "blocks_writes", t->blocks_writes);
+		mg_json_key(j, "blocked_ms");
+		if (t->blocked_known && t->size_known)
+			mg_json_int(j, (long long)llround(t->blocked_ms));
+		else
+			mg_json_null(j);
+		mg_json_key(j, "requests_queued");
+		if (t->blocked_known && t->size_known)
+			mg_json_int(j, (long long)llround(t->queued_requests));
+		else
+			mg_json_null(j);
+		mg_json_kv_bool(j, "lock_queue_risk", t->lock_queue_risk);
+		mg_json_end_object(j);
+	}
+	mg_json_end_array(j);
+	mg_json_key(j, "statements");
+	mg_json_begin_array(j);
+	/* One entry per statement: the cost model's kind, runtime and assumption. */
+	for (const mg_stmt_risk *s = r->stmts; s < r->stmts + r->n_stmts; s++) {
+		mg_json_begin_object(j);
+		mg_json_kv_string(j, "cost", mg_cost_kind_name(s->cost));
+		mg_json_key(j, "expected_runtime_ms");
+		if (s->runtime_known)
+			mg_json_int(j, (long long)llround(s->runtime_ms));
+		else
+			mg_json_null(j);
+		mg_json_kv_string(j, "assumption", s->assumption);
+		mg_json_end_object(j);
+	}
+	mg_json_end_array(j);
+	mg_json_end_object(j);
+}
+
 static void write_operation(mg_json *j, const mg_operation *op)
 {
 	mg_json_begin_object(j);
@@ -152,6 +261,7 @@ static void write_operation(mg_json *j, const mg_operation *op)
 		mg_json_kv_string(j, "value", op->setting_value);
 	}
 	mg_json_kv_string_opt(j, "detail", op->detail);
+	write_effects(j, op);
 	mg_json_end_object(j);
 }
 
@@ -182,7 +292,7 @@ static void write_statements(mg_json *j, const char *key, mg_statement *const *s
 	mg_json_end_array(j);
 }
 
-static void write_changeset(mg_json *j, const mg_changeset *cs)
+static void write_changeset(mg_json *j, const mg_changeset *cs, const mg_changeset_risk *risk)
 {
 	mg_json_begin_object(j);
 	mg_json_kv_int(j, "index", (long long)cs->index);
@@ -227,6 +337,7 @@ static void write_changeset(mg_json *j, const mg_changeset *cs)
 	write_statements(j, "statements", cs->stmts, cs->n_stmts);
 	if (!mg_changeset_kind_is_flyway(cs->kind))
 		write_statements(j, "rollback", cs->rollback, cs->n_rollback);
+	write_risk(j, risk);
 	mg_json_end_object(j);
 }
 
@@ -329,7 +440,7 @@ void mg_render_json(mg_buf *out, const mg_analysis *analysis, const mg_render_op
 		if ((cs->flags & MG_CSF_FILTERED) && !opts->show_all)
 			continue;
 		n_listed++;
-		write_changeset(&j, cs);
+		write_changeset(&j, cs, analysis->risk ? &analysis->risk[i] : NULL);
 		for (size_t s = 0; s < cs->n_stmts; s++) {
 			const mg_statement *st = cs->stmts[s];
 			n_stmts++;
