@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "migraph/engine.h"
 #include "migraph/render.h"
 
 void mg_render_object(mg_buf *out, const mg_object *obj)
@@ -98,6 +99,38 @@ void mg_render_op_summary(mg_buf *out, const mg_operation *op)
 	for (unsigned bit = 1; bit && bit <= MG_OPF__LAST; bit <<= 1)
 		if (op->flags & bit)
 			mg_buf_printf(out, " [%s]", mg_op_flag_name(bit));
+}
+
+/* "  {AccessExclusiveLock public.orders; rewrite}" */
+static void put_effects(mg_buf *out, const mg_operation *op)
+{
+	if (!(op->effects & MG_EFF_MODELLED))
+		return;
+	bool first = true;
+	mg_buf_puts(out, "  {");
+	for (size_t i = 0; i < op->n_locks; i++) {
+		mg_buf_printf(out, "%s%s %s.%s", first ? "" : "; ", mg_lock_mode_name(op->locks[i].mode),
+		              op->locks[i].relation.schema ? op->locks[i].relation.schema : "public",
+		              op->locks[i].relation.name);
+		first = false;
+	}
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} effects[] = {{MG_EFF_REWRITE, "rewrite"},
+	               {MG_EFF_SCAN, "scan"},
+	               {MG_EFF_INDEX_BUILD, "index build"},
+	               {MG_EFF_NO_TXN_BLOCK, "no transaction block"},
+	               {MG_EFF_FAILS, "FAILS on this version"}};
+	for (size_t i = 0; i < sizeof effects / sizeof effects[0]; i++) {
+		if (op->effects & effects[i].bit) {
+			mg_buf_printf(out, "%s%s", first ? "" : "; ", effects[i].name);
+			first = false;
+		}
+	}
+	if (first)
+		mg_buf_puts(out, "no lock");
+	mg_buf_putc(out, '}');
 }
 
 static void put_changeset_title(mg_buf *out, const mg_changeset *cs)
@@ -196,6 +229,7 @@ void mg_render_list_text(mg_buf *out, const mg_analysis *analysis, const mg_rend
 				const mg_operation *op = st->ops[k];
 				mg_buf_printf(out, "     %u:%u  ", op->loc.line, op->loc.col);
 				mg_render_op_summary(out, op);
+				put_effects(out, op);
 				mg_buf_putc(out, '\n');
 			}
 		}
