@@ -47,6 +47,7 @@ int cli_error(int code, const char *fmt, ...) MG_PRINTF(2, 3);
 
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* Loads the project of args and runs the analysis (rules only when
  * run_rules).  Returns the project, never NULL. */

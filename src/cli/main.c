@@ -16,6 +16,7 @@ typedef struct cli_command {
 static const cli_command commands[] = {
 	{"list", cmd_list, "list changesets in execution order with their operations"},
 	{"check", cmd_check, "run every rule; the exit code follows --fail-on"},
+	{"rules", cmd_rules, "list the rules (--format text|json|markdown)"},
 };
 
 static void print_usage(FILE *f)
