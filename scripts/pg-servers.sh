@@ -14,7 +14,8 @@
 #
 # While CMD runs, MIGRAPH_PG_SERVERS names a file with one line per running
 # server: "MAJOR<TAB>SOCKET_DIR<TAB>PORT" (connect as user postgres, trust
-# authentication).  Without CMD the script starts every server, prints each
+# authentication; autovacuum is off so that it never holds a lock an
+# observation would see or wait for).  Without CMD the script starts every server, prints each
 # one's version and stops them.  The exit status is CMD's.
 set -eu
 
@@ -148,7 +149,7 @@ start_one() { # major
 		log "initdb for PostgreSQL $v failed:"; tail -5 "$WORK/initdb$v.log" >&2; return 1
 	fi
 	if ! as_pg env LD_LIBRARY_PATH="$lib" "$bin/pg_ctl" -D "$WORK/data$v" -l "$WORK/data$v/server.log" -w -t 60 \
-		-o "-k $sock -p $port -c listen_addresses= -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c TimeZone=UTC -c max_locks_per_transaction=256" \
+		-o "-k $sock -p $port -c listen_addresses= -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c TimeZone=UTC -c autovacuum=off -c max_locks_per_transaction=256" \
 		start >/dev/null 2>&1; then
 		log "PostgreSQL $v did not start:"; tail -5 "$WORK/data$v/server.log" >&2; return 1
 	fi
