@@ -39,7 +39,7 @@ SAN_CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/san/%.o)
 UNIT_BINS     := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/san-tests/%)
 
-.PHONY: all deps deps-check demo check unit unit-san install uninstall clean format truth fuzz bench
+.PHONY: all deps deps-check demo check unit unit-san install uninstall clean format truth
 
 all: $(BUILD)/migraph
 
@@ -82,12 +82,14 @@ $(BUILD)/san-tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libmigraph-sa
 unit: $(UNIT_BINS)
 unit-san: $(SAN_UNIT_BINS) $(BUILD)/migraph-san
 
-demo: deps $(BUILD)/migraph
-	@echo "== migraph list corpora/shop-flyway (execution order, operations)"
-	@$(BUILD)/migraph list corpora/shop-flyway/db/migration
+DEMO := corpora/shop-flyway
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@echo "== migraph list $(DEMO)/flyway.conf   (execution order, operations, locks)"
+	@$(BUILD)/migraph list --profile $(DEMO)/prod-profile.yaml $(DEMO)/flyway.conf
 	@echo
-	@echo "== migraph check corpora/shop-flyway"
-	@$(BUILD)/migraph check corpora/shop-flyway/db/migration; \
+	@echo "== migraph check $(DEMO)/flyway.conf --profile $(DEMO)/prod-profile.yaml"
+	@$(BUILD)/migraph check --profile $(DEMO)/prod-profile.yaml $(DEMO)/flyway.conf; \
 	  rc=$$?; echo "(exit code $$rc: 0 = nothing reaches --fail-on, 1 = something does)"; \
 	  [ $$rc -le 1 ]
 
@@ -102,6 +104,10 @@ install: $(BUILD)/migraph
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/migraph
+
+# Observe lock behaviour on real PostgreSQL 10-18 and rewrite tests/truth/observed.
+truth: deps-check
+	tests/truth/run.sh
 
 format:
 	clang-format -i $$(find src include tests -name '*.[ch]')
