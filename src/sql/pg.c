@@ -135,8 +135,9 @@ static void parse_error(mg_pg_ctx *ctx, mg_statement *st, const PgQueryError *er
 	mg_loc l = loc_at(ctx, off);
 	if (ctx->opts->engine.kind == MG_ENGINE_POSTGRESQL && ctx->opts->engine.major > 15)
 		mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "sql-parse-error", l,
-		            "%s (libpg_query's grammar is PostgreSQL 15's: syntax that only "
-		            "PostgreSQL %d accepts is newer than the parser and is not analysed)",
+		            "%s (the parser's grammar is PostgreSQL 15's: if this is syntax that "
+		            "only PostgreSQL %d accepts, it is newer than the parser and was not "
+		            "analysed)",
 		            err->message ? err->message : "syntax error", ctx->opts->engine.major);
 	else
 		mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "sql-parse-error", l, "%s",

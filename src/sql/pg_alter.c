@@ -441,7 +441,7 @@ void mg_pg_map_alter_table(mg_pg_ctx *ctx, const PgQuery__AlterTableStmt *s)
 		}
 		if (s->missing_ok)
 			op->flags |= MG_OPF_IF_EXISTS;
-		if (s->relation && !s->relation->inh)
+		if (table_like && s->relation && !s->relation->inh)
 			op->flags |= MG_OPF_ONLY;
 		if (c->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
 			op->flags |= MG_OPF_CASCADE;

@@ -262,6 +262,6 @@ const char *mg_pg_node_type_name(const pg_node *n)
 		protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor,
 		                                        (unsigned)n->node_case);
 	if (fd && fd->descriptor)
-		return ((const ProtobufCMessageDescriptor *)fd->descriptor)->name;
+		return ((const ProtobufCMessageDescriptor *)fd->descriptor)->short_name;
 	return "unknown";
 }

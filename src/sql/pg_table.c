@@ -31,7 +31,7 @@ static const char *fk_action(const char *a)
 	case 'n': return "set null";
 	case 'd': return "set default";
 	case 'r': return "restrict";
-	case 'a': return "no action";
+	case 'a': return NULL;   /* NO ACTION, the default: as if unsaid */
 	default: return NULL;
 	}
 }

@@ -78,7 +78,12 @@ static void put_typmods(mg_buf *b, const PgQuery__TypeName *tn)
 		if (typmod_int(tn->typmods[i], &v)) {
 			mg_buf_printf(b, "%ld", v);
 		} else {
-			const char *s = mg_pg_node_str(tn->typmods[i]);
+			const pg_node *m = tn->typmods[i];
+			const char *s = mg_pg_node_str(m);
+			/* geometry(Point, 4326): the word is a column reference. */
+			if (!s && m->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+			    m->column_ref->n_fields == 1)
+				s = mg_pg_node_str(m->column_ref->fields[0]);
 			mg_buf_puts(b, s ? s : "?");
 		}
 	}
