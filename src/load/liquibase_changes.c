@@ -110,6 +110,20 @@ static bool has_upper(const char *s)
 	return false;
 }
 
+/* A name PostgreSQL cannot take unquoted, which Liquibase then quotes
+ * as written. */
+static bool needs_quotes(const char *s)
+{
+	if (*s >= '0' && *s <= '9')
+		return true;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '$' ||
+		      (unsigned char)*s >= 0x80))
+			return true;
+	return false;
+}
+
 static bool has_lower(const char *s)
 {
 	for (; *s; s++)
@@ -135,7 +149,8 @@ const char *lbc_name(lbc *c, const char *name)
 		return s;
 	/* LEGACY quotes mixed-case names on PostgreSQL and leaves the rest
 	 * unquoted, which the server folds to lower case. */
-	if (c->ctx->quoting == MG_LB_QUOTE_LEGACY && has_upper(s) && has_lower(s))
+	if (needs_quotes(s) ||
+	    (c->ctx->quoting == MG_LB_QUOTE_LEGACY && has_upper(s) && has_lower(s)))
 		return s;
 	for (char *p = s; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -267,9 +282,12 @@ void lbc_parse_sql(lbc *c, const char *text, size_t len, const char *file, mg_lo
 		mg_anchor *a = mg_arena_alloc(c->arena, n * sizeof *a);
 		size_t k2 = 0;
 		a[k2++] = (mg_anchor){0, base.line ? base.line : 1, base.col ? base.col : 1};
-		for (size_t i = 0; i < len; i++)
-			if (text[i] == '\n' && i + 1 <= len)
-				a[k2++] = (mg_anchor){i + 1, a[0].line + (uint32_t)k2, next_col};
+		for (size_t i = 0; i < len; i++) {
+			if (text[i] != '\n')
+				continue;
+			uint32_t line = a[0].line + (uint32_t)k2;
+			a[k2++] = (mg_anchor){i + 1, line, next_col};
+		}
 		t.anchors = a;
 		t.n_anchors = k2;
 	}

@@ -259,14 +259,17 @@ int lbc_add_column(lbc *c)
 		op->default_expr = col->default_expr;
 		op->default_volatility = col->default_volatility;
 	}
-	/* Foreign keys of new columns come as statements of their own. */
+	/* Unique and foreign keys of new columns come as statements of their
+	 * own (ALTER TABLE t ADD UNIQUE (c); ... ADD CONSTRAINT fk ...). */
 	for (size_t i = 0; i < s.n_cons; i++) {
-		if (s.cons[i].kind != MG_CONSTRAINT_FOREIGN_KEY)
+		if (s.cons[i].kind != MG_CONSTRAINT_FOREIGN_KEY &&
+		    s.cons[i].kind != MG_CONSTRAINT_UNIQUE)
 			continue;
 		mg_operation *op = lbc_op(c, MG_OP_ADD_CONSTRAINT);
 		op->constraint = &s.cons[i];
 		op->object = (mg_object){MG_OBJ_CONSTRAINT, s.table.schema, s.table.name, s.cons[i].name};
-		op->related = s.cons[i].ref_table;
+		if (s.cons[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
+			op->related = s.cons[i].ref_table;
 		if (s.cons[i].not_valid)
 			op->flags |= MG_OPF_NOT_VALID;
 	}
