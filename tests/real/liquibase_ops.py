@@ -203,7 +203,7 @@ def check_corpus(name):
     for r in rows:
         types[(r["root"], r["filename"], r["id"], r["author"])] = r["changeTypes"]
 
-    compared = agreed = left_out = not_applicable = skipped_offline = 0
+    compared = agreed = left_out = not_applicable = skipped_offline = both_empty = 0
     ct_compared = ct_agreed = 0
     problems = []
     reasons = collections.Counter()
@@ -253,6 +253,8 @@ def check_corpus(name):
                     continue
                 m_ops, _ = ops_of(cs, "loadData" in tlist or "loadUpdateData" in tlist)
                 t_ops, t_failed = theirs[i]
+                if not t_ops and not m_ops:
+                    both_empty += 1
                 res = compare(m_ops, t_ops)
                 if res is None:
                     agreed += 1
@@ -265,7 +267,7 @@ def check_corpus(name):
     rate = 100.0 * agreed / compared if compared else 100.0
     ct_rate = 100.0 * ct_agreed / ct_compared if ct_compared else 100.0
     return {"compared": compared, "agreed": agreed, "left_out": left_out, "rate": rate,
-            "not_applicable": not_applicable, "skipped_offline": skipped_offline,
+            "not_applicable": not_applicable, "both_empty": both_empty, "skipped_offline": skipped_offline,
             "ct_compared": ct_compared, "ct_agreed": ct_agreed, "ct_rate": ct_rate,
             "problems": problems, "reasons": reasons}
 
@@ -306,8 +308,9 @@ def main():
         new_rates[name] = r["rate"]
         floor = max(THRESHOLD, rates.get(name, 0.0))
         ok = r["rate"] + 1e-9 >= floor
-        print("%-22s operations %5.1f%% (%d/%d agree)  %s"
-              % (name, r["rate"], r["agreed"], r["compared"],
+        print("%-22s operations %5.1f%% (%d/%d agree; %d of them without operations on "
+              "either side)  %s"
+              % (name, r["rate"], r["agreed"], r["compared"], r["both_empty"],
                  "ok" if ok else "FAIL (needs %.1f%%)" % floor))
         print("%-22s left out: %d with no SQL by construction (customChange stub, loadData, "
               "tagDatabase, empty), %d not applicable on postgresql (dbms precondition), "
