@@ -97,7 +97,7 @@ install_npm() {
 			(cd "$pkg" && node scripts/hydrate-symlinks.js) || true
 		fi
 	done
-	chmod -R a+rX "$ROOT"
+	[ -d "$ROOT" ] && chmod -R a+rX "$ROOT"
 	if [ "${VERSIONS#*15}" != "$VERSIONS" ] && [ ! -x "$DEBIAN15/initdb" ]; then
 		if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 			log "installing Debian's postgresql-15"

@@ -106,11 +106,12 @@ CREATE TABLE shipments (
 	order_id int,
 	carrier text,
 	tracking text,
-	CONSTRAINT shipments_carrier_not_null CHECK (carrier IS NOT NULL),
-	CONSTRAINT shipments_order_id_not_null CHECK (order_id IS NOT NULL) NOT VALID
+	CONSTRAINT shipments_carrier_not_null CHECK (carrier IS NOT NULL)
 );
 INSERT INTO shipments (order_id, carrier, tracking)
 SELECT 1 + i * 3, (ARRAY['ups','dhl','fedex'])[1 + i % 3], 'TRK' || i FROM generate_series(1, 1500) i;
+-- NOT VALID inside CREATE TABLE is silently marked valid: add it afterwards.
+ALTER TABLE shipments ADD CONSTRAINT shipments_order_id_not_null CHECK (order_id IS NOT NULL) NOT VALID;
 
 CREATE TABLE tokens (id int NOT NULL, value text);
 INSERT INTO tokens SELECT i, md5(i::text) FROM generate_series(1, 1000) i;
@@ -667,6 +668,7 @@ ALTER TABLE metrics DETACH PARTITION metrics_mem;
 -- @why The blocker holds the partition, so the first transaction's locks are seen
 -- @why (its wait for older transactions holds no relation lock at all).
 -- @blocker LOCK TABLE metrics_mem IN SHARE MODE
+-- @cleanup ALTER TABLE metrics_mem DROP CONSTRAINT IF EXISTS metrics_mem_kind_check
 -- @cleanup ALTER TABLE metrics ATTACH PARTITION metrics_mem FOR VALUES IN ('mem')
 ALTER TABLE metrics DETACH PARTITION metrics_mem CONCURRENTLY;
 
@@ -939,6 +941,8 @@ SELECT nextval('invoice_seq');
 -- ======================================================== ENUMS AND DOMAINS
 -- @form enum-add-value
 -- @why in a transaction block: error before 12
+-- @blocker ALTER TYPE order_status RENAME VALUE 'cancelled' TO 'cancelled_blocker'
+-- @cleanup DELETE FROM pg_enum WHERE enumtypid = 'order_status'::regtype AND enumlabel = 'refunded'
 ALTER TYPE order_status ADD VALUE 'refunded';
 
 -- @form enum-add-value-outside-transaction

@@ -234,8 +234,10 @@ def rewritten(oid, before, after):
 	return "new"
 
 
-def scanned(oid, stats_before, stats_after):
-	if stats_before is None:
+def scanned(oid, kind, stats_before, stats_after):
+	# Only relations with a heap of their own are scanned; 14+ also keeps
+	# counters for partitioned tables, which would only add noise.
+	if stats_before is None or kind not in "rtm":
 		return "-"
 	if oid not in stats_after and oid not in stats_before:
 		return "-"
@@ -264,7 +266,7 @@ def relation_rows(fid, locks, how_of, before, after, names, stats_before=None, s
 		e = per.setdefault(name, {"kind": kind, "modes": set(), "rw": set(), "scan": set()})
 		if oid in before.by_oid or oid in after.by_oid:
 			e["rw"].add(rewritten(oid, before, after))
-		e["scan"].add(scanned(oid, stats_before, stats_after))
+		e["scan"].add(scanned(oid, kind, stats_before, stats_after))
 		return e
 
 	for oid, mode, granted in locks:
@@ -274,7 +276,8 @@ def relation_rows(fid, locks, how_of, before, after, names, stats_before=None, s
 	# relations rewritten or scanned without a lock of their own
 	for oid in set(before.by_oid) | set(after.by_oid):
 		rw = rewritten(oid, before, after)
-		sc = scanned(oid, stats_before, stats_after)
+		kind = (before.by_oid.get(oid) or after.by_oid.get(oid))[1]
+		sc = scanned(oid, kind, stats_before, stats_after)
 		if rw in ("yes", "dropped", "new") or sc not in ("no", "-"):
 			entry(oid)
 	rows = []
