@@ -152,7 +152,9 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 		} else if (c == ')') {
 			depth--;
 		} else if (depth == 0 && ident_start((unsigned char)c)) {
-			return keyword(s, end, &i, "returning");
+			if (!keyword(s, end, &i, "returning"))
+				return false;
+			break;
 		} else if (depth == 0 && c != ',' && c != ' ' && c != '\t' && c != '\n' &&
 		           c != '\r' && c != '\f' && c != '\v') {
 			return false;
