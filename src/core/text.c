@@ -60,6 +60,13 @@ void mg_text_cursor_seek(mg_text_cursor *cur, size_t offset, uint32_t *line,
 			cur->col++;
 		}
 	}
+	/* Anchors sitting exactly here apply too; with several at one offset
+	 * the last one wins (a transformation may mark a spot twice). */
+	while (cur->next_anchor < t->n_anchors && t->anchors[cur->next_anchor].offset == cur->offset) {
+		const mg_anchor *a = &t->anchors[cur->next_anchor++];
+		cur->line = a->line;
+		cur->col = a->col;
+	}
 	*line = cur->line;
 	*col = cur->col;
 }
