@@ -433,7 +433,7 @@ bool mg_changeset_kind_is_flyway(mg_changeset_kind kind);
 typedef struct mg_version {
 	const char **parts;
 	size_t n_parts;
-	const char *text;     /* display form, parts joined with '.' */
+	const char *text;     /* as written, '_' turned into '.' (what Flyway records) */
 } mg_version;
 
 /* Changeset flags. */
