@@ -374,6 +374,10 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs,
 
 void mg_sql_shutdown(void)
 {
+	/* pg_query_exit frees the per-thread memory context libpg_query
+	 * creates on first use; called before any parse it dereferences a
+	 * context that does not exist yet, so make sure there is one. */
+	pg_query_init();
 	pg_query_exit();
 }
 
