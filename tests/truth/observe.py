@@ -282,7 +282,9 @@ def relation_rows(fid, locks, how_of, before, after, names, stats_before=None, s
 			entry(oid)
 	rows = []
 	for name, e in per.items():
-		rw = pick(e["rw"], ["yes", "dropped", "new", "no", "-"])
+		# A name known before and after (an index rebuilt under a new OID, a
+		# TOAST table swapped) is judged by its relfilenode: yes or no.
+		rw = pick(e["rw"], ["yes", "no", "dropped", "new", "-"])
 		sc = pick(e["scan"], ["seq+idx", "seq", "idx", "no", "-"])
 		if not e["modes"]:
 			if rw in ("no", "-") and sc in ("no", "-"):
