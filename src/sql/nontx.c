@@ -12,8 +12,10 @@
 static bool opaque_nontx(const mg_operation *op)
 {
 	static const char *const nodes[] = {
-		"CreatedbStmt", "DropdbStmt", "CreateTableSpaceStmt", "DropTableSpaceStmt",
-		"CreateSubscriptionStmt", "DropSubscriptionStmt", "AlterSystemStmt",
+	    "CreatedbStmt",           "DropdbStmt",
+	    "CreateTableSpaceStmt",   "DropTableSpaceStmt",
+	    "CreateSubscriptionStmt", "DropSubscriptionStmt",
+	    "AlterSystemStmt",
 	};
 	const char *d = op->detail;
 	if (op->opaque_kind != MG_OPAQUE_UNMODELLED_STATEMENT || !d)
@@ -29,28 +31,23 @@ static bool op_nontx(const mg_operation *op, const mg_engine_target *engine)
 {
 	switch (op->kind) {
 	case MG_OP_CREATE_INDEX:
-	case MG_OP_DROP_INDEX:
-		return (op->flags & MG_OPF_CONCURRENTLY) != 0;
+	case MG_OP_DROP_INDEX: return (op->flags & MG_OPF_CONCURRENTLY) != 0;
 	case MG_OP_REINDEX:
 		return (op->flags & MG_OPF_CONCURRENTLY) != 0 || op->object.kind == MG_OBJ_SCHEMA ||
 		       op->object.kind == MG_OBJ_DATABASE;
-	case MG_OP_VACUUM:
-		return true;
-	case MG_OP_DETACH_PARTITION:
-		return (op->flags & MG_OPF_CONCURRENTLY) != 0;
+	case MG_OP_VACUUM: return true;
+	case MG_OP_DETACH_PARTITION: return (op->flags & MG_OPF_CONCURRENTLY) != 0;
 	case MG_OP_ADD_ENUM_VALUE:
 		/* PostgreSQL 12 allowed ALTER TYPE ... ADD VALUE in a transaction. */
 		return engine && engine->kind == MG_ENGINE_POSTGRESQL && engine->major < 12;
-	case MG_OP_OPAQUE:
-		return opaque_nontx(op);
+	case MG_OP_OPAQUE: return opaque_nontx(op);
 	default:
 		/* REFRESH MATERIALIZED VIEW CONCURRENTLY runs in a transaction. */
 		return false;
 	}
 }
 
-bool mg_statement_is_non_transactional(const mg_statement *stmt,
-                                       const mg_engine_target *engine)
+bool mg_statement_is_non_transactional(const mg_statement *stmt, const mg_engine_target *engine)
 {
 	if (!stmt)
 		return false;

@@ -28,8 +28,7 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start,
-                                  size_t end)
+mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start, size_t end)
 {
 	while (end > start && is_blank(ctx->src[end - 1]))
 		end--;
@@ -43,47 +42,30 @@ mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start
 static void map_statement(mg_pg_ctx *ctx, const pg_node *n)
 {
 	switch (n->node_case) {
-	case PG_QUERY__NODE__NODE_CREATE_STMT:
-		mg_pg_map_create_table(ctx, n->create_stmt);
-		return;
+	case PG_QUERY__NODE__NODE_CREATE_STMT: mg_pg_map_create_table(ctx, n->create_stmt); return;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
 		mg_pg_map_create_table_as(ctx, n->create_table_as_stmt);
 		return;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
 		mg_pg_map_alter_table(ctx, n->alter_table_stmt);
 		return;
-	case PG_QUERY__NODE__NODE_INDEX_STMT:
-		mg_pg_map_index(ctx, n->index_stmt);
-		return;
-	case PG_QUERY__NODE__NODE_REINDEX_STMT:
-		mg_pg_map_reindex(ctx, n->reindex_stmt);
-		return;
-	case PG_QUERY__NODE__NODE_VIEW_STMT:
-		mg_pg_map_view(ctx, n->view_stmt);
-		return;
+	case PG_QUERY__NODE__NODE_INDEX_STMT: mg_pg_map_index(ctx, n->index_stmt); return;
+	case PG_QUERY__NODE__NODE_REINDEX_STMT: mg_pg_map_reindex(ctx, n->reindex_stmt); return;
+	case PG_QUERY__NODE__NODE_VIEW_STMT: mg_pg_map_view(ctx, n->view_stmt); return;
 	case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
 		mg_pg_map_refresh(ctx, n->refresh_mat_view_stmt);
 		return;
-	case PG_QUERY__NODE__NODE_DROP_STMT:
-		mg_pg_map_drop(ctx, n->drop_stmt);
-		return;
-	case PG_QUERY__NODE__NODE_RENAME_STMT:
-		mg_pg_map_rename(ctx, n->rename_stmt);
-		return;
+	case PG_QUERY__NODE__NODE_DROP_STMT: mg_pg_map_drop(ctx, n->drop_stmt); return;
+	case PG_QUERY__NODE__NODE_RENAME_STMT: mg_pg_map_rename(ctx, n->rename_stmt); return;
 	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
 		mg_pg_map_set_schema(ctx, n->alter_object_schema_stmt);
 		return;
 	case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
 		mg_pg_map_owner(ctx, n->alter_owner_stmt);
 		return;
-	case PG_QUERY__NODE__NODE_COMMENT_STMT:
-		mg_pg_map_comment(ctx, n->comment_stmt);
-		return;
-	case PG_QUERY__NODE__NODE_GRANT_STMT:
-		mg_pg_map_grant(ctx, n->grant_stmt);
-		return;
-	default:
-		break;
+	case PG_QUERY__NODE__NODE_COMMENT_STMT: mg_pg_map_comment(ctx, n->comment_stmt); return;
+	case PG_QUERY__NODE__NODE_GRANT_STMT: mg_pg_map_grant(ctx, n->grant_stmt); return;
+	default: break;
 	}
 	if (mg_pg_map_misc(ctx, n) || mg_pg_map_dml(ctx, n))
 		return;
@@ -93,13 +75,11 @@ static void map_statement(mg_pg_ctx *ctx, const pg_node *n)
 void mg_pg_limit_diag(mg_pg_ctx *ctx, mg_statement *st, size_t len)
 {
 	st->parse_failed = true;
-	mg_diag *d = mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "limit-statement-size",
-	                         st->loc,
+	mg_diag *d = mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "limit-statement-size", st->loc,
 	                         "statement of %zu bytes is larger than the limit of %zu "
 	                         "bytes; it was not analysed",
 	                         len, ctx->opts->max_statement_bytes);
-	mg_diag_set_hint(&ctx->project->diags, d,
-	                 "raise the limit with --max-statement-size");
+	mg_diag_set_hint(&ctx->project->diags, d, "raise the limit with --max-statement-size");
 }
 
 bool mg_pg_over_limit(const mg_pg_ctx *ctx, size_t len)
@@ -206,7 +186,7 @@ static size_t parse_piece(mg_pg_ctx *ctx, mg_changeset *cs, const char *src, siz
 		parse_error(ctx, one, r.error);
 	} else {
 		PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-			NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
 		if (pr) {
 			added += mg_pg_map_raw(ctx, cs, pr, one);
 			pg_query__parse_result__free_unpacked(pr, NULL);
@@ -271,8 +251,7 @@ static size_t utf8_seq(const unsigned char *s, size_t len, size_t i)
 	return n;
 }
 
-static void check_utf8(mg_project *project, const mg_text *text, size_t len,
-                       mg_text_cursor *cur)
+static void check_utf8(mg_project *project, const mg_text *text, size_t len, mg_text_cursor *cur)
 {
 	const unsigned char *s = (const unsigned char *)text->data;
 	size_t bad = 0;
@@ -302,8 +281,8 @@ static void check_utf8(mg_project *project, const mg_text *text, size_t len,
 
 /* ---- entry point ------------------------------------------------------- */
 
-size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs,
-                          const mg_text *text, const mg_sql_options *opts)
+size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
+                          const mg_sql_options *opts)
 {
 	mg_text_cursor cur;
 	mg_text_cursor_init(&cur, text);
@@ -329,18 +308,19 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs,
 	ctx.project = project;
 	ctx.arena = &project->arena;
 	ctx.opts = opts;
-	ctx.schema = opts->default_schema && *opts->default_schema ? opts->default_schema
-	                                                            : "public";
+	ctx.schema =
+	    opts->default_schema && *opts->default_schema ? opts->default_schema : "public";
 	ctx.text = text;
 	ctx.cursor = &cur;
 
 	size_t added = 0;
-	bool custom_delim = opts->end_delimiter && *opts->end_delimiter &&
-	                    strcmp(opts->end_delimiter, ";") != 0;
+	bool custom_delim =
+	    opts->end_delimiter && *opts->end_delimiter && strcmp(opts->end_delimiter, ";") != 0;
 	if (custom_delim) {
 		mg_sql_span *spans = NULL;
 		const char *open = NULL;
-		size_t n = mg_sql_split(&project->arena, buf, len, opts->end_delimiter, &spans, &open);
+		size_t n =
+		    mg_sql_split(&project->arena, buf, len, opts->end_delimiter, &spans, &open);
 		added = parse_spans(&ctx, cs, buf, spans, n, true);
 	} else if (!opts->split_statements) {
 		added = parse_piece(&ctx, cs, buf, len, 0, true);
@@ -352,7 +332,7 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs,
 		PgQueryProtobufParseResult r = pg_query_parse_protobuf(buf);
 		if (!r.error) {
 			PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-				NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+			    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
 			pg_query_free_protobuf_parse_result(r);
 			ctx.src = buf;
 			ctx.src_len = len;
@@ -383,8 +363,8 @@ void mg_sql_shutdown(void)
 
 /* ---- MySQL and MariaDB -------------------------------------------------- */
 
-size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs,
-                                    const mg_text *text, const mg_sql_options *opts)
+size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
+                                    const mg_sql_options *opts)
 {
 	mg_text_cursor cur;
 	mg_text_cursor_init(&cur, text);
@@ -410,7 +390,8 @@ size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs,
 		mg_statement *st = mg_changeset_add_statement(project, cs);
 		st->loc.file = text->file;
 		mg_text_cursor_seek(&cur, spans[i].offset, &st->loc.line, &st->loc.col);
-		st->sql = mg_arena_strndup(&project->arena, text->data + spans[i].offset, spans[i].len);
+		st->sql =
+		    mg_arena_strndup(&project->arena, text->data + spans[i].offset, spans[i].len);
 		st->sql_len = spans[i].len;
 		mg_operation *op = mg_statement_add_op(project, st, MG_OP_OPAQUE);
 		op->opaque_kind = MG_OPAQUE_OTHER_ENGINE_SQL;

@@ -77,8 +77,7 @@ static const char *replica_identity(mg_pg_ctx *ctx, const pg_node *def)
 }
 
 /* Table subcommands; returns false for the internal ones nobody writes. */
-static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
-                          const mg_object *table)
+static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, const mg_object *table)
 {
 	const char *name = c->name && *c->name ? mg_arena_strdup(ctx->arena, c->name) : NULL;
 	const pg_node *def = c->def;
@@ -128,8 +127,8 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics:
 		op->kind = MG_OP_SET_STATISTICS;
-		op->object = column_obj(table, name ? name
-		                                    : mg_arena_printf(ctx->arena, "%d", c->num));
+		op->object =
+		    column_obj(table, name ? name : mg_arena_printf(ctx->arena, "%d", c->num));
 		if (def && def->node_case == PG_QUERY__NODE__NODE_INTEGER)
 			op->detail = mg_arena_printf(ctx->arena, "%d", def->integer->ival);
 		return true;
@@ -195,7 +194,8 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 		if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			op->type_to = mg_pg_type_text(ctx, def->column_def->type_name, NULL);
 			if (def->column_def->raw_default)
-				op->using_expr = mg_pg_expr_text(ctx, def->column_def->raw_default, 0, NULL);
+				op->using_expr =
+				    mg_pg_expr_text(ctx, def->column_def->raw_default, 0, NULL);
 		}
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
@@ -210,12 +210,8 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 			op->flags |= MG_OPF_NEGATED;
 		op->related = (mg_object){MG_OBJ_INDEX, table->schema, table->name, name};
 		return true;
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged:
-		op->kind = MG_OP_SET_LOGGED;
-		return true;
-	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged:
-		op->kind = MG_OP_SET_UNLOGGED;
-		return true;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: op->kind = MG_OP_SET_LOGGED; return true;
+	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: op->kind = MG_OP_SET_UNLOGGED; return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropOids:
 		op->kind = MG_OP_SET_STORAGE_PARAMS;
 		op->detail = "without oids";
@@ -249,29 +245,20 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 		op->kind = MG_OP_ENABLE_TRIGGER;
 		op->object = (mg_object){MG_OBJ_TRIGGER, table->schema, table->name, name};
 		switch (c->subtype) {
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig:
-			op->flags |= MG_OPF_NEGATED;
-			break;
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig:
-			op->detail = "always";
-			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrig: op->flags |= MG_OPF_NEGATED; break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableAlwaysTrig: op->detail = "always"; break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableReplicaTrig:
 			op->detail = "replica";
 			break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigAll:
 			op->flags |= MG_OPF_NEGATED;
 			/* fall through */
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll:
-			op->detail = "all";
-			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigAll: op->detail = "all"; break;
 		case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableTrigUser:
 			op->flags |= MG_OPF_NEGATED;
 			/* fall through */
-		case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser:
-			op->detail = "user";
-			break;
-		default:
-			break;
+		case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableTrigUser: op->detail = "user"; break;
+		default: break;
 		}
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRule:
@@ -367,7 +354,7 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 static const char *subtype_name(PgQuery__AlterTableType t)
 {
 	const ProtobufCEnumValue *v =
-		protobuf_c_enum_descriptor_get_value(&pg_query__alter_table_type__descriptor, (int)t);
+	    protobuf_c_enum_descriptor_get_value(&pg_query__alter_table_type__descriptor, (int)t);
 	return v ? v->name : "unknown";
 }
 
@@ -388,7 +375,8 @@ static void map_other_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 		if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition) {
 			op->kind = MG_OP_ATTACH_INDEX;
 			if (c->def && c->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
-				op->related = mg_pg_rangevar(ctx, c->def->partition_cmd->name, MG_OBJ_INDEX);
+				op->related =
+				    mg_pg_rangevar(ctx, c->def->partition_cmd->name, MG_OBJ_INDEX);
 			op->detail = NULL;
 			return;
 		}
@@ -399,15 +387,9 @@ static void map_other_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 		         c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions)
 			op->new_name = def_names(ctx, c->def);
 		return;
-	case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
-		op->kind = MG_OP_ALTER_SEQUENCE;
-		return;
-	case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
-		op->kind = MG_OP_ALTER_TYPE;
-		return;
-	default:
-		op->kind = MG_OP_ALTER_VIEW;
-		return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: op->kind = MG_OP_ALTER_SEQUENCE; return;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: op->kind = MG_OP_ALTER_TYPE; return;
+	default: op->kind = MG_OP_ALTER_VIEW; return;
 	}
 }
 

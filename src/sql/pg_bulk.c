@@ -198,7 +198,7 @@ static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
 		added = 1;
 	} else {
 		PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-			NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
 		if (pr) {
 			added = mg_pg_map_raw(ctx, cs, pr, NULL);
 			pg_query__parse_result__free_unpacked(pr, NULL);
@@ -230,7 +230,8 @@ size_t mg_pg_parse_bulk(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len)
 		bool simple = false;
 		if (i < sr.n_stmts) {
 			start = (size_t)sr.stmts[i]->stmt_location;
-			end = sr.stmts[i]->stmt_len > 0 ? start + (size_t)sr.stmts[i]->stmt_len : len;
+			end =
+			    sr.stmts[i]->stmt_len > 0 ? start + (size_t)sr.stmts[i]->stmt_len : len;
 			if (end > len)
 				end = len;
 			start = mg_sql_skip_blank(buf, end, start);

@@ -8,9 +8,15 @@
 #include "sql/pg_internal.h"
 
 static const char *const lock_modes[] = {
-	NULL, "AccessShareLock", "RowShareLock", "RowExclusiveLock",
-	"ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock",
-	"ExclusiveLock", "AccessExclusiveLock",
+    NULL,
+    "AccessShareLock",
+    "RowShareLock",
+    "RowExclusiveLock",
+    "ShareUpdateExclusiveLock",
+    "ShareLock",
+    "ShareRowExclusiveLock",
+    "ExclusiveLock",
+    "AccessExclusiveLock",
 };
 
 static void where(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w)
@@ -32,7 +38,7 @@ static bool collect_calls(const ProtobufCMessage *msg, void *ud)
 {
 	fn_walk *w = ud;
 	if (msg->descriptor == &pg_query__select_stmt__descriptor && w->names.len)
-		return false;   /* do not descend into subqueries once something is found */
+		return false; /* do not descend into subqueries once something is found */
 	if (msg->descriptor != &pg_query__func_call__descriptor)
 		return true;
 	const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)msg;
@@ -49,14 +55,15 @@ static bool collect_calls(const ProtobufCMessage *msg, void *ud)
 	    (strcmp(name, "setval") == 0 || strcmp(name, "nextval") == 0)) {
 		const char *seq = mg_pg_node_str(fc->args[0]);
 		if (!seq && fc->args[0]->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-			seq = mg_pg_node_str(fc->args[0]->type_cast->arg);   /* 'seq'::regclass */
+			seq = mg_pg_node_str(fc->args[0]->type_cast->arg); /* 'seq'::regclass */
 		if (seq) {
 			const char *dot = strchr(seq, '.');
 			mg_object *o = &w->op->object;
 			o->kind = MG_OBJ_SEQUENCE;
 			if (dot) {
-				o->schema = mg_str_lower(w->ctx->arena,
-				                         mg_arena_strndup(w->ctx->arena, seq, (size_t)(dot - seq)));
+				o->schema = mg_str_lower(
+				    w->ctx->arena,
+				    mg_arena_strndup(w->ctx->arena, seq, (size_t)(dot - seq)));
 				o->name = mg_str_lower(w->ctx->arena, dot + 1);
 			} else {
 				o->schema = w->ctx->schema;
@@ -93,20 +100,17 @@ static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
 	if (a->node_case == PG_QUERY__NODE__NODE_A_CONST) {
 		const PgQuery__AConst *c = a->a_const;
 		switch (c->val_case) {
-		case PG_QUERY__A__CONST__VAL_SVAL:
-			return c->sval ? c->sval->sval : "";
+		case PG_QUERY__A__CONST__VAL_SVAL: return c->sval ? c->sval->sval : "";
 		case PG_QUERY__A__CONST__VAL_IVAL:
 			return mg_arena_printf(ctx->arena, "%d", c->ival ? c->ival->ival : 0);
-		case PG_QUERY__A__CONST__VAL_FVAL:
-			return c->fval ? c->fval->fval : "";
+		case PG_QUERY__A__CONST__VAL_FVAL: return c->fval ? c->fval->fval : "";
 		case PG_QUERY__A__CONST__VAL_BOOLVAL:
 			return c->boolval && c->boolval->boolval ? "on" : "off";
-		default:
-			break;
+		default: break;
 		}
 	}
 	if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && a->type_cast->arg)
-		return arg_text(ctx, a->type_cast->arg);   /* SET TIME ZONE INTERVAL '+1' */
+		return arg_text(ctx, a->type_cast->arg); /* SET TIME ZONE INTERVAL '+1' */
 	const char *t = mg_pg_expr_text(ctx, a, 0, NULL);
 	return t ? t : "?";
 }
@@ -153,9 +157,7 @@ static void map_transaction(mg_pg_ctx *ctx, const PgQuery__TransactionStmt *s)
 	mg_operation *op;
 	switch (s->kind) {
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
-		mg_pg_op(ctx, MG_OP_BEGIN);
-		return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: mg_pg_op(ctx, MG_OP_BEGIN); return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
 		op = mg_pg_op(ctx, MG_OP_COMMIT);
 		if (s->chain)
@@ -231,9 +233,10 @@ static void map_vacuum(mg_pg_ctx *ctx, const PgQuery__VacuumStmt *s)
 		op->flags |= flags;
 		op->detail = detail;
 		if (i >= s->n_rels)
-			break;   /* the whole database */
+			break; /* the whole database */
 		if (s->rels[i]->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION)
-			op->object = mg_pg_rangevar(ctx, s->rels[i]->vacuum_relation->relation, MG_OBJ_TABLE);
+			op->object = mg_pg_rangevar(ctx, s->rels[i]->vacuum_relation->relation,
+			                            MG_OBJ_TABLE);
 	}
 }
 
@@ -269,8 +272,10 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		const PgQuery__MergeStmt *s = n->merge_stmt;
 		op = mg_pg_op(ctx, MG_OP_MERGE);
 		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
-		if (s->source_relation && s->source_relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-			op->related = mg_pg_rangevar(ctx, s->source_relation->range_var, MG_OBJ_TABLE);
+		if (s->source_relation &&
+		    s->source_relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+			op->related =
+			    mg_pg_rangevar(ctx, s->source_relation->range_var, MG_OBJ_TABLE);
 		return true;
 	}
 	case PG_QUERY__NODE__NODE_COPY_STMT: {
@@ -282,9 +287,7 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		where(ctx, op, s->where_clause);
 		return true;
 	}
-	case PG_QUERY__NODE__NODE_SELECT_STMT:
-		map_select(ctx, n->select_stmt, n);
-		return true;
+	case PG_QUERY__NODE__NODE_SELECT_STMT: map_select(ctx, n->select_stmt, n); return true;
 	case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
 		map_set(ctx, n->variable_set_stmt);
 		return true;
@@ -307,17 +310,16 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		}
 		return true;
 	}
-	case PG_QUERY__NODE__NODE_VACUUM_STMT:
-		map_vacuum(ctx, n->vacuum_stmt);
-		return true;
+	case PG_QUERY__NODE__NODE_VACUUM_STMT: map_vacuum(ctx, n->vacuum_stmt); return true;
 	case PG_QUERY__NODE__NODE_CLUSTER_STMT: {
 		const PgQuery__ClusterStmt *s = n->cluster_stmt;
 		op = mg_pg_op(ctx, MG_OP_CLUSTER);
 		if (s->relation) {
 			op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 			if (s->indexname && *s->indexname)
-				op->related = (mg_object){MG_OBJ_INDEX, op->object.schema, op->object.name,
-				                          mg_arena_strdup(ctx->arena, s->indexname)};
+				op->related =
+				    (mg_object){MG_OBJ_INDEX, op->object.schema, op->object.name,
+				                mg_arena_strdup(ctx->arena, s->indexname)};
 		}
 		return true;
 	}
@@ -335,7 +337,6 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		}
 		return true;
 	}
-	default:
-		return false;
+	default: return false;
 	}
 }

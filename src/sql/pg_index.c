@@ -68,7 +68,7 @@ void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 		op->index_method = mg_arena_strdup(ctx->arena, s->access_method);
 	if (s->n_index_params) {
 		op->index_columns.items =
-			mg_arena_alloc(ctx->arena, s->n_index_params * sizeof *op->index_columns.items);
+		    mg_arena_alloc(ctx->arena, s->n_index_params * sizeof *op->index_columns.items);
 		for (size_t i = 0; i < s->n_index_params; i++) {
 			const pg_node *p = s->index_params[i];
 			if (p->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM)

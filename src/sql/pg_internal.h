@@ -21,14 +21,14 @@ typedef struct mg_pg_ctx {
 	mg_project *project;
 	mg_arena *arena;
 	const mg_sql_options *opts;
-	const char *schema;        /* default schema for unqualified names */
+	const char *schema; /* default schema for unqualified names */
 	const mg_text *text;
-	mg_text_cursor *cursor;    /* moves forward only */
-	const char *src;           /* the NUL-terminated string libpg_query parsed */
+	mg_text_cursor *cursor; /* moves forward only */
+	const char *src;        /* the NUL-terminated string libpg_query parsed */
 	size_t src_len;
-	size_t src_base;           /* offset of src[0] in text->data */
-	mg_statement *stmt;        /* the statement receiving operations */
-	size_t stmt_start;         /* span of the current raw statement, in src */
+	size_t src_base;    /* offset of src[0] in text->data */
+	mg_statement *stmt; /* the statement receiving operations */
+	size_t stmt_start;  /* span of the current raw statement, in src */
 	size_t stmt_end;
 } mg_pg_ctx;
 
@@ -38,11 +38,9 @@ typedef struct mg_pg_ctx {
 const char *mg_pg_str(mg_pg_ctx *ctx, const char *s);
 /* The string of a String node (or of an A_Const string), else NULL. */
 const char *mg_pg_node_str(const pg_node *n);
-mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv,
-                         mg_object_kind kind);
+mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv, mg_object_kind kind);
 /* A dotted name given as a list of String nodes (schema.name or name). */
-mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n,
-                          mg_object_kind kind);
+mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n, mg_object_kind kind);
 mg_name_list mg_pg_name_list(mg_pg_ctx *ctx, pg_node **names, size_t n);
 /* "a.b.c" from a list of String nodes. */
 const char *mg_pg_dotted(mg_pg_ctx *ctx, pg_node **names, size_t n);
@@ -71,16 +69,14 @@ const char *mg_pg_node_type_name(const pg_node *n);
 
 /* Canonical type text (format_type style).  *serial is set for serial,
  * bigserial and smallserial, whose text is then the integer type. */
-const char *mg_pg_type_text(mg_pg_ctx *ctx, const PgQuery__TypeName *tn,
-                            bool *serial);
-const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn,
-                                  bool *serial);
+const char *mg_pg_type_text(mg_pg_ctx *ctx, const PgQuery__TypeName *tn, bool *serial);
+const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn, bool *serial);
 
 /* ---- volatility.c ----------------------------------------------------- */
 
 typedef struct mg_pg_volatility_entry {
 	const char *name;
-	char vol;   /* 'i', 's' or 'v' as in pg_proc.provolatile */
+	char vol; /* 'i', 's' or 'v' as in pg_proc.provolatile */
 } mg_pg_volatility_entry;
 
 extern const mg_pg_volatility_entry mg_pg_volatility_table[];
@@ -95,10 +91,10 @@ mg_volatility mg_pg_expr_volatility(const pg_node *expr);
 /* pg_table.c */
 void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s);
 void mg_pg_map_create_table_as(mg_pg_ctx *ctx, const PgQuery__CreateTableAsStmt *s);
-void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd,
-                      const mg_object *table, mg_column_def *out, size_t limit);
-void mg_pg_constraint(mg_pg_ctx *ctx, const PgQuery__Constraint *c,
-                      const char *column, mg_constraint_def *out);
+void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd, const mg_object *table,
+                      mg_column_def *out, size_t limit);
+void mg_pg_constraint(mg_pg_ctx *ctx, const PgQuery__Constraint *c, const char *column,
+                      mg_constraint_def *out);
 /* pg_alter.c */
 void mg_pg_map_alter_table(mg_pg_ctx *ctx, const PgQuery__AlterTableStmt *s);
 /* pg_index.c */
@@ -114,8 +110,7 @@ void mg_pg_map_set_schema(mg_pg_ctx *ctx, const PgQuery__AlterObjectSchemaStmt *
 void mg_pg_map_owner(mg_pg_ctx *ctx, const PgQuery__AlterOwnerStmt *s);
 void mg_pg_map_comment(mg_pg_ctx *ctx, const PgQuery__CommentStmt *s);
 void mg_pg_map_grant(mg_pg_ctx *ctx, const PgQuery__GrantStmt *s);
-mg_object mg_pg_object_node(mg_pg_ctx *ctx, PgQuery__ObjectType type,
-                            const pg_node *obj);
+mg_object mg_pg_object_node(mg_pg_ctx *ctx, PgQuery__ObjectType type, const pg_node *obj);
 mg_object_kind mg_pg_object_kind(PgQuery__ObjectType type);
 /* pg_misc.c: sequences, types, domains, functions, triggers, ... */
 bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n);
@@ -124,8 +119,7 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n);
 
 /* ---- pg.c and pg_bulk.c: the driver ----------------------------------- */
 
-mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start,
-                                  size_t end);
+mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start, size_t end);
 bool mg_pg_over_limit(const mg_pg_ctx *ctx, size_t len);
 void mg_pg_limit_diag(mg_pg_ctx *ctx, mg_statement *st, size_t len);
 /* Maps the RawStmts of one parse of ctx->src (see pg.c). */
@@ -144,24 +138,21 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 
 /* ---- split.c ---------------------------------------------------------- */
 
-typedef enum mg_sql_dialect {
-	MG_SQL_DIALECT_PG = 0,
-	MG_SQL_DIALECT_MYSQL
-} mg_sql_dialect;
+typedef enum mg_sql_dialect { MG_SQL_DIALECT_PG = 0, MG_SQL_DIALECT_MYSQL } mg_sql_dialect;
 
 /* If s[i] opens a quote, dollar quote or comment, returns the offset just
  * after it (len when it is unterminated, with *open naming it); otherwise
  * returns i. */
-size_t mg_sql_skip_special(const char *s, size_t len, size_t i,
-                           mg_sql_dialect dialect, const char **open);
+size_t mg_sql_skip_special(const char *s, size_t len, size_t i, mg_sql_dialect dialect,
+                           const char **open);
 /* First offset >= i that is not blank and not in a comment. */
 size_t mg_sql_skip_blank(const char *s, size_t len, size_t i);
 size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
-                            const char *end_delimiter, mg_sql_dialect dialect,
-                            mg_sql_span **spans, const char **unterminated);
+                            const char *end_delimiter, mg_sql_dialect dialect, mg_sql_span **spans,
+                            const char **unterminated);
 
 /* pg.c: MySQL/MariaDB scripts are split and kept as opaque SQL. */
-size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs,
-                                    const mg_text *text, const mg_sql_options *opts);
+size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
+                                    const mg_sql_options *opts);
 
 #endif

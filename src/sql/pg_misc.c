@@ -13,7 +13,8 @@ static const char *option_names(mg_pg_ctx *ctx, pg_node **opts, size_t n)
 {
 	mg_buf b = MG_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		if (opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !opts[i]->def_elem->defname)
+		if (opts[i]->node_case != PG_QUERY__NODE__NODE_DEF_ELEM ||
+		    !opts[i]->def_elem->defname)
 			continue;
 		if (b.len)
 			mg_buf_putc(&b, ',');
@@ -27,8 +28,8 @@ static const char *option_names(mg_pg_ctx *ctx, pg_node **opts, size_t n)
 static const PgQuery__DefElem *find_option(pg_node **opts, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
-		if (opts[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && opts[i]->def_elem->defname &&
-		    strcmp(opts[i]->def_elem->defname, name) == 0)
+		if (opts[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+		    opts[i]->def_elem->defname && strcmp(opts[i]->def_elem->defname, name) == 0)
 			return opts[i]->def_elem;
 	return NULL;
 }
@@ -48,7 +49,7 @@ static void sequence_owned_by(mg_pg_ctx *ctx, mg_operation *op, pg_node **opts, 
 		return;
 	const PgQuery__List *l = d->arg->list;
 	if (l->n_items < 2)
-		return;   /* OWNED BY NONE */
+		return; /* OWNED BY NONE */
 	mg_object t = mg_pg_qualified(ctx, l->items, l->n_items - 1, MG_OBJ_TABLE);
 	op->related = (mg_object){MG_OBJ_COLUMN, t.schema, t.name,
 	                          mg_pg_str(ctx, mg_pg_node_str(l->items[l->n_items - 1]))};
@@ -69,13 +70,13 @@ static void map_function(mg_pg_ctx *ctx, const PgQuery__CreateFunctionStmt *s)
 	const PgQuery__DefElem *as = find_option(s->options, s->n_options, "as");
 	long body = -1;
 	if (as && as->location >= 0) {
-		size_t i = (size_t)as->location + 2;   /* past "AS" */
+		size_t i = (size_t)as->location + 2; /* past "AS" */
 		body = (long)mg_sql_skip_blank(ctx->src, ctx->stmt_end, i);
 	} else if (s->sql_body) {
 		body = mg_pg_first_location((const ProtobufCMessage *)s->sql_body);
 	}
 	if (!as && !s->sql_body)
-		return;   /* a C function: nothing to analyse */
+		return; /* a C function: nothing to analyse */
 	mg_operation *b = mg_pg_opaque(ctx, MG_OPAQUE_FUNCTION_BODY, op->detail);
 	b->object = op->object;
 	if (body >= 0)
@@ -95,8 +96,9 @@ static void map_alter_enum(mg_pg_ctx *ctx, const PgQuery__AlterEnumStmt *s)
 	if (s->skip_if_new_val_exists)
 		op->flags |= MG_OPF_IF_NOT_EXISTS;
 	if (s->new_val_neighbor && *s->new_val_neighbor)
-		op->detail = mg_arena_printf(ctx->arena, "%s %s", s->new_val_is_after ? "after" : "before",
-		                             s->new_val_neighbor);
+		op->detail =
+		    mg_arena_printf(ctx->arena, "%s %s", s->new_val_is_after ? "after" : "before",
+		                    s->new_val_neighbor);
 }
 
 static void map_domain(mg_pg_ctx *ctx, const PgQuery__CreateDomainStmt *s)
@@ -105,7 +107,8 @@ static void map_domain(mg_pg_ctx *ctx, const PgQuery__CreateDomainStmt *s)
 	op->object = mg_pg_qualified(ctx, s->domainname, s->n_domainname, MG_OBJ_DOMAIN);
 	op->type_to = mg_pg_type_text(ctx, s->type_name, NULL);
 	if (s->n_constraints)
-		op->constraints = mg_arena_alloc(ctx->arena, s->n_constraints * sizeof *op->constraints);
+		op->constraints =
+		    mg_arena_alloc(ctx->arena, s->n_constraints * sizeof *op->constraints);
 	for (size_t i = 0; i < s->n_constraints; i++) {
 		if (s->constraints[i]->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
 			continue;
@@ -167,7 +170,7 @@ static void map_schema(mg_pg_ctx *ctx, const PgQuery__CreateSchemaStmt *s)
 	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_SCHEMA);
 	const char *name = mg_pg_str(ctx, s->schemaname);
 	if (!name && s->authrole)
-		name = mg_pg_str(ctx, s->authrole->rolename);   /* CREATE SCHEMA AUTHORIZATION r */
+		name = mg_pg_str(ctx, s->authrole->rolename); /* CREATE SCHEMA AUTHORIZATION r */
 	op->object = (mg_object){MG_OBJ_SCHEMA, NULL, NULL, name};
 	if (s->if_not_exists)
 		op->flags |= MG_OPF_IF_NOT_EXISTS;
@@ -215,16 +218,20 @@ bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n)
 		if (n->create_seq_stmt->if_not_exists)
 			op->flags |= MG_OPF_IF_NOT_EXISTS;
 		persistence(op, n->create_seq_stmt->sequence);
-		op->detail = option_names(ctx, n->create_seq_stmt->options, n->create_seq_stmt->n_options);
-		sequence_owned_by(ctx, op, n->create_seq_stmt->options, n->create_seq_stmt->n_options);
+		op->detail =
+		    option_names(ctx, n->create_seq_stmt->options, n->create_seq_stmt->n_options);
+		sequence_owned_by(ctx, op, n->create_seq_stmt->options,
+		                  n->create_seq_stmt->n_options);
 		return true;
 	case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
 		op = mg_pg_op(ctx, MG_OP_ALTER_SEQUENCE);
 		op->object = mg_pg_rangevar(ctx, n->alter_seq_stmt->sequence, MG_OBJ_SEQUENCE);
 		if (n->alter_seq_stmt->missing_ok)
 			op->flags |= MG_OPF_IF_EXISTS;
-		op->detail = option_names(ctx, n->alter_seq_stmt->options, n->alter_seq_stmt->n_options);
-		sequence_owned_by(ctx, op, n->alter_seq_stmt->options, n->alter_seq_stmt->n_options);
+		op->detail =
+		    option_names(ctx, n->alter_seq_stmt->options, n->alter_seq_stmt->n_options);
+		sequence_owned_by(ctx, op, n->alter_seq_stmt->options,
+		                  n->alter_seq_stmt->n_options);
 		return true;
 	case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
 		op = mg_pg_op(ctx, MG_OP_CREATE_TYPE);
@@ -238,7 +245,8 @@ bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n)
 		op->object = mg_pg_rangevar(ctx, s->typevar, MG_OBJ_TYPE);
 		op->detail = "composite";
 		if (s->n_coldeflist)
-			op->columns = mg_arena_alloc(ctx->arena, s->n_coldeflist * sizeof *op->columns);
+			op->columns =
+			    mg_arena_alloc(ctx->arena, s->n_coldeflist * sizeof *op->columns);
 		for (size_t i = 0; i < s->n_coldeflist; i++)
 			if (s->coldeflist[i]->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF)
 				mg_pg_column_def(ctx, s->coldeflist[i]->column_def, &op->object,
@@ -251,9 +259,7 @@ bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n)
 		                             n->create_range_stmt->n_type_name, MG_OBJ_TYPE);
 		op->detail = "range";
 		return true;
-	case PG_QUERY__NODE__NODE_DEFINE_STMT:
-		map_define(ctx, n->define_stmt);
-		return true;
+	case PG_QUERY__NODE__NODE_DEFINE_STMT: map_define(ctx, n->define_stmt); return true;
 	case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
 		map_alter_enum(ctx, n->alter_enum_stmt);
 		return true;
@@ -277,7 +283,7 @@ bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n)
 	}
 	case PG_QUERY__NODE__NODE_DO_STMT: {
 		const PgQuery__DefElem *lang =
-			find_option(n->do_stmt->args, n->do_stmt->n_args, "language");
+		    find_option(n->do_stmt->args, n->do_stmt->n_args, "language");
 		mg_pg_opaque(ctx, MG_OPAQUE_DO_BLOCK,
 		             lang ? mg_pg_str(ctx, mg_pg_node_str(lang->arg)) : "plpgsql");
 		return true;
@@ -286,7 +292,8 @@ bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n)
 		const PgQuery__FuncCall *fc = n->call_stmt->funccall;
 		op = mg_pg_opaque(ctx, MG_OPAQUE_PROCEDURE_CALL, NULL);
 		if (fc) {
-			op->object = mg_pg_qualified(ctx, fc->funcname, fc->n_funcname, MG_OBJ_PROCEDURE);
+			op->object =
+			    mg_pg_qualified(ctx, fc->funcname, fc->n_funcname, MG_OBJ_PROCEDURE);
 			op->detail = op->object.name;
 		}
 		return true;
@@ -372,7 +379,6 @@ bool mg_pg_map_misc(mg_pg_ctx *ctx, const pg_node *n)
 			op->flags |= MG_OPF_NEGATED;
 		op->detail = "default privileges";
 		return true;
-	default:
-		return false;
+	default: return false;
 	}
 }

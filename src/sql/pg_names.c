@@ -27,8 +27,7 @@ const char *mg_pg_node_str(const pg_node *n)
 	return NULL;
 }
 
-mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv,
-                         mg_object_kind kind)
+mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv, mg_object_kind kind)
 {
 	mg_object o = {kind, NULL, NULL, NULL};
 	if (!rv)
@@ -40,8 +39,7 @@ mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv,
 	return o;
 }
 
-mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n,
-                          mg_object_kind kind)
+mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n, mg_object_kind kind)
 {
 	mg_object o = {kind, NULL, NULL, NULL};
 	if (n == 0)
@@ -102,8 +100,7 @@ void mg_pg_op_at(mg_pg_ctx *ctx, mg_operation *op, size_t src_offset)
 	if (src_offset > ctx->src_len)
 		src_offset = ctx->src_len;
 	op->loc.file = ctx->text->file;
-	mg_text_cursor_seek(ctx->cursor, ctx->src_base + src_offset, &op->loc.line,
-	                    &op->loc.col);
+	mg_text_cursor_seek(ctx->cursor, ctx->src_base + src_offset, &op->loc.line, &op->loc.col);
 }
 
 static bool blank(char c)
@@ -214,7 +211,7 @@ static void walk(const ProtobufCMessage *msg, mg_pg_visit_fn fn, void *ud, int d
 		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = *(const size_t *)(base + fd->quantifier_offset);
 			ProtobufCMessage *const *arr =
-				*(ProtobufCMessage *const *const *)(base + fd->offset);
+			    *(ProtobufCMessage *const *const *)(base + fd->offset);
 			for (size_t k = 0; k < n; k++)
 				walk(arr[k], fn, ud, depth + 1);
 			continue;
@@ -258,9 +255,8 @@ const char *mg_pg_node_type_name(const pg_node *n)
 {
 	if (!n)
 		return "unknown";
-	const ProtobufCFieldDescriptor *fd =
-		protobuf_c_message_descriptor_get_field(&pg_query__node__descriptor,
-		                                        (unsigned)n->node_case);
+	const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field(
+	    &pg_query__node__descriptor, (unsigned)n->node_case);
 	if (fd && fd->descriptor)
 		return ((const ProtobufCMessageDescriptor *)fd->descriptor)->short_name;
 	return "unknown";

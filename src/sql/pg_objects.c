@@ -97,10 +97,8 @@ mg_object mg_pg_object_node(mg_pg_ctx *ctx, objtype_t type, const pg_node *obj)
 	case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
 		return mg_pg_qualified(ctx, obj->object_with_args->objname,
 		                       obj->object_with_args->n_objname, kind);
-	case PG_QUERY__NODE__NODE_RANGE_VAR:
-		return mg_pg_rangevar(ctx, obj->range_var, kind);
-	default:
-		return o;
+	case PG_QUERY__NODE__NODE_RANGE_VAR: return mg_pg_rangevar(ctx, obj->range_var, kind);
+	default: return o;
 	}
 }
 
@@ -131,7 +129,7 @@ static mg_op_kind drop_kind(objtype_t type)
 static const char *objtype_name(objtype_t type)
 {
 	const ProtobufCEnumValue *v =
-		protobuf_c_enum_descriptor_get_value(&pg_query__object_type__descriptor, (int)type);
+	    protobuf_c_enum_descriptor_get_value(&pg_query__object_type__descriptor, (int)type);
 	return v ? v->name : "unknown";
 }
 
@@ -152,8 +150,10 @@ void mg_pg_map_drop(mg_pg_ctx *ctx, const PgQuery__DropStmt *s)
 			op->flags |= MG_OPF_CASCADE;
 		if (s->concurrent)
 			op->flags |= MG_OPF_CONCURRENTLY;
-		if (kind == MG_OP_DROP_TRIGGER || kind == MG_OP_DROP_RULE || kind == MG_OP_DROP_POLICY)
-			op->related = (mg_object){MG_OBJ_TABLE, op->object.schema, NULL, op->object.table};
+		if (kind == MG_OP_DROP_TRIGGER || kind == MG_OP_DROP_RULE ||
+		    kind == MG_OP_DROP_POLICY)
+			op->related =
+			    (mg_object){MG_OBJ_TABLE, op->object.schema, NULL, op->object.table};
 	}
 }
 
@@ -191,14 +191,13 @@ void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 		kind = MG_OP_ALTER_POLICY;
 		detail = "rename";
 		break;
-	default:
-		kind = MG_OP_OPAQUE;
-		break;
+	default: kind = MG_OP_OPAQUE; break;
 	}
 	mg_operation *op = mg_pg_op(ctx, kind);
 	if (kind == MG_OP_OPAQUE) {
 		op->opaque_kind = MG_OPAQUE_UNMODELLED_STATEMENT;
-		op->detail = mg_arena_printf(ctx->arena, "RenameStmt %s", objtype_name(s->rename_type));
+		op->detail =
+		    mg_arena_printf(ctx->arena, "RenameStmt %s", objtype_name(s->rename_type));
 	} else {
 		op->detail = detail;
 	}
@@ -225,8 +224,8 @@ void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 				op->object.kind = MG_OBJ_COLUMN;
 			op->related = rel;
 		} else {
-			op->object = mg_pg_rangevar(ctx, s->relation,
-			                            mg_pg_object_kind(s->rename_type));
+			op->object =
+			    mg_pg_rangevar(ctx, s->relation, mg_pg_object_kind(s->rename_type));
 		}
 		if (!s->relation->inh)
 			op->flags |= MG_OPF_ONLY;
@@ -274,16 +273,16 @@ void mg_pg_map_comment(mg_pg_ctx *ctx, const PgQuery__CommentStmt *s)
 {
 	mg_operation *op = mg_pg_op(ctx, MG_OP_COMMENT);
 	op->object = mg_pg_object_node(ctx, s->objtype, s->object);
-	if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT &&
-	    s->object && s->object->node_case == PG_QUERY__NODE__NODE_LIST &&
-	    s->object->list->n_items == 2) {
+	if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT && s->object &&
+	    s->object->node_case == PG_QUERY__NODE__NODE_LIST && s->object->list->n_items == 2) {
 		/* COMMENT ON CONSTRAINT c ON DOMAIN d: [TypeName d, String c] */
 		const pg_node *d = s->object->list->items[0];
 		if (d->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
-			mg_object dom = mg_pg_qualified(ctx, d->type_name->names, d->type_name->n_names,
-			                                MG_OBJ_DOMAIN);
-			op->object = (mg_object){MG_OBJ_CONSTRAINT, dom.schema, dom.name,
-			                         mg_pg_str(ctx, mg_pg_node_str(s->object->list->items[1]))};
+			mg_object dom = mg_pg_qualified(ctx, d->type_name->names,
+			                                d->type_name->n_names, MG_OBJ_DOMAIN);
+			op->object =
+			    (mg_object){MG_OBJ_CONSTRAINT, dom.schema, dom.name,
+			                mg_pg_str(ctx, mg_pg_node_str(s->object->list->items[1]))};
 		}
 	}
 	op->detail = mg_pg_str(ctx, s->comment);

@@ -31,7 +31,7 @@ static const char *fk_action(const char *a)
 	case 'n': return "set null";
 	case 'd': return "set default";
 	case 'r': return "restrict";
-	case 'a': return NULL;   /* NO ACTION, the default: as if unsaid */
+	case 'a': return NULL; /* NO ACTION, the default: as if unsaid */
 	default: return NULL;
 	}
 }
@@ -83,8 +83,8 @@ static mg_name_list exclusion_columns(mg_pg_ctx *ctx, const PgQuery__Constraint 
 	return l;
 }
 
-void mg_pg_constraint(mg_pg_ctx *ctx, const PgQuery__Constraint *c,
-                      const char *column, mg_constraint_def *out)
+void mg_pg_constraint(mg_pg_ctx *ctx, const PgQuery__Constraint *c, const char *column,
+                      mg_constraint_def *out)
 {
 	memset(out, 0, sizeof *out);
 	out->kind = constraint_kind(c->contype);
@@ -140,16 +140,16 @@ static void apply_attr(mg_constraint_def *c, PgQuery__ConstrType t)
 		c->initially_deferred = false;
 }
 
-void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd,
-                      const mg_object *table, mg_column_def *out, size_t limit)
+void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd, const mg_object *table,
+                      mg_column_def *out, size_t limit)
 {
 	memset(out, 0, sizeof *out);
 	out->name = mg_pg_str(ctx, cd->colname);
 	out->type = mg_pg_type_text(ctx, cd->type_name, &out->serial);
 	out->not_null = cd->is_not_null;
 	if (cd->n_constraints)
-		out->constraints = mg_arena_alloc(ctx->arena,
-		                                  cd->n_constraints * sizeof *out->constraints);
+		out->constraints =
+		    mg_arena_alloc(ctx->arena, cd->n_constraints * sizeof *out->constraints);
 	for (size_t i = 0; i < cd->n_constraints; i++) {
 		const pg_node *n = cd->constraints[i];
 		if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
@@ -166,11 +166,8 @@ void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd,
 			continue;
 		}
 		switch (c->contype) {
-		case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
-			continue;
-		case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
-			out->not_null = true;
-			continue;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: continue;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: out->not_null = true; continue;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
 			out->default_expr = mg_pg_expr_text(ctx, c->raw_expr, next, NULL);
 			out->default_volatility = mg_pg_expr_volatility(c->raw_expr);
@@ -186,11 +183,8 @@ void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd,
 			out->primary_key = true;
 			out->not_null = true;
 			break;
-		case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
-			out->unique = true;
-			break;
-		default:
-			break;
+		case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: out->unique = true; break;
+		default: break;
 		}
 		mg_pg_constraint(ctx, c, out->name, &out->constraints[out->n_constraints++]);
 	}
@@ -200,9 +194,9 @@ void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd,
 		out->not_null = true;
 		if (table && table->name && out->name) {
 			out->default_expr = mg_arena_printf(
-				ctx->arena, "nextval('%s%s%s_%s_seq'::regclass)",
-				strcmp(table->schema, ctx->schema) ? table->schema : "",
-				strcmp(table->schema, ctx->schema) ? "." : "", table->name, out->name);
+			    ctx->arena, "nextval('%s%s%s_%s_seq'::regclass)",
+			    strcmp(table->schema, ctx->schema) ? table->schema : "",
+			    strcmp(table->schema, ctx->schema) ? "." : "", table->name, out->name);
 		}
 		out->default_volatility = MG_VOLATILITY_VOLATILE;
 	}
@@ -277,8 +271,8 @@ void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 void mg_pg_map_create_table_as(mg_pg_ctx *ctx, const PgQuery__CreateTableAsStmt *s)
 {
 	bool matview = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
-	mg_operation *op = mg_pg_op(ctx, matview ? MG_OP_CREATE_MATERIALIZED_VIEW
-	                                         : MG_OP_CREATE_TABLE);
+	mg_operation *op =
+	    mg_pg_op(ctx, matview ? MG_OP_CREATE_MATERIALIZED_VIEW : MG_OP_CREATE_TABLE);
 	const PgQuery__IntoClause *into = s->into;
 	op->object = mg_pg_rangevar(ctx, into ? into->rel : NULL,
 	                            matview ? MG_OBJ_MATERIALIZED_VIEW : MG_OBJ_TABLE);

@@ -17,26 +17,26 @@
 typedef struct type_alias {
 	const char *name;
 	const char *canonical;
-	int serial;      /* 1: a serial pseudo-type */
+	int serial; /* 1: a serial pseudo-type */
 } type_alias;
 
 /* Internal names and unqualified spellings -> format_type's spelling.
  * Names that take a "(n)" before a suffix are handled in format_special. */
 static const type_alias aliases[] = {
-	{"bigserial", "bigint", 1},
-	{"bool", "boolean", 0},
-	{"decimal", "numeric", 0},
-	{"float4", "real", 0},
-	{"float8", "double precision", 0},
-	{"int", "integer", 0},
-	{"int2", "smallint", 0},
-	{"int4", "integer", 0},
-	{"int8", "bigint", 0},
-	{"serial", "integer", 1},
-	{"serial2", "smallint", 1},
-	{"serial4", "integer", 1},
-	{"serial8", "bigint", 1},
-	{"smallserial", "smallint", 1},
+    {"bigserial", "bigint", 1},
+    {"bool", "boolean", 0},
+    {"decimal", "numeric", 0},
+    {"float4", "real", 0},
+    {"float8", "double precision", 0},
+    {"int", "integer", 0},
+    {"int2", "smallint", 0},
+    {"int4", "integer", 0},
+    {"int8", "bigint", 0},
+    {"serial", "integer", 1},
+    {"serial2", "smallint", 1},
+    {"serial4", "integer", 1},
+    {"serial8", "bigint", 1},
+    {"smallserial", "smallint", 1},
 };
 
 static const type_alias *find_alias(const char *name)
@@ -96,13 +96,13 @@ static bool format_special(mg_buf *b, const char *name, const PgQuery__TypeName 
 	static const struct {
 		const char *name, *base, *suffix;
 	} special[] = {
-		{"bpchar", "character", ""},
-		{"varchar", "character varying", ""},
-		{"timestamp", "timestamp", " without time zone"},
-		{"timestamptz", "timestamp", " with time zone"},
-		{"time", "time", " without time zone"},
-		{"timetz", "time", " with time zone"},
-		{"varbit", "bit varying", ""},
+	    {"bpchar", "character", ""},
+	    {"varchar", "character varying", ""},
+	    {"timestamp", "timestamp", " without time zone"},
+	    {"timestamptz", "timestamp", " with time zone"},
+	    {"time", "time", " without time zone"},
+	    {"timetz", "time", " with time zone"},
+	    {"varbit", "bit varying", ""},
 	};
 	for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
 		if (strcmp(name, special[i].name) != 0)
@@ -150,8 +150,7 @@ static void put_ident(mg_buf *b, const char *s)
 	mg_buf_putc(b, '"');
 }
 
-const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn,
-                                  bool *serial)
+const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn, bool *serial)
 {
 	if (serial)
 		*serial = false;
@@ -168,7 +167,7 @@ const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn,
 		mg_buf_puts(&b, "setof ");
 	const type_alias *a = catalog ? find_alias(name) : NULL;
 	if (a && a->serial && schema)
-		a = NULL;   /* pg_catalog.serial is no pseudo-type */
+		a = NULL; /* pg_catalog.serial is no pseudo-type */
 	if (a) {
 		mg_buf_puts(&b, a->canonical);
 		if (a->serial && serial)
@@ -195,7 +194,7 @@ const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn,
 	if (tn->pct_type)
 		mg_buf_puts(&b, "%TYPE");
 	if (tn->n_array_bounds > 0)
-		mg_buf_puts(&b, "[]");   /* format_type never prints dimensions */
+		mg_buf_puts(&b, "[]"); /* format_type never prints dimensions */
 	const char *r = mg_arena_strdup(arena, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
 	return r;
@@ -214,13 +213,14 @@ static const PgQuery__TypeName *lone_cast_type(const PgQuery__ParseResult *pr)
 		return NULL;
 	const PgQuery__SelectStmt *sel = pr->stmts[0]->stmt->select_stmt;
 	if (sel->n_target_list != 1 || sel->n_from_clause || sel->where_clause ||
-	    sel->n_group_clause || sel->having_clause || sel->n_sort_clause ||
-	    sel->limit_count || sel->limit_offset || sel->n_values_lists ||
-	    sel->n_distinct_clause || sel->into_clause || sel->with_clause ||
-	    sel->n_window_clause || sel->n_locking_clause || sel->larg)
+	    sel->n_group_clause || sel->having_clause || sel->n_sort_clause || sel->limit_count ||
+	    sel->limit_offset || sel->n_values_lists || sel->n_distinct_clause ||
+	    sel->into_clause || sel->with_clause || sel->n_window_clause || sel->n_locking_clause ||
+	    sel->larg)
 		return NULL;
 	const pg_node *t = sel->target_list[0];
-	if (t->node_case != PG_QUERY__NODE__NODE_RES_TARGET || (t->res_target->name && *t->res_target->name))
+	if (t->node_case != PG_QUERY__NODE__NODE_RES_TARGET ||
+	    (t->res_target->name && *t->res_target->name))
 		return NULL;
 	const pg_node *v = t->res_target->val;
 	if (!v || v->node_case != PG_QUERY__NODE__NODE_TYPE_CAST)
@@ -244,7 +244,7 @@ const char *mg_sql_type_canonical(mg_arena *arena, const char *type_text)
 	const char *out = NULL;
 	if (!r.error) {
 		PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-			NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
 		const PgQuery__TypeName *tn = lone_cast_type(pr);
 		if (tn) {
 			bool serial = false;
@@ -253,7 +253,8 @@ const char *mg_sql_type_canonical(mg_arena *arena, const char *type_text)
 				const char *name = mg_pg_node_str(tn->names[tn->n_names - 1]);
 				out = strcmp(name, "serial8") == 0 || strcmp(name, "bigserial") == 0
 				          ? "bigserial"
-				      : strcmp(name, "serial2") == 0 || strcmp(name, "smallserial") == 0
+				      : strcmp(name, "serial2") == 0 ||
+				              strcmp(name, "smallserial") == 0
 				          ? "smallserial"
 				          : "serial";
 				if (tn->n_array_bounds)

@@ -13,8 +13,8 @@
 
 static bool is_ident_char(unsigned char c)
 {
-	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 static bool is_tag_start(unsigned char c)
@@ -40,8 +40,7 @@ static size_t dollar_tag_len(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-static size_t skip_quoted(const char *s, size_t len, size_t i, char q,
-                          bool backslash)
+static size_t skip_quoted(const char *s, size_t len, size_t i, char q, bool backslash)
 {
 	i++;
 	while (i < len) {
@@ -62,8 +61,8 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q,
 	return (size_t)-1;
 }
 
-size_t mg_sql_skip_special(const char *s, size_t len, size_t i,
-                           mg_sql_dialect dialect, const char **open)
+size_t mg_sql_skip_special(const char *s, size_t len, size_t i, mg_sql_dialect dialect,
+                           const char **open)
 {
 	char c = s[i];
 	char n = i + 1 < len ? s[i + 1] : '\0';
@@ -87,8 +86,8 @@ size_t mg_sql_skip_special(const char *s, size_t len, size_t i,
 	case '"':
 		end = skip_quoted(s, len, i, '"', my);
 		if (end == (size_t)-1) {
-			*open = my ? "unterminated quoted string"
-			           : "unterminated quoted identifier";
+			*open =
+			    my ? "unterminated quoted string" : "unterminated quoted identifier";
 			return len;
 		}
 		return end;
@@ -123,10 +122,10 @@ size_t mg_sql_skip_special(const char *s, size_t len, size_t i,
 		if (n != '-')
 			return i;
 		/* MySQL wants a blank after "--". */
-		if (my && i + 2 < len && s[i + 2] != ' ' && s[i + 2] != '\t' &&
-		    s[i + 2] != '\n' && s[i + 2] != '\r')
+		if (my && i + 2 < len && s[i + 2] != ' ' && s[i + 2] != '\t' && s[i + 2] != '\n' &&
+		    s[i + 2] != '\r')
 			return i;
-	line_comment: {
+	line_comment : {
 		const char *nl = memchr(s + i, '\n', len - i);
 		return nl ? (size_t)(nl - s) + 1 : len;
 	}
@@ -151,8 +150,7 @@ size_t mg_sql_skip_special(const char *s, size_t len, size_t i,
 		*open = "unterminated /* comment";
 		return len;
 	}
-	default:
-		return i;
+	default: return i;
 	}
 }
 
@@ -186,8 +184,7 @@ typedef struct span_vec {
 	size_t cap;
 } span_vec;
 
-static void push_span(span_vec *v, const char *s, size_t start, size_t end,
-                      mg_sql_dialect dialect)
+static void push_span(span_vec *v, const char *s, size_t start, size_t end, mg_sql_dialect dialect)
 {
 	/* Leading blanks and comments belong to no statement. */
 	while (start < end) {
@@ -263,8 +260,8 @@ static bool match_ci(const char *s, size_t len, size_t i, const char *d, size_t 
 
 /* MySQL client's "DELIMITER xx" line at s[i] (line start): returns the
  * offset after the line and sets the new delimiter, or returns i. */
-static size_t mysql_delimiter_line(const char *s, size_t len, size_t i,
-                                   const char **delim, size_t *dl)
+static size_t mysql_delimiter_line(const char *s, size_t len, size_t i, const char **delim,
+                                   size_t *dl)
 {
 	size_t j = i;
 	while (j < len && (s[j] == ' ' || s[j] == '\t'))
@@ -288,8 +285,8 @@ static size_t mysql_delimiter_line(const char *s, size_t len, size_t i,
 }
 
 size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
-                            const char *end_delimiter, mg_sql_dialect dialect,
-                            mg_sql_span **spans, const char **unterminated)
+                            const char *end_delimiter, mg_sql_dialect dialect, mg_sql_span **spans,
+                            const char **unterminated)
 {
 	span_vec v = {arena, NULL, 0, 0};
 	const char *delim = end_delimiter && *end_delimiter ? end_delimiter : ";";
@@ -342,10 +339,9 @@ size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
 	return v.count;
 }
 
-size_t mg_sql_split(mg_arena *arena, const char *text, size_t len,
-                    const char *end_delimiter, mg_sql_span **spans,
-                    const char **unterminated)
+size_t mg_sql_split(mg_arena *arena, const char *text, size_t len, const char *end_delimiter,
+                    mg_sql_span **spans, const char **unterminated)
 {
-	return mg_sql_split_dialect(arena, text, len, end_delimiter,
-	                            MG_SQL_DIALECT_PG, spans, unterminated);
+	return mg_sql_split_dialect(arena, text, len, end_delimiter, MG_SQL_DIALECT_PG, spans,
+	                            unterminated);
 }

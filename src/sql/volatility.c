@@ -54,13 +54,15 @@ static bool visit(const ProtobufCMessage *msg, void *ud)
 	mg_volatility *acc = ud;
 	if (msg->descriptor == &pg_query__func_call__descriptor) {
 		const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)msg;
-		const char *name = fc->n_funcname ? mg_pg_node_str(fc->funcname[fc->n_funcname - 1]) : NULL;
-		const char *schema = fc->n_funcname >= 2 ? mg_pg_node_str(fc->funcname[fc->n_funcname - 2]) : NULL;
+		const char *name =
+		    fc->n_funcname ? mg_pg_node_str(fc->funcname[fc->n_funcname - 1]) : NULL;
+		const char *schema =
+		    fc->n_funcname >= 2 ? mg_pg_node_str(fc->funcname[fc->n_funcname - 2]) : NULL;
 		char v = 0;
 		/* A function of a user schema may share a catalog name. */
 		if (!schema || strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "public") == 0)
 			v = mg_pg_function_volatility(name);
-		raise_to(acc, v == 'i' ? MG_VOLATILITY_CONSTANT
+		raise_to(acc, v == 'i'   ? MG_VOLATILITY_CONSTANT
 		              : v == 's' ? MG_VOLATILITY_STABLE
 		              : v == 'v' ? MG_VOLATILITY_VOLATILE
 		                         : MG_VOLATILITY_UNKNOWN);

@@ -237,7 +237,8 @@ static void test_bulk_path_gives_the_same_operations(void **state)
 		assert_int_equal(a->ops[0]->kind, b->ops[0]->kind);
 		assert_int_equal(a->ops[0]->flags, b->ops[0]->flags);
 		if (!mg_str_eq(a->ops[0]->object.schema, b->ops[0]->object.schema))
-			fail_msg("%s: %s vs %s", a->sql, a->ops[0]->object.schema, b->ops[0]->object.schema);
+			fail_msg("%s: %s vs %s", a->sql, a->ops[0]->object.schema,
+			         b->ops[0]->object.schema);
 		assert_true(mg_str_eq(a->ops[0]->object.name, b->ops[0]->object.name));
 		assert_true(mg_str_eq(a->ops[0]->detail, b->ops[0]->detail));
 	}
@@ -314,10 +315,10 @@ static void test_split_reports_unterminated(void **state)
 	static const struct {
 		const char *sql, *what;
 	} cases[] = {
-		{"SELECT 1; SELECT 'abc", "quoted string"},
-		{"SELECT 1; SELECT \"abc", "quoted identifier"},
-		{"SELECT 1; DO $tag$ BEGIN END $tog$", "dollar-quoted"},
-		{"SELECT 1; SELECT 2 /* a /* b */ c", "comment"},
+	    {"SELECT 1; SELECT 'abc", "quoted string"},
+	    {"SELECT 1; SELECT \"abc", "quoted identifier"},
+	    {"SELECT 1; DO $tag$ BEGIN END $tog$", "dollar-quoted"},
+	    {"SELECT 1; SELECT 2 /* a /* b */ c", "comment"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		size_t n = split(&a, cases[i].sql, NULL, &spans, &open);
@@ -357,30 +358,32 @@ static void test_default_volatility(void **state)
 		const char *def;
 		mg_volatility want;
 	} cases[] = {
-		{"42", MG_VOLATILITY_CONSTANT},
-		{"'x'::text", MG_VOLATILITY_CONSTANT},
-		{"lower('X')", MG_VOLATILITY_CONSTANT},
-		{"now()", MG_VOLATILITY_STABLE},
-		{"CURRENT_TIMESTAMP", MG_VOLATILITY_STABLE},
-		{"CURRENT_DATE", MG_VOLATILITY_STABLE},
-		{"localtimestamp", MG_VOLATILITY_STABLE},
-		{"random()", MG_VOLATILITY_VOLATILE},
-		{"clock_timestamp()", MG_VOLATILITY_VOLATILE},
-		{"gen_random_uuid()", MG_VOLATILITY_VOLATILE},
-		{"uuid_generate_v4()", MG_VOLATILITY_VOLATILE},
-		{"nextval('s')", MG_VOLATILITY_VOLATILE},
-		{"timeofday()", MG_VOLATILITY_VOLATILE},
-		{"my_func()", MG_VOLATILITY_UNKNOWN},
-		{"my_func() + random()", MG_VOLATILITY_VOLATILE},
-		{"app.now()", MG_VOLATILITY_UNKNOWN},
+	    {"42", MG_VOLATILITY_CONSTANT},
+	    {"'x'::text", MG_VOLATILITY_CONSTANT},
+	    {"lower('X')", MG_VOLATILITY_CONSTANT},
+	    {"now()", MG_VOLATILITY_STABLE},
+	    {"CURRENT_TIMESTAMP", MG_VOLATILITY_STABLE},
+	    {"CURRENT_DATE", MG_VOLATILITY_STABLE},
+	    {"localtimestamp", MG_VOLATILITY_STABLE},
+	    {"random()", MG_VOLATILITY_VOLATILE},
+	    {"clock_timestamp()", MG_VOLATILITY_VOLATILE},
+	    {"gen_random_uuid()", MG_VOLATILITY_VOLATILE},
+	    {"uuid_generate_v4()", MG_VOLATILITY_VOLATILE},
+	    {"nextval('s')", MG_VOLATILITY_VOLATILE},
+	    {"timeofday()", MG_VOLATILITY_VOLATILE},
+	    {"my_func()", MG_VOLATILITY_UNKNOWN},
+	    {"my_func() + random()", MG_VOLATILITY_VOLATILE},
+	    {"app.now()", MG_VOLATILITY_UNKNOWN},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char sql[200];
-		snprintf(sql, sizeof sql, "ALTER TABLE t ADD COLUMN c text DEFAULT %s", cases[i].def);
+		snprintf(sql, sizeof sql, "ALTER TABLE t ADD COLUMN c text DEFAULT %s",
+		         cases[i].def);
 		parsed r = parse(sql);
 		const mg_operation *op = r.cs->stmts[0]->ops[0];
 		if (op->column->default_volatility != cases[i].want)
-			fail_msg("%s: %s", cases[i].def, mg_volatility_name(op->column->default_volatility));
+			fail_msg("%s: %s", cases[i].def,
+			         mg_volatility_name(op->column->default_volatility));
 		assert_string_equal(op->column->default_expr, cases[i].def);
 		mg_project_free(r.p);
 	}
@@ -394,40 +397,41 @@ static void test_type_canonical(void **state)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-		{"int", "integer"},
-		{"INT4", "integer"},
-		{"int8", "bigint"},
-		{"int2", "smallint"},
-		{"bool", "boolean"},
-		{"VARCHAR(255)", "character varying(255)"},
-		{"character varying", "character varying"},
-		{"char(3)", "character(3)"},
-		{"bpchar(2)", "character(2)"},
-		{"timestamp", "timestamp without time zone"},
-		{"timestamptz", "timestamp with time zone"},
-		{"TIMESTAMP(3) WITH TIME ZONE", "timestamp(3) with time zone"},
-		{"time with time zone", "time with time zone"},
-		{"float8", "double precision"},
-		{"float4", "real"},
-		{"float", "double precision"},
-		{"decimal(10, 2)", "numeric(10,2)"},
-		{"text[]", "text[]"},
-		{"int[][]", "integer[]"},
-		{"uuid", "uuid"},
-		{"jsonb", "jsonb"},
-		{"bytea", "bytea"},
-		{"serial", "serial"},
-		{"bigserial", "bigserial"},
-		{"app.Money", "app.money"},
-		{"\"Mixed\"", "\"Mixed\""},
-		{"geometry(Point, 4326)", "geometry(point,4326)"},
+	    {"int", "integer"},
+	    {"INT4", "integer"},
+	    {"int8", "bigint"},
+	    {"int2", "smallint"},
+	    {"bool", "boolean"},
+	    {"VARCHAR(255)", "character varying(255)"},
+	    {"character varying", "character varying"},
+	    {"char(3)", "character(3)"},
+	    {"bpchar(2)", "character(2)"},
+	    {"timestamp", "timestamp without time zone"},
+	    {"timestamptz", "timestamp with time zone"},
+	    {"TIMESTAMP(3) WITH TIME ZONE", "timestamp(3) with time zone"},
+	    {"time with time zone", "time with time zone"},
+	    {"float8", "double precision"},
+	    {"float4", "real"},
+	    {"float", "double precision"},
+	    {"decimal(10, 2)", "numeric(10,2)"},
+	    {"text[]", "text[]"},
+	    {"int[][]", "integer[]"},
+	    {"uuid", "uuid"},
+	    {"jsonb", "jsonb"},
+	    {"bytea", "bytea"},
+	    {"serial", "serial"},
+	    {"bigserial", "bigserial"},
+	    {"app.Money", "app.money"},
+	    {"\"Mixed\"", "\"Mixed\""},
+	    {"geometry(Point, 4326)", "geometry(point,4326)"},
 	};
 	mg_arena a;
 	mg_arena_init(&a);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *got = mg_sql_type_canonical(&a, cases[i].in);
 		if (!got || strcmp(got, cases[i].want) != 0)
-			fail_msg("%s: got %s, want %s", cases[i].in, got ? got : "NULL", cases[i].want);
+			fail_msg("%s: got %s, want %s", cases[i].in, got ? got : "NULL",
+			         cases[i].want);
 	}
 	assert_null(mg_sql_type_canonical(&a, "int; DROP TABLE x"));
 	assert_null(mg_sql_type_canonical(&a, "int, 1"));
@@ -460,32 +464,32 @@ static void test_non_transactional_statements(void **state)
 		int major;
 		bool nontx;
 	} cases[] = {
-		{"CREATE INDEX CONCURRENTLY i ON t (a)", 15, true},
-		{"CREATE INDEX i ON t (a)", 15, false},
-		{"DROP INDEX CONCURRENTLY i", 15, true},
-		{"REINDEX INDEX CONCURRENTLY i", 15, true},
-		{"REINDEX TABLE t", 15, false},
-		{"REINDEX SCHEMA app", 15, true},
-		{"REINDEX DATABASE db", 15, true},
-		{"REINDEX SYSTEM db", 15, true},
-		{"VACUUM t", 15, true},
-		{"VACUUM FULL t", 15, true},
-		{"ANALYZE t", 15, false},
-		{"CREATE DATABASE db", 15, true},
-		{"DROP DATABASE db", 15, true},
-		{"CREATE TABLESPACE ts LOCATION '/x'", 15, true},
-		{"DROP TABLESPACE ts", 15, true},
-		{"CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p", 15, true},
-		{"DROP SUBSCRIPTION s", 15, true},
-		{"ALTER SYSTEM SET work_mem = '1MB'", 15, true},
-		{"DISCARD ALL", 15, true},
-		{"DISCARD PLANS", 15, false},
-		{"ALTER TABLE m DETACH PARTITION p CONCURRENTLY", 15, true},
-		{"ALTER TABLE m DETACH PARTITION p", 15, false},
-		{"REFRESH MATERIALIZED VIEW CONCURRENTLY mv", 15, false},
-		{"ALTER TYPE mood ADD VALUE 'x'", 11, true},
-		{"ALTER TYPE mood ADD VALUE 'x'", 12, false},
-		{"SELECT 1", 15, false},
+	    {"CREATE INDEX CONCURRENTLY i ON t (a)", 15, true},
+	    {"CREATE INDEX i ON t (a)", 15, false},
+	    {"DROP INDEX CONCURRENTLY i", 15, true},
+	    {"REINDEX INDEX CONCURRENTLY i", 15, true},
+	    {"REINDEX TABLE t", 15, false},
+	    {"REINDEX SCHEMA app", 15, true},
+	    {"REINDEX DATABASE db", 15, true},
+	    {"REINDEX SYSTEM db", 15, true},
+	    {"VACUUM t", 15, true},
+	    {"VACUUM FULL t", 15, true},
+	    {"ANALYZE t", 15, false},
+	    {"CREATE DATABASE db", 15, true},
+	    {"DROP DATABASE db", 15, true},
+	    {"CREATE TABLESPACE ts LOCATION '/x'", 15, true},
+	    {"DROP TABLESPACE ts", 15, true},
+	    {"CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p", 15, true},
+	    {"DROP SUBSCRIPTION s", 15, true},
+	    {"ALTER SYSTEM SET work_mem = '1MB'", 15, true},
+	    {"DISCARD ALL", 15, true},
+	    {"DISCARD PLANS", 15, false},
+	    {"ALTER TABLE m DETACH PARTITION p CONCURRENTLY", 15, true},
+	    {"ALTER TABLE m DETACH PARTITION p", 15, false},
+	    {"REFRESH MATERIALIZED VIEW CONCURRENTLY mv", 15, false},
+	    {"ALTER TYPE mood ADD VALUE 'x'", 11, true},
+	    {"ALTER TYPE mood ADD VALUE 'x'", 12, false},
+	    {"SELECT 1", 15, false},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		parsed r = parse(cases[i].sql);
@@ -501,24 +505,24 @@ static void test_non_transactional_statements(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_third_statement_column_after_multibyte),
-		cmocka_unit_test(test_anchors_map_back_to_the_original_file),
-		cmocka_unit_test(test_statements_after_a_parse_error_are_still_parsed),
-		cmocka_unit_test(test_newer_engine_says_the_grammar_is_15),
-		cmocka_unit_test(test_nul_bytes_stop_the_analysis_with_a_diagnostic),
-		cmocka_unit_test(test_invalid_utf8_is_reported_and_parsing_continues),
-		cmocka_unit_test(test_statement_size_limit),
-		cmocka_unit_test(test_split_statements_false_keeps_one_statement),
-		cmocka_unit_test(test_end_delimiter_splits_on_its_own_line),
-		cmocka_unit_test(test_bulk_path_gives_the_same_operations),
-		cmocka_unit_test(test_bulk_path_falls_back_on_a_parse_error),
-		cmocka_unit_test(test_split_skips_quotes_dollar_quotes_and_comments),
-		cmocka_unit_test(test_split_reports_unterminated),
-		cmocka_unit_test(test_split_custom_delimiter),
-		cmocka_unit_test(test_default_volatility),
-		cmocka_unit_test(test_type_canonical),
-		cmocka_unit_test(test_serial_columns),
-		cmocka_unit_test(test_non_transactional_statements),
+	    cmocka_unit_test(test_third_statement_column_after_multibyte),
+	    cmocka_unit_test(test_anchors_map_back_to_the_original_file),
+	    cmocka_unit_test(test_statements_after_a_parse_error_are_still_parsed),
+	    cmocka_unit_test(test_newer_engine_says_the_grammar_is_15),
+	    cmocka_unit_test(test_nul_bytes_stop_the_analysis_with_a_diagnostic),
+	    cmocka_unit_test(test_invalid_utf8_is_reported_and_parsing_continues),
+	    cmocka_unit_test(test_statement_size_limit),
+	    cmocka_unit_test(test_split_statements_false_keeps_one_statement),
+	    cmocka_unit_test(test_end_delimiter_splits_on_its_own_line),
+	    cmocka_unit_test(test_bulk_path_gives_the_same_operations),
+	    cmocka_unit_test(test_bulk_path_falls_back_on_a_parse_error),
+	    cmocka_unit_test(test_split_skips_quotes_dollar_quotes_and_comments),
+	    cmocka_unit_test(test_split_reports_unterminated),
+	    cmocka_unit_test(test_split_custom_delimiter),
+	    cmocka_unit_test(test_default_volatility),
+	    cmocka_unit_test(test_type_canonical),
+	    cmocka_unit_test(test_serial_columns),
+	    cmocka_unit_test(test_non_transactional_statements),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();

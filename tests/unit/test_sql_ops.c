@@ -56,11 +56,11 @@ static void assert_str(const char *want, const char *got)
 
 typedef struct op_case {
 	const char *sql;
-	size_t op;               /* which operation of the first statement */
+	size_t op; /* which operation of the first statement */
 	mg_op_kind kind;
 	mg_object_kind okind;
 	const char *schema, *table, *name;
-	unsigned flags;          /* exactly these flags */
+	unsigned flags; /* exactly these flags */
 	const char *rel_schema, *rel_name;
 } op_case;
 
@@ -68,112 +68,201 @@ typedef struct op_case {
 #define C MG_OBJ_COLUMN
 
 static const op_case cases[] = {
-	{"CREATE SCHEMA IF NOT EXISTS app", 0, MG_OP_CREATE_SCHEMA, MG_OBJ_SCHEMA, NULL, NULL, "app", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
-	{"DROP SCHEMA app CASCADE", 0, MG_OP_DROP_SCHEMA, MG_OBJ_SCHEMA, NULL, NULL, "app", MG_OPF_CASCADE, NULL, NULL},
-	{"ALTER SCHEMA app RENAME TO app2", 0, MG_OP_RENAME_SCHEMA, MG_OBJ_SCHEMA, NULL, NULL, "app", 0, NULL, NULL},
-	{"CREATE EXTENSION IF NOT EXISTS pgcrypto", 0, MG_OP_CREATE_EXTENSION, MG_OBJ_EXTENSION, NULL, NULL, "pgcrypto", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
-	{"DROP EXTENSION IF EXISTS pgcrypto", 0, MG_OP_DROP_EXTENSION, MG_OBJ_EXTENSION, NULL, NULL, "pgcrypto", MG_OPF_IF_EXISTS, NULL, NULL},
-	{"CREATE UNLOGGED TABLE s.t (a int)", 0, MG_OP_CREATE_TABLE, T, "s", NULL, "t", MG_OPF_UNLOGGED, NULL, NULL},
-	{"CREATE TABLE m (a int, d date) PARTITION BY RANGE (d)", 0, MG_OP_CREATE_TABLE, T, "public", NULL, "m", MG_OPF_PARTITIONED, NULL, NULL},
-	{"CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", 0, MG_OP_CREATE_TABLE, T, "public", NULL, "m_2024", MG_OPF_PARTITION_OF, "public", "m"},
-	{"CREATE TABLE c AS SELECT * FROM t WITH NO DATA", 0, MG_OP_CREATE_TABLE, T, "public", NULL, "c", MG_OPF_AS_SELECT | MG_OPF_WITH_NO_DATA, NULL, NULL},
-	{"DROP TABLE IF EXISTS a.t1, t2 CASCADE", 1, MG_OP_DROP_TABLE, T, "public", NULL, "t2", MG_OPF_IF_EXISTS | MG_OPF_CASCADE, NULL, NULL},
-	{"ALTER TABLE t RENAME TO t_old", 0, MG_OP_RENAME_TABLE, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t SET SCHEMA archive", 0, MG_OP_SET_SCHEMA, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t SET TABLESPACE fast", 0, MG_OP_SET_TABLESPACE, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t SET LOGGED", 0, MG_OP_SET_LOGGED, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t SET UNLOGGED", 0, MG_OP_SET_UNLOGGED, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t SET ACCESS METHOD heap2", 0, MG_OP_SET_ACCESS_METHOD, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t SET (fillfactor = 70)", 0, MG_OP_SET_STORAGE_PARAMS, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t RESET (fillfactor)", 0, MG_OP_RESET_STORAGE_PARAMS, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t OWNER TO bob", 0, MG_OP_SET_OWNER, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t REPLICA IDENTITY FULL", 0, MG_OP_REPLICA_IDENTITY, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t DISABLE TRIGGER trg", 0, MG_OP_ENABLE_TRIGGER, MG_OBJ_TRIGGER, "public", "t", "trg", MG_OPF_NEGATED, NULL, NULL},
-	{"ALTER TABLE t ENABLE RULE r", 0, MG_OP_ENABLE_RULE, MG_OBJ_RULE, "public", "t", "r", 0, NULL, NULL},
-	{"ALTER TABLE t FORCE ROW LEVEL SECURITY", 0, MG_OP_ROW_SECURITY, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t NO INHERIT p", 0, MG_OP_INHERIT, T, "public", NULL, "t", MG_OPF_NEGATED, "public", "p"},
-	{"ALTER TABLE t NOT OF", 0, MG_OP_OF_TYPE, T, "public", NULL, "t", MG_OPF_NEGATED, NULL, NULL},
-	{"ALTER TABLE t CLUSTER ON t_idx", 0, MG_OP_CLUSTER_ON, T, "public", NULL, "t", 0, "public", "t_idx"},
-	{"TRUNCATE ONLY t CASCADE", 0, MG_OP_TRUNCATE, T, "public", NULL, "t", MG_OPF_ONLY | MG_OPF_CASCADE, NULL, NULL},
-	{"VACUUM (FULL, ANALYZE) s.t", 0, MG_OP_VACUUM, T, "s", NULL, "t", MG_OPF_FULL, NULL, NULL},
-	{"ANALYZE t", 0, MG_OP_ANALYZE, T, "public", NULL, "t", 0, NULL, NULL},
-	{"CLUSTER t USING t_idx", 0, MG_OP_CLUSTER, T, "public", NULL, "t", 0, "public", "t_idx"},
-	{"LOCK TABLE t IN SHARE MODE", 0, MG_OP_LOCK_TABLE, T, "public", NULL, "t", 0, NULL, NULL},
-	{"ALTER TABLE t ADD COLUMN IF NOT EXISTS c int", 0, MG_OP_ADD_COLUMN, C, "public", "t", "c", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
-	{"ALTER TABLE ONLY t DROP COLUMN IF EXISTS c CASCADE", 0, MG_OP_DROP_COLUMN, C, "public", "t", "c", MG_OPF_ONLY | MG_OPF_IF_EXISTS | MG_OPF_CASCADE, NULL, NULL},
-	{"ALTER TABLE t RENAME COLUMN a TO b", 0, MG_OP_RENAME_COLUMN, C, "public", "t", "a", 0, "public", "t"},
-	{"ALTER TABLE t ALTER COLUMN a TYPE bigint", 0, MG_OP_ALTER_COLUMN_TYPE, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER COLUMN a SET DEFAULT 1", 0, MG_OP_SET_DEFAULT, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a DROP DEFAULT", 0, MG_OP_DROP_DEFAULT, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a SET NOT NULL", 0, MG_OP_SET_NOT_NULL, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a DROP NOT NULL", 0, MG_OP_DROP_NOT_NULL, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a ADD GENERATED ALWAYS AS IDENTITY", 0, MG_OP_ADD_IDENTITY, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a SET GENERATED BY DEFAULT", 0, MG_OP_SET_IDENTITY, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a DROP IDENTITY IF EXISTS", 0, MG_OP_DROP_IDENTITY, C, "public", "t", "a", MG_OPF_IF_EXISTS, NULL, NULL},
-	{"ALTER TABLE t ALTER a SET STATISTICS 500", 0, MG_OP_SET_STATISTICS, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a SET (n_distinct = 100)", 0, MG_OP_SET_COLUMN_OPTIONS, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a SET STORAGE EXTERNAL", 0, MG_OP_SET_COLUMN_STORAGE, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a SET COMPRESSION lz4", 0, MG_OP_SET_COMPRESSION, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ALTER a DROP EXPRESSION", 0, MG_OP_DROP_EXPRESSION, C, "public", "t", "a", 0, NULL, NULL},
-	{"ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID", 0, MG_OP_ADD_CONSTRAINT, MG_OBJ_CONSTRAINT, "public", "t", "ck", MG_OPF_NOT_VALID, NULL, NULL},
-	{"ALTER TABLE t VALIDATE CONSTRAINT ck", 0, MG_OP_VALIDATE_CONSTRAINT, MG_OBJ_CONSTRAINT, "public", "t", "ck", 0, NULL, NULL},
-	{"ALTER TABLE t DROP CONSTRAINT IF EXISTS ck", 0, MG_OP_DROP_CONSTRAINT, MG_OBJ_CONSTRAINT, "public", "t", "ck", MG_OPF_IF_EXISTS, NULL, NULL},
-	{"ALTER TABLE t RENAME CONSTRAINT ck TO ck2", 0, MG_OP_RENAME_CONSTRAINT, MG_OBJ_CONSTRAINT, "public", "t", "ck", 0, "public", "t"},
-	{"ALTER TABLE t ALTER CONSTRAINT fk DEFERRABLE", 0, MG_OP_ALTER_CONSTRAINT, MG_OBJ_CONSTRAINT, "public", "t", "fk", 0, NULL, NULL},
-	{"CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON ONLY s.t (a)", 0, MG_OP_CREATE_INDEX, MG_OBJ_INDEX, "s", "t", "i", MG_OPF_CONCURRENTLY | MG_OPF_IF_NOT_EXISTS | MG_OPF_ONLY, "s", "t"},
-	{"DROP INDEX CONCURRENTLY IF EXISTS s.i", 0, MG_OP_DROP_INDEX, MG_OBJ_INDEX, "s", NULL, "i", MG_OPF_CONCURRENTLY | MG_OPF_IF_EXISTS, NULL, NULL},
-	{"ALTER INDEX i RENAME TO j", 0, MG_OP_RENAME_INDEX, MG_OBJ_INDEX, "public", NULL, "i", 0, NULL, NULL},
-	{"REINDEX TABLE CONCURRENTLY t", 0, MG_OP_REINDEX, T, "public", NULL, "t", MG_OPF_CONCURRENTLY, NULL, NULL},
-	{"ALTER INDEX i SET TABLESPACE fast", 0, MG_OP_ALTER_INDEX, MG_OBJ_INDEX, "public", NULL, "i", 0, NULL, NULL},
-	{"ALTER INDEX p_idx ATTACH PARTITION c_idx", 0, MG_OP_ATTACH_INDEX, MG_OBJ_INDEX, "public", NULL, "p_idx", 0, "public", "c_idx"},
-	{"ALTER TABLE m ATTACH PARTITION m_1 FOR VALUES IN (1)", 0, MG_OP_ATTACH_PARTITION, T, "public", NULL, "m_1", 0, "public", "m"},
-	{"ALTER TABLE m DETACH PARTITION m_1 CONCURRENTLY", 0, MG_OP_DETACH_PARTITION, T, "public", NULL, "m_1", MG_OPF_CONCURRENTLY, "public", "m"},
-	{"ALTER TABLE m DETACH PARTITION m_1 FINALIZE", 0, MG_OP_DETACH_PARTITION, T, "public", NULL, "m_1", MG_OPF_FINALIZE, "public", "m"},
-	{"CREATE OR REPLACE VIEW v AS SELECT 1", 0, MG_OP_CREATE_VIEW, MG_OBJ_VIEW, "public", NULL, "v", MG_OPF_OR_REPLACE, NULL, NULL},
-	{"DROP VIEW IF EXISTS v", 0, MG_OP_DROP_VIEW, MG_OBJ_VIEW, "public", NULL, "v", MG_OPF_IF_EXISTS, NULL, NULL},
-	{"ALTER VIEW v RENAME TO w", 0, MG_OP_RENAME_VIEW, MG_OBJ_VIEW, "public", NULL, "v", 0, NULL, NULL},
-	{"ALTER VIEW v SET (security_barrier = true)", 0, MG_OP_ALTER_VIEW, MG_OBJ_VIEW, "public", NULL, "v", 0, NULL, NULL},
-	{"CREATE MATERIALIZED VIEW mv AS SELECT * FROM t WITH NO DATA", 0, MG_OP_CREATE_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, "public", NULL, "mv", MG_OPF_WITH_NO_DATA, NULL, NULL},
-	{"DROP MATERIALIZED VIEW mv", 0, MG_OP_DROP_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, "public", NULL, "mv", 0, NULL, NULL},
-	{"REFRESH MATERIALIZED VIEW CONCURRENTLY mv", 0, MG_OP_REFRESH_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, "public", NULL, "mv", MG_OPF_CONCURRENTLY, NULL, NULL},
-	{"CREATE SEQUENCE IF NOT EXISTS s.seq START 10", 0, MG_OP_CREATE_SEQUENCE, MG_OBJ_SEQUENCE, "s", NULL, "seq", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
-	{"ALTER SEQUENCE seq OWNED BY t.id", 0, MG_OP_ALTER_SEQUENCE, MG_OBJ_SEQUENCE, "public", NULL, "seq", 0, "public", "id"},
-	{"DROP SEQUENCE seq", 0, MG_OP_DROP_SEQUENCE, MG_OBJ_SEQUENCE, "public", NULL, "seq", 0, NULL, NULL},
-	{"ALTER SEQUENCE seq RENAME TO seq2", 0, MG_OP_RENAME_SEQUENCE, MG_OBJ_SEQUENCE, "public", NULL, "seq", 0, NULL, NULL},
-	{"CREATE TYPE mood AS ENUM ('sad', 'ok')", 0, MG_OP_CREATE_TYPE, MG_OBJ_TYPE, "public", NULL, "mood", 0, NULL, NULL},
-	{"CREATE TYPE s.pair AS (a int, b text)", 0, MG_OP_CREATE_TYPE, MG_OBJ_TYPE, "s", NULL, "pair", 0, NULL, NULL},
-	{"DROP TYPE mood", 0, MG_OP_DROP_TYPE, MG_OBJ_TYPE, "public", NULL, "mood", 0, NULL, NULL},
-	{"ALTER TYPE mood ADD VALUE IF NOT EXISTS 'happy' AFTER 'ok'", 0, MG_OP_ADD_ENUM_VALUE, MG_OBJ_TYPE, "public", NULL, "mood", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
-	{"ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'", 0, MG_OP_RENAME_ENUM_VALUE, MG_OBJ_TYPE, "public", NULL, "mood", 0, NULL, NULL},
-	{"ALTER TYPE pair ADD ATTRIBUTE c int", 0, MG_OP_ALTER_TYPE, MG_OBJ_TYPE, "public", NULL, "pair", 0, NULL, NULL},
-	{"ALTER TYPE mood RENAME TO feeling", 0, MG_OP_RENAME_TYPE, MG_OBJ_TYPE, "public", NULL, "mood", 0, NULL, NULL},
-	{"CREATE DOMAIN pos AS int CHECK (VALUE > 0)", 0, MG_OP_CREATE_DOMAIN, MG_OBJ_DOMAIN, "public", NULL, "pos", 0, NULL, NULL},
-	{"ALTER DOMAIN pos SET NOT NULL", 0, MG_OP_ALTER_DOMAIN, MG_OBJ_DOMAIN, "public", NULL, "pos", 0, NULL, NULL},
-	{"DROP DOMAIN pos", 0, MG_OP_DROP_DOMAIN, MG_OBJ_DOMAIN, "public", NULL, "pos", 0, NULL, NULL},
-	{"CREATE OR REPLACE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1'", 0, MG_OP_CREATE_FUNCTION, MG_OBJ_FUNCTION, "s", NULL, "f", MG_OPF_OR_REPLACE, NULL, NULL},
-	{"DROP FUNCTION IF EXISTS f(int)", 0, MG_OP_DROP_FUNCTION, MG_OBJ_FUNCTION, "public", NULL, "f", MG_OPF_IF_EXISTS, NULL, NULL},
-	{"ALTER FUNCTION f() SECURITY DEFINER", 0, MG_OP_ALTER_FUNCTION, MG_OBJ_FUNCTION, "public", NULL, "f", 0, NULL, NULL},
-	{"CREATE TRIGGER trg BEFORE UPDATE ON s.t FOR EACH ROW EXECUTE FUNCTION f()", 0, MG_OP_CREATE_TRIGGER, MG_OBJ_TRIGGER, "s", "t", "trg", 0, "s", "t"},
-	{"DROP TRIGGER IF EXISTS trg ON t", 0, MG_OP_DROP_TRIGGER, MG_OBJ_TRIGGER, "public", "t", "trg", MG_OPF_IF_EXISTS, "public", "t"},
-	{"CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING", 0, MG_OP_CREATE_RULE, MG_OBJ_RULE, "public", "t", "r", 0, "public", "t"},
-	{"DROP RULE r ON t", 0, MG_OP_DROP_RULE, MG_OBJ_RULE, "public", "t", "r", 0, "public", "t"},
-	{"CREATE POLICY p ON t USING (true)", 0, MG_OP_CREATE_POLICY, MG_OBJ_POLICY, "public", "t", "p", 0, "public", "t"},
-	{"DROP POLICY p ON t", 0, MG_OP_DROP_POLICY, MG_OBJ_POLICY, "public", "t", "p", 0, "public", "t"},
-	{"ALTER POLICY p ON t USING (false)", 0, MG_OP_ALTER_POLICY, MG_OBJ_POLICY, "public", "t", "p", 0, "public", "t"},
-	{"REVOKE SELECT ON s.t FROM bob", 0, MG_OP_GRANT, T, "s", NULL, "t", MG_OPF_NEGATED, NULL, NULL},
-	{"COMMENT ON COLUMN s.t.c IS 'x'", 0, MG_OP_COMMENT, C, "s", "t", "c", 0, NULL, NULL},
-	{"INSERT INTO t SELECT * FROM u", 0, MG_OP_INSERT, T, "public", NULL, "t", MG_OPF_AS_SELECT, NULL, NULL},
-	{"UPDATE s.t SET a = 1 WHERE b = 2", 0, MG_OP_UPDATE, T, "s", NULL, "t", MG_OPF_HAS_WHERE, NULL, NULL},
-	{"DELETE FROM t", 0, MG_OP_DELETE, T, "public", NULL, "t", 0, NULL, NULL},
-	{"MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN DELETE", 0, MG_OP_MERGE, T, "public", NULL, "t", 0, "public", "u"},
-	{"COPY t (a) FROM STDIN", 0, MG_OP_COPY, T, "public", NULL, "t", 0, NULL, NULL},
-	{"SELECT setval('s.t_id_seq', 42)", 0, MG_OP_SELECT, MG_OBJ_SEQUENCE, "s", NULL, "t_id_seq", 0, NULL, NULL},
-	{"SET LOCAL lock_timeout = '2s'", 0, MG_OP_SET_SETTING, MG_OBJ_NONE, NULL, NULL, NULL, MG_OPF_LOCAL, NULL, NULL},
-	{"RESET statement_timeout", 0, MG_OP_RESET_SETTING, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
-	{"START TRANSACTION", 0, MG_OP_BEGIN, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
-	{"END", 0, MG_OP_COMMIT, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
-	{"ROLLBACK", 0, MG_OP_ROLLBACK, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
-	{"SAVEPOINT sp", 0, MG_OP_SAVEPOINT, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
+    {"CREATE SCHEMA IF NOT EXISTS app", 0, MG_OP_CREATE_SCHEMA, MG_OBJ_SCHEMA, NULL, NULL, "app",
+     MG_OPF_IF_NOT_EXISTS, NULL, NULL},
+    {"DROP SCHEMA app CASCADE", 0, MG_OP_DROP_SCHEMA, MG_OBJ_SCHEMA, NULL, NULL, "app",
+     MG_OPF_CASCADE, NULL, NULL},
+    {"ALTER SCHEMA app RENAME TO app2", 0, MG_OP_RENAME_SCHEMA, MG_OBJ_SCHEMA, NULL, NULL, "app", 0,
+     NULL, NULL},
+    {"CREATE EXTENSION IF NOT EXISTS pgcrypto", 0, MG_OP_CREATE_EXTENSION, MG_OBJ_EXTENSION, NULL,
+     NULL, "pgcrypto", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
+    {"DROP EXTENSION IF EXISTS pgcrypto", 0, MG_OP_DROP_EXTENSION, MG_OBJ_EXTENSION, NULL, NULL,
+     "pgcrypto", MG_OPF_IF_EXISTS, NULL, NULL},
+    {"CREATE UNLOGGED TABLE s.t (a int)", 0, MG_OP_CREATE_TABLE, T, "s", NULL, "t", MG_OPF_UNLOGGED,
+     NULL, NULL},
+    {"CREATE TABLE m (a int, d date) PARTITION BY RANGE (d)", 0, MG_OP_CREATE_TABLE, T, "public",
+     NULL, "m", MG_OPF_PARTITIONED, NULL, NULL},
+    {"CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')", 0,
+     MG_OP_CREATE_TABLE, T, "public", NULL, "m_2024", MG_OPF_PARTITION_OF, "public", "m"},
+    {"CREATE TABLE c AS SELECT * FROM t WITH NO DATA", 0, MG_OP_CREATE_TABLE, T, "public", NULL,
+     "c", MG_OPF_AS_SELECT | MG_OPF_WITH_NO_DATA, NULL, NULL},
+    {"DROP TABLE IF EXISTS a.t1, t2 CASCADE", 1, MG_OP_DROP_TABLE, T, "public", NULL, "t2",
+     MG_OPF_IF_EXISTS | MG_OPF_CASCADE, NULL, NULL},
+    {"ALTER TABLE t RENAME TO t_old", 0, MG_OP_RENAME_TABLE, T, "public", NULL, "t", 0, NULL, NULL},
+    {"ALTER TABLE t SET SCHEMA archive", 0, MG_OP_SET_SCHEMA, T, "public", NULL, "t", 0, NULL,
+     NULL},
+    {"ALTER TABLE t SET TABLESPACE fast", 0, MG_OP_SET_TABLESPACE, T, "public", NULL, "t", 0, NULL,
+     NULL},
+    {"ALTER TABLE t SET LOGGED", 0, MG_OP_SET_LOGGED, T, "public", NULL, "t", 0, NULL, NULL},
+    {"ALTER TABLE t SET UNLOGGED", 0, MG_OP_SET_UNLOGGED, T, "public", NULL, "t", 0, NULL, NULL},
+    {"ALTER TABLE t SET ACCESS METHOD heap2", 0, MG_OP_SET_ACCESS_METHOD, T, "public", NULL, "t", 0,
+     NULL, NULL},
+    {"ALTER TABLE t SET (fillfactor = 70)", 0, MG_OP_SET_STORAGE_PARAMS, T, "public", NULL, "t", 0,
+     NULL, NULL},
+    {"ALTER TABLE t RESET (fillfactor)", 0, MG_OP_RESET_STORAGE_PARAMS, T, "public", NULL, "t", 0,
+     NULL, NULL},
+    {"ALTER TABLE t OWNER TO bob", 0, MG_OP_SET_OWNER, T, "public", NULL, "t", 0, NULL, NULL},
+    {"ALTER TABLE t REPLICA IDENTITY FULL", 0, MG_OP_REPLICA_IDENTITY, T, "public", NULL, "t", 0,
+     NULL, NULL},
+    {"ALTER TABLE t DISABLE TRIGGER trg", 0, MG_OP_ENABLE_TRIGGER, MG_OBJ_TRIGGER, "public", "t",
+     "trg", MG_OPF_NEGATED, NULL, NULL},
+    {"ALTER TABLE t ENABLE RULE r", 0, MG_OP_ENABLE_RULE, MG_OBJ_RULE, "public", "t", "r", 0, NULL,
+     NULL},
+    {"ALTER TABLE t FORCE ROW LEVEL SECURITY", 0, MG_OP_ROW_SECURITY, T, "public", NULL, "t", 0,
+     NULL, NULL},
+    {"ALTER TABLE t NO INHERIT p", 0, MG_OP_INHERIT, T, "public", NULL, "t", MG_OPF_NEGATED,
+     "public", "p"},
+    {"ALTER TABLE t NOT OF", 0, MG_OP_OF_TYPE, T, "public", NULL, "t", MG_OPF_NEGATED, NULL, NULL},
+    {"ALTER TABLE t CLUSTER ON t_idx", 0, MG_OP_CLUSTER_ON, T, "public", NULL, "t", 0, "public",
+     "t_idx"},
+    {"TRUNCATE ONLY t CASCADE", 0, MG_OP_TRUNCATE, T, "public", NULL, "t",
+     MG_OPF_ONLY | MG_OPF_CASCADE, NULL, NULL},
+    {"VACUUM (FULL, ANALYZE) s.t", 0, MG_OP_VACUUM, T, "s", NULL, "t", MG_OPF_FULL, NULL, NULL},
+    {"ANALYZE t", 0, MG_OP_ANALYZE, T, "public", NULL, "t", 0, NULL, NULL},
+    {"CLUSTER t USING t_idx", 0, MG_OP_CLUSTER, T, "public", NULL, "t", 0, "public", "t_idx"},
+    {"LOCK TABLE t IN SHARE MODE", 0, MG_OP_LOCK_TABLE, T, "public", NULL, "t", 0, NULL, NULL},
+    {"ALTER TABLE t ADD COLUMN IF NOT EXISTS c int", 0, MG_OP_ADD_COLUMN, C, "public", "t", "c",
+     MG_OPF_IF_NOT_EXISTS, NULL, NULL},
+    {"ALTER TABLE ONLY t DROP COLUMN IF EXISTS c CASCADE", 0, MG_OP_DROP_COLUMN, C, "public", "t",
+     "c", MG_OPF_ONLY | MG_OPF_IF_EXISTS | MG_OPF_CASCADE, NULL, NULL},
+    {"ALTER TABLE t RENAME COLUMN a TO b", 0, MG_OP_RENAME_COLUMN, C, "public", "t", "a", 0,
+     "public", "t"},
+    {"ALTER TABLE t ALTER COLUMN a TYPE bigint", 0, MG_OP_ALTER_COLUMN_TYPE, C, "public", "t", "a",
+     0, NULL, NULL},
+    {"ALTER TABLE t ALTER COLUMN a SET DEFAULT 1", 0, MG_OP_SET_DEFAULT, C, "public", "t", "a", 0,
+     NULL, NULL},
+    {"ALTER TABLE t ALTER a DROP DEFAULT", 0, MG_OP_DROP_DEFAULT, C, "public", "t", "a", 0, NULL,
+     NULL},
+    {"ALTER TABLE t ALTER a SET NOT NULL", 0, MG_OP_SET_NOT_NULL, C, "public", "t", "a", 0, NULL,
+     NULL},
+    {"ALTER TABLE t ALTER a DROP NOT NULL", 0, MG_OP_DROP_NOT_NULL, C, "public", "t", "a", 0, NULL,
+     NULL},
+    {"ALTER TABLE t ALTER a ADD GENERATED ALWAYS AS IDENTITY", 0, MG_OP_ADD_IDENTITY, C, "public",
+     "t", "a", 0, NULL, NULL},
+    {"ALTER TABLE t ALTER a SET GENERATED BY DEFAULT", 0, MG_OP_SET_IDENTITY, C, "public", "t", "a",
+     0, NULL, NULL},
+    {"ALTER TABLE t ALTER a DROP IDENTITY IF EXISTS", 0, MG_OP_DROP_IDENTITY, C, "public", "t", "a",
+     MG_OPF_IF_EXISTS, NULL, NULL},
+    {"ALTER TABLE t ALTER a SET STATISTICS 500", 0, MG_OP_SET_STATISTICS, C, "public", "t", "a", 0,
+     NULL, NULL},
+    {"ALTER TABLE t ALTER a SET (n_distinct = 100)", 0, MG_OP_SET_COLUMN_OPTIONS, C, "public", "t",
+     "a", 0, NULL, NULL},
+    {"ALTER TABLE t ALTER a SET STORAGE EXTERNAL", 0, MG_OP_SET_COLUMN_STORAGE, C, "public", "t",
+     "a", 0, NULL, NULL},
+    {"ALTER TABLE t ALTER a SET COMPRESSION lz4", 0, MG_OP_SET_COMPRESSION, C, "public", "t", "a",
+     0, NULL, NULL},
+    {"ALTER TABLE t ALTER a DROP EXPRESSION", 0, MG_OP_DROP_EXPRESSION, C, "public", "t", "a", 0,
+     NULL, NULL},
+    {"ALTER TABLE t ADD CONSTRAINT ck CHECK (a > 0) NOT VALID", 0, MG_OP_ADD_CONSTRAINT,
+     MG_OBJ_CONSTRAINT, "public", "t", "ck", MG_OPF_NOT_VALID, NULL, NULL},
+    {"ALTER TABLE t VALIDATE CONSTRAINT ck", 0, MG_OP_VALIDATE_CONSTRAINT, MG_OBJ_CONSTRAINT,
+     "public", "t", "ck", 0, NULL, NULL},
+    {"ALTER TABLE t DROP CONSTRAINT IF EXISTS ck", 0, MG_OP_DROP_CONSTRAINT, MG_OBJ_CONSTRAINT,
+     "public", "t", "ck", MG_OPF_IF_EXISTS, NULL, NULL},
+    {"ALTER TABLE t RENAME CONSTRAINT ck TO ck2", 0, MG_OP_RENAME_CONSTRAINT, MG_OBJ_CONSTRAINT,
+     "public", "t", "ck", 0, "public", "t"},
+    {"ALTER TABLE t ALTER CONSTRAINT fk DEFERRABLE", 0, MG_OP_ALTER_CONSTRAINT, MG_OBJ_CONSTRAINT,
+     "public", "t", "fk", 0, NULL, NULL},
+    {"CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON ONLY s.t (a)", 0, MG_OP_CREATE_INDEX,
+     MG_OBJ_INDEX, "s", "t", "i", MG_OPF_CONCURRENTLY | MG_OPF_IF_NOT_EXISTS | MG_OPF_ONLY, "s",
+     "t"},
+    {"DROP INDEX CONCURRENTLY IF EXISTS s.i", 0, MG_OP_DROP_INDEX, MG_OBJ_INDEX, "s", NULL, "i",
+     MG_OPF_CONCURRENTLY | MG_OPF_IF_EXISTS, NULL, NULL},
+    {"ALTER INDEX i RENAME TO j", 0, MG_OP_RENAME_INDEX, MG_OBJ_INDEX, "public", NULL, "i", 0, NULL,
+     NULL},
+    {"REINDEX TABLE CONCURRENTLY t", 0, MG_OP_REINDEX, T, "public", NULL, "t", MG_OPF_CONCURRENTLY,
+     NULL, NULL},
+    {"ALTER INDEX i SET TABLESPACE fast", 0, MG_OP_ALTER_INDEX, MG_OBJ_INDEX, "public", NULL, "i",
+     0, NULL, NULL},
+    {"ALTER INDEX p_idx ATTACH PARTITION c_idx", 0, MG_OP_ATTACH_INDEX, MG_OBJ_INDEX, "public",
+     NULL, "p_idx", 0, "public", "c_idx"},
+    {"ALTER TABLE m ATTACH PARTITION m_1 FOR VALUES IN (1)", 0, MG_OP_ATTACH_PARTITION, T, "public",
+     NULL, "m_1", 0, "public", "m"},
+    {"ALTER TABLE m DETACH PARTITION m_1 CONCURRENTLY", 0, MG_OP_DETACH_PARTITION, T, "public",
+     NULL, "m_1", MG_OPF_CONCURRENTLY, "public", "m"},
+    {"ALTER TABLE m DETACH PARTITION m_1 FINALIZE", 0, MG_OP_DETACH_PARTITION, T, "public", NULL,
+     "m_1", MG_OPF_FINALIZE, "public", "m"},
+    {"CREATE OR REPLACE VIEW v AS SELECT 1", 0, MG_OP_CREATE_VIEW, MG_OBJ_VIEW, "public", NULL, "v",
+     MG_OPF_OR_REPLACE, NULL, NULL},
+    {"DROP VIEW IF EXISTS v", 0, MG_OP_DROP_VIEW, MG_OBJ_VIEW, "public", NULL, "v",
+     MG_OPF_IF_EXISTS, NULL, NULL},
+    {"ALTER VIEW v RENAME TO w", 0, MG_OP_RENAME_VIEW, MG_OBJ_VIEW, "public", NULL, "v", 0, NULL,
+     NULL},
+    {"ALTER VIEW v SET (security_barrier = true)", 0, MG_OP_ALTER_VIEW, MG_OBJ_VIEW, "public", NULL,
+     "v", 0, NULL, NULL},
+    {"CREATE MATERIALIZED VIEW mv AS SELECT * FROM t WITH NO DATA", 0,
+     MG_OP_CREATE_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, "public", NULL, "mv",
+     MG_OPF_WITH_NO_DATA, NULL, NULL},
+    {"DROP MATERIALIZED VIEW mv", 0, MG_OP_DROP_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW,
+     "public", NULL, "mv", 0, NULL, NULL},
+    {"REFRESH MATERIALIZED VIEW CONCURRENTLY mv", 0, MG_OP_REFRESH_MATERIALIZED_VIEW,
+     MG_OBJ_MATERIALIZED_VIEW, "public", NULL, "mv", MG_OPF_CONCURRENTLY, NULL, NULL},
+    {"CREATE SEQUENCE IF NOT EXISTS s.seq START 10", 0, MG_OP_CREATE_SEQUENCE, MG_OBJ_SEQUENCE, "s",
+     NULL, "seq", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
+    {"ALTER SEQUENCE seq OWNED BY t.id", 0, MG_OP_ALTER_SEQUENCE, MG_OBJ_SEQUENCE, "public", NULL,
+     "seq", 0, "public", "id"},
+    {"DROP SEQUENCE seq", 0, MG_OP_DROP_SEQUENCE, MG_OBJ_SEQUENCE, "public", NULL, "seq", 0, NULL,
+     NULL},
+    {"ALTER SEQUENCE seq RENAME TO seq2", 0, MG_OP_RENAME_SEQUENCE, MG_OBJ_SEQUENCE, "public", NULL,
+     "seq", 0, NULL, NULL},
+    {"CREATE TYPE mood AS ENUM ('sad', 'ok')", 0, MG_OP_CREATE_TYPE, MG_OBJ_TYPE, "public", NULL,
+     "mood", 0, NULL, NULL},
+    {"CREATE TYPE s.pair AS (a int, b text)", 0, MG_OP_CREATE_TYPE, MG_OBJ_TYPE, "s", NULL, "pair",
+     0, NULL, NULL},
+    {"DROP TYPE mood", 0, MG_OP_DROP_TYPE, MG_OBJ_TYPE, "public", NULL, "mood", 0, NULL, NULL},
+    {"ALTER TYPE mood ADD VALUE IF NOT EXISTS 'happy' AFTER 'ok'", 0, MG_OP_ADD_ENUM_VALUE,
+     MG_OBJ_TYPE, "public", NULL, "mood", MG_OPF_IF_NOT_EXISTS, NULL, NULL},
+    {"ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'", 0, MG_OP_RENAME_ENUM_VALUE, MG_OBJ_TYPE,
+     "public", NULL, "mood", 0, NULL, NULL},
+    {"ALTER TYPE pair ADD ATTRIBUTE c int", 0, MG_OP_ALTER_TYPE, MG_OBJ_TYPE, "public", NULL,
+     "pair", 0, NULL, NULL},
+    {"ALTER TYPE mood RENAME TO feeling", 0, MG_OP_RENAME_TYPE, MG_OBJ_TYPE, "public", NULL, "mood",
+     0, NULL, NULL},
+    {"CREATE DOMAIN pos AS int CHECK (VALUE > 0)", 0, MG_OP_CREATE_DOMAIN, MG_OBJ_DOMAIN, "public",
+     NULL, "pos", 0, NULL, NULL},
+    {"ALTER DOMAIN pos SET NOT NULL", 0, MG_OP_ALTER_DOMAIN, MG_OBJ_DOMAIN, "public", NULL, "pos",
+     0, NULL, NULL},
+    {"DROP DOMAIN pos", 0, MG_OP_DROP_DOMAIN, MG_OBJ_DOMAIN, "public", NULL, "pos", 0, NULL, NULL},
+    {"CREATE OR REPLACE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1'", 0,
+     MG_OP_CREATE_FUNCTION, MG_OBJ_FUNCTION, "s", NULL, "f", MG_OPF_OR_REPLACE, NULL, NULL},
+    {"DROP FUNCTION IF EXISTS f(int)", 0, MG_OP_DROP_FUNCTION, MG_OBJ_FUNCTION, "public", NULL, "f",
+     MG_OPF_IF_EXISTS, NULL, NULL},
+    {"ALTER FUNCTION f() SECURITY DEFINER", 0, MG_OP_ALTER_FUNCTION, MG_OBJ_FUNCTION, "public",
+     NULL, "f", 0, NULL, NULL},
+    {"CREATE TRIGGER trg BEFORE UPDATE ON s.t FOR EACH ROW EXECUTE FUNCTION f()", 0,
+     MG_OP_CREATE_TRIGGER, MG_OBJ_TRIGGER, "s", "t", "trg", 0, "s", "t"},
+    {"DROP TRIGGER IF EXISTS trg ON t", 0, MG_OP_DROP_TRIGGER, MG_OBJ_TRIGGER, "public", "t", "trg",
+     MG_OPF_IF_EXISTS, "public", "t"},
+    {"CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING", 0, MG_OP_CREATE_RULE, MG_OBJ_RULE,
+     "public", "t", "r", 0, "public", "t"},
+    {"DROP RULE r ON t", 0, MG_OP_DROP_RULE, MG_OBJ_RULE, "public", "t", "r", 0, "public", "t"},
+    {"CREATE POLICY p ON t USING (true)", 0, MG_OP_CREATE_POLICY, MG_OBJ_POLICY, "public", "t", "p",
+     0, "public", "t"},
+    {"DROP POLICY p ON t", 0, MG_OP_DROP_POLICY, MG_OBJ_POLICY, "public", "t", "p", 0, "public",
+     "t"},
+    {"ALTER POLICY p ON t USING (false)", 0, MG_OP_ALTER_POLICY, MG_OBJ_POLICY, "public", "t", "p",
+     0, "public", "t"},
+    {"REVOKE SELECT ON s.t FROM bob", 0, MG_OP_GRANT, T, "s", NULL, "t", MG_OPF_NEGATED, NULL,
+     NULL},
+    {"COMMENT ON COLUMN s.t.c IS 'x'", 0, MG_OP_COMMENT, C, "s", "t", "c", 0, NULL, NULL},
+    {"INSERT INTO t SELECT * FROM u", 0, MG_OP_INSERT, T, "public", NULL, "t", MG_OPF_AS_SELECT,
+     NULL, NULL},
+    {"UPDATE s.t SET a = 1 WHERE b = 2", 0, MG_OP_UPDATE, T, "s", NULL, "t", MG_OPF_HAS_WHERE, NULL,
+     NULL},
+    {"DELETE FROM t", 0, MG_OP_DELETE, T, "public", NULL, "t", 0, NULL, NULL},
+    {"MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN DELETE", 0, MG_OP_MERGE, T, "public",
+     NULL, "t", 0, "public", "u"},
+    {"COPY t (a) FROM STDIN", 0, MG_OP_COPY, T, "public", NULL, "t", 0, NULL, NULL},
+    {"SELECT setval('s.t_id_seq', 42)", 0, MG_OP_SELECT, MG_OBJ_SEQUENCE, "s", NULL, "t_id_seq", 0,
+     NULL, NULL},
+    {"SET LOCAL lock_timeout = '2s'", 0, MG_OP_SET_SETTING, MG_OBJ_NONE, NULL, NULL, NULL,
+     MG_OPF_LOCAL, NULL, NULL},
+    {"RESET statement_timeout", 0, MG_OP_RESET_SETTING, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL,
+     NULL},
+    {"START TRANSACTION", 0, MG_OP_BEGIN, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
+    {"END", 0, MG_OP_COMMIT, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
+    {"ROLLBACK", 0, MG_OP_ROLLBACK, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
+    {"SAVEPOINT sp", 0, MG_OP_SAVEPOINT, MG_OBJ_NONE, NULL, NULL, NULL, 0, NULL, NULL},
 };
 
 static void test_every_op_kind_object_and_flags(void **state)
@@ -183,7 +272,8 @@ static void test_every_op_kind_object_and_flags(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const op_case *c = &cases[i];
 		parsed r = parse(c->sql);
-		if (r.cs->n_stmts != 1 || r.cs->stmts[0]->parse_failed || c->op >= r.cs->stmts[0]->n_ops) {
+		if (r.cs->n_stmts != 1 || r.cs->stmts[0]->parse_failed ||
+		    c->op >= r.cs->stmts[0]->n_ops) {
 			print_error("%s: %zu statements\n", c->sql, r.cs->n_stmts);
 			failures++;
 			done(&r);
@@ -191,17 +281,19 @@ static void test_every_op_kind_object_and_flags(void **state)
 		}
 		const mg_operation *op = op_of(&r, 0, c->op);
 		if (op->kind != c->kind || op->object.kind != c->okind || op->flags != c->flags ||
-		    !mg_str_eq(op->object.schema, c->schema) || !mg_str_eq(op->object.table, c->table) ||
-		    !mg_str_eq(op->object.name, c->name) || !mg_str_eq(op->related.schema, c->rel_schema) ||
+		    !mg_str_eq(op->object.schema, c->schema) ||
+		    !mg_str_eq(op->object.table, c->table) ||
+		    !mg_str_eq(op->object.name, c->name) ||
+		    !mg_str_eq(op->related.schema, c->rel_schema) ||
 		    !mg_str_eq(op->related.name, c->rel_name)) {
 			failures++;
 			print_error("%s: got %s %s %s.%s.%s flags %x related %s.%s\n", c->sql,
-			         mg_op_kind_name(op->kind), mg_object_kind_name(op->object.kind),
-			         op->object.schema ? op->object.schema : "-",
-			         op->object.table ? op->object.table : "-",
-			         op->object.name ? op->object.name : "-", op->flags,
-			         op->related.schema ? op->related.schema : "-",
-			         op->related.name ? op->related.name : "-");
+			            mg_op_kind_name(op->kind), mg_object_kind_name(op->object.kind),
+			            op->object.schema ? op->object.schema : "-",
+			            op->object.table ? op->object.table : "-",
+			            op->object.name ? op->object.name : "-", op->flags,
+			            op->related.schema ? op->related.schema : "-",
+			            op->related.name ? op->related.name : "-");
 		}
 		done(&r);
 	}
@@ -314,9 +406,10 @@ static void test_alter_table_one_op_per_subcommand(void **state)
 static void test_create_index_attributes(void **state)
 {
 	(void)state;
-	parsed r = parse("CREATE UNIQUE INDEX CONCURRENTLY ix ON t USING gin ((lower(email)), tenant) "
-	                 "WHERE (deleted_at IS NULL);\n"
-	                 "CREATE INDEX ON t USING btree (a)");
+	parsed r =
+	    parse("CREATE UNIQUE INDEX CONCURRENTLY ix ON t USING gin ((lower(email)), tenant) "
+	          "WHERE (deleted_at IS NULL);\n"
+	          "CREATE INDEX ON t USING btree (a)");
 	const mg_operation *op = op_of(&r, 0, 0);
 	assert_int_equal(op->flags, MG_OPF_UNIQUE | MG_OPF_CONCURRENTLY | MG_OPF_HAS_WHERE);
 	assert_string_equal(op->index_method, "gin");
@@ -326,7 +419,7 @@ static void test_create_index_attributes(void **state)
 	assert_string_equal(op->where_expr, "deleted_at IS NULL");
 	const mg_operation *unnamed = op_of(&r, 1, 0);
 	assert_null(unnamed->object.name);
-	assert_null(unnamed->index_method);   /* btree is the default */
+	assert_null(unnamed->index_method); /* btree is the default */
 	done(&r);
 }
 
@@ -341,7 +434,8 @@ static void test_view_depends_on_relations_read(void **state)
 	assert_int_equal(op->n_depends, 2);
 	bool orders = false, customers = false;
 	for (size_t i = 0; i < op->n_depends; i++) {
-		orders |= mg_str_eq(op->depends[i].schema, "s") && mg_str_eq(op->depends[i].name, "orders");
+		orders |= mg_str_eq(op->depends[i].schema, "s") &&
+		          mg_str_eq(op->depends[i].name, "orders");
 		customers |= mg_str_eq(op->depends[i].schema, "public") &&
 		             mg_str_eq(op->depends[i].name, "customers");
 	}
@@ -378,7 +472,8 @@ static void test_opaque_kinds(void **state)
 {
 	(void)state;
 	parsed r = parse("DO $$ BEGIN PERFORM 1; END $$;\n"
-	                 "CREATE FUNCTION f() RETURNS trigger\n  LANGUAGE plpgsql AS $b$ BEGIN RETURN NEW; END $b$;\n"
+	                 "CREATE FUNCTION f() RETURNS trigger\n  LANGUAGE plpgsql AS $b$ BEGIN "
+	                 "RETURN NEW; END $b$;\n"
 	                 "CALL app.do_it(1);\n"
 	                 "CREATE ROLE bob");
 	assert_int_equal(r.cs->n_stmts, 4);
@@ -393,7 +488,7 @@ static void test_opaque_kinds(void **state)
 	const mg_operation *body = op_of(&r, 1, 1);
 	assert_int_equal(body->opaque_kind, MG_OPAQUE_FUNCTION_BODY);
 	assert_int_equal(body->loc.line, 3);
-	assert_int_equal(body->loc.col, 23);   /* the $b$ */
+	assert_int_equal(body->loc.col, 23); /* the $b$ */
 
 	const mg_operation *call = op_of(&r, 2, 0);
 	assert_int_equal(call->opaque_kind, MG_OPAQUE_PROCEDURE_CALL);
@@ -414,7 +509,8 @@ static void test_default_schema_and_quoted_names(void **state)
 	mg_sql_options_init(&o, e);
 	o.default_schema = "app";
 	parsed r = parse_with("ALTER TABLE Orders ADD COLUMN \"MixedCase\" int;"
-	                      "CREATE SCHEMA s CREATE TABLE inner_t (a int)", &o);
+	                      "CREATE SCHEMA s CREATE TABLE inner_t (a int)",
+	                      &o);
 	const mg_operation *op = op_of(&r, 0, 0);
 	assert_string_equal(op->object.schema, "app");
 	assert_string_equal(op->object.table, "orders");
@@ -446,7 +542,8 @@ static void test_mysql_statements_are_other_engine_sql(void **state)
 	                      "DELIMITER //\n"
 	                      "CREATE PROCEDURE p() BEGIN SELECT 'a\\';'; END //\n"
 	                      "DELIMITER ;\n"
-	                      "INSERT INTO t VALUES (\"x;\");\n", &o);
+	                      "INSERT INTO t VALUES (\"x;\");\n",
+	                      &o);
 	assert_int_equal(r.cs->n_stmts, 3);
 	assert_int_equal(op_of(&r, 0, 0)->opaque_kind, MG_OPAQUE_OTHER_ENGINE_SQL);
 	assert_int_equal(r.cs->stmts[0]->loc.line, 2);
@@ -459,17 +556,17 @@ static void test_mysql_statements_are_other_engine_sql(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_op_kind_object_and_flags),
-		cmocka_unit_test(test_create_table_columns_and_constraints),
-		cmocka_unit_test(test_alter_table_one_op_per_subcommand),
-		cmocka_unit_test(test_create_index_attributes),
-		cmocka_unit_test(test_view_depends_on_relations_read),
-		cmocka_unit_test(test_settings_values),
-		cmocka_unit_test(test_dml_where_text),
-		cmocka_unit_test(test_opaque_kinds),
-		cmocka_unit_test(test_default_schema_and_quoted_names),
-		cmocka_unit_test(test_enum_value_position),
-		cmocka_unit_test(test_mysql_statements_are_other_engine_sql),
+	    cmocka_unit_test(test_every_op_kind_object_and_flags),
+	    cmocka_unit_test(test_create_table_columns_and_constraints),
+	    cmocka_unit_test(test_alter_table_one_op_per_subcommand),
+	    cmocka_unit_test(test_create_index_attributes),
+	    cmocka_unit_test(test_view_depends_on_relations_read),
+	    cmocka_unit_test(test_settings_values),
+	    cmocka_unit_test(test_dml_where_text),
+	    cmocka_unit_test(test_opaque_kinds),
+	    cmocka_unit_test(test_default_schema_and_quoted_names),
+	    cmocka_unit_test(test_enum_value_position),
+	    cmocka_unit_test(test_mysql_statements_are_other_engine_sql),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();
