@@ -39,7 +39,7 @@ SAN_CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/san/%.o)
 UNIT_BINS     := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/san-tests/%)
 
-.PHONY: all deps deps-check demo check unit unit-san install uninstall clean format truth
+.PHONY: all deps deps-check demo check unit unit-san install uninstall clean format truth fuzz bench
 
 all: $(BUILD)/migraph
 
@@ -108,6 +108,14 @@ uninstall:
 # Observe lock behaviour on real PostgreSQL 10-18 and rewrite tests/truth/observed.
 truth: deps-check
 	tests/truth/run.sh
+
+# libFuzzer targets, each for FUZZ_SECONDS (default 300); counts in tests/fuzz/.
+fuzz: deps-check
+	tests/fuzz/run.sh
+
+# Side by side with squawk and Liquibase; never part of make check.
+bench: deps-check
+	bench/run.sh
 
 format:
 	clang-format -i $$(find src include tests -name '*.[ch]')

@@ -61,7 +61,10 @@ run_script cli tests/cli/run.sh
 [ -f tests/hostile/run.py ] && run_script hostile $PY tests/hostile/run.py
 for s in tests/real/*.py; do [ -f "$s" ] && run_script "real/$(basename "$s" .py)" $PY "$s"; done
 for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh)" "$s"; done
+[ -f tests/truth/check_model.py ] && run_script truth-model $PY tests/truth/check_model.py
 [ -x tests/truth/live_sample.sh ] && run_script truth-live tests/truth/live_sample.sh
+[ -x tests/hostile/valgrind.sh ] && run_script hostile-valgrind tests/hostile/valgrind.sh
+[ -x tests/fuzz/regressions.sh ] && run_script fuzz-regressions tests/fuzz/regressions.sh
 
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then
