@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "migraph/risk.h"
+#include "migraph/graph.h"   /* issue 4: replay and graph */
+#include "migraph/release.h" /* issue 4: release selection */
 #include "migraph/rules.h"
 
 void mg_analysis_init(mg_analysis *analysis, mg_project *project,
@@ -45,6 +47,18 @@ void mg_analysis_prepare(mg_analysis *analysis)
 	if (analysis->prepared)
 		return;
 	analysis->prepared = true;
+	/* Issue 4's stages, in pipeline order: release selection, the catalog
+	 * (from --schema when given) replayed with the engine model, the graph. */
+	mg_project *p = analysis->project;
+	const mg_release *release = mg_release_select(p, &analysis->opts);
+	mg_catalog *cat = mg_catalog_new(&p->arena, p->flyway.default_schema && *p->flyway.default_schema
+	                                                ? p->flyway.default_schema
+	                                                : "public");
+	bool baseline = analysis->opts.schema_file &&
+	                mg_baseline_load(p, cat, analysis->opts.schema_file) == 0;
+	analysis->catalog = cat;
+	analysis->graph = mg_replay(p, cat, baseline);
+	analysis->graph->release = release;
 	/* Risk needs the engine's verdict on every operation, so it comes
 	 * after the replay. */
 	mg_risk_compute(analysis, analysis->profile);

@@ -10,8 +10,8 @@
 
 #include "migraph/rules.h"
 
-#define MG_RULES_ORDERING
-#define MG_RULES_COMPAT
+#include "analyze/rules_ordering.h" /* MG_RULES_ORDERING (issue 4) */
+#include "analyze/rules_compat.h"   /* MG_RULES_COMPAT (issue 4) */
 #include "analyze/rules_locking.h" /* MG_RULES_LOCKING */
 
 #endif

@@ -1,0 +1,71 @@
+/*
+ * release.h: which changesets form the release under review.
+ *
+ * By default everything loaded.  --applied FILE (a CSV export of
+ * flyway_schema_history or DATABASECHANGELOG) makes the release what is
+ * pending; --since X what comes after a Flyway version or a Liquibase
+ * tagDatabase; --git-base REF what was added or changed since a git ref.
+ * Selection marks MG_CSF_IN_RELEASE and records what it found wrong on
+ * the way (a failed applied migration, a changed checksum, an
+ * out-of-order version), which the ordering rules report.
+ */
+#ifndef MIGRAPH_RELEASE_H
+#define MIGRAPH_RELEASE_H
+
+#include "migraph/model.h"
+#include "migraph/rules.h"
+
+typedef enum mg_release_issue_kind {
+	MG_REL_FAILED_APPLIED = 0,  /* a history row that did not succeed */
+	MG_REL_CHECKSUM_CHANGED,    /* an applied migration's checksum differs from the file's */
+	MG_REL_OUT_OF_ORDER,        /* pending version below the highest applied one */
+	MG_REL_NOT_COMPARED,        /* applied, but migraph cannot compute its checksum */
+	MG_REL_COMMITTED_CHANGED,   /* --git-base: a migration that existed at REF was changed */
+	MG_REL_APPLIED_NOT_FOUND,   /* a history row with no migration file */
+	MG_REL_BAD_INPUT            /* the CSV, the ref or the tag was unusable */
+} mg_release_issue_kind;
+
+typedef struct mg_release_issue {
+	mg_release_issue_kind kind;
+	bool has_changeset;
+	size_t changeset;
+	mg_loc loc;                 /* the migration, or the CSV row */
+	const char *detail;
+} mg_release_issue;
+
+typedef struct mg_release {
+	bool selected;              /* one of --applied, --since, --git-base was given */
+	size_t n_in_release;
+	mg_release_issue *issues;
+	size_t n_issues;
+	size_t issues_cap;
+} mg_release;
+
+/* Marks the release on the project's changesets and returns what the
+ * selection found.  Never NULL. */
+mg_release *mg_release_select(mg_project *project, const mg_analysis_options *opts);
+
+/* A CSV file read into rows of fields (RFC 4180 quoting; the delimiter is
+ * ',' unless the header line only has ';' or tabs). */
+typedef struct mg_csv {
+	const char ***rows;
+	size_t *n_fields;
+	uint32_t *lines;            /* 1-based line where each row starts */
+	size_t n_rows;
+} mg_csv;
+
+int mg_csv_parse(mg_arena *arena, const char *data, size_t len, mg_csv *out);
+/* The column whose header matches name case-insensitively, or -1. */
+int mg_csv_column(const mg_csv *csv, const char *name);
+
+/* Adds an issue (shared by the selection modes). */
+mg_release_issue *mg_release_add_issue(mg_arena *arena, mg_release *rel,
+                                       mg_release_issue_kind kind, const mg_changeset *cs,
+                                       mg_loc loc, const char *detail);
+
+/* The three modes (src/model/release_*.c). */
+void mg_release_applied(mg_project *project, mg_release *rel, const char *path);
+void mg_release_since(mg_project *project, mg_release *rel, const char *since);
+void mg_release_git(mg_project *project, mg_release *rel, const char *ref);
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * compat.c: expand/contract compatibility and the data rules of the
+ * catalog replay.
+ *
+ * The rules read facts the replay recorded for the release's operations
+ * (did the table or column exist before the release, the type before a
+ * change) and notes of what PostgreSQL would refuse.  Objects created in
+ * the same release are never "used by the running version": only what
+ * existed before the release can break the application still running.
+ * A single (stop, migrate, start) deploy has no old version running, so
+ * the breaking-change rules stay quiet for it.
+ */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze/rules_compat.h"
+#include "migraph/graph.h"
+
+const char *mg_object_text(mg_arena *arena, const mg_object *o);
+
+static bool in_release(const mg_analysis *a, size_t cs)
+{
+	return cs < a->project->n_changesets &&
+	       (a->project->changesets[cs]->flags & MG_CSF_IN_RELEASE) != 0;
+}
+
+static const char *tbl_schema(const mg_operation *op)
+{
+	return op->object.schema ? op->object.schema : "public";
+}
+
+static const char *tbl_name(const mg_operation *op)
+{
+	if (op->object.kind == MG_OBJ_TABLE || op->object.kind == MG_OBJ_VIEW ||
+	    op->object.kind == MG_OBJ_MATERIALIZED_VIEW)
+		return op->object.name;
+	return op->object.table;
+}
+
+static bool same_table(const mg_operation *a, const mg_operation *b)
+{
+	return mg_str_ieq(tbl_schema(a), tbl_schema(b)) && mg_str_ieq(tbl_name(a), tbl_name(b));
+}
+
+static mg_loc fact_loc(const mg_analysis *a, const mg_graph_fact *f)
+{
+	if (f->op->loc.file && f->op->loc.line)
+		return f->op->loc;
+	if (f->stmt && f->stmt->loc.file)
+		return f->stmt->loc;
+	return a->project->changesets[f->changeset]->loc;
+}
+
+static const char *loc_text(mg_analysis *a, mg_loc l)
+{
+	return mg_arena_printf(&a->project->arena, "%s:%u", l.file ? l.file : "?", l.line);
+}
+
+static bool depends_on(const mg_operation *op, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < op->n_depends; i++)
+		if (mg_str_ieq(op->depends[i].name, name) &&
+		    mg_str_ieq(op->depends[i].schema ? op->depends[i].schema : "public", schema))
+			return true;
+	return false;
+}
+
+/* The fact that added the replacement of what fact i drops, or NULL. */
+static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
+{
+	const mg_graph *g = a->graph;
+	const mg_graph_fact *d = &g->facts[i];
+	const mg_operation *drop = d->op;
+	if (!d->pre_existing || !in_release(a, d->changeset))
+		return NULL;
+	if (drop->kind == MG_OP_DROP_COLUMN) {
+		for (size_t k = 0; k < g->n_facts; k++) {
+			const mg_graph_fact *f = &g->facts[k];
+			if (!in_release(a, f->changeset) || !same_table(f->op, drop))
+				continue;
+			if (k < i && f->op->kind == MG_OP_ADD_COLUMN)
+				return f;
+			/* copy-swap: the new column takes the dropped one's name */
+			if (k > i && f->op->kind == MG_OP_RENAME_COLUMN && !f->pre_existing &&
+			    mg_str_ieq(f->op->new_name, drop->object.name))
+				return f;
+		}
+		return NULL;
+	}
+	if (drop->kind != MG_OP_DROP_TABLE)
+		return NULL;
+	const char *ds = tbl_schema(drop), *dn = tbl_name(drop);
+	for (size_t k = 0; k < g->n_facts; k++) {
+		const mg_graph_fact *f = &g->facts[k];
+		if (!in_release(a, f->changeset) || k == i)
+			continue;
+		const mg_operation *op = f->op;
+		if (k < i && ((op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT)) ||
+		              (op->kind == MG_OP_CREATE_TABLE && (op->flags & MG_OPF_AS_SELECT))) &&
+		    depends_on(op, ds, dn) && !mg_str_ieq(tbl_name(op), dn))
+			return f;
+		if (k > i && op->kind == MG_OP_RENAME_TABLE && !f->pre_existing &&
+		    mg_str_ieq(op->new_name, dn))
+			return f;
+	}
+	return NULL;
+}
+
+void mg_rule_compat_drop_after_add(mg_analysis *a, const mg_rule *rule)
+{
+	mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	for (size_t i = 0; g && i < g->n_facts; i++) {
+		const mg_graph_fact *r = replacement(a, i);
+		if (!r)
+			continue;
+		const mg_graph_fact *d = &g->facts[i];
+		mg_severity sev = a->opts.deploy == MG_DEPLOY_SINGLE ? MG_SEV_LOW : rule->default_severity;
+		mg_finding *f = mg_analysis_add_finding(a, rule, sev, fact_loc(a, d),
+		                                        a->project->changesets[d->changeset]);
+		f->object = d->op->object;
+		const char *old = mg_object_text(ar, &d->op->object);
+		bool column = d->op->kind == MG_OP_DROP_COLUMN;
+		const char *neu = r->op->kind == MG_OP_RENAME_COLUMN || r->op->kind == MG_OP_RENAME_TABLE
+		                      ? r->op->new_name
+		                      : column ? r->op->object.name
+		                               : tbl_name(r->op);
+		f->message = mg_arena_printf(
+			ar, "%s %s is dropped in the same release that adds its replacement %s (%s): the "
+			    "application version still running loses it before the new version is live, "
+			    "and rolling back means losing data",
+			column ? "column" : "table", old, neu ? neu : "?", loc_text(a, fact_loc(a, r)));
+		f->safe_alternative =
+			column ? mg_arena_printf(ar, "-- this release: keep %s; add and backfill %s, write "
+			                             "both from the application\n-- a later release, once "
+			                             "no deployed version reads it:\nALTER TABLE %s.%s DROP "
+			                             "COLUMN %s;",
+			                         d->op->object.name, neu ? neu : "the new column",
+			                         tbl_schema(d->op), tbl_name(d->op), d->op->object.name)
+			       : mg_arena_printf(ar, "-- this release: keep %s (or CREATE VIEW %s AS SELECT ... "
+			                             "FROM the new table)\n-- a later release:\nDROP TABLE %s;",
+			                         old, old, old);
+	}
+}
+
+/* ---- breaking changes for rolling / blue-green / canary ----------------- */
+
+typedef struct ptype {
+	char base[32];
+	int a1, a2;       /* (n) or (p, s); -1 when absent */
+} ptype;
+
+static void parse_type(const char *t, ptype *out)
+{
+	memset(out, 0, sizeof *out);
+	out->a1 = out->a2 = -1;
+	size_t k = 0;
+	const char *p = t;
+	while (*p && *p != '(' && k + 1 < sizeof out->base)
+		out->base[k++] = *p++;
+	while (k && out->base[k - 1] == ' ')
+		k--;
+	out->base[k] = '\0';
+	if (*p == '(') {
+		out->a1 = atoi(p + 1);
+		const char *c = strchr(p, ',');
+		if (c)
+			out->a2 = atoi(c + 1);
+	}
+	static const char *const alias[][2] = {
+		{"character varying", "varchar"}, {"character", "char"}, {"bpchar", "char"},
+		{"int", "integer"}, {"int4", "integer"}, {"int8", "bigint"}, {"int2", "smallint"},
+		{"decimal", "numeric"}, {"float8", "double precision"}, {"float4", "real"},
+		{"pg_catalog.varchar", "varchar"}, {"pg_catalog.int4", "integer"},
+		{"pg_catalog.int8", "bigint"}, {"pg_catalog.int2", "smallint"},
+		{"pg_catalog.bpchar", "char"}, {"pg_catalog.numeric", "numeric"},
+		{"pg_catalog.float8", "double precision"}, {"pg_catalog.float4", "real"},
+	};
+	for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+		if (strcmp(out->base, alias[i][0]) == 0) {
+			snprintf(out->base, sizeof out->base, "%s", alias[i][1]);
+			break;
+		}
+}
+
+static int int_rank(const char *b)
+{
+	if (!strcmp(b, "smallint"))
+		return 1;
+	if (!strcmp(b, "integer"))
+		return 2;
+	if (!strcmp(b, "bigint"))
+		return 3;
+	return 0;
+}
+
+static bool is_string(const char *b)
+{
+	return !strcmp(b, "text") || !strcmp(b, "varchar") || !strcmp(b, "char");
+}
+
+/* Would values the old type allows be rejected (or lose data) in the new one? */
+static bool narrowing(const char *from, const char *to, const char **why)
+{
+	if (!from || !to)
+		return false;
+	ptype f, t;
+	parse_type(from, &f);
+	parse_type(to, &t);
+	int rf = int_rank(f.base), rt = int_rank(t.base);
+	if (rf && rt) {
+		*why = "a smaller integer type";
+		return rt < rf;
+	}
+	if (is_string(f.base) && is_string(t.base)) {
+		if (t.a1 < 0 && strcmp(t.base, "char") != 0)
+			return false; /* text or unbounded varchar */
+		int tl = t.a1 < 0 ? 1 : t.a1;
+		*why = "a shorter string type";
+		return f.a1 < 0 || tl < f.a1;
+	}
+	if (!strcmp(f.base, "numeric")) {
+		*why = "less numeric precision";
+		if (rt)
+			return true;
+		if (!strcmp(t.base, "numeric")) {
+			if (t.a1 < 0)
+				return false;
+			if (f.a1 < 0)
+				return true;
+			int fs = f.a2 < 0 ? 0 : f.a2, ts = t.a2 < 0 ? 0 : t.a2;
+			return t.a1 - ts < f.a1 - fs || ts < fs;
+		}
+		return false;
+	}
+	if ((!strcmp(f.base, "double precision") || !strcmp(f.base, "real")) && rt) {
+		*why = "an integer type (fractions are lost)";
+		return true;
+	}
+	if (!strcmp(f.base, "double precision") && !strcmp(t.base, "real")) {
+		*why = "less floating-point precision";
+		return true;
+	}
+	if (rf && is_string(t.base) && t.a1 >= 0 && t.a1 < 20) {
+		*why = "a string too short for every number";
+		return true;
+	}
+	return false;
+}
+
+static bool adds_not_null_without_default(const mg_operation *op)
+{
+	const mg_column_def *c = op->column;
+	return op->kind == MG_OP_ADD_COLUMN && c && c->not_null && !c->default_expr && !c->identity &&
+	       !c->serial && !c->generated_stored;
+}
+
+void mg_rule_compat_breaking(mg_analysis *a, const mg_rule *rule)
+{
+	mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	if (!g || a->opts.deploy == MG_DEPLOY_SINGLE)
+		return;
+	const char *deploy = mg_deploy_name(a->opts.deploy);
+	for (size_t i = 0; i < g->n_facts; i++) {
+		const mg_graph_fact *fa = &g->facts[i];
+		const mg_operation *op = fa->op;
+		if (!in_release(a, fa->changeset))
+			continue;
+		const char *s = tbl_schema(op), *t = tbl_name(op), *c = op->object.name;
+		const char *msg = NULL, *alt = NULL, *why = NULL;
+		if (!strcmp(rule->id, "compat-drop-column")) {
+			if (op->kind != MG_OP_DROP_COLUMN || !fa->pre_existing || replacement(a, i))
+				continue;
+			msg = mg_arena_printf(ar, "column %s.%s.%s is dropped while the previous application "
+			                          "version may still read or write it (%s deploy): its "
+			                          "queries naming the column fail",
+			                      s, t, c, deploy);
+			alt = mg_arena_printf(ar, "-- release N: stop reading and writing %s in the "
+			                          "application\n-- release N+1:\nALTER TABLE %s.%s DROP COLUMN %s;",
+			                      c, s, t, c);
+		} else if (!strcmp(rule->id, "compat-drop-table")) {
+			if ((op->kind != MG_OP_DROP_TABLE && op->kind != MG_OP_DROP_VIEW &&
+			     op->kind != MG_OP_DROP_MATERIALIZED_VIEW) ||
+			    !fa->pre_existing || replacement(a, i))
+				continue;
+			msg = mg_arena_printf(ar, "%s.%s is dropped while the previous application version "
+			                          "may still query it (%s deploy)",
+			                      s, t, deploy);
+			alt = mg_arena_printf(ar, "-- release N: stop using %s.%s in the application\n"
+			                          "ALTER TABLE %s.%s RENAME TO %s_deprecated;  -- optional, "
+			                          "makes leftovers fail loudly\n-- release N+1:\nDROP TABLE "
+			                          "%s.%s_deprecated;",
+			                      s, t, s, t, t, s, t);
+		} else if (!strcmp(rule->id, "compat-rename-column")) {
+			if (op->kind != MG_OP_RENAME_COLUMN || !fa->pre_existing)
+				continue;
+			msg = mg_arena_printf(ar, "column %s.%s.%s is renamed to %s: the previous application "
+			                          "version (%s deploy) still uses the old name and fails",
+			                      s, t, c, op->new_name ? op->new_name : "?", deploy);
+			alt = mg_arena_printf(ar, "ALTER TABLE %s.%s ADD COLUMN %s <type>;  -- release N\n"
+			                          "-- application writes both %s and %s; backfill:\nUPDATE "
+			                          "%s.%s SET %s = %s WHERE %s IS NULL;  -- in batches\n-- "
+			                          "release N+1: read %s; release N+2:\nALTER TABLE %s.%s DROP "
+			                          "COLUMN %s;",
+			                      s, t, op->new_name, c, op->new_name, s, t, op->new_name, c,
+			                      op->new_name, op->new_name, s, t, c);
+		} else if (!strcmp(rule->id, "compat-rename-table")) {
+			if ((op->kind != MG_OP_RENAME_TABLE && op->kind != MG_OP_RENAME_VIEW) ||
+			    !fa->pre_existing)
+				continue;
+			msg = mg_arena_printf(ar, "%s.%s is renamed to %s: the previous application version "
+			                          "(%s deploy) still uses the old name and fails",
+			                      s, t, op->new_name ? op->new_name : "?", deploy);
+			alt = mg_arena_printf(ar, "ALTER TABLE %s.%s RENAME TO %s;\nCREATE VIEW %s.%s AS "
+			                          "SELECT * FROM %s.%s;  -- keeps the old name working\n-- a "
+			                          "later release:\nDROP VIEW %s.%s;",
+			                      s, t, op->new_name, s, t, s, op->new_name, s, t);
+		} else if (!strcmp(rule->id, "compat-narrowing-type")) {
+			if (op->kind != MG_OP_ALTER_COLUMN_TYPE || !fa->pre_existing ||
+			    !narrowing(fa->type_before, op->type_to, &why))
+				continue;
+			msg = mg_arena_printf(ar, "column %s.%s.%s changes from %s to %s, %s: values the "
+			                          "previous version still writes are rejected, and existing "
+			                          "rows that do not fit make the migration fail",
+			                      s, t, c, fa->type_before, op->type_to, why);
+			alt = mg_arena_printf(ar, "ALTER TABLE %s.%s ADD CONSTRAINT %s_%s_fits CHECK (<%s "
+			                          "fits %s>) NOT VALID;\nALTER TABLE %s.%s VALIDATE CONSTRAINT "
+			                          "%s_%s_fits;\n-- once no deployed version writes wider "
+			                          "values, in a later release:\nALTER TABLE %s.%s ALTER COLUMN "
+			                          "%s TYPE %s;",
+			                      s, t, t, c, c, op->type_to, s, t, t, c, s, t, c, op->type_to);
+		} else {
+			bool add = adds_not_null_without_default(op) && fa->pre_existing &&
+			           !fa->table_has_rows;
+			bool set = op->kind == MG_OP_SET_NOT_NULL && fa->pre_existing &&
+			           !fa->column_has_default;
+			if (!add && !set)
+				continue;
+			msg = mg_arena_printf(ar, "column %s.%s.%s becomes NOT NULL without a default: "
+			                          "INSERTs of the previous application version (%s deploy), "
+			                          "which do not set it, fail",
+			                      s, t, c, deploy);
+			alt = add ? mg_arena_printf(ar, "ALTER TABLE %s.%s ADD COLUMN %s %s DEFAULT <value> "
+			                                "NOT NULL;\n-- or: add it nullable, deploy the "
+			                                "version that writes it, backfill, then SET NOT NULL",
+			                            s, t, c, op->column->type ? op->column->type : "<type>")
+			          : mg_arena_printf(ar, "ALTER TABLE %s.%s ALTER COLUMN %s SET DEFAULT "
+			                                "<value>;  -- first, or wait until every deployed "
+			                                "version writes %s\nALTER TABLE %s.%s ALTER COLUMN %s "
+			                                "SET NOT NULL;",
+			                            s, t, c, c, s, t, c);
+		}
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fact_loc(a, fa),
+		                                        a->project->changesets[fa->changeset]);
+		f->object = op->object;
+		f->message = msg;
+		f->safe_alternative = alt;
+	}
+}
+
+/* ---- notes from the replay ------------------------------------------- */
+
+void mg_rule_compat_type_under_view(mg_analysis *a, const mg_rule *rule)
+{
+	mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	for (size_t i = 0; g && i < g->n_notes; i++) {
+		const mg_graph_note *n = &g->notes[i];
+		if (n->kind != MG_NOTE_DEPENDENT_VIEW || !in_release(a, n->changeset))
+			continue;
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, n->loc,
+		                                        a->project->changesets[n->changeset]);
+		f->object = n->object;
+		const char *view = n->detail ? n->detail : "a view reads it";
+		f->message = mg_arena_printf(ar, "the type of column %s changes but %s: PostgreSQL "
+		                                 "refuses (\"cannot alter type of a column used by a "
+		                                 "view or rule\")",
+		                             mg_object_text(ar, &n->object), view);
+		f->safe_alternative = mg_arena_printf(
+			ar, "BEGIN;\nDROP VIEW <the view>;\nALTER TABLE %s.%s ALTER COLUMN %s TYPE %s;\nCREATE "
+			    "VIEW <the view> AS ...;  -- the same definition\nCOMMIT;",
+			n->object.schema, n->object.table, n->object.name,
+			n->op && n->op->type_to ? n->op->type_to : "<type>");
+	}
+}
+
+void mg_rule_compat_drop_still_used(mg_analysis *a, const mg_rule *rule)
+{
+	mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	for (size_t i = 0; g && i < g->n_notes; i++) {
+		const mg_graph_note *n = &g->notes[i];
+		if ((n->kind != MG_NOTE_DROP_IN_USE && n->kind != MG_NOTE_USED_AFTER_DROP) ||
+		    !in_release(a, n->changeset))
+			continue;
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, n->loc,
+		                                        a->project->changesets[n->changeset]);
+		f->object = n->object;
+		const char *obj = mg_object_text(ar, &n->object);
+		if (n->kind == MG_NOTE_USED_AFTER_DROP) {
+			f->message = mg_arena_printf(ar, "%s %s is used here, but %s dropped it: this "
+			                                 "statement fails",
+			                             mg_object_kind_name(n->object.kind), obj,
+			                             loc_text(a, n->other_loc));
+			f->safe_alternative = mg_arena_printf(ar, "Drop %s only after its last use, or "
+			                                          "remove this use.",
+			                                      obj);
+			continue;
+		}
+		f->message = n->cascade
+		                 ? mg_arena_printf(ar, "%s is dropped with CASCADE while %s: the "
+		                                       "dependant is silently dropped too",
+		                                   obj, n->detail ? n->detail : "something uses it")
+		                 : mg_arena_printf(ar, "%s is dropped while %s: PostgreSQL refuses the "
+		                                       "drop (\"other objects depend on it\")",
+		                                   obj, n->detail ? n->detail : "something uses it");
+		f->safe_alternative = mg_arena_printf(ar, "-- first, explicitly:\n-- DROP VIEW ... / "
+		                                          "ALTER TABLE ... DROP CONSTRAINT ...  (%s)\n-- "
+		                                          "then drop %s without CASCADE",
+		                                      n->detail ? n->detail : "the dependants", obj);
+	}
+}
+
+void mg_rule_data_not_null_on_rows(mg_analysis *a, const mg_rule *rule)
+{
+	mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	for (size_t i = 0; g && i < g->n_notes; i++) {
+		const mg_graph_note *n = &g->notes[i];
+		if (n->kind != MG_NOTE_NOT_NULL_ON_ROWS || !in_release(a, n->changeset))
+			continue;
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, n->loc,
+		                                        a->project->changesets[n->changeset]);
+		f->object = n->object;
+		const char *type = n->op && n->op->column && n->op->column->type ? n->op->column->type
+		                                                                 : "<type>";
+		f->message = mg_arena_printf(ar, "NOT NULL column %s is added without a default, but %s: "
+		                                 "PostgreSQL rejects it (\"column contains null values\")",
+		                             mg_object_text(ar, &n->object),
+		                             n->detail ? n->detail : "the table has rows");
+		f->safe_alternative = mg_arena_printf(
+			ar, "ALTER TABLE %s.%s ADD COLUMN %s %s DEFAULT <value> NOT NULL;\n-- or: ADD COLUMN "
+			    "%s %s; backfill in batches; then SET NOT NULL after a validated CHECK (%s IS NOT "
+			    "NULL)",
+			n->object.schema, n->object.table, n->object.name, type, n->object.name, type,
+			n->object.name);
+	}
+}
+
+static bool text_has_word(const char *text, size_t len, const char *w)
+{
+	size_t wl = w ? strlen(w) : 0;
+	if (!text || !wl)
+		return false;
+	for (size_t i = 0; i + wl <= len; i++) {
+		if (strncasecmp(text + i, w, wl) != 0)
+			continue;
+		char b = i ? text[i - 1] : ' ', e = i + wl < len ? text[i + wl] : ' ';
+		bool bi = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
+		          b == '_';
+		bool ei = (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9') ||
+		          e == '_';
+		if (!bi && !ei)
+			return true;
+	}
+	return false;
+}
+
+void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
+{
+	mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	for (size_t i = 0; g && i < g->n_facts; i++) {
+		const mg_graph_fact *fa = &g->facts[i];
+		const mg_operation *op = fa->op;
+		if (!in_release(a, fa->changeset))
+			continue;
+		mg_name_list one = {(const char **)&op->object.name, 1};
+		const mg_name_list *cols = NULL;
+		if (op->kind == MG_OP_SET_NOT_NULL)
+			cols = &one;
+		else if (op->kind == MG_OP_ADD_CONSTRAINT && op->constraint &&
+		         !op->constraint->not_valid &&
+		         (op->constraint->kind == MG_CONSTRAINT_CHECK ||
+		          op->constraint->kind == MG_CONSTRAINT_FOREIGN_KEY ||
+		          op->constraint->kind == MG_CONSTRAINT_NOT_NULL))
+			cols = &op->constraint->columns;
+		if (!cols || !cols->count)
+			continue;
+		for (size_t k = i + 1; k < g->n_facts; k++) {
+			const mg_graph_fact *u = &g->facts[k];
+			if (u->op->kind != MG_OP_UPDATE || !in_release(a, u->changeset) ||
+			    !same_table(u->op, op) || !u->stmt)
+				continue;
+			const char *col = NULL;
+			for (size_t c = 0; c < cols->count && !col; c++)
+				if (text_has_word(u->stmt->sql, u->stmt->sql_len, cols->items[c]))
+					col = cols->items[c];
+			if (!col)
+				continue;
+			mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity,
+			                                        fact_loc(a, fa),
+			                                        a->project->changesets[fa->changeset]);
+			f->object = op->object;
+			f->message = mg_arena_printf(
+				ar, "the constraint on %s.%s.%s is added before the UPDATE that backfills it "
+				    "(%s): rows the backfill has not fixed yet make this statement fail",
+				tbl_schema(op), tbl_name(op), col, loc_text(a, fact_loc(a, u)));
+			f->safe_alternative = mg_arena_printf(
+				ar, "-- 1. backfill first (in batches):\nUPDATE %s.%s SET %s = ... WHERE %s IS "
+				    "NULL;\n-- 2. then: ALTER TABLE %s.%s ADD CONSTRAINT ... NOT VALID; ALTER "
+				    "TABLE %s.%s VALIDATE CONSTRAINT ...;",
+				tbl_schema(op), tbl_name(op), col, col, tbl_schema(op), tbl_name(op),
+				tbl_schema(op), tbl_name(op));
+			break;
+		}
+	}
+}

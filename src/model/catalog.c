@@ -1,0 +1,369 @@
+/*
+ * catalog.c: the simulated schema's storage and the lookups later stages
+ * use (the engine model, the ordering and compatibility rules).
+ *
+ * Relations live in a hash map keyed by "schema.name" in lower case, so
+ * each operation costs a constant number of lookups however long the
+ * history is; index names are schema-wide and get a map of their own.
+ * Reverse edges (who references this table, which views read it) are
+ * kept on the referenced relation, so a DROP never scans the catalog.
+ * catalog_apply.c applies operations on top of this.
+ */
+#include <string.h>
+
+#include "model/catalog_internal.h"
+
+mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema)
+{
+	mg_catalog *cat = mg_arena_alloc(arena, sizeof *cat);
+	cat->arena = arena;
+	cat->default_schema = mg_arena_strdup(arena, default_schema ? default_schema : "public");
+	mg_map_init(&cat->relations, arena);
+	mg_map_init(&cat->by_name, arena);
+	mg_map_init(&cat->indexes, arena);
+	mg_map_init(&cat->types, arena);
+	mg_map_init(&cat->functions, arena);
+	mg_map_init(&cat->schemas, arena);
+	mg_map_init(&cat->opaque_words, arena);
+	return cat;
+}
+
+const char *mg_catalog_default_schema(const mg_catalog *cat)
+{
+	return cat->default_schema;
+}
+
+void mg_catalog_set_statement(mg_catalog *cat, const char *sql, size_t len)
+{
+	cat->stmt_sql = sql;
+	cat->stmt_len = sql ? len : 0;
+}
+
+void mg_catalog_set_baseline_mode(mg_catalog *cat, bool on)
+{
+	cat->baseline_mode = on;
+}
+
+const char *cat_key(mg_arena *arena, const char *schema, const char *name)
+{
+	mg_buf b = MG_BUF_INIT;
+	for (const char *p = schema ? schema : ""; *p; p++)
+		mg_buf_putc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+	mg_buf_putc(&b, '.');
+	for (const char *p = name ? name : ""; *p; p++)
+		mg_buf_putc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+	char *key = mg_arena_strdup(arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return key;
+}
+
+/* Lookup keys are built on the stack: lookups happen far more often than
+ * inserts and must not grow the arena. */
+static void *map_get2(const mg_map *map, const char *schema, const char *name)
+{
+	char small[256];
+	size_t ls = schema ? strlen(schema) : 0, ln = name ? strlen(name) : 0;
+	if (ls + ln + 2 > sizeof small)
+		return NULL; /* longer than any PostgreSQL identifier pair */
+	size_t k = 0;
+	for (size_t i = 0; i < ls; i++)
+		small[k++] = (char)(schema[i] >= 'A' && schema[i] <= 'Z' ? schema[i] + 32 : schema[i]);
+	small[k++] = '.';
+	for (size_t i = 0; i < ln; i++)
+		small[k++] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	small[k] = '\0';
+	return mg_map_get(map, small);
+}
+
+static void *map_get1(const mg_map *map, const char *name)
+{
+	return map_get2(map, "", name);
+}
+
+cat_rel *cat_find(const mg_catalog *cat, const char *schema, const char *name)
+{
+	if (!name)
+		return NULL;
+	if (!schema)
+		schema = cat->default_schema;
+	cat_rel *r = map_get2(&cat->relations, schema, name);
+	if (r || !mg_str_ieq(schema, cat->default_schema))
+		return r;
+	/* An unqualified name after SET search_path, or a table created in
+	 * Flyway's default schema and named unqualified elsewhere. */
+	r = map_get1(&cat->by_name, name);
+	return r && !r->dropped ? r : NULL;
+}
+
+void cat_register(mg_catalog *cat, cat_rel *r)
+{
+	mg_map_put(&cat->relations, cat_key(cat->arena, r->pub.schema, r->pub.name), r);
+	mg_map_put(&cat->by_name, cat_key(cat->arena, "", r->pub.name), r);
+}
+
+void cat_unregister(mg_catalog *cat, cat_rel *r)
+{
+	if (map_get2(&cat->relations, r->pub.schema, r->pub.name) == r)
+		mg_map_put(&cat->relations, cat_key(cat->arena, r->pub.schema, r->pub.name), NULL);
+	if (map_get1(&cat->by_name, r->pub.name) == r)
+		mg_map_put(&cat->by_name, cat_key(cat->arena, "", r->pub.name), NULL);
+	for (size_t i = 0; i < r->pub.n_indexes; i++)
+		if (map_get2(&cat->indexes, r->pub.schema, r->pub.indexes[i].name) == r)
+			mg_map_put(&cat->indexes,
+			           cat_key(cat->arena, r->pub.schema, r->pub.indexes[i].name), NULL);
+}
+
+mg_cat_relation *mg_catalog_relation(const mg_catalog *cat, const char *schema, const char *name)
+{
+	cat_rel *r = cat_find(cat, schema, name);
+	return r ? &r->pub : NULL;
+}
+
+mg_cat_column *mg_catalog_column(const mg_cat_relation *rel, const char *name)
+{
+	if (!rel || !name)
+		return NULL;
+	for (size_t i = 0; i < rel->n_columns; i++)
+		if (mg_str_ieq(rel->columns[i].name, name))
+			return &rel->columns[i];
+	return NULL;
+}
+
+mg_cat_relation *mg_catalog_index_table(const mg_catalog *cat, const char *schema,
+                                        const char *index_name, mg_cat_index **index_out)
+{
+	if (index_out)
+		*index_out = NULL;
+	if (!index_name)
+		return NULL;
+	cat_rel *r = map_get2(&cat->indexes, schema ? schema : cat->default_schema, index_name);
+	if (!r && (!schema || mg_str_ieq(schema, cat->default_schema)))
+		r = map_get1(&cat->indexes, index_name);
+	if (!r || r->dropped)
+		return NULL;
+	for (size_t i = 0; i < r->pub.n_indexes; i++) {
+		if (mg_str_ieq(r->pub.indexes[i].name, index_name)) {
+			if (index_out)
+				*index_out = &r->pub.indexes[i];
+			return &r->pub;
+		}
+	}
+	return NULL;
+}
+
+mg_cat_constraint *mg_catalog_constraint(const mg_cat_relation *rel, const char *name)
+{
+	if (!rel || !name)
+		return NULL;
+	for (size_t i = 0; i < rel->n_constraints; i++)
+		if (mg_str_ieq(rel->constraints[i].name, name))
+			return &rel->constraints[i];
+	return NULL;
+}
+
+bool cat_fk_targets(const mg_catalog *cat, const mg_cat_constraint *k, const cat_rel *target)
+{
+	if (k->kind != MG_CONSTRAINT_FOREIGN_KEY)
+		return false;
+	return cat_find(cat, k->ref_table.schema, k->ref_table.name) == target;
+}
+
+void mg_catalog_each_referencing(const mg_catalog *cat, const mg_cat_relation *rel,
+                                 void (*fn)(void *ctx, mg_cat_relation *from,
+                                            mg_cat_constraint *fk),
+                                 void *ctx)
+{
+	const cat_rel *target = (const cat_rel *)rel;
+	if (!rel)
+		return;
+	for (size_t i = 0; i < target->fk_in.n; i++) {
+		cat_rel *from = target->fk_in.items[i];
+		if (from->dropped)
+			continue;
+		for (size_t k = 0; k < from->pub.n_constraints; k++)
+			if (cat_fk_targets(cat, &from->pub.constraints[k], target))
+				fn(ctx, &from->pub, &from->pub.constraints[k]);
+	}
+}
+
+void mg_catalog_each_dependent_view(const mg_catalog *cat, const mg_cat_relation *rel,
+                                    void (*fn)(void *ctx, mg_cat_relation *view), void *ctx)
+{
+	const cat_rel *target = (const cat_rel *)rel;
+	if (!rel)
+		return;
+	for (size_t i = 0; i < target->views_in.n; i++) {
+		cat_rel *v = target->views_in.items[i];
+		if (v->dropped)
+			continue;
+		for (size_t k = 0; k < v->pub.n_reads; k++) {
+			if (cat_find(cat, v->pub.reads[k].schema, v->pub.reads[k].name) == target) {
+				fn(ctx, &v->pub);
+				break;
+			}
+		}
+	}
+}
+
+/* "col IS NOT NULL" somewhere in a CHECK, as a whole word. */
+bool mg_catalog_check_proves_not_null(const mg_cat_relation *rel, const char *column)
+{
+	if (!rel || !column)
+		return false;
+	for (size_t i = 0; i < rel->n_constraints; i++) {
+		const mg_cat_constraint *k = &rel->constraints[i];
+		if (k->kind != MG_CONSTRAINT_CHECK || !k->validated || !k->expr)
+			continue;
+		const char *e = k->expr;
+		size_t cl = strlen(column);
+		for (const char *p = e; (p = cat_strcasestr(p, column)) != NULL; p += cl) {
+			bool start = p == e || !cat_ident_char(p[-1]);
+			if (!start || cat_ident_char(p[cl]))
+				continue;
+			const char *q = p + cl;
+			while (*q == ' ' || *q == ')' || *q == '"')
+				q++;
+			if (cat_strncaseeq(q, "is not null", 11))
+				return true;
+		}
+	}
+	return false;
+}
+
+void mg_catalog_assume_rows(mg_catalog *cat)
+{
+	for (size_t i = 0; i < cat->all.n; i++) {
+		cat_rel *r = cat->all.items[i];
+		if (!r->dropped)
+			r->has_rows = true;
+	}
+}
+
+bool mg_catalog_has_rows(const mg_cat_relation *rel)
+{
+	return rel && (((const cat_rel *)rel)->has_rows || rel->from_baseline || rel->uncertain);
+}
+
+bool mg_catalog_columns_unknown(const mg_cat_relation *rel)
+{
+	return !rel || ((const cat_rel *)rel)->columns_unknown || rel->uncertain;
+}
+
+bool mg_catalog_name_uncertain(const mg_catalog *cat, const char *name)
+{
+	if (cat->global_uncertain)
+		return true;
+	return name && map_get1(&cat->opaque_words, name) != NULL;
+}
+
+bool mg_catalog_has_type(const mg_catalog *cat, const char *schema, const char *name)
+{
+	return map_get2(&cat->types, schema ? schema : cat->default_schema, name) != NULL ||
+	       map_get1(&cat->types, name) != NULL;
+}
+
+bool mg_catalog_has_function(const mg_catalog *cat, const char *schema, const char *name)
+{
+	return map_get2(&cat->functions, schema ? schema : cat->default_schema, name) != NULL ||
+	       map_get1(&cat->functions, name) != NULL;
+}
+
+void *cat_map_get2(const mg_map *map, const char *schema, const char *name)
+{
+	return map_get2(map, schema, name);
+}
+
+void cat_map_set(mg_catalog *cat, mg_map *map, const char *schema, const char *name, void *value)
+{
+	mg_map_put(map, cat_key(cat->arena, schema, name), value);
+	if (schema && *schema)
+		mg_map_put(map, cat_key(cat->arena, "", name), value);
+}
+
+void cat_vec_push(mg_arena *arena, cat_vec *v, void *item)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->items[i] == item)
+			return;
+	mg_arena_push(arena, &v->items, &v->n, &v->cap, item);
+}
+
+bool cat_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+bool cat_strncaseeq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i], y = b[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y + 32);
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+	return true;
+}
+
+const char *cat_strcasestr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n)
+		return hay;
+	for (; *hay; hay++)
+		if (cat_strncaseeq(hay, needle, n))
+			return hay;
+	return NULL;
+}
+
+bool cat_text_has_word(const char *text, size_t len, const char *word)
+{
+	size_t wl = word ? strlen(word) : 0;
+	if (!text || !wl || wl > len)
+		return false;
+	for (size_t i = 0; i + wl <= len; i++) {
+		if ((i > 0 && cat_ident_char(text[i - 1])) || !cat_strncaseeq(text + i, word, wl))
+			continue;
+		if (i + wl < len && cat_ident_char(text[i + wl]))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* Every identifier of an opaque text goes into the uncertain-name set. */
+void cat_note_words(mg_catalog *cat, const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (!cat_ident_char(text[i])) {
+			i++;
+			continue;
+		}
+		size_t s = i;
+		while (i < len && cat_ident_char(text[i]))
+			i++;
+		if (i - s < 200) {
+			char w[208];
+			memcpy(w + 1, text + s, i - s);
+			w[0] = '.';
+			w[i - s + 1] = '\0';
+			for (char *p = w; *p; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p = (char)(*p + 32);
+			if (!mg_map_get(&cat->opaque_words, w))
+				mg_map_put(&cat->opaque_words, w, cat);
+			/* A relation the opaque text names may have changed in any way. */
+			cat_rel *r = mg_map_get(&cat->by_name, w);
+			if (r) {
+				r->pub.uncertain = true;
+				r->has_rows = true;
+			}
+		}
+	}
+}

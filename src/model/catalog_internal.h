@@ -1,0 +1,72 @@
+/*
+ * catalog_internal.h: what catalog.c and catalog_apply.c share.
+ *
+ * A relation is allocated as a cat_rel whose first member is the public
+ * mg_cat_relation, so the public pointer and the private one are the same
+ * address and the extra bookkeeping stays out of the contract.
+ */
+#ifndef MIGRAPH_MODEL_CATALOG_INTERNAL_H
+#define MIGRAPH_MODEL_CATALOG_INTERNAL_H
+
+#include "migraph/catalog.h"
+
+typedef struct cat_vec {
+	void **items;
+	size_t n;
+	size_t cap;
+} cat_vec;
+
+typedef struct cat_rel {
+	mg_cat_relation pub;
+	bool dropped;
+	bool has_rows;          /* rows may exist (inserted, baseline, opaque) */
+	bool columns_unknown;   /* CREATE TABLE AS, views: columns not tracked */
+	bool temporary;
+	bool phantom;           /* stands in for a relation reported missing */
+	struct cat_rel *owner;  /* sequences made by serial/identity: dropped with it */
+	cat_vec owned;          /* cat_rel*: the sequences this table owns */
+	size_t caps_parts;      /* capacity of pub.partitions */
+	const char *def_sql;    /* views: the statement that defined it */
+	size_t def_len;
+	cat_vec fk_in;          /* cat_rel*: relations with a foreign key to this one */
+	cat_vec views_in;       /* cat_rel*: views that read this one */
+} cat_rel;
+
+struct mg_catalog {
+	mg_arena *arena;
+	const char *default_schema;
+	mg_map relations;      /* "schema.name" -> cat_rel* (NULL once dropped) */
+	mg_map by_name;        /* ".name" -> the latest cat_rel of that name */
+	mg_map indexes;        /* "schema.index" and ".index" -> owning cat_rel* */
+	mg_map types;          /* "schema.type" and ".type" -> non-NULL when it exists */
+	mg_map functions;      /* "schema.fn" and ".fn" -> statement text (const char*) */
+	mg_map schemas;
+	mg_map opaque_words;   /* ".word" -> non-NULL: named by opaque SQL */
+	cat_vec all;           /* cat_rel*: every relation ever made (DROP SCHEMA) */
+	bool global_uncertain; /* something opaque without text ran (Java, dynamic SQL) */
+	bool baseline_mode;
+	bool extensions_seen;  /* CREATE EXTENSION brings types we do not list */
+	const char *stmt_sql;
+	size_t stmt_len;
+};
+
+const char *cat_key(mg_arena *arena, const char *schema, const char *name);
+cat_rel *cat_find(const mg_catalog *cat, const char *schema, const char *name);
+void cat_register(mg_catalog *cat, cat_rel *r);
+void cat_unregister(mg_catalog *cat, cat_rel *r);
+bool cat_fk_targets(const mg_catalog *cat, const mg_cat_constraint *k, const cat_rel *target);
+void *cat_map_get2(const mg_map *map, const char *schema, const char *name);
+void cat_map_set(mg_catalog *cat, mg_map *map, const char *schema, const char *name, void *value);
+void cat_vec_push(mg_arena *arena, cat_vec *v, void *item);
+bool cat_ident_char(char c);
+bool cat_strncaseeq(const char *a, const char *b, size_t n);
+const char *cat_strcasestr(const char *hay, const char *needle);
+bool cat_text_has_word(const char *text, size_t len, const char *word);
+void cat_note_words(mg_catalog *cat, const char *text, size_t len);
+
+/* PostgreSQL's makeObjectName: name1_name2_label cut to 63 bytes by
+ * shortening the longer part first (catalog_names.c). */
+const char *cat_object_name(mg_arena *arena, const char *name1, const char *name2,
+                            const char *label);
+
+#endif
