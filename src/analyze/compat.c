@@ -396,7 +396,11 @@ void mg_rule_compat_drop_still_used(mg_analysis *a, const mg_rule *rule)
 		if ((n->kind != MG_NOTE_DROP_IN_USE && n->kind != MG_NOTE_USED_AFTER_DROP) ||
 		    !in_release(a, n->changeset))
 			continue;
-		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, n->loc,
+		/* CASCADE was written on purpose: the dependants' loss is worth a
+		 * look, not a stop. */
+		mg_severity sev = n->kind == MG_NOTE_DROP_IN_USE && n->cascade ? MG_SEV_MEDIUM
+		                                                               : rule->default_severity;
+		mg_finding *f = mg_analysis_add_finding(a, rule, sev, n->loc,
 		                                        a->project->changesets[n->changeset]);
 		f->object = n->object;
 		const char *obj = mg_object_text(ar, &n->object);
@@ -469,6 +473,52 @@ static bool text_has_word(const char *text, size_t len, const char *w)
 	return false;
 }
 
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Where a word starts in text (whole word, case-insensitive), or NULL. */
+static const char *find_word(const char *text, size_t len, const char *w)
+{
+	size_t wl = strlen(w);
+	for (size_t i = 0; i + wl <= len; i++)
+		if (strncasecmp(text + i, w, wl) == 0 && (i == 0 || !ident_char(text[i - 1])) &&
+		    (i + wl == len || !ident_char(text[i + wl])))
+			return text + i;
+	return NULL;
+}
+
+/* Does this UPDATE assign col (between SET and WHERE)? */
+static bool update_sets(const mg_statement *st, const char *col)
+{
+	const char *set = find_word(st->sql, st->sql_len, "set");
+	if (!set)
+		return false;
+	size_t rest = st->sql_len - (size_t)(set - st->sql);
+	const char *where = find_word(set, rest, "where");
+	size_t span = where ? (size_t)(where - set) : rest;
+	return text_has_word(set, span, col);
+}
+
+/* A constraint whose truth needs values in the column: NULLs fail it. */
+static const mg_name_list *needs_values(const mg_operation *op, mg_name_list *one)
+{
+	if (op->kind == MG_OP_SET_NOT_NULL) {
+		one->items = (const char **)&op->object.name;
+		one->count = 1;
+		return one;
+	}
+	if (op->kind != MG_OP_ADD_CONSTRAINT || !op->constraint || op->constraint->not_valid)
+		return NULL;
+	const mg_constraint_def *k = op->constraint;
+	if (k->kind == MG_CONSTRAINT_NOT_NULL || k->kind == MG_CONSTRAINT_PRIMARY_KEY ||
+	    (k->kind == MG_CONSTRAINT_CHECK && k->expr && strstr(k->expr, "not null")) ||
+	    (k->kind == MG_CONSTRAINT_CHECK && k->expr && strstr(k->expr, "NOT NULL")))
+		return &k->columns;
+	return NULL; /* a foreign key or a plain CHECK holds for NULLs */
+}
+
 void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
@@ -478,44 +528,45 @@ void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
 		const mg_operation *op = fa->op;
 		if (!in_release(a, fa->changeset))
 			continue;
-		mg_name_list one = {(const char **)&op->object.name, 1};
-		const mg_name_list *cols = NULL;
-		if (op->kind == MG_OP_SET_NOT_NULL)
-			cols = &one;
-		else if (op->kind == MG_OP_ADD_CONSTRAINT && op->constraint &&
-		         !op->constraint->not_valid &&
-		         (op->constraint->kind == MG_CONSTRAINT_CHECK ||
-		          op->constraint->kind == MG_CONSTRAINT_FOREIGN_KEY ||
-		          op->constraint->kind == MG_CONSTRAINT_NOT_NULL))
-			cols = &op->constraint->columns;
+		mg_name_list one;
+		const mg_name_list *cols = needs_values(op, &one);
 		if (!cols || !cols->count)
 			continue;
-		for (size_t k = i + 1; k < g->n_facts; k++) {
-			const mg_graph_fact *u = &g->facts[k];
-			if (u->op->kind != MG_OP_UPDATE || !in_release(a, u->changeset) ||
-			    !same_table(u->op, op) || !u->stmt)
-				continue;
-			const char *col = NULL;
-			for (size_t c = 0; c < cols->count && !col; c++)
-				if (text_has_word(u->stmt->sql, u->stmt->sql_len, cols->items[c]))
+		const char *col = NULL;
+		const mg_graph_fact *u = NULL;
+		for (size_t c = 0; c < cols->count && !u; c++) {
+			bool earlier = false;
+			for (size_t k = 0; k < i && !earlier; k++) {
+				const mg_graph_fact *e = &g->facts[k];
+				earlier = e->op->kind == MG_OP_UPDATE && in_release(a, e->changeset) &&
+				          same_table(e->op, op) && e->stmt && update_sets(e->stmt, cols->items[c]);
+			}
+			if (earlier)
+				continue; /* backfilled before: a later UPDATE is not the backfill */
+			for (size_t k = i + 1; k < g->n_facts && !u; k++) {
+				const mg_graph_fact *e = &g->facts[k];
+				if (e->op->kind == MG_OP_UPDATE && in_release(a, e->changeset) &&
+				    same_table(e->op, op) && e->stmt && update_sets(e->stmt, cols->items[c])) {
+					u = e;
 					col = cols->items[c];
-			if (!col)
-				continue;
-			mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity,
-			                                        fact_loc(a, fa),
-			                                        a->project->changesets[fa->changeset]);
-			f->object = op->object;
-			f->message = mg_arena_printf(
-				ar, "the constraint on %s.%s.%s is added before the UPDATE that backfills it "
-				    "(%s): rows the backfill has not fixed yet make this statement fail",
-				tbl_schema(op), tbl_name(op), col, loc_text(a, fact_loc(a, u)));
-			f->safe_alternative = mg_arena_printf(
-				ar, "-- 1. backfill first (in batches):\nUPDATE %s.%s SET %s = ... WHERE %s IS "
-				    "NULL;\n-- 2. then: ALTER TABLE %s.%s ADD CONSTRAINT ... NOT VALID; ALTER "
-				    "TABLE %s.%s VALIDATE CONSTRAINT ...;",
-				tbl_schema(op), tbl_name(op), col, col, tbl_schema(op), tbl_name(op),
-				tbl_schema(op), tbl_name(op));
-			break;
+				}
+			}
 		}
+		if (!u)
+			continue;
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fact_loc(a, fa),
+		                                        a->project->changesets[fa->changeset]);
+		f->object = op->object;
+		f->message = mg_arena_printf(
+			ar, "the constraint on %s.%s.%s is added before the UPDATE that backfills it (%s): "
+			    "rows the backfill has not fixed yet make this statement fail",
+			tbl_schema(op), tbl_name(op), col, loc_text(a, fact_loc(a, u)));
+		f->safe_alternative = mg_arena_printf(
+			ar, "-- 1. backfill first (in batches):\nUPDATE %s.%s SET %s = ... WHERE %s IS NULL;\n"
+			    "-- 2. then: ALTER TABLE %s.%s ADD CONSTRAINT %s_%s_not_null CHECK (%s IS NOT NULL) "
+			    "NOT VALID;\nALTER TABLE %s.%s VALIDATE CONSTRAINT %s_%s_not_null;\nALTER TABLE %s.%s "
+			    "ALTER COLUMN %s SET NOT NULL;",
+			tbl_schema(op), tbl_name(op), col, col, tbl_schema(op), tbl_name(op), tbl_name(op), col,
+			col, tbl_schema(op), tbl_name(op), tbl_name(op), col, tbl_schema(op), tbl_name(op), col);
 	}
 }

@@ -177,8 +177,12 @@ static bool pre_existing_rel(const replay *r, const mg_cat_relation *rel)
 {
 	if (!rel)
 		return false;
-	if (rel->from_baseline || !rel->has_created_by)
+	if (rel->from_baseline)
 		return true;
+	/* Nothing seen creates it: it predates the migrations, unless an
+	 * opaque step (a Java migration, a DO block naming it) may have made it. */
+	if (!rel->has_created_by)
+		return !mg_catalog_name_uncertain(r->cat, rel->name);
 	return rel->created_by < r->p->n_changesets &&
 	       !in_release(r->p->changesets[rel->created_by]);
 }
