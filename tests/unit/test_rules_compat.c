@@ -1,0 +1,182 @@
+/*
+ * test_rules_compat.c: the expand/contract and data rules fire on small
+ * projects written for them and stay quiet on their near misses.  The
+ * release is "after version 1" (--since 1), so V1's objects exist before
+ * the release, as they do in production.
+ */
+#include "issue4_helpers.h"
+
+static const mg_analysis_options since1 = {.since = "1"};
+static const mg_analysis_options since1_single = {.since = "1", .deploy = MG_DEPLOY_SINGLE,
+                                                  .deploy_given = true};
+static const mg_analysis_options all = {0};
+
+#define V1 "V1__base.sql", "CREATE TABLE t (id bigint PRIMARY KEY, a varchar(100), b int);\n"
+
+static void drop_after_add_fires_in_one_release(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__add.sql", "ALTER TABLE t ADD COLUMN a2 text;\n",
+	                       "V3__drop.sql", "ALTER TABLE t DROP COLUMN a;\n", NULL};
+	assert_int_equal(i4_count_in(files, "compat-drop-after-add", &since1), 1);
+	/* reported once: the plain drop rule defers to the pair */
+	assert_int_equal(i4_count_in(files, "compat-drop-column", &since1), 0);
+	/* copy-swap of a table: new table filled from the old, old dropped */
+	const char *tables[] = {V1, "V2__swap.sql",
+	                        "CREATE TABLE t2 (id bigint, a text);\nINSERT INTO t2 SELECT id, a FROM t;\n"
+	                        "DROP TABLE t;\n",
+	                        NULL};
+	assert_int_equal(i4_count_in(tables, "compat-drop-after-add", &since1), 1);
+}
+
+static void drop_after_add_near_miss_add_in_earlier_release(void **state)
+{
+	(void)state;
+	const mg_analysis_options since2 = {.since = "2"};
+	const char *files[] = {V1, "V2__add.sql", "ALTER TABLE t ADD COLUMN a2 text;\n",
+	                       "V3__drop.sql", "ALTER TABLE t DROP COLUMN a;\n", NULL};
+	assert_int_equal(i4_count_in(files, "compat-drop-after-add", &since2), 0);
+	assert_int_equal(i4_count_in(files, "compat-drop-column", &since2), 1);
+}
+
+static void breaking_changes_fire_for_rolling_deploys(void **state)
+{
+	(void)state;
+	const char *files[] = {V1,
+	                       "V2__break.sql",
+	                       "ALTER TABLE t RENAME COLUMN b TO c;\n"
+	                       "ALTER TABLE t ALTER COLUMN a TYPE varchar(20);\n"
+	                       "ALTER TABLE t ADD COLUMN d int NOT NULL;\n"
+	                       "ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n"
+	                       "ALTER TABLE t RENAME TO t_new;\n",
+	                       "V3__drop.sql", "DROP TABLE t_new;\n", NULL};
+	char *dir = i4_project(files);
+	i4_run r;
+	i4_analyze(&r, dir, &since1);
+	assert_int_equal(i4_count(&r, "compat-rename-column"), 1);
+	assert_int_equal(i4_count(&r, "compat-narrowing-type"), 1);
+	/* V1 ran in an earlier release, so t holds rows: the ADD COLUMN fails
+	 * outright (data-), and SET NOT NULL breaks the old version's INSERTs */
+	assert_int_equal(i4_count(&r, "data-not-null-without-default"), 1);
+	assert_int_equal(i4_count(&r, "compat-not-null-without-default"), 1);
+	assert_int_equal(i4_count(&r, "compat-rename-table"), 1);
+	assert_int_equal(i4_count(&r, "compat-drop-table"), 1);
+	const mg_finding *f = i4_find(&r, "compat-narrowing-type");
+	assert_int_equal(f->loc.line, 2);
+	assert_non_null(strstr(f->safe_alternative, "NOT VALID"));
+	i4_free(&r);
+	/* single deploy: no previous version runs during the migration */
+	i4_analyze(&r, dir, &since1_single);
+	assert_int_equal(i4_count(&r, "compat-rename-column"), 0);
+	assert_int_equal(i4_count(&r, "compat-narrowing-type"), 0);
+	assert_int_equal(i4_count(&r, "compat-drop-table"), 0);
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
+static void breaking_near_misses(void **state)
+{
+	(void)state;
+	/* widening, a default, objects made in the same release */
+	const char *files[] = {V1,
+	                       "V2__ok.sql",
+	                       "ALTER TABLE t ALTER COLUMN a TYPE varchar(200);\n"
+	                       "ALTER TABLE t ALTER COLUMN b TYPE bigint;\n"
+	                       "ALTER TABLE t ADD COLUMN d int NOT NULL DEFAULT 0;\n"
+	                       "CREATE TABLE n (id int, x int);\nALTER TABLE n RENAME COLUMN x TO y;\n"
+	                       "ALTER TABLE n DROP COLUMN y;\nDROP TABLE n;\n",
+	                       NULL};
+	char *dir = i4_project(files);
+	i4_run r;
+	i4_analyze(&r, dir, &since1);
+	assert_int_equal(i4_count(&r, "compat-narrowing-type"), 0);
+	assert_int_equal(i4_count(&r, "compat-not-null-without-default"), 0);
+	assert_int_equal(i4_count(&r, "compat-rename-column"), 0);
+	assert_int_equal(i4_count(&r, "compat-drop-column"), 0);
+	assert_int_equal(i4_count(&r, "compat-drop-table"), 0);
+	i4_free(&r);
+	/* everything in the release (no selection): V1 is new too */
+	i4_analyze(&r, dir, &all);
+	assert_int_equal(i4_count(&r, "compat-drop-table"), 0);
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
+static void alter_type_under_view(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__view.sql", "CREATE VIEW v AS SELECT id, a FROM t;\n",
+	                       "V3__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE text;\n", NULL};
+	assert_int_equal(i4_count_in(files, "compat-alter-type-under-view", &all), 1);
+	const char *near[] = {V1, "V2__view.sql", "CREATE VIEW v AS SELECT id, a FROM t;\n",
+	                      "V3__type.sql", "ALTER TABLE t ALTER COLUMN b TYPE bigint;\n", NULL};
+	assert_int_equal(i4_count_in(near, "compat-alter-type-under-view", &all), 0);
+	const char *dropped[] = {V1, "V2__view.sql", "CREATE VIEW v AS SELECT id, a FROM t;\n",
+	                         "V3__type.sql",
+	                         "DROP VIEW v;\nALTER TABLE t ALTER COLUMN a TYPE text;\n", NULL};
+	assert_int_equal(i4_count_in(dropped, "compat-alter-type-under-view", &all), 0);
+}
+
+static void drop_still_used(void **state)
+{
+	(void)state;
+	const char *fk[] = {V1, "V2__child.sql",
+	                    "CREATE TABLE c (id int, t_id bigint REFERENCES t(id));\n", "V3__drop.sql",
+	                    "DROP TABLE t;\n", NULL};
+	assert_int_equal(i4_count_in(fk, "compat-drop-still-used", &all), 1);
+	const char *later[] = {V1, "V2__drop.sql", "DROP TABLE t;\n", "V3__use.sql",
+	                       "INSERT INTO t (id) VALUES (1);\n", NULL};
+	assert_int_equal(i4_count_in(later, "compat-drop-still-used", &all), 1);
+	assert_int_equal(i4_count_in(later, "order-unknown-object", &all), 0);
+	const char *near[] = {V1, "V2__child.sql",
+	                      "CREATE TABLE c (id int, t_id bigint REFERENCES t(id));\n", "V3__drop.sql",
+	                      "ALTER TABLE c DROP CONSTRAINT c_t_id_fkey;\nDROP TABLE t;\n", NULL};
+	assert_int_equal(i4_count_in(near, "compat-drop-still-used", &all), 0);
+	assert_int_equal(i4_count_in(near, "order-unknown-object", &all), 0);
+}
+
+static void not_null_on_rows(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__rows.sql", "INSERT INTO t (id) VALUES (1);\n", "V3__col.sql",
+	                       "ALTER TABLE t ADD COLUMN z int NOT NULL;\n", NULL};
+	assert_int_equal(i4_count_in(files, "data-not-null-without-default", &all), 1);
+	const char *near[] = {V1, "V2__rows.sql", "INSERT INTO t (id) VALUES (1);\n", "V3__col.sql",
+	                      "ALTER TABLE t ADD COLUMN z int NOT NULL DEFAULT 0;\n", NULL};
+	assert_int_equal(i4_count_in(near, "data-not-null-without-default", &all), 0);
+	const char *empty[] = {V1, "V3__col.sql", "ALTER TABLE t ADD COLUMN z int NOT NULL;\n", NULL};
+	assert_int_equal(i4_count_in(empty, "data-not-null-without-default", &all), 0);
+}
+
+static void constraint_before_backfill(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__nn.sql",
+	                       "ALTER TABLE t ADD COLUMN s text;\nALTER TABLE t ALTER COLUMN s SET NOT NULL;\n"
+	                       "UPDATE t SET s = 'x' WHERE s IS NULL;\n",
+	                       NULL};
+	assert_int_equal(i4_count_in(files, "data-constraint-before-backfill", &all), 1);
+	const char *near[] = {V1, "V2__nn.sql",
+	                      "ALTER TABLE t ADD COLUMN s text;\nUPDATE t SET s = 'x' WHERE s IS NULL;\n"
+	                      "ALTER TABLE t ALTER COLUMN s SET NOT NULL;\n"
+	                      "UPDATE t SET s = 'y' WHERE s = 'x';\n",
+	                      NULL};
+	assert_int_equal(i4_count_in(near, "data-constraint-before-backfill", &all), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(drop_after_add_fires_in_one_release),
+		cmocka_unit_test(drop_after_add_near_miss_add_in_earlier_release),
+		cmocka_unit_test(breaking_changes_fire_for_rolling_deploys),
+		cmocka_unit_test(breaking_near_misses),
+		cmocka_unit_test(alter_type_under_view),
+		cmocka_unit_test(drop_still_used),
+		cmocka_unit_test(not_null_on_rows),
+		cmocka_unit_test(constraint_before_backfill),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	mg_sql_shutdown();
+	return rc;
+}
