@@ -1,0 +1,209 @@
+/*
+ * test_catalog.c: the catalog with hand-built operations: lookups fold
+ * case, renames keep views and foreign keys pointing at the table, serial
+ * makes a sequence, generated constraint names follow PostgreSQL, opaque
+ * text makes names uncertain, and a large schema stays fast.
+ */
+#include "harness.h"
+#include "migraph/catalog.h"
+
+static mg_arena arena;
+
+static int setup(void **state)
+{
+	(void)state;
+	mg_arena_init(&arena);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mg_arena_free(&arena);
+	return 0;
+}
+
+static size_t n_events[8];
+
+static void count(void *ctx, const mg_operation *op, const mg_cat_event *ev)
+{
+	(void)ctx;
+	(void)op;
+	if (!ev->uncertain)
+		n_events[ev->kind]++;
+}
+
+static mg_operation *op_new(mg_op_kind kind, mg_object_kind ok, const char *table, const char *name)
+{
+	mg_operation *op = mg_arena_alloc(&arena, sizeof *op);
+	op->kind = kind;
+	op->object = (mg_object){ok, "public", table, name};
+	return op;
+}
+
+static mg_column_def *cols(size_t n)
+{
+	return mg_arena_alloc(&arena, n * sizeof(mg_column_def));
+}
+
+static void seen_fk(void *ctx, mg_cat_relation *from, mg_cat_constraint *k)
+{
+	(void)from;
+	(void)k;
+	(*(size_t *)ctx)++;
+}
+
+static void create_lookup_rename_drop(void **state)
+{
+	(void)state;
+	memset(n_events, 0, sizeof n_events);
+	mg_catalog *cat = mg_catalog_new(&arena, NULL);
+	mg_operation *ct = op_new(MG_OP_CREATE_TABLE, MG_OBJ_TABLE, NULL, "orders");
+	ct->columns = cols(2);
+	ct->n_columns = 2;
+	ct->columns[0] = (mg_column_def){.name = "id", .type = "integer", .serial = true,
+	                                 .primary_key = true};
+	ct->columns[1] = (mg_column_def){.name = "status", .type = "text"};
+	mg_catalog_apply(cat, ct, 0, count, NULL);
+	mg_cat_relation *rel = mg_catalog_relation(cat, "PUBLIC", "Orders");
+	assert_non_null(rel);
+	assert_int_equal(rel->n_columns, 2);
+	assert_true(mg_catalog_column(rel, "id")->not_null);
+	assert_non_null(mg_catalog_relation(cat, "public", "orders_id_seq"));
+	assert_non_null(mg_catalog_constraint(rel, "orders_pkey"));
+	mg_cat_index *ix;
+	assert_ptr_equal(mg_catalog_index_table(cat, "public", "orders_pkey", &ix), rel);
+	assert_true(ix->primary);
+
+	/* a view reading it, a foreign key to it */
+	mg_operation *v = op_new(MG_OP_CREATE_VIEW, MG_OBJ_VIEW, NULL, "open_orders");
+	v->depends = mg_arena_alloc(&arena, sizeof *v->depends);
+	v->depends[0] = (mg_object){MG_OBJ_TABLE, "public", NULL, "orders"};
+	v->n_depends = 1;
+	mg_catalog_set_statement(cat, "CREATE VIEW open_orders AS SELECT id FROM orders", 48);
+	mg_catalog_apply(cat, v, 1, count, NULL);
+	mg_operation *c2 = op_new(MG_OP_CREATE_TABLE, MG_OBJ_TABLE, NULL, "lines");
+	c2->columns = cols(1);
+	c2->n_columns = 1;
+	mg_constraint_def *fk = mg_arena_alloc(&arena, sizeof *fk);
+	*fk = (mg_constraint_def){.kind = MG_CONSTRAINT_FOREIGN_KEY,
+	                          .ref_table = {MG_OBJ_TABLE, "public", NULL, "orders"}};
+	c2->columns[0] = (mg_column_def){.name = "order_id", .type = "integer", .constraints = fk,
+	                                 .n_constraints = 1};
+	mg_catalog_apply(cat, c2, 2, count, NULL);
+	mg_cat_relation *lines = mg_catalog_relation(cat, "public", "lines");
+	assert_non_null(mg_catalog_constraint(lines, "lines_order_id_fkey"));
+
+	/* rename: the view and the foreign key follow */
+	mg_operation *rn = op_new(MG_OP_RENAME_TABLE, MG_OBJ_TABLE, NULL, "orders");
+	rn->new_name = "purchase";
+	mg_catalog_apply(cat, rn, 3, count, NULL);
+	assert_null(mg_catalog_relation(cat, "public", "orders"));
+	mg_cat_relation *p = mg_catalog_relation(cat, "public", "purchase");
+	assert_ptr_equal(p, rel);
+	size_t seen = 0;
+	mg_catalog_each_referencing(cat, p, seen_fk, &seen);
+	assert_int_equal(seen, 1);
+
+	/* altering a column the view reads is an event; one it does not read is not */
+	mg_operation *at = op_new(MG_OP_ALTER_COLUMN_TYPE, MG_OBJ_COLUMN, "purchase", "id");
+	at->type_to = "bigint";
+	mg_catalog_apply(cat, at, 4, count, NULL);
+	assert_int_equal(n_events[MG_CAT_EV_DEPENDENT_VIEW], 1);
+	mg_operation *at2 = op_new(MG_OP_ALTER_COLUMN_TYPE, MG_OBJ_COLUMN, "purchase", "status");
+	mg_catalog_apply(cat, at2, 4, count, NULL);
+	assert_int_equal(n_events[MG_CAT_EV_DEPENDENT_VIEW], 1);
+	assert_string_equal(mg_catalog_column(p, "id")->type, "bigint");
+
+	/* drop without CASCADE while used: an event; the sequence goes with it */
+	mg_operation *dt = op_new(MG_OP_DROP_TABLE, MG_OBJ_TABLE, NULL, "purchase");
+	mg_catalog_apply(cat, dt, 5, count, NULL);
+	assert_int_equal(n_events[MG_CAT_EV_DROP_IN_USE], 2);
+	assert_null(mg_catalog_relation(cat, "public", "purchase"));
+	assert_null(mg_catalog_relation(cat, "public", "open_orders"));
+	assert_null(mg_catalog_relation(cat, "public", "orders_id_seq"));
+	assert_null(mg_catalog_constraint(lines, "lines_order_id_fkey"));
+	assert_int_equal(n_events[MG_CAT_EV_MISSING_OBJECT], 0);
+	/* using it now is a missing object */
+	mg_catalog_apply(cat, dt, 6, count, NULL);
+	assert_int_equal(n_events[MG_CAT_EV_MISSING_OBJECT], 1);
+}
+
+static void opaque_text_makes_names_uncertain(void **state)
+{
+	(void)state;
+	memset(n_events, 0, sizeof n_events);
+	mg_catalog *cat = mg_catalog_new(&arena, "app");
+	mg_operation *doop = op_new(MG_OP_OPAQUE, MG_OBJ_NONE, NULL, NULL);
+	doop->opaque_kind = MG_OPAQUE_DO_BLOCK;
+	mg_catalog_set_statement(cat, "DO $$ BEGIN CREATE TABLE made_here (id int); END $$", 51);
+	mg_catalog_apply(cat, doop, 0, count, NULL);
+	assert_true(mg_catalog_name_uncertain(cat, "made_here"));
+	assert_false(mg_catalog_name_uncertain(cat, "elsewhere"));
+	mg_operation *ac = op_new(MG_OP_ADD_COLUMN, MG_OBJ_COLUMN, "made_here", "x");
+	ac->object.schema = "app";
+	mg_catalog_apply(cat, ac, 1, count, NULL);
+	assert_int_equal(n_events[MG_CAT_EV_MISSING_OBJECT], 0); /* uncertain, not missing */
+	mg_operation *ac2 = op_new(MG_OP_ADD_COLUMN, MG_OBJ_COLUMN, "elsewhere", "x");
+	mg_catalog_apply(cat, ac2, 1, count, NULL);
+	assert_int_equal(n_events[MG_CAT_EV_MISSING_OBJECT], 1);
+	/* dynamic SQL: every name is uncertain from here on */
+	mg_catalog_set_statement(cat, "DO $$ BEGIN EXECUTE 'CREATE TABLE ' || n; END $$", 47);
+	mg_catalog_apply(cat, doop, 2, count, NULL);
+	assert_true(mg_catalog_name_uncertain(cat, "anything"));
+}
+
+static void check_proves_not_null_and_generated_names(void **state)
+{
+	(void)state;
+	mg_catalog *cat = mg_catalog_new(&arena, NULL);
+	mg_operation *ct = op_new(MG_OP_CREATE_TABLE, MG_OBJ_TABLE, NULL,
+	                          "a_table_name_that_is_quite_long_for_postgres_identifiers");
+	ct->columns = cols(1);
+	ct->n_columns = 1;
+	ct->columns[0] = (mg_column_def){.name = "another_rather_long_column_name_here", .unique = true};
+	mg_catalog_apply(cat, ct, 0, NULL, NULL);
+	mg_cat_relation *r = mg_catalog_relation(cat, NULL, ct->object.name);
+	assert_non_null(r);
+	/* makeObjectName: 63 bytes, the longer part shortened first */
+	assert_int_equal(strlen(r->constraints[0].name), 63);
+	assert_true(mg_str_iends_with(r->constraints[0].name, "_key"));
+	mg_operation *ck = op_new(MG_OP_ADD_CONSTRAINT, MG_OBJ_CONSTRAINT, ct->object.name, "c");
+	mg_constraint_def *d = mg_arena_alloc(&arena, sizeof *d);
+	*d = (mg_constraint_def){.kind = MG_CONSTRAINT_CHECK, .name = "c",
+	                         .expr = "another_rather_long_column_name_here IS NOT NULL",
+	                         .not_valid = true};
+	ck->constraint = d;
+	mg_catalog_apply(cat, ck, 1, NULL, NULL);
+	assert_false(mg_catalog_check_proves_not_null(r, "another_rather_long_column_name_here"));
+	mg_operation *va = op_new(MG_OP_VALIDATE_CONSTRAINT, MG_OBJ_CONSTRAINT, ct->object.name, "c");
+	mg_catalog_apply(cat, va, 2, NULL, NULL);
+	assert_true(mg_catalog_check_proves_not_null(r, "another_rather_long_column_name_here"));
+}
+
+static void ten_thousand_tables_stay_linear(void **state)
+{
+	(void)state;
+	mg_catalog *cat = mg_catalog_new(&arena, NULL);
+	char name[32];
+	for (int i = 0; i < 10000; i++) {
+		snprintf(name, sizeof name, "t%d", i);
+		mg_operation *ct = op_new(MG_OP_CREATE_TABLE, MG_OBJ_TABLE, NULL,
+		                          mg_arena_strdup(&arena, name));
+		mg_catalog_apply(cat, ct, (size_t)i, NULL, NULL);
+		mg_operation *ac = op_new(MG_OP_ADD_COLUMN, MG_OBJ_COLUMN, ct->object.name, "c");
+		mg_catalog_apply(cat, ac, (size_t)i, NULL, NULL);
+	}
+	assert_non_null(mg_catalog_column(mg_catalog_relation(cat, "public", "t9999"), "c"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(create_lookup_rename_drop, setup, teardown),
+		cmocka_unit_test_setup_teardown(opaque_text_makes_names_uncertain, setup, teardown),
+		cmocka_unit_test_setup_teardown(check_proves_not_null_and_generated_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(ten_thousand_tables_stay_linear, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
