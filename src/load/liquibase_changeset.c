@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "load/liquibase_int.h"
+#include "load/liquibase_modifysql.h"
 #include "migraph/checksum.h"
 #include "migraph/sql.h"
 
@@ -553,4 +554,10 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 			move_statements(st, cs, &scratch);
 		}
 	}
+
+	/* modifySql rewrites the SQL Liquibase generates for the changes (and,
+	 * with applyToRollback, the rollback): liquibase_modifysql.c carries
+	 * that into the operations now that both are mapped. */
+	if (modify_sql && analyse)
+		lb_modify_sql(st, f, cs, n);
 }
