@@ -454,25 +454,6 @@ void mg_rule_data_not_null_on_rows(mg_analysis *a, const mg_rule *rule)
 	}
 }
 
-static bool text_has_word(const char *text, size_t len, const char *w)
-{
-	size_t wl = w ? strlen(w) : 0;
-	if (!text || !wl)
-		return false;
-	for (size_t i = 0; i + wl <= len; i++) {
-		if (strncasecmp(text + i, w, wl) != 0)
-			continue;
-		char b = i ? text[i - 1] : ' ', e = i + wl < len ? text[i + wl] : ' ';
-		bool bi = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
-		          b == '_';
-		bool ei = (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9') ||
-		          e == '_';
-		if (!bi && !ei)
-			return true;
-	}
-	return false;
-}
-
 static bool ident_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -489,7 +470,8 @@ static const char *find_word(const char *text, size_t len, const char *w)
 	return NULL;
 }
 
-/* Does this UPDATE assign col (between SET and WHERE)? */
+/* Is this UPDATE a backfill of col: it assigns col (between SET and
+ * WHERE) to every row, or to the rows where col IS NULL? */
 static bool update_sets(const mg_statement *st, const char *col)
 {
 	const char *set = find_word(st->sql, st->sql_len, "set");
@@ -498,7 +480,25 @@ static bool update_sets(const mg_statement *st, const char *col)
 	size_t rest = st->sql_len - (size_t)(set - st->sql);
 	const char *where = find_word(set, rest, "where");
 	size_t span = where ? (size_t)(where - set) : rest;
-	return text_has_word(set, span, col);
+	const char *first = find_word(set, span, col);
+	if (!first)
+		return false;
+	/* "SET col = col + 1" transforms values that are there: not a backfill */
+	size_t after = (size_t)(first - set) + strlen(col);
+	if (find_word(first + strlen(col), span - after, col))
+		return false;
+	if (!where)
+		return true;
+	size_t wl = rest - span;
+	for (const char *p = where; (p = find_word(p, wl - (size_t)(p - where), col)) != NULL;
+	     p += strlen(col)) {
+		const char *q = p + strlen(col);
+		while (*q == ' ' || *q == '"' || *q == '\n' || *q == '\t')
+			q++;
+		if (strncasecmp(q, "is null", 7) == 0 || strncasecmp(q, "is  null", 8) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* A constraint whose truth needs values in the column: NULLs fail it. */
@@ -512,7 +512,7 @@ static const mg_name_list *needs_values(const mg_operation *op, mg_name_list *on
 	if (op->kind != MG_OP_ADD_CONSTRAINT || !op->constraint || op->constraint->not_valid)
 		return NULL;
 	const mg_constraint_def *k = op->constraint;
-	if (k->kind == MG_CONSTRAINT_NOT_NULL || k->kind == MG_CONSTRAINT_PRIMARY_KEY ||
+	if (k->kind == MG_CONSTRAINT_NOT_NULL ||
 	    (k->kind == MG_CONSTRAINT_CHECK && k->expr && strstr(k->expr, "not null")) ||
 	    (k->kind == MG_CONSTRAINT_CHECK && k->expr && strstr(k->expr, "NOT NULL")))
 		return &k->columns;

@@ -18,7 +18,10 @@ static bool system_name(const char *schema, const char *name)
 {
 	static const char *const ext_rels[] = {"spatial_ref_sys", "geometry_columns",
 	                                       "geography_columns", "raster_columns",
-	                                       "raster_overviews", "dual", NULL};
+	                                       "raster_overviews", "dual",
+	                                       /* the tools' own history tables */
+	                                       "databasechangelog", "databasechangeloglock",
+	                                       "flyway_schema_history", "schema_version", NULL};
 	if (schema && (mg_str_ieq(schema, "pg_catalog") || mg_str_ieq(schema, "information_schema") ||
 	               mg_str_starts_with(schema, "pg_")))
 		return true;

@@ -13,6 +13,7 @@ typedef struct ap_ctx {
 	size_t cs;
 	mg_cat_event_fn fn;
 	void *ctx;
+	cat_rel *creating;  /* the table a CREATE TABLE is building, or NULL */
 } ap_ctx;
 
 void ap_emit(ap_ctx *a, mg_cat_event_kind kind, mg_object obj, bool uncertain, bool cascade,

@@ -98,6 +98,9 @@ void ap_constraint_def(ap_ctx *a, cat_rel *r, const mg_constraint_def *def, cons
 		                   : def->kind == MG_CONSTRAINT_CHECK && !column ? NULL
 		                                                               : joined(arena, &cols, NULL);
 		name = cat_object_name(arena, r->pub.name, part, label);
+	} else if (mg_catalog_constraint(&r->pub, name) && a->creating == r &&
+	           mg_catalog_constraint(&r->pub, name)->kind == def->kind) {
+		return; /* one constraint described twice (column and table level) */
 	} else if (mg_catalog_constraint(&r->pub, name) && ap_columns_known(r)) {
 		mg_object o = {MG_OBJ_CONSTRAINT, r->pub.schema, r->pub.name, name};
 		ap_emit(a, MG_CAT_EV_DUPLICATE_OBJECT, o, false, false,

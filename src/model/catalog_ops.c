@@ -102,10 +102,12 @@ static void create_table(ap_ctx *a)
 		for (size_t i = 0; i < parent->pub.n_columns; i++)
 			*ap_add_column(a, r, parent->pub.columns[i].name) = parent->pub.columns[i];
 	}
+	a->creating = r;
 	for (size_t i = 0; i < op->n_columns; i++)
 		ap_column_def(a, r, &op->columns[i]);
 	for (size_t i = 0; i < op->n_constraints; i++)
 		ap_constraint_def(a, r, &op->constraints[i], NULL);
+	a->creating = NULL;
 }
 
 static void drop_rel(ap_ctx *a)
@@ -625,7 +627,7 @@ static void trigger_like(ap_ctx *a)
 void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_index,
                       mg_cat_event_fn fn, void *ctx)
 {
-	ap_ctx a = {cat, op, changeset_index, fn, ctx};
+	ap_ctx a = {cat, op, changeset_index, fn, ctx, NULL};
 	switch (op->kind) {
 	case MG_OP_OPAQUE: opaque_op(&a); return;
 	case MG_OP_CREATE_SCHEMA:

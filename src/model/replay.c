@@ -19,6 +19,7 @@
 
 #include "migraph/engine.h"
 #include "migraph/graph.h"
+#include "migraph/release.h"
 
 typedef struct pending {
 	size_t cs;
@@ -43,6 +44,8 @@ typedef struct replay {
 	mg_map added_cols;   /* column key -> (void*)(cs + 1): added in the release */
 	pending *pend;
 	size_t n_pend, cap_pend;
+	bool conditional;    /* the changeset has preconditions on the database */
+	mg_map texts;        /* file -> text, for mg_changeset_has_preconditions */
 } replay;
 
 typedef struct creator {
@@ -139,6 +142,11 @@ static void on_event(void *ctx, const mg_operation *op, const mg_cat_event *ev)
 {
 	replay *r = ctx;
 	mg_loc loc = op_loc(r, op);
+	/* A precondition (tableExists, columnExists ...) usually guards exactly
+	 * against these: the changeset only runs where they cannot happen. */
+	if (r->conditional &&
+	    (ev->kind == MG_CAT_EV_MISSING_OBJECT || ev->kind == MG_CAT_EV_DUPLICATE_OBJECT))
+		return;
 	if (ev->kind == MG_CAT_EV_MISSING_OBJECT) {
 		const char *key = obj_key(r, &ev->object, false);
 		const char *seen = mg_arena_printf(&r->p->arena, "%zu>%s", r->cs->index, key);
@@ -412,6 +420,7 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline)
 	mg_map_init(&r.edge_seen, &project->arena);
 	mg_map_init(&r.missing_seen, &project->arena);
 	mg_map_init(&r.added_cols, &project->arena);
+	mg_map_init(&r.texts, &project->arena);
 	bool have_prev = false, release_started = false, before_release = false;
 	size_t prev = 0;
 	for (size_t i = 0; i < project->n_changesets; i++) {
@@ -419,6 +428,7 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline)
 		if (skip_changeset(cs))
 			continue;
 		r.cs = cs;
+		r.conditional = mg_changeset_has_preconditions(project, cs, &r.texts);
 		if (in_release(cs) && !release_started) {
 			release_started = true;
 			if (before_release)
