@@ -60,9 +60,16 @@ typedef struct mg_buf {
 	char *data;
 	size_t len;
 	size_t cap;
+	void *sink;   /* a FILE*: when set, full chunks are written out as they fill */
+	int error;    /* a write to the sink failed */
 } mg_buf;
 
-#define MG_BUF_INIT {NULL, 0, 0}
+#define MG_BUF_INIT {NULL, 0, 0, NULL, 0}
+
+/* Streams the buffer to an open FILE (stdout, -o FILE): a 100,000-changeset
+ * report need not sit in memory.  mg_buf_flush writes what is left. */
+void mg_buf_set_sink(mg_buf *buf, void *file);
+int mg_buf_flush(mg_buf *buf);
 
 void mg_buf_put(mg_buf *buf, const char *data, size_t len);
 void mg_buf_puts(mg_buf *buf, const char *s);

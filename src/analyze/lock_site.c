@@ -21,6 +21,23 @@ static bool setting_on(const mg_operation *op, const char *name)
 	return v && strcmp(v, "0") && strcmp(v, "'0'") && !mg_str_ieq(v, "default");
 }
 
+/* Suffix counts of statements doing real work, so a rule can ask "does
+ * anything heavy follow?" in O(1). */
+static const size_t *work_after(mg_analysis *a, const mg_changeset_risk *cr, size_t n)
+{
+	if (!cr || !cr->stmts || cr->n_stmts != n)
+		return NULL;
+	size_t *after = mg_arena_alloc(&a->project->arena, (n + 1) * sizeof *after);
+	for (size_t i = n; i-- > 0;) {
+		mg_cost_kind c = cr->stmts[i].cost;
+		after[i] = after[i + 1] + (c != MG_COST_NONE && c != MG_COST_METADATA);
+	}
+	/* after[i] counts statement i itself; shift so it means "after i". */
+	for (size_t i = 0; i < n; i++)
+		after[i] = after[i + 1];
+	return after;
+}
+
 void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
 {
 	mg_project *p = a->project;
@@ -28,7 +45,9 @@ void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
 		mg_changeset *cs = p->changesets[c];
 		if (!under_review(cs))
 			continue;
-		lk_site s = {a, rule, cs, 0, NULL, NULL, a->risk ? &a->risk[c] : NULL, false, false};
+		lk_site s = {a, rule, cs, 0, NULL, NULL, a->risk ? &a->risk[c] : NULL, false, false,
+		             false, NULL};
+		s.work_after = work_after(a, s.cr, cs->n_stmts);
 		for (size_t i = 0; i < cs->n_stmts; i++) {
 			mg_statement *st = cs->stmts[i];
 			s.stmt_index = i;

@@ -21,6 +21,8 @@ typedef struct lk_site {
 	mg_changeset_risk *cr;      /* NULL when risk was not computed */
 	bool in_explicit_txn;       /* inside BEGIN ... COMMIT of the script */
 	bool lock_timeout_before;   /* SET lock_timeout ran earlier in the changeset */
+	bool reported;              /* the rule already reported in this changeset */
+	const size_t *work_after;   /* statements after i that do real work (scan, rewrite ...) */
 } lk_site;
 
 typedef void (*lk_fn)(lk_site *site);

@@ -394,27 +394,14 @@ static void held_across_statements(lk_site *s)
 		if (op->locks[i].mode == MG_LOCK_ACCESS_EXCLUSIVE &&
 		    op->locks[i].relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &op->locks[i].relation))
 			t = &op->locks[i].relation;
-	if (!t)
+	/* One finding per changeset: the first ACCESS EXCLUSIVE that later
+	 * work keeps held. */
+	if (!t || s->reported || !s->work_after)
 		return;
-	/* Only the first ACCESS EXCLUSIVE of a changeset on that table. */
-	for (size_t i = 0; i < s->stmt_index; i++)
-		for (size_t k = 0; k < s->cs->stmts[i]->n_ops; k++)
-			for (size_t l = 0; l < s->cs->stmts[i]->ops[k]->n_locks; l++) {
-				const mg_lock *lk = &s->cs->stmts[i]->ops[k]->locks[l];
-				if (lk->mode == MG_LOCK_ACCESS_EXCLUSIVE && mg_str_eq(lk->relation.name, t->name) &&
-				    mg_str_eq(lk->relation.schema, t->schema))
-					return;
-			}
-	if (op != s->st->ops[0])
-		return;
-	size_t later = 0;
-	for (size_t j = s->stmt_index + 1; j < s->cs->n_stmts; j++) {
-		mg_cost_kind c = s->cr->stmts[j].cost;
-		if (c != MG_COST_NONE && c != MG_COST_METADATA)
-			later++;
-	}
+	size_t later = s->work_after[s->stmt_index];
 	if (!later)
 		return;
+	s->reported = true;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is held until the transaction commits, while "
 	                    "%zu more statement%s doing real work run%s: reads and writes wait for all "
@@ -440,14 +427,10 @@ static void no_lock_timeout(lk_site *s)
 		if (op->locks[i].mode == MG_LOCK_ACCESS_EXCLUSIVE &&
 		    op->locks[i].relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &op->locks[i].relation))
 			t = &op->locks[i].relation;
-	if (!t)
-		return;
 	/* One finding per changeset: the first dangerous lock. */
-	for (size_t i = 0; i < s->a->n_findings; i++) {
-		const mg_finding *f = s->a->findings[i];
-		if (f->rule == s->rule && f->has_changeset && f->changeset_index == s->cs->index)
-			return;
-	}
+	if (!t || s->reported)
+		return;
+	s->reported = true;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is requested with no lock_timeout: if a long "
 	                    "transaction holds the table, this statement waits in the lock queue and "

@@ -39,8 +39,10 @@ int cli_parse_args(cli_args *args, const char *command, int argc, char **argv, b
 void cli_args_dispose(cli_args *args);
 void cli_print_help(const char *command);
 
-/* Writes the buffer to args->output or stdout.  Returns 0 or prints why not. */
-int cli_write_output(const cli_args *args, const mg_buf *buf);
+/* Points the buffer at args->output (or stdout) so renderers stream into
+ * it; close flushes what is left.  Both return 0 or print why not. */
+int cli_open_output(const cli_args *args, mg_buf *buf);
+int cli_close_output(const cli_args *args, mg_buf *buf);
 
 /* Prints "migraph: message" to stderr and returns code. */
 int cli_error(int code, const char *fmt, ...) MG_PRINTF(2, 3);

@@ -18,11 +18,17 @@ int cmd_check(int argc, char **argv)
 	mg_project *project = cli_load_and_analyze(&args, &analysis, true);
 	mg_render_options ropts = {.with_findings = true};
 	mg_buf out = MG_BUF_INIT;
+	rc = cli_open_output(&args, &out);
+	if (rc != CLI_EXIT_OK) {
+		mg_project_free(project);
+		cli_args_dispose(&args);
+		return rc;
+	}
 	if (args.format == CLI_FORMAT_JSON)
 		mg_render_json(&out, &analysis, &ropts);
 	else
 		mg_render_check_text(&out, &analysis, &ropts);
-	rc = cli_write_output(&args, &out);
+	rc = cli_close_output(&args, &out);
 	if (rc == CLI_EXIT_OK) {
 		if (cli_nothing_loaded(project))
 			rc = cli_error(CLI_EXIT_USAGE, "nothing could be loaded from the given PATHs");

@@ -382,7 +382,7 @@ void cli_args_dispose(cli_args *args)
 	memset(args, 0, sizeof *args);
 }
 
-int cli_write_output(const cli_args *args, const mg_buf *buf)
+int cli_open_output(const cli_args *args, mg_buf *buf)
 {
 	FILE *f = stdout;
 	if (args->output && strcmp(args->output, "-") != 0) {
@@ -391,11 +391,21 @@ int cli_write_output(const cli_args *args, const mg_buf *buf)
 			return cli_error(CLI_EXIT_USAGE, "cannot write %s: %s", args->output,
 			                 strerror(errno));
 	}
-	size_t n = buf->len ? fwrite(buf->data, 1, buf->len, f) : 0;
-	int err = n != buf->len || fflush(f) != 0;
-	if (f != stdout)
-		err |= fclose(f) != 0;
+	mg_buf_set_sink(buf, f);
+	return CLI_EXIT_OK;
+}
+
+int cli_close_output(const cli_args *args, mg_buf *buf)
+{
+	FILE *f = buf->sink;
+	int err = mg_buf_flush(buf) != 0;
+	if (f) {
+		err |= fflush(f) != 0;
+		if (f != stdout)
+			err |= fclose(f) != 0;
+	}
+	mg_buf_set_sink(buf, NULL);
 	if (err)
-		return cli_error(CLI_EXIT_USAGE, "error writing output");
+		return cli_error(CLI_EXIT_USAGE, "error writing %s", args->output ? args->output : "output");
 	return CLI_EXIT_OK;
 }

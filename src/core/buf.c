@@ -8,8 +8,28 @@
 
 #include "migraph/core.h"
 
+#define SINK_CHUNK (256 * 1024)
+
+void mg_buf_set_sink(mg_buf *buf, void *file)
+{
+	buf->sink = file;
+}
+
+int mg_buf_flush(mg_buf *buf)
+{
+	if (!buf->sink || !buf->len)
+		return buf->error ? -1 : 0;
+	if (fwrite(buf->data, 1, buf->len, (FILE *)buf->sink) != buf->len)
+		buf->error = 1;
+	buf->len = 0;
+	buf->data[0] = '\0';
+	return buf->error ? -1 : 0;
+}
+
 static void reserve(mg_buf *buf, size_t extra)
 {
+	if (buf->sink && buf->len + extra > SINK_CHUNK)
+		mg_buf_flush(buf);
 	size_t need = buf->len + extra + 1;
 	if (need <= buf->cap)
 		return;
@@ -77,4 +97,6 @@ void mg_buf_dispose(mg_buf *buf)
 	free(buf->data);
 	buf->data = NULL;
 	buf->len = buf->cap = 0;
+	buf->sink = NULL;
+	buf->error = 0;
 }

@@ -229,7 +229,8 @@ static lb_file *child_file(lb_state *st, lb_file *f, const mg_lb_node *inc,
 		ctx = mg_lb_attr_get(inc, "context");
 	if (ctx && *ctx) {
 		const char **v = mg_arena_alloc(a, (f->n_contexts + 1) * sizeof *v);
-		memcpy(v, f->contexts, f->n_contexts * sizeof *v);
+		if (f->n_contexts) /* memcpy from NULL is undefined even for 0 bytes */
+			memcpy(v, f->contexts, f->n_contexts * sizeof *v);
 		v[f->n_contexts] = ctx;
 		c->contexts = v;
 		c->n_contexts = f->n_contexts + 1;
@@ -237,7 +238,8 @@ static lb_file *child_file(lb_state *st, lb_file *f, const mg_lb_node *inc,
 	const char *lbl = mg_lb_attr_get(inc, "labels");
 	if (lbl && *lbl) {
 		const char **v = mg_arena_alloc(a, (f->n_labels + 1) * sizeof *v);
-		memcpy(v, f->labels, f->n_labels * sizeof *v);
+		if (f->n_labels)
+			memcpy(v, f->labels, f->n_labels * sizeof *v);
 		v[f->n_labels] = lbl;
 		c->labels = v;
 		c->n_labels = f->n_labels + 1;

@@ -22,8 +22,10 @@ void mg_render_object(mg_buf *out, const mg_object *obj)
 	for (int i = 0; i < 3; i++) {
 		if (!parts[i])
 			continue;
-		/* A table's own name is in name; skip a table field repeating it. */
-		if (i == 1 && obj->kind == MG_OBJ_TABLE && mg_str_eq(parts[1], obj->name))
+		/* A table's own name is in name; an index is named within its
+		 * schema (its table is shown as "on ..."). */
+		if (i == 1 && ((obj->kind == MG_OBJ_TABLE && mg_str_eq(parts[1], obj->name)) ||
+		               obj->kind == MG_OBJ_INDEX))
 			continue;
 		if (!first)
 			mg_buf_putc(out, '.');
@@ -240,9 +242,25 @@ void mg_render_list_text(mg_buf *out, const mg_analysis *analysis, const mg_rend
 			mg_buf_printf(out, "  %s: %s\n", p->skipped[i].file, p->skipped[i].reason);
 	}
 	put_diagnostics(out, p);
-	mg_buf_printf(out, "\n%zu changesets", shown);
+	size_t n_stmts = 0, n_failed = 0, n_ops = 0, n_opaque = 0;
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		const mg_changeset *cs = p->changesets[i];
+		if ((cs->flags & MG_CSF_FILTERED) && !opts->show_all)
+			continue;
+		for (size_t s = 0; s < cs->n_stmts; s++) {
+			n_stmts++;
+			n_failed += cs->stmts[s]->parse_failed;
+			n_ops += cs->stmts[s]->n_ops;
+			for (size_t k = 0; k < cs->stmts[s]->n_ops; k++)
+				n_opaque += cs->stmts[s]->ops[k]->kind == MG_OP_OPAQUE;
+		}
+	}
+	mg_buf_printf(out, "\n%zu changesets, %zu statements (%zu not parsed), %zu operations "
+	                   "(%zu opaque)",
+	              shown, n_stmts, n_failed, n_ops, n_opaque);
 	if (shown != p->n_changesets)
-		mg_buf_printf(out, " (%zu filtered out; --all shows them)", p->n_changesets - shown);
+		mg_buf_printf(out, ", %zu changesets filtered out (--all shows them)",
+		              p->n_changesets - shown);
 	mg_buf_printf(out, ", %zu skipped files, %zu diagnostics, engine %s:%d\n", p->n_skipped,
 	              p->diags.count, mg_engine_name(p->engine.kind), p->engine.major);
 }

@@ -197,6 +197,23 @@ static size_t parse_piece(mg_pg_ctx *ctx, mg_changeset *cs, const char *src, siz
 }
 
 /* Parses each span on its own; returns the statements added. */
+/* An unterminated quote, dollar quote or comment at the end of a script
+ * makes the server reject it.  When the last piece produced no failed
+ * statement (a lone unterminated comment parses as nothing), say so. */
+static void report_unterminated(mg_pg_ctx *ctx, mg_changeset *cs, const mg_sql_span *spans,
+                                size_t n, const char *open, size_t stmts_before)
+{
+	if (!open)
+		return;
+	if (cs->n_stmts > stmts_before && cs->stmts[cs->n_stmts - 1]->parse_failed)
+		return;
+	uint32_t line = 1, col = 1;
+	mg_text_cursor_seek(ctx->cursor, n ? spans[n - 1].offset : 0, &line, &col);
+	mg_loc l = {ctx->text->file, line, col};
+	mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "sql-unterminated", l,
+	            "%s runs to the end of the script: the server rejects it", open);
+}
+
 static size_t parse_spans(mg_pg_ctx *ctx, mg_changeset *cs, const char *buf,
                           const mg_sql_span *spans, size_t n, bool one_stmt)
 {
@@ -321,7 +338,9 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 		const char *open = NULL;
 		size_t n =
 		    mg_sql_split(&project->arena, buf, len, opts->end_delimiter, &spans, &open);
+		size_t before = cs->n_stmts;
 		added = parse_spans(&ctx, cs, buf, spans, n, true);
+		report_unterminated(&ctx, cs, spans, n, open, before);
 	} else if (!opts->split_statements) {
 		added = parse_piece(&ctx, cs, buf, len, 0, true);
 	} else if (len >= mg_pg_bulk_threshold &&
@@ -345,7 +364,9 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 			mg_sql_span *spans = NULL;
 			const char *open = NULL;
 			size_t n = mg_sql_split(&project->arena, buf, len, NULL, &spans, &open);
+			size_t before = cs->n_stmts;
 			added = parse_spans(&ctx, cs, buf, spans, n, false);
+			report_unterminated(&ctx, cs, spans, n, open, before);
 		}
 	}
 	free(buf);
