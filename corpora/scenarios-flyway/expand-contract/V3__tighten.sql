@@ -1,0 +1,3 @@
+ALTER TABLE users RENAME COLUMN phone TO phone_number;
+ALTER TABLE users ALTER COLUMN email TYPE varchar(100);
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;

@@ -1,0 +1,3 @@
+CREATE TABLE accounts (id bigint PRIMARY KEY, status varchar(20));
+INSERT INTO accounts (id, status) VALUES (1, 'open');
+CREATE VIEW open_accounts AS SELECT id FROM accounts;
