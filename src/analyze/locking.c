@@ -436,12 +436,32 @@ static void no_lock_timeout(lk_site *s)
 	                    "transaction holds the table, this statement waits in the lock queue and "
 	                    "every later query on the table waits behind it",
 	              t->schema, t->name);
+	const mg_table_risk *wt = lk_table_risk(s, t);
+	if (wt && wt->lock_wait_ms > 0)
+		mg_buf_printf(&msg, " (behind a %.0f s transaction: ~%.0f requests)",
+		              wt->lock_wait_ms / 1000, (wt->read_qps + wt->write_qps) * wt->lock_wait_ms / 1000);
 	mg_buf_puts(&alt, "SET lock_timeout = '2s';  -- fail fast and retry instead of queueing "
 	                  "traffic\n");
 	const char *sql = stmt_sql(s);
 	if (sql)
 		mg_buf_printf(&alt, "%s;", sql);
-	report(s, t, &msg, &alt);
+	mg_finding *f = lk_report(s, t, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
+	mg_buf_dispose(&msg);
+	mg_buf_dispose(&alt);
+	/* What is at stake here is the wait, not the statement's own work
+	 * (other rules judge that): traffic queues for as long as the
+	 * longest transaction the profile says is usually open. */
+	const mg_table_risk *tr = lk_table_risk(s, t);
+	if (tr && s->a->profile) {
+		mg_table_risk wait = *tr;
+		wait.mode = MG_LOCK_ACCESS_EXCLUSIVE;
+		wait.blocks_reads = wait.blocks_writes = true;
+		wait.blocked_known = tr->lock_wait_ms > 0;
+		wait.blocked_ms = tr->lock_wait_ms;
+		wait.queued_requests = (tr->read_qps + tr->write_qps) * tr->lock_wait_ms / 1000.0;
+		int sev = mg_risk_severity(s->a->profile, &wait, false);
+		f->severity = sev < 0 ? s->rule->default_severity : (mg_severity)sev;
+	}
 }
 
 /* ---- lock-vacuum-full, lock-cluster, lock-truncate ---------------------- */

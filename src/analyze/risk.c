@@ -70,6 +70,18 @@ static void table_figures(risk_ctx *r, mg_table_risk *t)
 	t->hot = use->hot;
 }
 
+/* "80 GB", "12.9 GB", "512 kB": sizes as a reviewer reads them. */
+static const char *human_bytes(mg_arena *arena, double b)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	int u = 0;
+	while (b >= 1000 && u < 5) {
+		b /= 1000;
+		u++;
+	}
+	return mg_arena_printf(arena, b < 10 && u ? "%.1f %s" : "%.0f %s", b, units[u]);
+}
+
 /* The main table of an operation (what its cost is proportional to). */
 static bool op_main_table(const mg_operation *op, mg_object *out)
 {
@@ -147,9 +159,9 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 		return s;
 	}
 	s.runtime_ms = (double)t.bytes / rate * 1000.0;
-	s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: %.3g MB at %.0f MB/s", what,
+	s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: %s at %.0f MB/s", what,
 	                               tbl.schema ? tbl.schema : "public", tbl.name,
-	                               (double)t.bytes / 1e6, rate / 1e6);
+	                               human_bytes(r->arena, (double)t.bytes), rate / 1e6);
 	return s;
 }
 
