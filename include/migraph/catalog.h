@@ -57,6 +57,7 @@ struct mg_cat_relation {
 	const char *schema;
 	const char *name;
 	bool partitioned;              /* PARTITION BY */
+	mg_name_list partition_key;    /* its plain key columns, when known */
 	bool is_default_partition;
 	bool unlogged;
 	mg_cat_relation *parent;       /* partition of */

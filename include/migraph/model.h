@@ -376,6 +376,7 @@ typedef struct mg_operation {
 	mg_volatility default_volatility;
 
 	mg_name_list index_columns;  /* CREATE INDEX key columns / expressions */
+	mg_name_list partition_key;  /* CREATE TABLE ... PARTITION BY: plain key columns */
 	const char *index_method;    /* "btree", "gin" ... NULL means default */
 	const char *where_expr;      /* partial index predicate, DML WHERE text */
 

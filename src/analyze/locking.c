@@ -10,6 +10,7 @@
  * rule again.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "analyze/families.h"
 #include "analyze/lock_site.h"
@@ -531,22 +532,71 @@ static void table_rewrite(lk_site *s)
 
 /* ---- lock-attach-partition-scan, lock-detach-partition-blocking --------- */
 
+/* The text inside the parentheses that follow `after` (balanced, quotes
+ * respected), or NULL. */
+static const char *paren_after(mg_arena *arena, const char *sql, const char *after)
+{
+	size_t n = strlen(after);
+	const char *p = sql;
+	for (; *p; p++)
+		if (!strncasecmp(p, after, n))
+			break;
+	if (!*p)
+		return NULL;
+	p += n;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p != '(')
+		return NULL;
+	const char *start = ++p;
+	int depth = 1;
+	bool quoted = false;
+	for (; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		else if (!quoted && *p == '(')
+			depth++;
+		else if (!quoted && *p == ')' && --depth == 0)
+			return mg_arena_strndup(arena, start, (size_t)(p - start));
+	}
+	return NULL;
+}
+
+/* The partition constraint PostgreSQL derives from a single-column bound,
+ * written as a CHECK condition that implies it (range partitions also
+ * exclude NULL), or NULL when the bound is not that simple. */
+static const char *bound_condition(mg_arena *arena, const char *sql, const char *key)
+{
+	if (!sql || !key)
+		return NULL;
+	const char *in = paren_after(arena, sql, " IN");
+	if (in && strstr(sql, "VALUES"))
+		return mg_arena_printf(arena, "%s IN (%s)", key, in);
+	const char *from = paren_after(arena, sql, "FROM");
+	const char *to = paren_after(arena, sql, " TO");
+	if (!from || !to || strchr(from, ',') || strchr(to, ','))
+		return NULL;
+	bool lo = strcasecmp(from, "MINVALUE") != 0, hi = strcasecmp(to, "MAXVALUE") != 0;
+	return mg_arena_printf(arena, "%s IS NOT NULL%s%s%s%s%s%s", key, lo ? " AND " : "",
+	                       lo ? key : "", lo ? mg_arena_printf(arena, " >= %s", from) : "",
+	                       hi ? " AND " : "", hi ? key : "",
+	                       hi ? mg_arena_printf(arena, " < %s", to) : "");
+}
+
 static void attach_partition(lk_site *s)
 {
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_ATTACH_PARTITION)
 		return;
 	const mg_catalog *cat = s->a->catalog;
-	const mg_cat_relation *part =
-		cat ? mg_catalog_relation(cat, op->object.schema ? op->object.schema : "public",
-		                          op->object.name)
-		    : NULL;
-	bool has_check = false;
-	for (size_t i = 0; part && i < part->n_constraints; i++)
-		if (part->constraints[i].kind == MG_CONSTRAINT_CHECK && part->constraints[i].validated)
-			has_check = true;
+	mg_arena *arena = &s->a->project->arena;
+	const mg_cat_relation *parent =
+		cat && op->related.name
+			? mg_catalog_relation(cat, op->related.schema ? op->related.schema : "public",
+			                      op->related.name)
+			: NULL;
 	bool old = s->a->project->engine.major < 12;
-	if (has_check && !old)
+	if (!(op->effects & MG_EFF_SCAN) && !old)
 		return;
 	mg_buf msg = MG_BUF_INIT;
 	if (old)
@@ -557,19 +607,29 @@ static void attach_partition(lk_site *s)
 		                  "prove its bound (no valid CHECK constraint proves it)");
 	mg_buf_puts(&msg, "; ");
 	lk_describe_impact(&msg, s, &op->object);
+	const char *sql = stmt_sql(s);
+	const char *key = parent && parent->partition_key.count == 1 ? parent->partition_key.items[0]
+	                                                             : NULL;
+	const char *cond = bound_condition(arena, sql, key);
+	const char *cname = mg_arena_printf(arena, "%s_bound", op->object.name);
 	mg_buf alt = MG_BUF_INIT;
 	mg_buf_puts(&alt, "-- prove the bound first, without blocking, then attach:\nALTER TABLE ");
 	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
-	mg_buf_puts(&alt, " ADD CONSTRAINT partition_bound CHECK (<the partition bound as a condition>) "
-	                  "NOT VALID;\nALTER TABLE ");
+	mg_buf_puts(&alt, " ADD CONSTRAINT ");
+	mg_sql_put_ident(&alt, cname);
+	mg_buf_printf(&alt, " CHECK (%s) NOT VALID;\nALTER TABLE ",
+	              cond ? cond : "/* the partition bound as a condition */ true");
 	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
-	mg_buf_puts(&alt, " VALIDATE CONSTRAINT partition_bound;\n");
-	const char *sql = stmt_sql(s);
+	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
+	mg_sql_put_ident(&alt, cname);
+	mg_buf_puts(&alt, ";\n");
 	if (sql)
 		mg_buf_printf(&alt, "%s;\n", sql);
 	mg_buf_puts(&alt, "ALTER TABLE ");
 	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
-	mg_buf_puts(&alt, " DROP CONSTRAINT partition_bound;");
+	mg_buf_puts(&alt, " DROP CONSTRAINT ");
+	mg_sql_put_ident(&alt, cname);
+	mg_buf_putc(&alt, ';');
 	report(s, &op->object, &msg, &alt);
 }
 

@@ -134,7 +134,22 @@ static void model_attach_partition(pg_ctx *c)
 				        parent->partitions[i]->name, MG_LOCK_ACCESS_EXCLUSIVE);
 				c->effects |= MG_EFF_SCAN;
 			}
-	c->effects |= MG_EFF_SCAN;
+	/* The new partition is scanned unless a valid CHECK on its key column
+	 * already implies the bound (migraph cannot prove implication, so it
+	 * asks for a validated CHECK that mentions the key). */
+	mg_cat_relation *part =
+		c->cat ? mg_catalog_relation(c->cat, c->op->object.schema ? c->op->object.schema : "public",
+		                             c->op->object.name)
+		       : NULL;
+	bool proven = false;
+	const char *key = parent && parent->partition_key.count ? parent->partition_key.items[0] : NULL;
+	for (size_t i = 0; part && key && i < part->n_constraints; i++) {
+		const mg_cat_constraint *k = &part->constraints[i];
+		if (k->kind == MG_CONSTRAINT_CHECK && k->validated && k->expr && strstr(k->expr, key))
+			proven = true;
+	}
+	if (!proven)
+		c->effects |= MG_EFF_SCAN;
 }
 
 static void model_detach_partition(pg_ctx *c)

@@ -88,6 +88,8 @@ static void create_table(ap_ctx *a)
 		ap_need(a, op->depends[i].schema, op->depends[i].name, MG_OBJ_TABLE);
 	cat_rel *r = ap_new_rel(a, MG_OBJ_TABLE, schema, name);
 	r->pub.partitioned = has(op, MG_OPF_PARTITIONED);
+	if (r->pub.partitioned)
+		r->pub.partition_key = op->partition_key;
 	r->pub.unlogged = has(op, MG_OPF_UNLOGGED);
 	r->temporary = has(op, MG_OPF_TEMPORARY);
 	if (has(op, MG_OPF_AS_SELECT)) {

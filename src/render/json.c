@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "migraph/engine.h"
+#include "migraph/graph.h"
 #include "migraph/render.h"
 #include "migraph/risk.h"
 #include "render/json_writer.h"
@@ -247,6 +248,8 @@ static void write_operation(mg_json *j, const mg_operation *op)
 	}
 	if (op->index_columns.count)
 		write_names(j, "index_columns", &op->index_columns);
+	if (op->partition_key.count)
+		write_names(j, "partition_key", &op->partition_key);
 	mg_json_kv_string_opt(j, "index_method", op->index_method);
 	mg_json_kv_string_opt(j, "where", op->where_expr);
 	if (op->n_depends) {
@@ -408,6 +411,39 @@ static void write_finding(mg_json *j, const mg_analysis *a, const mg_finding *f)
 	mg_json_end_object(j);
 }
 
+/* The changeset graph: nodes are changesets (by index), edges execution
+ * order, def-use (labelled with the object) and inversions. */
+static void write_graph(mg_json *j, const mg_analysis *a)
+{
+	mg_json_key(j, "graph");
+	const mg_graph *g = a->graph;
+	if (!g) {
+		mg_json_null(j);
+		return;
+	}
+	mg_json_begin_object(j);
+	mg_json_key(j, "nodes");
+	mg_json_begin_array(j);
+	for (size_t i = 0; i < g->n_nodes && i < a->project->n_changesets; i++)
+		mg_json_int(j, (long long)i);
+	mg_json_end_array(j);
+	mg_json_key(j, "edges");
+	mg_json_begin_array(j);
+	static const char *const kinds[] = {"order", "def_use", "inversion"};
+	for (size_t i = 0; i < g->n_edges; i++) {
+		const mg_graph_edge *e = &g->edges[i];
+		mg_json_begin_object(j);
+		mg_json_kv_int(j, "from", (long long)e->from);
+		mg_json_kv_int(j, "to", (long long)e->to);
+		mg_json_kv_string(j, "kind", (unsigned)e->kind < 3 ? kinds[e->kind] : "unknown");
+		mg_json_key(j, "object");
+		write_object(j, &e->object);
+		mg_json_end_object(j);
+	}
+	mg_json_end_array(j);
+	mg_json_end_object(j);
+}
+
 void mg_render_json(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts)
 {
 	const mg_project *p = analysis->project;
@@ -474,6 +510,8 @@ void mg_render_json(mg_buf *out, const mg_analysis *analysis, const mg_render_op
 	for (size_t i = 0; i < p->diags.count; i++)
 		write_diagnostic(&j, p->diags.items[i]);
 	mg_json_end_array(&j);
+
+	write_graph(&j, analysis);
 
 	mg_json_key(&j, "summary");
 	mg_json_begin_object(&j);

@@ -228,6 +228,19 @@ void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 	if (s->partspec) {
 		op->flags |= MG_OPF_PARTITIONED;
 		op->detail = mg_pg_str(ctx, s->partspec->strategy);
+		/* The partition key's plain columns: a rule proving a partition's
+		 * bound with a CHECK needs to name them. */
+		PgQuery__PartitionSpec *ps = s->partspec;
+		const char **keys = mg_arena_alloc(ctx->arena, (ps->n_part_params + 1) * sizeof *keys);
+		size_t nk = 0;
+		for (size_t i = 0; i < ps->n_part_params; i++) {
+			PgQuery__Node *n = ps->part_params[i];
+			if (n->node_case == PG_QUERY__NODE__NODE_PARTITION_ELEM && n->partition_elem->name &&
+			    *n->partition_elem->name)
+				keys[nk++] = mg_arena_strdup(ctx->arena, n->partition_elem->name);
+		}
+		op->partition_key.items = keys;
+		op->partition_key.count = nk;
 	}
 	if (s->n_inh_relations && s->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
 		op->related = mg_pg_rangevar(ctx, s->inh_relations[0]->range_var, MG_OBJ_TABLE);

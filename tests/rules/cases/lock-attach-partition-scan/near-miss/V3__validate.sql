@@ -1,0 +1,1 @@
+ALTER TABLE events_2024 VALIDATE CONSTRAINT events_2024_bound;

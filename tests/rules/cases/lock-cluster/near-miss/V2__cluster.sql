@@ -1,0 +1,3 @@
+CREATE TABLE scratch (id int);
+CREATE INDEX scratch_id ON scratch (id);
+CLUSTER scratch USING scratch_id;

@@ -1,0 +1,1 @@
+REINDEX INDEX orders_customer_id_idx;
