@@ -61,6 +61,7 @@ run_script cli tests/cli/run.sh
 [ -f tests/hostile/run.py ] && run_script hostile $PY tests/hostile/run.py
 for s in tests/real/*.py; do [ -f "$s" ] && run_script "real/$(basename "$s" .py)" $PY "$s"; done
 for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh)" "$s"; done
+[ -f tests/rules/run.py ] && run_script rules $PY tests/rules/run.py
 [ -f tests/truth/check_model.py ] && run_script truth-model $PY tests/truth/check_model.py
 [ -x tests/truth/live_sample.sh ] && run_script truth-live tests/truth/live_sample.sh
 [ -x tests/hostile/valgrind.sh ] && run_script hostile-valgrind tests/hostile/valgrind.sh
