@@ -68,5 +68,14 @@ expect "parse error reaches --fail-on high" 1 "$M" check "$tmp/proj"
 expect_out "parse error names file and line" 'V3__broken.sql:1'
 expect "parse error below --fail-on critical" 0 "$M" check --fail-on critical "$tmp/proj"
 
+# formats/rules.md is the registry's own output: documentation cannot drift.
+expect "rules --format markdown" 0 "$M" rules --format markdown
+if diff -q "$tmp/out" formats/rules.md >/dev/null; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL formats/rules.md differs from 'migraph rules --format markdown' (regenerate it)"; fi
+expect "rules --format json" 0 "$M" rules --format json
+if /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r) > 30 and all(x["id"] and x["doc"] for x in r)' "$tmp/out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL rules --format json is not the registry"; fi
+expect "rules --format bogus" 2 "$M" rules --format bogus
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
