@@ -134,9 +134,12 @@ void lk_describe_impact(mg_buf *out, const lk_site *s, const mg_object *table)
 		mg_buf_puts(out, "table size unknown (not in the profile)");
 		return;
 	}
-	if (sr && sr->runtime_known && sr->runtime_ms >= 1) {
+	if (sr && sr->runtime_known && sr->cost > MG_COST_METADATA && sr->cost != MG_COST_UNKNOWN) {
 		mg_buf_puts(out, "est. ");
-		put_duration(out, sr->runtime_ms);
+		if (sr->runtime_ms < 1)
+			mg_buf_puts(out, "under 1 ms");
+		else
+			put_duration(out, sr->runtime_ms);
 		if (sr->assumption)
 			mg_buf_printf(out, " (%s)", sr->assumption);
 	} else {

@@ -216,7 +216,8 @@ static void write_operation(mg_json *j, const mg_operation *op)
 		mg_json_kv_string(j, "opaque_kind", mg_opaque_kind_name(op->opaque_kind));
 	mg_json_kv_string_opt(j, "new_name", op->new_name);
 	if (op->column) {
-		mg_json_key(j, "column");
+		/* "column" is the operation's position, as everywhere else. */
+		mg_json_key(j, "column_def");
 		write_column(j, op->column);
 	}
 	if (op->n_columns) {

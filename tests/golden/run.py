@@ -10,7 +10,8 @@ Each case is a folder tests/golden/cases/NAME holding
   expected.exit  the exit code (default 0)
 
 UPDATE=1 rewrites the expected files from the current output: review the diff
-before committing, the expectation is what a reviewer agreed to.
+before committing, the expectation is what a reviewer agreed to. ONLY=PREFIX
+limits the run to the cases whose names start with PREFIX.
 """
 import json
 import os
@@ -98,6 +99,8 @@ def main():
     passed = failed = 0
     for name in sorted(os.listdir(CASES)):
         if not os.path.isdir(os.path.join(CASES, name)):
+            continue
+        if not name.startswith(os.environ.get("ONLY", "")):
             continue
         try:
             problems = run_case(name, schema)

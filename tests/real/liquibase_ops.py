@@ -103,7 +103,7 @@ def signature(op):
     obj = obj_key(op.get("object"))
     flags = tuple(sorted(f for f in (op.get("flags") or []) if f in FLAGS))
     attrs = [flags]
-    col = op.get("column")
+    col = op.get("column_def")
     if kind == "add_column" and col:
         attrs.append((norm_type(col.get("type")), bool(col.get("not_null"))))
     if kind == "alter_column_type":
