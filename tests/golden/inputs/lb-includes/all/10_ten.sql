@@ -1,0 +1,3 @@
+--liquibase formatted sql
+--changeset i:ten
+CREATE TABLE ten (id int);

@@ -1,0 +1,3 @@
+--liquibase formatted sql
+--changeset i:nine
+CREATE TABLE nine (id int);

@@ -1,0 +1,3 @@
+--liquibase formatted sql
+--changeset i:c1
+CREATE TABLE c (id int);
