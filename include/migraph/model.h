@@ -352,7 +352,9 @@ enum {
 	MG_EFF_NO_TXN_BLOCK   = 1u << 3,  /* may not run inside a transaction block */
 	MG_EFF_FAILS          = 1u << 4,  /* the server rejects it on this version */
 	MG_EFF_WAITS_FOR_TXNS = 1u << 5,  /* waits for every older transaction (CONCURRENTLY) */
-	MG_EFF_MODELLED       = 1u << 6   /* the engine model judged this operation */
+	MG_EFF_MODELLED       = 1u << 6,  /* the engine model judged this operation */
+	MG_EFF_ASSUMED        = 1u << 7   /* the verdict rests on an unknown prior state
+	                                     (a column type nobody recorded): the safe guess */
 };
 
 typedef struct mg_operation {

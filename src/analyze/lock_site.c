@@ -146,7 +146,11 @@ void lk_describe_impact(mg_buf *out, const lk_site *s, const mg_object *table)
 		mg_buf_puts(out, "catalog-only once the lock is granted");
 	}
 	if (t->blocked_known && (t->blocks_reads || t->blocks_writes)) {
-		mg_buf_printf(out, "; %s wait", t->blocks_reads ? "reads and writes" : "writes");
+		/* The table's figures cover the whole transaction: a lock taken
+		 * here is held, with the strongest one taken on it, until commit. */
+		mg_buf_printf(out, "; %s%s wait",
+		              s->cs->run_in_transaction ? "until the migration commits, " : "",
+		              t->blocks_reads ? "reads and writes" : "writes");
 		double qps = (t->blocks_reads ? t->read_qps : 0) + (t->blocks_writes ? t->write_qps : 0);
 		if (qps > 0) {
 			mg_buf_puts(out, " (");

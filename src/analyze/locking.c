@@ -293,12 +293,17 @@ static void type_change_rewrite(lk_site *s)
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	const char *col = op->object.name;
+	bool assumed = op->effects & MG_EFF_ASSUMED;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
-	mg_buf_printf(&msg, "changing %s to %s rewrites the table and rebuilds its indexes under "
+	mg_buf_printf(&msg, "changing %s to %s %s the table and rebuilds its indexes under "
 	                    "ACCESS EXCLUSIVE (%s); ",
 	              col, op->type_to ? op->type_to : "the new type",
+	              assumed ? "may rewrite" : "rewrites",
 	              op->effect_note ? op->effect_note : "not binary-coercible");
 	lk_describe_impact(&msg, s, t);
+	if (assumed)
+		mg_buf_puts(&msg, "; give the production schema with --schema (pg_dump --schema-only) "
+		                  "to know");
 	const char *newcol = mg_arena_printf(&s->a->project->arena, "%s_new", col);
 	mg_buf puts_ = MG_BUF_INIT;
 	mg_sql_put_qualified(&puts_, t->schema, t->name);
@@ -313,7 +318,12 @@ static void type_change_rewrite(lk_site *s)
 	              "-- ALTER TABLE %s RENAME COLUMN %s TO %s;",
 	              tn, newcol, op->type_to ? op->type_to : "new_type", tn, newcol, col, tn, col,
 	              col, tn, newcol, col);
-	report(s, t, &msg, &alt);
+	mg_finding *f = lk_report(s, t, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
+	mg_buf_dispose(&msg);
+	mg_buf_dispose(&alt);
+	/* A rewrite that is only assumed is a question, not a verdict. */
+	if (assumed && f->severity > MG_SEV_MEDIUM)
+		f->severity = MG_SEV_MEDIUM;
 }
 
 /* ---- lock-unique-without-index ------------------------------------------ */

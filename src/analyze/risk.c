@@ -292,9 +292,11 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 			}
 			for (size_t l = 0; l < op->n_locks; l++) {
 				const mg_lock *lk = &op->locks[l];
+				/* Indexes follow their table; sequences count on their own:
+				 * a lock there stalls every nextval() of the inserts. */
 				if (lk->relation.kind != MG_OBJ_TABLE &&
 				    lk->relation.kind != MG_OBJ_MATERIALIZED_VIEW &&
-				    lk->relation.kind != MG_OBJ_VIEW)
+				    lk->relation.kind != MG_OBJ_VIEW && lk->relation.kind != MG_OBJ_SEQUENCE)
 					continue;
 				mg_table_risk *t = table_entry(r, cr, &tcap, &lk->relation);
 				if (lk->mode >= MG_LOCK_SHARE_UPDATE_EXCLUSIVE &&

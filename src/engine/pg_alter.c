@@ -112,6 +112,8 @@ static void model_alter_type(pg_ctx *c)
 		why = "a USING expression recomputes every value: the table is rewritten";
 	if (rewrite)
 		c->effects |= MG_EFF_REWRITE;
+	if (rewrite && !from && !c->op->using_expr)
+		c->effects |= MG_EFF_ASSUMED;
 	pg_note(c, why);
 }
 
