@@ -11,6 +11,25 @@
 
 typedef PgQuery__AlterTableCmd cmd_t;
 
+
+/* USING col::newtype is exactly the conversion PostgreSQL applies without a
+ * USING clause (Liquibase writes it for every modifyDataType), so it must
+ * not count as an expression that recomputes every value. */
+static bool is_identity_cast(mg_pg_ctx *ctx, const PgQuery__Node *u, const char *column,
+                             const char *type_to)
+{
+	if (u->node_case != PG_QUERY__NODE__NODE_TYPE_CAST || !u->type_cast->arg || !type_to)
+		return false;
+	const PgQuery__Node *arg = u->type_cast->arg;
+	if (arg->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || arg->column_ref->n_fields != 1 ||
+	    arg->column_ref->fields[0]->node_case != PG_QUERY__NODE__NODE_STRING)
+		return false;
+	if (!mg_str_eq(arg->column_ref->fields[0]->string->sval, column))
+		return false;
+	const char *cast_type = mg_pg_type_text(ctx, u->type_cast->type_name, NULL);
+	return mg_str_eq(cast_type, type_to);
+}
+
 static mg_object column_obj(const mg_object *table, const char *col)
 {
 	mg_object o = {MG_OBJ_COLUMN, table->schema, table->name, col};
@@ -193,9 +212,9 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 		op->object = column_obj(table, name);
 		if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			op->type_to = mg_pg_type_text(ctx, def->column_def->type_name, NULL);
-			if (def->column_def->raw_default)
-				op->using_expr =
-				    mg_pg_expr_text(ctx, def->column_def->raw_default, 0, NULL);
+			const PgQuery__Node *u = def->column_def->raw_default;
+			if (u && !is_identity_cast(ctx, u, name, op->type_to))
+				op->using_expr = mg_pg_expr_text(ctx, u, 0, NULL);
 		}
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
