@@ -80,7 +80,7 @@ static const char *read_path(lbc *c, const char *path, const char **opened)
 	int rc = mg_file_read(p, max, &fd);
 	if (rc != 0) {
 		mg_diag *dg = mg_diag_add(&c->project->diags, MG_SEV_HIGH,
-		                          rc == -2 ? "input-too-large" : "input-unreadable", c->node->loc,
+		                          rc == -2 ? "limit-file-size" : "input-unreadable", c->node->loc,
 		                          rc == -2 ? "%s is larger than the file size limit"
 		                                   : "cannot read %s named by <%s>",
 		                          p, c->node->name);

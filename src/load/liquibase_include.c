@@ -173,7 +173,7 @@ void lb_load_file(lb_state *st, lb_file *f)
 	if (rc != 0) {
 		mg_loc loc = f->parent ? f->include_loc : (mg_loc){f->path, 0, 0};
 		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH,
-		                          rc == -2 ? "input-too-large" : "input-unreadable", loc,
+		                          rc == -2 ? "limit-file-size" : "input-unreadable", loc,
 		                          rc == -2 ? "%s is larger than the file size limit"
 		                                   : "cannot read changelog %s",
 		                          f->path);

@@ -230,7 +230,7 @@ static mg_lb_node *convert(xml_reader *r, xmlNodePtr el, unsigned depth)
 			if (!r->depth_reported) {
 				mg_loc cl = {r->path, (uint32_t)xmlGetLineNo(c), 0};
 				mg_diag *dg = mg_diag_add(&r->project->diags, MG_SEV_HIGH,
-				                          "input-too-deep", cl,
+				                          "limit-nesting", cl,
 				                          "elements nested deeper than %u levels; the deeper ones are ignored",
 				                          r->max_depth);
 				mg_diag_set_hint(&r->project->diags, dg,

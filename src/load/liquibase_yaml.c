@@ -178,7 +178,7 @@ static bool is_null_scalar(const yaml_event_t *ev)
 
 static void depth_diag(yreader *r, const yaml_mark_t *m)
 {
-	mg_diag *dg = mg_diag_add(&r->project->diags, MG_SEV_HIGH, "input-too-deep",
+	mg_diag *dg = mg_diag_add(&r->project->diags, MG_SEV_HIGH, "limit-nesting",
 	                          mark_loc(r, m),
 	                          "YAML nested deeper than %u levels; the changelog is not read",
 	                          r->max_depth);

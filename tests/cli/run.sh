@@ -77,5 +77,12 @@ if /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert 
 	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL rules --format json is not the registry"; fi
 expect "rules --format bogus" 2 "$M" rules --format bogus
 
+# Every diagnostic code the sources use is documented in formats/diagnostics.md.
+undocumented=$(grep -rhoE '"(input|limit|sql|flyway|xml|yaml|lb|liquibase|profile|schema|release|merge)-[a-z0-9-]+"' src |
+	tr -d '"' | sort -u | grep -v -x -e sql-check | while read -r code; do
+		grep -q "\`$code\`" formats/diagnostics.md || echo "$code"; done)
+if [ -z "$undocumented" ]; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL undocumented diagnostic codes: $undocumented"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -148,7 +148,7 @@ static void test_xml_deep_nesting_is_bounded(void **state)
 	mg_buf_puts(&b, "</changeSet></databaseChangeLog>");
 	mg_project *p = mg_project_new();
 	read_xml(p, mg_buf_cstr(&b));
-	assert_true(th_count_diags(p, "xml-parse") + th_count_diags(p, "input-too-deep") >= 1);
+	assert_true(th_count_diags(p, "xml-parse") + th_count_diags(p, "limit-nesting") >= 1);
 	mg_buf_dispose(&b);
 	mg_project_free(p);
 }

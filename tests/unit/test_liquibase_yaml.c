@@ -312,7 +312,7 @@ static void check_too_deep(fixture *f, size_t depth)
 	mg_lb_node *root = read_str(f, s);
 	free(s);
 	assert_null(root);
-	assert_int_equal(th_count_diags(f->project, "input-too-deep"), 1);
+	assert_int_equal(th_count_diags(f->project, "limit-nesting"), 1);
 	const mg_diag *d = f->project->diags.items[0];
 	assert_non_null(strstr(d->hint, "--max-nesting-depth"));
 }
@@ -341,7 +341,7 @@ static void test_block_nesting_beyond_limit(void **state)
 	mg_lb_node *root = read_str(f, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
 	assert_null(root);
-	assert_int_equal(th_count_diags(f->project, "input-too-deep"), 1);
+	assert_int_equal(th_count_diags(f->project, "limit-nesting"), 1);
 }
 
 static void test_nesting_within_limit_is_read(void **state)
