@@ -305,6 +305,8 @@ typedef struct found_file {
 typedef struct found_list {
 	found_file *items;
 	size_t count, cap;
+	size_t max;        /* --max-files: includeAll stops listing here */
+	bool limited;      /* ... and says so once (limit-files) */
 } found_list;
 
 static void walk(lb_state *st, const char *dir, const char *res_dir, unsigned depth,
@@ -329,6 +331,13 @@ static void walk(lb_state *st, const char *dir, const char *res_dir, unsigned de
 			if (depth + 1 < max_depth)
 				walk(st, p, r, depth + 1, min_depth, max_depth, out);
 		} else if (S_ISREG(sb.st_mode) && depth + 1 >= min_depth) {
+			/* --max-files bounds includeAll as it bounds Flyway locations:
+			 * a directory of a million files ends in a diagnostic, not an
+			 * exhausted machine. */
+			if (out->max && out->count >= out->max) {
+				out->limited = true;
+				break;
+			}
 			if (out->count == out->cap) {
 				size_t cap = out->cap ? out->cap * 2 : 32;
 				out->items = mg_arena_grow(a, out->items, sizeof *out->items,
@@ -379,6 +388,7 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
 		            "includeAll filter/resourceComparator name Java classes; migraph ignores them");
 
 	found_list found = {0};
+	found.max = st->opts->limits.max_files;
 	const char *resource = NULL;
 	bool outside = false;
 	if (relative) {
@@ -403,6 +413,13 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
 	if (outside) {
 		refuse_outside(st, f, inc, dir);
 		return;
+	}
+	if (found.limited) {
+		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH, "limit-files", inc->loc,
+		                          "includeAll %s: more than %zu files; the rest are not read",
+		                          dir, found.max);
+		mg_diag_set_hint(&pr->diags, dg, "raise the limit with --max-files");
+		lb_set_chain(st, dg, f);
 	}
 	if (found.count)
 		qsort(found.items, found.count, sizeof *found.items, cmp_found);
