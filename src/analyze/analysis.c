@@ -57,7 +57,7 @@ void mg_analysis_prepare(mg_analysis *analysis)
 	bool baseline = analysis->opts.schema_file &&
 	                mg_baseline_load(p, cat, analysis->opts.schema_file) == 0;
 	analysis->catalog = cat;
-	analysis->graph = mg_replay(p, cat, baseline);
+	analysis->graph = mg_replay(p, cat, baseline, release->selected);
 	analysis->graph->release = release;
 	/* Risk needs the engine's verdict on every operation, so it comes
 	 * after the replay. */

@@ -17,6 +17,7 @@
 
 #include "analyze/rules_compat.h"
 #include "migraph/graph.h"
+#include "migraph/release.h"
 
 const char *mg_object_text(mg_arena *arena, const mg_object *o);
 
@@ -24,6 +25,17 @@ static bool in_release(const mg_analysis *a, size_t cs)
 {
 	return cs < a->project->n_changesets &&
 	       (a->project->changesets[cs]->flags & MG_CSF_IN_RELEASE) != 0;
+}
+
+/* Do changesets x and y ship together?  With a release selection, when both
+ * are in it; without one every changeset is its own release (the cautious
+ * reading: what earlier changesets did is already live). */
+static bool same_release(const mg_analysis *a, size_t x, size_t y)
+{
+	const mg_graph *g = a->graph;
+	if (g && g->release && g->release->selected)
+		return in_release(a, x) && in_release(a, y);
+	return x == y;
 }
 
 static const char *tbl_schema(const mg_operation *op)
@@ -78,7 +90,7 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 	if (drop->kind == MG_OP_DROP_COLUMN) {
 		for (size_t k = 0; k < g->n_facts; k++) {
 			const mg_graph_fact *f = &g->facts[k];
-			if (!in_release(a, f->changeset) || !same_table(f->op, drop))
+			if (!same_release(a, f->changeset, d->changeset) || !same_table(f->op, drop))
 				continue;
 			if (k < i && f->op->kind == MG_OP_ADD_COLUMN)
 				return f;
@@ -94,7 +106,7 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 	const char *ds = tbl_schema(drop), *dn = tbl_name(drop);
 	for (size_t k = 0; k < g->n_facts; k++) {
 		const mg_graph_fact *f = &g->facts[k];
-		if (!in_release(a, f->changeset) || k == i)
+		if (!same_release(a, f->changeset, d->changeset) || k == i)
 			continue;
 		const mg_operation *op = f->op;
 		if (k < i && ((op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT)) ||

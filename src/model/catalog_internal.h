@@ -46,6 +46,7 @@ struct mg_catalog {
 	bool global_uncertain; /* something opaque without text ran (Java, dynamic SQL) */
 	bool baseline_mode;
 	bool extensions_seen;  /* CREATE EXTENSION brings types we do not list */
+	size_t rows_mark;      /* all.items before this index already assumed to have rows */
 	const char *stmt_sql;
 	size_t stmt_len;
 };

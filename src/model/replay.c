@@ -46,6 +46,7 @@ typedef struct replay {
 	size_t n_pend, cap_pend;
 	bool conditional;    /* the changeset has preconditions on the database */
 	mg_map texts;        /* file -> text, for mg_changeset_has_preconditions */
+	bool release_known;  /* a release selection was given */
 } replay;
 
 typedef struct creator {
@@ -191,8 +192,14 @@ static bool pre_existing_rel(const replay *r, const mg_cat_relation *rel)
 	 * opaque step (a Java migration, a DO block naming it) may have made it. */
 	if (!rel->has_created_by)
 		return !mg_catalog_name_uncertain(r->cat, rel->name);
-	return rel->created_by < r->p->n_changesets &&
-	       !in_release(r->p->changesets[rel->created_by]);
+	if (rel->created_by >= r->p->n_changesets)
+		return false;
+	/* Without a release selection nothing says what production has, so
+	 * every earlier changeset counts as deployed (the cautious reading);
+	 * only what this changeset itself creates is new. */
+	if (!r->release_known)
+		return rel->created_by != r->cs->index;
+	return !in_release(r->p->changesets[rel->created_by]);
 }
 
 static const char *col_key(replay *r, const mg_cat_relation *rel, const char *col)
@@ -242,12 +249,13 @@ static void record_fact(replay *r, const mg_operation *op)
 	f->pre_existing = pre_existing_rel(r, rel);
 	f->table_has_rows = mg_catalog_has_rows(rel);
 	if (rel && op->object.kind == MG_OBJ_COLUMN && op->object.name) {
-		if (mg_map_get(&r->added_cols, col_key(r, rel, op->object.name)))
+		void *added = mg_map_get(&r->added_cols, col_key(r, rel, op->object.name));
+		if (added && (r->release_known || (size_t)added - 1 == r->cs->index))
 			f->pre_existing = false;
 		mg_cat_column *c = mg_catalog_column(rel, op->object.name);
 		f->column_has_default = c && (c->default_expr || c->identity || c->generated);
 		f->type_before = op->type_from ? op->type_from : c ? c->type : NULL;
-		if (op->kind == MG_OP_ADD_COLUMN && in_release(r->cs))
+		if (op->kind == MG_OP_ADD_COLUMN && (in_release(r->cs) || !r->release_known))
 			mg_map_put(&r->added_cols, col_key(r, rel, op->object.name),
 			           (void *)(r->cs->index + 1));
 	}
@@ -409,9 +417,10 @@ static bool skip_changeset(const mg_changeset *cs)
 	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
 }
 
-mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline)
+mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
+                    bool release_known)
 {
-	replay r = {.p = project, .cat = cat};
+	replay r = {.p = project, .cat = cat, .release_known = release_known};
 	r.g = mg_graph_new(&project->arena, project->n_changesets);
 	r.g->have_baseline = have_baseline;
 	mg_map_init(&r.last_def, &project->arena);
@@ -434,6 +443,10 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline)
 			if (before_release)
 				mg_catalog_assume_rows(cat);
 		}
+		/* Without a release selection, what earlier changesets made is
+		 * live and may hold rows. */
+		if (!release_known)
+			mg_catalog_assume_rows(cat);
 		before_release = before_release || !in_release(cs);
 		if (have_prev)
 			mg_graph_add_edge(&project->arena, r.g, prev, cs->index, MG_EDGE_ORDER, NULL);
