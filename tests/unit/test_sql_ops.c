@@ -362,8 +362,9 @@ static void test_create_table_columns_and_constraints(void **state)
 static void test_alter_table_one_op_per_subcommand(void **state)
 {
 	(void)state;
+	/* (USING b::bigint alone is the default conversion: see below.) */
 	parsed r = parse("ALTER TABLE t ADD COLUMN a text DEFAULT now()::text, "
-	                 "ALTER COLUMN b TYPE bigint USING b::bigint, "
+	                 "ALTER COLUMN b TYPE bigint USING b::bigint + 1, "
 	                 "ALTER COLUMN c SET DEFAULT (1 + 2) * 3, "
 	                 "ADD CONSTRAINT t_fk FOREIGN KEY (x) REFERENCES other.p (id) NOT VALID, "
 	                 "ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_pk_idx");
@@ -379,7 +380,7 @@ static void test_alter_table_one_op_per_subcommand(void **state)
 	const mg_operation *ty = op_of(&r, 0, 1);
 	assert_int_equal(ty->kind, MG_OP_ALTER_COLUMN_TYPE);
 	assert_string_equal(ty->type_to, "bigint");
-	assert_string_equal(ty->using_expr, "b::bigint");
+	assert_string_equal(ty->using_expr, "b::bigint + 1");
 
 	const mg_operation *def = op_of(&r, 0, 2);
 	assert_int_equal(def->kind, MG_OP_SET_DEFAULT);
@@ -553,12 +554,25 @@ static void test_mysql_statements_are_other_engine_sql(void **state)
 	done(&r);
 }
 
+/* USING col::newtype is the conversion PostgreSQL applies anyway: it is not
+ * recorded as an expression (which would make every widening a rewrite). */
+static void test_using_identity_cast_not_recorded(void **state)
+{
+	(void)state;
+	parsed r = parse("ALTER TABLE t ALTER COLUMN p TYPE numeric(14,2) USING (p::numeric(14,2)), "
+	                 "ALTER COLUMN q TYPE bigint USING q::integer");
+	assert_null(op_of(&r, 0, 0)->using_expr);
+	assert_non_null(op_of(&r, 0, 1)->using_expr); /* a different type: a real expression */
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_every_op_kind_object_and_flags),
 	    cmocka_unit_test(test_create_table_columns_and_constraints),
 	    cmocka_unit_test(test_alter_table_one_op_per_subcommand),
+	    cmocka_unit_test(test_using_identity_cast_not_recorded),
 	    cmocka_unit_test(test_create_index_attributes),
 	    cmocka_unit_test(test_view_depends_on_relations_read),
 	    cmocka_unit_test(test_settings_values),
