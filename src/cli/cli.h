@@ -47,6 +47,18 @@ int cli_close_output(const cli_args *args, mg_buf *buf);
 /* Prints "migraph: message" to stderr and returns code. */
 int cli_error(int code, const char *fmt, ...) MG_PRINTF(2, 3);
 
+/* What distinguishes the commands that analyse a project. */
+typedef struct cli_command_spec {
+	const char *name;
+	bool run_rules;           /* check: rules run and --fail-on decides the exit code */
+	void (*render_text)(mg_buf *out, const mg_analysis *analysis,
+	                    const mg_render_options *opts);
+} cli_command_spec;
+
+/* Parses arguments, loads, analyses, renders (JSON or the spec's text) and
+ * returns the exit code of the contract. */
+int cli_run_command(const cli_command_spec *spec, int argc, char **argv);
+
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

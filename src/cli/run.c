@@ -48,3 +48,36 @@ bool cli_nothing_loaded(const mg_project *project)
 {
 	return project->n_changesets == 0;
 }
+
+int cli_run_command(const cli_command_spec *spec, int argc, char **argv)
+{
+	cli_args args;
+	bool done;
+	int rc = cli_parse_args(&args, spec->name, argc, argv, &done);
+	if (rc != CLI_EXIT_OK || done) {
+		cli_args_dispose(&args);
+		return rc;
+	}
+	mg_analysis analysis;
+	mg_project *project = cli_load_and_analyze(&args, &analysis, spec->run_rules);
+	mg_render_options ropts = {.show_all = args.show_all, .with_findings = spec->run_rules};
+	mg_buf out = MG_BUF_INIT;
+	rc = cli_open_output(&args, &out);
+	if (rc == CLI_EXIT_OK) {
+		if (args.format == CLI_FORMAT_JSON)
+			mg_render_json(&out, &analysis, &ropts);
+		else
+			spec->render_text(&out, &analysis, &ropts);
+		rc = cli_close_output(&args, &out);
+	}
+	if (rc == CLI_EXIT_OK) {
+		if (cli_nothing_loaded(project))
+			rc = cli_error(CLI_EXIT_USAGE, "nothing could be loaded from the given PATHs");
+		else if (spec->run_rules && mg_analysis_max_severity(&analysis) >= (int)args.fail_on)
+			rc = CLI_EXIT_FINDINGS;
+	}
+	mg_buf_dispose(&out);
+	mg_project_free(project);
+	cli_args_dispose(&args);
+	return rc;
+}

@@ -81,7 +81,9 @@ static void read_number(reader *r, yaml_node_t *n, const char *key, mg_opt_f64 *
 	out->value = v;
 }
 
-static void read_bytes(reader *r, yaml_node_t *n, const char *key, mg_opt_u64 *out)
+/* A size or a count with units; parse is mg_parse_bytes or mg_parse_count. */
+static void read_units(reader *r, yaml_node_t *n, const char *key, mg_opt_u64 *out,
+                       int (*parse)(const char *, uint64_t *), const char *expected)
 {
 	if (is_null(n)) {
 		out->known = false;
@@ -91,31 +93,23 @@ static void read_bytes(reader *r, yaml_node_t *n, const char *key, mg_opt_u64 *o
 	uint64_t v;
 	if (!s)
 		return;
-	if (mg_parse_bytes(s, &v) != 0) {
-		invalid(r, n, key, "expected a size such as 80GB or 12GiB (B, KB, MB, GB, TB, KiB, "
-		                   "MiB, GiB, TiB)");
+	if (parse(s, &v) != 0) {
+		invalid(r, n, key, expected);
 		return;
 	}
 	out->known = true;
 	out->value = v;
 }
 
+static void read_bytes(reader *r, yaml_node_t *n, const char *key, mg_opt_u64 *out)
+{
+	read_units(r, n, key, out, mg_parse_bytes,
+	           "expected a size such as 80GB or 12GiB (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
+}
+
 static void read_rows(reader *r, yaml_node_t *n, const char *key, mg_opt_u64 *out)
 {
-	if (is_null(n)) {
-		out->known = false;
-		return;
-	}
-	const char *s = scalar(r, n, key);
-	uint64_t v;
-	if (!s)
-		return;
-	if (mg_parse_count(s, &v) != 0) {
-		invalid(r, n, key, "expected a row count such as 120M (K, M, B)");
-		return;
-	}
-	out->known = true;
-	out->value = v;
+	read_units(r, n, key, out, mg_parse_count, "expected a row count such as 120M (K, M, B)");
 }
 
 static void read_bool(reader *r, yaml_node_t *n, const char *key, bool *out)

@@ -4,8 +4,10 @@ and its safe alternative, fed back to migraph in place of the offending
 migration, must not trigger it again.
 
 A case is a folder tests/rules/cases/<rule-id>/ with
-  fires/        a Flyway project (V1__base.sql sets the scene, later files offend)
-  near-miss/    the same scene with a variant that is fine
+  fires/        migrations that offend (V2__... onwards)
+  near-miss/    a variant that is fine
+and every project starts from tests/rules/base.sql as its V1: tables that are
+live in production.
   args          optional extra arguments, one per line (e.g. --engine postgresql:11)
 The feed-back step replaces the file the finding points at with the finding's
 safe_alternative (when it is SQL) and checks the rule stays quiet.
@@ -33,9 +35,24 @@ def check(name, ok, detail=""):
         print(f"FAIL {name} {detail}")
 
 
+BASE = os.path.join(ROOT, "tests", "rules", "base.sql")
+
+
+def project_with_base(src, dest):
+    """Copies a case folder and puts the shared scene in front as V1."""
+    shutil.copytree(src, dest)
+    shutil.copy(BASE, os.path.join(dest, "V1__base.sql"))
+    return dest
+
+
 def findings(project, args, rule):
-    p = subprocess.run([MIGRAPH, "check", "--format", "json", "--fail-on", "critical"] + args + [project],
-                       capture_output=True, timeout=60, cwd=ROOT)
+    tmp = tempfile.mkdtemp(prefix="migraph-rule-")
+    try:
+        proj = project_with_base(project, os.path.join(tmp, "p"))
+        p = subprocess.run([MIGRAPH, "check", "--format", "json", "--fail-on", "critical"] + args + [proj],
+                           capture_output=True, timeout=60, cwd=ROOT)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if p.returncode not in (0, 1):
         return None, p.stderr.decode(errors="replace")[:300]
     doc = json.loads(p.stdout)
@@ -63,6 +80,9 @@ def main():
             proj = os.path.join(tmp, "p")
             shutil.copytree(os.path.join(case, "fires"), proj)
             target = os.path.join(proj, os.path.basename(fires[0]["file"]))
+            if os.path.basename(target) == "V1__base.sql":
+                check(f"{rule}: the finding points at the offending migration", False, target)
+                continue
             with open(target, "w") as f:
                 f.write(alt + "\n")
             again, err = findings(proj, args, rule)
