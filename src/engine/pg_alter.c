@@ -6,6 +6,8 @@
  * with less.  Version rules are written where they change behaviour:
  * constant defaults stop rewriting in 11, a valid CHECK spares the SET
  * NOT NULL scan from 12, timestamp <-> timestamptz under UTC from 12.
+ * On a partitioned table most subcommands recurse into every partition
+ * with the same lock (pg_model_alter's tail).
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +29,6 @@ static bool reloption_is_light(const char *name)
 	static const char *const light[] = {
 		"fillfactor", "parallel_workers", "autovacuum_enabled", "toast_tuple_target",
 		"vacuum_index_cleanup", "vacuum_truncate", "log_autovacuum_min_duration",
-		"user_catalog_table",
 	};
 	if (mg_str_starts_with(name, "autovacuum_") || mg_str_starts_with(name, "toast."))
 		return true;
@@ -48,6 +49,37 @@ static mg_lock_mode reloptions_lock(const char *names)
 		if (!reloption_is_light(tok))
 			return MG_LOCK_ACCESS_EXCLUSIVE;
 	return MG_LOCK_SHARE_UPDATE_EXCLUSIVE;
+}
+
+/* Storage parameters newer than PostgreSQL 10 are unknown before. */
+static void reloptions_require(pg_ctx *c, const char *names)
+{
+	static const struct {
+		const char *name;
+		int since;
+	} added[] = {
+		{"toast_tuple_target", 11},
+		{"vacuum_index_cleanup", 12},
+		{"vacuum_truncate", 12},
+		{"toast.vacuum_index_cleanup", 12},
+		{"toast.vacuum_truncate", 12},
+		{"autovacuum_vacuum_insert_threshold", 13},
+		{"autovacuum_vacuum_insert_scale_factor", 13},
+	};
+	if (!names)
+		return;
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", names);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+			if (!strcmp(tok, added[i].name) && c->major < added[i].since) {
+				pg_fail(c, mg_arena_printf(c->arena,
+				                           "unrecognized parameter \"%s\": storage parameter "
+				                           "%s exists from PostgreSQL %d",
+				                           added[i].name, added[i].name, added[i].since));
+				return;
+			}
 }
 
 static void model_add_column(pg_ctx *c)
@@ -81,6 +113,12 @@ static void model_add_column(pg_ctx *c)
 		}
 	} else if (col->not_null) {
 		c->effects |= MG_EFF_SCAN;
+		mg_cat_relation *rel = pg_op_relation(c);
+		if (rel && mg_catalog_has_rows(rel))
+			pg_fail(c, mg_arena_printf(c->arena,
+			                           "column \"%s\" contains null values: NOT NULL without a "
+			                           "default fails on a table with rows",
+			                           col->name ? col->name : "?"));
 		pg_note(c, "NOT NULL without a default fails as soon as the table has a row");
 	}
 	for (size_t i = 0; i < col->n_constraints; i++) {
@@ -115,6 +153,19 @@ static void model_alter_type(pg_ctx *c)
 	if (rewrite && !from && !c->op->using_expr)
 		c->effects |= MG_EFF_ASSUMED;
 	pg_note(c, why);
+	/* A foreign key on either side of the column is dropped and recreated,
+	 * which takes ACCESS EXCLUSIVE on the table at the other end. */
+	mg_cat_relation *rel = pg_op_relation(c);
+	const char *column = c->op->object.name;
+	pg_lock_fk_targets(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_referencing(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
+	/* Indexes on the column are rebuilt (or, when binary-coercible, kept
+	 * under a new OID); a rewrite rebuilds every index. */
+	if (rewrite) {
+		pg_lock_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	} else if (pg_has_column_index(rel, column)) {
+		pg_lock_column_indexes(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
+	}
 }
 
 static void model_set_not_null(pg_ctx *c)
@@ -146,9 +197,22 @@ static void model_add_constraint(pg_ctx *c)
 		mg_object ref = k->ref_table.kind != MG_OBJ_NONE ? k->ref_table : c->op->related;
 		pg_lock_object(c, &ref, MG_LOCK_SHARE_ROW_EXCLUSIVE);
 		mg_cat_relation *rel = pg_op_relation(c);
-		if (not_valid && rel && rel->partitioned && c->major < 18)
+		mg_cat_relation *target = pg_find(c, &ref);
+		if (rel && rel->partitioned && c->major < 11) {
+			pg_fail(c, "foreign keys on partitioned tables need PostgreSQL 11");
+			return;
+		}
+		if (target && target->partitioned && c->major < 12) {
+			pg_fail(c, "foreign keys referencing partitioned tables need PostgreSQL 12");
+			return;
+		}
+		if (not_valid && rel && rel->partitioned && c->major < 18) {
 			pg_fail(c, "foreign keys on partitioned tables cannot be NOT VALID before "
 			           "PostgreSQL 18");
+			return;
+		}
+		/* Every partition of the referenced table gets the RI triggers. */
+		pg_lock_partitions(c, target, MG_LOCK_SHARE_ROW_EXCLUSIVE);
 		if (!not_valid) {
 			c->effects |= MG_EFF_SCAN;
 			pg_note(c, "validating the foreign key reads every row while writes to both "
@@ -164,9 +228,20 @@ static void model_add_constraint(pg_ctx *c)
 		}
 		break;
 	case MG_CONSTRAINT_UNIQUE:
-	case MG_CONSTRAINT_PRIMARY_KEY:
+	case MG_CONSTRAINT_PRIMARY_KEY: {
 		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		mg_cat_relation *rel = pg_op_relation(c);
+		if (rel && rel->partitioned && c->major < 11) {
+			pg_fail(c, "unique and primary key constraints on partitioned tables need "
+			           "PostgreSQL 11");
+			return;
+		}
 		if (k->using_index) {
+			/* The adopted index is renamed: ACCESS EXCLUSIVE on it before
+			 * 12, SHARE UPDATE EXCLUSIVE since (index renames were lowered). */
+			pg_lock(c, MG_OBJ_INDEX, rel ? rel->schema : c->op->object.schema, k->using_index,
+			        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE
+			                       : MG_LOCK_ACCESS_EXCLUSIVE);
 			pg_note(c, "USING INDEX adopts an existing index: no build");
 			if (k->kind == MG_CONSTRAINT_PRIMARY_KEY)
 				c->effects |= MG_EFF_SCAN; /* implicit SET NOT NULL on nullable columns */
@@ -176,6 +251,7 @@ static void model_add_constraint(pg_ctx *c)
 			           "the whole build");
 		}
 		break;
+	}
 	case MG_CONSTRAINT_EXCLUDE:
 		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
 		c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
@@ -208,9 +284,78 @@ static void model_drop_constraint(pg_ctx *c)
 	/* Dropping a foreign key removes its triggers on the referenced table too. */
 	if (k && k->kind == MG_CONSTRAINT_FOREIGN_KEY)
 		pg_lock_object(c, &k->ref_table, MG_LOCK_ACCESS_EXCLUSIVE);
+	/* A referenced key: foreign keys of other tables depend on it. */
+	if (k && (k->kind == MG_CONSTRAINT_PRIMARY_KEY || k->kind == MG_CONSTRAINT_UNIQUE) &&
+	    k->columns.count) {
+		bool cascade = c->op->flags & MG_OPF_CASCADE;
+		size_t n = pg_lock_referencing(c, rel, k->columns.items[0],
+		                               cascade ? MG_LOCK_ACCESS_EXCLUSIVE : MG_LOCK_NONE);
+		if (n && !cascade)
+			pg_fail(c, "cannot drop the constraint: foreign keys of other tables depend on it "
+			           "(CASCADE would drop them)");
+	}
+	if (k && k->index_name)
+		pg_lock(c, MG_OBJ_INDEX, rel->schema, k->index_name, MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
-bool pg_model_alter(pg_ctx *c)
+static void model_drop_column(pg_ctx *c)
+{
+	lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_cat_relation *rel = pg_op_relation(c);
+	const char *column = c->op->object.name;
+	/* Its foreign keys go with it, and their triggers on the other table. */
+	pg_lock_fk_targets(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_column_indexes(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (c->op->flags & MG_OPF_CASCADE) {
+		pg_lock_referencing(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_lock_dependent_views(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	}
+	pg_note(c, "DROP COLUMN only marks the column dropped: no rewrite");
+}
+
+/* ALTER TABLE subcommands that PostgreSQL applies to every partition too
+ * (unless ONLY), each partition under the parent's lock. */
+static bool recurses(const mg_operation *op)
+{
+	switch (op->kind) {
+	case MG_OP_ADD_COLUMN:
+	case MG_OP_DROP_COLUMN:
+	case MG_OP_ALTER_COLUMN_TYPE:
+	case MG_OP_SET_DEFAULT:
+	case MG_OP_DROP_DEFAULT:
+	case MG_OP_SET_NOT_NULL:
+	case MG_OP_DROP_NOT_NULL:
+	case MG_OP_ADD_CONSTRAINT:
+	case MG_OP_VALIDATE_CONSTRAINT:
+	case MG_OP_DROP_CONSTRAINT:
+	case MG_OP_SET_STATISTICS:
+	case MG_OP_SET_COLUMN_STORAGE:
+	case MG_OP_SET_COMPRESSION:
+	case MG_OP_RENAME_COLUMN:
+		return !(op->flags & MG_OPF_ONLY);
+	default:
+		return false;
+	}
+}
+
+static void recurse_partitions(pg_ctx *c)
+{
+	mg_cat_relation *rel = pg_op_relation(c);
+	if (!rel || !rel->partitioned || !recurses(c->op) || (c->effects & MG_EFF_FAILS))
+		return;
+	mg_lock_mode mode = pg_mode_of(c, rel->schema, rel->name);
+	const mg_constraint_def *k = c->op->constraint;
+	if (c->op->kind == MG_OP_ADD_CONSTRAINT && k &&
+	    (k->kind == MG_CONSTRAINT_UNIQUE || k->kind == MG_CONSTRAINT_PRIMARY_KEY) &&
+	    c->major < 18) {
+		/* Before 18 the partitions' indexes are built through CREATE
+		 * INDEX's path, under SHARE; 18 recurses the ALTER TABLE lock. */
+		mode = MG_LOCK_SHARE;
+	}
+	pg_lock_partitions(c, rel, mode);
+}
+
+static bool model_alter(pg_ctx *c)
 {
 	mg_operation *op = c->op;
 	switch (op->kind) {
@@ -233,19 +378,40 @@ bool pg_model_alter(pg_ctx *c)
 		model_drop_constraint(c);
 		return true;
 	case MG_OP_DROP_COLUMN:
+		model_drop_column(c);
+		return true;
+	case MG_OP_SET_IDENTITY:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_each_owned_sequence(c, pg_op_relation(c), op->object.name,
+		                       MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		return true;
+	case MG_OP_DROP_IDENTITY:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_each_owned_sequence(c, pg_op_relation(c), op->object.name,
+		                       MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_SET_SCHEMA:
+		/* Owned sequences move with the table. */
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_each_owned_sequence(c, pg_op_relation(c), NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_SET_OWNER: {
+		/* Indexes and owned sequences change owner with the table. */
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		mg_cat_relation *rel = pg_op_relation(c);
+		pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_lock_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	}
 	case MG_OP_RENAME_COLUMN:
 	case MG_OP_SET_DEFAULT:
 	case MG_OP_DROP_DEFAULT:
 	case MG_OP_DROP_NOT_NULL:
 	case MG_OP_ADD_IDENTITY:
-	case MG_OP_SET_IDENTITY:
-	case MG_OP_DROP_IDENTITY:
 	case MG_OP_SET_COLUMN_STORAGE:
 	case MG_OP_RENAME_CONSTRAINT:
 	case MG_OP_ALTER_CONSTRAINT:
 	case MG_OP_RENAME_TABLE:
-	case MG_OP_SET_SCHEMA:
-	case MG_OP_SET_OWNER:
 	case MG_OP_REPLICA_IDENTITY:
 	case MG_OP_ENABLE_RULE:
 	case MG_OP_ROW_SECURITY:
@@ -276,11 +442,18 @@ bool pg_model_alter(pg_ctx *c)
 	case MG_OP_SET_STORAGE_PARAMS:
 	case MG_OP_RESET_STORAGE_PARAMS:
 		lock_table(c, reloptions_lock(op->detail));
+		reloptions_require(c, op->detail);
 		return true;
 	case MG_OP_SET_TABLESPACE:
 		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
-		c->effects |= MG_EFF_REWRITE;
-		pg_note(c, "SET TABLESPACE copies every data file under ACCESS EXCLUSIVE");
+		/* Tables migraph saw created live in the default tablespace. */
+		if (op->new_name && mg_str_ieq(op->new_name, "pg_default")) {
+			pg_note(c, "SET TABLESPACE pg_default on a table already there copies nothing, "
+			           "but still takes ACCESS EXCLUSIVE");
+		} else {
+			c->effects |= MG_EFF_REWRITE;
+			pg_note(c, "SET TABLESPACE copies every data file under ACCESS EXCLUSIVE");
+		}
 		return true;
 	case MG_OP_SET_LOGGED:
 	case MG_OP_SET_UNLOGGED:
@@ -289,14 +462,33 @@ bool pg_model_alter(pg_ctx *c)
 		return true;
 	case MG_OP_SET_ACCESS_METHOD:
 		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
-		if (pg_require(c, 15, "ALTER TABLE SET ACCESS METHOD"))
+		if (!pg_require(c, 15, "ALTER TABLE SET ACCESS METHOD"))
+			return true;
+		/* Tables are heap unless created otherwise: heap -> heap keeps the files. */
+		if (op->detail && mg_str_ieq(op->detail, "heap")) {
+			pg_note(c, "SET ACCESS METHOD to the table's own method (heap) copies nothing");
+		} else {
 			c->effects |= MG_EFF_REWRITE;
+			pg_note(c, "SET ACCESS METHOD rewrites the table into the new access method");
+		}
 		return true;
 	case MG_OP_INHERIT:
+		/* INHERIT: SHARE UPDATE EXCLUSIVE on the new parent; NO INHERIT
+		 * only reads the parent's definition (ACCESS SHARE). */
 		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
-		pg_lock_object(c, &op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		pg_lock_object(c, &op->related, (op->flags & MG_OPF_NEGATED)
+		                                    ? MG_LOCK_ACCESS_SHARE
+		                                    : MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		return true;
 	default:
 		return false;
 	}
+}
+
+bool pg_model_alter(pg_ctx *c)
+{
+	if (!model_alter(c))
+		return false;
+	recurse_partitions(c);
+	return true;
 }

@@ -34,6 +34,31 @@ void pg_fail(pg_ctx *c, const char *error);
 /* Needs at least this major version, else the server rejects it. */
 bool pg_require(pg_ctx *c, int major, const char *feature);
 
+/* Relations reached through the catalog (pg_rel.c). */
+void pg_lock_rel(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+mg_cat_relation *pg_find(pg_ctx *c, const mg_object *o);
+/* Every partition below rel, at any depth. */
+void pg_lock_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+mg_cat_relation *pg_default_partition(const mg_cat_relation *parent);
+/* Sequences owned by serial (nextval default) and identity columns. */
+void pg_each_owned_sequence(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                            mg_lock_mode mode);
+/* Views and materialized views reading rel; MG_LOCK_NONE only counts. */
+size_t pg_lock_dependent_views(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+/* The tables rel's foreign keys (on only_column, when given) reference. */
+void pg_lock_fk_targets(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                        mg_lock_mode mode);
+/* Other tables whose foreign keys reference rel (its only_column, when
+ * given); returns how many.  MG_LOCK_NONE only counts. */
+size_t pg_lock_referencing(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                           mg_lock_mode mode);
+void pg_lock_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+void pg_lock_column_indexes(pg_ctx *c, const mg_cat_relation *rel, const char *column,
+                            mg_lock_mode mode);
+bool pg_has_column_index(const mg_cat_relation *rel, const char *column);
+/* The mode already taken on a relation, MG_LOCK_NONE if none. */
+mg_lock_mode pg_mode_of(const pg_ctx *c, const char *schema, const char *name);
+
 /* ALTER TABLE subcommands and column changes (pg_alter.c). */
 bool pg_model_alter(pg_ctx *c);
 /* Indexes, partitions, views, sequences, types, DML ... (pg_other.c). */

@@ -51,6 +51,12 @@ static void model_create_index(pg_ctx *c)
 	mg_lock_mode mode = concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_SHARE;
 	pg_lock(c, MG_OBJ_TABLE, schema, name, mode);
 	c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
+	if ((c->op->flags & MG_OPF_ONLY) && !pg_require(c, 11, "CREATE INDEX ... ON ONLY"))
+		return;
+	if (rel && rel->partitioned && c->major < 11) {
+		pg_fail(c, "cannot create an index on a partitioned table before PostgreSQL 11");
+		return;
+	}
 	if (rel && rel->partitioned) {
 		if (concurrently) {
 			pg_fail(c, "cannot create an index concurrently on a partitioned table");
@@ -75,8 +81,16 @@ static void model_create_index(pg_ctx *c)
 static void model_drop_index(pg_ctx *c)
 {
 	const char *schema, *name;
-	index_table(c, &schema, &name);
+	mg_cat_relation *rel = index_table(c, &schema, &name);
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
+	if (rel && rel->partitioned) {
+		if (concurrently) {
+			pg_fail(c, "cannot drop a partitioned index concurrently");
+			return;
+		}
+		/* The partitions' indexes go with it, each under its table's lock. */
+		pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	}
 	pg_lock(c, MG_OBJ_TABLE, schema, name,
 	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
@@ -95,6 +109,13 @@ static void model_reindex(pg_ctx *c)
 	if (kind == MG_OBJ_SCHEMA || kind == MG_OBJ_DATABASE) {
 		c->effects |= MG_EFF_NO_TXN_BLOCK;
 		return;
+	}
+	mg_cat_relation *table = kind == MG_OBJ_TABLE ? pg_op_relation(c) : NULL;
+	if (table && table->partitioned && c->major >= 14) {
+		/* 14 reindexes partition by partition, one transaction each. */
+		c->effects |= MG_EFF_NO_TXN_BLOCK;
+		pg_note(c, "since PostgreSQL 14 REINDEX of a partitioned table runs one transaction "
+		           "per partition: not in a transaction block");
 	}
 	const char *schema, *name;
 	if (kind == MG_OBJ_INDEX) {
@@ -157,18 +178,35 @@ static void model_detach_partition(pg_ctx *c)
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
 	if (concurrently && !pg_require(c, 14, "DETACH PARTITION CONCURRENTLY"))
 		return;
+	mg_cat_relation *parent = pg_find(c, &c->op->related);
+	mg_cat_relation *deflt = pg_default_partition(parent);
 	if (concurrently) {
 		pg_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		pg_lock_object(c, &c->op->object, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
-		pg_note(c, "DETACH CONCURRENTLY never blocks the parent (14+)");
+		if (deflt)
+			pg_fail(c, "cannot detach partitions concurrently when a default partition "
+			           "exists");
+		pg_note(c, "DETACH CONCURRENTLY (14+) takes only SHARE UPDATE EXCLUSIVE on the "
+		           "parent, waits for older transactions, and cannot run in a transaction "
+		           "block");
 		return;
 	}
 	pg_lock_object(c, &c->op->related, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (c->major >= 14) {
+		pg_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_note(c, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent, and since "
+		           "PostgreSQL 14 on the partition too");
+	} else {
+		pg_lock_object(c, &c->op->object, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		pg_note(c, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; before "
+		           "PostgreSQL 14 only SHARE UPDATE EXCLUSIVE on the partition");
+	}
+	/* The default partition's constraint changes with the bounds. */
+	pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
-static void lock_fk_targets(pg_ctx *c, const mg_constraint_def *k, size_t n)
+static void lock_fk_defs(pg_ctx *c, const mg_constraint_def *k, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (k[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
@@ -179,25 +217,26 @@ static void model_create_table(pg_ctx *c)
 {
 	const mg_operation *op = c->op;
 	/* The new relation itself is invisible to others until commit. */
-	lock_fk_targets(c, op->constraints, op->n_constraints);
+	lock_fk_defs(c, op->constraints, op->n_constraints);
 	for (size_t i = 0; i < op->n_columns; i++)
-		lock_fk_targets(c, op->columns[i].constraints, op->columns[i].n_constraints);
-	if (op->flags & MG_OPF_PARTITION_OF)
+		lock_fk_defs(c, op->columns[i].constraints, op->columns[i].n_constraints);
+	if (op->flags & MG_OPF_PARTITION_OF) {
+		/* Still ACCESS EXCLUSIVE on the parent in 18; the default
+		 * partition is locked and scanned for rows of the new bounds. */
 		pg_lock_object(c, &op->related, MG_LOCK_ACCESS_EXCLUSIVE);
-	if (op->flags & MG_OPF_AS_SELECT)
+		mg_cat_relation *deflt = pg_default_partition(pg_find(c, &op->related));
+		if (deflt) {
+			pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
+			c->effects |= MG_EFF_SCAN;
+		}
+		pg_note(c, "CREATE TABLE ... PARTITION OF takes ACCESS EXCLUSIVE on the parent on "
+		           "every version (10-18), and on its default partition");
+	}
+	if (op->flags & MG_OPF_AS_SELECT) {
 		c->effects |= MG_EFF_SCAN;
-}
-
-struct ref_ctx {
-	pg_ctx *c;
-	mg_lock_mode mode;
-};
-
-static void lock_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *fk)
-{
-	(void)fk;
-	struct ref_ctx *r = ctx;
-	pg_lock(r->c, MG_OBJ_TABLE, from->schema, from->name, r->mode);
+		for (size_t i = 0; i < op->n_depends; i++)
+			pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
+	}
 }
 
 static void model_drop_table(pg_ctx *c)
@@ -206,27 +245,48 @@ static void model_drop_table(pg_ctx *c)
 	mg_cat_relation *rel = pg_op_relation(c);
 	if (!rel)
 		return;
-	/* Its own foreign keys have triggers on the referenced tables. */
-	for (size_t i = 0; i < rel->n_constraints; i++)
-		if (rel->constraints[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
-			pg_lock_object(c, &rel->constraints[i].ref_table, MG_LOCK_ACCESS_EXCLUSIVE);
-	if (c->op->flags & MG_OPF_CASCADE) {
-		struct ref_ctx r = {c, MG_LOCK_ACCESS_EXCLUSIVE};
-		mg_catalog_each_referencing(c->cat, rel, lock_referencing, &r);
+	bool cascade = c->op->flags & MG_OPF_CASCADE;
+	mg_lock_mode dep = cascade ? MG_LOCK_ACCESS_EXCLUSIVE : MG_LOCK_NONE;
+	size_t users = pg_lock_referencing(c, rel, NULL, dep) + pg_lock_dependent_views(c, rel, dep);
+	if (users && !cascade && rel->kind == MG_OBJ_TABLE) {
+		pg_fail(c, "cannot drop the table: foreign keys or views depend on it (CASCADE "
+		           "would drop them)");
+		return;
 	}
-	for (size_t i = 0; i < rel->n_partitions; i++)
-		pg_lock(c, MG_OBJ_TABLE, rel->partitions[i]->schema, rel->partitions[i]->name,
-		        MG_LOCK_ACCESS_EXCLUSIVE);
+	/* Its own foreign keys have triggers on the referenced tables. */
+	pg_lock_fk_targets(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (rel->parent) {
+		/* A partition: its parent and the default partition, whose
+		 * constraint depends on the bounds, are locked too. */
+		pg_lock_rel(c, rel->parent, MG_LOCK_ACCESS_EXCLUSIVE);
+		mg_cat_relation *deflt = pg_default_partition(rel->parent);
+		if (deflt != rel)
+			pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
+	}
 }
 
 static void model_truncate(pg_ctx *c)
 {
 	lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
 	mg_cat_relation *rel = pg_op_relation(c);
-	if (rel && (c->op->flags & MG_OPF_CASCADE)) {
-		struct ref_ctx r = {c, MG_LOCK_ACCESS_EXCLUSIVE};
-		mg_catalog_each_referencing(c->cat, rel, lock_referencing, &r);
+	if (!rel)
+		return;
+	bool cascade = c->op->flags & MG_OPF_CASCADE;
+	if (pg_lock_referencing(c, rel, NULL, cascade ? MG_LOCK_ACCESS_EXCLUSIVE : MG_LOCK_NONE) &&
+	    !cascade) {
+		pg_fail(c, "cannot truncate a table referenced in a foreign key constraint (without "
+		           "CASCADE)");
+		return;
 	}
+	pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (c->op->detail && strstr(c->op->detail, "restart identity"))
+		pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_note(c, "TRUNCATE swaps in new empty files under ACCESS EXCLUSIVE: instant, but "
+	           "every reader and writer waits for the lock");
 }
 
 static void model_lock_table(pg_ctx *c)
@@ -250,7 +310,19 @@ static void model_lock_table(pg_ctx *c)
 		for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
 			if (mg_str_ieq(d, modes[i].sql) || !strcmp(d, mg_lock_mode_name(modes[i].mode)))
 				mode = modes[i].mode;
+	mg_cat_relation *rel = pg_op_relation(c);
+	if (rel && rel->kind == MG_OBJ_VIEW) {
+		if (!pg_require(c, 11, "LOCK TABLE on a view"))
+			return;
+		pg_lock_rel(c, rel, mode);
+		/* 11+ locks the view's base tables in the same mode. */
+		for (size_t i = 0; i < rel->n_reads; i++)
+			pg_lock_object(c, &rel->reads[i], mode);
+		return;
+	}
 	lock_target(c, mode);
+	if (!(c->op->flags & MG_OPF_ONLY))
+		pg_lock_partitions(c, rel, mode);
 }
 
 static void model_view(pg_ctx *c)
@@ -267,7 +339,70 @@ static void model_view(pg_ctx *c)
 
 static void model_dml(pg_ctx *c)
 {
-	lock_target(c, c->op->kind == MG_OP_SELECT ? MG_LOCK_ACCESS_SHARE : MG_LOCK_ROW_EXCLUSIVE);
+	const mg_operation *op = c->op;
+	if (op->kind == MG_OP_SELECT) {
+		/* setval()/nextval() write the sequence. */
+		lock_target(c, op->object.kind == MG_OBJ_SEQUENCE ? MG_LOCK_ROW_EXCLUSIVE
+		                                                  : MG_LOCK_ACCESS_SHARE);
+		return;
+	}
+	lock_target(c, MG_LOCK_ROW_EXCLUSIVE);
+	mg_cat_relation *rel = pg_op_relation(c);
+	if (!rel)
+		return;
+	if (op->kind == MG_OP_INSERT || op->kind == MG_OP_COPY || op->kind == MG_OP_MERGE) {
+		/* The RI check reads the referenced rows FOR KEY SHARE; the
+		 * defaults call nextval() (assumed: the usual INSERT leaves them). */
+		pg_lock_fk_targets(c, rel, NULL, MG_LOCK_ROW_SHARE);
+		pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ROW_EXCLUSIVE);
+		if (rel->partitioned && c->major < 12) {
+			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+			pg_note(c, "before PostgreSQL 12 an INSERT into a partitioned table locks every "
+			           "partition; since 12 only the one each row is routed to");
+		}
+	}
+	if (op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE) {
+		if (rel->partitioned)
+			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+	}
+	if (op->kind == MG_OP_DELETE) {
+		/* Referencing tables are checked (FOR KEY SHARE) for rows that
+		 * still point at the deleted ones. */
+		pg_lock_referencing(c, rel, NULL, MG_LOCK_ROW_SHARE);
+	}
+}
+
+static void model_refresh(pg_ctx *c)
+{
+	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
+	lock_target(c, concurrently ? MG_LOCK_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+	c->effects |= MG_EFF_SCAN;
+	mg_cat_relation *mv = pg_op_relation(c);
+	if (mv)
+		for (size_t i = 0; i < mv->n_reads; i++)
+			pg_lock_object(c, &mv->reads[i], MG_LOCK_ACCESS_SHARE);
+	pg_lock_indexes(c, mv, concurrently ? MG_LOCK_ROW_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_note(c, concurrently ? "REFRESH ... CONCURRENTLY takes EXCLUSIVE: readers continue, "
+	                          "and it may run in a transaction block"
+	                        : "REFRESH takes ACCESS EXCLUSIVE and swaps in a new heap: "
+	                          "readers of the view wait");
+}
+
+static void model_attach_index(pg_ctx *c)
+{
+	if (!pg_require(c, 11, "ALTER INDEX ... ATTACH PARTITION"))
+		return;
+	pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
+	        MG_LOCK_ACCESS_EXCLUSIVE);
+	/* Both tables are read to check that the indexes match. */
+	const mg_object *ix[2] = {&c->op->object, &c->op->related};
+	for (size_t i = 0; i < 2 && c->cat; i++) {
+		if (!ix[i]->name)
+			continue;
+		mg_cat_relation *t = mg_catalog_index_table(
+			c->cat, ix[i]->schema ? ix[i]->schema : "public", ix[i]->name, NULL);
+		pg_lock_rel(c, t, MG_LOCK_ACCESS_SHARE);
+	}
 }
 
 bool pg_model_other(pg_ctx *c)
@@ -288,8 +423,10 @@ bool pg_model_other(pg_ctx *c)
 		        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
 	case MG_OP_ALTER_INDEX:
-	case MG_OP_ATTACH_INDEX:
 		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name, MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
+	case MG_OP_ATTACH_INDEX:
+		model_attach_index(c);
 		return true;
 	case MG_OP_ATTACH_PARTITION:
 		model_attach_partition(c);
@@ -319,6 +456,7 @@ bool pg_model_other(pg_ctx *c)
 		return true;
 	case MG_OP_ANALYZE:
 		lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		pg_lock_partitions(c, pg_op_relation(c), MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		c->effects |= MG_EFF_SCAN;
 		return true;
 	case MG_OP_CLUSTER:
@@ -344,12 +482,14 @@ bool pg_model_other(pg_ctx *c)
 		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
 	case MG_OP_REFRESH_MATERIALIZED_VIEW:
-		lock_target(c, (op->flags & MG_OPF_CONCURRENTLY) ? MG_LOCK_EXCLUSIVE
-		                                                 : MG_LOCK_ACCESS_EXCLUSIVE);
-		c->effects |= MG_EFF_SCAN;
+		model_refresh(c);
 		return true;
 	case MG_OP_ALTER_SEQUENCE:
 		lock_target(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+		/* OWNED BY reads the owning table's definition. */
+		if (op->related.kind == MG_OBJ_COLUMN && op->related.table)
+			pg_lock(c, MG_OBJ_TABLE, op->related.schema, op->related.table,
+			        MG_LOCK_ACCESS_SHARE);
 		return true;
 	case MG_OP_CREATE_TRIGGER:
 		lock_target(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
@@ -395,10 +535,19 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_CREATE_DOMAIN:
 	case MG_OP_ALTER_DOMAIN:
 	case MG_OP_DROP_DOMAIN:
+	case MG_OP_GRANT:
+		/* 18 locks a table whose privileges change (ACCESS SHARE: it only
+		 * waits behind ACCESS EXCLUSIVE); 10-17 take no relation lock. */
+		if (c->major >= 18 && (op->object.kind == MG_OBJ_TABLE || op->object.kind == MG_OBJ_VIEW ||
+		                       op->object.kind == MG_OBJ_MATERIALIZED_VIEW ||
+		                       op->object.kind == MG_OBJ_SEQUENCE)) {
+			lock_target(c, MG_LOCK_ACCESS_SHARE);
+			pg_note(c, "since PostgreSQL 18 GRANT and REVOKE take ACCESS SHARE on the table");
+		}
+		return true;
 	case MG_OP_CREATE_FUNCTION:
 	case MG_OP_DROP_FUNCTION:
 	case MG_OP_ALTER_FUNCTION:
-	case MG_OP_GRANT:
 	case MG_OP_SET_SETTING:
 	case MG_OP_RESET_SETTING:
 	case MG_OP_BEGIN:

@@ -1,0 +1,223 @@
+/*
+ * pg_rel.c: the relations an operation reaches beyond the one it names,
+ * as the catalog knows them: partitions (ALTER TABLE recurses into them),
+ * the default partition (its rows must be rechecked when bounds change),
+ * the sequences a table owns (serial and identity columns), the views that
+ * read a table, both sides of its foreign keys, and its indexes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/pg_internal.h"
+
+static mg_object_kind rel_kind(const mg_cat_relation *rel)
+{
+	return rel->kind == MG_OBJ_NONE ? MG_OBJ_TABLE : rel->kind;
+}
+
+void pg_lock_rel(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+{
+	if (rel)
+		pg_lock(c, rel_kind(rel), rel->schema, rel->name, mode);
+}
+
+mg_cat_relation *pg_find(pg_ctx *c, const mg_object *o)
+{
+	if (!c->cat || !o || !o->name)
+		return NULL;
+	const char *name = o->name;
+	if (o->kind == MG_OBJ_COLUMN || o->kind == MG_OBJ_CONSTRAINT)
+		name = o->table;
+	if (!name)
+		return NULL;
+	return mg_catalog_relation(c->cat, o->schema ? o->schema : "public", name);
+}
+
+void pg_lock_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+{
+	if (!rel)
+		return;
+	for (size_t i = 0; i < rel->n_partitions; i++) {
+		pg_lock_rel(c, rel->partitions[i], mode);
+		pg_lock_partitions(c, rel->partitions[i], mode);
+	}
+}
+
+mg_cat_relation *pg_default_partition(const mg_cat_relation *parent)
+{
+	if (!parent)
+		return NULL;
+	for (size_t i = 0; i < parent->n_partitions; i++)
+		if (parent->partitions[i]->is_default_partition)
+			return parent->partitions[i];
+	return NULL;
+}
+
+/* "nextval('public.orders_id_seq'::regclass)" -> schema and name. */
+static bool nextval_sequence(const char *expr, char *schema, size_t ss, char *name, size_t ns)
+{
+	const char *p = expr ? strstr(expr, "nextval('") : NULL;
+	if (!p)
+		return false;
+	p += strlen("nextval('");
+	const char *end = strchr(p, '\'');
+	if (!end || end == p)
+		return false;
+	const char *dot = memchr(p, '.', (size_t)(end - p));
+	if (dot) {
+		snprintf(schema, ss, "%.*s", (int)(dot - p), p);
+		p = dot + 1;
+	} else {
+		schema[0] = '\0';
+	}
+	snprintf(name, ns, "%.*s", (int)(end - p), p);
+	for (char *q = name; *q; q++)
+		if (*q == '"')
+			memmove(q, q + 1, strlen(q));
+	return name[0] != '\0';
+}
+
+/* PostgreSQL names an identity sequence table_column_seq, cut to 63
+ * bytes by shortening the longer of the two names first. */
+static void identity_sequence_name(const char *table, const char *column, char *out, size_t n)
+{
+	size_t lt = strlen(table), lc = strlen(column);
+	while (lt + lc + 5 > 63) {
+		if (lt >= lc)
+			lt--;
+		else
+			lc--;
+	}
+	snprintf(out, n, "%.*s_%.*s_seq", (int)lt, table, (int)lc, column);
+}
+
+void pg_each_owned_sequence(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                            mg_lock_mode mode)
+{
+	if (!rel)
+		return;
+	for (size_t i = 0; i < rel->n_columns; i++) {
+		const mg_cat_column *col = &rel->columns[i];
+		if (only_column && !mg_str_eq(col->name, only_column))
+			continue;
+		char schema[128], name[128];
+		if (col->identity) {
+			identity_sequence_name(rel->name, col->name, name, sizeof name);
+			pg_lock(c, MG_OBJ_SEQUENCE, rel->schema, mg_arena_strdup(c->arena, name), mode);
+		} else if (nextval_sequence(col->default_expr, schema, sizeof schema, name,
+		                            sizeof name)) {
+			pg_lock(c, MG_OBJ_SEQUENCE,
+			        schema[0] ? mg_arena_strdup(c->arena, schema) : rel->schema,
+			        mg_arena_strdup(c->arena, name), mode);
+		}
+	}
+}
+
+struct view_ctx {
+	pg_ctx *c;
+	mg_lock_mode mode;
+	size_t n;
+};
+
+static void lock_view(void *ctx, mg_cat_relation *view)
+{
+	struct view_ctx *v = ctx;
+	v->n++;
+	if (v->mode != MG_LOCK_NONE)
+		pg_lock_rel(v->c, view, v->mode);
+}
+
+size_t pg_lock_dependent_views(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+{
+	struct view_ctx v = {c, mode, 0};
+	if (c->cat && rel)
+		mg_catalog_each_dependent_view(c->cat, rel, lock_view, &v);
+	return v.n;
+}
+
+static bool names_have(const mg_name_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (mg_str_eq(l->items[i], name))
+			return true;
+	return false;
+}
+
+void pg_lock_fk_targets(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                        mg_lock_mode mode)
+{
+	if (!rel)
+		return;
+	for (size_t i = 0; i < rel->n_constraints; i++) {
+		const mg_cat_constraint *k = &rel->constraints[i];
+		if (k->kind != MG_CONSTRAINT_FOREIGN_KEY)
+			continue;
+		if (only_column && !names_have(&k->columns, only_column))
+			continue;
+		pg_lock_object(c, &k->ref_table, mode);
+	}
+}
+
+struct ref_ctx {
+	pg_ctx *c;
+	const mg_cat_relation *self;
+	const char *column;
+	mg_lock_mode mode;
+	size_t n;
+};
+
+static void on_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *fk)
+{
+	struct ref_ctx *r = ctx;
+	if (from == r->self)
+		return;
+	if (r->column && fk->ref_columns.count && !names_have(&fk->ref_columns, r->column))
+		return;
+	r->n++;
+	if (r->mode != MG_LOCK_NONE)
+		pg_lock_rel(r->c, from, r->mode);
+}
+
+size_t pg_lock_referencing(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                           mg_lock_mode mode)
+{
+	struct ref_ctx r = {c, rel, only_column, mode, 0};
+	if (c->cat && rel)
+		mg_catalog_each_referencing(c->cat, rel, on_referencing, &r);
+	return r.n;
+}
+
+void pg_lock_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+{
+	if (!rel)
+		return;
+	for (size_t i = 0; i < rel->n_indexes; i++)
+		pg_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
+}
+
+void pg_lock_column_indexes(pg_ctx *c, const mg_cat_relation *rel, const char *column,
+                            mg_lock_mode mode)
+{
+	if (!rel)
+		return;
+	for (size_t i = 0; i < rel->n_indexes; i++)
+		if (names_have(&rel->indexes[i].columns, column))
+			pg_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
+}
+
+bool pg_has_column_index(const mg_cat_relation *rel, const char *column)
+{
+	for (size_t i = 0; rel && i < rel->n_indexes; i++)
+		if (names_have(&rel->indexes[i].columns, column))
+			return true;
+	return false;
+}
+
+mg_lock_mode pg_mode_of(const pg_ctx *c, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < c->n_locks; i++)
+		if (mg_str_eq(c->locks[i].relation.schema, schema ? schema : "public") &&
+		    mg_str_eq(c->locks[i].relation.name, name))
+			return c->locks[i].mode;
+	return MG_LOCK_NONE;
+}
