@@ -33,6 +33,9 @@ typedef struct mg_lb_change_ctx {
 	const char *(*resolve)(struct mg_lb_change_ctx *ctx, const char *path,
 	                       bool relative_to_changelog, mg_loc where);
 	void *resolve_data;
+	/* Expands changelog properties in text the change reads from elsewhere
+	 * (a sqlFile's content), as Liquibase does; NULL leaves it as is. */
+	const char *(*expand)(struct mg_lb_change_ctx *ctx, const char *text);
 } mg_lb_change_ctx;
 
 /* Whether a change element (by local name) is a known Liquibase change

@@ -113,6 +113,12 @@ int lbc_sql_file(lbc *c)
 		       mg_arena_printf(c->arena, "sqlFile %s could not be read", path));
 		return -1;
 	}
+	/* Liquibase expands changelog properties in the file's SQL too (the
+	 * checksum already covers the expanded text).  A value of another
+	 * length moves columns on its own line; lines stay the file's own
+	 * unless a value holds a newline. */
+	if (c->ctx->expand && strstr(text, "${"))
+		text = c->ctx->expand(c->ctx, text);
 	mg_loc start = {opened, 1, 1};
 	lbc_parse_sql(c, text, strlen(text), opened, start, true,
 	              lbc_bool(c->node, "splitStatements", true),

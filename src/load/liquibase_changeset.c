@@ -226,6 +226,12 @@ static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth)
 	return TRI_UNKNOWN;
 }
 
+static const char *expand_cb(mg_lb_change_ctx *ctx, const char *text)
+{
+	resolve_data *rd = ctx->resolve_data;
+	return lb_props_expand(&rd->st->project->arena, &rd->st->props, rd->f->path, text, NULL);
+}
+
 static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool relative,
                               mg_loc where)
 {
@@ -503,6 +509,7 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	                   : f->quoting;
 	cctx.resolve = resolve_cb;
 	cctx.resolve_data = &rd;
+	cctx.expand = expand_cb;
 
 	bool analyse = !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE));
 	/* modifySql visitors add their own (serialised) checksums. */
