@@ -34,6 +34,7 @@ mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start
 		end--;
 	mg_statement *st = mg_changeset_add_statement(ctx->project, cs);
 	st->loc = loc_at(ctx, start);
+	ctx->raw_loc = st->loc; /* its operations start where it does */
 	st->sql = mg_arena_strndup(ctx->arena, ctx->src + start, end - start);
 	st->sql_len = end - start;
 	return st;
@@ -140,6 +141,11 @@ size_t mg_pg_map_raw(mg_pg_ctx *ctx, mg_changeset *cs, const PgQuery__ParseResul
 		start = mg_sql_skip_blank(ctx->src, end, start);
 		ctx->stmt_start = start;
 		ctx->stmt_end = end;
+		/* Several RawStmts may share one statement (Liquibase's
+		 * splitStatements=false): each one's operations start where it does. */
+		ctx->raw_loc.file = ctx->text->file;
+		mg_text_cursor_seek(ctx->cursor, ctx->src_base + start, &ctx->raw_loc.line,
+		                    &ctx->raw_loc.col);
 		if (one) {
 			ctx->stmt = one;
 		} else {

@@ -29,6 +29,7 @@ typedef struct mg_pg_ctx {
 	size_t src_base;    /* offset of src[0] in text->data */
 	mg_statement *stmt; /* the statement receiving operations */
 	size_t stmt_start;  /* span of the current raw statement, in src */
+	mg_loc raw_loc;          /* where the RawStmt being mapped starts: its ops' default loc */
 	size_t stmt_end;
 } mg_pg_ctx;
 

@@ -84,7 +84,10 @@ const char *mg_pg_dotted(mg_pg_ctx *ctx, pg_node **names, size_t n)
 
 mg_operation *mg_pg_op(mg_pg_ctx *ctx, mg_op_kind kind)
 {
-	return mg_statement_add_op(ctx->project, ctx->stmt, kind);
+	mg_operation *op = mg_statement_add_op(ctx->project, ctx->stmt, kind);
+	if (ctx->raw_loc.line)
+		op->loc = ctx->raw_loc;
+	return op;
 }
 
 mg_operation *mg_pg_opaque(mg_pg_ctx *ctx, mg_opaque_kind kind, const char *detail)

@@ -192,6 +192,10 @@ static void test_split_statements_false_keeps_one_statement(void **state)
 	assert_int_equal(r.cs->stmts[0]->n_ops, 3);
 	assert_int_equal(r.cs->stmts[0]->ops[0]->kind, MG_OP_CREATE_FUNCTION);
 	assert_int_equal(r.cs->stmts[0]->ops[2]->kind, MG_OP_COMMENT);
+	/* Each part's operations keep their own position. */
+	assert_int_equal(r.cs->stmts[0]->ops[0]->loc.line, 1);
+	assert_int_equal(r.cs->stmts[0]->ops[2]->loc.line, 2);
+	assert_int_equal(r.cs->stmts[0]->ops[2]->loc.col, 1);
 	mg_project_free(r.p);
 }
 
