@@ -1,20 +1,33 @@
 #!/usr/bin/python3
-"""Hostile and broken input: each case must end in a diagnostic (or a clean
-partial result), never a crash or a hang, and the rest of the project must
-still be analysed.
+"""Hostile and broken input: each case must end in the diagnostic it names
+(or a clean partial result), never a crash or a hang, and the rest of the
+project must still be analysed.
 
-Every case is a small Flyway project built in a temporary directory next to a
-good migration (V9__good.sql). Small cases also run under the ASan+UBSan
-build (MIGRAPH_SAN) when it exists. Large inputs are generated here, never
-committed.
+Every case is a small project built in a temporary directory next to a
+good migration: V9__good.sql for Flyway, a changeset creating table "good"
+in the root changelog for Liquibase.  The case passes when migraph exits
+normally with JSON output, every expected diagnostic code is present with
+a file (and, for limits, names the option that raises it), and table
+"good" is still analysed.  Small cases also run under the ASan+UBSan
+build (MIGRAPH_SAN) when it exists.  Large inputs (the 200 MB file, the
+100,000 migrations) are generated here, never committed.
+
+The catalogue of issue 6: XML external entities and XXE reaching a local
+file, billion laughs, a DTD on the network, YAML alias bombs, nesting
+100,000 deep, include cycles, includeAll through a symlink loop, paths
+escaping the project, a 200 MB SQL file, NUL bytes, invalid UTF-8, UTF-16
+with a BOM, CRLF and mixed line endings, unterminated quotes, dollar
+quotes and comments, merge-conflict markers, 100,000 migrations in one
+directory, and one case per explicit limit (--max-*).
 """
 import json
-import os
 import re
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
@@ -48,9 +61,14 @@ def has_good_table(doc):
     return False
 
 
-def case(name, files, expect_codes=(), sanitizers=True, timeout=60, extra=None):
+def case(name, files, expect_codes=(), sanitizers=True, timeout=60, extra=None, root=None,
+         args=(), option=None, max_seconds=None, need_good=True):
     """files: {relative path: bytes or callable(path)}; expect_codes: diagnostic codes
-    that must appear (any of each tuple entry)."""
+    that must appear (a tuple means any one of them).  root: the PATH given to migraph,
+    relative to the project (default: the project directory itself, a Flyway location).
+    option: the command-line option a limit diagnostic must name (message or hint).
+    max_seconds: wall time the plain build must stay under.  need_good=False when a
+    limit rightly cuts the good migration too (the extra check then proves the rest)."""
     tmp = tempfile.mkdtemp(prefix="migraph-hostile-")
     try:
         proj = os.path.join(tmp, "db")
@@ -65,16 +83,21 @@ def case(name, files, expect_codes=(), sanitizers=True, timeout=60, extra=None):
             else:
                 with open(path, "wb") as f:
                     f.write(content)
+        target = os.path.join(proj, root) if root else proj
+        if root:  # a Liquibase root: its includes resolve under the project only
+            args = ["--search-path", proj] + list(args)
         binaries = [("", MIGRAPH)]
         if sanitizers and os.path.exists(MIGRAPH_SAN):
             binaries.append((" [asan]", MIGRAPH_SAN))
         for tag, binary in binaries:
             label = name + tag
+            started = time.monotonic()
             try:
-                p = run(binary, ["list", "--format", "json", proj], timeout)
+                p = run(binary, ["list", "--format", "json"] + list(args) + [target], timeout)
             except subprocess.TimeoutExpired:
                 check(label, False, "(timed out: a hang)")
                 continue
+            elapsed = time.monotonic() - started
             err = p.stderr.decode(errors="replace")
             if p.returncode < 0 or p.returncode > 2 or "Sanitizer" in err or "runtime error" in err:
                 check(label, False, f"(exit {p.returncode}) {err[:800]}")
@@ -89,12 +112,16 @@ def case(name, files, expect_codes=(), sanitizers=True, timeout=60, extra=None):
             if missing:
                 check(label, False, f"(missing diagnostics {missing}; got {sorted(codes)})")
                 continue
-            located = all(d["file"] for d in doc["diagnostics"] if d["code"] in
-                          {c for e in expect_codes for c in (e if isinstance(e, tuple) else (e,))})
+            wanted = {c for e in expect_codes for c in (e if isinstance(e, tuple) else (e,))}
+            located = all(d["file"] for d in doc["diagnostics"] if d["code"] in wanted)
             if not located:
                 check(label, False, "(a diagnostic has no file)")
                 continue
-            if not has_good_table(doc):
+            if option and not any(option in (d["message"] or "") + (d.get("hint") or "")
+                                  for d in doc["diagnostics"] if d["code"] in wanted):
+                check(label, False, f"(no {sorted(wanted)} diagnostic names {option})")
+                continue
+            if need_good and not has_good_table(doc):
                 check(label, False, "(the good migration was not analysed)")
                 continue
             if extra:
@@ -102,7 +129,10 @@ def case(name, files, expect_codes=(), sanitizers=True, timeout=60, extra=None):
                 if problem:
                     check(label, False, f"({problem})")
                     continue
-            check(label, True)
+            if max_seconds and not tag and elapsed > max_seconds:
+                check(label, False, f"(took {elapsed:.1f} s, more than {max_seconds} s)")
+                continue
+            check(label + (f" ({elapsed:.1f} s)" if max_seconds and not tag else ""), True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -168,6 +198,338 @@ case("merge-conflict markers",
 case("directory loop through a symlink", {"sub": symlink_loop},
      expect_codes=["flyway-symlink-loop"], timeout=30)
 big_file_case("50 MB migration analysed in full with the default limits", 50, timeout=300)
+
+# ---- The catalogue of issue 6 ---------------------------------------------
+
+XMLNS = '<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n'
+GOOD_CS = ('<changeSet id="good" author="hostile"><createTable tableName="good">'
+           '<column name="id" type="bigint"/></createTable></changeSet>\n')
+GOOD_YAML = ("- changeSet:\n    id: good\n    author: hostile\n    changes:\n"
+             "    - createTable: {tableName: good, columns: [{column: {name: id, type: bigint}}]}\n")
+
+
+def lb_root(*includes, tail=""):
+    """A root changelog: the given include lines, then the good changeset."""
+    return (XMLNS + "".join(includes) + GOOD_CS + tail + "</databaseChangeLog>\n").encode()
+
+
+def include(path):
+    return f'<include file="{path}" relativeToChangelogFile="true"/>\n'
+
+
+def stmt_lines(script):
+    """extra(): the lines of the statements of one script, in order."""
+    def lines(doc):
+        for cs in doc["changesets"]:
+            if (cs.get("script") or cs.get("file") or "").endswith(script):
+                return [st["line"] for st in cs["statements"]]
+        return None
+    return lines
+
+
+def expect_lines(script, want):
+    def extra(doc):
+        got = stmt_lines(script)(doc)
+        return None if got == want else f"{script}: statement lines {got}, want {want}"
+    return extra
+
+
+def first_statement_kept(script):
+    """extra(): the statement before the broken one is still analysed."""
+    def extra(doc):
+        got = stmt_lines(script)(doc)
+        return None if got and got[0] == 1 else f"{script}: statement at line 1 lost ({got})"
+    return extra
+
+
+def no_changeset(ident):
+    def extra(doc):
+        ids = [cs.get("id") for cs in doc["changesets"]]
+        return f"changeset {ident} should not be loaded" if ident in ids else None
+    return extra
+
+
+def all_of(*checks):
+    def extra(doc):
+        for c in checks:
+            problem = c(doc)
+            if problem:
+                return problem
+        return None
+    return extra
+
+
+# XML: entities are never expanded, external ones never loaded, the network
+# never touched (203.0.113.0/24 is TEST-NET-3: a connection would hang until
+# the timeout, which fails the case).
+SECRET = "hostile-secret-4f1c9e"
+SECRET_DIR = tempfile.mkdtemp(prefix="migraph-hostile-secret-")
+SECRET_FILE = os.path.join(SECRET_DIR, "secret.txt")
+with open(SECRET_FILE, "w") as f:
+    f.write(SECRET + "\n")
+
+
+def secret_not_read(doc):
+    return "the local file reached the output (XXE)" if SECRET in json.dumps(doc) else None
+
+
+XXE = (f'<?xml version="1.0"?>\n<!DOCTYPE databaseChangeLog [\n'
+       f'  <!ENTITY xxe SYSTEM "file://{SECRET_FILE}">\n]>\n' + XMLNS +
+       '<changeSet id="xxe" author="hostile"><sql>SELECT \'&xxe;\'</sql></changeSet>\n'
+       '</databaseChangeLog>\n').encode()
+XXE_PARAM = (f'<?xml version="1.0"?>\n<!DOCTYPE databaseChangeLog [\n'
+             f'  <!ENTITY % ext SYSTEM "file://{SECRET_FILE}">\n  %ext;\n]>\n' + XMLNS +
+             '</databaseChangeLog>\n').encode()
+LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n' +
+          "".join(f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
+                  for i in range(1, 10)) +
+          ']>\n' + XMLNS + '<changeSet id="laughs" author="hostile"><sql>SELECT \'&lol9;\'</sql>'
+          '</changeSet>\n</databaseChangeLog>\n').encode()
+NET_DTD = ('<?xml version="1.0"?>\n<!DOCTYPE databaseChangeLog SYSTEM "http://203.0.113.7/evil.dtd">\n'
+           + XMLNS + '<changeSet id="dtd" author="hostile"><sql>SELECT 1</sql></changeSet>\n'
+           '</databaseChangeLog>\n').encode()
+NET_SCHEMA = (XMLNS.replace('>\n', ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog '
+              'http://203.0.113.7/dbchangelog.xsd">\n') +
+              '<changeSet id="xsd" author="hostile"><sql>SELECT 1</sql></changeSet>\n'
+              '</databaseChangeLog>\n').encode()
+
+case("XXE reaching a local file", {"xxe.xml": XXE, "root.xml": lb_root(include("xxe.xml"))},
+     expect_codes=["xml-entity"], root="root.xml", extra=secret_not_read, timeout=30)
+case("XXE through a parameter entity", {"p.xml": XXE_PARAM, "root.xml": lb_root(include("p.xml"))},
+     expect_codes=["xml-entity"], root="root.xml", extra=secret_not_read, timeout=30)
+case("billion laughs", {"laughs.xml": LAUGHS, "root.xml": lb_root(include("laughs.xml"))},
+     expect_codes=["xml-entity"], root="root.xml", timeout=30)
+case("DTD on the network", {"dtd.xml": NET_DTD, "root.xml": lb_root(include("dtd.xml"))},
+     expect_codes=["xml-dtd"], root="root.xml", timeout=20,
+     extra=lambda d: None if any(cs.get("id") == "dtd" for cs in d["changesets"])
+     else "the changeset of the file with the DTD was not analysed")
+case("XML schema location on the network (never fetched)",
+     {"xsd.xml": NET_SCHEMA, "root.xml": lb_root(include("xsd.xml"))}, root="root.xml", timeout=20,
+     extra=lambda d: None if any(cs.get("id") == "xsd" for cs in d["changesets"])
+     else "the changeset with a remote schemaLocation was not analysed")
+
+# YAML: aliases are counted as they would expand; nesting is bounded.
+BOMB = ("databaseChangeLog:\n- changeSet:\n    id: bomb\n    author: hostile\n    x:\n"
+        "      a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" +
+        "".join(f"      a{i}: &a{i} [{', '.join(['*a%d' % (i - 1)] * 9)}]\n" for i in range(1, 10)))
+case("YAML alias bomb", {"bomb.yaml": BOMB.encode(),
+                         "root.xml": lb_root(include("bomb.yaml"))},
+     expect_codes=["yaml-alias-limit"], root="root.xml", option="--max-alias-expansion", timeout=30)
+case("YAML nested 100,000 deep",
+     {"deep.yaml": ("databaseChangeLog:\n- changeSet:\n    id: deep\n    author: hostile\n    x: " +
+                    "[" * 100000 + "]" * 100000 + "\n").encode(),
+      "root.xml": lb_root(include("deep.yaml"))},
+     expect_codes=["limit-nesting"], root="root.xml", option="--max-nesting-depth", timeout=30)
+case("JSON nested 100,000 deep",
+     {"deep.json": ('{"databaseChangeLog": [{"changeSet": {"id": "deep", "author": "h", "x": ' +
+                    "[" * 100000 + "]" * 100000 + "}}]}\n").encode(),
+      "root.xml": lb_root(include("deep.json"))},
+     expect_codes=["limit-nesting"], root="root.xml", option="--max-nesting-depth", timeout=30)
+# libxml2 refuses more than 256 levels itself (XML_PARSE_HUGE is off), below
+# the default --max-nesting-depth of 1000: that is a parse error, not ours.
+case("XML nested 100,000 deep",
+     {"deep.xml": (XMLNS + '<changeSet id="deep" author="h">' + "<a>" * 100000 + "</a>" * 100000 +
+                   "</changeSet>\n</databaseChangeLog>\n").encode(),
+      "root.xml": lb_root(include("deep.xml"))},
+     expect_codes=[("limit-nesting", "xml-parse")], root="root.xml", timeout=30)
+case("YAML changelog with the good changeset after an alias to nowhere",
+     {"root.yaml": ("databaseChangeLog:\n" + GOOD_YAML).encode(),
+      "bad.yaml": b"databaseChangeLog:\n- changeSet: *nowhere\n"},
+     root="root.yaml", timeout=30)
+
+
+# Includes: cycles, symlink loops, paths leaving the project.
+def symlink_loop_dir(path):
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "one.xml"), "wb") as f:
+        f.write((XMLNS + '<changeSet id="one" author="h"><sql>SELECT 1</sql></changeSet>\n'
+                 '</databaseChangeLog>\n').encode())
+    os.symlink("..", os.path.join(path, "loop"))
+    os.symlink(".", os.path.join(path, "self"))
+
+
+def loaded_once(ident):
+    def extra(doc):
+        n = sum(1 for cs in doc["changesets"] if cs.get("id") == ident)
+        if n != 1:
+            return f"changeset {ident} loaded {n} times"
+        if any(d["code"] == "lb-duplicate-changeset" for d in doc["diagnostics"]):
+            return "the loop loaded a file twice"
+        return None
+    return extra
+
+
+case("include cycle", {"a.xml": lb_root(include("b.xml")),
+                       "b.xml": (XMLNS + include("c.xml") + "</databaseChangeLog>\n").encode(),
+                       "c.xml": (XMLNS + include("a.xml") + "</databaseChangeLog>\n").encode()},
+     expect_codes=["lb-include-cycle"], root="a.xml", timeout=30)
+case("include of itself", {"a.xml": lb_root(include("a.xml"))},
+     expect_codes=["lb-include-cycle"], root="a.xml", timeout=30)
+# No diagnostic is required here yet: the includeAll walk (liquibase_include.c)
+# lstat()s entries and skips every symlink silently, so the loop is never
+# entered.  What is required: it ends, and nothing is loaded twice.
+case("includeAll through a symlink loop",
+     {"all": symlink_loop_dir,
+      "root.xml": lb_root('<includeAll path="all/" relativeToChangelogFile="true"/>\n')},
+     root="root.xml", timeout=30, extra=loaded_once("one"))
+case("include paths escaping the project",
+     {"root.xml": lb_root(include("../../../../../etc/passwd.xml"),
+                          f'<include file="{SECRET_FILE}"/>\n',
+                          '<includeAll path="../../" relativeToChangelogFile="true"/>\n',
+                          tail='<changeSet id="s" author="h"><sqlFile path="../../../etc/passwd" '
+                               'relativeToChangelogFile="true"/></changeSet>\n')},
+     expect_codes=["lb-path-outside"], root="root.xml", timeout=30, extra=secret_not_read)
+case("Liquibase changelog with merge-conflict markers",
+     {"conflict.xml": (XMLNS + "<<<<<<< HEAD\n" + '<changeSet id="x" author="h"><sql>SELECT 1</sql>'
+                       "</changeSet>\n=======\n>>>>>>> topic\n</databaseChangeLog>\n").encode(),
+      "root.xml": lb_root(include("conflict.xml"))},
+     expect_codes=["merge-conflict-markers"], root="root.xml", timeout=30)
+case("YAML changelog with merge-conflict markers",
+     {"conflict.yaml": b"databaseChangeLog:\n<<<<<<< HEAD\n- changeSet: {id: x, author: h}\n"
+                       b"=======\n>>>>>>> topic\n",
+      "root.xml": lb_root(include("conflict.yaml"))},
+     expect_codes=["merge-conflict-markers"], root="root.xml", timeout=30)
+
+
+# Files: size, bytes, encodings, line endings.
+def two_hundred_mb(path):
+    stmt = b"INSERT INTO good (id) VALUES (1);\n"
+    chunk = stmt * (1 << 15)
+    with open(path, "wb") as f:
+        for _ in range((200 << 20) // len(chunk) + 1):
+            f.write(chunk)
+
+
+case("200 MB SQL file", {"V2__huge.sql": two_hundred_mb},
+     expect_codes=["limit-file-size"], option="--max-file-size", timeout=120)
+case("a file of NUL bytes", {"V1__nul.sql": b"\0" * 65536},
+     expect_codes=["sql-binary-content"])
+case("NUL bytes after a statement", {"V1__nul_tail.sql": b"SELECT 1;\n" + b"\0" * 100 + b"SELECT 2;\n"},
+     expect_codes=["sql-binary-content"], extra=first_statement_kept("V1__nul_tail.sql"))
+case("UTF-16LE with a BOM",
+     {"V1__utf16.sql": "\ufeffCREATE TABLE u (id int);\n".encode("utf-16-le")},
+     expect_codes=["input-utf16"])
+case("UTF-16BE with a BOM",
+     {"V1__utf16be.sql": "\ufeffCREATE TABLE u (id int);\n".encode("utf-16-be")},
+     expect_codes=["input-utf16"])
+case("invalid UTF-8 keeps the following lines",
+     {"V1__latin1.sql": b"SELECT 1;\nCREATE TABLE caf\xe9 (id int);\nSELECT 3;\n"},
+     expect_codes=["sql-invalid-utf8"], extra=expect_lines("V1__latin1.sql", [1, 2, 3]))
+case("CRLF line endings keep lines right",
+     {"V1__crlf.sql": b"CREATE TABLE c1 (id int);\r\nCREATE TABLE c2 (id int);\r\n\r\n"
+                      b"-- comment\r\nCREATE TABLE c3 (id int);\r\n"},
+     extra=expect_lines("V1__crlf.sql", [1, 2, 5]))
+case("mixed CRLF and LF keep lines right",
+     {"V1__mixed.sql": b"CREATE TABLE m1 (id int);\r\n\nCREATE TABLE m2 (\r\n id int\n);\n"
+                       b"\r\nCREATE TABLE m3 (id int);\n"},
+     extra=expect_lines("V1__mixed.sql", [1, 3, 7]))
+case("CRLF error location",
+     {"V1__crlf_err.sql": b"SELECT 1;\r\n\r\nSELEC oops;\r\nSELECT 4;\r\n"},
+     expect_codes=["sql-parse-error"],
+     extra=lambda d: None if any(x["code"] == "sql-parse-error" and x["line"] == 3
+                                 for x in d["diagnostics"]) else "parse error not on line 3")
+
+# Unterminated constructs: the statements before them are still analysed.
+case("unterminated quote after a statement",
+     {"V1__q.sql": b"SELECT 1;\nINSERT INTO good VALUES ('oops);\n"},
+     expect_codes=[("sql-parse-error", "sql-unterminated")], extra=first_statement_kept("V1__q.sql"))
+case("unterminated dollar quote after a statement",
+     {"V1__dq.sql": b"SELECT 1;\nCREATE FUNCTION f() RETURNS int AS $body$ BEGIN RETURN 1;\n"},
+     expect_codes=[("sql-parse-error", "sql-unterminated")], extra=first_statement_kept("V1__dq.sql"))
+case("unterminated comment after a statement",
+     {"V1__c.sql": b"SELECT 1;\n/* open\nSELECT 2;\n"},
+     expect_codes=[("sql-parse-error", "sql-unterminated")], extra=first_statement_kept("V1__c.sql"))
+case("unterminated quoted identifier", {"V1__qi.sql": b'SELECT 1;\nSELECT "never;\n'},
+     expect_codes=[("sql-parse-error", "sql-unterminated")], extra=first_statement_kept("V1__qi.sql"))
+case("formatted SQL changelog with an unterminated dollar quote",
+     {"f.sql": b"--liquibase formatted sql\n--changeset h:1\nSELECT 1;\n--changeset h:2\n"
+               b"DO $$ BEGIN PERFORM 1;\n",
+      "root.xml": lb_root(include("f.sql"))},
+     expect_codes=[("sql-parse-error", "sql-unterminated")], root="root.xml")
+
+
+# 100,000 migrations in one directory: all listed, no diagnostic, seconds.
+def hundred_thousand(path):
+    for i in range(1, 100001):
+        with open(os.path.join(os.path.dirname(path), f"V{i + 10}__m{i}.sql"), "w") as f:
+            f.write(f"CREATE TABLE t{i} (id bigint PRIMARY KEY);\n")
+
+
+def all_listed(doc):
+    n = len(doc["changesets"])
+    return None if n == 100001 else f"{n} changesets listed, want 100001"
+
+
+case("100,000 migrations in one directory", {"V10__first.sql": hundred_thousand},
+     sanitizers=False, timeout=120, max_seconds=30,
+     extra=lambda d: all_listed(d) or (f"diagnostics {[x['code'] for x in d['diagnostics']]}"
+                                       if d["diagnostics"] else None))
+
+
+# Limits: each explicit limit ends in a diagnostic naming its option.
+def many_files(n, dirname=""):
+    def make(path):
+        for i in range(n):
+            with open(os.path.join(os.path.dirname(path), f"V{i + 100}__f{i}.sql"), "w") as f:
+                f.write("SELECT 1;\n")
+    return make
+
+
+def include_chain(depth):
+    files = {"root.xml": lb_root(include("c1.xml"))}
+    for i in range(1, depth + 1):
+        files[f"c{i}.xml"] = (XMLNS + include(f"c{i + 1}.xml") + "</databaseChangeLog>\n").encode()
+    files[f"c{depth + 1}.xml"] = (XMLNS + "</databaseChangeLog>\n").encode()
+    return files
+
+
+case("limit --max-file-size (Flyway)", {"V1__big.sql": b"SELECT 1;\n" * 500},
+     args=["--max-file-size", "1000"], expect_codes=["limit-file-size"], option="--max-file-size")
+case("limit --max-file-size (Liquibase include)",
+     {"big.xml": (XMLNS + "<!-- " + "x" * 5000 + " -->\n</databaseChangeLog>\n").encode(),
+      "root.xml": lb_root(include("big.xml"))},
+     root="root.xml", args=["--max-file-size", "2000"], expect_codes=["limit-file-size"],
+     option="--max-file-size")
+case("limit --max-statement-size",
+     {"V1__long.sql": b"SELECT 1;\nINSERT INTO good VALUES " + b"(1), " * 2000 + b"(1);\nSELECT 3;\n"},
+     args=["--max-statement-size", "1000"], expect_codes=["limit-statement-size"],
+     option="--max-statement-size", extra=expect_lines("V1__long.sql", [1, 2, 3]))
+case("limit --max-include-depth", include_chain(8), root="root.xml",
+     args=["--max-include-depth", "3"], expect_codes=["lb-include-too-deep"],
+     option="--max-include-depth")
+case("limit --max-include-depth (default 100)", include_chain(150), root="root.xml",
+     expect_codes=["lb-include-too-deep"], option="--max-include-depth")
+case("limit --max-nesting-depth (YAML)",
+     {"n.yaml": ("databaseChangeLog:\n- changeSet:\n    id: n\n    author: h\n    x: " +
+                 "[" * 60 + "]" * 60 + "\n").encode(),
+      "root.xml": lb_root(include("n.yaml"))},
+     root="root.xml", args=["--max-nesting-depth", "20"], expect_codes=["limit-nesting"],
+     option="--max-nesting-depth")
+case("limit --max-nesting-depth (XML)",
+     {"n.xml": (XMLNS + '<changeSet id="n" author="h">' + "<a>" * 60 + "</a>" * 60 +
+                "</changeSet>\n</databaseChangeLog>\n").encode(),
+      "root.xml": lb_root(include("n.xml"))},
+     root="root.xml", args=["--max-nesting-depth", "20"], expect_codes=["limit-nesting"],
+     option="--max-nesting-depth")
+case("limit --max-alias-expansion",
+     {"a.yaml": ("databaseChangeLog:\n- changeSet:\n    id: a\n    author: h\n    x:\n"
+                 "      base: &b [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n"
+                 "      more: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n").encode(),
+      "root.xml": lb_root(include("a.yaml"))},
+     root="root.xml", args=["--max-alias-expansion", "50"], expect_codes=["yaml-alias-limit"],
+     option="--max-alias-expansion")
+case("limit --max-files (Flyway location)", {"V1__seed.sql": many_files(300)},
+     args=["--max-files", "100"], expect_codes=["limit-files"], option="--max-files", need_good=False,
+     extra=lambda d: None if 50 <= len(d["changesets"]) <= 101 else f"{len(d['changesets'])} loaded")
+case("limit --max-files (Liquibase includeAll)",
+     {"all/x.xml": lambda p: [open(os.path.join(os.path.dirname(p), f"c{i:03}.xml"), "wb").write(
+         (XMLNS + f'<changeSet id="c{i}" author="h"><sql>SELECT 1</sql></changeSet>\n'
+          "</databaseChangeLog>\n").encode()) for i in range(300)],
+      "root.xml": lb_root('<includeAll path="all/" relativeToChangelogFile="true"/>\n')},
+     root="root.xml", args=["--max-files", "100"], expect_codes=["limit-files"], option="--max-files")
+
+shutil.rmtree(SECRET_DIR, ignore_errors=True)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
