@@ -475,6 +475,8 @@ typedef struct mg_changeset {
 	const char *filter_reason;   /* why it is filtered / not applicable */
 	const char **change_types;   /* Liquibase change type names, in order */
 	size_t n_change_types;
+	const char *tag;             /* tagDatabase's tag, for --since */
+	bool has_preconditions;      /* preConditions guard it (on the database, not known here) */
 	bool has_rollback;           /* an explicit rollback block */
 	bool auto_rollback;          /* Liquibase can derive the rollback itself */
 	mg_statement **rollback;     /* rollback statements, when given */

@@ -63,14 +63,6 @@ mg_release_issue *mg_release_add_issue(mg_arena *arena, mg_release *rel,
                                        mg_release_issue_kind kind, const mg_changeset *cs,
                                        mg_loc loc, const char *detail);
 
-/* A changeset's own text in its file, from its line to the next changeset
- * of that file (src/model/changeset_text.c); files are read once through
- * cache.  NULL when the file cannot be read. */
-const char *mg_changeset_text(mg_project *project, const mg_changeset *cs, mg_map *cache,
-                              size_t *len);
-/* True when a Liquibase changeset's text has preconditions: whether it
- * runs depends on the database (tableExists, sqlCheck ...). */
-bool mg_changeset_has_preconditions(mg_project *project, const mg_changeset *cs, mg_map *cache);
 
 /* The three modes (src/model/release_*.c). */
 void mg_release_applied(mg_project *project, mg_release *rel, const char *path);

@@ -485,6 +485,7 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	filter(st, f, cs, n);
 	if (!(cs->flags & MG_CSF_FILTERED))
 		check_duplicate(st, f, cs);
+	cs->has_preconditions = mg_lb_child(n, "preConditions") != NULL;
 	preconditions(st, cs, mg_lb_child(n, "preConditions"));
 
 	const mg_lb_node **changes;
@@ -519,6 +520,8 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	for (size_t i = 0; i < n_changes; i++) {
 		const mg_lb_node *ch = changes[i];
 		cs->change_types[cs->n_change_types++] = ch->name;
+		if (!strcmp(ch->name, "tagDatabase"))
+			cs->tag = mg_lb_attr_get(ch, "tag");
 		if (!mg_lb_change_has_auto_rollback(ch))
 			auto_rb = false;
 		if (!lb_dbms_matches(mg_lb_attr_get(ch, "dbms"), st->engine, true))

@@ -45,7 +45,6 @@ typedef struct replay {
 	pending *pend;
 	size_t n_pend, cap_pend;
 	bool conditional;    /* the changeset has preconditions on the database */
-	mg_map texts;        /* file -> text, for mg_changeset_has_preconditions */
 	bool release_known;  /* a release selection was given */
 } replay;
 
@@ -429,7 +428,6 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 	mg_map_init(&r.edge_seen, &project->arena);
 	mg_map_init(&r.missing_seen, &project->arena);
 	mg_map_init(&r.added_cols, &project->arena);
-	mg_map_init(&r.texts, &project->arena);
 	bool have_prev = false, release_started = false, before_release = false;
 	size_t prev = 0;
 	for (size_t i = 0; i < project->n_changesets; i++) {
@@ -437,7 +435,7 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 		if (skip_changeset(cs))
 			continue;
 		r.cs = cs;
-		r.conditional = mg_changeset_has_preconditions(project, cs, &r.texts);
+		r.conditional = cs->has_preconditions;
 		if (in_release(cs) && !release_started) {
 			release_started = true;
 			if (before_release)
