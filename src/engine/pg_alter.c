@@ -161,11 +161,10 @@ static void model_alter_type(pg_ctx *c)
 	pg_lock_referencing(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
 	/* Indexes on the column are rebuilt (or, when binary-coercible, kept
 	 * under a new OID); a rewrite rebuilds every index. */
-	if (rewrite) {
-		pg_lock_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
-	} else if (pg_has_column_index(rel, column)) {
+	if (!rewrite && pg_has_column_index(rel, column))
 		pg_lock_column_indexes(c, rel, column, MG_LOCK_ACCESS_EXCLUSIVE);
-	}
+	/* The recreated foreign keys are validated by a query over both sides. */
+	pg_index_fk_sides(c, rel, column, MG_LOCK_ACCESS_SHARE);
 }
 
 static void model_set_not_null(pg_ctx *c)
@@ -215,6 +214,9 @@ static void model_add_constraint(pg_ctx *c)
 		pg_lock_partitions(c, target, MG_LOCK_SHARE_ROW_EXCLUSIVE);
 		if (!not_valid) {
 			c->effects |= MG_EFF_SCAN;
+			/* The validation query opens every index of both sides. */
+			pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_SHARE);
+			pg_lock_tree_indexes(c, target, MG_LOCK_ACCESS_SHARE);
 			pg_note(c, "validating the foreign key reads every row while writes to both "
 			           "tables wait");
 		}
@@ -270,8 +272,11 @@ static void model_validate_constraint(pg_ctx *c)
 	mg_cat_relation *rel = pg_op_relation(c);
 	const char *cname = c->op->object.name;
 	mg_cat_constraint *k = rel && cname ? mg_catalog_constraint(rel, cname) : NULL;
-	if (k && k->kind == MG_CONSTRAINT_FOREIGN_KEY)
+	if (k && k->kind == MG_CONSTRAINT_FOREIGN_KEY) {
 		pg_lock_object(c, &k->ref_table, MG_LOCK_ROW_SHARE);
+		pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_SHARE);
+		pg_lock_tree_indexes(c, pg_find(c, &k->ref_table), MG_LOCK_ACCESS_SHARE);
+	}
 	pg_note(c, "VALIDATE scans under SHARE UPDATE EXCLUSIVE: reads and writes continue");
 }
 
@@ -411,8 +416,13 @@ static bool model_alter(pg_ctx *c)
 	case MG_OP_SET_COLUMN_STORAGE:
 	case MG_OP_RENAME_CONSTRAINT:
 	case MG_OP_ALTER_CONSTRAINT:
-	case MG_OP_RENAME_TABLE:
 	case MG_OP_REPLICA_IDENTITY:
+		lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		if (op->detail && mg_str_starts_with(op->detail, "using index "))
+			pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->detail + strlen("using index "),
+			        MG_LOCK_SHARE);
+		return true;
+	case MG_OP_RENAME_TABLE:
 	case MG_OP_ENABLE_RULE:
 	case MG_OP_ROW_SECURITY:
 	case MG_OP_OF_TYPE:
@@ -433,8 +443,13 @@ static bool model_alter(pg_ctx *c)
 		return true;
 	case MG_OP_SET_STATISTICS:
 	case MG_OP_SET_COLUMN_OPTIONS:
+		lock_table(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		return true;
 	case MG_OP_CLUSTER_ON:
 		lock_table(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		if (op->related.kind == MG_OBJ_INDEX)
+			pg_lock(c, MG_OBJ_INDEX, op->related.schema, op->related.name,
+			        MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		return true;
 	case MG_OP_ENABLE_TRIGGER:
 		lock_table(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
@@ -490,5 +505,9 @@ bool pg_model_alter(pg_ctx *c)
 	if (!model_alter(c))
 		return false;
 	recurse_partitions(c);
+	/* A rewrite writes every index anew (a partitioned table's: those of
+	 * its partitions). */
+	if ((c->effects & MG_EFF_REWRITE) && !(c->effects & MG_EFF_FAILS))
+		pg_lock_tree_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
 	return true;
 }

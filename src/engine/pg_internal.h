@@ -52,7 +52,23 @@ void pg_lock_fk_targets(pg_ctx *c, const mg_cat_relation *rel, const char *only_
  * given); returns how many.  MG_LOCK_NONE only counts. */
 size_t pg_lock_referencing(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
                            mg_lock_mode mode);
+/* Indexes with storage: rel's own (none when partitioned) and, on a
+ * partition, the copies of its parents' partitioned indexes. */
+/* The indexes of the tables at the other end of rel's foreign keys (both
+ * directions, on only_column when given). */
+void pg_index_fk_sides(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                       mg_lock_mode mode);
 void pg_lock_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+/* Only the copies of the parents' indexes (what DETACH detaches). */
+void pg_lock_attached_indexes(pg_ctx *c, const mg_cat_relation *part, mg_lock_mode mode);
+/* rel's own catalog indexes, partitioned ones included. */
+void pg_lock_own_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+/* pg_lock_indexes over rel and every partition below it. */
+void pg_lock_tree_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+/* A query reads the table: ACCESS SHARE on it and every index the
+ * planner opens. */
+void pg_read_table(pg_ctx *c, const mg_cat_relation *rel);
+void pg_read_object(pg_ctx *c, const mg_object *o);
 void pg_lock_column_indexes(pg_ctx *c, const mg_cat_relation *rel, const char *column,
                             mg_lock_mode mode);
 bool pg_has_column_index(const mg_cat_relation *rel, const char *column);

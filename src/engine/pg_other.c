@@ -90,11 +90,13 @@ static void model_drop_index(pg_ctx *c)
 		}
 		/* The partitions' indexes go with it, each under its table's lock. */
 		pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+		for (size_t i = 0; i < rel->n_partitions; i++)
+			pg_lock_attached_indexes(c, rel->partitions[i], MG_LOCK_ACCESS_EXCLUSIVE);
 	}
 	pg_lock(c, MG_OBJ_TABLE, schema, name,
 	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
-	        MG_LOCK_ACCESS_EXCLUSIVE);
+	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	if (concurrently)
 		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
 }
@@ -124,6 +126,9 @@ static void model_reindex(pg_ctx *c)
 		        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	} else {
 		pg_op_table(c->op, &schema, &name);
+		if (!(table && table->partitioned))
+			pg_lock_indexes(c, table, concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE
+			                                       : MG_LOCK_ACCESS_EXCLUSIVE);
 	}
 	pg_lock(c, MG_OBJ_TABLE, schema, name,
 	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_SHARE);
@@ -137,6 +142,7 @@ static void model_attach_partition(pg_ctx *c)
 	pg_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (c->major >= 12) {
 		pg_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		pg_lock_own_indexes(c, pg_find(c, &c->op->related), MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		pg_note(c, "since PostgreSQL 12 ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE "
 		           "on the parent");
 	} else {
@@ -204,6 +210,7 @@ static void model_detach_partition(pg_ctx *c)
 	}
 	/* The default partition's constraint changes with the bounds. */
 	pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_attached_indexes(c, pg_find(c, &c->op->object), MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
 static void lock_fk_defs(pg_ctx *c, const mg_constraint_def *k, size_t n)
@@ -224,7 +231,10 @@ static void model_create_table(pg_ctx *c)
 		/* Still ACCESS EXCLUSIVE on the parent in 18; the default
 		 * partition is locked and scanned for rows of the new bounds. */
 		pg_lock_object(c, &op->related, MG_LOCK_ACCESS_EXCLUSIVE);
-		mg_cat_relation *deflt = pg_default_partition(pg_find(c, &op->related));
+		mg_cat_relation *parent = pg_find(c, &op->related);
+		if (c->major >= 12)
+			pg_lock_own_indexes(c, parent, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		mg_cat_relation *deflt = pg_default_partition(parent);
 		if (deflt) {
 			pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
 			c->effects |= MG_EFF_SCAN;
@@ -235,7 +245,7 @@ static void model_create_table(pg_ctx *c)
 	if (op->flags & MG_OPF_AS_SELECT) {
 		c->effects |= MG_EFF_SCAN;
 		for (size_t i = 0; i < op->n_depends; i++)
-			pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
+			pg_read_object(c, &op->depends[i]);
 	}
 }
 
@@ -257,7 +267,7 @@ static void model_drop_table(pg_ctx *c)
 	pg_lock_fk_targets(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
 	pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
 	pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (rel->parent) {
 		/* A partition: its parent and the default partition, whose
 		 * constraint depends on the bounds, are locked too. */
@@ -282,7 +292,9 @@ static void model_truncate(pg_ctx *c)
 		return;
 	}
 	pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	if (cascade)
+		pg_index_fk_sides(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (c->op->detail && strstr(c->op->detail, "restart identity"))
 		pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
 	pg_note(c, "TRUNCATE swaps in new empty files under ACCESS EXCLUSIVE: instant, but "
@@ -328,8 +340,14 @@ static void model_lock_table(pg_ctx *c)
 static void model_view(pg_ctx *c)
 {
 	const mg_operation *op = c->op;
-	for (size_t i = 0; i < op->n_depends; i++)
-		pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
+	/* A materialized view runs its query (the planner opens the indexes);
+	 * a view only reads the definitions. */
+	for (size_t i = 0; i < op->n_depends; i++) {
+		if (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW && !(op->flags & MG_OPF_WITH_NO_DATA))
+			pg_read_object(c, &op->depends[i]);
+		else
+			pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
+	}
 	if (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW && !(op->flags & MG_OPF_WITH_NO_DATA))
 		c->effects |= MG_EFF_SCAN;
 	if (op->kind == MG_OP_CREATE_VIEW && (op->flags & MG_OPF_OR_REPLACE) && c->cat &&
@@ -354,6 +372,13 @@ static void model_dml(pg_ctx *c)
 		/* The RI check reads the referenced rows FOR KEY SHARE; the
 		 * defaults call nextval() (assumed: the usual INSERT leaves them). */
 		pg_lock_fk_targets(c, rel, NULL, MG_LOCK_ROW_SHARE);
+		/* The check query's index scan: ROW SHARE on the index from 12,
+		 * ACCESS SHARE before. */
+		for (size_t i = 0; i < rel->n_constraints; i++)
+			if (rel->constraints[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
+				pg_lock_tree_indexes(c, pg_find(c, &rel->constraints[i].ref_table),
+				                     c->major >= 12 ? MG_LOCK_ROW_SHARE
+				                                    : MG_LOCK_ACCESS_SHARE);
 		pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ROW_EXCLUSIVE);
 		if (rel->partitioned && c->major < 12) {
 			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
@@ -364,6 +389,7 @@ static void model_dml(pg_ctx *c)
 	if (op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE) {
 		if (rel->partitioned)
 			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+		pg_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 	}
 	if (op->kind == MG_OP_DELETE) {
 		/* Referencing tables are checked (FOR KEY SHARE) for rows that
@@ -380,7 +406,7 @@ static void model_refresh(pg_ctx *c)
 	mg_cat_relation *mv = pg_op_relation(c);
 	if (mv)
 		for (size_t i = 0; i < mv->n_reads; i++)
-			pg_lock_object(c, &mv->reads[i], MG_LOCK_ACCESS_SHARE);
+			pg_read_object(c, &mv->reads[i]);
 	pg_lock_indexes(c, mv, concurrently ? MG_LOCK_ROW_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	pg_note(c, concurrently ? "REFRESH ... CONCURRENTLY takes EXCLUSIVE: readers continue, "
 	                          "and it may run in a transaction block"
@@ -392,7 +418,11 @@ static void model_attach_index(pg_ctx *c)
 {
 	if (!pg_require(c, 11, "ALTER INDEX ... ATTACH PARTITION"))
 		return;
+	/* The parent index is marked valid once every partition has one:
+	 * SHARE UPDATE EXCLUSIVE on it since 12; the child index is changed. */
 	pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
+	        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+	pg_lock(c, MG_OBJ_INDEX, c->op->related.schema, c->op->related.name,
 	        MG_LOCK_ACCESS_EXCLUSIVE);
 	/* Both tables are read to check that the indexes match. */
 	const mg_object *ix[2] = {&c->op->object, &c->op->related};
@@ -422,9 +452,16 @@ bool pg_model_other(pg_ctx *c)
 		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
 		        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
-	case MG_OP_ALTER_INDEX:
-		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name, MG_LOCK_ACCESS_EXCLUSIVE);
+	case MG_OP_ALTER_INDEX: {
+		/* Index storage parameters (fillfactor ...) take SHARE UPDATE
+		 * EXCLUSIVE, like a table's; anything else ACCESS EXCLUSIVE. */
+		bool light = op->detail && (!strcmp(op->detail, "AT_SetRelOptions") ||
+		                            !strcmp(op->detail, "AT_ResetRelOptions")) &&
+		             op->new_name && !strcmp(op->new_name, "fillfactor");
+		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
+		        light ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
+	}
 	case MG_OP_ATTACH_INDEX:
 		model_attach_index(c);
 		return true;
@@ -457,10 +494,12 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_ANALYZE:
 		lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		pg_lock_partitions(c, pg_op_relation(c), MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		pg_lock_tree_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_SHARE);
 		c->effects |= MG_EFF_SCAN;
 		return true;
 	case MG_OP_CLUSTER:
 		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_lock_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
 		c->effects |= MG_EFF_REWRITE;
 		pg_note(c, "CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE");
 		return true;
@@ -471,10 +510,13 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_CREATE_MATERIALIZED_VIEW:
 		model_view(c);
 		return true;
+	case MG_OP_DROP_MATERIALIZED_VIEW:
+		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_lock_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
+		return true;
 	case MG_OP_DROP_VIEW:
 	case MG_OP_RENAME_VIEW:
 	case MG_OP_ALTER_VIEW:
-	case MG_OP_DROP_MATERIALIZED_VIEW:
 	case MG_OP_DROP_SEQUENCE:
 	case MG_OP_RENAME_SEQUENCE:
 	case MG_OP_CREATE_RULE:
@@ -501,7 +543,11 @@ bool pg_model_other(pg_ctx *c)
 		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
 	case MG_OP_COMMENT:
-		lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		if (op->object.kind == MG_OBJ_INDEX)
+			pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
+			        MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		else
+			lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		return true;
 	case MG_OP_ADD_ENUM_VALUE:
 		if (c->major < 12) {
@@ -521,6 +567,16 @@ bool pg_model_other(pg_ctx *c)
 			pg_require(c, 15, "MERGE");
 		model_dml(c);
 		return true;
+	case MG_OP_GRANT:
+		/* 18 locks a table whose privileges change (ACCESS SHARE: it only
+		 * waits behind ACCESS EXCLUSIVE); 10-17 take no relation lock. */
+		if (c->major >= 18 && (op->object.kind == MG_OBJ_TABLE || op->object.kind == MG_OBJ_VIEW ||
+		                       op->object.kind == MG_OBJ_MATERIALIZED_VIEW ||
+		                       op->object.kind == MG_OBJ_SEQUENCE)) {
+			lock_target(c, MG_LOCK_ACCESS_SHARE);
+			pg_note(c, "since PostgreSQL 18 GRANT and REVOKE take ACCESS SHARE on the table");
+		}
+		return true;
 	case MG_OP_CREATE_SCHEMA:
 	case MG_OP_DROP_SCHEMA:
 	case MG_OP_RENAME_SCHEMA:
@@ -535,16 +591,6 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_CREATE_DOMAIN:
 	case MG_OP_ALTER_DOMAIN:
 	case MG_OP_DROP_DOMAIN:
-	case MG_OP_GRANT:
-		/* 18 locks a table whose privileges change (ACCESS SHARE: it only
-		 * waits behind ACCESS EXCLUSIVE); 10-17 take no relation lock. */
-		if (c->major >= 18 && (op->object.kind == MG_OBJ_TABLE || op->object.kind == MG_OBJ_VIEW ||
-		                       op->object.kind == MG_OBJ_MATERIALIZED_VIEW ||
-		                       op->object.kind == MG_OBJ_SEQUENCE)) {
-			lock_target(c, MG_LOCK_ACCESS_SHARE);
-			pg_note(c, "since PostgreSQL 18 GRANT and REVOKE take ACCESS SHARE on the table");
-		}
-		return true;
 	case MG_OP_CREATE_FUNCTION:
 	case MG_OP_DROP_FUNCTION:
 	case MG_OP_ALTER_FUNCTION:

@@ -125,6 +125,9 @@ static void lock_view(void *ctx, mg_cat_relation *view)
 	v->n++;
 	if (v->mode != MG_LOCK_NONE)
 		pg_lock_rel(v->c, view, v->mode);
+	/* A dropped materialized view takes its indexes along. */
+	if (v->mode == MG_LOCK_ACCESS_EXCLUSIVE)
+		pg_lock_indexes(v->c, view, v->mode);
 }
 
 size_t pg_lock_dependent_views(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
@@ -164,6 +167,7 @@ struct ref_ctx {
 	const char *column;
 	mg_lock_mode mode;
 	size_t n;
+	mg_lock_mode index_mode; /* also the referencing table's indexes */
 };
 
 static void on_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *fk)
@@ -176,23 +180,130 @@ static void on_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *
 	r->n++;
 	if (r->mode != MG_LOCK_NONE)
 		pg_lock_rel(r->c, from, r->mode);
+	if (r->index_mode != MG_LOCK_NONE)
+		pg_lock_tree_indexes(r->c, from, r->index_mode);
 }
 
 size_t pg_lock_referencing(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
                            mg_lock_mode mode)
 {
-	struct ref_ctx r = {c, rel, only_column, mode, 0};
+	struct ref_ctx r = {c, rel, only_column, mode, 0, MG_LOCK_NONE};
 	if (c->cat && rel)
 		mg_catalog_each_referencing(c->cat, rel, on_referencing, &r);
 	return r.n;
 }
 
-void pg_lock_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+void pg_index_fk_sides(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+                       mg_lock_mode mode)
 {
 	if (!rel)
 		return;
+	for (size_t i = 0; i < rel->n_constraints; i++) {
+		const mg_cat_constraint *k = &rel->constraints[i];
+		if (k->kind == MG_CONSTRAINT_FOREIGN_KEY &&
+		    (!only_column || names_have(&k->columns, only_column)))
+			pg_lock_tree_indexes(c, pg_find(c, &k->ref_table), mode);
+	}
+	struct ref_ctx r = {c, rel, only_column, MG_LOCK_NONE, 0, mode};
+	if (c->cat)
+		mg_catalog_each_referencing(c->cat, rel, on_referencing, &r);
+}
+
+static bool has_index_on(const mg_cat_relation *rel, const mg_name_list *cols)
+{
+	for (size_t i = 0; i < rel->n_indexes; i++) {
+		const mg_name_list *o = &rel->indexes[i].columns;
+		if (o->count != cols->count)
+			continue;
+		size_t k = 0;
+		while (k < o->count && mg_str_eq(o->items[k], cols->items[k]))
+			k++;
+		if (k == o->count)
+			return true;
+	}
+	return false;
+}
+
+/* A partitioned index gets a copy on every partition, named as
+ * PostgreSQL's ChooseIndexName does for a new index of that shape
+ * (partition_pkey, partition_cols_key, partition_cols_idx).  The catalog
+ * records only the parent's index, so the copies are derived here. */
+static void lock_inherited_indexes(pg_ctx *c, const mg_cat_relation *part, mg_lock_mode mode)
+{
+	for (const mg_cat_relation *anc = part->parent; anc; anc = anc->parent) {
+		for (size_t i = 0; i < anc->n_indexes; i++) {
+			const mg_cat_index *ix = &anc->indexes[i];
+			if (!ix->valid || has_index_on(part, &ix->columns))
+				continue;
+			char name[192];
+			if (ix->primary) {
+				snprintf(name, sizeof name, "%s_pkey", part->name);
+			} else {
+				size_t n = (size_t)snprintf(name, sizeof name, "%s", part->name);
+				for (size_t k = 0; k < ix->columns.count && n < sizeof name; k++) {
+					const char *col = ix->columns.items[k];
+					bool plain = col && *col && strspn(col, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+					                                strlen(col);
+					n += (size_t)snprintf(name + n, sizeof name - n, "_%s", plain ? col : "expr");
+				}
+				if (n < sizeof name)
+					snprintf(name + n, sizeof name - n, "%s",
+					         ix->constraint ? "_key" : "_idx");
+			}
+			if (strlen(name) > 63)
+				continue; /* PostgreSQL would shorten it: not worth guessing */
+			pg_lock(c, MG_OBJ_INDEX, part->schema, mg_arena_strdup(c->arena, name), mode);
+		}
+	}
+}
+
+void pg_lock_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+{
+	/* A partitioned table's own indexes have no storage: what is locked
+	 * is their copies on the partitions. */
+	if (!rel || rel->partitioned)
+		return;
 	for (size_t i = 0; i < rel->n_indexes; i++)
 		pg_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
+	lock_inherited_indexes(c, rel, mode);
+}
+
+void pg_lock_attached_indexes(pg_ctx *c, const mg_cat_relation *part, mg_lock_mode mode)
+{
+	if (part && part->parent)
+		lock_inherited_indexes(c, part, mode);
+}
+
+void pg_lock_own_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+{
+	for (size_t i = 0; rel && i < rel->n_indexes; i++)
+		pg_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
+}
+
+void pg_lock_tree_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+{
+	if (!rel)
+		return;
+	pg_lock_indexes(c, rel, mode);
+	for (size_t i = 0; i < rel->n_partitions; i++)
+		pg_lock_tree_indexes(c, rel->partitions[i], mode);
+}
+
+void pg_read_table(pg_ctx *c, const mg_cat_relation *rel)
+{
+	if (!rel)
+		return;
+	pg_lock_rel(c, rel, MG_LOCK_ACCESS_SHARE);
+	pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_SHARE);
+}
+
+void pg_read_object(pg_ctx *c, const mg_object *o)
+{
+	mg_cat_relation *rel = pg_find(c, o);
+	if (rel)
+		pg_read_table(c, rel);
+	else
+		pg_lock_object(c, o, MG_LOCK_ACCESS_SHARE);
 }
 
 void pg_lock_column_indexes(pg_ctx *c, const mg_cat_relation *rel, const char *column,
