@@ -356,6 +356,13 @@ static void recurse_partitions(pg_ctx *c)
 		/* Before 18 the partitions' indexes are built through CREATE
 		 * INDEX's path, under SHARE; 18 recurses the ALTER TABLE lock. */
 		mode = MG_LOCK_SHARE;
+		pg_note(c, "before PostgreSQL 18 a UNIQUE or PRIMARY KEY on a partitioned table "
+		           "builds each partition's index under SHARE; 18 takes ACCESS EXCLUSIVE on "
+		           "every partition");
+	} else if (c->op->kind == MG_OP_ADD_CONSTRAINT && k &&
+	           (k->kind == MG_CONSTRAINT_UNIQUE || k->kind == MG_CONSTRAINT_PRIMARY_KEY)) {
+		pg_note(c, "since PostgreSQL 18 a UNIQUE or PRIMARY KEY on a partitioned table takes "
+		           "ACCESS EXCLUSIVE on every partition");
 	}
 	pg_lock_partitions(c, rel, mode);
 }

@@ -132,8 +132,14 @@ static void model_reindex(pg_ctx *c)
 	}
 	pg_lock(c, MG_OBJ_TABLE, schema, name,
 	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_SHARE);
-	if (concurrently)
+	if (concurrently) {
 		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
+		pg_note(c, "REINDEX CONCURRENTLY (12+) holds SHARE UPDATE EXCLUSIVE: reads and "
+		           "writes continue; not in a transaction block");
+	} else if (!(table && table->partitioned && c->major >= 14)) {
+		pg_note(c, "REINDEX holds SHARE on the table (writes wait) and ACCESS EXCLUSIVE on "
+		           "each index it rebuilds");
+	}
 }
 
 static void model_attach_partition(pg_ctx *c)
@@ -451,6 +457,10 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_RENAME_INDEX:
 		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
 		        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+		pg_note(c, c->major >= 12 ? "since PostgreSQL 12 renaming an index takes only SHARE "
+		                            "UPDATE EXCLUSIVE on it"
+		                          : "before PostgreSQL 12 renaming an index takes ACCESS "
+		                            "EXCLUSIVE on it");
 		return true;
 	case MG_OP_ALTER_INDEX: {
 		/* Index storage parameters (fillfactor ...) take SHARE UPDATE
@@ -552,9 +562,15 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_ADD_ENUM_VALUE:
 		if (c->major < 12) {
 			c->effects |= MG_EFF_NO_TXN_BLOCK;
+			pg_note(c, "before PostgreSQL 12 ALTER TYPE ... ADD VALUE cannot run in a "
+			           "transaction block");
 			if (c->session->in_transaction_block)
 				pg_fail(c, "ALTER TYPE ... ADD VALUE cannot run inside a transaction block "
 				           "before PostgreSQL 12");
+		} else {
+			pg_note(c, "since PostgreSQL 12 ALTER TYPE ... ADD VALUE may run in a "
+			           "transaction block (the new value is usable after commit); no table "
+			           "lock");
 		}
 		return true;
 	case MG_OP_INSERT:
