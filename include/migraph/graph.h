@@ -100,7 +100,9 @@ size_t mg_graph_find_cycles(mg_project *project, mg_graph *g);
  * model first, and builds the graph.  Skips filtered and not-applicable
  * changesets and statements that did not parse. */
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
-                    bool release_known);
+                    bool release_known, bool start_utc);
+/* Whether a TimeZone setting ('UTC', Etc/UTC, GMT ...) is UTC. */
+bool mg_timezone_is_utc(const char *zone);
 
 /* --schema: loads a pg_dump --schema-only file into cat as the starting
  * point.  Returns 0, or -1 when the file cannot be read (a diagnostic

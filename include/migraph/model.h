@@ -317,7 +317,9 @@ enum {
 	MG_OPF_FINALIZE       = 1u << 16,  /* DETACH PARTITION ... FINALIZE */
 	MG_OPF_WITH_NO_DATA   = 1u << 17,
 	MG_OPF_NOT_VALID      = 1u << 18,  /* constraint NOT VALID (also in constraint) */
-	MG_OPF__LAST          = 1u << 18
+	MG_OPF_DEFAULT        = 1u << 19,  /* PARTITION OF ... DEFAULT / ATTACH ... DEFAULT */
+	MG_OPF_FOR_UPDATE     = 1u << 20,  /* SELECT ... FOR UPDATE/SHARE: row locks */
+	MG_OPF__LAST          = 1u << 20
 };
 
 /* The JSON name of one flag bit ("concurrently", "not_valid" ...). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migraph/profile.h"
 #include "migraph/risk.h"
 #include "migraph/graph.h"   /* issue 4: replay and graph */
 #include "migraph/release.h" /* issue 4: release selection */
@@ -57,7 +58,9 @@ void mg_analysis_prepare(mg_analysis *analysis)
 	bool baseline = analysis->opts.schema_file &&
 	                mg_baseline_load(p, cat, analysis->opts.schema_file) == 0;
 	analysis->catalog = cat;
-	analysis->graph = mg_replay(p, cat, baseline, release->selected);
+	const char *zone = analysis->profile ? analysis->profile->timezone : NULL;
+	analysis->graph = mg_replay(p, cat, baseline, release->selected,
+	                            !zone || mg_timezone_is_utc(zone));
 	analysis->graph->release = release;
 	/* Risk needs the engine's verdict on every operation, so it comes
 	 * after the replay. */

@@ -366,8 +366,16 @@ static void model_dml(pg_ctx *c)
 	const mg_operation *op = c->op;
 	if (op->kind == MG_OP_SELECT) {
 		/* setval()/nextval() write the sequence. */
-		lock_target(c, op->object.kind == MG_OBJ_SEQUENCE ? MG_LOCK_ROW_EXCLUSIVE
-		                                                  : MG_LOCK_ACCESS_SHARE);
+		if (op->object.kind == MG_OBJ_SEQUENCE)
+			lock_target(c, MG_LOCK_ROW_EXCLUSIVE);
+		/* Every relation read, and the indexes the planner opens on it:
+		 * ACCESS SHARE, or ROW SHARE when the query locks rows. */
+		mg_lock_mode mode =
+			(op->flags & MG_OPF_FOR_UPDATE) ? MG_LOCK_ROW_SHARE : MG_LOCK_ACCESS_SHARE;
+		for (size_t i = 0; i < op->n_depends; i++) {
+			pg_lock_object(c, &op->depends[i], mode);
+			pg_lock_indexes(c, pg_find(c, &op->depends[i]), mode);
+		}
 		return;
 	}
 	lock_target(c, MG_LOCK_ROW_EXCLUSIVE);

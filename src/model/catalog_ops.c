@@ -88,6 +88,7 @@ static void create_table(ap_ctx *a)
 		ap_need(a, op->depends[i].schema, op->depends[i].name, MG_OBJ_TABLE);
 	cat_rel *r = ap_new_rel(a, MG_OBJ_TABLE, schema, name);
 	r->pub.partitioned = has(op, MG_OPF_PARTITIONED);
+	r->pub.is_default_partition = has(op, MG_OPF_DEFAULT);
 	if (r->pub.partitioned)
 		r->pub.partition_key = op->partition_key;
 	r->pub.unlogged = has(op, MG_OPF_UNLOGGED);
@@ -728,6 +729,7 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 			return;
 		if (op->kind == MG_OP_ATTACH_PARTITION && !part->pub.parent) {
 			part->pub.parent = &parent->pub;
+			part->pub.is_default_partition = has(op, MG_OPF_DEFAULT);
 			mg_arena_push(cat->arena, (void ***)&parent->pub.partitions,
 			              &parent->pub.n_partitions, &parent->caps_parts, &part->pub);
 		} else if (op->kind == MG_OP_DETACH_PARTITION && part->pub.parent == &parent->pub) {
@@ -738,6 +740,7 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 					break;
 				}
 			part->pub.parent = NULL;
+			part->pub.is_default_partition = false;
 		}
 		return;
 	}

@@ -250,6 +250,8 @@ const char *mg_op_flag_name(unsigned flag)
 	case MG_OPF_FINALIZE: return "finalize";
 	case MG_OPF_WITH_NO_DATA: return "with_no_data";
 	case MG_OPF_NOT_VALID: return "not_valid";
+	case MG_OPF_DEFAULT: return "default";
+	case MG_OPF_FOR_UPDATE: return "for_update";
 	}
 	return "unknown";
 }

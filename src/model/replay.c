@@ -416,8 +416,26 @@ static bool skip_changeset(const mg_changeset *cs)
 	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
 }
 
+bool mg_timezone_is_utc(const char *zone)
+{
+	if (!zone)
+		return false;
+	char z[32];
+	size_t n = 0;
+	for (const char *p = zone; *p && n + 1 < sizeof z; p++)
+		if (*p != '\'' && *p != '"' && *p != ' ')
+			z[n++] = *p;
+	z[n] = '\0';
+	static const char *const utc[] = {"UTC", "Etc/UTC", "UCT", "Etc/UCT", "GMT", "Etc/GMT",
+	                                  "Zulu", "Etc/Zulu", "Universal", "Z", "0", "+00", "+00:00"};
+	for (size_t i = 0; i < sizeof utc / sizeof utc[0]; i++)
+		if (mg_str_ieq(z, utc[i]))
+			return true;
+	return false;
+}
+
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
-                    bool release_known)
+                    bool release_known, bool start_utc)
 {
 	replay r = {.p = project, .cat = cat, .release_known = release_known};
 	r.g = mg_graph_new(&project->arena, project->n_changesets);
@@ -451,6 +469,10 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 		have_prev = true;
 		prev = cs->index;
 		bool explicit_block = false;
+		/* The session TimeZone decides timestamp <-> timestamptz rewrites:
+		 * each changeset starts in the profile's zone (UTC by default) and
+		 * follows its own SET TimeZone. */
+		bool timezone_utc = start_utc;
 		for (size_t s = 0; s < cs->n_stmts; s++) {
 			mg_statement *st = cs->stmts[s];
 			if (st->parse_failed)
@@ -463,8 +485,15 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 					explicit_block = true;
 				else if (op->kind == MG_OP_COMMIT || op->kind == MG_OP_ROLLBACK)
 					explicit_block = false;
+				else if ((op->kind == MG_OP_SET_SETTING || op->kind == MG_OP_RESET_SETTING) &&
+				         op->setting_name &&
+				         (mg_str_ieq(op->setting_name, "timezone") ||
+				          mg_str_ieq(op->setting_name, "time zone")))
+					timezone_utc = op->kind == MG_OP_RESET_SETTING
+					                   ? start_utc
+					                   : mg_timezone_is_utc(op->setting_value);
 				mg_engine_session session = {
-					.timezone_utc = true,
+					.timezone_utc = timezone_utc,
 					.in_transaction_block = cs->run_in_transaction || explicit_block,
 				};
 				mg_engine_annotate(&project->arena, &project->engine, &session, cat, op);

@@ -343,8 +343,10 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 			op->object = mg_pg_rangevar(ctx, pc->name, MG_OBJ_TABLE);
 			if (pc->concurrent)
 				op->flags |= MG_OPF_CONCURRENTLY;
-			if (pc->bound && pc->bound->is_default)
+			if (pc->bound && pc->bound->is_default) {
 				op->detail = "default partition";
+				op->flags |= MG_OPF_DEFAULT;
+			}
 		}
 		if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartitionFinalize)
 			op->flags |= MG_OPF_FINALIZE;

@@ -93,6 +93,10 @@ static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_no
 	mg_buf_dispose(&w.names);
 	if (s->where_clause)
 		op->flags |= MG_OPF_HAS_WHERE;
+	if (s->n_locking_clause)
+		op->flags |= MG_OPF_FOR_UPDATE;
+	/* The relations it reads take ACCESS SHARE (ROW SHARE with FOR UPDATE). */
+	mg_pg_add_depends(ctx, op, n);
 }
 
 static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)

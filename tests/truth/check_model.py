@@ -61,10 +61,6 @@ ALL = None
 FROM11 = tuple(range(11, 19))
 FROM12 = tuple(range(12, 19))
 FROM14 = tuple(range(14, 19))
-DEFAULT_PARTITION = ("catalog: mg_cat_relation.is_default_partition is never set "
-                     "(src/model/catalog_ops.c, CREATE TABLE ... PARTITION OF ... DEFAULT; the "
-                     "front end already puts \"default partition\" in op->detail), so the model "
-                     "cannot lock the default partition")
 DOMAIN_USERS = ("catalog: no way to find the columns whose type is a given domain (needs an "
                 "iteration over relations, or mg_catalog_each_column_of_type) for the SHARE "
                 "lock and scan on every table using it")
@@ -85,12 +81,6 @@ FRONT_END_GAPS = {
 	("alter-domain-set-not-null", ALL): DOMAIN_USERS,
 	("alter-domain-validate", ALL): DOMAIN_USERS,
 	("drop-domain-cascade", ALL): DOMAIN_USERS,
-	("attach-partition-no-check", FROM11): DEFAULT_PARTITION,
-	("attach-partition-with-check", FROM11): DEFAULT_PARTITION,
-	("create-table-partition-of", FROM11): DEFAULT_PARTITION,
-	("detach-partition", FROM11): DEFAULT_PARTITION,
-	("drop-partition", FROM11): DEFAULT_PARTITION,
-	("detach-partition-concurrently-with-default", FROM14): DEFAULT_PARTITION,
 	("delete-with-where", ALL):
 		"catalog: mg_cat_constraint has no on_delete, so an ON DELETE CASCADE foreign key "
 		"(RowExclusiveLock on the referencing table) cannot be told from a NO ACTION one "
@@ -99,18 +89,9 @@ FRONT_END_GAPS = {
 		"catalog and front end: since 12 only the partition a row is routed to is locked, "
 		"and neither the partition bounds (catalog) nor the inserted values (MG_OP_INSERT) "
 		"are known",
-	("select", ALL):
-		"front end: MG_OP_SELECT for a plain query carries no object (the FROM relations), so "
-		"its ACCESS SHARE cannot be placed",
-	("select-for-update", ALL):
-		"front end: MG_OP_SELECT ... FOR UPDATE carries neither its table nor a row-locking "
-		"flag (RowShareLock)",
 	("type-column-used-by-view", ALL):
 		"catalog: no public query for whether a view uses a column (the view text is private "
 		"in catalog_internal.h); PostgreSQL refuses ALTER TYPE of such a column",
-	("type-timestamp-to-timestamptz-not-utc", FROM12):
-		"replay: src/model/replay.c passes timezone_utc = true whatever SET TimeZone ran "
-		"before, so the 12+ UTC exemption is applied under America/New_York too",
 }
 
 
