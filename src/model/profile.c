@@ -18,6 +18,11 @@
 #include "migraph/profile.h"
 
 #define PROFILE_MAX_BYTES (4u * 1024 * 1024)
+/* A real profile nests five or six levels.  libyaml's scanner costs the
+ * current depth per token, so a hostile file of a million '[' would keep
+ * yaml_parser_load busy for hours: the events are read first, and a file
+ * nested deeper than this is refused before the document is built. */
+#define PROFILE_MAX_DEPTH 1000
 
 typedef struct reader {
 	mg_arena *arena;
@@ -375,6 +380,34 @@ static bool top_pair(reader *r, const char *path, const char *key, yaml_node_t *
 	return true;
 }
 
+/* The line where nesting first passes PROFILE_MAX_DEPTH, or 0 when it
+ * never does (a syntax error is left to yaml_parser_load to report). */
+static uint32_t too_deep(const mg_file_data *data)
+{
+	yaml_parser_t parser;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data->data, data->len);
+	unsigned depth = 0;
+	uint32_t line = 0;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break;
+		yaml_event_type_t type = ev.type;
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+			if (++depth > PROFILE_MAX_DEPTH)
+				line = (uint32_t)ev.start_mark.line + 1;
+		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		yaml_event_delete(&ev);
+		if (line || type == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return line;
+}
+
 mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *diags)
 {
 	mg_loc at = {path, 0, 0};
@@ -385,6 +418,14 @@ mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *dia
 		            rc == -2 ? "traffic profile larger than 4 MiB" : "cannot read the traffic "
 		                                                             "profile: %s",
 		            strerror(errno));
+		return NULL;
+	}
+	uint32_t deep = too_deep(&data);
+	if (deep) {
+		mg_diag_add(diags, MG_SEV_HIGH, "limit-nesting", (mg_loc){path, deep, 1},
+		            "traffic profile nested deeper than %d levels; not read",
+		            PROFILE_MAX_DEPTH);
+		mg_file_data_free(&data);
 		return NULL;
 	}
 	yaml_parser_t parser;

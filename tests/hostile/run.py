@@ -87,8 +87,9 @@ def case(name, files, expect_codes=(), sanitizers=True, timeout=60, extra=None, 
                 with open(path, "wb") as f:
                     f.write(content)
         target = os.path.join(proj, root) if root else proj
+        args = [a.replace("{proj}", proj) for a in args]
         if root:  # a Liquibase root: its includes resolve under the project only
-            args = ["--search-path", proj] + list(args)
+            args = ["--search-path", proj] + args
         binaries = [("", MIGRAPH)]
         if sanitizers and os.path.exists(MIGRAPH_SAN):
             binaries.append((" [asan]", MIGRAPH_SAN))
@@ -538,6 +539,19 @@ case("limit --max-files (Liquibase includeAll)",
           "</databaseChangeLog>\n").encode()) for i in range(300)],
       "root.xml": lb_root('<includeAll path="all/" relativeToChangelogFile="true"/>\n')},
      root="root.xml", args=["--max-files", "100"], expect_codes=["limit-files"], option="--max-files")
+
+# The traffic profile reads YAML too: libyaml's scanner costs the depth per
+# token, so 100,000 levels took 48 s before profile.c checked the depth first.
+case("traffic profile nested 100,000 deep",
+     {"deep-profile.yaml": ("tables:\n  public.t: " + "[" * 100000 + "]" * 100000 + "\n").encode()},
+     args=["--profile", "{proj}/deep-profile.yaml"], expect_codes=["limit-nesting"], timeout=30,
+     max_seconds=10)
+case("traffic profile with an alias bomb",
+     {"bomb-profile.yaml": ("x:\n  a0: &a0 {rows: 1, bytes: 2}\n" +
+                            "".join(f"  a{i}: &a{i} [*a{i - 1}, *a{i - 1}]\n" for i in range(1, 30)) +
+                            "tables:\n  public.t: *a29\n").encode()},
+     args=["--profile", "{proj}/bomb-profile.yaml"], expect_codes=["profile-invalid"], timeout=30,
+     max_seconds=10)
 
 shutil.rmtree(SECRET_DIR, ignore_errors=True)
 
