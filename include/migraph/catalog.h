@@ -36,6 +36,7 @@ typedef struct mg_cat_constraint {
 	const char *expr;              /* CHECK expression text */
 	mg_object ref_table;           /* FOREIGN KEY target */
 	mg_name_list ref_columns;
+	const char *on_delete;         /* FOREIGN KEY: "cascade", "set null" ... or NULL */
 	const char *index_name;        /* the index backing a UNIQUE/PRIMARY KEY */
 } mg_cat_constraint;
 
@@ -158,6 +159,17 @@ void mg_catalog_each_referencing(const mg_catalog *cat, const mg_cat_relation *r
 /* Calls fn for every view or materialized view that reads rel. */
 void mg_catalog_each_dependent_view(const mg_catalog *cat, const mg_cat_relation *rel,
                                     void (*fn)(void *ctx, mg_cat_relation *view), void *ctx);
+
+/* True when the domain schema.name (or a qualified "s.name") has CHECK or
+ * NOT NULL constraints: ADD COLUMN of it checks every existing row. */
+bool mg_catalog_domain_has_constraints(const mg_catalog *cat, const char *schema,
+                                       const char *name);
+/* Calls fn for every live table column whose type is schema.type (a
+ * domain): ALTER DOMAIN checks them, DROP DOMAIN CASCADE drops them. */
+void mg_catalog_each_column_of_type(const mg_catalog *cat, const char *schema, const char *type,
+                                    void (*fn)(void *ctx, mg_cat_relation *rel,
+                                               mg_cat_column *col),
+                                    void *ctx);
 
 /* True when a validated CHECK constraint of rel proves column IS NOT NULL
  * (PostgreSQL 12+ then skips the SET NOT NULL scan). */

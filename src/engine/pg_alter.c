@@ -121,6 +121,11 @@ static void model_add_column(pg_ctx *c)
 			                           col->name ? col->name : "?"));
 		pg_note(c, "NOT NULL without a default fails as soon as the table has a row");
 	}
+	if (col->type && c->cat && mg_catalog_domain_has_constraints(c->cat, NULL, col->type)) {
+		c->effects |= MG_EFF_REWRITE;
+		pg_note(c, "a column of a domain with constraints is checked on every row: the "
+		           "table is rewritten");
+	}
 	for (size_t i = 0; i < col->n_constraints; i++) {
 		const mg_constraint_def *k = &col->constraints[i];
 		if (k->kind == MG_CONSTRAINT_FOREIGN_KEY)

@@ -361,6 +361,82 @@ static void model_view(pg_ctx *c)
 		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
+struct domain_use {
+	pg_ctx *c;
+	mg_lock_mode mode;
+	size_t n;
+};
+
+static void lock_domain_user(void *ctx, mg_cat_relation *rel, mg_cat_column *col)
+{
+	(void)col;
+	struct domain_use *u = ctx;
+	pg_lock(u->c, MG_OBJ_TABLE, rel->schema, rel->name, u->mode);
+	u->n++;
+}
+
+/* A domain's new or validated constraint is checked against every column
+ * of that type, under SHARE on each table (writes wait); DROP DOMAIN ...
+ * CASCADE drops those columns (ACCESS EXCLUSIVE). */
+static void model_domain(pg_ctx *c)
+{
+	const mg_operation *op = c->op;
+	const char *what = op->detail ? op->detail : "";
+	struct domain_use u = {c, MG_LOCK_NONE, 0};
+	if (op->kind == MG_OP_DROP_DOMAIN) {
+		if (!(op->flags & MG_OPF_CASCADE))
+			return;
+		u.mode = MG_LOCK_ACCESS_EXCLUSIVE;
+	} else if ((!strcmp(what, "add constraint") && !(op->flags & MG_OPF_NOT_VALID)) ||
+	           !strcmp(what, "validate constraint") || !strcmp(what, "set not null")) {
+		u.mode = MG_LOCK_SHARE;
+	} else {
+		return;
+	}
+	if (c->cat && op->object.name)
+		mg_catalog_each_column_of_type(c->cat, op->object.schema, op->object.name,
+		                               lock_domain_user, &u);
+	if (u.n && u.mode == MG_LOCK_SHARE) {
+		c->effects |= MG_EFF_SCAN;
+		pg_note(c, "the domain's constraint is checked against every column of that type, "
+		           "under SHARE on each table: writes wait");
+	}
+}
+
+struct delete_ctx {
+	pg_ctx *c;
+	int depth;
+};
+
+static void delete_follows_fks(pg_ctx *c, const mg_cat_relation *rel, int depth);
+
+static void on_delete_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *fk)
+{
+	struct delete_ctx *d = ctx;
+	const char *act = fk->on_delete;
+	bool changes_rows = act && (mg_str_ieq(act, "cascade") || mg_str_ieq(act, "set null") ||
+	                            mg_str_ieq(act, "set default"));
+	if (!changes_rows) {
+		/* NO ACTION / RESTRICT: rows still pointing here are looked for
+		 * (FOR KEY SHARE). */
+		pg_lock(d->c, MG_OBJ_TABLE, from->schema, from->name, MG_LOCK_ROW_SHARE);
+		return;
+	}
+	/* CASCADE / SET NULL / SET DEFAULT write the referencing rows, whose own
+	 * referencing tables are then followed in turn. */
+	pg_lock(d->c, MG_OBJ_TABLE, from->schema, from->name, MG_LOCK_ROW_EXCLUSIVE);
+	if (mg_str_ieq(act, "cascade"))
+		delete_follows_fks(d->c, from, d->depth + 1);
+}
+
+static void delete_follows_fks(pg_ctx *c, const mg_cat_relation *rel, int depth)
+{
+	if (!c->cat || !rel || depth > 8) /* cycles of CASCADE stop somewhere */
+		return;
+	struct delete_ctx d = {c, depth};
+	mg_catalog_each_referencing(c->cat, rel, on_delete_referencing, &d);
+}
+
 static void model_dml(pg_ctx *c)
 {
 	const mg_operation *op = c->op;
@@ -405,11 +481,8 @@ static void model_dml(pg_ctx *c)
 			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 		pg_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 	}
-	if (op->kind == MG_OP_DELETE) {
-		/* Referencing tables are checked (FOR KEY SHARE) for rows that
-		 * still point at the deleted ones. */
-		pg_lock_referencing(c, rel, NULL, MG_LOCK_ROW_SHARE);
-	}
+	if (op->kind == MG_OP_DELETE)
+		delete_follows_fks(c, rel, 0);
 }
 
 static void model_refresh(pg_ctx *c)
@@ -567,6 +640,10 @@ bool pg_model_other(pg_ctx *c)
 		else
 			lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		return true;
+	case MG_OP_ALTER_DOMAIN:
+	case MG_OP_DROP_DOMAIN:
+		model_domain(c);
+		return true;
 	case MG_OP_ADD_ENUM_VALUE:
 		if (c->major < 12) {
 			c->effects |= MG_EFF_NO_TXN_BLOCK;
@@ -613,8 +690,6 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_ALTER_TYPE:
 	case MG_OP_RENAME_TYPE:
 	case MG_OP_CREATE_DOMAIN:
-	case MG_OP_ALTER_DOMAIN:
-	case MG_OP_DROP_DOMAIN:
 	case MG_OP_CREATE_FUNCTION:
 	case MG_OP_DROP_FUNCTION:
 	case MG_OP_ALTER_FUNCTION:

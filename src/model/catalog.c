@@ -22,6 +22,7 @@ mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema)
 	mg_map_init(&cat->by_name, arena);
 	mg_map_init(&cat->indexes, arena);
 	mg_map_init(&cat->types, arena);
+	mg_map_init(&cat->checked_domains, arena);
 	mg_map_init(&cat->functions, arena);
 	mg_map_init(&cat->schemas, arena);
 	mg_map_init(&cat->opaque_words, arena);
@@ -205,6 +206,26 @@ void mg_catalog_each_dependent_view(const mg_catalog *cat, const mg_cat_relation
 	}
 }
 
+void mg_catalog_each_column_of_type(const mg_catalog *cat, const char *schema, const char *type,
+                                    void (*fn)(void *ctx, mg_cat_relation *rel,
+                                               mg_cat_column *col),
+                                    void *ctx)
+{
+	/* Rare statements (ALTER/DROP DOMAIN) ask this: a walk over every
+	 * relation is fine.  A column names the type bare or qualified. */
+	const char *qualified = schema ? cat_key(cat->arena, schema, type) : NULL;
+	for (size_t i = 0; i < cat->all.n; i++) {
+		cat_rel *r = cat->all.items[i];
+		if (r->dropped || r->pub.kind != MG_OBJ_TABLE)
+			continue;
+		for (size_t c = 0; c < r->pub.n_columns; c++) {
+			const char *t = r->pub.columns[c].type;
+			if (t && (mg_str_ieq(t, type) || (qualified && mg_str_ieq(t, qualified))))
+				fn(ctx, &r->pub, &r->pub.columns[c]);
+		}
+	}
+}
+
 /* "col IS NOT NULL" somewhere in a CHECK, as a whole word. */
 bool mg_catalog_check_proves_not_null(const mg_cat_relation *rel, const char *column)
 {
@@ -258,6 +279,18 @@ bool mg_catalog_name_uncertain(const mg_catalog *cat, const char *name)
 	if (cat->global_uncertain)
 		return true;
 	return name && map_get1(&cat->opaque_words, name) != NULL;
+}
+
+bool mg_catalog_domain_has_constraints(const mg_catalog *cat, const char *schema,
+                                       const char *name)
+{
+	if (!name)
+		return false;
+	const char *dot = strchr(name, '.');
+	if (dot) /* a qualified type name, as a column may record it */
+		return map_get2(&cat->checked_domains,
+		                mg_arena_strndup(cat->arena, name, (size_t)(dot - name)), dot + 1) != NULL;
+	return map_get2(&cat->checked_domains, schema ? schema : cat->default_schema, name) != NULL;
 }
 
 bool mg_catalog_has_type(const mg_catalog *cat, const char *schema, const char *name)

@@ -572,9 +572,15 @@ static void type_op(ap_ctx *a)
 			ap_emit(a, MG_CAT_EV_DUPLICATE_OBJECT, op->object, false, false,
 			        "type %s.%s already exists", schema, name);
 		cat_map_set(cat, &cat->types, schema, name, cat);
+		/* A domain with CHECK or NOT NULL makes ADD COLUMN of that type
+		 * check (and rewrite) every row. */
+		if (op->kind == MG_OP_CREATE_DOMAIN)
+			cat_map_set(cat, &cat->checked_domains, schema, name,
+			            op->n_constraints ? cat : NULL);
 		return;
 	case MG_OP_DROP_TYPE:
 	case MG_OP_DROP_DOMAIN:
+		cat_map_set(cat, &cat->checked_domains, schema, name, NULL);
 		if (exists)
 			cat_map_set(cat, &cat->types, schema, name, NULL);
 		else if (!has(op, MG_OPF_IF_EXISTS))

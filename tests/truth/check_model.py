@@ -61,13 +61,7 @@ ALL = None
 FROM11 = tuple(range(11, 19))
 FROM12 = tuple(range(12, 19))
 FROM14 = tuple(range(14, 19))
-DOMAIN_USERS = ("catalog: no way to find the columns whose type is a given domain (needs an "
-                "iteration over relations, or mg_catalog_each_column_of_type) for the SHARE "
-                "lock and scan on every table using it")
 FRONT_END_GAPS = {
-	("add-column-domain-with-check", ALL):
-		"catalog: mg_catalog_has_type does not say whether a type is a domain with "
-		"constraints (ADD COLUMN of such a domain rewrites; of an enum it does not)",
 	("add-column-uuid-default", (10, 11, 12)):
 		"catalog: no public way to know whether CREATE EXTENSION (pgcrypto) ran; without it "
 		"gen_random_uuid() does not exist before 13 (catalog.c keeps extensions_seen private)",
@@ -77,14 +71,6 @@ FRONT_END_GAPS = {
 	("set-expression", ALL):
 		"front end: ALTER COLUMN ... SET EXPRESSION AS (17 grammar) does not parse with the "
 		"bundled libpg_query (MG_OP_SET_EXPRESSION exists but is never produced)",
-	("alter-domain-add-check", ALL): DOMAIN_USERS,
-	("alter-domain-set-not-null", ALL): DOMAIN_USERS,
-	("alter-domain-validate", ALL): DOMAIN_USERS,
-	("drop-domain-cascade", ALL): DOMAIN_USERS,
-	("delete-with-where", ALL):
-		"catalog: mg_cat_constraint has no on_delete, so an ON DELETE CASCADE foreign key "
-		"(RowExclusiveLock on the referencing table) cannot be told from a NO ACTION one "
-		"(RowShareLock)",
 	("insert-partitioned", FROM12):
 		"catalog and front end: since 12 only the partition a row is routed to is locked, "
 		"and neither the partition bounds (catalog) nor the inserted values (MG_OP_INSERT) "
