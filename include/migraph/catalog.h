@@ -160,6 +160,14 @@ void mg_catalog_each_referencing(const mg_catalog *cat, const mg_cat_relation *r
 void mg_catalog_each_dependent_view(const mg_catalog *cat, const mg_cat_relation *rel,
                                     void (*fn)(void *ctx, mg_cat_relation *view), void *ctx);
 
+/* True when a view or materialized view reading rel uses its column
+ * (PostgreSQL then refuses ALTER COLUMN TYPE). */
+bool mg_catalog_view_uses_column(const mg_catalog *cat, const mg_cat_relation *rel,
+                                 const char *column);
+/* True when CREATE EXTENSION name ran (or an extension of unknown name:
+ * then every extension might have). */
+bool mg_catalog_has_extension(const mg_catalog *cat, const char *name);
+
 /* True when the domain schema.name (or a qualified "s.name") has CHECK or
  * NOT NULL constraints: ADD COLUMN of it checks every existing row. */
 bool mg_catalog_domain_has_constraints(const mg_catalog *cat, const char *schema,

@@ -87,6 +87,7 @@ bool mg_str_eq(const char *a, const char *b);           /* NULL-safe */
 bool mg_str_ieq(const char *a, const char *b);          /* ASCII case-insensitive */
 bool mg_str_starts_with(const char *s, const char *prefix);
 bool mg_str_iends_with(const char *s, const char *suffix);
+bool mg_str_icontains(const char *s, const char *needle);  /* ASCII case-insensitive */
 char *mg_str_lower(mg_arena *arena, const char *s);     /* ASCII lower-case copy */
 /* Parses true/false/yes/no/1/0 (case-insensitive). Returns false if the text
  * is none of them, leaving *out untouched. */

@@ -32,6 +32,15 @@ bool mg_str_iends_with(const char *s, const char *suffix)
 	return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+bool mg_str_icontains(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; s && *s; s++)
+		if (!strncasecmp(s, needle, n))
+			return true;
+	return false;
+}
+
 char *mg_str_lower(mg_arena *arena, const char *s)
 {
 	char *p = mg_arena_strdup(arena, s);

@@ -88,6 +88,12 @@ static void model_add_column(pg_ctx *c)
 	lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (!col)
 		return;
+	/* gen_random_uuid() is core only since 13; before, pgcrypto brings it. */
+	if (col->default_expr && c->major < 13 && mg_str_icontains(col->default_expr, "gen_random_uuid(") &&
+	    !(c->cat && (mg_catalog_has_extension(c->cat, "pgcrypto") ||
+	                 mg_catalog_has_function(c->cat, NULL, "gen_random_uuid"))))
+		pg_fail(c, "function gen_random_uuid() does not exist (core since PostgreSQL 13; "
+		           "CREATE EXTENSION pgcrypto before)");
 	if (col->generated_stored) {
 		if (pg_require(c, 12, "GENERATED ALWAYS AS ... STORED"))
 			pg_note(c, "a stored generated column is computed for every row: rewrite");
@@ -140,6 +146,11 @@ static void model_add_column(pg_ctx *c)
 static void model_alter_type(pg_ctx *c)
 {
 	lock_table(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	{
+		mg_cat_relation *rel = pg_op_relation(c);
+		if (rel && c->cat && mg_catalog_view_uses_column(c->cat, rel, c->op->object.name))
+			pg_fail(c, "cannot alter type of a column used by a view or rule");
+	}
 	const char *from = c->op->type_from;
 	if (!from) {
 		mg_cat_relation *rel = pg_op_relation(c);

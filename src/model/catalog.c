@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "model/catalog_apply_int.h"
 #include "model/catalog_internal.h"
 
 mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema)
@@ -23,6 +24,7 @@ mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema)
 	mg_map_init(&cat->indexes, arena);
 	mg_map_init(&cat->types, arena);
 	mg_map_init(&cat->checked_domains, arena);
+	mg_map_init(&cat->extensions, arena);
 	mg_map_init(&cat->functions, arena);
 	mg_map_init(&cat->schemas, arena);
 	mg_map_init(&cat->opaque_words, arena);
@@ -279,6 +281,24 @@ bool mg_catalog_name_uncertain(const mg_catalog *cat, const char *name)
 	if (cat->global_uncertain)
 		return true;
 	return name && map_get1(&cat->opaque_words, name) != NULL;
+}
+
+bool mg_catalog_view_uses_column(const mg_catalog *cat, const mg_cat_relation *rel,
+                                 const char *column)
+{
+	(void)cat;
+	const cat_rel *r = (const cat_rel *)rel;
+	for (size_t i = 0; r && column && i < r->views_in.n; i++) {
+		const cat_rel *v = r->views_in.items[i];
+		if (!v->dropped && ap_view_uses_column(v, column))
+			return true;
+	}
+	return false;
+}
+
+bool mg_catalog_has_extension(const mg_catalog *cat, const char *name)
+{
+	return name && map_get1(&cat->extensions, name) != NULL;
 }
 
 bool mg_catalog_domain_has_constraints(const mg_catalog *cat, const char *schema,

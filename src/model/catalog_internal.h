@@ -40,6 +40,7 @@ struct mg_catalog {
 	mg_map indexes;        /* "schema.index" and ".index" -> owning cat_rel* */
 	mg_map types;          /* "schema.type" and ".type" -> non-NULL when it exists */
 	mg_map checked_domains; /* "schema.domain" -> non-NULL when it has CHECK/NOT NULL */
+	mg_map extensions;     /* ".name" -> non-NULL once CREATE EXTENSION name ran */
 	mg_map functions;      /* "schema.fn" and ".fn" -> statement text (const char*) */
 	mg_map schemas;
 	mg_map opaque_words;   /* ".word" -> non-NULL: named by opaque SQL */

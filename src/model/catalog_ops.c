@@ -645,6 +645,8 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 		return;
 	case MG_OP_CREATE_EXTENSION:
 		cat->extensions_seen = true;
+		if (op->object.name)
+			cat_map_set(cat, &cat->extensions, "", op->object.name, cat);
 		return;
 	case MG_OP_CREATE_TABLE: create_table(&a); return;
 	case MG_OP_DROP_TABLE:

@@ -62,9 +62,6 @@ FROM11 = tuple(range(11, 19))
 FROM12 = tuple(range(12, 19))
 FROM14 = tuple(range(14, 19))
 FRONT_END_GAPS = {
-	("add-column-uuid-default", (10, 11, 12)):
-		"catalog: no public way to know whether CREATE EXTENSION (pgcrypto) ran; without it "
-		"gen_random_uuid() does not exist before 13 (catalog.c keeps extensions_seen private)",
 	("add-not-null-constraint-not-valid", ALL):
 		"front end: ADD CONSTRAINT ... NOT NULL col NOT VALID (18 grammar) does not parse with "
 		"the bundled libpg_query, so no operation reaches the model",
@@ -75,9 +72,6 @@ FRONT_END_GAPS = {
 		"catalog and front end: since 12 only the partition a row is routed to is locked, "
 		"and neither the partition bounds (catalog) nor the inserted values (MG_OP_INSERT) "
 		"are known",
-	("type-column-used-by-view", ALL):
-		"catalog: no public query for whether a view uses a column (the view text is private "
-		"in catalog_internal.h); PostgreSQL refuses ALTER TYPE of such a column",
 }
 
 
