@@ -67,6 +67,7 @@ typedef struct mg_changeset_risk {
 	size_t n_stmts;
 	mg_table_risk *tables;
 	size_t n_tables;
+	mg_map table_index;        /* "schema.name" -> (void *)(position in tables + 1) */
 	bool lock_timeout_set;     /* before its first dangerous lock */
 	bool statement_timeout_set;
 	bool replication_lag_known;
@@ -76,6 +77,9 @@ typedef struct mg_changeset_risk {
 	mg_severity severity;      /* from the figures, per DESIGN's severity rules */
 	bool sizes_known;
 } mg_changeset_risk;
+
+/* The risk entry of a relation in a changeset, or NULL. */
+mg_table_risk *mg_risk_table(mg_changeset_risk *cr, const char *schema, const char *name);
 
 /* Computes risk for every changeset of the analysis (after replay).
  * profile may be NULL: sizes are then unknown and said to be. */

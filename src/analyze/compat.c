@@ -531,10 +531,51 @@ static const mg_name_list *needs_values(const mg_operation *op, mg_name_list *on
 	return NULL; /* a foreign key or a plain CHECK holds for NULLs */
 }
 
+/* The UPDATE facts of the release, per table, in fact order: the rule
+ * below looks at one table's UPDATEs, not at every fact of the project
+ * (which made a 100,000-changeset history quadratic). */
+typedef struct update_list {
+	size_t *idx;
+	size_t n;
+	size_t cap;
+} update_list;
+
+static const char *table_key(mg_arena *ar, const mg_operation *op)
+{
+	return mg_str_lower(ar, mg_arena_printf(ar, "%s.%s", tbl_schema(op),
+	                                        tbl_name(op) ? tbl_name(op) : ""));
+}
+
+static void index_updates(mg_analysis *a, mg_map *by_table)
+{
+	mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	mg_map_init(by_table, ar);
+	for (size_t k = 0; g && k < g->n_facts; k++) {
+		const mg_graph_fact *e = &g->facts[k];
+		if (e->op->kind != MG_OP_UPDATE || !e->stmt || !in_release(a, e->changeset))
+			continue;
+		const char *key = table_key(ar, e->op);
+		update_list *l = mg_map_get(by_table, key);
+		if (!l) {
+			l = mg_arena_alloc(ar, sizeof *l);
+			mg_map_put(by_table, key, l);
+		}
+		if (l->n == l->cap) {
+			size_t ncap = l->cap ? l->cap * 2 : 4;
+			l->idx = mg_arena_grow(ar, l->idx, sizeof *l->idx, l->n, ncap);
+			l->cap = ncap;
+		}
+		l->idx[l->n++] = k;
+	}
+}
+
 void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
+	mg_map updates;
+	index_updates(a, &updates);
 	for (size_t i = 0; g && i < g->n_facts; i++) {
 		const mg_graph_fact *fa = &g->facts[i];
 		const mg_operation *op = fa->op;
@@ -544,21 +585,20 @@ void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
 		const mg_name_list *cols = needs_values(op, &one);
 		if (!cols || !cols->count)
 			continue;
+		const update_list *ups = mg_map_get(&updates, table_key(ar, op));
+		if (!ups)
+			continue;
 		const char *col = NULL;
 		const mg_graph_fact *u = NULL;
 		for (size_t c = 0; c < cols->count && !u; c++) {
 			bool earlier = false;
-			for (size_t k = 0; k < i && !earlier; k++) {
-				const mg_graph_fact *e = &g->facts[k];
-				earlier = e->op->kind == MG_OP_UPDATE && in_release(a, e->changeset) &&
-				          same_table(e->op, op) && e->stmt && update_sets(e->stmt, cols->items[c]);
-			}
+			for (size_t j = 0; j < ups->n && ups->idx[j] < i && !earlier; j++)
+				earlier = update_sets(g->facts[ups->idx[j]].stmt, cols->items[c]);
 			if (earlier)
 				continue; /* backfilled before: a later UPDATE is not the backfill */
-			for (size_t k = i + 1; k < g->n_facts && !u; k++) {
-				const mg_graph_fact *e = &g->facts[k];
-				if (e->op->kind == MG_OP_UPDATE && in_release(a, e->changeset) &&
-				    same_table(e->op, op) && e->stmt && update_sets(e->stmt, cols->items[c])) {
+			for (size_t j = 0; j < ups->n && !u; j++) {
+				const mg_graph_fact *e = &g->facts[ups->idx[j]];
+				if (ups->idx[j] > i && update_sets(e->stmt, cols->items[c])) {
 					u = e;
 					col = cols->items[c];
 				}

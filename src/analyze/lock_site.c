@@ -71,11 +71,7 @@ mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table)
 {
 	if (!s->cr || !table)
 		return NULL;
-	for (size_t i = 0; i < s->cr->n_tables; i++)
-		if (mg_str_eq(s->cr->tables[i].table.schema, table->schema) &&
-		    mg_str_eq(s->cr->tables[i].table.name, table->name))
-			return &s->cr->tables[i];
-	return NULL;
+	return mg_risk_table(s->cr, table->schema, table->name);
 }
 
 const mg_object *lk_main_table(const lk_site *s)

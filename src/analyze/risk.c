@@ -15,6 +15,7 @@
  * lock wait, reported separately).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,19 +192,34 @@ static mg_stmt_risk cost_of_statement(risk_ctx *r, const mg_statement *st)
 	return best;
 }
 
+mg_table_risk *mg_risk_table(mg_changeset_risk *cr, const char *schema, const char *name)
+{
+	if (!cr || !cr->table_index.arena || !name)
+		return NULL;
+	char key[512];
+	snprintf(key, sizeof key, "%s.%s", schema ? schema : "public", name);
+	size_t at = (size_t)mg_map_get(&cr->table_index, key);
+	return at ? &cr->tables[at - 1] : NULL;
+}
+
+/* A changeset may touch thousands of tables (a whole schema in one
+ * script): entries are found through a map, not a scan. */
 static mg_table_risk *table_entry(risk_ctx *r, mg_changeset_risk *cr, size_t *cap,
                                   const mg_object *rel)
 {
-	for (size_t i = 0; i < cr->n_tables; i++)
-		if (mg_str_eq(cr->tables[i].table.schema, rel->schema) &&
-		    mg_str_eq(cr->tables[i].table.name, rel->name))
-			return &cr->tables[i];
+	if (!cr->table_index.arena)
+		mg_map_init(&cr->table_index, r->arena);
+	mg_table_risk *found = mg_risk_table(cr, rel->schema, rel->name);
+	if (found)
+		return found;
 	if (cr->n_tables == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 4;
 		cr->tables = mg_arena_grow(r->arena, cr->tables, sizeof *cr->tables, cr->n_tables, ncap);
 		*cap = ncap;
 	}
 	mg_table_risk *t = &cr->tables[cr->n_tables++];
+	mg_map_put(&cr->table_index, table_key(r->arena, rel->schema, rel->name),
+	           (void *)(uintptr_t)cr->n_tables);
 	t->table = *rel;
 	t->blocked_known = true;
 	table_figures(r, t);

@@ -234,15 +234,14 @@ void mg_pg_walk(const ProtobufCMessage *msg, mg_pg_visit_fn fn, void *ud)
 static bool min_location(const ProtobufCMessage *msg, void *ud)
 {
 	int *best = ud;
-	const ProtobufCMessageDescriptor *d = msg->descriptor;
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		if (fd->type == PROTOBUF_C_TYPE_INT32 && fd->label != PROTOBUF_C_LABEL_REPEATED &&
-		    strcmp(fd->name, "location") == 0) {
-			int v = *(const int32_t *)((const char *)msg + fd->offset);
-			if (v >= 0 && (*best < 0 || v < *best))
-				*best = v;
-		}
+	/* A binary search over the descriptor's sorted field names, not a
+	 * strcmp of every field of every node (5% of a large script). */
+	const ProtobufCFieldDescriptor *fd =
+		protobuf_c_message_descriptor_get_field_by_name(msg->descriptor, "location");
+	if (fd && fd->type == PROTOBUF_C_TYPE_INT32 && fd->label != PROTOBUF_C_LABEL_REPEATED) {
+		int v = *(const int32_t *)((const char *)msg + fd->offset);
+		if (v >= 0 && (*best < 0 || v < *best))
+			*best = v;
 	}
 	return true;
 }
