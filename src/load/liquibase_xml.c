@@ -349,8 +349,11 @@ mg_lb_node *mg_lb_read_xml(mg_project *project, const char *path,
 	xmlSetStructuredErrorFunc(&errs, on_structured_error);
 	xmlSetGenericErrorFunc(NULL, on_generic_error);
 
+	/* RECOVER: a file with one bad spot (an entity reference the DOCTYPE
+	 * no longer defines, a stray '&') still yields its other changesets,
+	 * next to a diagnostic.  Never NOENT or DTDLOAD. */
 	int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
-	              XML_PARSE_NOERROR;
+	              XML_PARSE_NOERROR | XML_PARSE_RECOVER;
 	xmlDocPtr doc = xmlReadMemory(bytes, (int)data->len, path, NULL, options);
 
 	xmlSetStructuredErrorFunc(NULL, NULL);
@@ -366,8 +369,11 @@ mg_lb_node *mg_lb_read_xml(mg_project *project, const char *path,
 		                          deep ? "elements nested deeper than libxml2's limit of 256 levels"
 		                               : (errs.have ? errs.message : "cannot parse"));
 		mg_diag_set_hint(&project->diags, dg,
-		                 "the changesets of this file are not analysed");
-	} else {
+		                 doc ? "Liquibase rejects this file; migraph analyses what it could "
+		                       "read around the error"
+		                     : "the changesets of this file are not analysed");
+	}
+	if (doc) {
 		xmlNodePtr el = xmlDocGetRootElement(doc);
 		if (el) {
 			xml_reader r = {.project = project,
