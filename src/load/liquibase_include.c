@@ -307,6 +307,8 @@ typedef struct found_list {
 	size_t count, cap;
 	size_t max;        /* --max-files: includeAll stops listing here */
 	bool limited;      /* ... and says so once (limit-files) */
+	size_t symlinks;   /* symbolic links not followed */
+	const char *first_symlink;
 } found_list;
 
 static void walk(lb_state *st, const char *dir, const char *res_dir, unsigned depth,
@@ -327,7 +329,12 @@ static void walk(lb_state *st, const char *dir, const char *res_dir, unsigned de
 		struct stat sb;
 		if (lstat(p, &sb) != 0)
 			continue;
-		if (S_ISDIR(sb.st_mode)) {
+		if (S_ISLNK(sb.st_mode)) {
+			/* Not followed: a link may loop or leave the project.  Said,
+			 * not silently skipped. */
+			if (!out->symlinks++)
+				out->first_symlink = p;
+		} else if (S_ISDIR(sb.st_mode)) {
 			if (depth + 1 < max_depth)
 				walk(st, p, r, depth + 1, min_depth, max_depth, out);
 		} else if (S_ISREG(sb.st_mode) && depth + 1 >= min_depth) {
@@ -419,6 +426,16 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
 		                          "includeAll %s: more than %zu files; the rest are not read",
 		                          dir, found.max);
 		mg_diag_set_hint(&pr->diags, dg, "raise the limit with --max-files");
+		lb_set_chain(st, dg, f);
+	}
+	if (found.symlinks) {
+		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_LOW, "lb-includeall-symlink", inc->loc,
+		                          "includeAll %s: %zu symbolic link%s not followed (first: %s)",
+		                          dir, found.symlinks, found.symlinks == 1 ? "" : "s",
+		                          found.first_symlink);
+		mg_diag_set_hint(&pr->diags, dg,
+		                 "include the target with <include file=...> if it belongs to the "
+		                 "history");
 		lb_set_chain(st, dg, f);
 	}
 	if (found.count)

@@ -377,12 +377,13 @@ case("include cycle", {"a.xml": lb_root(include("b.xml")),
      expect_codes=["lb-include-cycle"], root="a.xml", timeout=30)
 case("include of itself", {"a.xml": lb_root(include("a.xml"))},
      expect_codes=["lb-include-cycle"], root="a.xml", timeout=30)
-# No diagnostic is required here yet: the includeAll walk (liquibase_include.c)
-# lstat()s entries and skips every symlink silently, so the loop is never
-# entered.  What is required: it ends, and nothing is loaded twice.
+# The includeAll walk does not follow symbolic links (a link may loop or
+# leave the project) and says so; the loop is never entered and nothing is
+# loaded twice.
 case("includeAll through a symlink loop",
      {"all": symlink_loop_dir,
       "root.xml": lb_root('<includeAll path="all/" relativeToChangelogFile="true"/>\n')},
+     expect_codes=["lb-includeall-symlink"],
      root="root.xml", timeout=30, extra=loaded_once("one"))
 case("include paths escaping the project",
      {"root.xml": lb_root(include("../../../../../etc/passwd.xml"),
