@@ -52,9 +52,12 @@ void mg_text_cursor_seek(mg_text_cursor *cur, size_t offset, uint32_t *line,
 			continue;
 		}
 		unsigned char c = (unsigned char)t->data[cur->offset++];
-		if (c == '\n') {
+		/* \n, \r\n and a lone \r (old Mac files) each end a line. */
+		if (c == '\n' || (c == '\r' && (cur->offset >= t->len || t->data[cur->offset] != '\n'))) {
 			cur->line++;
 			cur->col = 1;
+		} else if (c == '\r') {
+			/* the \r of \r\n: the \n ends the line */
 		} else if ((c & 0xC0) != 0x80) {
 			/* A byte that starts a code point (ASCII or a lead byte). */
 			cur->col++;

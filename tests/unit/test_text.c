@@ -58,12 +58,32 @@ static void last_anchor_at_one_offset_wins(void **state)
 	assert_int_equal(col, 5);
 }
 
+static void every_line_ending_counts(void **state)
+{
+	(void)state;
+	const char *s = "a\r\nb\rc\nd"; /* CRLF, lone CR, LF */
+	mg_text t = {"f.sql", s, strlen(s), NULL, 0};
+	mg_text_cursor c;
+	uint32_t line, col;
+	mg_text_cursor_init(&c, &t);
+	mg_text_cursor_seek(&c, 3, &line, &col); /* b */
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 1);
+	mg_text_cursor_seek(&c, 5, &line, &col); /* c */
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 1);
+	mg_text_cursor_seek(&c, 7, &line, &col); /* d */
+	assert_int_equal(line, 4);
+	assert_int_equal(col, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plain_text_counts_lines_and_code_points),
 		cmocka_unit_test(anchors_move_the_position),
 		cmocka_unit_test(last_anchor_at_one_offset_wins),
+		cmocka_unit_test(every_line_ending_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
