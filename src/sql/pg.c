@@ -302,26 +302,33 @@ static void check_utf8(mg_project *project, const mg_text *text, size_t len, mg_
 	mg_text_cursor_init(cur, text);
 }
 
+/* The length of text worth parsing (up to a NUL byte), after the input
+ * checks every engine's script gets; cur is left at the start. */
+static size_t checked_length(mg_project *project, const mg_text *text, mg_text_cursor *cur)
+{
+	mg_text_cursor_init(cur, text);
+	size_t len = text->len;
+	const char *nul = len ? memchr(text->data, '\0', len) : NULL;
+	if (nul) {
+		mg_loc l = {text->file, 0, 0};
+		mg_text_cursor_seek(cur, (size_t)(nul - text->data), &l.line, &l.col);
+		mg_diag_add(&project->diags, MG_SEV_HIGH, "sql-binary-content", l,
+		            "the file contains NUL bytes (binary content or UTF-16?); "
+		            "only the text before the first one was analysed");
+		len = (size_t)(nul - text->data);
+		mg_text_cursor_init(cur, text);
+	}
+	check_utf8(project, text, len, cur);
+	return len;
+}
+
 /* ---- entry point ------------------------------------------------------- */
 
 size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
                           const mg_sql_options *opts)
 {
 	mg_text_cursor cur;
-	mg_text_cursor_init(&cur, text);
-	size_t len = text->len;
-
-	const char *nul = len ? memchr(text->data, '\0', len) : NULL;
-	if (nul) {
-		mg_loc l = {text->file, 0, 0};
-		mg_text_cursor_seek(&cur, (size_t)(nul - text->data), &l.line, &l.col);
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "sql-binary-content", l,
-		            "the file contains NUL bytes (binary content or UTF-16?); "
-		            "only the text before the first one was analysed");
-		len = (size_t)(nul - text->data);
-		mg_text_cursor_init(&cur, text);
-	}
-	check_utf8(project, text, len, &cur);
+	size_t len = checked_length(project, text, &cur);
 
 	char *buf = mg_xmalloc(len + 1);
 	memcpy(buf, text->data, len);
@@ -394,19 +401,7 @@ size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs, const
                                     const mg_sql_options *opts)
 {
 	mg_text_cursor cur;
-	mg_text_cursor_init(&cur, text);
-	size_t len = text->len;
-	const char *nul = len ? memchr(text->data, '\0', len) : NULL;
-	if (nul) {
-		mg_loc l = {text->file, 0, 0};
-		mg_text_cursor_seek(&cur, (size_t)(nul - text->data), &l.line, &l.col);
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "sql-binary-content", l,
-		            "the file contains NUL bytes (binary content or UTF-16?); "
-		            "only the text before the first one was analysed");
-		len = (size_t)(nul - text->data);
-		mg_text_cursor_init(&cur, text);
-	}
-	check_utf8(project, text, len, &cur);
+	size_t len = checked_length(project, text, &cur);
 
 	mg_sql_span *spans = NULL;
 	const char *open = NULL;
