@@ -74,6 +74,8 @@ int mg_buf_flush(mg_buf *buf);
 void mg_buf_put(mg_buf *buf, const char *data, size_t len);
 void mg_buf_puts(mg_buf *buf, const char *s);
 void mg_buf_putc(mg_buf *buf, char c);
+/* Appends code point cp encoded as UTF-8 (transcoding, escapes). */
+void mg_buf_put_utf8(mg_buf *buf, unsigned long cp);
 void mg_buf_printf(mg_buf *buf, const char *fmt, ...) MG_PRINTF(2, 3);
 void mg_buf_vprintf(mg_buf *buf, const char *fmt, va_list ap);
 /* Always NUL-terminated after any put; returns "" for an empty buffer. */

@@ -100,3 +100,22 @@ void mg_buf_dispose(mg_buf *buf)
 	buf->sink = NULL;
 	buf->error = 0;
 }
+
+void mg_buf_put_utf8(mg_buf *buf, unsigned long cp)
+{
+	if (cp < 0x80) {
+		mg_buf_putc(buf, (char)cp);
+	} else if (cp < 0x800) {
+		mg_buf_putc(buf, (char)(0xC0 | (cp >> 6)));
+		mg_buf_putc(buf, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		mg_buf_putc(buf, (char)(0xE0 | (cp >> 12)));
+		mg_buf_putc(buf, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		mg_buf_putc(buf, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		mg_buf_putc(buf, (char)(0xF0 | (cp >> 18)));
+		mg_buf_putc(buf, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		mg_buf_putc(buf, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		mg_buf_putc(buf, (char)(0x80 | (cp & 0x3F)));
+	}
+}

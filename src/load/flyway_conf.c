@@ -182,20 +182,6 @@ static int hexval(char c)
 	return -1;
 }
 
-static void put_utf8(mg_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		mg_buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		mg_buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		mg_buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		mg_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\f';
@@ -258,7 +244,7 @@ static bool unescape(const char *s, size_t from, size_t to, mg_buf *out)
 					return false;
 				cp = cp * 16 + (unsigned)h;
 			}
-			put_utf8(out, cp);
+			mg_buf_put_utf8(out, cp);
 			i += 4;
 			break;
 		}

@@ -82,24 +82,6 @@ static void read_script_conf(fw_ctx *ctx, const fw_file *f, script_conf *sc)
 	}
 }
 
-static void put_utf8(mg_buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		mg_buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		mg_buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		mg_buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		mg_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		mg_buf_putc(b, (char)(0xF0 | (cp >> 18)));
-		mg_buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		mg_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
 
 static bool valid_utf8(const unsigned char *s, size_t len)
 {
@@ -164,7 +146,7 @@ static void decode(fw_ctx *ctx, const char *display, const char *enc, const char
 					i += 2;
 				}
 			}
-			put_utf8(&b, cu);
+			mg_buf_put_utf8(&b, cu);
 		}
 		out->len = b.len;
 		out->data = mg_arena_strndup(&project->arena, b.data ? b.data : "", b.len);
@@ -182,7 +164,7 @@ static void decode(fw_ctx *ctx, const char *display, const char *enc, const char
 	    mg_str_eq(lenc, "latin1") || mg_str_eq(lenc, "iso-8859-15")) {
 		mg_buf b = MG_BUF_INIT;
 		for (size_t i = 0; i < out->len; i++)
-			put_utf8(&b, (unsigned char)out->data[i]);
+			mg_buf_put_utf8(&b, (unsigned char)out->data[i]);
 		out->len = b.len;
 		out->data = mg_arena_strndup(&project->arena, b.data ? b.data : "", b.len);
 		mg_buf_dispose(&b);

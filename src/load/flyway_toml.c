@@ -97,24 +97,6 @@ static void skip_rest_of_line(tp *p)
 		p->i++;
 }
 
-static void put_utf8(mg_buf *b, unsigned long cp)
-{
-	if (cp < 0x80) {
-		mg_buf_putc(b, (char)cp);
-	} else if (cp < 0x800) {
-		mg_buf_putc(b, (char)(0xC0 | (cp >> 6)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		mg_buf_putc(b, (char)(0xE0 | (cp >> 12)));
-		mg_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		mg_buf_putc(b, (char)(0xF0 | (cp >> 18)));
-		mg_buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		mg_buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		mg_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
 
 static bool escape(tp *p, mg_buf *b)
 {
@@ -147,7 +129,7 @@ static bool escape(tp *p, mg_buf *b)
 		}
 		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return fail(p, "\\u escape is not a Unicode scalar value");
-		put_utf8(b, cp);
+		mg_buf_put_utf8(b, cp);
 		return true;
 	}
 	default:
