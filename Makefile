@@ -78,12 +78,12 @@ $(BUILD)/migraph-san: $(SAN_CLI_OBJS) $(BUILD)/libmigraph-san.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $(SAN_CLI_OBJS) $(BUILD)/libmigraph-san.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libmigraph.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libmigraph.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libmigraph.a $(LDLIBS) -lcmocka
 
-$(BUILD)/san-tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libmigraph-san.a
+$(BUILD)/san-tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libmigraph-san.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(BUILD)/libmigraph-san.a $(LDLIBS) -lcmocka

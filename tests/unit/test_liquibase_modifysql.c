@@ -3,37 +3,12 @@
  * (src/load/liquibase_modifysql.c), through mg_liquibase_load on small
  * changelogs written to a temporary directory.
  */
-#include "harness.h"
+#include "lb_fixture.h"
 
 #include "migraph/load.h"
 
-#define HDR "<?xml version=\"1.0\"?>\n<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n"
-#define END "</databaseChangeLog>\n"
 #define NOT_MODELLED "lb-modifysql-not-modelled"
 
-typedef struct fixture {
-	char *dir;
-	mg_load_options opts;
-	const char *sp[1];
-} fixture;
-
-static fixture *fx_new(void)
-{
-	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	mg_load_options_init(&f->opts);
-	f->sp[0] = f->dir;
-	f->opts.search_paths = f->sp;
-	f->opts.n_search_paths = 1;
-	mg_engine_parse("postgresql:15", &f->opts.engine);
-	return f;
-}
-
-static void fx_free(fixture *f)
-{
-	th_rmtree(f->dir);
-	free(f);
-}
 
 /* Writes one changelog file and loads it. */
 static mg_project *load_text(fixture *f, const char *name, const char *text)

@@ -3,44 +3,13 @@
  * changelogs, including hostile input (entities, XXE, deep nesting,
  * malformed XML, merge-conflict markers).
  */
-#include "harness.h"
+#include "lb_fixture.h"
 
 #include "load/liquibase_int.h"
 #include "migraph/load.h"
 #include "migraph/checksum.h"
 
-typedef struct fixture {
-	char *dir;
-	mg_load_options opts;
-	const char *sp[1];
-} fixture;
 
-static fixture *fx_new(void)
-{
-	fixture *f = calloc(1, sizeof *f);
-	f->dir = th_tmpdir();
-	mg_load_options_init(&f->opts);
-	f->sp[0] = f->dir;
-	f->opts.search_paths = f->sp;
-	f->opts.n_search_paths = 1;
-	mg_engine_parse("postgresql:15", &f->opts.engine);
-	return f;
-}
-
-static void fx_free(fixture *f)
-{
-	th_rmtree(f->dir);
-	free(f);
-}
-
-static mg_project *load(fixture *f, const char *root)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", f->dir, root);
-	mg_project *p = mg_project_new();
-	mg_liquibase_load(p, path, mg_detect_input(path), &f->opts);
-	return p;
-}
 
 static mg_lb_node *read_xml(mg_project *p, const char *text)
 {
