@@ -59,6 +59,7 @@ struct mg_cat_relation {
 	const char *name;
 	bool partitioned;              /* PARTITION BY */
 	mg_name_list partition_key;    /* its plain key columns, when known */
+	mg_name_list bound_from, bound_to, bound_in; /* a partition's bound, when known */
 	bool is_default_partition;
 	bool unlogged;
 	mg_cat_relation *parent;       /* partition of */

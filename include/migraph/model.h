@@ -381,6 +381,13 @@ typedef struct mg_operation {
 
 	mg_name_list index_columns;  /* CREATE INDEX key columns / expressions */
 	mg_name_list partition_key;  /* CREATE TABLE ... PARTITION BY: plain key columns */
+	/* Tuple routing: a partition's bound (PARTITION OF / ATTACH PARTITION;
+	 * literals as written, MINVALUE/MAXVALUE as such) and the rows of an
+	 * INSERT ... VALUES (its column list, then each row's values). */
+	mg_name_list bound_from, bound_to, bound_in;
+	mg_name_list insert_columns;
+	mg_name_list *insert_rows;
+	size_t n_insert_rows;
 	const char *index_method;    /* "btree", "gin" ... NULL means default */
 	const char *where_expr;      /* partial index predicate, DML WHERE text */
 

@@ -75,6 +75,10 @@ bool pg_has_column_index(const mg_cat_relation *rel, const char *column);
 /* The mode already taken on a relation, MG_LOCK_NONE if none. */
 mg_lock_mode pg_mode_of(const pg_ctx *c, const char *schema, const char *name);
 
+/* Locks the partitions an INSERT ... VALUES routes its rows to (12+);
+ * false when the rows cannot be routed (pg_route.c). */
+bool pg_route_insert(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+
 /* ALTER TABLE subcommands and column changes (pg_alter.c). */
 bool pg_model_alter(pg_ctx *c);
 /* Indexes, partitions, views, sequences, types, DML ... (pg_other.c). */

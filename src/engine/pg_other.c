@@ -474,6 +474,11 @@ static void model_dml(pg_ctx *c)
 			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 			pg_note(c, "before PostgreSQL 12 an INSERT into a partitioned table locks every "
 			           "partition; since 12 only the one each row is routed to");
+		} else if (rel->partitioned && op->kind == MG_OP_INSERT &&
+		           !pg_route_insert(c, rel, MG_LOCK_ROW_EXCLUSIVE)) {
+			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+			pg_note(c, "the rows' partitions cannot be known before they are routed: every "
+			           "partition is counted as locked");
 		}
 	}
 	if (op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE) {

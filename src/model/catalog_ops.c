@@ -89,6 +89,9 @@ static void create_table(ap_ctx *a)
 	cat_rel *r = ap_new_rel(a, MG_OBJ_TABLE, schema, name);
 	r->pub.partitioned = has(op, MG_OPF_PARTITIONED);
 	r->pub.is_default_partition = has(op, MG_OPF_DEFAULT);
+	r->pub.bound_from = op->bound_from;
+	r->pub.bound_to = op->bound_to;
+	r->pub.bound_in = op->bound_in;
 	if (r->pub.partitioned)
 		r->pub.partition_key = op->partition_key;
 	r->pub.unlogged = has(op, MG_OPF_UNLOGGED);
@@ -738,6 +741,9 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 		if (op->kind == MG_OP_ATTACH_PARTITION && !part->pub.parent) {
 			part->pub.parent = &parent->pub;
 			part->pub.is_default_partition = has(op, MG_OPF_DEFAULT);
+			part->pub.bound_from = op->bound_from;
+			part->pub.bound_to = op->bound_to;
+			part->pub.bound_in = op->bound_in;
 			mg_arena_push(cat->arena, (void ***)&parent->pub.partitions,
 			              &parent->pub.n_partitions, &parent->caps_parts, &part->pub);
 		} else if (op->kind == MG_OP_DETACH_PARTITION && part->pub.parent == &parent->pub) {

@@ -343,6 +343,7 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 			op->object = mg_pg_rangevar(ctx, pc->name, MG_OBJ_TABLE);
 			if (pc->concurrent)
 				op->flags |= MG_OPF_CONCURRENTLY;
+			mg_pg_partition_bound(ctx, op, pc->bound);
 			if (pc->bound && pc->bound->is_default) {
 				op->detail = "default partition";
 				op->flags |= MG_OPF_DEFAULT;

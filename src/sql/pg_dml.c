@@ -260,6 +260,26 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		}
 		if (s->on_conflict_clause)
 			op->detail = "on conflict";
+		/* The rows of INSERT ... VALUES, for tuple routing into partitions
+		 * (bounded: a bulk load is routed everywhere anyway). */
+		if (q && q->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+		    q->select_stmt->n_values_lists && q->select_stmt->n_values_lists <= 1000) {
+			const PgQuery__SelectStmt *v = q->select_stmt;
+			op->insert_columns.items = mg_arena_alloc(ctx->arena, (s->n_cols + 1) * sizeof(char *));
+			for (size_t i = 0; i < s->n_cols; i++)
+				if (s->cols[i]->node_case == PG_QUERY__NODE__NODE_RES_TARGET &&
+				    s->cols[i]->res_target->name)
+					op->insert_columns.items[op->insert_columns.count++] =
+						mg_arena_strdup(ctx->arena, s->cols[i]->res_target->name);
+			op->insert_rows = mg_arena_alloc(ctx->arena, v->n_values_lists * sizeof *op->insert_rows);
+			for (size_t r = 0; r < v->n_values_lists; r++) {
+				const pg_node *row = v->values_lists[r];
+				if (row->node_case != PG_QUERY__NODE__NODE_LIST)
+					continue;
+				op->insert_rows[op->n_insert_rows++] =
+					mg_pg_expr_list(ctx, row->list->items, row->list->n_items);
+			}
+		}
 		return true;
 	}
 	case PG_QUERY__NODE__NODE_UPDATE_STMT:

@@ -43,6 +43,9 @@ mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv, mg_object_
 /* A dotted name given as a list of String nodes (schema.name or name). */
 mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n, mg_object_kind kind);
 mg_name_list mg_pg_name_list(mg_pg_ctx *ctx, pg_node **names, size_t n);
+mg_name_list mg_pg_expr_list(mg_pg_ctx *ctx, pg_node **items, size_t n);
+/* Records a partition bound (FROM/TO or IN datums) on op. */
+void mg_pg_partition_bound(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__PartitionBoundSpec *b);
 /* "a.b.c" from a list of String nodes. */
 const char *mg_pg_dotted(mg_pg_ctx *ctx, pg_node **names, size_t n);
 mg_operation *mg_pg_op(mg_pg_ctx *ctx, mg_op_kind kind);

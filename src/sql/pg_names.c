@@ -263,3 +263,67 @@ const char *mg_pg_node_type_name(const pg_node *n)
 		return ((const ProtobufCMessageDescriptor *)fd->descriptor)->short_name;
 	return "unknown";
 }
+
+/* A constant's value as SQL text ('x', 42, 1.5, true, NULL), built from
+ * the tree rather than cut from the source, or NULL when n is no constant.
+ * A type-cast constant ('2024-01-01'::date) gives its inner literal. */
+static const char *const_text(mg_pg_ctx *ctx, const pg_node *n)
+{
+	if (n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n->type_cast->arg)
+		n = n->type_cast->arg;
+	if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
+	    n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
+		return n->column_ref->fields[0]->string->sval; /* MINVALUE / MAXVALUE */
+	if (n->node_case != PG_QUERY__NODE__NODE_A_CONST)
+		return NULL;
+	const PgQuery__AConst *c = n->a_const;
+	if (c->isnull)
+		return "NULL";
+	switch (c->val_case) {
+	case PG_QUERY__A__CONST__VAL_IVAL:
+		return mg_arena_printf(ctx->arena, "%d", c->ival ? c->ival->ival : 0);
+	case PG_QUERY__A__CONST__VAL_FVAL:
+		return c->fval && c->fval->fval ? c->fval->fval : NULL;
+	case PG_QUERY__A__CONST__VAL_BOOLVAL:
+		return c->boolval && c->boolval->boolval ? "true" : "false";
+	case PG_QUERY__A__CONST__VAL_SVAL: {
+		mg_buf b = MG_BUF_INIT;
+		mg_buf_putc(&b, '\'');
+		for (const char *p = c->sval && c->sval->sval ? c->sval->sval : ""; *p; p++) {
+			if (*p == '\'')
+				mg_buf_putc(&b, '\'');
+			mg_buf_putc(&b, *p);
+		}
+		mg_buf_putc(&b, '\'');
+		const char *r = mg_arena_strdup(ctx->arena, mg_buf_cstr(&b));
+		mg_buf_dispose(&b);
+		return r;
+	}
+	default:
+		return NULL;
+	}
+}
+
+/* The texts of a list of expressions (bound datums, VALUES items):
+ * constants exactly, anything else as written. */
+mg_name_list mg_pg_expr_list(mg_pg_ctx *ctx, pg_node **items, size_t n)
+{
+	mg_name_list l = {NULL, 0};
+	if (!n)
+		return l;
+	l.items = mg_arena_alloc(ctx->arena, n * sizeof *l.items);
+	for (size_t i = 0; i < n; i++) {
+		const char *t = const_text(ctx, items[i]);
+		l.items[l.count++] = t ? t : mg_pg_expr_text(ctx, items[i], 0, NULL);
+	}
+	return l;
+}
+
+void mg_pg_partition_bound(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__PartitionBoundSpec *b)
+{
+	if (!b || b->is_default)
+		return;
+	op->bound_from = mg_pg_expr_list(ctx, b->lowerdatums, b->n_lowerdatums);
+	op->bound_to = mg_pg_expr_list(ctx, b->upperdatums, b->n_upperdatums);
+	op->bound_in = mg_pg_expr_list(ctx, b->listdatums, b->n_listdatums);
+}

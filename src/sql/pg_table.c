@@ -246,6 +246,7 @@ void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 		op->related = mg_pg_rangevar(ctx, s->inh_relations[0]->range_var, MG_OBJ_TABLE);
 	if (s->partbound) {
 		op->flags |= MG_OPF_PARTITION_OF;
+		mg_pg_partition_bound(ctx, op, s->partbound);
 		if (s->partbound->is_default) {
 			op->flags |= MG_OPF_DEFAULT;
 			op->detail = "default partition";

@@ -68,10 +68,6 @@ FRONT_END_GAPS = {
 	("set-expression", ALL):
 		"front end: ALTER COLUMN ... SET EXPRESSION AS (17 grammar) does not parse with the "
 		"bundled libpg_query (MG_OP_SET_EXPRESSION exists but is never produced)",
-	("insert-partitioned", FROM12):
-		"catalog and front end: since 12 only the partition a row is routed to is locked, "
-		"and neither the partition bounds (catalog) nor the inserted values (MG_OP_INSERT) "
-		"are known",
 }
 
 

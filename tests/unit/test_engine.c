@@ -408,7 +408,12 @@ static void insert_into_partitioned_table_locks_partitions_before_12(void **stat
 	(void)state;
 	mg_operation *op = op_new(MG_OP_INSERT, MG_OBJ_TABLE, NULL, "events");
 	assert_int_equal(mode_on(annotate(op, 11), "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
-	assert_int_equal(mode_on(annotate(op, 12), "events_2023"), MG_LOCK_NONE);
+	/* From 12 only the partitions the rows are routed to; rows the model
+	 * cannot route (none given here) count every partition, cautiously.
+	 * Routing of VALUES rows is held to real servers in tests/truth. */
+	mg_operation *a12 = annotate(op, 12);
+	assert_int_equal(mode_on(a12, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_non_null(a12->effect_note);
 }
 
 /* ---- privileges, enums, storage parameters ---------------------------- */
