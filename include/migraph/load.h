@@ -71,6 +71,13 @@ typedef enum mg_input_kind {
 
 mg_input_kind mg_detect_input(const char *path);
 
+/* Reads one input file within limits->max_file_bytes.  On failure it
+ * pushes the diagnostic at `at` (limit-file-size with the hint naming
+ * --max-file-size, or input-unreadable with the reason), stores it in
+ * *diag when diag is not NULL (for an include chain), and returns -1. */
+int mg_load_read(mg_project *project, const char *path, const mg_limits *limits, mg_loc at,
+                 mg_file_data *out, mg_diag **diag);
+
 /* Flyway: every Flyway path of one call (directories, config files, SQL
  * files) forms one pool of migrations, ordered as Flyway orders them. */
 int mg_flyway_load(mg_project *project, const char *const *paths,

@@ -47,19 +47,9 @@ static void read_config(fw_ctx *ctx, const char *path, bool toml, env_list *envs
 	mg_project *project = ctx->project;
 	mg_arena *a = &project->arena;
 	mg_file_data fd;
-	int rc = mg_file_read(path, ctx->opts->limits.max_file_bytes, &fd);
 	mg_loc at = {path, 0, 0};
-	if (rc == -2) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,
-		            "larger than %zu bytes: not read (raise --max-file-size)",
-		            ctx->opts->limits.max_file_bytes);
+	if (mg_load_read(project, path, &ctx->opts->limits, at, &fd, NULL) != 0)
 		return;
-	}
-	if (rc != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read: %s",
-		            strerror(errno));
-		return;
-	}
 	fw_kv_list kvs = {0};
 	if (toml)
 		fw_toml_parse(project, path, fd.data, fd.len, &kvs);

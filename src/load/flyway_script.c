@@ -241,19 +241,9 @@ static void load_sql(fw_ctx *ctx, const fw_file *f, const fw_name *nm, bool scri
 	cs->run_in_transaction = ctx->cfg.execute_in_transaction;
 
 	mg_file_data fd;
-	int rc = mg_file_read(f->path, ctx->opts->limits.max_file_bytes, &fd);
 	mg_loc at = {f->display, 0, 0};
-	if (rc == -2) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,
-		            "larger than %zu bytes: not read (raise --max-file-size)",
-		            ctx->opts->limits.max_file_bytes);
+	if (mg_load_read(project, f->path, &ctx->opts->limits, at, &fd, NULL) != 0)
 		return;
-	}
-	if (rc != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read: %s",
-		            strerror(errno));
-		return;
-	}
 	project->n_files++;
 	script_conf sc;
 	read_script_conf(ctx, f, &sc);
@@ -358,19 +348,9 @@ static void load_java(fw_ctx *ctx, const fw_file *f)
 {
 	mg_project *project = ctx->project;
 	mg_file_data fd;
-	int rc = mg_file_read(f->path, ctx->opts->limits.max_file_bytes, &fd);
 	mg_loc at = {f->display, 0, 0};
-	if (rc == -2) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,
-		            "larger than %zu bytes: not read (raise --max-file-size)",
-		            ctx->opts->limits.max_file_bytes);
+	if (mg_load_read(project, f->path, &ctx->opts->limits, at, &fd, NULL) != 0)
 		return;
-	}
-	if (rc != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read: %s",
-		            strerror(errno));
-		return;
-	}
 	if (fw_java_add(project, f->display, f->script, fd.data, fd.len))
 		project->n_files++;
 	mg_file_data_free(&fd);

@@ -73,21 +73,10 @@ static const char *read_path(lbc *c, const char *path, const char **opened)
 		                                  : path;
 	if (!p)
 		return NULL;
-	size_t max = c->ctx->opts && c->ctx->opts->limits.max_file_bytes
-	                 ? c->ctx->opts->limits.max_file_bytes
-	                 : (size_t)1 << 30;
 	mg_file_data fd;
-	int rc = mg_file_read(p, max, &fd);
-	if (rc != 0) {
-		mg_diag *dg = mg_diag_add(&c->project->diags, MG_SEV_HIGH,
-		                          rc == -2 ? "limit-file-size" : "input-unreadable", c->node->loc,
-		                          rc == -2 ? "%s is larger than the file size limit"
-		                                   : "cannot read %s named by <%s>",
-		                          p, c->node->name);
-		if (rc == -2)
-			mg_diag_set_hint(&c->project->diags, dg, "raise the limit with --max-file-size");
+	if (mg_load_read(c->project, p, c->ctx->opts ? &c->ctx->opts->limits : NULL, c->node->loc,
+	                 &fd, NULL) != 0)
 		return NULL;
-	}
 	const char *text = mg_arena_strndup(c->arena, fd.data, fd.len);
 	mg_file_data_free(&fd);
 	*opened = mg_arena_strdup(c->arena, p);

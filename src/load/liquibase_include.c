@@ -167,18 +167,9 @@ void lb_load_file(lb_state *st, lb_file *f)
 		return;
 	}
 	mg_file_data fd;
-	size_t max = st->opts->limits.max_file_bytes ? st->opts->limits.max_file_bytes
-	                                              : (size_t)1 << 30;
-	int rc = mg_file_read(f->path, max, &fd);
-	if (rc != 0) {
-		mg_loc loc = f->parent ? f->include_loc : (mg_loc){f->path, 0, 0};
-		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH,
-		                          rc == -2 ? "limit-file-size" : "input-unreadable", loc,
-		                          rc == -2 ? "%s is larger than the file size limit"
-		                                   : "cannot read changelog %s",
-		                          f->path);
-		if (rc == -2)
-			mg_diag_set_hint(&pr->diags, dg, "raise the limit with --max-file-size");
+	mg_loc loc = f->parent ? f->include_loc : (mg_loc){f->path, 0, 0};
+	mg_diag *dg;
+	if (mg_load_read(pr, f->path, &st->opts->limits, loc, &fd, &dg) != 0) {
 		lb_set_chain(st, dg, f);
 		return;
 	}

@@ -3,6 +3,7 @@
  * the Flyway paths (together, as one pool) and each Liquibase root
  * changelog to their loaders.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "migraph/load.h"
@@ -88,4 +89,28 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 	}
 	mg_project_renumber(project);
 	return project;
+}
+
+int mg_load_read(mg_project *project, const char *path, const mg_limits *limits, mg_loc at,
+                 mg_file_data *out, mg_diag **diag)
+{
+	size_t max = limits && limits->max_file_bytes ? limits->max_file_bytes : (size_t)1 << 30;
+	int rc = mg_file_read(path, max, out);
+	if (diag)
+		*diag = NULL;
+	if (rc == 0)
+		return 0;
+	mg_diag *d;
+	if (rc == -2) {
+		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,
+		                "%s is larger than %zu bytes, the --max-file-size limit: not read",
+		                path, max);
+		mg_diag_set_hint(&project->diags, d, "raise the limit with --max-file-size");
+	} else {
+		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read %s: %s",
+		                path, strerror(errno));
+	}
+	if (diag)
+		*diag = d;
+	return -1;
 }
