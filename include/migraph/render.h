@@ -17,6 +17,10 @@ typedef struct mg_render_options {
 void mg_render_json(mg_buf *out, const mg_analysis *analysis,
                     const mg_render_options *opts);
 
+/* SARIF 2.1.0: findings and diagnostics for code scanning in CI, rule
+ * metadata from the registry, columns in code points. */
+void mg_render_sarif(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts);
+
 /* Human-readable text: changesets with their operations (list). */
 void mg_render_list_text(mg_buf *out, const mg_analysis *analysis,
                          const mg_render_options *opts);

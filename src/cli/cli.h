@@ -17,7 +17,8 @@ enum {
 
 typedef enum cli_format {
 	CLI_FORMAT_TEXT = 0,
-	CLI_FORMAT_JSON
+	CLI_FORMAT_JSON,
+	CLI_FORMAT_SARIF
 } cli_format;
 
 typedef struct cli_args {

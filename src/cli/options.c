@@ -53,7 +53,8 @@ typedef struct cli_opt {
 } cli_opt;
 
 static const cli_opt options[] = {
-	{OPT_FORMAT, "format", 0, "FMT", CMD_ALL, "output format: text (default) or json"},
+	{OPT_FORMAT, "format", 0, "FMT", CMD_ALL,
+	 "output format: text (default), json (formats/report.md) or sarif (code scanning)"},
 	{OPT_OUTPUT, "output", 'o', "FILE", CMD_ALL, "write the output to FILE instead of stdout"},
 	{OPT_ENGINE, "engine", 0, "ENGINE", CMD_ALL,
 	 "target engine, e.g. postgresql:15 (default postgresql:16); also decides Liquibase "
@@ -185,8 +186,10 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 			args->format = CLI_FORMAT_TEXT;
 		else if (!strcmp(value, "json"))
 			args->format = CLI_FORMAT_JSON;
+		else if (!strcmp(value, "sarif"))
+			args->format = CLI_FORMAT_SARIF;
 		else
-			return cli_error(CLI_EXIT_USAGE, "unknown format '%s' (text, json)", value);
+			return cli_error(CLI_EXIT_USAGE, "unknown format '%s' (text, json, sarif)", value);
 		return CLI_EXIT_OK;
 	case OPT_OUTPUT:
 		args->output = value;

@@ -66,6 +66,8 @@ int cli_run_command(const cli_command_spec *spec, int argc, char **argv)
 	if (rc == CLI_EXIT_OK) {
 		if (args.format == CLI_FORMAT_JSON)
 			mg_render_json(&out, &analysis, &ropts);
+		else if (args.format == CLI_FORMAT_SARIF)
+			mg_render_sarif(&out, &analysis, &ropts);
 		else
 			spec->render_text(&out, &analysis, &ropts);
 		rc = cli_close_output(&args, &out);

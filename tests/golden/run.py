@@ -34,6 +34,32 @@ def load_schema():
         return json.load(f)
 
 
+def sarif_problems(doc):
+    """The parts of SARIF 2.1.0 that code-scanning services read."""
+    out = []
+    if doc.get("version") != "2.1.0":
+        out.append("SARIF version is not 2.1.0")
+    runs = doc.get("runs") or []
+    if len(runs) != 1:
+        return out + ["SARIF must have one run"]
+    run = runs[0]
+    driver = run.get("tool", {}).get("driver", {})
+    rules = {r.get("id") for r in driver.get("rules", [])}
+    if driver.get("name") != "migraph" or not rules:
+        out.append("SARIF driver or rules missing")
+    if run.get("columnKind") != "unicodeCodePoints":
+        out.append("SARIF columnKind must be unicodeCodePoints")
+    for res in run.get("results", []):
+        rid = res.get("ruleId", "")
+        if rid not in rules and not rid.startswith("input/"):
+            out.append(f"result for unknown rule {rid}")
+        if res.get("level") not in ("error", "warning", "note"):
+            out.append(f"bad level {res.get('level')}")
+        if not res.get("message", {}).get("text"):
+            out.append("result without message text")
+    return out
+
+
 def canonical(doc):
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
 
@@ -63,12 +89,15 @@ def run_case(name, schema):
     out = proc.stdout.decode("utf-8", errors="replace")
     json_file = os.path.join(case, "expected.json")
     txt_file = os.path.join(case, "expected.txt")
-    if os.path.exists(json_file) or ("json" in args and not os.path.exists(txt_file)):
+    is_json = "json" in args or "sarif" in args
+    if os.path.exists(json_file) or (is_json and not os.path.exists(txt_file)):
         try:
             doc = json.loads(out)
         except ValueError as e:
             return [f"output is not JSON: {e}"]
-        if jsonschema is None:
+        if "sarif" in args:
+            problems += sarif_problems(doc)
+        elif jsonschema is None:
             problems.append("python3-jsonschema is missing: cannot validate")
         else:
             try:
