@@ -41,6 +41,15 @@ void plan_rewrite_statement(plan_ctx *ctx);
 /* The application deploy steps, from the deploy strategy. */
 void plan_add_deploy_steps(plan_ctx *ctx);
 
+/* backfill.c: a batched, resumable backfill of `table` that sets
+ * set_clause on the rows matching the idempotent predicate, sized from
+ * the profile, with its scripts.  source_sql is the statement it replaces
+ * (NULL when the plan introduces the backfill).  The rewriter makes the
+ * step (MG_STEP_BACKFILL, phase backfill) and hangs the result on it; the
+ * plan lists it in plan->backfills. */
+mg_backfill *plan_backfill_new(plan_ctx *ctx, const mg_object *table, const char *set_clause,
+                               const char *predicate, const char *source_sql);
+
 /* The passes after ordering. */
 void plan_rollback(plan_ctx *ctx);
 void plan_verify(plan_ctx *ctx);
