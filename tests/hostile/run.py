@@ -554,6 +554,219 @@ case("traffic profile with an alias bomb",
      args=["--profile", "{proj}/bomb-profile.yaml"], expect_codes=["profile-invalid"], timeout=30,
      max_seconds=10)
 
+# ==== sec-a: hostile repositories ==========================================
+# What migraph promises about a repository a stranger wrote (the threat
+# model is tests/hostile/README.md): nothing in it is executed (exec-),
+# nothing outside the project is read (outside-), and nothing in it can
+# forge or hide output (output-).  Every case runs the plain and the
+# ASan+UBSan build.
+
+
+def clean_git_env():
+    """The test's own git: no GIT_* from the caller, no user or system config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null")
+    return env
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "init.defaultBranch=main",
+                    "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"] + list(args),
+                   cwd=repo, env=clean_git_env(), check=True, capture_output=True)
+
+
+def write(path, content, mode=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(content if isinstance(content, bytes) else content.encode())
+    if mode:
+        os.chmod(path, mode)
+
+
+# Names git quotes in its default output ("\t", "\n", "\"", octal UTF-8):
+# read without -z, a changed migration with such a name fell out of the release.
+ODD = ["V3__tab\there.sql", "V4__new\nline.sql", 'V5__say_"hi".sql', "V6__caf\u00e9_\u65e5\u672c.sql",
+       "V7__back\\slash.sql"]
+ODD_NEW = ["V12__new\ttab.sql", "V13__new_\u00fcml.sql"]
+
+HOOKS = ["applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
+         "prepare-commit-msg", "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge",
+         "pre-push", "pre-receive", "update", "proc-receive", "post-receive", "post-update",
+         "reference-transaction", "push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate",
+         "fsmonitor-watchman", "p4-changelist", "p4-prepare-changelist", "p4-post-changelist",
+         "p4-pre-submit", "post-index-change"]
+
+
+def git_case(name, hostile=None, odd=False, expect_diag=None, exact=True):
+    """A Flyway project in a git repository: V1 unchanged since the tag
+    `base`, V2 changed, V8 new (and, with odd, migrations with names git
+    quotes, changed and new).  hostile(tmp, repo, script) then arms the
+    repository with a script that creates the file MARKER; the case passes
+    when MARKER never appears and the release is exactly the changed and
+    new migrations (exact=False: at least those, none silently left out)."""
+    tmp = tempfile.mkdtemp(prefix="migraph-hostile-git-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        db = os.path.join(repo, "db")
+        marker = os.path.join(tmp, "MARKER")
+        script = os.path.join(tmp, "evil.sh")
+        write(script, f"#!/bin/sh\ntouch '{marker}'\ncat >/dev/null 2>&1\nexit 0\n", 0o755)
+        files = {"V1__a.sql": "CREATE TABLE a (id int);\n", "V2__b.sql": "CREATE TABLE b (id int);\n"}
+        if odd:
+            files.update({n: f"CREATE TABLE t{i} (id int);\n" for i, n in enumerate(ODD)})
+        for n, text in files.items():
+            write(os.path.join(db, n), text)
+        write(os.path.join(repo, ".gitattributes"), "*.sql filter=evil diff=evil\n")
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "base")
+        git(repo, "tag", "base")
+        changed = ["V2__b.sql"] + (ODD if odd else [])
+        new = ["V8__c.sql"] + (ODD_NEW if odd else [])
+        for n in changed:
+            with open(os.path.join(db, n), "a") as f:
+                f.write("ALTER TABLE b ADD COLUMN x int;\n")
+        for i, n in enumerate(new):
+            write(os.path.join(db, n), f"CREATE TABLE n{i} (id int);\n")
+        if hostile:
+            hostile(tmp, repo, script)
+        binaries = [("", MIGRAPH)]
+        if os.path.exists(MIGRAPH_SAN):
+            binaries.append((" [asan]", MIGRAPH_SAN))
+        if WRAP:
+            binaries = [(" [valgrind]", MIGRAPH)]
+        for tag, binary in binaries:
+            label = name + tag
+            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="halt_on_error=1")
+            try:
+                p = subprocess.run(WRAP + [binary, "list", "--format", "json", "--git-base", "base", "db"],
+                                   cwd=repo, capture_output=True, timeout=600 if WRAP else 60, env=env)
+            except subprocess.TimeoutExpired:
+                check(label, False, "(timed out)")
+                continue
+            err = p.stderr.decode(errors="replace")
+            if p.returncode not in (0, 1) or "Sanitizer" in err or "runtime error" in err or "lost" in err:
+                check(label, False, f"(exit {p.returncode}) {err[:600]}")
+                continue
+            if os.path.exists(marker):
+                os.unlink(marker)
+                check(label, False, "(the repository made git run a program: MARKER was created)")
+                continue
+            doc = json.loads(p.stdout)
+            got = {cs["script"]: cs["in_release"] for cs in doc["changesets"]}
+            want = {n: n in changed or n in new for n in got}
+            missing = [n for n in changed + new if n not in got]
+            codes = {d["code"] for d in doc["diagnostics"]}
+            if missing:
+                check(label, False, f"(not loaded: {missing!r})")
+            elif (got != want) if exact else not all(got[n] for n in changed + new):
+                check(label, False, f"(release {sorted(n for n in got if got[n])!r}, want "
+                                    f"{sorted(n for n in want if want[n])!r}; diagnostics {sorted(codes)})")
+            elif expect_diag and expect_diag not in codes:
+                check(label, False, f"(no {expect_diag} diagnostic; got {sorted(codes)})")
+            elif not expect_diag and codes:
+                check(label, False, f"(unexpected diagnostics {sorted(codes)})")
+            else:
+                check(label, True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def arm_config(repo_git_dir, script, extra=()):
+    """Every configuration key known to make git run a program, set to script."""
+    conf = ["core.fsmonitor", "core.hooksPath", "filter.evil.clean", "filter.evil.smudge",
+            "filter.evil.process", "diff.evil.textconv", "diff.external", "core.pager",
+            "core.sshCommand", "core.askPass", "credential.helper", "core.alternateRefsCommand",
+            "uploadpack.packObjectsHook", "gpg.program", "core.editor", "sequence.editor"]
+    for key in conf:
+        subprocess.run(["git", "config", "--file", os.path.join(repo_git_dir, "config"), key,
+                        os.path.dirname(script) + "/hooks" if key == "core.hooksPath" else script],
+                       check=True, env=clean_git_env())
+    subprocess.run(["git", "config", "--file", os.path.join(repo_git_dir, "config"), "filter.evil.required",
+                    "true"], check=True, env=clean_git_env())
+    for k, v in extra:
+        subprocess.run(["git", "config", "--file", os.path.join(repo_git_dir, "config"), k, v],
+                       check=True, env=clean_git_env())
+    for d in (os.path.join(repo_git_dir, "hooks"), os.path.join(os.path.dirname(script), "hooks")):
+        for h in HOOKS:
+            write(os.path.join(d, h), open(script).read(), 0o755)
+
+
+def hostile_config(tmp, repo, script):
+    arm_config(os.path.join(repo, ".git"), script)
+
+
+def hostile_worktree(tmp, repo, script):
+    elsewhere = os.path.join(tmp, "elsewhere")
+    os.makedirs(elsewhere)
+    arm_config(os.path.join(repo, ".git"), script, [("core.worktree", elsewhere)])
+
+
+def hostile_bare_in_migrations(tmp, repo, script):
+    """A bare repository whose files sit in the migrations folder (committed
+    there by the attacker), set up to claim the project as its work tree."""
+    bare = os.path.join(tmp, "bare.git")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, bare], check=True, env=clean_git_env(),
+                   capture_output=True)
+    db = os.path.join(repo, "db")
+    for entry in os.listdir(bare):
+        src = os.path.join(bare, entry)
+        (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(db, entry))
+    arm_config(db, script, [("core.bare", "false"), ("core.worktree", "..")])
+
+
+def hostile_gitdir_pointer(tmp, repo, script):
+    """db/.git is a `gitdir:` file pointing at a repository outside the
+    project whose configuration runs programs."""
+    evil = os.path.join(tmp, "evil.git")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, evil], check=True, env=clean_git_env(),
+                   capture_output=True)
+    arm_config(evil, script, [("core.bare", "false"), ("core.worktree", os.path.join(repo, "db"))])
+    write(os.path.join(repo, "db", ".git"), f"gitdir: {evil}\n")
+
+
+def hostile_partial_clone(tmp, repo, script):
+    """A partial clone whose promisor remote is reached through an ssh
+    command: a blob migraph needs is missing, so git would fetch it."""
+    gd = os.path.join(repo, ".git")
+    out = subprocess.run(["git", "--git-dir", gd, "rev-parse", "base:db/V2__b.sql"], check=True,
+                         capture_output=True, env=clean_git_env()).stdout.decode().strip()
+    os.unlink(os.path.join(gd, "objects", out[:2], out[2:]))
+    arm_config(gd, script, [("core.repositoryformatversion", "1"), ("extensions.partialClone", "origin"),
+                            ("remote.origin.url", "ssh://example.invalid/x.git"),
+                            ("remote.origin.promisor", "true"), ("protocol.allow", "always"),
+                            ("protocol.ssh.allow", "always"), ("protocol.ext.allow", "always")])
+
+
+def hostile_env_gitdir(tmp, repo, script):
+    """migraph run from a hook: GIT_DIR and friends point at another repository."""
+    evil = os.path.join(tmp, "evil.git")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, evil], check=True, env=clean_git_env(),
+                   capture_output=True)
+    arm_config(evil, script)
+    os.environ.update(GIT_DIR=evil, GIT_WORK_TREE=tmp, GIT_CONFIG_COUNT="1",
+                      GIT_CONFIG_KEY_0="core.fsmonitor", GIT_CONFIG_VALUE_0=script)
+
+
+git_case("exec-git a plain repository (the release is right)")
+git_case("exec-git file names with tabs, newlines, quotes and non-ASCII characters are in the release",
+         odd=True)
+git_case("exec-git configuration that runs programs (fsmonitor, hooks, filters, textconv, pager, ...)",
+         hostile_config, odd=True)
+git_case("exec-git core.worktree pointing elsewhere", hostile_worktree)
+git_case("exec-git a bare repository inside the migrations folder", hostile_bare_in_migrations)
+# The nearest .git wins, as in git: the release is judged against the
+# repository it names, where nothing is at REF, so everything is new.
+git_case("exec-git a .git file pointing at a repository outside the project", hostile_gitdir_pointer,
+         exact=False)
+git_case("exec-git a partial clone whose lazy fetch would run an ssh command", hostile_partial_clone,
+         expect_diag="release-git-failed")
+saved_env = dict(os.environ)
+git_case("exec-git GIT_DIR and GIT_CONFIG_* inherited from a hook", hostile_env_gitdir)
+os.environ.clear()
+os.environ.update(saved_env)
+# ==== end of sec-a =========================================================
+
 shutil.rmtree(SECRET_DIR, ignore_errors=True)
 
 print(f"{passed} passed, {failed} failed")
