@@ -131,6 +131,42 @@ const char *mg_path_basename(const char *path);
 const char *mg_path_under(const char *path, const char *root);
 bool mg_path_is_dir(const char *path);
 bool mg_path_is_file(const char *path);
+/* Resolves a path as realpath(3) does, through the file system: absolute,
+ * every symbolic link followed, "." and ".." folded, "//" collapsed.
+ * Returns NULL when it cannot (errno says why: ENOENT for a missing file
+ * or a dangling link, ELOOP for a link loop). */
+char *mg_path_resolve(mg_arena *arena, const char *path);
+
+/* ---- The project's scope ---------------------------------------------- */
+
+/* The directories migraph may read under: the given PATHs' directories,
+ * the search paths and the classpath roots, each resolved.  Every file and
+ * directory is resolved and checked against them before it is opened, so
+ * a symbolic link (or "..", or an absolute path) in a hostile repository
+ * cannot make migraph read or walk anything else. */
+typedef struct mg_path_scope {
+	const char **roots;   /* resolved, absolute */
+	size_t n_roots;
+	size_t cap;
+	bool allow_outside;   /* --allow-outside: every check passes */
+} mg_path_scope;
+
+/* Adds a resolved directory as a root (duplicates are ignored). */
+void mg_scope_add_root(mg_path_scope *scope, mg_arena *arena, const char *resolved_dir);
+/* True when resolved (an absolute, resolved path) lies in a root. */
+bool mg_scope_contains(const mg_path_scope *scope, const char *resolved);
+
+typedef enum mg_scope_verdict {
+	MG_SCOPE_INSIDE = 0,
+	MG_SCOPE_OUTSIDE,       /* resolves outside every root */
+	MG_SCOPE_UNRESOLVED     /* cannot be resolved (errno: ENOENT, ELOOP, ...) */
+} mg_scope_verdict;
+
+/* Resolves path and judges it.  *resolved (when not NULL) is the resolved
+ * path, or NULL when unresolved.  With allow_outside, OUTSIDE becomes
+ * INSIDE. */
+mg_scope_verdict mg_scope_check(const mg_path_scope *scope, mg_arena *arena, const char *path,
+                                const char **resolved);
 
 /* ---- Text positions --------------------------------------------------- */
 

@@ -391,7 +391,7 @@ case("include paths escaping the project",
                           '<includeAll path="../../" relativeToChangelogFile="true"/>\n',
                           tail='<changeSet id="s" author="h"><sqlFile path="../../../etc/passwd" '
                                'relativeToChangelogFile="true"/></changeSet>\n')},
-     expect_codes=["lb-path-outside"], root="root.xml", timeout=30, extra=secret_not_read)
+     expect_codes=["input-path-outside"], root="root.xml", timeout=30, extra=secret_not_read)
 case("Liquibase changelog with merge-conflict markers",
      {"conflict.xml": (XMLNS + "<<<<<<< HEAD\n" + '<changeSet id="x" author="h"><sql>SELECT 1</sql>'
                        "</changeSet>\n=======\n>>>>>>> topic\n</databaseChangeLog>\n").encode(),
@@ -765,6 +765,152 @@ saved_env = dict(os.environ)
 git_case("exec-git GIT_DIR and GIT_CONFIG_* inherited from a hook", hostile_env_gitdir)
 os.environ.clear()
 os.environ.update(saved_env)
+# ---- outside-: only the project is read ------------------------------------
+# A secret lives outside the project, in every format a loader reads; the
+# project reaches for it through symbolic links, "..", absolute and "//"
+# paths, Flyway locations and property files.  Each case must refuse with a
+# diagnostic at the file (and line) that reached out, naming --allow-outside,
+# with no byte of the secret in JSON, SARIF or text output; with
+# --allow-outside the secret is read (so the probe can see a leak).
+TOKEN = "sec_a_secret_7d3b"
+OUT = tempfile.mkdtemp(prefix="migraph-hostile-outside-")
+write(os.path.join(OUT, "secret.sql"), f"CREATE TABLE {TOKEN} (id int);\n")
+write(os.path.join(OUT, "V3__secret.sql"), f"CREATE TABLE {TOKEN} (id int);\n")
+write(os.path.join(OUT, "dir", "V3__secret.sql"), f"CREATE TABLE {TOKEN} (id int);\n")
+write(os.path.join(OUT, "dir", "secret.xml"),
+      XMLNS + f'<changeSet id="{TOKEN}" author="x"><sql>CREATE TABLE {TOKEN} (id int)</sql></changeSet>\n'
+      "</databaseChangeLog>\n")
+write(os.path.join(OUT, "secret.xml"), open(os.path.join(OUT, "dir", "secret.xml")).read())
+write(os.path.join(OUT, "secret.properties"), f"leak={TOKEN}\n")
+write(os.path.join(OUT, "secret.conf"), f"executeInTransaction={TOKEN}\n")
+
+
+def link(target):
+    def make(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.symlink(target, path)
+    return make
+
+
+def outside_case(name, files, root=None, code="input-path-outside", at=None, allow=True,
+                 args=(), max_seconds=None):
+    """files: {path: bytes, str or callable(path)} in a project that is also
+    the working directory (the default search path).  root: the PATH, or a
+    list of PATHs (default "db", a Flyway location).  at: (file suffix, line)
+    the diagnostic must point at (line 0: the file itself)."""
+    tmp = tempfile.mkdtemp(prefix="migraph-hostile-")
+    try:
+        proj = os.path.join(tmp, "proj")
+        write(os.path.join(proj, "db", "V9__good.sql"), GOOD)
+        for rel, content in files.items():
+            path = os.path.join(proj, rel)
+            if callable(content):
+                content(path)
+            else:
+                write(path, content.replace("{OUT}", OUT) if isinstance(content, str) else content)
+        targets = root if isinstance(root, list) else [root or "db"]
+        binaries = [("", MIGRAPH)] + ([(" [asan]", MIGRAPH_SAN)] if os.path.exists(MIGRAPH_SAN) else [])
+        runs = [["list", "--format", "json"], ["check", "--format", "sarif"], ["check"], ["list"]]
+        if WRAP:
+            binaries, runs = [(" [valgrind]", MIGRAPH)], runs[:1]
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="halt_on_error=1")
+
+        def go(binary, cmd, extra=()):
+            started = time.monotonic()
+            p = subprocess.run(WRAP + [binary] + cmd + list(args) + list(extra) + targets, cwd=proj,
+                               capture_output=True, timeout=600 if WRAP else 60, env=env)
+            return p, time.monotonic() - started
+
+        for tag, binary in binaries:
+            label = name + tag
+            problem = None
+            try:
+                for cmd in runs:
+                    p, took = go(binary, cmd)
+                    err = p.stderr.decode(errors="replace")
+                    if p.returncode not in (0, 1) or "Sanitizer" in err or "runtime error" in err or "lost" in err:
+                        problem = f"{' '.join(cmd)}: exit {p.returncode} {err[:500]}"
+                    elif TOKEN.encode() in p.stdout + p.stderr:
+                        problem = f"{' '.join(cmd)}: the outside file reached the output"
+                    elif max_seconds and not tag and took > max_seconds:
+                        problem = f"{' '.join(cmd)} took {took:.1f} s"
+                    elif cmd[-1] == "json":
+                        doc = json.loads(p.stdout)
+                        hits = [d for d in doc["diagnostics"] if d["code"] == code]
+                        if not hits:
+                            problem = f"no {code}; got {sorted({d['code'] for d in doc['diagnostics']})}"
+                        elif not all(d["file"] for d in hits):
+                            problem = "a diagnostic has no file"
+                        elif code == "input-path-outside" and not all(
+                                "--allow-outside" in (d["message"] + (d.get("hint") or "")) for d in hits):
+                            problem = "the diagnostic does not name --allow-outside"
+                        elif at and not any(d["file"].endswith(at[0]) and (d["line"] or 0) == at[1] for d in hits):
+                            problem = f"not at {at}: {[(d['file'], d['line']) for d in hits]}"
+                        elif not has_good_table(doc):
+                            problem = "the good migration was not analysed"
+                    if problem:
+                        break
+                if not problem and allow and not tag and not WRAP:
+                    p, _ = go(binary, ["list", "--format", "json", "--allow-outside"])
+                    if TOKEN.encode() not in p.stdout:
+                        problem = "with --allow-outside the outside file was not read"
+                    elif any(d["code"] == "input-path-outside" for d in json.loads(p.stdout)["diagnostics"]):
+                        problem = "input-path-outside despite --allow-outside"
+            except subprocess.TimeoutExpired:
+                problem = "timed out"
+            check(label, problem is None, f"({problem})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+outside_case("outside-flyway a migration that is a link to a file outside",
+             {"db/V2__leak.sql": link(os.path.join(OUT, "secret.sql"))}, at=("V2__leak.sql", 0))
+outside_case("outside-flyway a folder that is a link to a folder outside",
+             {"db/sub": link(os.path.join(OUT, "dir"))}, at=("db/sub", 0))
+outside_case("outside-flyway a folder that is a link to / (never walked)",
+             {"db/root": link("/")}, at=("db/root", 0), allow=False, max_seconds=5)
+outside_case("outside-flyway a link loop", {"db/a": link("b"), "db/b": link("a")},
+             code="input-unreadable", allow=False, max_seconds=5)
+outside_case("outside-flyway the PATH itself is a link to /", {"db2": link("/")}, root=["db2", "db"],
+             allow=False, max_seconds=5, at=("db2", 0))
+outside_case("outside-flyway a per-script .conf that is a link outside",
+             {"db/V2__x.sql": "SELECT 1;\n", "db/V2__x.sql.conf": link(os.path.join(OUT, "secret.conf"))},
+             at=("V2__x.sql.conf", 0))
+outside_case("outside-flyway.conf locations filesystem:/etc and a folder outside",
+             {"flyway.conf": "flyway.locations=filesystem:db\n"
+                             "flyway.locations=filesystem:db,filesystem:/etc,filesystem:{OUT}/dir\n"},
+             root="flyway.conf", at=("flyway.conf", 2))
+outside_case("outside-flyway.toml locations outside",
+             {"flyway.toml": '[flyway]\nlocations = ["filesystem:db", "filesystem:{OUT}/dir"]\n'},
+             root="flyway.toml", at=("flyway.toml", 2))
+outside_case("outside-liquibase an include that is a link to a changelog outside",
+             {"root.xml": lb_root(include("leak.xml")), "leak.xml": link(os.path.join(OUT, "secret.xml"))},
+             root="root.xml", at=("root.xml", 2))
+outside_case("outside-liquibase an include of //path (normalised, then refused)",
+             {"root.xml": lb_root(f'<include file="/{OUT}/secret.xml"/>\n')}, root="root.xml",
+             at=("root.xml", 2))
+outside_case("outside-liquibase includeAll of a folder that is a link outside",
+             {"root.xml": lb_root('<includeAll path="linked/" relativeToChangelogFile="true"/>\n'),
+              "linked": link(os.path.join(OUT, "dir"))}, root="root.xml", at=("root.xml", 2))
+outside_case("outside-liquibase sqlFile through ../ and through a link",
+             {"root.xml": lb_root(tail='<changeSet id="s1" author="h"><sqlFile path="../../../../../../..'
+                                       + OUT + '/secret.sql" relativeToChangelogFile="true"/></changeSet>\n'
+                                       '<changeSet id="s2" author="h"><sqlFile path="leak.sql" '
+                                       'relativeToChangelogFile="true"/></changeSet>\n'),
+              "leak.sql": link(os.path.join(OUT, "secret.sql"))}, root="root.xml", at=("root.xml", 4))
+outside_case("outside-liquibase a property file that is a link outside",
+             {"root.xml": lb_root('<property file="p.properties" relativeToChangelogFile="true"/>\n',
+                                  tail='<changeSet id="p" author="h"><sql>SELECT \'${leak}\'</sql></changeSet>\n'),
+              "p.properties": link(os.path.join(OUT, "secret.properties"))}, root="root.xml",
+             at=("root.xml", 2))
+outside_case("outside-liquibase liquibase.properties in the working directory is a link outside",
+             {"root.xml": lb_root(tail='<changeSet id="p" author="h"><sql>SELECT \'${leak}\'</sql></changeSet>\n'),
+              "liquibase.properties": link(os.path.join(OUT, "secret.properties"))}, root="root.xml",
+             at=("liquibase.properties", 0))
+outside_case("outside-liquibase the root changelog is a link outside",
+             {"root.xml": lb_root(), "leak.xml": link(os.path.join(OUT, "secret.xml"))}, root=["leak.xml", "root.xml"],
+             allow=False, at=("leak.xml", 0))
+shutil.rmtree(OUT, ignore_errors=True)
 # ==== end of sec-a =========================================================
 
 shutil.rmtree(SECRET_DIR, ignore_errors=True)
