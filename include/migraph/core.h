@@ -76,6 +76,13 @@ void mg_buf_puts(mg_buf *buf, const char *s);
 void mg_buf_putc(mg_buf *buf, char c);
 /* Appends code point cp encoded as UTF-8 (transcoding, escapes). */
 void mg_buf_put_utf8(mg_buf *buf, unsigned long cp);
+/* Appends n bytes of untrusted text (a file name, an identifier, a message
+ * built from them) for a terminal: C0 controls, DEL, C1 controls, the
+ * bidirectional overrides and U+2028/U+2029, and bytes that are not UTF-8
+ * are written as escapes (\n, \r, \t, \x1b, \u009b, \u202e), so no
+ * escape sequence reaches the terminal and no line break forges a row.
+ * keep_tabs leaves tabs as they are (indented SQL). */
+void mg_buf_put_escaped(mg_buf *buf, const char *s, size_t n, bool keep_tabs);
 void mg_buf_printf(mg_buf *buf, const char *fmt, ...) MG_PRINTF(2, 3);
 void mg_buf_vprintf(mg_buf *buf, const char *fmt, va_list ap);
 /* Always NUL-terminated after any put; returns "" for an empty buffer. */
@@ -94,6 +101,15 @@ char *mg_str_lower(mg_arena *arena, const char *s);     /* ASCII lower-case copy
 /* Parses true/false/yes/no/1/0 (case-insensitive). Returns false if the text
  * is none of them, leaving *out untouched. */
 bool mg_str_parse_bool(const char *s, bool *out);
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), storing its
+ * code point in *cp; 0 when the bytes are not UTF-8 (overlong forms,
+ * surrogates and values past U+10FFFF included). */
+size_t mg_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp);
+/* A code point that can change what a terminal shows beyond itself:
+ * C0 and C1 controls, DEL, bidirectional controls, line and paragraph
+ * separators. */
+bool mg_cp_is_control(unsigned long cp);
 
 /* Parses a byte size with an optional unit: B, KB, MB, GB, TB (powers of
  * 1000) or KiB, MiB, GiB, TiB (powers of 1024); "80GB", "12 GiB", "4096".

@@ -911,6 +911,131 @@ outside_case("outside-liquibase the root changelog is a link outside",
              {"root.xml": lb_root(), "leak.xml": link(os.path.join(OUT, "secret.xml"))}, root=["leak.xml", "root.xml"],
              allow=False, at=("leak.xml", 0))
 shutil.rmtree(OUT, ignore_errors=True)
+# ---- output-: output that cannot be forged or hijack a terminal ------------
+# Names, identifiers and SQL carry an ANSI escape, a terminal title
+# sequence, a newline followed by a forged finding row, a lone CR, DEL, a
+# C1 CSI (U+009B), a bidi override (U+202E), a byte that is not UTF-8, and
+# the URI-significant " ", "#", "%" and "?".
+EVIL = "x\x1b[31mred\x1b]0;title\x07\nforged.sql:1:1: critical lock-forged: pwned\rcr\x7fdel\u009bcsi\u202eltr #1 100%?"
+EVIL_BYTES = EVIL.encode() + b"\xff"
+FORBIDDEN = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def raw_controls(data):
+    """Raw control bytes in output (a newline is the output's own)."""
+    m = FORBIDDEN.search(data)
+    return None if not m else f"raw control {m.group()!r} at byte {m.start()}"
+
+
+def utf8_problem(data):
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as e:
+        return f"not UTF-8: {e}"
+
+
+def strings(doc):
+    if isinstance(doc, dict):
+        for v in doc.values():
+            yield from strings(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from strings(v)
+    elif isinstance(doc, str):
+        yield doc
+
+
+def output_case(name, files, root="db", evil=EVIL, shown="\\x1b[31mred", uri=True):
+    """The project holds names built from evil; shown is how the text output
+    must show part of it (escaped, neither dropped nor raw); uri: a SARIF
+    result is in the file whose name holds evil."""
+    tmp = tempfile.mkdtemp(prefix="migraph-hostile-")
+    try:
+        proj = os.path.join(tmp, "proj")
+        write(os.path.join(proj, "db", "V9__good.sql"), GOOD)
+        for rel, content in files.items():
+            path = os.path.join(proj.encode(), rel if isinstance(rel, bytes) else rel.encode())
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(content if isinstance(content, bytes) else content.encode())
+        binaries = [("", MIGRAPH)] + ([(" [asan]", MIGRAPH_SAN)] if os.path.exists(MIGRAPH_SAN) else [])
+        runs = [["list"], ["check"], ["list", "--format", "json"], ["check", "--format", "sarif"]]
+        if WRAP:
+            binaries = [(" [valgrind]", MIGRAPH)]
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="halt_on_error=1")
+        for tag, binary in binaries:
+            problem = None
+            for cmd in runs:
+                try:
+                    p = subprocess.run(WRAP + [binary] + cmd + [root], cwd=proj, capture_output=True,
+                                       timeout=600 if WRAP else 60, env=env)
+                except subprocess.TimeoutExpired:
+                    problem = f"{' '.join(cmd)}: timed out"
+                    break
+                err = p.stderr.decode(errors="replace")
+                what = " ".join(cmd)
+                if p.returncode not in (0, 1) or "Sanitizer" in err or "runtime error" in err or "lost" in err:
+                    problem = f"{what}: exit {p.returncode} {err[:500]}"
+                elif raw_controls(p.stdout + p.stderr):
+                    problem = f"{what}: {raw_controls(p.stdout + p.stderr)}"
+                elif utf8_problem(p.stdout):
+                    problem = f"{what}: {utf8_problem(p.stdout)}"
+                elif cmd[-1] in ("list", "check"):
+                    lines = p.stdout.decode().split("\n")
+                    if any(line.startswith("forged.sql") for line in lines):
+                        problem = f"{what}: a name forged a row"
+                    elif shown not in p.stdout.decode():
+                        problem = f"{what}: the escaped name is not shown"
+                elif cmd[-1] == "json":
+                    doc = json.loads(p.stdout)
+                    if not any(evil in v for v in strings(doc)):
+                        problem = f"{what}: the name did not survive in JSON"
+                    elif not has_good_table(doc):
+                        problem = "the good migration was not analysed"
+                else:
+                    doc = json.loads(p.stdout)
+                    uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+                            for res in doc["runs"][0]["results"] for loc in res["locations"]]
+                    bad = [u for u in uris if not re.fullmatch(r"[A-Za-z0-9._~/%-]*", u) or u.startswith("//")]
+                    decoded = [urllib.parse.unquote_to_bytes(u) for u in uris]
+                    if bad:
+                        problem = f"{what}: URIs not percent-encoded: {bad[:2]!r}"
+                    elif uri and not any(evil.encode() in d for d in decoded):
+                        problem = f"{what}: no URI names the file ({uris[:3]!r})"
+                if problem:
+                    break
+            check(name + tag, problem is None, f"({problem})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+import urllib.parse  # noqa: E402
+
+output_case("output-a migration named with escapes, a forged row and URI characters",
+            {b"db/V2__" + EVIL_BYTES + b".sql": "CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\n",
+             "db/V3__" + EVIL + ".sql": "CREATE TABLE (;\n"})
+output_case("output-identifiers, SQL and messages with escapes and a forged row",
+            {"db/V2__idents.sql": f'CREATE TABLE "{EVIL}" (id int);\n'
+                                  f'CREATE INDEX "{EVIL}i" ON "{EVIL}" (id);\n'
+                                  f'ALTER TABLE "{EVIL}" ADD COLUMN c int DEFAULT random();\n'
+                                  f"SELEC '{EVIL}';\n",
+             "db/V3__" + EVIL + ".sql": "SELECT 1;\n"}, uri=False)
+# XML allows neither ESC nor BEL, even as references; the rest arrives
+# through character references.
+XEVIL = "x\nforged.sql:1:1: critical lock-forged: pwned\rcr\x7fdel\u009bcsi\u202eltr #1 100%?"
+XREF = "".join(f"&#{ord(c)};" if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or c in "\u202e" else c
+               for c in XEVIL)
+output_case("output-a Liquibase changelog whose ids, authors and file names carry escapes",
+            {"root.xml": lb_root(f'<include file="{XEVIL.replace(chr(13), "").replace(chr(10), "")}.xml" '
+                                 'relativeToChangelogFile="true"/>\n',
+                                 tail=f'<changeSet id="{XREF}" author="{XREF}"><sql>SELECT 1</sql>'
+                                      '</changeSet>\n'),
+             XEVIL.replace("\r", "").replace("\n", "") + ".xml":
+                 XMLNS + f'<changeSet id="inc" author="{XREF}">'
+                 f'<createIndex tableName="good" indexName="i{XREF}"><column name="id"/></createIndex>'
+                 "</changeSet>\n</databaseChangeLog>\n"},
+            root="root.xml", evil=XEVIL.replace("\r", "").replace("\n", ""), shown="\\u009bcsi")
 # ==== end of sec-a =========================================================
 
 shutil.rmtree(SECRET_DIR, ignore_errors=True)
