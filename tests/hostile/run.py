@@ -19,6 +19,10 @@ escaping the project, a 200 MB SQL file, NUL bytes, invalid UTF-8, UTF-16
 with a BOM, CRLF and mixed line endings, unterminated quotes, dollar
 quotes and comments, merge-conflict markers, 100,000 migrations in one
 directory, and one case per explicit limit (--max-*).
+
+Hostile repositories (issue 11): the exec-, outside- and output- cases near
+the end; tests/hostile/README.md is the threat model and says which test
+holds each promise.
 """
 import json
 import re
