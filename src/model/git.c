@@ -190,6 +190,10 @@ int mg_git_run(const mg_git *g, const char *const *args, const char *in, size_t 
 		dup2(in ? to_git[0] : null_in, 0);
 		dup2(from_git[1], 1);
 		dup2(null_out, 2);
+		if (null_in > 2)
+			close(null_in);
+		if (null_out > 2)
+			close(null_out);
 		/* Outside the work tree some commands refuse to run. */
 		if (chdir(g->top) != 0)
 			_exit(127);
