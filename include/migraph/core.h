@@ -76,6 +76,13 @@ void mg_buf_puts(mg_buf *buf, const char *s);
 void mg_buf_putc(mg_buf *buf, char c);
 /* Appends code point cp encoded as UTF-8 (transcoding, escapes). */
 void mg_buf_put_utf8(mg_buf *buf, unsigned long cp);
+/* Appends n bytes of untrusted text (a file name, an identifier, a message
+ * built from them) for a terminal: C0 controls, DEL, C1 controls, the
+ * bidirectional overrides and U+2028/U+2029, and bytes that are not UTF-8
+ * are written as escapes (\n, \r, \t, \x1b, \u009b, \u202e), so no
+ * escape sequence reaches the terminal and no line break forges a row.
+ * keep_tabs leaves tabs as they are (indented SQL). */
+void mg_buf_put_escaped(mg_buf *buf, const char *s, size_t n, bool keep_tabs);
 void mg_buf_printf(mg_buf *buf, const char *fmt, ...) MG_PRINTF(2, 3);
 void mg_buf_vprintf(mg_buf *buf, const char *fmt, va_list ap);
 /* Always NUL-terminated after any put; returns "" for an empty buffer. */
@@ -94,6 +101,15 @@ char *mg_str_lower(mg_arena *arena, const char *s);     /* ASCII lower-case copy
 /* Parses true/false/yes/no/1/0 (case-insensitive). Returns false if the text
  * is none of them, leaving *out untouched. */
 bool mg_str_parse_bool(const char *s, bool *out);
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), storing its
+ * code point in *cp; 0 when the bytes are not UTF-8 (overlong forms,
+ * surrogates and values past U+10FFFF included). */
+size_t mg_utf8_decode(const unsigned char *s, size_t n, unsigned long *cp);
+/* A code point that can change what a terminal shows beyond itself:
+ * C0 and C1 controls, DEL, bidirectional controls, line and paragraph
+ * separators. */
+bool mg_cp_is_control(unsigned long cp);
 
 /* Parses a byte size with an optional unit: B, KB, MB, GB, TB (powers of
  * 1000) or KiB, MiB, GiB, TiB (powers of 1024); "80GB", "12 GiB", "4096".
@@ -131,6 +147,42 @@ const char *mg_path_basename(const char *path);
 const char *mg_path_under(const char *path, const char *root);
 bool mg_path_is_dir(const char *path);
 bool mg_path_is_file(const char *path);
+/* Resolves a path as realpath(3) does, through the file system: absolute,
+ * every symbolic link followed, "." and ".." folded, "//" collapsed.
+ * Returns NULL when it cannot (errno says why: ENOENT for a missing file
+ * or a dangling link, ELOOP for a link loop). */
+char *mg_path_resolve(mg_arena *arena, const char *path);
+
+/* ---- The project's scope ---------------------------------------------- */
+
+/* The directories migraph may read under: the given PATHs' directories,
+ * the search paths and the classpath roots, each resolved.  Every file and
+ * directory is resolved and checked against them before it is opened, so
+ * a symbolic link (or "..", or an absolute path) in a hostile repository
+ * cannot make migraph read or walk anything else. */
+typedef struct mg_path_scope {
+	const char **roots;   /* resolved, absolute */
+	size_t n_roots;
+	size_t cap;
+	bool allow_outside;   /* --allow-outside: every check passes */
+} mg_path_scope;
+
+/* Adds a resolved directory as a root (duplicates are ignored). */
+void mg_scope_add_root(mg_path_scope *scope, mg_arena *arena, const char *resolved_dir);
+/* True when resolved (an absolute, resolved path) lies in a root. */
+bool mg_scope_contains(const mg_path_scope *scope, const char *resolved);
+
+typedef enum mg_scope_verdict {
+	MG_SCOPE_INSIDE = 0,
+	MG_SCOPE_OUTSIDE,       /* resolves outside every root */
+	MG_SCOPE_UNRESOLVED     /* cannot be resolved (errno: ENOENT, ELOOP, ...) */
+} mg_scope_verdict;
+
+/* Resolves path and judges it.  *resolved (when not NULL) is the resolved
+ * path, or NULL when unresolved.  With allow_outside, OUTSIDE becomes
+ * INSIDE. */
+mg_scope_verdict mg_scope_check(const mg_path_scope *scope, mg_arena *arena, const char *path,
+                                const char **resolved);
 
 /* ---- Text positions --------------------------------------------------- */
 

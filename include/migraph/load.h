@@ -43,6 +43,10 @@ typedef struct mg_load_options {
 	const char *labels;          /* --labels expression, or NULL */
 	bool allow_outside;          /* --allow-outside */
 	mg_limits limits;
+	/* The project's roots; mg_load_project fills it from the PATHs, the
+	 * search paths and the classpath roots.  NULL (a loader called on its
+	 * own, in tests) reads anything. */
+	const mg_path_scope *scope;
 } mg_load_options;
 
 void mg_load_options_init(mg_load_options *opts);
@@ -71,12 +75,23 @@ typedef enum mg_input_kind {
 
 mg_input_kind mg_detect_input(const char *path);
 
-/* Reads one input file within limits->max_file_bytes.  On failure it
- * pushes the diagnostic at `at` (limit-file-size with the hint naming
+/* The one way a loader reads an input file: path is resolved and must lie
+ * inside the project (opts->scope) unless --allow-outside, and the file
+ * must fit in --max-file-size.  On failure it pushes the diagnostic at
+ * `at` (input-path-outside naming --allow-outside, limit-file-size naming
  * --max-file-size, or input-unreadable with the reason), stores it in
- * *diag when diag is not NULL (for an include chain), and returns -1. */
-int mg_load_read(mg_project *project, const char *path, const mg_limits *limits, mg_loc at,
+ * *diag when diag is not NULL (for an include chain), and returns -1.
+ * opts may be NULL (default limits, no scope). */
+int mg_load_read(mg_project *project, const char *path, const mg_load_options *opts, mg_loc at,
                  mg_file_data *out, mg_diag **diag);
+
+/* The same check for a directory before it is walked (or any path before
+ * it is used): true when path resolves inside the project.  Otherwise it
+ * pushes input-path-outside (or input-unreadable for a link loop) at `at`
+ * and returns false; a path that does not exist returns false quietly,
+ * as the callers report missing inputs in their own words. */
+bool mg_load_inside(mg_project *project, const mg_load_options *opts, const char *path,
+                    mg_loc at, mg_diag **diag);
 
 /* Flyway: every Flyway path of one call (directories, config files, SQL
  * files) forms one pool of migrations, ordered as Flyway orders them. */

@@ -41,6 +41,10 @@ void mg_render_json(mg_buf *out, const mg_analysis *analysis,
  * metadata from the registry, columns in code points. */
 void mg_render_sarif(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts);
 
+/* A file name as a SARIF artifact URI reference: percent-encoded (RFC 3986)
+ * but for the unreserved characters and '/', a leading "//" folded. */
+void mg_sarif_uri(mg_buf *out, const char *path);
+
 /* Human-readable text: changesets with their operations (list). */
 void mg_render_list_text(mg_buf *out, const mg_analysis *analysis,
                          const mg_render_options *opts);
@@ -50,7 +54,8 @@ void mg_render_check_text(mg_buf *out, const mg_analysis *analysis,
                           const mg_render_options *opts);
 
 /* One-line rendering of an operation ("add_column public.t.c bigint ..."),
- * shared by the text renderers. */
+ * shared by the text renderers.  Raw text, names as they are: the renderer
+ * that prints it escapes it (mg_buf_put_escaped). */
 void mg_render_op_summary(mg_buf *out, const mg_operation *op);
 /* "public.orders" / "public.orders.id" */
 void mg_render_object(mg_buf *out, const mg_object *obj);

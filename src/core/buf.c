@@ -119,3 +119,38 @@ void mg_buf_put_utf8(mg_buf *buf, unsigned long cp)
 		mg_buf_putc(buf, (char)(0x80 | (cp & 0x3F)));
 	}
 }
+
+void mg_buf_put_escaped(mg_buf *buf, const char *s, size_t n, bool keep_tabs)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		size_t start = i;
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7F)
+			i++;
+		if (i > start)
+			mg_buf_put(buf, s + start, i - start);
+		if (i >= n)
+			break;
+		unsigned long cp;
+		size_t len = mg_utf8_decode(p + i, n - i, &cp);
+		if (len == 0) {
+			mg_buf_printf(buf, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		if (!mg_cp_is_control(cp) || (cp == '\t' && keep_tabs))
+			mg_buf_put(buf, s + i, len);
+		else if (cp == '\n')
+			mg_buf_puts(buf, "\\n");
+		else if (cp == '\r')
+			mg_buf_puts(buf, "\\r");
+		else if (cp == '\t')
+			mg_buf_puts(buf, "\\t");
+		else if (cp < 0x80)
+			mg_buf_printf(buf, "\\x%02lx", cp);
+		else
+			mg_buf_printf(buf, "\\u%04lx", cp);
+		i += len;
+	}
+}

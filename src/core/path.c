@@ -1,8 +1,11 @@
 /*
- * path.c: lexical path handling.  Identities of Liquibase files and Flyway
- * scripts are paths relative to a root, so normalisation must be exact and
- * must not touch the file system.
+ * path.c: path handling.  Identities of Liquibase files and Flyway scripts
+ * are paths relative to a root, so normalisation must be exact and must
+ * not touch the file system; only mg_path_resolve (the project scope's
+ * check) and the is_dir/is_file tests do.
  */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -111,4 +114,12 @@ bool mg_path_is_file(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *mg_path_resolve(mg_arena *arena, const char *path)
+{
+	char buf[PATH_MAX];
+	if (!path || !*path || !realpath(path, buf))
+		return NULL;
+	return mg_arena_strdup(arena, buf);
 }

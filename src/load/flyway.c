@@ -48,7 +48,7 @@ static void read_config(fw_ctx *ctx, const char *path, bool toml, env_list *envs
 	mg_arena *a = &project->arena;
 	mg_file_data fd;
 	mg_loc at = {path, 0, 0};
-	if (mg_load_read(project, path, &ctx->opts->limits, at, &fd, NULL) != 0)
+	if (mg_load_read(project, path, ctx->opts, at, &fd, NULL) != 0)
 		return;
 	fw_kv_list kvs = {0};
 	if (toml)

@@ -39,6 +39,13 @@ static void read_script_conf(fw_ctx *ctx, const fw_file *f, script_conf *sc)
 	if (!mg_path_is_file(path))
 		return;
 	const char *display = mg_arena_printf(a, "%s.conf", f->display);
+	/* Beside a walked migration the walk has judged it already (and said
+	 * so when it leads outside); beside a file named on the command line
+	 * it is judged here. */
+	if (f->explicit_file ? !mg_load_inside(project, ctx->opts, path, (mg_loc){display, 0, 0}, NULL)
+	                     : ctx->opts->scope && !ctx->opts->scope->allow_outside &&
+	                           mg_scope_check(ctx->opts->scope, a, path, NULL) != MG_SCOPE_INSIDE)
+		return;
 	mg_file_data fd;
 	if (mg_file_read(path, 1024 * 1024, &fd) != 0) {
 		mg_loc at = {display, 0, 0};
@@ -242,7 +249,7 @@ static void load_sql(fw_ctx *ctx, const fw_file *f, const fw_name *nm, bool scri
 
 	mg_file_data fd;
 	mg_loc at = {f->display, 0, 0};
-	if (mg_load_read(project, f->path, &ctx->opts->limits, at, &fd, NULL) != 0)
+	if (mg_load_read(project, f->path, ctx->opts, at, &fd, NULL) != 0)
 		return;
 	project->n_files++;
 	script_conf sc;
@@ -349,7 +356,7 @@ static void load_java(fw_ctx *ctx, const fw_file *f)
 	mg_project *project = ctx->project;
 	mg_file_data fd;
 	mg_loc at = {f->display, 0, 0};
-	if (mg_load_read(project, f->path, &ctx->opts->limits, at, &fd, NULL) != 0)
+	if (mg_load_read(project, f->path, ctx->opts, at, &fd, NULL) != 0)
 		return;
 	if (fw_java_add(project, f->display, f->script, fd.data, fd.len))
 		project->n_files++;

@@ -10,7 +10,10 @@
  * each search path.  Directories are walked recursively in sorted order
  * (so output never depends on readdir order), hidden entries skipped as
  * Java's File.isHidden does, and a directory met again on the same walk
- * (a symlink loop) is reported instead of followed.
+ * (a symlink loop) is reported instead of followed.  A location, or a
+ * symbolic link met on the walk, that resolves outside the project is
+ * refused before it is followed (mg_load_inside): a link to / never makes
+ * migraph walk the file system.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -165,8 +168,21 @@ static void walk_dir(walk *w, const char *path, const char *display, const char 
 		const char *cdisplay = mg_path_join(a, display, names[i]);
 		const char *crel = *rel ? mg_arena_printf(a, "%s/%s", rel, names[i]) : names[i];
 		struct stat cst;
-		if (stat(cpath, &cst) != 0)
-			continue; /* a dangling symlink */
+		if (lstat(cpath, &cst) != 0)
+			continue;
+		if (S_ISLNK(cst.st_mode)) {
+			/* Entries of a directory inside the project are inside; a link
+			 * is judged by where it leads, before it is followed. */
+			if (!mg_load_inside(ctx->project, ctx->opts, cpath, (mg_loc){cdisplay, 0, 0}, NULL)) {
+				/* Outside or a loop: said, and counted, so that a million
+				 * links end at --max-files too.  Dangling: nothing to read. */
+				if (!count_file(ctx, cdisplay))
+					break;
+				continue;
+			}
+			if (stat(cpath, &cst) != 0)
+				continue;
+		}
 		if (S_ISDIR(cst.st_mode)) {
 			walk_dir(w, cpath, cdisplay, crel);
 		} else if (S_ISREG(cst.st_mode)) {
@@ -200,8 +216,10 @@ static void walk_dir(walk *w, const char *path, const char *display, const char 
 	w->depth--;
 }
 
-static void walk_root(fw_ctx *ctx, const char *dir, const char *pattern)
+static void walk_root(fw_ctx *ctx, const char *dir, const char *pattern, mg_loc at)
 {
+	if (!mg_load_inside(ctx->project, ctx->opts, dir, at, NULL))
+		return;
 	walk *w = mg_xcalloc(1, sizeof *w);
 	w->ctx = ctx;
 	w->pattern = pattern;
@@ -225,20 +243,20 @@ static bool split_wildcard(mg_arena *a, const char *path, const char **base,
 	return true;
 }
 
-static bool try_dir(fw_ctx *ctx, const char *dir)
+static bool try_dir(fw_ctx *ctx, const char *dir, mg_loc at)
 {
 	mg_arena *a = &ctx->project->arena;
 	const char *base, *pattern;
 	/* A directory that exists as written wins over a wildcard reading of
 	 * its name. */
 	if (mg_path_is_dir(dir)) {
-		walk_root(ctx, dir, NULL);
+		walk_root(ctx, dir, NULL, at);
 		return true;
 	}
 	if (split_wildcard(a, dir, &base, &pattern)) {
 		if (!mg_path_is_dir(base))
 			return false;
-		walk_root(ctx, base, pattern);
+		walk_root(ctx, base, pattern, at);
 		return true;
 	}
 	return false;
@@ -253,7 +271,7 @@ void fw_collect_location(fw_ctx *ctx, const fw_location *loc, bool from_command_
 	mg_loc at = loc->loc.file ? loc->loc : (mg_loc){spec, 0, 0};
 
 	if (from_command_line) {
-		if (!try_dir(ctx, spec))
+		if (!try_dir(ctx, spec, at))
 			mg_diag_add(&project->diags, MG_SEV_LOW, "flyway-missing-location", at,
 			            "location %s does not exist (Flyway only warns with "
 			            "failOnMissingLocations=false)",
@@ -268,11 +286,13 @@ void fw_collect_location(fw_ctx *ctx, const fw_location *loc, bool from_command_
 	bool found = false;
 	if (mg_str_starts_with(spec, "filesystem:")) {
 		const char *p = spec + strlen("filesystem:");
-		found = try_dir(ctx, p);
+		while (p[0] == '/' && p[1] == '/')
+			p++; /* "filesystem://etc" is "/etc", never a host */
+		found = try_dir(ctx, p, at);
 		/* Flyway: relative to the working directory.  migraph also tries
 		 * the config file's own directory when that finds nothing. */
 		if (!found && loc->conf_dir && p[0] != '/')
-			found = try_dir(ctx, mg_path_join(a, loc->conf_dir, p));
+			found = try_dir(ctx, mg_path_join(a, loc->conf_dir, p), at);
 	} else {
 		const char *p = mg_str_starts_with(spec, "classpath:") ? spec + strlen("classpath:")
 		                                                       : spec;
@@ -280,20 +300,20 @@ void fw_collect_location(fw_ctx *ctx, const fw_location *loc, bool from_command_
 			p++;
 		if (opts->n_classpath_roots) {
 			for (size_t i = 0; i < opts->n_classpath_roots; i++)
-				found |= try_dir(ctx, mg_path_join(a, opts->classpath_roots[i], p));
+				found |= try_dir(ctx, mg_path_join(a, opts->classpath_roots[i], p), at);
 		} else {
 			static const char *const roots[] = {"src/main/resources", "src/main/java"};
 			size_t n_sp = opts->n_search_paths ? opts->n_search_paths : 1;
 			for (size_t i = 0; i < n_sp; i++) {
 				const char *sp = opts->n_search_paths ? opts->search_paths[i] : ".";
 				for (int r = 0; r < 2; r++)
-					found |= try_dir(ctx, mg_path_join(a, mg_path_join(a, sp, roots[r]), p));
+					found |= try_dir(ctx, mg_path_join(a, mg_path_join(a, sp, roots[r]), p), at);
 			}
 			if (!found && loc->conf_dir)
 				for (int r = 0; r < 2; r++)
-					found |= try_dir(ctx, mg_path_join(a, mg_path_join(a, loc->conf_dir,
-					                                                   roots[r]),
-					                                   p));
+					found |= try_dir(ctx,
+					                 mg_path_join(a, mg_path_join(a, loc->conf_dir, roots[r]), p),
+					                 at);
 		}
 	}
 	if (!found)

@@ -25,12 +25,20 @@ static void property_file(lb_state *st, lb_file *f, const mg_lb_node *prop,
 	const char *path = lb_resolve(st, f, file, relative, &resource, false, &outside);
 	mg_property *pairs;
 	size_t n;
+	mg_diag *dg;
+	if (outside) {
+		lb_refuse_outside(st, f, prop->loc, file);
+		return;
+	}
+	if (path && !mg_load_inside(st->project, st->opts, path, prop->loc, &dg)) {
+		if (dg)
+			lb_set_chain(st, dg, f);
+		return;
+	}
 	if (!path || lb_read_properties_file(&st->project->arena, path, &pairs, &n) != 0) {
 		if (lb_attr_bool(prop, "errorIfMissing", true)) {
-			mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM,
-			                          "lb-property-file-missing", prop->loc,
-			                          "property file %s %s", file,
-			                          outside ? "leaves the search paths" : "not found");
+			dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM, "lb-property-file-missing",
+			                 prop->loc, "property file %s not found", file);
 			lb_set_chain(st, dg, f);
 		}
 		return;
@@ -203,11 +211,29 @@ static bool is_liquibase_setting(const char *key)
 	return false;
 }
 
-static void load_properties_file(lb_state *st, const char *path)
+/* liquibase.properties of the working directory or of a search path:
+ * configuration of the invocation, read from the directory the command
+ * line names, never through a link that leaves it. */
+static void load_properties_file(lb_state *st, const char *dir)
 {
+	mg_arena *a = &st->project->arena;
+	const char *path = mg_path_join(a, dir, "liquibase.properties");
+	if (!mg_path_is_file(path))
+		return;
+	mg_path_scope own = {0};
+	mg_scope_add_root(&own, a, mg_path_resolve(a, dir));
+	const char *resolved;
+	if (!st->opts->allow_outside && mg_scope_check(&own, a, path, &resolved) != MG_SCOPE_INSIDE) {
+		mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_HIGH, "input-path-outside",
+		                          (mg_loc){path, 0, 0},
+		                          "%s resolves to %s, outside its folder; not read", path,
+		                          resolved ? resolved : "nothing");
+		mg_diag_set_hint(&st->project->diags, dg, "pass --allow-outside to read it anyway");
+		return;
+	}
 	mg_property *pairs;
 	size_t n;
-	if (lb_read_properties_file(&st->project->arena, path, &pairs, &n) != 0)
+	if (lb_read_properties_file(a, path, &pairs, &n) != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = pairs[i].name;
@@ -258,11 +284,10 @@ int mg_liquibase_load(mg_project *project, const char *root_changelog,
 
 	for (size_t i = 0; i < opts->n_properties; i++)
 		lb_props_set(a, &st.props, opts->properties[i].name, opts->properties[i].value, NULL);
-	load_properties_file(&st, "liquibase.properties");
+	load_properties_file(&st, ".");
 	for (size_t i = 0; i < st.n_search_paths; i++)
 		if (strcmp(st.search_paths[i], ".") != 0)
-			load_properties_file(&st, mg_path_join(a, st.search_paths[i],
-			                                       "liquibase.properties"));
+			load_properties_file(&st, st.search_paths[i]);
 	builtin_properties(&st);
 
 	lb_file *root = mg_arena_alloc(a, sizeof *root);

@@ -74,8 +74,7 @@ static const char *read_path(lbc *c, const char *path, const char **opened)
 	if (!p)
 		return NULL;
 	mg_file_data fd;
-	if (mg_load_read(c->project, p, c->ctx->opts ? &c->ctx->opts->limits : NULL, c->node->loc,
-	                 &fd, NULL) != 0)
+	if (mg_load_read(c->project, p, c->ctx->opts, c->node->loc, &fd, NULL) != 0)
 		return NULL;
 	const char *text = mg_arena_strndup(c->arena, fd.data, fd.len);
 	mg_file_data_free(&fd);

@@ -239,15 +239,11 @@ static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool rela
 	const char *resource = NULL;
 	bool outside = false;
 	const char *p = lb_resolve(rd->st, rd->f, path, relative, &resource, false, &outside);
-	if (!p) {
-		mg_diag *dg = mg_diag_add(&rd->st->project->diags, MG_SEV_HIGH,
-		                          outside ? "lb-path-outside" : "lb-file-missing", where,
-		                          outside ? "%s leaves the search paths; not read"
-		                                  : "file %s not found",
-		                          path);
-		if (outside)
-			mg_diag_set_hint(&rd->st->project->diags, dg,
-			                 "pass --allow-outside to read it anyway");
+	if (outside) {
+		lb_refuse_outside(rd->st, rd->f, where, path);
+	} else if (!p) {
+		mg_diag *dg = mg_diag_add(&rd->st->project->diags, MG_SEV_HIGH, "lb-file-missing",
+		                          where, "file %s not found", path);
 		lb_set_chain(rd->st, dg, rd->f);
 	}
 	return p;
@@ -280,7 +276,12 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 		const char *p = lb_resolve(st, f, path, lb_attr_bool(ch, "relativeToChangelogFile", false),
 		                           &resource, false, &outside);
 		mg_file_data fd;
-		if (!p || mg_file_read(p, (size_t)1 << 30, &fd) != 0) {
+		/* Read for the checksum only; the change itself said what is wrong. */
+		const char *inside = p;
+		if (p && st->opts->scope &&
+		    mg_scope_check(st->opts->scope, a, p, &inside) != MG_SCOPE_INSIDE)
+			inside = NULL;
+		if (!inside || mg_file_read(inside, st->opts->limits.max_file_bytes, &fd) != 0) {
 			*computable = false;
 			return NULL;
 		}

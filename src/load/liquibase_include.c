@@ -169,7 +169,7 @@ void lb_load_file(lb_state *st, lb_file *f)
 	mg_file_data fd;
 	mg_loc loc = f->parent ? f->include_loc : (mg_loc){f->path, 0, 0};
 	mg_diag *dg;
-	if (mg_load_read(pr, f->path, &st->opts->limits, loc, &fd, &dg) != 0) {
+	if (mg_load_read(pr, f->path, st->opts, loc, &fd, &dg) != 0) {
 		lb_set_chain(st, dg, f);
 		return;
 	}
@@ -242,13 +242,23 @@ static lb_file *child_file(lb_state *st, lb_file *f, const mg_lb_node *inc,
 	return c;
 }
 
-static void refuse_outside(lb_state *st, lb_file *f, const mg_lb_node *inc,
-                           const char *file)
+void lb_refuse_outside(lb_state *st, const lb_file *f, mg_loc at, const char *file)
 {
-	mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_HIGH, "lb-path-outside",
-	                          inc->loc, "%s leaves the search paths; not read", file);
+	mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_HIGH, "input-path-outside", at,
+	                          "%s leaves the search paths; not read", file);
 	mg_diag_set_hint(&st->project->diags, dg, "pass --allow-outside to read it anyway");
 	lb_set_chain(st, dg, f);
+}
+
+/* A directory includeAll is about to walk, checked as files are. */
+static bool dir_inside(lb_state *st, const lb_file *f, const mg_lb_node *inc, const char *dir)
+{
+	mg_diag *dg;
+	if (mg_load_inside(st->project, st->opts, dir, inc->loc, &dg))
+		return true;
+	if (dg)
+		lb_set_chain(st, dg, f);
+	return false;
 }
 
 void lb_include(lb_state *st, lb_file *f, const mg_lb_node *inc)
@@ -266,7 +276,7 @@ void lb_include(lb_state *st, lb_file *f, const mg_lb_node *inc)
 	bool outside = false;
 	const char *path = lb_resolve(st, f, file, relative, &resource, false, &outside);
 	if (outside) {
-		refuse_outside(st, f, inc, file);
+		lb_refuse_outside(st, f, inc->loc, file);
 		return;
 	}
 	if (!path) {
@@ -391,6 +401,8 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
 	bool outside = false;
 	if (relative) {
 		const char *path = lb_resolve(st, f, dir, true, &resource, true, &outside);
+		if (path && !dir_inside(st, f, inc, path))
+			return;
 		if (path)
 			walk(st, path, resource, 0, min_depth, max_depth, &found);
 	} else {
@@ -404,12 +416,12 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
 			outside = true;
 		for (size_t i = 0; !outside && i < st->n_search_paths; i++) {
 			char *cand = mg_path_normalize(a, mg_path_join(a, st->search_paths[i], resource));
-			if (mg_path_is_dir(cand))
+			if (mg_path_is_dir(cand) && dir_inside(st, f, inc, cand))
 				walk(st, cand, resource, 0, min_depth, max_depth, &found);
 		}
 	}
 	if (outside) {
-		refuse_outside(st, f, inc, dir);
+		lb_refuse_outside(st, f, inc->loc, dir);
 		return;
 	}
 	if (found.limited) {

@@ -98,6 +98,9 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc);
 const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
                        bool relative, const char **resource, bool want_dir,
                        bool *outside);
+/* Pushes input-path-outside at `at` for a path that leaves the search
+ * paths (named as written), with f's include chain. */
+void lb_refuse_outside(lb_state *st, const lb_file *f, mg_loc at, const char *file);
 /* The changelog kind of a file name, by extension; false when unknown. */
 bool lb_kind_of(const char *path, mg_changeset_kind *kind);
 /* A bool attribute with a default. */

@@ -4,7 +4,9 @@
  * changelog to their loaders.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "migraph/ignore.h"
 #include "migraph/load.h"
@@ -35,12 +37,96 @@ static bool is_flyway_kind(mg_input_kind kind)
 	       kind == MG_INPUT_FLYWAY_TOML || kind == MG_INPUT_SQL_FILE;
 }
 
+static mg_diag *outside(mg_project *project, mg_loc at, const char *fmt, const char *path,
+                        const char *resolved)
+{
+	mg_diag *d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-path-outside", at, fmt, path,
+	                         resolved);
+	mg_diag_set_hint(&project->diags, d, "pass --allow-outside to read it anyway");
+	return d;
+}
+
+/* A directory named on the command line (a PATH's, a search path, a
+ * classpath root) as a root of the project, resolved.  The command line
+ * is trusted, the repository it names is not: a directory that lies in
+ * the working directory but whose symbolic links lead out of it (the
+ * migrations folder replaced by a link to /) is refused.  Returns the
+ * root, or NULL (with *refused when that was the reason). */
+static const char *command_line_root(mg_project *project, const mg_load_options *opts,
+                                     const char *cwd, const char *dir, const char *arg,
+                                     bool *refused)
+{
+	mg_arena *a = &project->arena;
+	*refused = false;
+	const char *resolved = mg_path_resolve(a, dir);
+	if (!resolved || opts->allow_outside || !cwd)
+		return resolved;
+	const char *lexical = mg_path_normalize(a, mg_path_join(a, cwd, dir));
+	if (mg_path_under(lexical, cwd) && !mg_path_under(resolved, cwd)) {
+		outside(project, (mg_loc){arg, 0, 0},
+		        "%s is in the working directory, but its symbolic links lead to %s, outside "
+		        "it; not read",
+		        arg, resolved);
+		*refused = true;
+		return NULL;
+	}
+	return resolved;
+}
+
+/* The project's roots, from the command line; marks the PATHs refused. */
+static mg_path_scope *make_scope(mg_project *project, const char *const *paths, size_t n_paths,
+                                 const mg_load_options *opts, bool *refused)
+{
+	mg_arena *a = &project->arena;
+	mg_path_scope *scope = mg_arena_alloc(a, sizeof *scope);
+	scope->allow_outside = opts->allow_outside;
+	char buf[PATH_MAX];
+	const char *cwd = getcwd(buf, sizeof buf) ? mg_path_resolve(a, buf) : NULL;
+	bool no;
+	for (size_t i = 0; i < n_paths; i++) {
+		const char *dir = mg_path_is_dir(paths[i]) ? paths[i] : mg_path_dirname(a, paths[i]);
+		mg_scope_add_root(scope, a,
+		                  command_line_root(project, opts, cwd, dir, paths[i], &refused[i]));
+	}
+	/* The Liquibase search path defaults to the working directory. */
+	if (!opts->n_search_paths)
+		mg_scope_add_root(scope, a, cwd);
+	for (size_t i = 0; i < opts->n_search_paths; i++)
+		mg_scope_add_root(scope, a,
+		                  command_line_root(project, opts, cwd, opts->search_paths[i],
+		                                    opts->search_paths[i], &no));
+	for (size_t i = 0; i < opts->n_classpath_roots; i++)
+		mg_scope_add_root(scope, a,
+		                  command_line_root(project, opts, cwd, opts->classpath_roots[i],
+		                                    opts->classpath_roots[i], &no));
+	/* A PATH that is a file is checked like any file: a changelog that is
+	 * a link to /etc/... is not read because its folder is a root. */
+	for (size_t i = 0; i < n_paths; i++) {
+		const char *resolved;
+		if (!refused[i] && !mg_path_is_dir(paths[i]) &&
+		    mg_scope_check(scope, a, paths[i], &resolved) == MG_SCOPE_OUTSIDE) {
+			outside(project, (mg_loc){paths[i], 0, 0},
+			        "%s resolves to %s, outside the project (the given PATHs' folders, the "
+			        "search paths and the classpath roots); not read",
+			        paths[i], resolved);
+			refused[i] = true;
+		}
+	}
+	return scope;
+}
+
 mg_project *mg_load_project(const char *const *paths, size_t n_paths,
-                            const mg_load_options *opts)
+                            const mg_load_options *given)
 {
 	mg_project *project = mg_project_new();
-	project->engine = opts->engine;
+	project->engine = given->engine;
 	mg_loc nowhere = {0};
+	bool *refused = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *refused);
+	mg_load_options *copy = mg_arena_alloc(&project->arena, sizeof *copy);
+	*copy = *given;
+	if (!copy->scope)
+		copy->scope = make_scope(project, paths, n_paths, given, refused);
+	const mg_load_options *opts = copy;
 
 	mg_input_kind *kinds = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *kinds);
 	const char **flyway_paths = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof(char *));
@@ -48,6 +134,10 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 	size_t n_flyway = 0, n_liquibase = 0;
 
 	for (size_t i = 0; i < n_paths; i++) {
+		if (refused[i]) { /* said by make_scope */
+			kinds[i] = MG_INPUT_MISSING;
+			continue;
+		}
 		kinds[i] = mg_detect_input(paths[i]);
 		mg_loc at = {paths[i], 0, 0};
 		switch (kinds[i]) {
@@ -92,13 +182,65 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 	return project;
 }
 
-int mg_load_read(mg_project *project, const char *path, const mg_limits *limits, mg_loc at,
-                 mg_file_data *out, mg_diag **diag)
+bool mg_load_inside(mg_project *project, const mg_load_options *opts, const char *path,
+                    mg_loc at, mg_diag **diag)
 {
-	size_t max = limits && limits->max_file_bytes ? limits->max_file_bytes : (size_t)1 << 30;
-	int rc = mg_file_read(path, max, out);
 	if (diag)
 		*diag = NULL;
+	if (!opts || !opts->scope)
+		return true;
+	const char *resolved;
+	mg_diag *d = NULL;
+	switch (mg_scope_check(opts->scope, &project->arena, path, &resolved)) {
+	case MG_SCOPE_INSIDE:
+		return true;
+	case MG_SCOPE_OUTSIDE:
+		d = outside(project, at,
+		            "%s resolves to %s, outside the project (the given PATHs' folders, the "
+		            "search paths and the classpath roots); not read",
+		            path, resolved);
+		break;
+	case MG_SCOPE_UNRESOLVED:
+		if (errno == ENOENT || errno == ENOTDIR)
+			return false;
+		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at,
+		                "cannot resolve %s: %s", path, strerror(errno));
+		break;
+	}
+	if (diag)
+		*diag = d;
+	return false;
+}
+
+int mg_load_read(mg_project *project, const char *path, const mg_load_options *opts, mg_loc at,
+                 mg_file_data *out, mg_diag **diag)
+{
+	const mg_limits *limits = opts ? &opts->limits : NULL;
+	size_t max = limits && limits->max_file_bytes ? limits->max_file_bytes : (size_t)1 << 30;
+	if (diag)
+		*diag = NULL;
+	out->data = NULL;
+	out->len = 0;
+	const char *open_as = path;
+	if (opts && opts->scope) {
+		switch (mg_scope_check(opts->scope, &project->arena, path, &open_as)) {
+		case MG_SCOPE_INSIDE:
+			break; /* open what was checked, not the name again */
+		case MG_SCOPE_OUTSIDE: {
+			mg_diag *d = outside(project, at,
+			                     "%s resolves to %s, outside the project (the given PATHs' "
+			                     "folders, the search paths and the classpath roots); not read",
+			                     path, open_as);
+			if (diag)
+				*diag = d;
+			return -1;
+		}
+		case MG_SCOPE_UNRESOLVED:
+			open_as = path; /* fopen says why, in the words below */
+			break;
+		}
+	}
+	int rc = mg_file_read(open_as, max, out);
 	if (rc == 0) {
 		/* Every loader reads through here: the one place that sees
 		 * every file's comments, whatever its parser keeps. */

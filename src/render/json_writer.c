@@ -1,8 +1,9 @@
 /*
  * json_writer.c: see json_writer.h.
  *
- * Strings are written as UTF-8; control characters are escaped, and bytes
- * that are not valid UTF-8 (a migration may hold anything) are replaced by
+ * Strings are written as UTF-8; control characters (C0, DEL, C1, the
+ * bidirectional controls, U+2028 and U+2029) are escaped, and bytes that
+ * are not valid UTF-8 (a migration may hold anything) are replaced by
  * U+FFFD so the document always parses.
  */
 #include <stdio.h>
@@ -66,39 +67,6 @@ void mg_json_end_object(mg_json *j) { close_(j, '}'); }
 void mg_json_begin_array(mg_json *j) { open(j, '['); }
 void mg_json_end_array(mg_json *j) { close_(j, ']'); }
 
-size_t mg_utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	unsigned cp;
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xE0) == 0xC0) {
-		len = 2;
-		cp = c & 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3;
-		cp = c & 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return 0;
-	return len;
-}
-
 static void write_string(mg_buf *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -107,7 +75,7 @@ static void write_string(mg_buf *out, const char *s, size_t n)
 	while (i < n) {
 		/* Copy runs of plain ASCII in one go. */
 		size_t start = i;
-		while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+		while (i < n && p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"' && p[i] != '\\')
 			i++;
 		if (i > start)
 			mg_buf_put(out, s + start, i - start);
@@ -122,15 +90,16 @@ static void write_string(mg_buf *out, const char *s, size_t n)
 		case '\t': mg_buf_puts(out, "\\t"); i++; continue;
 		default: break;
 		}
-		if (c < 0x20) {
-			mg_buf_printf(out, "\\u%04x", c);
-			i++;
-			continue;
-		}
-		size_t len = mg_utf8_seq_len(p + i, n - i);
+		unsigned long cp;
+		size_t len = mg_utf8_decode(p + i, n - i, &cp);
 		if (len == 0) {
 			mg_buf_puts(out, "\xEF\xBF\xBD");
 			i++;
+		} else if (mg_cp_is_control(cp)) {
+			/* The same value, but no raw DEL, C1 or bidi control for a
+			 * terminal that shows the document. */
+			mg_buf_printf(out, "\\u%04lx", cp);
+			i += len;
 		} else {
 			mg_buf_put(out, s + i, len);
 			i += len;

@@ -39,8 +39,9 @@ static void xml_text(mg_buf *out, const char *s)
 			i++;
 			continue;
 		}
-		size_t len = mg_utf8_seq_len(p + i, n - i);
-		if (!len || (len == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] >= 0xBE)) {
+		unsigned long cp;
+		size_t len = mg_utf8_decode(p + i, n - i, &cp);
+		if (!len || cp == 0xFFFE || cp == 0xFFFF) {
 			/* not UTF-8, or U+FFFE/U+FFFF, which XML forbids */
 			mg_buf_puts(out, "\xEF\xBF\xBD");
 			i += len ? len : 1;

@@ -6,6 +6,10 @@
  * Columns are code points (columnKind unicodeCodePoints), as everywhere
  * in migraph's output.  Input diagnostics are results of a pseudo-rule
  * per diagnostic code, kept apart from the rules by their "input/" prefix.
+ * File names become URI references (RFC 3986): every byte but the
+ * unreserved characters and '/' is percent-encoded (a space, '#', '%', ':',
+ * a control character, each UTF-8 byte of a non-ASCII name), and a leading
+ * "//" is folded to one '/', which would otherwise name a host.
  */
 #include <string.h>
 
@@ -23,6 +27,23 @@ static const char *level(mg_severity sev)
 	}
 }
 
+void mg_sarif_uri(mg_buf *out, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)path;
+	while (p[0] == '/' && p[1] == '/')
+		p++;
+	for (; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/') {
+			mg_buf_putc(out, (char)*p);
+		} else {
+			char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			mg_buf_put(out, esc, 3);
+		}
+	}
+}
+
 static void write_location(mg_json *j, const mg_loc *loc)
 {
 	mg_json_key(j, "locations");
@@ -33,7 +54,10 @@ static void write_location(mg_json *j, const mg_loc *loc)
 		mg_json_begin_object(j);
 		mg_json_key(j, "artifactLocation");
 		mg_json_begin_object(j);
-		mg_json_kv_string(j, "uri", loc->file);
+		mg_buf uri = MG_BUF_INIT;
+		mg_sarif_uri(&uri, loc->file);
+		mg_json_kv_string(j, "uri", mg_buf_cstr(&uri));
+		mg_buf_dispose(&uri);
 		mg_json_end_object(j);
 		if (loc->line) {
 			mg_json_key(j, "region");

@@ -5,6 +5,12 @@
  * operation; `check` shows diagnostics and findings as
  * file:line:col: severity id: message, the format compilers and editors
  * already understand.
+ *
+ * File names, identifiers, SQL and messages come from the repository.
+ * Every row is therefore built in a scratch buffer and written through
+ * mg_buf_put_escaped: a control character cannot reach the terminal and a
+ * line break inside a name cannot start a forged row of its own.  Only
+ * emit() ends a row.
  */
 #include <string.h>
 
@@ -136,6 +142,14 @@ static void put_effects(mg_buf *out, const mg_operation *op)
 	mg_buf_putc(out, '}');
 }
 
+/* Writes the row escaped, ends it, and empties the scratch buffer. */
+static void emit(mg_buf *out, mg_buf *row)
+{
+	mg_buf_put_escaped(out, row->data ? row->data : "", row->len, false);
+	mg_buf_putc(out, '\n');
+	mg_buf_clear(row);
+}
+
 static void put_changeset_title(mg_buf *out, const mg_changeset *cs)
 {
 	if (mg_changeset_kind_is_flyway(cs->kind)) {
@@ -150,7 +164,7 @@ static void put_changeset_title(mg_buf *out, const mg_changeset *cs)
 	}
 }
 
-static void put_attributes(mg_buf *out, const mg_changeset *cs)
+static void put_attributes(mg_buf *out, mg_buf *row, const mg_changeset *cs)
 {
 	mg_buf puts_ = MG_BUF_INIT;
 	if (!cs->run_in_transaction)
@@ -173,76 +187,87 @@ static void put_attributes(mg_buf *out, const mg_changeset *cs)
 		mg_buf_puts(&puts_, " IGNORED");
 	if (cs->filter_reason)
 		mg_buf_printf(&puts_, " (%s)", cs->filter_reason);
-	if (puts_.len)
-		mg_buf_printf(out, "     %s\n", mg_buf_cstr(&puts_) + 1);
+	if (puts_.len) {
+		mg_buf_printf(row, "     %s", mg_buf_cstr(&puts_) + 1);
+		emit(out, row);
+	}
 	mg_buf_dispose(&puts_);
 }
 
-static void put_diag(mg_buf *out, const mg_diag *d)
+static void put_diag(mg_buf *out, mg_buf *row, const mg_diag *d)
 {
+	mg_buf_puts(row, "  ");
 	if (d->loc.file) {
-		mg_buf_puts(out, d->loc.file);
+		mg_buf_puts(row, d->loc.file);
 		if (d->loc.line) {
-			mg_buf_printf(out, ":%u", d->loc.line);
+			mg_buf_printf(row, ":%u", d->loc.line);
 			if (d->loc.col)
-				mg_buf_printf(out, ":%u", d->loc.col);
+				mg_buf_printf(row, ":%u", d->loc.col);
 		}
-		mg_buf_puts(out, ": ");
+		mg_buf_puts(row, ": ");
 	}
-	mg_buf_printf(out, "%s: %s [%s]\n", mg_severity_name(d->severity), d->message, d->code);
+	mg_buf_printf(row, "%s: %s [%s]", mg_severity_name(d->severity), d->message, d->code);
+	emit(out, row);
 	for (size_t i = d->n_chain; i > 0; i--) {
 		const mg_loc *l = &d->chain[i - 1];
-		mg_buf_printf(out, "    included from %s:%u\n", l->file, l->line);
+		mg_buf_printf(row, "    included from %s:%u", l->file, l->line);
+		emit(out, row);
 	}
-	if (d->hint)
-		mg_buf_printf(out, "    hint: %s\n", d->hint);
+	if (d->hint) {
+		mg_buf_printf(row, "    hint: %s", d->hint);
+		emit(out, row);
+	}
 }
 
-static void put_diagnostics(mg_buf *out, const mg_project *p)
+static void put_diagnostics(mg_buf *out, mg_buf *row, const mg_project *p)
 {
 	if (!p->diags.count)
 		return;
 	mg_buf_printf(out, "\ndiagnostics (%zu):\n", p->diags.count);
-	for (size_t i = 0; i < p->diags.count; i++) {
-		mg_buf_puts(out, "  ");
-		put_diag(out, p->diags.items[i]);
-	}
+	for (size_t i = 0; i < p->diags.count; i++)
+		put_diag(out, row, p->diags.items[i]);
 }
 
 void mg_render_list_text(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts)
 {
 	const mg_project *p = analysis->project;
+	mg_buf row = MG_BUF_INIT;
 	size_t shown = 0;
 	for (size_t i = 0; i < p->n_changesets; i++) {
 		const mg_changeset *cs = p->changesets[i];
 		if ((cs->flags & MG_CSF_FILTERED) && !opts->show_all)
 			continue;
 		shown++;
-		put_changeset_title(out, cs);
-		mg_buf_printf(out, "  %s:%u\n", cs->loc.file ? cs->loc.file : "?", cs->loc.line);
-		put_attributes(out, cs);
+		put_changeset_title(&row, cs);
+		mg_buf_printf(&row, "  %s:%u", cs->loc.file ? cs->loc.file : "?", cs->loc.line);
+		emit(out, &row);
+		put_attributes(out, &row, cs);
 		for (size_t s = 0; s < cs->n_stmts; s++) {
 			const mg_statement *st = cs->stmts[s];
 			if (st->parse_failed) {
-				mg_buf_printf(out, "     %u:%u  (not parsed: see diagnostics)\n",
-				              st->loc.line, st->loc.col);
+				mg_buf_printf(&row, "     %u:%u  (not parsed: see diagnostics)", st->loc.line,
+				              st->loc.col);
+				emit(out, &row);
 				continue;
 			}
 			for (size_t k = 0; k < st->n_ops; k++) {
 				const mg_operation *op = st->ops[k];
-				mg_buf_printf(out, "     %u:%u  ", op->loc.line, op->loc.col);
-				mg_render_op_summary(out, op);
-				put_effects(out, op);
-				mg_buf_putc(out, '\n');
+				mg_buf_printf(&row, "     %u:%u  ", op->loc.line, op->loc.col);
+				mg_render_op_summary(&row, op);
+				put_effects(&row, op);
+				emit(out, &row);
 			}
 		}
 	}
 	if (p->n_skipped) {
 		mg_buf_printf(out, "\nskipped (%zu files that are not migrations):\n", p->n_skipped);
-		for (size_t i = 0; i < p->n_skipped; i++)
-			mg_buf_printf(out, "  %s: %s\n", p->skipped[i].file, p->skipped[i].reason);
+		for (size_t i = 0; i < p->n_skipped; i++) {
+			mg_buf_printf(&row, "  %s: %s", p->skipped[i].file, p->skipped[i].reason);
+			emit(out, &row);
+		}
 	}
-	put_diagnostics(out, p);
+	put_diagnostics(out, &row, p);
+	mg_buf_dispose(&row);
 	size_t n_stmts = 0, n_failed = 0, n_ops = 0, n_opaque = 0;
 	for (size_t i = 0; i < p->n_changesets; i++) {
 		const mg_changeset *cs = p->changesets[i];
@@ -266,14 +291,17 @@ void mg_render_list_text(mg_buf *out, const mg_analysis *analysis, const mg_rend
 	              p->diags.count, mg_engine_name(p->engine.kind), p->engine.major);
 }
 
+/* A multi-line block (a safe alternative): its own line breaks make rows,
+ * each indented and escaped; tabs are kept, as SQL indentation. */
 static void put_indented(mg_buf *out, const char *text, const char *indent)
 {
 	const char *p = text;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		size_t shown = n && p[n - 1] == '\r' ? n - 1 : n; /* CRLF is a line break */
 		mg_buf_puts(out, indent);
-		mg_buf_put(out, p, n);
+		mg_buf_put_escaped(out, p, shown, true);
 		mg_buf_putc(out, '\n');
 		p += n + (nl != NULL);
 	}
@@ -282,19 +310,22 @@ static void put_indented(mg_buf *out, const char *text, const char *indent)
 void mg_render_check_text(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts)
 {
 	const mg_project *p = analysis->project;
+	mg_buf row = MG_BUF_INIT;
 	for (size_t i = 0; i < analysis->n_findings; i++) {
 		const mg_finding *f = analysis->findings[i];
 		if (f->suppressed_by)
 			continue; /* counted in the summary; JSON and SARIF show them */
-		mg_buf_printf(out, "%s:%u:%u: %s %s: %s\n", f->loc.file ? f->loc.file : "?",
+		mg_buf_printf(&row, "%s:%u:%u: %s %s: %s", f->loc.file ? f->loc.file : "?",
 		              f->loc.line, f->loc.col ? f->loc.col : 1, mg_severity_name(f->severity),
 		              f->rule->id, f->message);
+		emit(out, &row);
 		if (f->safe_alternative) {
 			mg_buf_puts(out, "    safe alternative:\n");
 			put_indented(out, f->safe_alternative, "      ");
 		}
 	}
-	put_diagnostics(out, p);
+	put_diagnostics(out, &row, p);
+	mg_buf_dispose(&row);
 	mg_buf_putc(out, '\n');
 	mg_render_check_summary(out, analysis, opts);
 }

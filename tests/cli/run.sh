@@ -68,6 +68,21 @@ expect "parse error reaches --fail-on high" 1 "$M" check "$tmp/proj"
 expect_out "parse error names file and line" 'V3__broken.sql:1'
 expect "parse error below --fail-on critical" 0 "$M" check --fail-on critical "$tmp/proj"
 
+# Output a repository cannot abuse: a file name with an ANSI escape and a
+# newline followed by a forged finding row is shown escaped in text (no raw
+# control byte, no row of its own), and percent-encoded as a SARIF URI.
+mkdir -p "$tmp/evil"
+evil=$(printf 'V2__x\033[31mred\nforged.sql:1:1: critical lock-x: pwned #1.sql')
+printf 'CREATE TABLE t (id int);\n' >"$tmp/evil/V1__t.sql"
+printf 'SELECT 1;\nCREATE INDEX i ON t (id);\n' >"$tmp/evil/$evil"
+expect "check on a hostile file name" 1 "$M" check "$tmp/evil"
+if ! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/out" && ! grep -q '^forged.sql' "$tmp/out" &&
+	grep -qF 'V2__x\x1b[31mred\nforged.sql:1:1: critical lock-x: pwned #1.sql:2:1: ' "$tmp/out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL text output shows a hostile file name raw"; fi
+expect "sarif on a hostile file name" 1 "$M" check --format sarif "$tmp/evil"
+if grep -qF 'V2__x%1B%5B31mred%0Aforged.sql%3A1%3A1%3A%20critical%20lock-x%3A%20pwned%20%231.sql"' "$tmp/out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL SARIF URI of a hostile file name is not percent-encoded"; fi
+
 # formats/rules.md is the registry's own output: documentation cannot drift.
 expect "rules --format markdown" 0 "$M" rules --format markdown
 if diff -q "$tmp/out" formats/rules.md >/dev/null; then

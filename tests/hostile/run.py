@@ -19,6 +19,10 @@ escaping the project, a 200 MB SQL file, NUL bytes, invalid UTF-8, UTF-16
 with a BOM, CRLF and mixed line endings, unterminated quotes, dollar
 quotes and comments, merge-conflict markers, 100,000 migrations in one
 directory, and one case per explicit limit (--max-*).
+
+Hostile repositories (issue 11): the exec-, outside- and output- cases near
+the end; tests/hostile/README.md is the threat model and says which test
+holds each promise.
 """
 import json
 import re
@@ -391,7 +395,7 @@ case("include paths escaping the project",
                           '<includeAll path="../../" relativeToChangelogFile="true"/>\n',
                           tail='<changeSet id="s" author="h"><sqlFile path="../../../etc/passwd" '
                                'relativeToChangelogFile="true"/></changeSet>\n')},
-     expect_codes=["lb-path-outside"], root="root.xml", timeout=30, extra=secret_not_read)
+     expect_codes=["input-path-outside"], root="root.xml", timeout=30, extra=secret_not_read)
 case("Liquibase changelog with merge-conflict markers",
      {"conflict.xml": (XMLNS + "<<<<<<< HEAD\n" + '<changeSet id="x" author="h"><sql>SELECT 1</sql>'
                        "</changeSet>\n=======\n>>>>>>> topic\n</databaseChangeLog>\n").encode(),
@@ -553,6 +557,490 @@ case("traffic profile with an alias bomb",
                             "tables:\n  public.t: *a29\n").encode()},
      args=["--profile", "{proj}/bomb-profile.yaml"], expect_codes=["profile-invalid"], timeout=30,
      max_seconds=10)
+
+# ==== sec-a: hostile repositories ==========================================
+# What migraph promises about a repository a stranger wrote (the threat
+# model is tests/hostile/README.md): nothing in it is executed (exec-),
+# nothing outside the project is read (outside-), and nothing in it can
+# forge or hide output (output-).  Every case runs the plain and the
+# ASan+UBSan build.
+
+
+def clean_git_env():
+    """The test's own git: no GIT_* from the caller, no user or system config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null")
+    return env
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "init.defaultBranch=main",
+                    "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"] + list(args),
+                   cwd=repo, env=clean_git_env(), check=True, capture_output=True)
+
+
+def write(path, content, mode=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(content if isinstance(content, bytes) else content.encode())
+    if mode:
+        os.chmod(path, mode)
+
+
+# Names git quotes in its default output ("\t", "\n", "\"", octal UTF-8):
+# read without -z, a changed migration with such a name fell out of the release.
+ODD = ["V3__tab\there.sql", "V4__new\nline.sql", 'V5__say_"hi".sql', "V6__caf\u00e9_\u65e5\u672c.sql",
+       "V7__back\\slash.sql"]
+ODD_NEW = ["V12__new\ttab.sql", "V13__new_\u00fcml.sql"]
+
+HOOKS = ["applypatch-msg", "pre-applypatch", "post-applypatch", "pre-commit", "pre-merge-commit",
+         "prepare-commit-msg", "commit-msg", "post-commit", "pre-rebase", "post-checkout", "post-merge",
+         "pre-push", "pre-receive", "update", "proc-receive", "post-receive", "post-update",
+         "reference-transaction", "push-to-checkout", "pre-auto-gc", "post-rewrite", "sendemail-validate",
+         "fsmonitor-watchman", "p4-changelist", "p4-prepare-changelist", "p4-post-changelist",
+         "p4-pre-submit", "post-index-change"]
+
+
+def git_case(name, hostile=None, odd=False, expect_diag=None, exact=True):
+    """A Flyway project in a git repository: V1 unchanged since the tag
+    `base`, V2 changed, V8 new (and, with odd, migrations with names git
+    quotes, changed and new).  hostile(tmp, repo, script) then arms the
+    repository with a script that creates the file MARKER; the case passes
+    when MARKER never appears and the release is exactly the changed and
+    new migrations (exact=False: at least those, none silently left out)."""
+    tmp = tempfile.mkdtemp(prefix="migraph-hostile-git-")
+    try:
+        repo = os.path.join(tmp, "repo")
+        db = os.path.join(repo, "db")
+        marker = os.path.join(tmp, "MARKER")
+        script = os.path.join(tmp, "evil.sh")
+        write(script, f"#!/bin/sh\ntouch '{marker}'\ncat >/dev/null 2>&1\nexit 0\n", 0o755)
+        files = {"V1__a.sql": "CREATE TABLE a (id int);\n", "V2__b.sql": "CREATE TABLE b (id int);\n"}
+        if odd:
+            files.update({n: f"CREATE TABLE t{i} (id int);\n" for i, n in enumerate(ODD)})
+        for n, text in files.items():
+            write(os.path.join(db, n), text)
+        write(os.path.join(repo, ".gitattributes"), "*.sql filter=evil diff=evil\n")
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "base")
+        git(repo, "tag", "base")
+        changed = ["V2__b.sql"] + (ODD if odd else [])
+        new = ["V8__c.sql"] + (ODD_NEW if odd else [])
+        for n in changed:
+            with open(os.path.join(db, n), "a") as f:
+                f.write("ALTER TABLE b ADD COLUMN x int;\n")
+        for i, n in enumerate(new):
+            write(os.path.join(db, n), f"CREATE TABLE n{i} (id int);\n")
+        if hostile:
+            hostile(tmp, repo, script)
+        binaries = [("", MIGRAPH)]
+        if os.path.exists(MIGRAPH_SAN):
+            binaries.append((" [asan]", MIGRAPH_SAN))
+        if WRAP:
+            binaries = [(" [valgrind]", MIGRAPH)]
+        for tag, binary in binaries:
+            label = name + tag
+            env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="halt_on_error=1")
+            try:
+                p = subprocess.run(WRAP + [binary, "list", "--format", "json", "--git-base", "base", "db"],
+                                   cwd=repo, capture_output=True, timeout=600 if WRAP else 60, env=env)
+            except subprocess.TimeoutExpired:
+                check(label, False, "(timed out)")
+                continue
+            err = p.stderr.decode(errors="replace")
+            if p.returncode not in (0, 1) or "Sanitizer" in err or "runtime error" in err or "lost" in err:
+                check(label, False, f"(exit {p.returncode}) {err[:600]}")
+                continue
+            if os.path.exists(marker):
+                os.unlink(marker)
+                check(label, False, "(the repository made git run a program: MARKER was created)")
+                continue
+            doc = json.loads(p.stdout)
+            got = {cs["script"]: cs["in_release"] for cs in doc["changesets"]}
+            want = {n: n in changed or n in new for n in got}
+            missing = [n for n in changed + new if n not in got]
+            codes = {d["code"] for d in doc["diagnostics"]}
+            if missing:
+                check(label, False, f"(not loaded: {missing!r})")
+            elif (got != want) if exact else not all(got[n] for n in changed + new):
+                check(label, False, f"(release {sorted(n for n in got if got[n])!r}, want "
+                                    f"{sorted(n for n in want if want[n])!r}; diagnostics {sorted(codes)})")
+            elif expect_diag and expect_diag not in codes:
+                check(label, False, f"(no {expect_diag} diagnostic; got {sorted(codes)})")
+            elif not expect_diag and codes:
+                check(label, False, f"(unexpected diagnostics {sorted(codes)})")
+            else:
+                check(label, True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def arm_config(repo_git_dir, script, extra=()):
+    """Every configuration key known to make git run a program, set to script."""
+    conf = ["core.fsmonitor", "core.hooksPath", "filter.evil.clean", "filter.evil.smudge",
+            "filter.evil.process", "diff.evil.textconv", "diff.external", "core.pager",
+            "core.sshCommand", "core.askPass", "credential.helper", "core.alternateRefsCommand",
+            "uploadpack.packObjectsHook", "gpg.program", "core.editor", "sequence.editor"]
+    for key in conf:
+        subprocess.run(["git", "config", "--file", os.path.join(repo_git_dir, "config"), key,
+                        os.path.dirname(script) + "/hooks" if key == "core.hooksPath" else script],
+                       check=True, env=clean_git_env())
+    subprocess.run(["git", "config", "--file", os.path.join(repo_git_dir, "config"), "filter.evil.required",
+                    "true"], check=True, env=clean_git_env())
+    for k, v in extra:
+        subprocess.run(["git", "config", "--file", os.path.join(repo_git_dir, "config"), k, v],
+                       check=True, env=clean_git_env())
+    for d in (os.path.join(repo_git_dir, "hooks"), os.path.join(os.path.dirname(script), "hooks")):
+        for h in HOOKS:
+            write(os.path.join(d, h), open(script).read(), 0o755)
+
+
+def hostile_config(tmp, repo, script):
+    arm_config(os.path.join(repo, ".git"), script)
+
+
+def hostile_worktree(tmp, repo, script):
+    elsewhere = os.path.join(tmp, "elsewhere")
+    os.makedirs(elsewhere)
+    arm_config(os.path.join(repo, ".git"), script, [("core.worktree", elsewhere)])
+
+
+def hostile_bare_in_migrations(tmp, repo, script):
+    """A bare repository whose files sit in the migrations folder (committed
+    there by the attacker), set up to claim the project as its work tree."""
+    bare = os.path.join(tmp, "bare.git")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, bare], check=True, env=clean_git_env(),
+                   capture_output=True)
+    db = os.path.join(repo, "db")
+    for entry in os.listdir(bare):
+        src = os.path.join(bare, entry)
+        (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(db, entry))
+    arm_config(db, script, [("core.bare", "false"), ("core.worktree", "..")])
+
+
+def hostile_gitdir_pointer(tmp, repo, script):
+    """db/.git is a `gitdir:` file pointing at a repository outside the
+    project whose configuration runs programs."""
+    evil = os.path.join(tmp, "evil.git")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, evil], check=True, env=clean_git_env(),
+                   capture_output=True)
+    arm_config(evil, script, [("core.bare", "false"), ("core.worktree", os.path.join(repo, "db"))])
+    write(os.path.join(repo, "db", ".git"), f"gitdir: {evil}\n")
+
+
+def hostile_partial_clone(tmp, repo, script):
+    """A partial clone whose promisor remote is reached through an ssh
+    command: a blob migraph needs is missing, so git would fetch it."""
+    gd = os.path.join(repo, ".git")
+    out = subprocess.run(["git", "--git-dir", gd, "rev-parse", "base:db/V2__b.sql"], check=True,
+                         capture_output=True, env=clean_git_env()).stdout.decode().strip()
+    os.unlink(os.path.join(gd, "objects", out[:2], out[2:]))
+    arm_config(gd, script, [("core.repositoryformatversion", "1"), ("extensions.partialClone", "origin"),
+                            ("remote.origin.url", "ssh://example.invalid/x.git"),
+                            ("remote.origin.promisor", "true"), ("protocol.allow", "always"),
+                            ("protocol.ssh.allow", "always"), ("protocol.ext.allow", "always")])
+
+
+def hostile_env_gitdir(tmp, repo, script):
+    """migraph run from a hook: GIT_DIR and friends point at another repository."""
+    evil = os.path.join(tmp, "evil.git")
+    subprocess.run(["git", "clone", "-q", "--bare", repo, evil], check=True, env=clean_git_env(),
+                   capture_output=True)
+    arm_config(evil, script)
+    os.environ.update(GIT_DIR=evil, GIT_WORK_TREE=tmp, GIT_CONFIG_COUNT="1",
+                      GIT_CONFIG_KEY_0="core.fsmonitor", GIT_CONFIG_VALUE_0=script)
+
+
+git_case("exec-git a plain repository (the release is right)")
+git_case("exec-git file names with tabs, newlines, quotes and non-ASCII characters are in the release",
+         odd=True)
+git_case("exec-git configuration that runs programs (fsmonitor, hooks, filters, textconv, pager, ...)",
+         hostile_config, odd=True)
+git_case("exec-git core.worktree pointing elsewhere", hostile_worktree)
+git_case("exec-git a bare repository inside the migrations folder", hostile_bare_in_migrations)
+# The nearest .git wins, as in git: the release is judged against the
+# repository it names, where nothing is at REF, so everything is new.
+git_case("exec-git a .git file pointing at a repository outside the project", hostile_gitdir_pointer,
+         exact=False)
+git_case("exec-git a partial clone whose lazy fetch would run an ssh command", hostile_partial_clone,
+         expect_diag="release-git-failed")
+saved_env = dict(os.environ)
+git_case("exec-git GIT_DIR and GIT_CONFIG_* inherited from a hook", hostile_env_gitdir)
+os.environ.clear()
+os.environ.update(saved_env)
+# ---- outside-: only the project is read ------------------------------------
+# A secret lives outside the project, in every format a loader reads; the
+# project reaches for it through symbolic links, "..", absolute and "//"
+# paths, Flyway locations and property files.  Each case must refuse with a
+# diagnostic at the file (and line) that reached out, naming --allow-outside,
+# with no byte of the secret in JSON, SARIF or text output; with
+# --allow-outside the secret is read (so the probe can see a leak).
+TOKEN = "sec_a_secret_7d3b"
+OUT = tempfile.mkdtemp(prefix="migraph-hostile-outside-")
+write(os.path.join(OUT, "secret.sql"), f"CREATE TABLE {TOKEN} (id int);\n")
+write(os.path.join(OUT, "V3__secret.sql"), f"CREATE TABLE {TOKEN} (id int);\n")
+write(os.path.join(OUT, "dir", "V3__secret.sql"), f"CREATE TABLE {TOKEN} (id int);\n")
+write(os.path.join(OUT, "dir", "secret.xml"),
+      XMLNS + f'<changeSet id="{TOKEN}" author="x"><sql>CREATE TABLE {TOKEN} (id int)</sql></changeSet>\n'
+      "</databaseChangeLog>\n")
+write(os.path.join(OUT, "secret.xml"), open(os.path.join(OUT, "dir", "secret.xml")).read())
+write(os.path.join(OUT, "secret.properties"), f"leak={TOKEN}\n")
+write(os.path.join(OUT, "secret.conf"), f"executeInTransaction={TOKEN}\n")
+
+
+def link(target):
+    def make(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.symlink(target, path)
+    return make
+
+
+def outside_case(name, files, root=None, code="input-path-outside", at=None, allow=True,
+                 args=(), max_seconds=None):
+    """files: {path: bytes, str or callable(path)} in a project that is also
+    the working directory (the default search path).  root: the PATH, or a
+    list of PATHs (default "db", a Flyway location).  at: (file suffix, line)
+    the diagnostic must point at (line 0: the file itself)."""
+    tmp = tempfile.mkdtemp(prefix="migraph-hostile-")
+    try:
+        proj = os.path.join(tmp, "proj")
+        write(os.path.join(proj, "db", "V9__good.sql"), GOOD)
+        for rel, content in files.items():
+            path = os.path.join(proj, rel)
+            if callable(content):
+                content(path)
+            else:
+                write(path, content.replace("{OUT}", OUT) if isinstance(content, str) else content)
+        targets = root if isinstance(root, list) else [root or "db"]
+        binaries = [("", MIGRAPH)] + ([(" [asan]", MIGRAPH_SAN)] if os.path.exists(MIGRAPH_SAN) else [])
+        runs = [["list", "--format", "json"], ["check", "--format", "sarif"], ["check"], ["list"]]
+        if WRAP:
+            binaries, runs = [(" [valgrind]", MIGRAPH)], runs[:1]
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="halt_on_error=1")
+
+        def go(binary, cmd, extra=()):
+            started = time.monotonic()
+            p = subprocess.run(WRAP + [binary] + cmd + list(args) + list(extra) + targets, cwd=proj,
+                               capture_output=True, timeout=600 if WRAP else 60, env=env)
+            return p, time.monotonic() - started
+
+        for tag, binary in binaries:
+            label = name + tag
+            problem = None
+            try:
+                for cmd in runs:
+                    p, took = go(binary, cmd)
+                    err = p.stderr.decode(errors="replace")
+                    if p.returncode not in (0, 1) or "Sanitizer" in err or "runtime error" in err or "lost" in err:
+                        problem = f"{' '.join(cmd)}: exit {p.returncode} {err[:500]}"
+                    elif TOKEN.encode() in p.stdout + p.stderr:
+                        problem = f"{' '.join(cmd)}: the outside file reached the output"
+                    elif max_seconds and not tag and took > max_seconds:
+                        problem = f"{' '.join(cmd)} took {took:.1f} s"
+                    elif cmd[-1] == "json":
+                        doc = json.loads(p.stdout)
+                        hits = [d for d in doc["diagnostics"] if d["code"] == code]
+                        if not hits:
+                            problem = f"no {code}; got {sorted({d['code'] for d in doc['diagnostics']})}"
+                        elif not all(d["file"] for d in hits):
+                            problem = "a diagnostic has no file"
+                        elif code == "input-path-outside" and not all(
+                                "--allow-outside" in (d["message"] + (d.get("hint") or "")) for d in hits):
+                            problem = "the diagnostic does not name --allow-outside"
+                        elif at and not any(d["file"].endswith(at[0]) and (d["line"] or 0) == at[1] for d in hits):
+                            problem = f"not at {at}: {[(d['file'], d['line']) for d in hits]}"
+                        elif not has_good_table(doc):
+                            problem = "the good migration was not analysed"
+                    if problem:
+                        break
+                if not problem and allow and not tag and not WRAP:
+                    p, _ = go(binary, ["list", "--format", "json", "--allow-outside"])
+                    if TOKEN.encode() not in p.stdout:
+                        problem = "with --allow-outside the outside file was not read"
+                    elif any(d["code"] == "input-path-outside" for d in json.loads(p.stdout)["diagnostics"]):
+                        problem = "input-path-outside despite --allow-outside"
+            except subprocess.TimeoutExpired:
+                problem = "timed out"
+            check(label, problem is None, f"({problem})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+outside_case("outside-flyway a migration that is a link to a file outside",
+             {"db/V2__leak.sql": link(os.path.join(OUT, "secret.sql"))}, at=("V2__leak.sql", 0))
+outside_case("outside-flyway a folder that is a link to a folder outside",
+             {"db/sub": link(os.path.join(OUT, "dir"))}, at=("db/sub", 0))
+outside_case("outside-flyway a folder that is a link to / (never walked)",
+             {"db/root": link("/")}, at=("db/root", 0), allow=False, max_seconds=5)
+outside_case("outside-flyway a link loop", {"db/a": link("b"), "db/b": link("a")},
+             code="input-unreadable", allow=False, max_seconds=5)
+outside_case("outside-flyway the PATH itself is a link to /", {"db2": link("/")}, root=["db2", "db"],
+             allow=False, max_seconds=5, at=("db2", 0))
+outside_case("outside-flyway a per-script .conf that is a link outside",
+             {"db/V2__x.sql": "SELECT 1;\n", "db/V2__x.sql.conf": link(os.path.join(OUT, "secret.conf"))},
+             at=("V2__x.sql.conf", 0))
+outside_case("outside-flyway.conf locations filesystem:/etc and a folder outside",
+             {"flyway.conf": "flyway.locations=filesystem:db\n"
+                             "flyway.locations=filesystem:db,filesystem:/etc,filesystem:{OUT}/dir\n"},
+             root="flyway.conf", at=("flyway.conf", 2))
+outside_case("outside-flyway.toml locations outside",
+             {"flyway.toml": '[flyway]\nlocations = ["filesystem:db", "filesystem:{OUT}/dir"]\n'},
+             root="flyway.toml", at=("flyway.toml", 2))
+outside_case("outside-liquibase an include that is a link to a changelog outside",
+             {"root.xml": lb_root(include("leak.xml")), "leak.xml": link(os.path.join(OUT, "secret.xml"))},
+             root="root.xml", at=("root.xml", 2))
+outside_case("outside-liquibase an include of //path (normalised, then refused)",
+             {"root.xml": lb_root(f'<include file="/{OUT}/secret.xml"/>\n')}, root="root.xml",
+             at=("root.xml", 2))
+outside_case("outside-liquibase includeAll of a folder that is a link outside",
+             {"root.xml": lb_root('<includeAll path="linked/" relativeToChangelogFile="true"/>\n'),
+              "linked": link(os.path.join(OUT, "dir"))}, root="root.xml", at=("root.xml", 2))
+outside_case("outside-liquibase sqlFile through ../ and through a link",
+             {"root.xml": lb_root(tail='<changeSet id="s1" author="h"><sqlFile path="../../../../../../..'
+                                       + OUT + '/secret.sql" relativeToChangelogFile="true"/></changeSet>\n'
+                                       '<changeSet id="s2" author="h"><sqlFile path="leak.sql" '
+                                       'relativeToChangelogFile="true"/></changeSet>\n'),
+              "leak.sql": link(os.path.join(OUT, "secret.sql"))}, root="root.xml", at=("root.xml", 4))
+outside_case("outside-liquibase a property file that is a link outside",
+             {"root.xml": lb_root('<property file="p.properties" relativeToChangelogFile="true"/>\n',
+                                  tail='<changeSet id="p" author="h"><sql>SELECT \'${leak}\'</sql></changeSet>\n'),
+              "p.properties": link(os.path.join(OUT, "secret.properties"))}, root="root.xml",
+             at=("root.xml", 2))
+outside_case("outside-liquibase liquibase.properties in the working directory is a link outside",
+             {"root.xml": lb_root(tail='<changeSet id="p" author="h"><sql>SELECT \'${leak}\'</sql></changeSet>\n'),
+              "liquibase.properties": link(os.path.join(OUT, "secret.properties"))}, root="root.xml",
+             at=("liquibase.properties", 0))
+outside_case("outside-liquibase the root changelog is a link outside",
+             {"root.xml": lb_root(), "leak.xml": link(os.path.join(OUT, "secret.xml"))}, root=["leak.xml", "root.xml"],
+             allow=False, at=("leak.xml", 0))
+shutil.rmtree(OUT, ignore_errors=True)
+# ---- output-: output that cannot be forged or hijack a terminal ------------
+# Names, identifiers and SQL carry an ANSI escape, a terminal title
+# sequence, a newline followed by a forged finding row, a lone CR, DEL, a
+# C1 CSI (U+009B), a bidi override (U+202E), a byte that is not UTF-8, and
+# the URI-significant " ", "#", "%" and "?".
+EVIL = "x\x1b[31mred\x1b]0;title\x07\nforged.sql:1:1: critical lock-forged: pwned\rcr\x7fdel\u009bcsi\u202eltr #1 100%?"
+EVIL_BYTES = EVIL.encode() + b"\xff"
+FORBIDDEN = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def raw_controls(data):
+    """Raw control bytes in output (a newline is the output's own)."""
+    m = FORBIDDEN.search(data)
+    return None if not m else f"raw control {m.group()!r} at byte {m.start()}"
+
+
+def utf8_problem(data):
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as e:
+        return f"not UTF-8: {e}"
+
+
+def strings(doc):
+    if isinstance(doc, dict):
+        for v in doc.values():
+            yield from strings(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from strings(v)
+    elif isinstance(doc, str):
+        yield doc
+
+
+def output_case(name, files, root="db", evil=EVIL, shown="\\x1b[31mred", uri=True):
+    """The project holds names built from evil; shown is how the text output
+    must show part of it (escaped, neither dropped nor raw); uri: a SARIF
+    result is in the file whose name holds evil."""
+    tmp = tempfile.mkdtemp(prefix="migraph-hostile-")
+    try:
+        proj = os.path.join(tmp, "proj")
+        write(os.path.join(proj, "db", "V9__good.sql"), GOOD)
+        for rel, content in files.items():
+            path = os.path.join(proj.encode(), rel if isinstance(rel, bytes) else rel.encode())
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(content if isinstance(content, bytes) else content.encode())
+        binaries = [("", MIGRAPH)] + ([(" [asan]", MIGRAPH_SAN)] if os.path.exists(MIGRAPH_SAN) else [])
+        runs = [["list"], ["check"], ["list", "--format", "json"], ["check", "--format", "sarif"]]
+        if WRAP:
+            binaries = [(" [valgrind]", MIGRAPH)]
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="halt_on_error=1")
+        for tag, binary in binaries:
+            problem = None
+            for cmd in runs:
+                try:
+                    p = subprocess.run(WRAP + [binary] + cmd + [root], cwd=proj, capture_output=True,
+                                       timeout=600 if WRAP else 60, env=env)
+                except subprocess.TimeoutExpired:
+                    problem = f"{' '.join(cmd)}: timed out"
+                    break
+                err = p.stderr.decode(errors="replace")
+                what = " ".join(cmd)
+                if p.returncode not in (0, 1) or "Sanitizer" in err or "runtime error" in err or "lost" in err:
+                    problem = f"{what}: exit {p.returncode} {err[:500]}"
+                elif raw_controls(p.stdout + p.stderr):
+                    problem = f"{what}: {raw_controls(p.stdout + p.stderr)}"
+                elif utf8_problem(p.stdout):
+                    problem = f"{what}: {utf8_problem(p.stdout)}"
+                elif cmd[-1] in ("list", "check"):
+                    lines = p.stdout.decode().split("\n")
+                    if any(line.startswith("forged.sql") for line in lines):
+                        problem = f"{what}: a name forged a row"
+                    elif shown not in p.stdout.decode():
+                        problem = f"{what}: the escaped name is not shown"
+                elif cmd[-1] == "json":
+                    doc = json.loads(p.stdout)
+                    if not any(evil in v for v in strings(doc)):
+                        problem = f"{what}: the name did not survive in JSON"
+                    elif not has_good_table(doc):
+                        problem = "the good migration was not analysed"
+                else:
+                    doc = json.loads(p.stdout)
+                    uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+                            for res in doc["runs"][0]["results"] for loc in res["locations"]]
+                    bad = [u for u in uris if not re.fullmatch(r"[A-Za-z0-9._~/%-]*", u) or u.startswith("//")]
+                    decoded = [urllib.parse.unquote_to_bytes(u) for u in uris]
+                    if bad:
+                        problem = f"{what}: URIs not percent-encoded: {bad[:2]!r}"
+                    elif uri and not any(evil.encode() in d for d in decoded):
+                        problem = f"{what}: no URI names the file ({uris[:3]!r})"
+                if problem:
+                    break
+            check(name + tag, problem is None, f"({problem})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+import urllib.parse  # noqa: E402
+
+output_case("output-a migration named with escapes, a forged row and URI characters",
+            {b"db/V2__" + EVIL_BYTES + b".sql": "CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\n",
+             "db/V3__" + EVIL + ".sql": "CREATE TABLE (;\n"})
+output_case("output-identifiers, SQL and messages with escapes and a forged row",
+            {"db/V2__idents.sql": f'CREATE TABLE "{EVIL}" (id int);\n'
+                                  f'CREATE INDEX "{EVIL}i" ON "{EVIL}" (id);\n'
+                                  f'ALTER TABLE "{EVIL}" ADD COLUMN c int DEFAULT random();\n'
+                                  f"SELEC '{EVIL}';\n",
+             "db/V3__" + EVIL + ".sql": "SELECT 1;\n"}, uri=False)
+# XML allows neither ESC nor BEL, even as references; the rest arrives
+# through character references.
+XEVIL = "x\nforged.sql:1:1: critical lock-forged: pwned\rcr\x7fdel\u009bcsi\u202eltr #1 100%?"
+XREF = "".join(f"&#{ord(c)};" if ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or c in "\u202e" else c
+               for c in XEVIL)
+output_case("output-a Liquibase changelog whose ids, authors and file names carry escapes",
+            {"root.xml": lb_root(f'<include file="{XEVIL.replace(chr(13), "").replace(chr(10), "")}.xml" '
+                                 'relativeToChangelogFile="true"/>\n',
+                                 tail=f'<changeSet id="{XREF}" author="{XREF}"><sql>SELECT 1</sql>'
+                                      '</changeSet>\n'),
+             XEVIL.replace("\r", "").replace("\n", "") + ".xml":
+                 XMLNS + f'<changeSet id="inc" author="{XREF}">'
+                 f'<createIndex tableName="good" indexName="i{XREF}"><column name="id"/></createIndex>'
+                 "</changeSet>\n</databaseChangeLog>\n"},
+            root="root.xml", evil=XEVIL.replace("\r", "").replace("\n", ""), shown="\\u009bcsi")
+# ==== end of sec-a =========================================================
 
 shutil.rmtree(SECRET_DIR, ignore_errors=True)
 

@@ -148,7 +148,7 @@ static void test_path_outside_search_path_refused(void **state)
 	fixture *f = fx_new();
 	th_write(f->dir, "m.xml", HDR "<include file=\"../../etc/passwd.xml\" relativeToChangelogFile=\"true\"/>\n" END);
 	mg_project *p = load(f, "m.xml");
-	assert_int_equal(th_count_diags(p, "lb-path-outside"), 1);
+	assert_int_equal(th_count_diags(p, "input-path-outside"), 1);
 	mg_project_free(p);
 	fx_free(f);
 }

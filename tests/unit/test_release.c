@@ -203,6 +203,53 @@ static void git_base_liquibase_judges_changesets_by_text(void **state)
 	th_rmtree(dir);
 }
 
+/* A repository whose configuration runs a program (core.fsmonitor, a
+ * filter driver for every .sql file, a hook): --git-base never starts it,
+ * and migrations whose names git would quote are judged like any other. */
+static void git_base_runs_nothing_and_reads_every_name(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	const char *names[] = {"db/V1__tab\there.sql", "db/V2__new\nline.sql", "db/V3__q\"uote.sql",
+	                       "db/V4__caf\xc3\xa9.sql", NULL};
+	for (size_t i = 0; names[i]; i++)
+		th_write(dir, names[i], "CREATE TABLE a (id int);\n");
+	th_write(dir, ".gitattributes", "*.sql filter=evil\n");
+	git(dir, "init -q");
+	git(dir, "add -A");
+	git(dir, "commit -q -m base");
+	th_write(dir, names[0], "CREATE TABLE a (id bigint);\n"); /* changed */
+	th_write(dir, names[3], "CREATE TABLE a (id bigint);\n"); /* changed */
+	th_write(dir, "db/V5__new\ttab.sql", "CREATE TABLE b (id int);\n"); /* new */
+	char marker[4200], script[4400], cmd[40000];
+	snprintf(marker, sizeof marker, "%s/MARKER", dir);
+	snprintf(script, sizeof script, "#!/bin/sh\ntouch '%s'\ncat >/dev/null\n", marker);
+	th_write(dir, "evil.sh", script);
+	snprintf(script, sizeof script, "%s/evil.sh", dir);
+	snprintf(cmd, sizeof cmd,
+	         "chmod +x '%s' && cp '%s' '%s/.git/hooks/post-index-change' && cd '%s' && "
+	         "git config core.fsmonitor '%s' && git config filter.evil.clean '%s' && "
+	         "git config filter.evil.smudge '%s' && git config filter.evil.required true",
+	         script, script, dir, dir, script, script, script);
+	assert_int_equal(system(cmd), 0);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/db", dir);
+	i4_run r;
+	mg_analysis_options o = {.git_base = "HEAD"};
+	i4_analyze(&r, path, &o);
+	assert_int_equal(access(marker, F_OK), -1);
+	assert_int_equal(r.project->n_changesets, 5);
+	for (size_t i = 0; i < 5; i++) {
+		const char *s = r.project->changesets[i]->script;
+		bool want = strstr(s, "tab") || strstr(s, "caf");
+		assert_int_equal(in_rel(&r, i), want);
+	}
+	assert_int_equal(th_count_diags(r.project, "release-git-failed"), 0);
+	assert_int_equal(i4_count(&r, "order-changed-applied-migration"), 2);
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +259,7 @@ int main(void)
 		cmocka_unit_test(csv_reader_quotes_and_headers),
 		cmocka_unit_test(git_base_flyway),
 		cmocka_unit_test(git_base_liquibase_judges_changesets_by_text),
+		cmocka_unit_test(git_base_runs_nothing_and_reads_every_name),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();
