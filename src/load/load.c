@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "migraph/load.h"
+#include "migraph/sql.h"
 
 void mg_limits_default(mg_limits *limits)
 {
@@ -14,6 +15,7 @@ void mg_limits_default(mg_limits *limits)
 	 * in a diagnostic instead of an exhausted machine. */
 	limits->max_file_bytes = 100u * 1024 * 1024;
 	limits->max_statement_bytes = 32u * 1024 * 1024;
+	limits->max_sql_depth = MG_SQL_DEFAULT_MAX_DEPTH;
 	limits->max_include_depth = 100;
 	limits->max_nesting_depth = 1000;
 	limits->max_alias_expansion = 100000;
