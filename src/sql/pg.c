@@ -461,6 +461,8 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	ctx.text = text;
 	ctx.cursor = &cur;
 	ctx.depth_limit = opts->max_depth ? opts->max_depth : MG_SQL_DEFAULT_MAX_DEPTH;
+	if (ctx.depth_limit > 100000000) /* keeps the stack arithmetic below in range */
+		ctx.depth_limit = 100000000;
 	/* The estimate runs above the real depth (by a third for nested
 	 * subqueries, half for CASE): only beyond half as much again as the
 	 * limit is a statement refused before libpg_query sees it; its exact
