@@ -294,6 +294,7 @@ static void load_sql(fw_ctx *ctx, const fw_file *f, const fw_name *nm, bool scri
 	                                            : ctx->cfg.first_schema;
 	so.max_statement_bytes = ctx->opts->limits.max_statement_bytes;
 	so.max_depth = ctx->opts->limits.max_sql_depth;
+	so.max_nesting = ctx->opts->limits.max_nesting_depth;
 	mg_sql_parse_script(project, cs, &replaced, &so);
 	apply_mixed_rule(ctx, cs, &sc);
 }

@@ -298,6 +298,7 @@ void lbc_parse_sql(lbc *c, const char *text, size_t len, const char *file, mg_lo
 	if (c->ctx->opts) {
 		o.max_statement_bytes = c->ctx->opts->limits.max_statement_bytes;
 		o.max_depth = c->ctx->opts->limits.max_sql_depth;
+		o.max_nesting = c->ctx->opts->limits.max_nesting_depth;
 	}
 	mg_sql_parse_script(c->project, c->ctx->cs, &t, &o);
 }

@@ -180,11 +180,24 @@ static size_t operator_count(const char *s, size_t i, size_t end)
 
 size_t mg_sql_depth_estimate(const char *s, size_t len)
 {
+	return mg_sql_depth_scan(s, len, NULL);
+}
+
+size_t mg_sql_depth_scan(const char *s, size_t len, size_t *comment_depth)
+{
 	est e = {0};
+	size_t deepest_comment = 0;
 	size_t i = 0;
 	bool after_name = false; /* the last token was a name or a closing bracket */
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
+		if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+			size_t d;
+			i = mg_sql_skip_comment(s, len, i, true, &d, NULL);
+			if (d > deepest_comment)
+				deepest_comment = d;
+			continue;
+		}
 		if (special_start(c)) {
 			const char *open = NULL;
 			size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
@@ -272,5 +285,7 @@ size_t mg_sql_depth_estimate(const char *s, size_t len)
 		i++;
 	}
 	free(e.stack);
+	if (comment_depth)
+		*comment_depth = deepest_comment;
 	return e.max;
 }

@@ -460,6 +460,8 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	    opts->default_schema && *opts->default_schema ? opts->default_schema : "public";
 	ctx.text = text;
 	ctx.cursor = &cur;
+	ctx.src = buf;
+	ctx.src_len = len;
 	ctx.depth_limit = opts->max_depth ? opts->max_depth : MG_SQL_DEFAULT_MAX_DEPTH;
 	if (ctx.depth_limit > 100000000) /* keeps the stack arithmetic below in range */
 		ctx.depth_limit = 100000000;
@@ -469,7 +471,20 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	 * depth decides the rest. */
 	ctx.parse_cap = ctx.depth_limit + ctx.depth_limit / 2 + 64;
 
-	parse_job job = {&ctx, cs, buf, len, mg_sql_depth_estimate(buf, len), 0};
+	size_t comment_depth;
+	parse_job job = {&ctx, cs, buf, len, mg_sql_depth_scan(buf, len, &comment_depth), 0};
+	size_t max_nesting = opts->max_nesting ? opts->max_nesting : MG_SQL_DEFAULT_MAX_NESTING;
+	if (comment_depth > max_nesting) {
+		size_t first = 0, deepest = 0;
+		size_t n = mg_sql_blank_deep_comments(buf, len, max_nesting, &first, &deepest);
+		mg_diag *d = mg_diag_add(&project->diags, MG_SEV_MEDIUM, "limit-nesting",
+		                         loc_at(&ctx, first),
+		                         "%zu block comment%s nested up to %zu deep (more than %zu): "
+		                         "read as blank, as the server reads a comment, without "
+		                         "looking inside",
+		                         n, n == 1 ? "" : "s", deepest, max_nesting);
+		mg_diag_set_hint(&project->diags, d, "raise the limit with --max-nesting-depth");
+	}
 	size_t need = stack_need(job.estimate, ctx.parse_cap, ctx.depth_limit);
 	if (need <= INLINE_STACK) {
 		parse_body(&job);

@@ -162,6 +162,8 @@ size_t mg_pg_map_tree(mg_pg_ctx *ctx, mg_changeset *cs, const PgQueryProtobuf *t
 /* An upper bound of the parse-tree depth (in protobuf message levels) of
  * the deepest statement of s[0, len), from its tokens alone. */
 size_t mg_sql_depth_estimate(const char *s, size_t len);
+/* The same, and in *comment_depth the deepest nesting of a block comment. */
+size_t mg_sql_depth_scan(const char *s, size_t len, size_t *comment_depth);
 /* Scripts at least this large take the bulk path (a variable so tests can
  * exercise it on small inputs). */
 extern size_t mg_pg_bulk_threshold;
@@ -182,6 +184,18 @@ typedef enum mg_sql_dialect { MG_SQL_DIALECT_PG = 0, MG_SQL_DIALECT_MYSQL } mg_s
  * returns i. */
 size_t mg_sql_skip_special(const char *s, size_t len, size_t i, mg_sql_dialect dialect,
                            const char **open);
+/* The end of the block comment at s[i] (slash-star: nests in PostgreSQL, not in
+ * MySQL), and in *max_depth (may be NULL) how deep it nests; *open (may
+ * be NULL) is set when it runs to the end of the text. */
+size_t mg_sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size_t *max_depth,
+                           const char **open);
+/* Replaces each block comment nested deeper than max_depth by blanks
+ * (line breaks kept, so offsets and lines stay): libpg_query's scanner
+ * takes time quadratic in a comment's depth, and a comment is blank to
+ * the server too.  Returns how many; *first is where the first starts,
+ * *deepest the deepest nesting among them. */
+size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t *first,
+                                  size_t *deepest);
 /* First offset >= i that is not blank and not in a comment. */
 size_t mg_sql_skip_blank(const char *s, size_t len, size_t i);
 size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,

@@ -271,6 +271,48 @@ static void test_walk_reaches_the_bottom_of_a_deep_tree(void **state)
 	free(sql);
 }
 
+/* libpg_query's scanner takes time quadratic in a comment's nesting (20,000
+ * levels: 4 s, 100,000: 73 s): deeper than --max-nesting-depth the
+ * comment is read as blank, which is what it is to the server. */
+static void test_deeply_nested_comments(void **state)
+{
+	(void)state;
+	char *opens = repeat("CREATE TABLE a (id int);\n", "/*", 200000, " x ");
+	char *sql = repeat(opens, "*/", 200000, "\nCREATE TABLE b (id int);\n");
+	parsed r = parse(sql);
+	assert_int_equal(r.cs->n_stmts, 2);
+	assert_string_equal(r.cs->stmts[1]->ops[0]->object.name, "b");
+	assert_int_equal(r.cs->stmts[1]->loc.line, 3);
+	const mg_diag *d = diag(&r, "limit-nesting");
+	assert_non_null(d);
+	assert_int_equal(d->loc.line, 2);
+	assert_non_null(strstr(d->hint, "--max-nesting-depth"));
+	mg_project_free(r.p);
+	/* Within the limit nothing changes; the option lowers it. */
+	char *few = repeat("SELECT 1; /*", "/*", 20, " x */*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/*/ SELECT 2;");
+	r = parse(few);
+	assert_null(diag(&r, "limit-nesting"));
+	assert_int_equal(r.cs->n_stmts, 2);
+	mg_project_free(r.p);
+	mg_sql_options o = opts15();
+	o.max_nesting = 10;
+	r = parse_opts(few, &o);
+	assert_non_null(diag(&r, "limit-nesting"));
+	assert_int_equal(r.cs->n_stmts, 2);
+	mg_project_free(r.p);
+	/* Unterminated, it stays an error the server would give. */
+	char *open_only = repeat("SELECT 1;\n", "/*", 200000, "");
+	r = parse(open_only);
+	assert_non_null(diag(&r, "limit-nesting"));
+	assert_true(diag(&r, "sql-unterminated") || diag(&r, "sql-parse-error"));
+	assert_int_equal(r.cs->stmts[0]->ops[0]->kind, MG_OP_SELECT);
+	mg_project_free(r.p);
+	free(opens);
+	free(sql);
+	free(few);
+	free(open_only);
+}
+
 /* ---- the estimate ------------------------------------------------------ */
 
 static size_t exact_depth(const char *sql)
@@ -417,6 +459,7 @@ int main(void)
 	    cmocka_unit_test(test_every_parse_path_refuses_deep_statements),
 	    cmocka_unit_test(test_nesting_the_grammar_bounds),
 	    cmocka_unit_test(test_walk_reaches_the_bottom_of_a_deep_tree),
+	    cmocka_unit_test(test_deeply_nested_comments),
 	    cmocka_unit_test(test_estimate_is_an_upper_bound),
 	    cmocka_unit_test(test_wire_depth),
 	    cmocka_unit_test(test_hostile_type_text),
