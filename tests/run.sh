@@ -61,6 +61,7 @@ run_script cli tests/cli/run.sh
 run_script ci tests/ci/run.sh
 run_script ci-readme $PY tests/ci/readme_snippets.py
 [ -f tests/hostile/run.py ] && run_script hostile $PY tests/hostile/run.py
+[ -f tests/hostile/growth.py ] && run_script hostile-growth $PY tests/hostile/growth.py
 for s in tests/real/*.py; do [ -f "$s" ] && run_script "real/$(basename "$s" .py)" $PY "$s"; done
 for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh)" "$s"; done
 [ -f tests/rules/run.py ] && run_script rules $PY tests/rules/run.py

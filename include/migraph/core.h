@@ -131,6 +131,15 @@ typedef struct mg_file_data {
 int mg_file_read(const char *path, size_t max_size, mg_file_data *out);
 void mg_file_data_free(mg_file_data *data);
 
+/* ---- Threads ---------------------------------------------------------- */
+
+/* Runs fn(arg) on a new thread with a stack of stack_bytes and waits for
+ * it.  Libraries that recurse over their input (libpg_query's protobuf
+ * pack and unpack) then have a stack of known size, not whatever the
+ * caller has left.  Returns 0, or -1 when no such thread could be made
+ * (fn did not run). */
+int mg_run_with_stack(size_t stack_bytes, void (*fn)(void *), void *arg);
+
 /* ---- Paths ------------------------------------------------------------ */
 
 /* Joins dir and name with one '/', in the arena. */

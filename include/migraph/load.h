@@ -22,6 +22,7 @@ typedef struct mg_property {
 typedef struct mg_limits {
 	size_t max_file_bytes;       /* --max-file-size */
 	size_t max_statement_bytes;  /* --max-statement-size */
+	size_t max_sql_depth;        /* --max-sql-depth (parse-tree levels) */
 	unsigned max_include_depth;  /* --max-include-depth */
 	unsigned max_nesting_depth;  /* --max-nesting-depth */
 	size_t max_alias_expansion;  /* --max-alias-expansion (YAML) */

@@ -15,9 +15,23 @@ typedef struct mg_sql_options {
 	mg_engine_target engine;
 	const char *default_schema;   /* "public" when NULL (PostgreSQL) */
 	size_t max_statement_bytes;   /* 0: no limit */
+	size_t max_depth;             /* parse-tree depth (--max-sql-depth); 0: the default */
+	size_t max_nesting;           /* block-comment nesting (--max-nesting-depth); 0: the default */
 	bool split_statements;        /* false: the whole text is one statement (Liquibase splitStatements=false) */
 	const char *end_delimiter;    /* Liquibase endDelimiter, or NULL for ';' */
 } mg_sql_options;
+
+/* A statement whose parse tree is deeper than this many levels is not
+ * analysed (a limit diagnostic).  10,000 levels hold the chains PostgreSQL
+ * 15 accepts with its default max_stack_depth (4,092 terms of a + chain
+ * are 8,190 levels, 7,274 UNION ALL branches 7,280) and 1,660 nested
+ * subqueries (PostgreSQL takes 2,111).  The bound matters for time too:
+ * libpg_query's protobuf pack moves each subtree once per level above it,
+ * so a statement costs time quadratic in its depth. */
+#define MG_SQL_DEFAULT_MAX_DEPTH ((size_t)10000)
+/* Block comments nested deeper are read as blank (libpg_query's scanner
+ * takes time quadratic in their depth); --max-nesting-depth's default. */
+#define MG_SQL_DEFAULT_MAX_NESTING ((size_t)1000)
 
 void mg_sql_options_init(mg_sql_options *opts, mg_engine_target engine);
 

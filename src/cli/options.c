@@ -34,6 +34,7 @@ typedef enum opt_id {
 	OPT_MAX_STATEMENT_SIZE,
 	OPT_MAX_INCLUDE_DEPTH,
 	OPT_MAX_NESTING_DEPTH,
+	OPT_MAX_SQL_DEPTH,
 	OPT_MAX_ALIAS_EXPANSION,
 	OPT_MAX_FILES,
 	OPT_SCHEMA,
@@ -117,6 +118,8 @@ static const cli_opt options[] = {
 	 "deepest Liquibase include chain (default 100)"},
 	{OPT_MAX_NESTING_DEPTH, "max-nesting-depth", 0, "N", CMD_ALL,
 	 "deepest XML/YAML nesting (default 1000)"},
+	{OPT_MAX_SQL_DEPTH, "max-sql-depth", 0, "N", CMD_ALL,
+	 "deepest parse tree of one SQL statement, in levels (default 10000)"},
 	{OPT_MAX_ALIAS_EXPANSION, "max-alias-expansion", 0, "N", CMD_ALL,
 	 "most YAML nodes produced through aliases (default 100000)"},
 	{OPT_MAX_FILES, "max-files", 0, "N", CMD_ALL,
@@ -310,6 +313,8 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 		rc = parse_uint(o->name, value, &n);
 		l->limits.max_nesting_depth = (unsigned)n;
 		return rc;
+	case OPT_MAX_SQL_DEPTH:
+		return parse_uint(o->name, value, &l->limits.max_sql_depth);
 	case OPT_MAX_ALIAS_EXPANSION:
 		return parse_uint(o->name, value, &l->limits.max_alias_expansion);
 	case OPT_MAX_FILES:

@@ -96,7 +96,13 @@ void pg_each_owned_sequence(pg_ctx *c, const mg_cat_relation *rel, const char *o
 {
 	if (!rel)
 		return;
-	for (size_t i = 0; i < rel->n_columns; i++) {
+	/* One column: found through the catalog's index, not a scan. */
+	const mg_cat_column *one = only_column ? mg_catalog_column(rel, only_column) : NULL;
+	if (only_column && !one)
+		return;
+	size_t from = one ? (size_t)(one - rel->columns) : 0;
+	size_t to = one ? from + 1 : rel->n_columns;
+	for (size_t i = from; i < to; i++) {
 		const mg_cat_column *col = &rel->columns[i];
 		if (only_column && !mg_str_eq(col->name, only_column))
 			continue;

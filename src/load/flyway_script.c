@@ -300,6 +300,8 @@ static void load_sql(fw_ctx *ctx, const fw_file *f, const fw_name *nm, bool scri
 	so.default_schema = ctx->cfg.default_schema ? ctx->cfg.default_schema
 	                                            : ctx->cfg.first_schema;
 	so.max_statement_bytes = ctx->opts->limits.max_statement_bytes;
+	so.max_depth = ctx->opts->limits.max_sql_depth;
+	so.max_nesting = ctx->opts->limits.max_nesting_depth;
 	mg_sql_parse_script(project, cs, &replaced, &so);
 	apply_mixed_rule(ctx, cs, &sc);
 }

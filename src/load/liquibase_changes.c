@@ -295,8 +295,11 @@ void lbc_parse_sql(lbc *c, const char *text, size_t len, const char *file, mg_lo
 	mg_sql_options_init(&o, c->ctx->opts ? c->ctx->opts->engine : c->project->engine);
 	o.split_statements = split;
 	o.end_delimiter = end_delimiter && *end_delimiter ? end_delimiter : NULL;
-	if (c->ctx->opts)
+	if (c->ctx->opts) {
 		o.max_statement_bytes = c->ctx->opts->limits.max_statement_bytes;
+		o.max_depth = c->ctx->opts->limits.max_sql_depth;
+		o.max_nesting = c->ctx->opts->limits.max_nesting_depth;
+	}
 	mg_sql_parse_script(c->project, c->ctx->cs, &t, &o);
 }
 

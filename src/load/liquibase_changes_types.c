@@ -223,6 +223,11 @@ mg_volatility lbc_expr_volatility(lbc *c, const char *expr)
 	mg_sql_options o;
 	mg_sql_options_init(&o, c->ctx->opts ? c->ctx->opts->engine : c->project->engine);
 	o.split_statements = false;
+	if (c->ctx->opts) {
+		o.max_statement_bytes = c->ctx->opts->limits.max_statement_bytes;
+		o.max_depth = c->ctx->opts->limits.max_sql_depth;
+		o.max_nesting = c->ctx->opts->limits.max_nesting_depth;
+	}
 	mg_sql_parse_script(scratch, cs, &text, &o);
 	mg_volatility v = MG_VOLATILITY_UNKNOWN;
 	for (size_t i = 0; i < cs->n_stmts; i++)

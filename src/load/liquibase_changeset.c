@@ -312,6 +312,8 @@ static void parse_sql_text(lb_state *st, lb_file *f, mg_changeset *target,
 	mg_sql_options so;
 	mg_sql_options_init(&so, st->project->engine);
 	so.max_statement_bytes = st->opts->limits.max_statement_bytes;
+	so.max_depth = st->opts->limits.max_sql_depth;
+	so.max_nesting = st->opts->limits.max_nesting_depth;
 	so.split_statements = lb_attr_bool(n, "splitStatements", true);
 	so.end_delimiter = mg_lb_attr_get(n, "endDelimiter");
 	mg_sql_parse_script(st->project, target, &t, &so);

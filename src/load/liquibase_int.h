@@ -16,12 +16,14 @@ typedef struct lb_prop {
 	const char *name;
 	const char *value;
 	const char *scope;   /* file (as opened) for global=false, else NULL */
+	size_t next;         /* 1 + index of the next definition of the name, or 0 */
 } lb_prop;
 
 typedef struct lb_props {
 	lb_prop *items;
 	size_t count;
 	size_t cap;
+	mg_map first;        /* name -> 1 + index of its first definition */
 } lb_props;
 
 /* Defines name=value unless already defined (first definition wins). */

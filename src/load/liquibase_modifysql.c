@@ -515,6 +515,8 @@ static void text_statement(msql *m, mg_statement *s, bool rollback)
 	mg_sql_options so;
 	mg_sql_options_init(&so, pr->engine);
 	so.max_statement_bytes = m->st->opts->limits.max_statement_bytes;
+	so.max_depth = m->st->opts->limits.max_sql_depth;
+	so.max_nesting = m->st->opts->limits.max_nesting_depth;
 	so.split_statements = false; /* a visitor rewrites one statement */
 	mg_sql_parse_script(pr, &scratch, &t, &so);
 	if (scratch.n_stmts == 0) {

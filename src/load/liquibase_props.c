@@ -6,19 +6,41 @@
  * override it.  A global=false property is visible only in its own file.
  * An undefined ${x} stays as written (Liquibase's "preserve" mode).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "load/liquibase_int.h"
 
+/* The definitions of one name chain from the map in definition order, so
+ * a lookup costs the definitions of that name, not of every property (a
+ * changelog with 100,000 properties took a minute). */
+static const lb_prop *find(const lb_props *props, const char *name, const char *file)
+{
+	if (!props->first.cap)
+		return NULL;
+	size_t k = (size_t)(uintptr_t)mg_map_get(&props->first, name);
+	while (k) {
+		const lb_prop *p = &props->items[k - 1];
+		if (!p->scope || mg_str_eq(p->scope, file))
+			return p;
+		k = p->next;
+	}
+	return NULL;
+}
+
 void lb_props_set(mg_arena *arena, lb_props *props, const char *name,
                   const char *value, const char *scope)
 {
-	for (size_t i = 0; i < props->count; i++) {
-		const lb_prop *p = &props->items[i];
-		if (strcmp(p->name, name) == 0 && (!p->scope || mg_str_eq(p->scope, scope)))
+	if (!props->first.arena)
+		mg_map_init(&props->first, arena);
+	size_t head = (size_t)(uintptr_t)mg_map_get(&props->first, name), last = 0;
+	for (size_t k = head; k; k = props->items[k - 1].next) {
+		const lb_prop *p = &props->items[k - 1];
+		if (!p->scope || mg_str_eq(p->scope, scope))
 			return;
+		last = k;
 	}
 	if (props->count == props->cap) {
 		size_t cap = props->cap ? props->cap * 2 : 16;
@@ -30,28 +52,30 @@ void lb_props_set(mg_arena *arena, lb_props *props, const char *name,
 	p->name = mg_arena_strdup(arena, name);
 	p->value = mg_arena_strdup(arena, value ? value : "");
 	p->scope = scope ? mg_arena_strdup(arena, scope) : NULL;
+	p->next = 0;
+	if (last)
+		props->items[last - 1].next = props->count;
+	else
+		mg_map_put(&props->first, name, (void *)(uintptr_t)props->count);
 }
 
 const char *lb_props_get(const lb_props *props, const char *name, const char *file)
 {
-	for (size_t i = 0; i < props->count; i++) {
-		const lb_prop *p = &props->items[i];
-		if (strcmp(p->name, name) == 0 && (!p->scope || mg_str_eq(p->scope, file)))
-			return p->value;
-	}
-	return NULL;
+	const lb_prop *p = find(props, name, file);
+	return p ? p->value : NULL;
 }
 
 static const char *lookup_n(const lb_props *props, const char *name, size_t n,
                             const char *file)
 {
-	for (size_t i = 0; i < props->count; i++) {
-		const lb_prop *p = &props->items[i];
-		if (strlen(p->name) == n && memcmp(p->name, name, n) == 0 &&
-		    (!p->scope || mg_str_eq(p->scope, file)))
-			return p->value;
-	}
-	return NULL;
+	char small[128];
+	char *key = n < sizeof small ? small : mg_xmalloc(n + 1);
+	memcpy(key, name, n);
+	key[n] = '\0';
+	const lb_prop *p = find(props, key, file);
+	if (key != small)
+		free(key);
+	return p ? p->value : NULL;
 }
 
 const char *lb_props_expand(mg_arena *arena, const lb_props *props,

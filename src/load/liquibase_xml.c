@@ -21,12 +21,18 @@
 
 #include "load/lb_readers.h"
 
+typedef struct xml_tag xml_tag;
+
 typedef struct xml_reader {
 	mg_project *project;
 	const char *path;
 	const char *data;   /* the bytes libxml2 parsed (DOCTYPE blanked) */
 	size_t len;
-	size_t scan;        /* scanner position, moves forward only */
+	xml_tag *tags;      /* every start tag, in document order */
+	size_t n_tags, cap_tags;
+	mg_map names;       /* tag name -> tag_list */
+	mg_arena scratch;   /* the index, freed after the walk */
+	size_t scan;        /* index of the next unmatched tag, moves forward only */
 	size_t line_off;    /* line/column bookkeeping for offsets, forward only */
 	uint32_t line;
 	uint32_t col;
@@ -118,50 +124,122 @@ static size_t skip_markup(const xml_reader *r, size_t pos)
 	return pos;
 }
 
-/* Finds the next start tag named qname from the scanner position; returns
- * its offset (at '<') and sets *content to just after its '>'. */
-static bool find_start_tag(xml_reader *r, const char *qname, size_t *start,
-                           size_t *content, bool *empty)
+/* One start tag of the text. */
+struct xml_tag {
+	size_t start;   /* at '<' */
+	size_t content; /* just after its '>' */
+	bool empty;     /* "<x/>" */
+};
+
+/* The start tags of one name, in document order, and how far the walk has
+ * consumed them. */
+typedef struct tag_list {
+	size_t *tags; /* indexes into the reader's tags */
+	size_t n, cap, next;
+} tag_list;
+
+static bool name_start(unsigned char c)
+{
+	return c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* Indexes every start tag of the text in one pass.  libxml2 gives the
+ * elements but not their offsets; matching each element to the next tag
+ * of its name through these lists costs the same whatever the text holds,
+ * where searching the text for each one cost a scan to the end for every
+ * element recovery had moved or renamed (quadratic in bad elements). */
+static void index_tags(xml_reader *r)
 {
 	const char *d = r->data;
-	size_t n = r->len, ql = strlen(qname);
-	size_t p = r->scan;
+	size_t n = r->len, p = 0;
+	char small[128];
 	while (p < n) {
-		if (d[p] != '<') {
-			p++;
-			continue;
-		}
+		const char *lt = memchr(d + p, '<', n - p);
+		if (!lt)
+			break;
+		p = (size_t)(lt - d);
 		size_t q = skip_markup(r, p);
 		if (q != p) {
 			p = q;
 			continue;
 		}
-		bool match = p + 1 + ql <= n && memcmp(d + p + 1, qname, ql) == 0 &&
-		             (p + 1 + ql == n || strchr(" \t\r\n/>", d[p + 1 + ql]));
-		/* Walk over the tag, honouring quoted attribute values. */
-		size_t t = p + 1;
+		if (p + 1 >= n || !name_start((unsigned char)d[p + 1])) {
+			p++; /* a stray '<': libxml2 skips it too */
+			continue;
+		}
+		size_t ne = p + 1;
+		while (ne < n && !strchr(" \t\r\n/>", d[ne]) && d[ne] != '<')
+			ne++;
+		/* Walk over the tag, honouring quoted attribute values, but never
+		 * into the next tag: a broken quote must not hide what follows. */
+		size_t t = ne;
 		char quote = 0;
-		while (t < n) {
+		while (t < n && d[t] != '>') {
 			if (quote) {
 				if (d[t] == quote)
 					quote = 0;
+				else if (d[t] == '<')
+					break;
 			} else if (d[t] == '"' || d[t] == '\'') {
 				quote = d[t];
-			} else if (d[t] == '>') {
+			} else if (d[t] == '<') {
 				break;
 			}
 			t++;
 		}
-		if (match) {
-			*start = p;
-			*content = t < n ? t + 1 : n;
-			*empty = t > 0 && t < n && d[t - 1] == '/';
-			r->scan = *content;
-			return true;
+		if (r->n_tags == r->cap_tags) {
+			r->cap_tags = r->cap_tags ? 2 * r->cap_tags : 256;
+			r->tags = mg_xrealloc(r->tags, r->cap_tags * sizeof *r->tags);
 		}
-		p = t < n ? t + 1 : n;
+		bool closed = t < n && d[t] == '>';
+		r->tags[r->n_tags] = (xml_tag){p, closed ? t + 1 : t, closed && d[t - 1] == '/'};
+		size_t nl = ne - p - 1;
+		char *key = nl < sizeof small ? small : mg_xmalloc(nl + 1);
+		memcpy(key, d + p + 1, nl);
+		key[nl] = '\0';
+		tag_list *l = mg_map_get(&r->names, key);
+		if (!l) {
+			l = mg_arena_alloc(&r->scratch, sizeof *l);
+			mg_map_put(&r->names, key, l);
+		}
+		if (key != small)
+			free(key);
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 8;
+			l->tags = mg_xrealloc(l->tags, l->cap * sizeof *l->tags);
+		}
+		l->tags[l->n++] = r->n_tags++;
+		p = closed ? t + 1 : t;
 	}
-	return false;
+}
+
+static void free_tags(xml_reader *r)
+{
+	for (size_t i = 0; i < r->names.cap; i++)
+		if (r->names.slots[i].key)
+			free(((tag_list *)r->names.slots[i].value)->tags);
+	free(r->tags);
+	mg_arena_free(&r->scratch);
+}
+
+/* The next start tag named qname after the last one matched: its offset
+ * (at '<') and, in *content, just after its '>'. */
+static bool find_start_tag(xml_reader *r, const char *qname, size_t *start,
+                           size_t *content, bool *empty)
+{
+	tag_list *l = mg_map_get(&r->names, qname);
+	if (!l)
+		return false;
+	while (l->next < l->n && l->tags[l->next] < r->scan)
+		l->next++;
+	if (l->next == l->n)
+		return false;
+	const xml_tag *t = &r->tags[l->tags[l->next]];
+	*start = t->start;
+	*content = t->content;
+	*empty = t->empty;
+	r->scan = l->tags[l->next] + 1;
+	return true;
 }
 
 static const char *qualified_name(mg_arena *arena, xmlNodePtr el)
@@ -385,7 +463,11 @@ mg_lb_node *mg_lb_read_xml(mg_project *project, const char *path,
 			                .max_depth = opts && opts->limits.max_nesting_depth
 			                                 ? opts->limits.max_nesting_depth
 			                                 : 1000};
+			mg_arena_init(&r.scratch);
+			mg_map_init(&r.names, &r.scratch);
+			index_tags(&r);
 			root = convert(&r, el, 0);
+			free_tags(&r);
 		}
 	}
 	if (doc)

@@ -10,6 +10,7 @@
 
 #include "migraph/ignore.h"
 #include "migraph/load.h"
+#include "migraph/sql.h"
 
 void mg_limits_default(mg_limits *limits)
 {
@@ -17,6 +18,7 @@ void mg_limits_default(mg_limits *limits)
 	 * in a diagnostic instead of an exhausted machine. */
 	limits->max_file_bytes = 100u * 1024 * 1024;
 	limits->max_statement_bytes = 32u * 1024 * 1024;
+	limits->max_sql_depth = MG_SQL_DEFAULT_MAX_DEPTH;
 	limits->max_include_depth = 100;
 	limits->max_nesting_depth = 1000;
 	limits->max_alias_expansion = 100000;

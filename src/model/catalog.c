@@ -122,14 +122,116 @@ mg_cat_relation *mg_catalog_relation(const mg_catalog *cat, const char *schema, 
 	return r ? &r->pub : NULL;
 }
 
+/* Below this many columns a scan is as fast as the table. */
+#define COLUMN_INDEX_MIN 16
+
+static uint64_t hash_ci(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		h = (h ^ (c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) * 1099511628211ull;
+	}
+	return h;
+}
+
+#define SLOT_DROPPED SIZE_MAX
+
+/* The slot holding name, or the empty slot where it would go.  A slot
+ * whose column was renamed since no longer compares equal, and one marked
+ * dropped is passed over: both only lengthen the probe. */
+static size_t *col_slot(cat_col_index *x, const mg_cat_relation *rel, const char *name)
+{
+	size_t mask = x->cap - 1, i = (size_t)hash_ci(name) & mask;
+	while (x->slots[i] && (x->slots[i] == SLOT_DROPPED ||
+	                       !mg_str_ieq(rel->columns[x->slots[i] - 1].name, name)))
+		i = (i + 1) & mask;
+	return &x->slots[i];
+}
+
+static void col_index_add(cat_col_index *x, const mg_cat_relation *rel, size_t pos)
+{
+	if (!rel->columns[pos].name)
+		return;
+	/* The first of two names equal but for case wins, as in a scan. */
+	size_t *slot = col_slot(x, rel, rel->columns[pos].name);
+	if (!*slot)
+		*slot = pos + 1;
+}
+
+static void col_index_update(cat_col_index *x, const mg_cat_relation *rel)
+{
+	/* Rebuilt only when the table fills (with live or dropped slots). */
+	if (x->built > rel->n_columns || 2 * (rel->n_columns + x->dropped) > x->cap) {
+		size_t cap = x->cap ? x->cap : 64;
+		while (2 * rel->n_columns > cap)
+			cap *= 2;
+		if (cap > x->cap) {
+			x->slots = mg_arena_alloc(x->arena, cap * sizeof *x->slots);
+			x->cap = cap;
+		} else {
+			memset(x->slots, 0, x->cap * sizeof *x->slots);
+		}
+		x->built = 0;
+		x->dropped = 0;
+	}
+	for (; x->built < rel->n_columns; x->built++)
+		col_index_add(x, rel, x->built);
+}
+
+void cat_column_renamed(cat_rel *r, size_t pos)
+{
+	cat_col_index *x = &r->col_index;
+	if (pos >= x->built)
+		return;
+	x->dropped++; /* the slot of the old name is dead */
+	if (2 * (r->pub.n_columns + x->dropped) > x->cap)
+		col_index_update(x, &r->pub);
+	else
+		col_index_add(x, &r->pub, pos);
+}
+
+void cat_column_dropped(cat_rel *r, size_t pos)
+{
+	cat_col_index *x = &r->col_index;
+	if (!x->cap)
+		return;
+	if (pos >= x->built) {
+		if (x->built > r->pub.n_columns)
+			x->built = r->pub.n_columns;
+		return;
+	}
+	/* The columns after pos moved down by one. */
+	for (size_t i = 0; i < x->cap; i++) {
+		size_t v = x->slots[i];
+		if (!v || v == SLOT_DROPPED)
+			continue;
+		if (v == pos + 1) {
+			x->slots[i] = SLOT_DROPPED;
+			x->dropped++;
+		} else if (v > pos + 1) {
+			x->slots[i] = v - 1;
+		}
+	}
+	x->built--;
+}
+
 mg_cat_column *mg_catalog_column(const mg_cat_relation *rel, const char *name)
 {
 	if (!rel || !name)
 		return NULL;
-	for (size_t i = 0; i < rel->n_columns; i++)
-		if (mg_str_ieq(rel->columns[i].name, name))
-			return &rel->columns[i];
-	return NULL;
+	if (rel->n_columns < COLUMN_INDEX_MIN) {
+		for (size_t i = 0; i < rel->n_columns; i++)
+			if (mg_str_ieq(rel->columns[i].name, name))
+				return &rel->columns[i];
+		return NULL;
+	}
+	/* Every relation is a cat_rel (catalog_internal.h); the index is a
+	 * cache of the columns, so a lookup may build it. */
+	cat_col_index *x = &((cat_rel *)rel)->col_index;
+	col_index_update(x, rel);
+	size_t k = *col_slot(x, rel, name);
+	return k ? &rel->columns[k - 1] : NULL;
 }
 
 mg_cat_relation *mg_catalog_index_table(const mg_catalog *cat, const char *schema,

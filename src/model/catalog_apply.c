@@ -58,6 +58,7 @@ cat_rel *ap_new_rel(ap_ctx *a, mg_object_kind kind, const char *schema, const ch
 	if (old && map_is_exact(cat, old, schema))
 		cat_unregister(cat, old);
 	cat_rel *r = mg_arena_alloc(cat->arena, sizeof *r);
+	r->col_index.arena = cat->arena;
 	r->pub.kind = kind;
 	r->pub.schema = mg_arena_strdup(cat->arena, schema ? schema : cat->default_schema);
 	r->pub.name = mg_arena_strdup(cat->arena, name);

@@ -16,8 +16,20 @@ typedef struct cat_vec {
 	size_t cap;
 } cat_vec;
 
+/* Column names -> positions in pub.columns, for wide tables: a lookup was
+ * a scan of every column (200,000 columns: minutes).  Built on first use
+ * and kept up to date as columns are added, renamed and dropped. */
+typedef struct cat_col_index {
+	mg_arena *arena;
+	size_t *slots;          /* 1 + position, 0 empty, SIZE_MAX dropped; open addressing */
+	size_t cap;             /* power of two */
+	size_t built;           /* columns [0, built) are in the table */
+	size_t dropped;         /* slots marked dropped */
+} cat_col_index;
+
 typedef struct cat_rel {
 	mg_cat_relation pub;
+	cat_col_index col_index;
 	bool dropped;
 	bool has_rows;          /* rows may exist (inserted, baseline, opaque) */
 	bool columns_unknown;   /* CREATE TABLE AS, views: columns not tracked */
@@ -54,6 +66,10 @@ struct mg_catalog {
 };
 
 const char *cat_key(mg_arena *arena, const char *schema, const char *name);
+/* Keep r's column index right: call after renaming the column at pos, and
+ * after removing the column at pos from pub.columns. */
+void cat_column_renamed(cat_rel *r, size_t pos);
+void cat_column_dropped(cat_rel *r, size_t pos);
 cat_rel *cat_find(const mg_catalog *cat, const char *schema, const char *name);
 void cat_register(mg_catalog *cat, cat_rel *r);
 void cat_unregister(mg_catalog *cat, cat_rel *r);

@@ -259,10 +259,14 @@ static void column_op(ap_ctx *a)
 		if (!c)
 			c = ap_add_column(a, r, op->new_name);
 		c->name = mg_arena_strdup(a->cat->arena, op->new_name);
+		cat_column_renamed(r, (size_t)(c - r->pub.columns));
 		for (size_t i = 0; i < r->pub.n_partitions; i++) {
-			mg_cat_column *pc = mg_catalog_column(r->pub.partitions[i], col);
-			if (pc)
+			mg_cat_relation *part = r->pub.partitions[i];
+			mg_cat_column *pc = mg_catalog_column(part, col);
+			if (pc) {
 				pc->name = c->name;
+				cat_column_renamed((cat_rel *)part, (size_t)(pc - part->columns));
+			}
 		}
 		return;
 	case MG_OP_ALTER_COLUMN_TYPE:

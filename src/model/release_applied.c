@@ -14,6 +14,7 @@
  * applied.  MD5SUMs are compared only where migraph computed one of the
  * same checksum version; anything else is "not compared", never "equal".
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,27 @@ static bool truthy(const char *s)
 	       mg_str_ieq(s, "yes") || mg_str_ieq(s, "y");
 }
 
+/* The migrations of one version (or one repeatable description). */
+typedef struct cs_list {
+	void **items; /* changeset indexes */
+	size_t n, cap;
+} cs_list;
+
+/* Equal versions give equal keys: parts are stored without leading zeros
+ * and without trailing ".0" parts ("1.0" is "1"). */
+static const char *version_key(mg_arena *arena, const mg_version *v)
+{
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < v->n_parts; i++) {
+		if (i)
+			mg_buf_putc(&b, '.');
+		mg_buf_puts(&b, v->parts[i]);
+	}
+	const char *k = mg_arena_strdup(arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return k;
+}
+
 static void flyway(applied_ctx *a)
 {
 	mg_project *p = a->p;
@@ -55,6 +77,27 @@ static void flyway(applied_ctx *a)
 	int c_ok = mg_csv_column(&a->csv, "success");
 	/* Per changeset: the applied row (latest for repeatables), or none. */
 	size_t *row_of = mg_arena_alloc(&p->arena, (p->n_changesets + 1) * sizeof *row_of);
+	/* Rows find their migrations through maps: a scan of every migration
+	 * per row made a million-row history take hours. */
+	mg_map by_version, by_desc;
+	mg_map_init(&by_version, &p->arena);
+	mg_map_init(&by_desc, &p->arena);
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		mg_changeset *cs = p->changesets[i];
+		if (!mg_changeset_kind_is_flyway(cs->kind) || cs->kind == MG_CS_FLYWAY_UNDO)
+			continue;
+		bool rep = cs->kind == MG_CS_FLYWAY_REPEATABLE;
+		if (rep && !cs->description)
+			continue;
+		mg_map *m = rep ? &by_desc : &by_version;
+		const char *key = rep ? cs->description : version_key(&p->arena, &cs->version);
+		cs_list *l = mg_map_get(m, key);
+		if (!l) {
+			l = mg_arena_alloc(&p->arena, sizeof *l);
+			mg_map_put(m, key, l);
+		}
+		mg_arena_push(&p->arena, &l->items, &l->n, &l->cap, (void *)(uintptr_t)i);
+	}
 	mg_version highest = {0}, baseline = {0};
 	bool have_highest = false, have_baseline = false;
 	for (size_t r = 1; r < a->csv.n_rows; r++) {
@@ -79,20 +122,12 @@ static void flyway(applied_ctx *a)
 			                                     versioned ? "" : "", cell(a, r, c_script)));
 			continue;
 		}
-		bool found = false;
-		for (size_t i = 0; i < p->n_changesets; i++) {
-			mg_changeset *cs = p->changesets[i];
-			if (!mg_changeset_kind_is_flyway(cs->kind))
-				continue;
-			bool rep = cs->kind == MG_CS_FLYWAY_REPEATABLE;
-			bool match = versioned ? !rep && cs->kind != MG_CS_FLYWAY_UNDO &&
-			                                 mg_version_compare(&cs->version, &v) == 0
-			                       : rep && mg_str_eq(cs->description, cell(a, r, c_desc));
-			if (match) {
-				row_of[i] = r;
-				found = true;
-			}
-		}
+		const cs_list *l = mg_map_get(versioned ? &by_version : &by_desc,
+		                              versioned ? version_key(&p->arena, &v)
+		                                        : cell(a, r, c_desc));
+		bool found = l != NULL;
+		for (size_t k = 0; l && k < l->n; k++)
+			row_of[(size_t)(uintptr_t)l->items[k]] = r;
 		if (versioned && (!have_highest || mg_version_compare(&v, &highest) > 0)) {
 			highest = v;
 			have_highest = true;

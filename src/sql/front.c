@@ -10,6 +10,8 @@ void mg_sql_options_init(mg_sql_options *opts, mg_engine_target engine)
 	opts->engine = engine;
 	opts->default_schema = NULL;
 	opts->max_statement_bytes = 0;
+	opts->max_depth = MG_SQL_DEFAULT_MAX_DEPTH;
+	opts->max_nesting = MG_SQL_DEFAULT_MAX_NESTING;
 	opts->split_statements = true;
 	opts->end_delimiter = NULL;
 }

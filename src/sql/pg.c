@@ -125,41 +125,70 @@ static void parse_error(mg_pg_ctx *ctx, mg_statement *st, const PgQueryError *er
 		            err->message ? err->message : "syntax error");
 }
 
-/* Maps the RawStmts of one parse.  With one_stmt, every RawStmt adds its
- * operations to the single statement `one` (Liquibase sends the piece as
- * one statement); otherwise each RawStmt is a statement of its own. */
-size_t mg_pg_map_raw(mg_pg_ctx *ctx, mg_changeset *cs, const PgQuery__ParseResult *pr,
-                     mg_statement *one)
+void mg_pg_depth_diag(mg_pg_ctx *ctx, mg_statement *st, mg_loc at, size_t depth, bool estimated)
 {
+	st->parse_failed = true;
+	mg_diag *d = mg_diag_add(
+	    &ctx->project->diags, MG_SEV_HIGH, "limit-sql-depth", at,
+	    "statement nested %s%zu levels deep is deeper than the limit of %zu levels; it was "
+	    "not analysed",
+	    estimated ? "about " : "", depth, mg_pg_depth_limit(ctx));
+	mg_diag_set_hint(&ctx->project->diags, d, "raise the limit with --max-sql-depth");
+}
+
+size_t mg_pg_depth_limit(const mg_pg_ctx *ctx)
+{
+	return ctx->depth_limit;
+}
+
+size_t mg_pg_map_raw_stmt(mg_pg_ctx *ctx, mg_changeset *cs, int32_t location, int32_t len,
+                          const pg_node *stmt, size_t too_deep, mg_statement *one)
+{
+	size_t start = location > 0 ? (size_t)location : 0;
+	size_t end = len > 0 ? start + (size_t)len : ctx->src_len;
+	if (start > ctx->src_len)
+		start = ctx->src_len;
+	if (end > ctx->src_len)
+		end = ctx->src_len;
+	start = mg_sql_skip_blank(ctx->src, end, start);
+	ctx->stmt_start = start;
+	ctx->stmt_end = end;
+	/* Several RawStmts may share one statement (Liquibase's
+	 * splitStatements=false): each one's operations start where it does. */
+	ctx->raw_loc.file = ctx->text->file;
+	mg_text_cursor_seek(ctx->cursor, ctx->src_base + start, &ctx->raw_loc.line,
+	                    &ctx->raw_loc.col);
 	size_t added = 0;
-	for (size_t i = 0; i < pr->n_stmts; i++) {
-		const PgQuery__RawStmt *rs = pr->stmts[i];
-		size_t start = rs->stmt_location > 0 ? (size_t)rs->stmt_location : 0;
-		size_t end = rs->stmt_len > 0 ? start + (size_t)rs->stmt_len : ctx->src_len;
-		if (end > ctx->src_len)
-			end = ctx->src_len;
-		start = mg_sql_skip_blank(ctx->src, end, start);
-		ctx->stmt_start = start;
-		ctx->stmt_end = end;
-		/* Several RawStmts may share one statement (Liquibase's
-		 * splitStatements=false): each one's operations start where it does. */
-		ctx->raw_loc.file = ctx->text->file;
-		mg_text_cursor_seek(ctx->cursor, ctx->src_base + start, &ctx->raw_loc.line,
-		                    &ctx->raw_loc.col);
-		if (one) {
-			ctx->stmt = one;
-		} else {
-			ctx->stmt = mg_pg_new_statement(ctx, cs, start, end);
-			added++;
-			if (mg_pg_over_limit(ctx, end - start)) {
-				mg_pg_limit_diag(ctx, ctx->stmt, end - start);
-				continue;
-			}
+	if (one) {
+		ctx->stmt = one;
+	} else {
+		ctx->stmt = mg_pg_new_statement(ctx, cs, start, end);
+		added = 1;
+		if (mg_pg_over_limit(ctx, end - start)) {
+			mg_pg_limit_diag(ctx, ctx->stmt, end - start);
+			return added;
 		}
-		if (rs->stmt)
-			map_statement(ctx, rs->stmt);
 	}
+	if (too_deep) {
+		mg_pg_depth_diag(ctx, ctx->stmt, ctx->raw_loc, too_deep, false);
+		return added;
+	}
+	if (stmt)
+		map_statement(ctx, stmt);
 	return added;
+}
+
+bool mg_pg_too_deep(mg_pg_ctx *ctx, const char *src, size_t len, size_t *estimate)
+{
+	size_t e = mg_sql_depth_estimate(src, len);
+	if (estimate)
+		*estimate = e;
+	return e > mg_pg_parse_depth_cap(ctx);
+}
+
+size_t mg_pg_parse_depth_cap(const mg_pg_ctx *ctx)
+{
+	return ctx->parse_cap;
 }
 
 /* Parses src[0, len) (a NUL-terminated string at src_base in the text). */
@@ -182,6 +211,13 @@ static size_t parse_piece(mg_pg_ctx *ctx, mg_changeset *cs, const char *src, siz
 			return 1;
 		}
 	}
+	size_t estimate;
+	if (mg_pg_too_deep(ctx, src, len, &estimate)) {
+		if (!one)
+			one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, len);
+		mg_pg_depth_diag(ctx, one, one->loc, estimate, true);
+		return 1;
+	}
 	PgQueryProtobufParseResult r = pg_query_parse_protobuf(src);
 	size_t added = one ? 1 : 0;
 	if (r.error) {
@@ -191,12 +227,7 @@ static size_t parse_piece(mg_pg_ctx *ctx, mg_changeset *cs, const char *src, siz
 		}
 		parse_error(ctx, one, r.error);
 	} else {
-		PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
-		if (pr) {
-			added += mg_pg_map_raw(ctx, cs, pr, one);
-			pg_query__parse_result__free_unpacked(pr, NULL);
-		}
+		added += mg_pg_map_tree(ctx, cs, &r.parse_tree, one);
 	}
 	pg_query_free_protobuf_parse_result(r);
 	return added;
@@ -324,6 +355,93 @@ static size_t checked_length(mg_project *project, const mg_text *text, mg_text_c
 
 /* ---- entry point ------------------------------------------------------- */
 
+/* Stack per level of tree, measured on libpg_query 15 (176 bytes to build
+ * and pack, 962 to unpack) and rounded up: the parse and the unpack run on
+ * a stack sized from them, never on whatever the caller has left. */
+enum {
+	PARSE_FRAME = 256,
+	UNPACK_FRAME = 1280,
+	INLINE_STACK = 1 << 20,   /* what any caller's stack is trusted to have */
+	WORKER_MARGIN = 8 << 20   /* migraph's own frames, the sanitizers' */
+};
+
+typedef struct parse_job {
+	mg_pg_ctx *ctx;
+	mg_changeset *cs;
+	char *buf;
+	size_t len;
+	size_t estimate; /* of the whole script */
+	size_t added;
+} parse_job;
+
+static void parse_body(parse_job *j)
+{
+	mg_pg_ctx *ctx = j->ctx;
+	mg_project *project = ctx->project;
+	const mg_sql_options *opts = ctx->opts;
+	mg_changeset *cs = j->cs;
+	char *buf = j->buf;
+	size_t len = j->len;
+	size_t added = 0;
+	bool custom_delim =
+	    opts->end_delimiter && *opts->end_delimiter && strcmp(opts->end_delimiter, ";") != 0;
+	if (custom_delim) {
+		mg_sql_span *spans = NULL;
+		const char *open = NULL;
+		size_t n =
+		    mg_sql_split(&project->arena, buf, len, opts->end_delimiter, &spans, &open);
+		size_t before = cs->n_stmts;
+		added = parse_spans(ctx, cs, buf, spans, n, true);
+		report_unterminated(ctx, cs, spans, n, open, before);
+	} else if (!opts->split_statements) {
+		added = parse_piece(ctx, cs, buf, len, 0, true);
+	} else if (len >= mg_pg_bulk_threshold && j->estimate <= mg_pg_parse_depth_cap(ctx) &&
+	           (added = mg_pg_parse_bulk(ctx, cs, buf, len)) != (size_t)-1) {
+		/* done: a large script, parsed without building its whole tree (not
+		 * when a statement is too deep to parse: libpg_query's raw tree of
+		 * a million-branch UNION alone takes 40 times the text's size) */
+	} else {
+		added = 0;
+		/* One parse for the whole script, unless a statement in it is too
+		 * deep to parse at all: then statement by statement. */
+		PgQueryProtobufParseResult r = {0};
+		bool whole = j->estimate <= mg_pg_parse_depth_cap(ctx);
+		if (whole)
+			r = pg_query_parse_protobuf(buf);
+		if (whole && !r.error) {
+			ctx->src = buf;
+			ctx->src_len = len;
+			ctx->src_base = 0;
+			added = mg_pg_map_tree(ctx, cs, &r.parse_tree, NULL);
+			pg_query_free_protobuf_parse_result(r);
+		} else {
+			if (whole)
+				pg_query_free_protobuf_parse_result(r);
+			mg_sql_span *spans = NULL;
+			const char *open = NULL;
+			size_t n = mg_sql_split(&project->arena, buf, len, NULL, &spans, &open);
+			size_t before = cs->n_stmts;
+			added = parse_spans(ctx, cs, buf, spans, n, false);
+			report_unterminated(ctx, cs, spans, n, open, before);
+		}
+	}
+	j->added = added;
+}
+
+/* libpg_query keeps a memory context per thread and frees it itself (a
+ * thread-specific destructor) when the worker ends. */
+static void parse_on_worker(void *arg)
+{
+	parse_body(arg);
+}
+
+static size_t stack_need(size_t estimate, size_t cap, size_t limit)
+{
+	size_t parse = (estimate < cap ? estimate : cap) * PARSE_FRAME;
+	size_t unpack = (estimate < limit ? estimate : limit) * UNPACK_FRAME;
+	return parse > unpack ? parse : unpack;
+}
+
 size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
                           const mg_sql_options *opts)
 {
@@ -342,48 +460,43 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	    opts->default_schema && *opts->default_schema ? opts->default_schema : "public";
 	ctx.text = text;
 	ctx.cursor = &cur;
+	ctx.src = buf;
+	ctx.src_len = len;
+	ctx.depth_limit = opts->max_depth ? opts->max_depth : MG_SQL_DEFAULT_MAX_DEPTH;
+	if (ctx.depth_limit > 100000000) /* keeps the stack arithmetic below in range */
+		ctx.depth_limit = 100000000;
+	/* The estimate runs above the real depth (by a third for nested
+	 * subqueries, half for CASE): only beyond half as much again as the
+	 * limit is a statement refused before libpg_query sees it; its exact
+	 * depth decides the rest. */
+	ctx.parse_cap = ctx.depth_limit + ctx.depth_limit / 2 + 64;
 
-	size_t added = 0;
-	bool custom_delim =
-	    opts->end_delimiter && *opts->end_delimiter && strcmp(opts->end_delimiter, ";") != 0;
-	if (custom_delim) {
-		mg_sql_span *spans = NULL;
-		const char *open = NULL;
-		size_t n =
-		    mg_sql_split(&project->arena, buf, len, opts->end_delimiter, &spans, &open);
-		size_t before = cs->n_stmts;
-		added = parse_spans(&ctx, cs, buf, spans, n, true);
-		report_unterminated(&ctx, cs, spans, n, open, before);
-	} else if (!opts->split_statements) {
-		added = parse_piece(&ctx, cs, buf, len, 0, true);
-	} else if (len >= mg_pg_bulk_threshold &&
-	           (added = mg_pg_parse_bulk(&ctx, cs, buf, len)) != (size_t)-1) {
-		/* done: a large script, parsed without building its whole tree */
-	} else {
-		added = 0;
-		PgQueryProtobufParseResult r = pg_query_parse_protobuf(buf);
-		if (!r.error) {
-			PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-			    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
-			pg_query_free_protobuf_parse_result(r);
-			ctx.src = buf;
-			ctx.src_len = len;
-			if (pr) {
-				added = mg_pg_map_raw(&ctx, cs, pr, NULL);
-				pg_query__parse_result__free_unpacked(pr, NULL);
-			}
-		} else {
-			pg_query_free_protobuf_parse_result(r);
-			mg_sql_span *spans = NULL;
-			const char *open = NULL;
-			size_t n = mg_sql_split(&project->arena, buf, len, NULL, &spans, &open);
-			size_t before = cs->n_stmts;
-			added = parse_spans(&ctx, cs, buf, spans, n, false);
-			report_unterminated(&ctx, cs, spans, n, open, before);
-		}
+	size_t comment_depth;
+	parse_job job = {&ctx, cs, buf, len, mg_sql_depth_scan(buf, len, &comment_depth), 0};
+	size_t max_nesting = opts->max_nesting ? opts->max_nesting : MG_SQL_DEFAULT_MAX_NESTING;
+	if (comment_depth > max_nesting) {
+		size_t first = 0, deepest = 0;
+		size_t n = mg_sql_blank_deep_comments(buf, len, max_nesting, &first, &deepest);
+		mg_diag *d = mg_diag_add(&project->diags, MG_SEV_MEDIUM, "limit-nesting",
+		                         loc_at(&ctx, first),
+		                         "%zu block comment%s nested up to %zu deep (more than %zu): "
+		                         "read as blank, as the server reads a comment, without "
+		                         "looking inside",
+		                         n, n == 1 ? "" : "s", deepest, max_nesting);
+		mg_diag_set_hint(&project->diags, d, "raise the limit with --max-nesting-depth");
+	}
+	size_t need = stack_need(job.estimate, ctx.parse_cap, ctx.depth_limit);
+	if (need <= INLINE_STACK) {
+		parse_body(&job);
+	} else if (mg_run_with_stack(need + WORKER_MARGIN, parse_on_worker, &job) != 0) {
+		/* No thread to be had: parse here, within what this stack holds. */
+		ctx.parse_cap = INLINE_STACK / PARSE_FRAME;
+		if (ctx.depth_limit > INLINE_STACK / UNPACK_FRAME)
+			ctx.depth_limit = INLINE_STACK / UNPACK_FRAME;
+		parse_body(&job);
 	}
 	free(buf);
-	return added;
+	return job.added;
 }
 
 void mg_sql_shutdown(void)

@@ -168,7 +168,8 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 	return true;
 }
 
-/* Parses the statements [a, b) of the split as one text. */
+/* Parses the statements [a, b) of the split as one text; one by one when a
+ * statement among them may be too deep to parse. */
 static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
                         PgQuerySplitStmt **st, int a, int b)
 {
@@ -178,6 +179,23 @@ static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
 	                  : len;
 	if (rend > len)
 		rend = len;
+	size_t estimate;
+	if (mg_pg_too_deep(ctx, buf + rstart, rend - rstart, &estimate)) {
+		if (b - a > 1) {
+			size_t added = 0;
+			for (int i = a; i < b; i++)
+				added += parse_run(ctx, cs, buf, len, st, i, i + 1);
+			return added;
+		}
+		ctx->src = buf;
+		ctx->src_len = len;
+		ctx->src_base = 0;
+		ctx->stmt_start = mg_sql_skip_blank(buf, rend, rstart);
+		ctx->stmt_end = rend;
+		mg_statement *one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, rend);
+		mg_pg_depth_diag(ctx, one, one->loc, estimate, true);
+		return 1;
+	}
 	char saved = buf[rend];
 	buf[rend] = '\0';
 	ctx->src = buf + rstart;
@@ -197,12 +215,7 @@ static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
 		            r.error->message ? r.error->message : "syntax error");
 		added = 1;
 	} else {
-		PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-		    NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
-		if (pr) {
-			added = mg_pg_map_raw(ctx, cs, pr, NULL);
-			pg_query__parse_result__free_unpacked(pr, NULL);
-		}
+		added = mg_pg_map_tree(ctx, cs, &r.parse_tree, NULL);
 	}
 	pg_query_free_protobuf_parse_result(r);
 	buf[rend] = saved;

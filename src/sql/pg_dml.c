@@ -101,6 +101,9 @@ static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_no
 
 static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
 {
+	/* SET TIME ZONE INTERVAL '+1': the literal under the casts. */
+	while (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && a->type_cast->arg)
+		a = a->type_cast->arg;
 	if (a->node_case == PG_QUERY__NODE__NODE_A_CONST) {
 		const PgQuery__AConst *c = a->a_const;
 		switch (c->val_case) {
@@ -113,8 +116,6 @@ static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
 		default: break;
 		}
 	}
-	if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && a->type_cast->arg)
-		return arg_text(ctx, a->type_cast->arg); /* SET TIME ZONE INTERVAL '+1' */
 	const char *t = mg_pg_expr_text(ctx, a, 0, NULL);
 	return t ? t : "?";
 }

@@ -31,6 +31,8 @@ typedef struct mg_pg_ctx {
 	size_t stmt_start;  /* span of the current raw statement, in src */
 	mg_loc raw_loc;          /* where the RawStmt being mapped starts: its ops' default loc */
 	size_t stmt_end;
+	size_t depth_limit;      /* --max-sql-depth: deeper trees are not unpacked */
+	size_t parse_cap;        /* estimated depth beyond which libpg_query never parses */
 } mg_pg_ctx;
 
 /* ---- pg_names.c: names, objects, text spans --------------------------- */
@@ -126,9 +128,42 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n);
 mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start, size_t end);
 bool mg_pg_over_limit(const mg_pg_ctx *ctx, size_t len);
 void mg_pg_limit_diag(mg_pg_ctx *ctx, mg_statement *st, size_t len);
-/* Maps the RawStmts of one parse of ctx->src (see pg.c). */
-size_t mg_pg_map_raw(mg_pg_ctx *ctx, mg_changeset *cs, const PgQuery__ParseResult *pr,
-                     mg_statement *one);
+/* Maps one RawStmt at [location, location + len) of ctx->src: a statement
+ * of its own, or operations of `one` when one is not NULL.  too_deep, when
+ * not 0, is the depth of a tree that was not unpacked (stmt is NULL): the
+ * statement gets the limit diagnostic.  Returns the statements added. */
+size_t mg_pg_map_raw_stmt(mg_pg_ctx *ctx, mg_changeset *cs, int32_t location, int32_t len,
+                          const pg_node *stmt, size_t too_deep, mg_statement *one);
+/* The limit-sql-depth diagnostic on st (at `at`); estimated when the depth
+ * was estimated from the tokens, before any parse. */
+void mg_pg_depth_diag(mg_pg_ctx *ctx, mg_statement *st, mg_loc at, size_t depth, bool estimated);
+size_t mg_pg_depth_limit(const mg_pg_ctx *ctx);
+/* Estimated depths above this are never given to libpg_query: its pack
+ * would need more stack than the parse has, and time quadratic in depth. */
+size_t mg_pg_parse_depth_cap(const mg_pg_ctx *ctx);
+/* True when src[0, len) may hold a tree deeper than the parse cap; the
+ * estimate is stored in *estimate (may be NULL). */
+bool mg_pg_too_deep(mg_pg_ctx *ctx, const char *src, size_t len, size_t *estimate);
+
+/* ---- pg_tree.c: protobuf bytes -> statements, within the depth limit --- */
+
+/* Depth of the message of type desc in p[0, len) (1 for a message with no
+ * nested message), measured without recursion; stops counting once it
+ * exceeds stop.  SIZE_MAX when the bytes are malformed. */
+size_t mg_pg_wire_depth(const uint8_t *p, size_t len, const ProtobufCMessageDescriptor *desc,
+                        size_t stop);
+/* Unpacks and maps each statement of a parse result in turn; a statement
+ * deeper than the limit is reported and skipped.  Returns the statements added. */
+size_t mg_pg_map_tree(mg_pg_ctx *ctx, mg_changeset *cs, const PgQueryProtobuf *tree,
+                      mg_statement *one);
+
+/* ---- depth.c ----------------------------------------------------------- */
+
+/* An upper bound of the parse-tree depth (in protobuf message levels) of
+ * the deepest statement of s[0, len), from its tokens alone. */
+size_t mg_sql_depth_estimate(const char *s, size_t len);
+/* The same, and in *comment_depth the deepest nesting of a block comment. */
+size_t mg_sql_depth_scan(const char *s, size_t len, size_t *comment_depth);
 /* Scripts at least this large take the bulk path (a variable so tests can
  * exercise it on small inputs). */
 extern size_t mg_pg_bulk_threshold;
@@ -149,6 +184,18 @@ typedef enum mg_sql_dialect { MG_SQL_DIALECT_PG = 0, MG_SQL_DIALECT_MYSQL } mg_s
  * returns i. */
 size_t mg_sql_skip_special(const char *s, size_t len, size_t i, mg_sql_dialect dialect,
                            const char **open);
+/* The end of the block comment at s[i] (slash-star: nests in PostgreSQL, not in
+ * MySQL), and in *max_depth (may be NULL) how deep it nests; *open (may
+ * be NULL) is set when it runs to the end of the text. */
+size_t mg_sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size_t *max_depth,
+                           const char **open);
+/* Replaces each block comment nested deeper than max_depth by blanks
+ * (line breaks kept, so offsets and lines stay): libpg_query's scanner
+ * takes time quadratic in a comment's depth, and a comment is blank to
+ * the server too.  Returns how many; *first is where the first starts,
+ * *deepest the deepest nesting among them. */
+size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t *first,
+                                  size_t *deepest);
 /* First offset >= i that is not blank and not in a comment. */
 size_t mg_sql_skip_blank(const char *s, size_t len, size_t i);
 size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,

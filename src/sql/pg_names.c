@@ -4,6 +4,7 @@
  * text spans of expressions, and a generic walk over the protobuf tree
  * (through protobuf-c's descriptors, so one walker serves every node type).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sql/pg_internal.h"
@@ -197,38 +198,66 @@ const char *mg_pg_expr_text(mg_pg_ctx *ctx, const pg_node *expr, size_t limit,
 
 /* ---- generic walk ----------------------------------------------------- */
 
-#define MG_PG_MAX_DEPTH 2000
+/* A loop over an explicit stack, not recursion: a tree is as deep as
+ * --max-sql-depth lets it be, and nothing in it may be skipped. */
+typedef struct walk_stack {
+	const ProtobufCMessage **items;
+	size_t n, cap;
+	const ProtobufCMessage *local[128]; /* most walks never need the heap */
+} walk_stack;
 
-static void walk(const ProtobufCMessage *msg, mg_pg_visit_fn fn, void *ud, int depth)
+static void push_msg(walk_stack *w, const ProtobufCMessage *m)
 {
-	if (!msg || depth > MG_PG_MAX_DEPTH)
+	if (!m)
 		return;
-	if (!fn(msg, ud))
-		return;
-	const ProtobufCMessageDescriptor *d = msg->descriptor;
-	const char *base = (const char *)msg;
-	for (unsigned f = 0; f < d->n_fields; f++) {
-		const ProtobufCFieldDescriptor *fd = &d->fields[f];
-		if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
-			continue;
-		if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)(base + fd->quantifier_offset);
-			ProtobufCMessage *const *arr =
-			    *(ProtobufCMessage *const *const *)(base + fd->offset);
-			for (size_t k = 0; k < n; k++)
-				walk(arr[k], fn, ud, depth + 1);
-			continue;
+	if (w->n == w->cap) {
+		size_t cap = 2 * w->cap;
+		if (w->items == w->local) {
+			w->items = mg_xmalloc(cap * sizeof *w->items);
+			memcpy(w->items, w->local, w->n * sizeof *w->items);
+		} else {
+			w->items = mg_xrealloc(w->items, cap * sizeof *w->items);
 		}
-		if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-		    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
-			continue;
-		walk(*(ProtobufCMessage *const *)(base + fd->offset), fn, ud, depth + 1);
+		w->cap = cap;
 	}
+	w->items[w->n++] = m;
 }
 
-void mg_pg_walk(const ProtobufCMessage *msg, mg_pg_visit_fn fn, void *ud)
+void mg_pg_walk(const ProtobufCMessage *root, mg_pg_visit_fn fn, void *ud)
 {
-	walk(msg, fn, ud, 0);
+	walk_stack w;
+	w.items = w.local;
+	w.n = 0;
+	w.cap = sizeof w.local / sizeof w.local[0];
+	push_msg(&w, root);
+	while (w.n > 0) {
+		const ProtobufCMessage *msg = w.items[--w.n];
+		if (!fn(msg, ud))
+			continue;
+		const ProtobufCMessageDescriptor *d = msg->descriptor;
+		const char *base = (const char *)msg;
+		/* Children pushed last field first, last item first: visited in
+		 * the tree's order (pre-order), as a recursion would. */
+		for (unsigned f = d->n_fields; f-- > 0;) {
+			const ProtobufCFieldDescriptor *fd = &d->fields[f];
+			if (fd->type != PROTOBUF_C_TYPE_MESSAGE)
+				continue;
+			if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+				size_t n = *(const size_t *)(base + fd->quantifier_offset);
+				ProtobufCMessage *const *arr =
+				    *(ProtobufCMessage *const *const *)(base + fd->offset);
+				for (size_t k = n; k-- > 0;)
+					push_msg(&w, arr[k]);
+				continue;
+			}
+			if ((fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+			    *(const uint32_t *)(base + fd->quantifier_offset) != fd->id)
+				continue;
+			push_msg(&w, *(ProtobufCMessage *const *)(base + fd->offset));
+		}
+	}
+	if (w.items != w.local)
+		free(w.items);
 }
 
 static bool min_location(const ProtobufCMessage *msg, void *ud)

@@ -239,6 +239,13 @@ const char *mg_sql_type_canonical(mg_arena *arena, const char *type_text)
 	char *q = mg_xmalloc(n + 16);
 	memcpy(q, "SELECT NULL::", 13);
 	memcpy(q + 13, type_text, n + 1);
+	/* No type is written deeper than this; a longer chain would have
+	 * libpg_query recurse on the caller's stack. */
+	size_t comment_depth;
+	if (mg_sql_depth_scan(q, n + 13, &comment_depth) > 256 || comment_depth > 16) {
+		free(q);
+		return NULL;
+	}
 	PgQueryProtobufParseResult r = pg_query_parse_protobuf(q);
 	free(q);
 	const char *out = NULL;

@@ -129,29 +129,67 @@ size_t mg_sql_skip_special(const char *s, size_t len, size_t i, mg_sql_dialect d
 		const char *nl = memchr(s + i, '\n', len - i);
 		return nl ? (size_t)(nl - s) + 1 : len;
 	}
-	case '/': {
+	case '/':
 		if (n != '*')
 			return i;
 		/* PostgreSQL nests block comments; MySQL does not. */
-		size_t depth = 1;
-		size_t j = i + 2;
-		while (j < len) {
-			if (s[j] == '*' && j + 1 < len && s[j + 1] == '/') {
-				j += 2;
-				if (--depth == 0)
-					return j;
-			} else if (!my && s[j] == '/' && j + 1 < len && s[j + 1] == '*') {
-				depth++;
-				j += 2;
-			} else {
-				j++;
-			}
-		}
-		*open = "unterminated /* comment";
-		return len;
-	}
+		return mg_sql_skip_comment(s, len, i, !my, NULL, open);
 	default: return i;
 	}
+}
+
+size_t mg_sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size_t *max_depth,
+                           const char **open)
+{
+	size_t depth = 1, deepest = 1, j = i + 2;
+	while (j < len) {
+		if (s[j] == '*' && j + 1 < len && s[j + 1] == '/') {
+			j += 2;
+			if (--depth == 0)
+				break;
+		} else if (nests && s[j] == '/' && j + 1 < len && s[j + 1] == '*') {
+			j += 2;
+			if (++depth > deepest)
+				deepest = depth;
+		} else {
+			j++;
+		}
+	}
+	if (depth > 0 && open)
+		*open = "unterminated /* comment";
+	if (max_depth)
+		*max_depth = deepest;
+	return j;
+}
+
+size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t *first,
+                                  size_t *deepest)
+{
+	size_t n = 0;
+	*deepest = 0;
+	for (size_t i = 0; i < len;) {
+		if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
+			const char *open = NULL;
+			size_t d, end = mg_sql_skip_comment(s, len, i, true, &d, &open);
+			if (d > max_depth) {
+				if (n++ == 0)
+					*first = i;
+				if (d > *deepest)
+					*deepest = d;
+				/* Blanks keep every offset, and line breaks every line; an
+				 * unterminated comment keeps its opening, still an error. */
+				for (size_t k = open ? i + 2 : i; k < end; k++)
+					if (s[k] != '\n' && s[k] != '\r')
+						s[k] = ' ';
+			}
+			i = end;
+			continue;
+		}
+		const char *open = NULL;
+		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		i = next != i ? next : i + 1;
+	}
+	return n;
 }
 
 static bool is_blank(char c)

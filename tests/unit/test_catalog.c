@@ -197,6 +197,60 @@ static void ten_thousand_tables_stay_linear(void **state)
 	assert_non_null(mg_catalog_column(mg_catalog_relation(cat, "public", "t9999"), "c"));
 }
 
+/* The index over a wide table's columns answers as a scan would, through
+ * adds, renames (also back to an old name) and drops. */
+static const mg_cat_column *scan_column(const mg_cat_relation *rel, const char *name)
+{
+	for (size_t i = 0; i < rel->n_columns; i++)
+		if (mg_str_ieq(rel->columns[i].name, name))
+			return &rel->columns[i];
+	return NULL;
+}
+
+static void wide_table_column_lookups(void **state)
+{
+	(void)state;
+	mg_catalog *cat = mg_catalog_new(&arena, NULL);
+	enum { N = 3000 };
+	mg_operation *ct = op_new(MG_OP_CREATE_TABLE, MG_OBJ_TABLE, NULL, "wide");
+	ct->columns = cols(N);
+	ct->n_columns = N;
+	for (size_t i = 0; i < N; i++)
+		ct->columns[i] = (mg_column_def){.name = mg_arena_printf(&arena, "c%zu", i),
+		                                 .type = "integer"};
+	mg_catalog_apply(cat, ct, 0, NULL, NULL);
+	mg_cat_relation *rel = mg_catalog_relation(cat, "public", "wide");
+	char name[32];
+	for (size_t step = 0; step < 600; step++) {
+		size_t k = (step * 7919) % N;
+		mg_operation *op;
+		if (step % 3 == 0) {
+			op = op_new(MG_OP_DROP_COLUMN, MG_OBJ_COLUMN, "wide", mg_arena_printf(&arena, "c%zu", k));
+		} else if (step % 3 == 1) {
+			op = op_new(MG_OP_RENAME_COLUMN, MG_OBJ_COLUMN, "wide",
+			            mg_arena_printf(&arena, "c%zu", k));
+			op->new_name = mg_arena_printf(&arena, "R%zu", k);
+		} else {
+			op = op_new(MG_OP_ADD_COLUMN, MG_OBJ_COLUMN, "wide", mg_arena_printf(&arena, "c%zu", k));
+			op->column = cols(1);
+			*op->column = (mg_column_def){.name = op->object.name, .type = "bigint"};
+		}
+		mg_catalog_apply(cat, op, 1 + step, NULL, NULL);
+		/* Every name that ever was, in either case. */
+		for (size_t j = 0; j < N; j += 37) {
+			snprintf(name, sizeof name, "C%zu", j);
+			assert_ptr_equal(mg_catalog_column(rel, name), scan_column(rel, name));
+			snprintf(name, sizeof name, "r%zu", j);
+			assert_ptr_equal(mg_catalog_column(rel, name), scan_column(rel, name));
+		}
+		snprintf(name, sizeof name, "c%zu", k);
+		assert_ptr_equal(mg_catalog_column(rel, name), scan_column(rel, name));
+		snprintf(name, sizeof name, "r%zu", k);
+		assert_ptr_equal(mg_catalog_column(rel, name), scan_column(rel, name));
+	}
+	assert_true(rel->n_columns > N - 250);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +258,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(opaque_text_makes_names_uncertain, setup, teardown),
 		cmocka_unit_test_setup_teardown(check_proves_not_null_and_generated_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(ten_thousand_tables_stay_linear, setup, teardown),
+		cmocka_unit_test_setup_teardown(wide_table_column_lookups, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

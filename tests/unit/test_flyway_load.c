@@ -595,6 +595,90 @@ static void walk_order_is_deterministic(void **state)
 	th_rmtree(d);
 }
 
+/* The recursive matcher the table replaced: its meaning, and exponential
+ * time in the number of stars (kept here as the oracle, small inputs only). */
+static bool glob_oracle(const char *p, const char *s)
+{
+	if (!*p)
+		return !*s;
+	if (p[0] == '*' && p[1] == '*') {
+		const char *rest = p + 2;
+		if (*rest == '/')
+			rest++;
+		for (const char *t = s;; t++) {
+			if (glob_oracle(rest, t))
+				return true;
+			if (!*t)
+				return false;
+		}
+	}
+	if (*p == '*') {
+		for (const char *t = s;; t++) {
+			if (glob_oracle(p + 1, t))
+				return true;
+			if (!*t || *t == '/')
+				return false;
+		}
+	}
+	if (!*s)
+		return false;
+	if (*p == '?' ? *s != '/' : *p == *s)
+		return glob_oracle(p + 1, s + 1);
+	return false;
+}
+
+static void wildcard_matcher_agrees_with_ant(void **state)
+{
+	(void)state;
+	const struct {
+		const char *p, *s;
+		bool m;
+	} cases[] = {
+	    {"**/migration", "db/migration", true},  {"**/migration", "migration", true},
+	    {"db/**/m", "db/a/b/m", true},           {"db/**/m", "db/m", true},
+	    {"*/m", "a/b/m", false},                 {"*/m", "a/m", true},
+	    {"v?", "v1", true},                      {"v?", "v/", false},
+	    {"a*b*c", "axxbyyc", true},              {"a*b*c", "axxbyy/c", false},
+	    {"***", "a/b", true},                    {"", "", true},
+	    {"*", "", true},                         {"**", "", true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (mg_flyway_glob(cases[i].p, cases[i].s) != cases[i].m)
+			fail_msg("%s against %s", cases[i].p, cases[i].s);
+	/* Random patterns and paths over a small alphabet, against the oracle. */
+	const char pat_alpha[] = "ab/*?", str_alpha[] = "ab/";
+	unsigned seed = 12345;
+	for (int n = 0; n < 20000; n++) {
+		char p[12], s[14];
+		seed = seed * 1103515245u + 12345u;
+		size_t pl = (seed >> 16) % sizeof p, sl = (seed >> 8) % sizeof s;
+		for (size_t i = 0; i < pl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			p[i] = pat_alpha[(seed >> 16) % 5];
+		}
+		p[pl] = '\0';
+		for (size_t i = 0; i < sl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			s[i] = str_alpha[(seed >> 16) % 3];
+		}
+		s[sl] = '\0';
+		if (mg_flyway_glob(p, s) != glob_oracle(p, s))
+			fail_msg("%s against %s: %d", p, s, glob_oracle(p, s));
+	}
+	/* 30 stars against a long name: the oracle would take years. */
+	char pat[64], name[4096];
+	for (int i = 0; i < 30; i++) {
+		pat[2 * i] = '*';
+		pat[2 * i + 1] = 'a';
+	}
+	strcpy(pat + 60, "b");
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	assert_false(mg_flyway_glob(pat, name));
+	pat[60] = '\0';
+	assert_true(mg_flyway_glob(pat, name));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup)
@@ -620,6 +704,7 @@ int main(void)
 		T(single_sql_file_on_the_command_line),
 		T(target_marks_later_versions_ignored),
 		T(walk_order_is_deterministic),
+		T(wildcard_matcher_agrees_with_ant),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();

@@ -385,6 +385,34 @@ static void test_duplicate_changeset_names_both_lines(void **state)
 	fx_free(f);
 }
 
+/* Definitions of one name chain in definition order: the first one
+ * visible from the file wins, a global=false one only in its own file. */
+static void test_property_table_scopes_and_size(void **state)
+{
+	(void)state;
+	mg_arena a;
+	mg_arena_init(&a);
+	lb_props props;
+	memset(&props, 0, sizeof props);
+	lb_props_set(&a, &props, "x", "local-a", "a.xml");
+	lb_props_set(&a, &props, "x", "global", NULL);
+	lb_props_set(&a, &props, "x", "local-b", "b.xml"); /* the global one is visible: ignored */
+	lb_props_set(&a, &props, "x", "again", NULL);      /* first definition wins */
+	assert_string_equal(lb_props_get(&props, "x", "a.xml"), "local-a");
+	assert_string_equal(lb_props_get(&props, "x", "b.xml"), "global");
+	assert_string_equal(lb_props_get(&props, "x", "c.xml"), "global");
+	assert_null(lb_props_get(&props, "y", "a.xml"));
+	char name[32];
+	for (int i = 0; i < 100000; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		lb_props_set(&a, &props, name, name, NULL);
+	}
+	assert_string_equal(lb_props_get(&props, "p99999", "a.xml"), "p99999");
+	assert_string_equal(lb_props_expand(&a, &props, "a.xml", "${p5}-${x}-${p77777}", NULL),
+	                    "p5-local-a-p77777");
+	mg_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_properties_first_definition_wins_and_cli_overrides),
 		cmocka_unit_test(test_properties_dbms_scoped_for_mysql),
 		cmocka_unit_test(test_liquibase_properties_file_parameters),
+		cmocka_unit_test(test_property_table_scopes_and_size),
 		cmocka_unit_test(test_context_and_label_expressions),
 		cmocka_unit_test(test_dbms_lists),
 		cmocka_unit_test(test_filters_keep_changesets_visible),

@@ -144,6 +144,35 @@ static void test_xml_malformed_has_line_and_rest_loads(void **state)
 	fx_free(f);
 }
 
+/* Recovery around bad spots: libxml2 skips a stray '<' and a broken
+ * attribute quote; migraph's tag index must not swallow the tag after
+ * them (every later changeset got the line of the one after it, and each
+ * miss scanned to the end of the file: quadratic in the bad spots). */
+static void test_xml_recovery_keeps_lines_after_bad_spots(void **state)
+{
+	(void)state;
+	mg_project *p = mg_project_new();
+	mg_buf b = MG_BUF_INIT;
+	mg_buf_puts(&b, "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n");
+	for (int i = 0; i < 3000; i++)
+		mg_buf_printf(&b,
+		              "  <changeSet id=\"c%d\" author=\"a\"><sql>SELECT %d</sql></changeSet> <\n", i,
+		              i);
+	mg_buf_puts(&b, "</databaseChangeLog>\n");
+	mg_lb_node *root = read_xml(p, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	assert_non_null(root);
+	assert_int_equal(root->n_children, 3000);
+	for (size_t i = 0; i < root->n_children; i++) {
+		const mg_lb_node *cs = root->children[i];
+		assert_int_equal(cs->loc.line, i + 2);
+		assert_int_equal(cs->loc.col, 3); /* found, not guessed from libxml2's line */
+		assert_int_equal(cs->children[0]->text_loc.line, i + 2);
+		assert_true(cs->children[0]->text_verbatim);
+	}
+	mg_project_free(p);
+}
+
 static void test_merge_conflict_markers(void **state)
 {
 	(void)state;
@@ -271,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_xml_xxe_and_network_dtd_never_loaded),
 		cmocka_unit_test(test_xml_deep_nesting_is_bounded),
 		cmocka_unit_test(test_xml_malformed_has_line_and_rest_loads),
+		cmocka_unit_test(test_xml_recovery_keeps_lines_after_bad_spots),
 		cmocka_unit_test(test_merge_conflict_markers),
 		cmocka_unit_test(test_formatted_sql_directives),
 		cmocka_unit_test(test_formatted_sql_malformed_changeset_line),

@@ -105,6 +105,42 @@ static void applied_liquibase_csv(void **state)
 	th_rmtree(dir);
 }
 
+/* Rows find their migration by version as Flyway compares versions ("01.0"
+ * is 1), repeatables by description; a large history is read in one pass
+ * (each row used to scan every migration). */
+static void applied_flyway_csv_matches_versions(void **state)
+{
+	(void)state;
+	const char *files[] = {"V1__a.sql", "SELECT 1;\n", "V1_1__b.sql", "SELECT 1;\n",
+	                       "V2__c.sql", "SELECT 1;\n", "V3__d.sql",   "SELECT 1;\n",
+	                       "R__view.sql", "SELECT 1;\n", NULL};
+	char *dir = i4_project(files);
+	mg_buf b = MG_BUF_INIT;
+	mg_buf_puts(&b, "installed_rank,version,description,type,script,checksum,success\n"
+	                "1,01.0,a,SQL,V1__a.sql,,true\n"
+	                "2,1.1.0,b,SQL,V1_1__b.sql,,true\n"
+	                "3,2,c,SQL,V2__c.sql,,false\n"
+	                "4,,view,SQL,R__view.sql,,true\n");
+	/* Rows of versions no migration has, 60,000 of them. */
+	for (int i = 0; i < 60000; i++)
+		mg_buf_printf(&b, "%d,%d.%d,x,SQL,V%d__x.sql,,true\n", i + 5, 100 + i, i % 3, i);
+	char csv[4200];
+	snprintf(csv, sizeof csv, "%s/history.csv", dir);
+	th_write(dir, "history.csv", mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	i4_run r;
+	mg_analysis_options o = {.applied_file = csv};
+	i4_analyze(&r, dir, &o);
+	assert_int_equal(r.project->n_changesets, 5);
+	assert_false(in_rel(&r, 0)); /* 01.0 is 1 */
+	assert_false(in_rel(&r, 1)); /* 1.1.0 is 1.1 */
+	assert_true(in_rel(&r, 2));  /* failed: not applied */
+	assert_true(in_rel(&r, 3));
+	assert_true(in_rel(&r, 4));  /* repeatable without checksum: runs */
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
 static void csv_reader_quotes_and_headers(void **state)
 {
 	(void)state;
@@ -256,6 +292,7 @@ int main(void)
 		cmocka_unit_test(since_flyway_version_compares_numerically),
 		cmocka_unit_test(since_liquibase_tag),
 		cmocka_unit_test(applied_liquibase_csv),
+		cmocka_unit_test(applied_flyway_csv_matches_versions),
 		cmocka_unit_test(csv_reader_quotes_and_headers),
 		cmocka_unit_test(git_base_flyway),
 		cmocka_unit_test(git_base_liquibase_judges_changesets_by_text),

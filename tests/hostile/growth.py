@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Growth: hostile inputs cost time in proportion to their size.
+
+Each case builds the same hostile input at size N and at 10N, runs
+`migraph list` on both and compares the CPU time the two runs took (user
+plus system, of the child alone: other work on the machine does not count).
+Linear growth gives a ratio near 10, quadratic near 100; a case passes under
+25.  Times below a floor count as the floor, so that a run too short to
+measure cannot make the ratio noisy, and each size runs twice, keeping the
+faster.  A run that does not finish within its timeout is a hang and fails.
+Ratios only: no case asserts an absolute time.
+
+The cases are the "hang" items of the hostile-repository issue: Flyway
+location wildcards with many stars, XML recovery around many bad spots,
+block comments nested a million deep, 100,000 placeholders and properties,
+a table of 200,000 columns, a history CSV of a million rows, and SQL chains
+far deeper than --max-sql-depth.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
+MAX_RATIO = 25.0
+FLOOR = 0.05  # seconds of CPU
+
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name} {detail}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def measure(args, timeout):
+    """(CPU seconds, exit code) of one migraph run; (None, None) when it timed out."""
+    before = os.times()
+    with open(os.devnull, "wb") as null:
+        p = subprocess.Popen([MIGRAPH, "list"] + args, stdout=null, stderr=null)
+        try:
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            return None, None
+    # The child is reaped: what it cost is the growth of RUSAGE_CHILDREN.
+    after = os.times()
+    spent = (after.children_user - before.children_user) + \
+        (after.children_system - before.children_system)
+    return spent, p.returncode
+
+
+def growth(name, build, n, factor=10, timeout=120):
+    """build(dir, size) writes the input into dir and returns migraph's arguments."""
+    times = []
+    for size in (n, n * factor):
+        tmp = tempfile.mkdtemp(prefix="migraph-growth-")
+        try:
+            args = build(tmp, size)
+            best = None
+            for _ in range(2):
+                t, rc = measure(args, timeout)
+                if t is None:
+                    check(name, False, f"(size {size}: no answer within {timeout} s: a hang)")
+                    return
+                if rc < 0 or rc > 2:
+                    check(name, False, f"(size {size}: exit {rc})")
+                    return
+                best = t if best is None else min(best, t)
+            times.append(best)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    ratio = max(times[1], FLOOR) / max(times[0], FLOOR)
+    check(name, ratio < MAX_RATIO,
+          f"({n} -> {n * factor}: {times[0]:.2f} s -> {times[1]:.2f} s CPU, ratio {ratio:.1f}, "
+          f"bound {MAX_RATIO:.0f})")
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+XMLNS = '<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">\n'
+
+
+# Thirty stars against directory names of 200 characters: the recursive
+# matcher tried every split (8 stars took 30 s for one name).
+def wildcard(tmp, n):
+    name = "a" * 200
+    for i in range(n):
+        write(f"{tmp}/db/{name}{i:05}/V{i + 1}__m.sql", "SELECT 1;\n")
+    write(f"{tmp}/flyway.conf", "flyway.locations=filesystem:db/" + "*a" * 30 + "*\n")
+    return [f"{tmp}/flyway.conf"]
+
+
+# A stray '<' after each changeset: each one made the tag scanner search
+# to the end of the file.
+def xml_recovery(tmp, n):
+    body = "".join(f'  <changeSet id="c{i}" author="a"><sql>SELECT {i}</sql></changeSet> <\n'
+                   for i in range(n))
+    write(f"{tmp}/root.xml", XMLNS + body + "</databaseChangeLog>\n")
+    return ["--search-path", tmp, f"{tmp}/root.xml"]
+
+
+# One block comment nested n deep: libpg_query's scanner is quadratic in it.
+def nested_comment(tmp, n):
+    write(f"{tmp}/db/V1__c.sql", "CREATE TABLE a (id int);\n" + "/*" * n + " x " + "*/" * n +
+          "\nCREATE TABLE b (id int);\n")
+    return [f"{tmp}/db"]
+
+
+def flyway_placeholders(tmp, n):
+    write(f"{tmp}/flyway.conf", "flyway.locations=filesystem:db\n" +
+          "".join(f"flyway.placeholders.p{i}=v{i}\n" for i in range(n)))
+    write(f"{tmp}/db/V1__p.sql", "".join(f"CREATE TABLE t_${{p{i}}} (id int);\n"
+                                          for i in range(0, n, 10)))
+    return [f"{tmp}/flyway.conf"]
+
+
+# Every property definition and every ${x} compared with every property.
+def liquibase_properties(tmp, n):
+    props = "".join(f'<property name="p{i}" value="v{i}"/>\n' for i in range(n))
+    sets = "".join(f'<changeSet id="c{i}" author="a"><sql>CREATE TABLE t_${{p{i}}} (id int)</sql>'
+                   f'</changeSet>\n' for i in range(0, n, 10))
+    write(f"{tmp}/root.xml", XMLNS + props + sets + "</databaseChangeLog>\n")
+    return ["--search-path", tmp, f"{tmp}/root.xml"]
+
+
+# Every column lookup scanned the table's columns.
+def wide_table(tmp, n):
+    sql = "CREATE TABLE wide (" + ", ".join(f"c{i} int" for i in range(n)) + ");\n"
+    sql += "".join(f"ALTER TABLE wide ALTER COLUMN c{i} SET NOT NULL;\n" for i in range(0, n, 10))
+    sql += "".join(f"ALTER TABLE wide RENAME COLUMN c{i} TO r{i};\n" for i in range(1, n, 100))
+    write(f"{tmp}/db/V1__w.sql", sql)
+    return [f"{tmp}/db"]
+
+
+# Each history row scanned every migration.
+def history_csv(tmp, n):
+    for i in range(1, 1001):
+        write(f"{tmp}/db/V{i}__m.sql", f"CREATE TABLE t{i} (id int);\n")
+    rows = "".join(f"{r + 1},{r % 1500 + 1},m,SQL,V{r % 1500 + 1}__m.sql,{r},u,2024-01-01,1,"
+                   f"{'true' if r % 7 else 'false'}\n" for r in range(n))
+    write(f"{tmp}/history.csv", "installed_rank,version,description,type,script,checksum,"
+          "installed_by,installed_on,execution_time,success\n" + rows)
+    return ["--applied", f"{tmp}/history.csv", f"{tmp}/db"]
+
+
+# Chains far deeper than --max-sql-depth are refused from their tokens,
+# before libpg_query (whose pack is quadratic in depth) sees them.
+def deep_chain(tmp, n):
+    write(f"{tmp}/db/V1__d.sql", "CREATE TABLE a (id int);\nSELECT 1" + "+1" * n +
+          ";\nSELECT 1" + " UNION ALL SELECT 1" * (n // 10) + ";\nCREATE TABLE b (id int);\n")
+    return [f"{tmp}/db"]
+
+
+if not os.path.exists(MIGRAPH):
+    print(f"no {MIGRAPH}: build it first")
+    print("0 passed, 1 failed")
+    sys.exit(1)
+
+growth("hang-wildcard-30-stars", wildcard, 200)
+growth("hang-xml-recovery-bad-elements", xml_recovery, 5000)
+growth("hang-nested-comment", nested_comment, 100000)
+growth("hang-flyway-placeholders", flyway_placeholders, 10000)
+growth("hang-liquibase-properties", liquibase_properties, 10000)
+growth("hang-table-columns", wide_table, 20000)
+growth("hang-history-csv-rows", history_csv, 100000)
+growth("deep-sql-chain", deep_chain, 100000)
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
