@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "load/liquibase_changes_int.h"
+#include "migraph/sqlwrite.h"
 
 static bool blank(const char *s)
 {
@@ -201,18 +202,49 @@ int lbc_rename_view(lbc *c)
 	return simple(c, "oldViewName", MG_OP_RENAME_VIEW, MG_OBJ_VIEW, "newViewName");
 }
 
+const char *lbc_sequence_options(lbc *c)
+{
+	static const struct {
+		const char *attr, *sql;
+	} opts[] = {
+		{"dataType", "AS"},       {"incrementBy", "INCREMENT BY"}, {"minValue", "MINVALUE"},
+		{"maxValue", "MAXVALUE"}, {"startValue", "START WITH"},    {"startWith", "START WITH"},
+		{"cacheSize", "CACHE"},
+	};
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		const char *v = lbc_attr(c, opts[i].attr);
+		if (v && *v)
+			mg_buf_printf(&b, "%s%s %s", b.len ? " " : "", opts[i].sql,
+			              i == 0 ? lbc_type(c, v, NULL) : v);
+	}
+	const char *cycle = lbc_attr(c, "cycle");
+	bool cyc = false;
+	if (cycle && mg_str_parse_bool(cycle, &cyc))
+		mg_buf_printf(&b, "%s%s", b.len ? " " : "", cyc ? "CYCLE" : "NO CYCLE");
+	const char *s = b.len ? mg_arena_strdup(c->arena, mg_buf_cstr(&b)) : NULL;
+	mg_buf_dispose(&b);
+	return s;
+}
+
 int lbc_create_sequence(lbc *c)
 {
 	int rc = simple(c, "sequenceName", MG_OP_CREATE_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
 	/* Liquibase 4.28 writes CREATE SEQUENCE IF NOT EXISTS on PostgreSQL. */
-	if (rc == 0)
-		c->stmt->ops[c->stmt->n_ops - 1]->flags |= MG_OPF_IF_NOT_EXISTS;
+	if (rc == 0) {
+		mg_operation *op = c->stmt->ops[c->stmt->n_ops - 1];
+		op->flags |= MG_OPF_IF_NOT_EXISTS;
+		op->options_sql = lbc_sequence_options(c);
+	}
 	return rc;
 }
 
 int lbc_alter_sequence(lbc *c)
 {
-	return simple(c, "sequenceName", MG_OP_ALTER_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
+	int rc = simple(c, "sequenceName", MG_OP_ALTER_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
+	if (rc == 0)
+		c->stmt->ops[c->stmt->n_ops - 1]->options_sql = lbc_sequence_options(c);
+	return rc;
 }
 
 int lbc_drop_sequence(lbc *c)
@@ -253,6 +285,52 @@ int lbc_drop_procedure(lbc *c)
 
 /* ---- data ------------------------------------------------------------- */
 
+/* The <column>s of insert and update: names and SQL values. */
+typedef struct dml_values {
+	lbc *c;
+	mg_name_list names;
+	mg_name_list values;
+	size_t cap;
+	bool unknown;   /* a value that is not SQL (a file) */
+} dml_values;
+
+static void dml_value(const mg_lb_node *col, void *ud)
+{
+	dml_values *d = ud;
+	const char *name = lbc_name(d->c, mg_lb_attr_get(col, "name"));
+	if (!name)
+		return;
+	const char *v = lbc_value_sql(d->c, col);
+	if (!v) {
+		d->unknown = true;
+		return;
+	}
+	if (d->names.count == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 8;
+		d->names.items = mg_arena_grow(d->c->arena, d->names.items, sizeof(char *),
+		                               d->names.count, cap);
+		d->values.items = mg_arena_grow(d->c->arena, d->values.items, sizeof(char *),
+		                                d->values.count, cap);
+		d->cap = cap;
+	}
+	d->names.items[d->names.count++] = name;
+	d->values.items[d->values.count++] = v;
+}
+
+const char *lbc_set_clause(lbc *c, const mg_name_list *names, const mg_name_list *values)
+{
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < names->count; i++) {
+		if (i)
+			mg_buf_puts(&b, ", ");
+		mg_sql_put_ident(&b, names->items[i]);
+		mg_buf_printf(&b, " = %s", values->items[i]);
+	}
+	const char *s = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return s;
+}
+
 static int dml(lbc *c, mg_op_kind kind)
 {
 	const char *table = lbc_attr(c, "tableName");
@@ -264,6 +342,21 @@ static int dml(lbc *c, mg_op_kind kind)
 	if (kind != MG_OP_INSERT && where && !blank(where)) {
 		op->flags |= MG_OPF_HAS_WHERE;
 		op->where_expr = where;
+	}
+	/* What Liquibase writes: INSERT INTO t (cols) VALUES (values), or
+	 * UPDATE t SET col = value, ... */
+	dml_values d = {.c = c};
+	if (kind == MG_OP_INSERT ? strcmp(c->node->name, "insert") == 0 : kind == MG_OP_UPDATE)
+		mg_lb_each(c->node, "columns", "column", dml_value, &d);
+	if (d.unknown || !d.names.count)
+		return 0;
+	if (kind == MG_OP_INSERT) {
+		op->insert_columns = d.names;
+		op->insert_rows = mg_arena_alloc(c->arena, sizeof *op->insert_rows);
+		op->insert_rows[0] = d.values;
+		op->n_insert_rows = 1;
+	} else if (kind == MG_OP_UPDATE) {
+		op->set_clause = lbc_set_clause(c, &d.names, &d.values);
 	}
 	return 0;
 }
