@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migraph/engine.h"
+#include "migraph/graph.h"
+#include "migraph/release.h"
 #include "plan/plan_int.h"
 
 static const char *const phase_names[MG_PHASE__COUNT] = {
@@ -136,7 +139,7 @@ mg_check *plan_add_check(plan_ctx *ctx, mg_check_when when, const char *title, c
  * (SET NOT NULL, a constraint, a unique index, a type change) uses them.
  * A DROP COLUMN defines only its column, so a data change of the same
  * table is never dragged into the contract with it. */
-typedef struct step_keys {
+typedef struct plan_keys {
 	const char **defines;
 	size_t n_defines, cap_defines;
 	const char **uses;
@@ -167,6 +170,10 @@ static bool checks_rows(const mg_operation *op)
 	switch (op->kind) {
 	case MG_OP_SET_NOT_NULL:
 	case MG_OP_ALTER_COLUMN_TYPE:
+		/* A type change the engine model knows to be catalog-only
+		 * (varchar(n) to text) reads no row. */
+		return !(op->effects & MG_EFF_MODELLED) ||
+		       (op->effects & (MG_EFF_SCAN | MG_EFF_REWRITE | MG_EFF_FAILS));
 	case MG_OP_ADD_CONSTRAINT:
 	case MG_OP_VALIDATE_CONSTRAINT:
 		return true;
@@ -255,6 +262,54 @@ static void keys_of_op(mg_arena *a, const mg_operation *op, step_keys *k)
 		use(a, k, key_of(a, "rel", op->depends[i].schema, op->depends[i].name, NULL));
 }
 
+const char *plan_key(plan_ctx *ctx, const char *kind, const char *schema, const char *table,
+                     const char *name)
+{
+	return key_of(ctx->arena, kind, schema, table, name);
+}
+
+static step_keys *given_keys(plan_ctx *ctx, const mg_plan_step *s)
+{
+	if (s->index >= ctx->keys_cap) {
+		size_t ncap = ctx->keys_cap ? ctx->keys_cap : 64;
+		while (ncap <= s->index)
+			ncap *= 2;
+		ctx->keys = mg_arena_grow(ctx->arena, ctx->keys, sizeof *ctx->keys, ctx->keys_cap, ncap);
+		ctx->keys_cap = ncap;
+	}
+	if (!ctx->keys[s->index])
+		ctx->keys[s->index] = mg_arena_alloc(ctx->arena, sizeof **ctx->keys);
+	return ctx->keys[s->index];
+}
+
+void plan_step_define(plan_ctx *ctx, mg_plan_step *s, const char *key)
+{
+	define(ctx->arena, given_keys(ctx, s), key);
+}
+
+void plan_step_use(plan_ctx *ctx, mg_plan_step *s, const char *key)
+{
+	use(ctx->arena, given_keys(ctx, s), key);
+}
+
+void plan_step_additive(plan_ctx *ctx, mg_plan_step *s)
+{
+	given_keys(ctx, s)->additive = true;
+}
+
+void plan_step_keys_of(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op, bool schema_only)
+{
+	step_keys k = {0};
+	keys_of_op(ctx->arena, op, &k);
+	step_keys *g = given_keys(ctx, s);
+	for (size_t i = 0; i < k.n_defines; i++)
+		if (!schema_only || (strncmp(k.defines[i], "add:", 4) && strncmp(k.defines[i], "dat:", 4)))
+			define(ctx->arena, g, k.defines[i]);
+	for (size_t i = 0; i < k.n_uses; i++)
+		if (!schema_only || (strncmp(k.uses[i], "add:", 4) && strncmp(k.uses[i], "dat:", 4)))
+			use(ctx->arena, g, k.uses[i]);
+}
+
 static void add_dependency(mg_arena *a, mg_plan_step *s, size_t on, const char *key)
 {
 	for (size_t i = 0; i < s->n_depends; i++)
@@ -320,14 +375,23 @@ static void link_dependencies(plan_ctx *ctx)
 		if (s->op == prev_op)
 			add_dependency(a, s, prev_step, key_of(a, "rel", s->op->object.schema, s->op->object.table ? s->op->object.table : s->op->object.name, NULL));
 		step_keys k = {0};
-		keys_of_op(a, s->op, &k);
+		if (i < ctx->keys_cap && ctx->keys[i])
+			k = *ctx->keys[i];
+		else if (s->n_ops)
+			for (size_t j = 0; j < s->n_ops; j++)
+				keys_of_op(a, s->ops[j], &k);
+		else
+			keys_of_op(a, s->op, &k);
 		for (size_t j = 0; j < k.n_uses; j++) {
 			size_t d = (size_t)mg_map_get(&last_def, k.uses[j]);
 			if (d && d - 1 != i)
 				add_dependency(a, s, d - 1, k.uses[j]);
 		}
 		for (size_t j = 0; j < k.n_defines; j++) {
-			size_t d = (size_t)mg_map_get(&last_def, k.defines[j]);
+			/* Columns added one after another commute: an added column
+			 * waits for nothing that merely changed the column list. */
+			bool commutes = k.additive && !strncmp(k.defines[j], "add:", 4);
+			size_t d = commutes ? 0 : (size_t)mg_map_get(&last_def, k.defines[j]);
 			if (d && d - 1 != i)
 				add_dependency(a, s, d - 1, k.defines[j]);
 			size_t u = k.additive ? 0 : (size_t)mg_map_get(&last_use, k.defines[j]);
@@ -336,8 +400,14 @@ static void link_dependencies(plan_ctx *ctx)
 		}
 		for (size_t j = 0; j < k.n_defines; j++)
 			mg_map_put(&last_def, k.defines[j], (void *)(uintptr_t)(i + 1));
+		/* VALIDATE reads rows a constraint already guards: a later write is
+		 * checked by the constraint itself and need not wait for it. */
+		bool validates = s->n_ops > 0;
+		for (size_t j = 0; j < s->n_ops; j++)
+			validates &= s->ops[j]->kind == MG_OP_VALIDATE_CONSTRAINT;
 		for (size_t j = 0; j < k.n_uses; j++)
-			mg_map_put(&last_use, k.uses[j], (void *)(uintptr_t)(i + 1));
+			if (!validates || strncmp(k.uses[j], "dat:", 4))
+				mg_map_put(&last_use, k.uses[j], (void *)(uintptr_t)(i + 1));
 		prev_op = s->op;
 		prev_step = i;
 	}
@@ -397,6 +467,111 @@ static bool in_release(const mg_changeset *cs)
 	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
 }
 
+/* ---- The two replays ------------------------------------------------- */
+
+static void push_op(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op)
+{
+	s->ops = mg_arena_grow(ctx->arena, (void *)s->ops, sizeof *s->ops, s->n_ops, s->n_ops + 1);
+	s->ops[s->n_ops++] = op;
+}
+
+void plan_apply_original(plan_ctx *ctx, const mg_operation *op)
+{
+	mg_catalog_apply(ctx->cat, op, ctx->cs ? ctx->cs->index : 0, NULL, NULL);
+}
+
+void plan_step_keep(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op)
+{
+	push_op(ctx, s, op);
+	mg_catalog_apply(ctx->pcat, op, ctx->cs ? ctx->cs->index : 0, NULL, NULL);
+}
+
+void plan_step_run(plan_ctx *ctx, mg_plan_step *s, mg_operation *op)
+{
+	if (!op->loc.file)
+		op->loc = s->loc;
+	mg_engine_session session = {.timezone_utc = true, .in_transaction_block = s->in_transaction};
+	mg_engine_annotate(ctx->arena, &ctx->project->engine, &session, ctx->pcat, op);
+	push_op(ctx, s, op);
+	mg_catalog_apply(ctx->pcat, op, ctx->cs ? ctx->cs->index : 0, NULL, NULL);
+}
+
+static bool skipped(const mg_changeset *cs)
+{
+	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
+}
+
+/* Both catalogs start where the replay of the analysis started: the
+ * --schema baseline when one was read (its diagnostics are already
+ * reported), else empty. */
+static void start_catalogs(plan_ctx *ctx)
+{
+	mg_project *p = ctx->project;
+	const char *schema = mg_catalog_default_schema(ctx->analysis->catalog);
+	ctx->cat = mg_catalog_new(ctx->arena, schema);
+	ctx->pcat = mg_catalog_new(ctx->arena, schema);
+	const char *file = ctx->analysis->opts.schema_file;
+	if (file && ctx->analysis->graph && ctx->analysis->graph->have_baseline) {
+		size_t n = p->diags.count;
+		mg_baseline_load(p, ctx->cat, file);
+		mg_baseline_load(p, ctx->pcat, file);
+		p->diags.count = n;
+	}
+	ctx->release_known = ctx->analysis->graph && ctx->analysis->graph->release &&
+	                     ctx->analysis->graph->release->selected;
+	ctx->sqlw = (mg_sqlw){ctx->arena, schema, p->engine.major};
+	mg_map_init(&ctx->chosen, ctx->arena);
+}
+
+/* Walks the history as the replay of the analysis does: changesets
+ * before the release only move the catalogs on; every statement of the
+ * release goes to the rewriter.  What may hold rows follows the replay's
+ * reading (everything deployed before the release; without a release
+ * selection, everything before the changeset itself). */
+static void walk_history(plan_ctx *ctx)
+{
+	mg_project *p = ctx->project;
+	bool release_started = false, before_release = false;
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		const mg_changeset *cs = p->changesets[i];
+		if (skipped(cs))
+			continue;
+		bool rel = in_release(cs);
+		if (rel && !release_started) {
+			release_started = true;
+			if (before_release) {
+				mg_catalog_assume_rows(ctx->cat);
+				mg_catalog_assume_rows(ctx->pcat);
+			}
+		}
+		if (!ctx->release_known) {
+			mg_catalog_assume_rows(ctx->cat);
+			mg_catalog_assume_rows(ctx->pcat);
+		}
+		before_release = before_release || !rel;
+		ctx->cs = cs;
+		for (size_t k = 0; k < cs->n_stmts; k++) {
+			const mg_statement *st = cs->stmts[k];
+			ctx->stmt = st;
+			ctx->stmt_index = k;
+			mg_catalog_set_statement(ctx->cat, st->sql, st->sql_len);
+			mg_catalog_set_statement(ctx->pcat, st->sql, st->sql_len);
+			if (rel) {
+				plan_rewrite_statement(ctx);
+				continue;
+			}
+			for (size_t j = 0; j < st->n_ops && !st->parse_failed; j++) {
+				plan_apply_original(ctx, st->ops[j]);
+				mg_catalog_apply(ctx->pcat, st->ops[j], cs->index, NULL, NULL);
+			}
+		}
+		mg_catalog_set_statement(ctx->cat, NULL, 0);
+		mg_catalog_set_statement(ctx->pcat, NULL, 0);
+	}
+	ctx->cs = NULL;
+	ctx->stmt = NULL;
+}
+
 mg_plan *mg_plan_build(mg_analysis *analysis)
 {
 	mg_project *p = analysis->project;
@@ -411,19 +586,8 @@ mg_plan *mg_plan_build(mg_analysis *analysis)
 	if (!analysis->opts.deploy_given && analysis->profile && analysis->profile->has_deploy)
 		ctx.plan->deploy = analysis->profile->deploy;
 
-	for (size_t i = 0; i < p->n_changesets; i++) {
-		const mg_changeset *cs = p->changesets[i];
-		if (!in_release(cs))
-			continue;
-		ctx.cs = cs;
-		for (size_t k = 0; k < cs->n_stmts; k++) {
-			ctx.stmt = cs->stmts[k];
-			ctx.stmt_index = k;
-			plan_rewrite_statement(&ctx);
-		}
-	}
-	ctx.cs = NULL;
-	ctx.stmt = NULL;
+	start_catalogs(&ctx);
+	walk_history(&ctx);
 	plan_add_deploy_steps(&ctx);
 	link_dependencies(&ctx);
 	order_steps(&ctx);

@@ -14,12 +14,16 @@ static mg_plan *plan_of(i4_run *r, const char *const *files, char **dir)
 	return mg_plan_build(&r->analysis);
 }
 
-/* The step whose SQL contains text, or NULL. */
+/* The step whose SQL (or, for a backfill, the statement it replaces)
+ * contains text, or NULL. */
 static const mg_plan_step *step_with(const mg_plan *plan, const char *text)
 {
-	for (size_t i = 0; i < plan->n_steps; i++)
-		if (plan->steps[i]->sql && strstr(plan->steps[i]->sql, text))
-			return plan->steps[i];
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const mg_plan_step *s = plan->steps[i];
+		const char *sql = s->backfill ? s->backfill->source_sql : s->sql;
+		if (sql && strstr(sql, text))
+			return s;
+	}
 	return NULL;
 }
 
