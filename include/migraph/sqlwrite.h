@@ -52,6 +52,18 @@ const char *mg_sql_update_set_clause(mg_arena *arena, const char *sql, size_t le
 /* The column references of an expression (each once, in order), or an
  * empty list when it does not parse. */
 mg_name_list mg_sql_expr_columns(mg_arena *arena, const char *expr);
+/* Every name in the text (identifiers as PostgreSQL folds them, each
+ * once): what an opaque block may refer to. */
+mg_name_list mg_sql_names(mg_arena *arena, const char *sql, size_t len);
+/* The expression with every reference to column `from` written as `to`
+ * (quoted as needed); qualified references (t.from) and function names
+ * are left alone. */
+const char *mg_sql_rename_column_ref(mg_arena *arena, const char *expr, const char *from,
+                                     const char *to);
+/* The text of a CREATE INDEX after "ON [ONLY] table": the method, the
+ * key items with their opclasses, INCLUDE, WITH, TABLESPACE and WHERE as
+ * written.  NULL when the text is not a CREATE INDEX. */
+const char *mg_sql_index_tail(mg_arena *arena, const char *sql, size_t len);
 
 /* ---- Operations to SQL ---------------------------------------------------- */
 

@@ -243,6 +243,8 @@ const char *mg_sql_update_set_clause(mg_arena *arena, const char *sql, size_t le
 	return out;
 }
 
+static char *token_name(mg_arena *arena, const char *s, size_t len);
+
 mg_name_list mg_sql_expr_columns(mg_arena *arena, const char *expr)
 {
 	mg_name_list l = {NULL, 0};
@@ -264,23 +266,7 @@ mg_name_list mg_sql_expr_columns(mg_arena *arena, const char *expr)
 		bool before_dot = i + 1 < n && t[i + 1].token == PG_QUERY__TOKEN__ASCII_46;
 		if (!name || call || after_dot || before_dot)
 			continue;
-		const char *s = expr + t[i].start;
-		size_t len = t[i].end - t[i].start;
-		char *id;
-		if (s[0] == '"') {
-			id = mg_arena_strndup(arena, s + 1, len >= 2 ? len - 2 : 0);
-			char *w = id;
-			for (const char *r = id; *r; r++) {
-				*w++ = *r;
-				if (*r == '"' && r[1] == '"')
-					r++;
-			}
-			*w = '\0';
-		} else {
-			id = mg_arena_strndup(arena, s, len);
-			for (char *p = id; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-		}
+		char *id = token_name(arena, expr + t[i].start, t[i].end - t[i].start);
 		bool seen = false;
 		for (size_t k = 0; k < l.count && !seen; k++)
 			seen = strcmp(l.items[k], id) == 0;
@@ -295,4 +281,141 @@ mg_name_list mg_sql_expr_columns(mg_arena *arena, const char *expr)
 	}
 	free(t);
 	return l;
+}
+
+/* An identifier token's name as PostgreSQL sees it: folded to lower case
+ * unless quoted. */
+static char *token_name(mg_arena *arena, const char *s, size_t len)
+{
+	if (s[0] == '"') {
+		char *id = mg_arena_strndup(arena, s + 1, len >= 2 ? len - 2 : 0);
+		char *w = id;
+		for (const char *r = id; *r; r++) {
+			*w++ = *r;
+			if (*r == '"' && r[1] == '"')
+				r++;
+		}
+		*w = '\0';
+		return id;
+	}
+	char *id = mg_arena_strndup(arena, s, len);
+	for (char *p = id; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return id;
+}
+
+static bool is_name_token(const sw_token *t)
+{
+	return t->token == PG_QUERY__TOKEN__IDENT ||
+	       t->keyword_kind == PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD ||
+	       t->keyword_kind == PG_QUERY__KEYWORD_KIND__COL_NAME_KEYWORD;
+}
+
+const char *mg_sql_rename_column_ref(mg_arena *arena, const char *expr, const char *from,
+                                     const char *to)
+{
+	if (!expr)
+		return NULL;
+	sw_token *t;
+	size_t len = strlen(expr), n = scan(expr, len, &t);
+	mg_buf b = MG_BUF_INIT;
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_name_token(&t[i]))
+			continue;
+		bool call = i + 1 < n && t[i + 1].token == PG_QUERY__TOKEN__ASCII_40;
+		bool after_dot = i > 0 && (t[i - 1].token == PG_QUERY__TOKEN__ASCII_46 ||
+		                           t[i - 1].token == PG_QUERY__TOKEN__TYPECAST);
+		bool before_dot = i + 1 < n && t[i + 1].token == PG_QUERY__TOKEN__ASCII_46;
+		if (call || after_dot || before_dot)
+			continue;
+		const char *id = token_name(arena, expr + t[i].start, t[i].end - t[i].start);
+		if (strcmp(id, from) != 0)
+			continue;
+		mg_buf_put(&b, expr + done, t[i].start - done);
+		mg_sql_put_ident(&b, to);
+		done = t[i].end;
+	}
+	mg_buf_put(&b, expr + done, len - done);
+	const char *out = mg_arena_strdup(arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	free(t);
+	return out;
+}
+
+const char *mg_sql_index_tail(mg_arena *arena, const char *sql, size_t len)
+{
+	sw_token *t;
+	size_t n = scan(sql, len, &t);
+	const char *out = NULL;
+	size_t i = 0;
+	if (n && token_is(sql, &t[0], "CREATE")) {
+		while (i < n && !token_is(sql, &t[i], "ON") && t[i].token != PG_QUERY__TOKEN__ASCII_40)
+			i++;
+		if (i < n && token_is(sql, &t[i], "ON")) {
+			i++;
+			if (i < n && token_is(sql, &t[i], "ONLY"))
+				i++;
+			/* the table: name [. name] */
+			if (i < n && (is_name_token(&t[i]) || t[i].keyword_kind)) {
+				i++;
+				if (i + 1 < n && t[i].token == PG_QUERY__TOKEN__ASCII_46)
+					i += 2;
+				size_t from = i < n ? t[i - 1].end : len;
+				while (from < len && isspace((unsigned char)sql[from]))
+					from++;
+				out = mg_arena_strndup(arena, sql + from, len - from);
+			}
+		}
+	}
+	free(t);
+	return out;
+}
+
+typedef struct names_acc {
+	mg_arena *arena;
+	mg_name_list l;
+	size_t cap;
+	mg_map seen;
+} names_acc;
+
+static void collect_names(names_acc *acc, const char *sql, size_t len, int depth)
+{
+	mg_arena *arena = acc->arena;
+	sw_token *t;
+	size_t n = scan(sql, len, &t);
+	for (size_t i = 0; i < n; i++) {
+		const char *tok = sql + t[i].start;
+		size_t tlen = t[i].end - t[i].start;
+		/* A dollar-quoted body (DO, a function) is code of its own. */
+		if (t[i].token == PG_QUERY__TOKEN__SCONST && tok[0] == '$' && depth < 4) {
+			const char *close = memchr(tok + 1, '$', tlen - 1);
+			size_t tag = close ? (size_t)(close - tok) + 1 : 0;
+			if (tag && tlen >= 2 * tag)
+				collect_names(acc, tok + tag, tlen - 2 * tag, depth + 1);
+			continue;
+		}
+		if (!is_name_token(&t[i]))
+			continue;
+		char *id = token_name(arena, tok, tlen);
+		if (mg_map_get(&acc->seen, id))
+			continue;
+		mg_map_put(&acc->seen, id, id);
+		if (acc->l.count == acc->cap) {
+			size_t ncap = acc->cap ? acc->cap * 2 : 16;
+			acc->l.items = mg_arena_grow(arena, acc->l.items, sizeof *acc->l.items, acc->l.count,
+			                             ncap);
+			acc->cap = ncap;
+		}
+		acc->l.items[acc->l.count++] = id;
+	}
+	free(t);
+}
+
+mg_name_list mg_sql_names(mg_arena *arena, const char *sql, size_t len)
+{
+	names_acc acc = {arena, {NULL, 0}, 0, {0}};
+	mg_map_init(&acc.seen, arena);
+	collect_names(&acc, sql, len, 0);
+	return acc.l;
 }
