@@ -134,6 +134,9 @@ mg_check *plan_add_check(plan_ctx *ctx, mg_check_when when, const char *title, c
  *   con:s.t.n  a constraint
  *   add:s.t    the table's columns as DML sees them (added, renamed, retyped)
  *   dat:s.t    the table's rows
+ *   shp:s.t    the table's final shape, for what copies or reads all of it
+ *              (CREATE TABLE ... LIKE, a view): only a contract that swaps a
+ *              column defines it
  * A column change defines its column and uses its table; DML uses the
  * table and its added columns and defines its rows; what checks rows
  * (SET NOT NULL, a constraint, a unique index, a type change) uses them.
@@ -258,8 +261,10 @@ static void keys_of_op(mg_arena *a, const mg_operation *op, step_keys *k)
 	if (op->constraint && op->constraint->ref_table.name)
 		use(a, k, key_of(a, "rel", op->constraint->ref_table.schema,
 		                 op->constraint->ref_table.name, NULL));
-	for (size_t i = 0; i < op->n_depends; i++)
+	for (size_t i = 0; i < op->n_depends; i++) {
 		use(a, k, key_of(a, "rel", op->depends[i].schema, op->depends[i].name, NULL));
+		use(a, k, key_of(a, "shp", op->depends[i].schema, op->depends[i].name, NULL));
+	}
 }
 
 const char *plan_key(plan_ctx *ctx, const char *kind, const char *schema, const char *table,

@@ -112,8 +112,11 @@ static bool name_taken(rw *r, const char *schema, const char *table, const char 
 	const char *key = mg_arena_printf(ctx->arena, "%s.%s", schema ? schema : "", name);
 	if (mg_map_get(&ctx->chosen, key))
 		return true;
-	mg_catalog *cats[2] = {ctx->cat, ctx->pcat};
-	for (int i = 0; i < 2; i++) {
+	/* The plan's own schema: the history's catalog names unnamed
+	 * constraints by an approximation of PostgreSQL's rule, the plan by the
+	 * rule itself. */
+	mg_catalog *cats[1] = {ctx->pcat};
+	for (int i = 0; i < 1; i++) {
 		if (mg_catalog_relation(cats[i], schema, name) ||
 		    mg_catalog_index_table(cats[i], schema, name, NULL) ||
 		    mg_catalog_has_function(cats[i], schema, name))
@@ -582,6 +585,22 @@ mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const ch
 	return s;
 }
 
+void rw_text_keys(plan_ctx *ctx, mg_plan_step *s, const char *sql)
+{
+	if (!sql)
+		return;
+	const char *schema = mg_catalog_default_schema(ctx->pcat);
+	mg_name_list names = mg_sql_names(ctx->arena, sql, strlen(sql));
+	for (size_t i = 0; i < names.count; i++) {
+		mg_cat_relation *rel = mg_catalog_relation(ctx->pcat, schema, names.items[i]);
+		if (!rel)
+			continue;
+		plan_step_use(ctx, s, plan_key(ctx, "rel", rel->schema, rel->name, NULL));
+		plan_step_use(ctx, s, plan_key(ctx, "shp", rel->schema, rel->name, NULL));
+		plan_step_define(ctx, s, plan_key(ctx, "dat", rel->schema, rel->name, NULL));
+	}
+}
+
 /* ---- Kept as written ------------------------------------------------------ */
 
 static mg_phase phase_of_op(const mg_operation *op)
@@ -757,6 +776,7 @@ static void manual_statement(plan_ctx *ctx, const char *why)
 	s->why = why;
 	for (size_t i = 0; i < st->n_ops; i++)
 		plan_step_keep(ctx, s, st->ops[i]);
+	rw_text_keys(ctx, s, s->sql);
 	step_policy(ctx, s, NULL);
 	for (size_t i = 0; i < st->n_ops; i++)
 		plan_apply_original(ctx, st->ops[i]);

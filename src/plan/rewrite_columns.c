@@ -315,16 +315,44 @@ static const char *new_column_name(rw *r, const char *schema, const char *table,
 	}
 }
 
+/* A type whose values a cast would cut (varchar(n), char(n), bit(n)):
+ * converting to it by assignment fails loudly on a value that does not
+ * fit, as ALTER COLUMN TYPE does, where an explicit cast truncates. */
+static bool cuts_values(const char *type)
+{
+	return strchr(type, '(') && (mg_str_starts_with(type, "character") ||
+	                             mg_str_starts_with(type, "bit") ||
+	                             mg_str_starts_with(type, "varchar") ||
+	                             mg_str_starts_with(type, "char"));
+}
+
+/* The old column's value converted to the new type: the USING expression
+ * (reading the row as `row` names it), else the old value cast -- by
+ * assignment where a cast would cut it.  for_compare: a typed value to
+ * compare with, never an assignment. */
+static const char *converted(rw *r, const rw_shadow *sh, const char *row, bool for_compare)
+{
+	mg_arena *a = ar(r);
+	const char *col = mg_arena_printf(a, "%s%s", row ? row : "", ident(r, sh->column));
+	if (!sh->new_type)
+		return col;
+	if (sh->using_expr)
+		return row ? mg_arena_printf(a, "(SELECT %s FROM (SELECT NEW.*) AS old_row)",
+		                             sh->using_expr)
+		           : mg_arena_printf(a, "(%s)", sh->using_expr);
+	if (!for_compare && cuts_values(sh->new_type))
+		return col;
+	return mg_arena_printf(a, "(%s)::%s", col, sh->new_type);
+}
+
 /* The sync function: the old and the new column kept equal both ways. */
 static const char *sync_function_sql(rw *r, const char *fn_schema, const char *fn,
                                      const rw_shadow *sh, const char *tmp, const char *old_type)
 {
 	mg_arena *a = ar(r);
 	const char *o = ident(r, sh->column), *n = ident(r, tmp);
-	const char *conv = sh->using_expr
-	                       ? mg_arena_printf(a, "(SELECT %s FROM (SELECT NEW.*) AS old_row)",
-	                                         sh->using_expr)
-	                       : mg_arena_printf(a, "NEW.%s", o);
+	const char *conv = converted(r, sh, "NEW.", false);
+	const char *conv_cmp = converted(r, sh, "NEW.", true);
 	const char *back = sh->new_type ? mg_arena_printf(a, "NEW.%s::%s", n, old_type)
 	                                : mg_arena_printf(a, "NEW.%s", n);
 	mg_buf b = MG_BUF_INIT;
@@ -347,7 +375,7 @@ static const char *sync_function_sql(rw *r, const char *fn_schema, const char *f
 	              "    RETURN NEW;\n"
 	              "END\n"
 	              "$migraph$;",
-	              n, n, conv, o, back, o, o, n, conv, n, n, n, conv, o, back);
+	              n, n, conv, o, back, o, o, n, conv, n, n, n, conv_cmp, o, back);
 	const char *sql = mg_arena_strdup(a, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
 	return sql;
@@ -562,11 +590,11 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	                                sh->column, tmp));
 
 	/* 3. The backfill. */
-	const char *src = sh->using_expr ? mg_arena_printf(a, "(%s)", sh->using_expr)
-	                                 : ident(r, sh->column);
 	mg_plan_step *bf = rw_backfill(
-		r, schema, table, mg_arena_printf(a, "%s = %s", ident(r, tmp), src),
-		mg_arena_printf(a, "%s IS DISTINCT FROM %s", ident(r, tmp), src), NULL,
+		r, schema, table,
+		mg_arena_printf(a, "%s = %s", ident(r, tmp), converted(r, sh, NULL, false)),
+		mg_arena_printf(a, "%s IS DISTINCT FROM %s", ident(r, tmp), converted(r, sh, NULL, true)),
+		NULL,
 		mg_arena_printf(a, "Backfill %s.%s from %s", table, tmp, sh->column),
 		mg_arena_printf(a, "Existing rows get %s copied%s into %s in batches, each a short "
 		                   "transaction; the trigger covers rows written meanwhile.",
@@ -650,6 +678,8 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 		plan_step_run(ctx, s, all.ops[i]);
 		plan_step_keys_of(ctx, s, all.ops[i], true);
 	}
+	/* What copies or reads the table whole (LIKE, a view) waits for it. */
+	plan_step_define(ctx, s, plan_key(ctx, "shp", schema, table, NULL));
 	mg_buf_dispose(&all.contract);
 	rw_finish(r, s, mg_arena_printf(
 		a, "The contract, once no running version uses %s any more: the trigger, its function "

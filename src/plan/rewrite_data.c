@@ -17,10 +17,12 @@
 
 #include "plan/rewrite_int.h"
 
+static bool sets_key(const rw *r);
+
 static bool update_applies(const rw *r)
 {
 	return r->op->kind == MG_OP_UPDATE && r->live && r->op->set_clause && r->rel &&
-	       r->rel->kind == MG_OBJ_TABLE;
+	       r->rel->kind == MG_OBJ_TABLE && !sets_key(r);
 }
 
 static bool delete_applies(const rw *r)
@@ -73,12 +75,39 @@ static size_t split_set(mg_arena *a, const char *set, assignment *out, size_t ma
 		const char *col = mg_arena_strndup(a, item + cs, cl - cs);
 		if (strpbrk(col, "([.,") || !*col)
 			*plain = false;
+		const char *e = eq + 1;
+		size_t el = ilen - (size_t)(e - item);
+		while (el && isspace((unsigned char)*e))
+			e++, el--;
+		while (el && isspace((unsigned char)e[el - 1]))
+			el--;
 		out[n].column = col;
-		out[n].expr = mg_arena_strndup(a, eq + 1, ilen - (size_t)(eq + 1 - item));
+		out[n].expr = mg_arena_strndup(a, e, el);
 		n++;
 		start = i + 1;
 	}
 	return n;
+}
+
+/* An UPDATE of the primary key moves rows along the key the batches page
+ * by: a row could be met twice.  It stays as written. */
+static bool sets_key(const rw *r)
+{
+	assignment as[64];
+	bool plain;
+	size_t n = split_set(r->ctx->arena, r->op->set_clause, as, 64, &plain);
+	for (size_t c = 0; c < r->rel->n_constraints; c++) {
+		const mg_cat_constraint *k = &r->rel->constraints[c];
+		if (k->kind != MG_CONSTRAINT_PRIMARY_KEY)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			mg_name_list t = mg_sql_expr_columns(r->ctx->arena, as[i].column);
+			for (size_t j = 0; j < k->columns.count && t.count; j++)
+				if (!strcmp(k->columns.items[j], t.items[0]))
+					return true;
+		}
+	}
+	return !plain;
 }
 
 /* The idempotent predicate: the original WHERE, and "the SET still

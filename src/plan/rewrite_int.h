@@ -69,6 +69,10 @@ mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const ch
                           const char *predicate, const char *source_sql, const char *title,
                           const char *why);
 
+/* Ordering keys for a step whose SQL migraph cannot read (a DO block):
+ * every relation its text names is read and its rows may change. */
+void rw_text_keys(plan_ctx *ctx, mg_plan_step *s, const char *sql);
+
 /* A new operation of kind on the table of r->op (object and related
  * filled for the table); the caller sets the rest. */
 mg_operation *rw_op(rw *r, mg_op_kind kind);

@@ -91,6 +91,8 @@ static void manual_step(rw *r, const char *title, const char *why)
 		sql = mg_sqlw_op(&r->ctx->sqlw, r->op, NULL);
 	s->sql = sql;
 	plan_step_keep(r->ctx, s, r->op);
+	if (r->op->kind == MG_OP_OPAQUE)
+		rw_text_keys(r->ctx, s, sql);
 	rw_finish(r, s, why);
 }
 

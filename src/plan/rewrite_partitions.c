@@ -160,6 +160,21 @@ static void detach_emit(rw *r)
 	                                   "query of it waits; CONCURRENTLY (PostgreSQL 14+) takes "
 	                                   "SHARE UPDATE EXCLUSIVE and waits for the queries instead.",
 	                                r->op->related.name));
+	/* CONCURRENTLY leaves the partition constraint behind as a CHECK
+	 * (named as PostgreSQL names an unnamed CHECK): the plain DETACH does
+	 * not, so it goes. */
+	mg_cat_relation *parent = parent_of(r);
+	const char *schema = r->op->object.schema, *part = r->op->object.name;
+	mg_name_list key = parent->partition_key.count == 1 ? parent->partition_key : (mg_name_list){0};
+	const char *check = rw_pg_name(r, schema, part, key.count ? &key : NULL, "check");
+	s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL, mg_arena_printf(a, "Drop %s", check));
+	mg_operation *drop = rw_op_on(r, MG_OP_DROP_CONSTRAINT, schema, part);
+	drop->object = (mg_object){MG_OBJ_CONSTRAINT, schema, part, check};
+	drop->flags |= MG_OPF_IF_EXISTS;
+	rw_run(r, s, drop);
+	rw_finish(r, s, mg_arena_printf(a, "DETACH ... CONCURRENTLY keeps the partition's bound as a "
+	                                   "CHECK on %s; the plain DETACH it replaces does not.",
+	                                part));
 }
 
 const rw_form rw_partition_forms[] = {
