@@ -22,7 +22,8 @@ silently stops firing fails the case instead of passing as "kept".
 case.json:
   args        extra options of the plan (e.g. ["--engine", "postgresql:15"])
   since       the release boundary (Flyway version or Liquibase tag)
-  project     the project path (default: the case directory)
+  project     the migration location (default: the case directory)
+  plan        what the plan is given (default: project), e.g. a flyway.conf
   changelog   a Liquibase root changelog in the case directory
   seed        SQL run on both databases right after the part before the release
   expect      regexes each matching the SQL of some step
@@ -165,11 +166,13 @@ def run_case(srv, name, case_dir):
     if os.path.exists(os.path.join(case_dir, "case.json")):
         cfg = json.load(open(os.path.join(case_dir, "case.json")))
     project = os.path.normpath(os.path.join(case_dir, cfg.get("project", ".")))
+    plan_path = os.path.normpath(os.path.join(case_dir, cfg.get("plan", cfg.get("project", "."))))
     db_name = re.sub(r"[^a-z0-9_]", "_", name.lower())
     a = srv.fresh_db(f"pl_{db_name}_a")
     b = srv.fresh_db(f"pl_{db_name}_b")
     since = cfg["since"]
-    args = ["--since", since] + cfg.get("args", [])
+    args = ["--since", since] + [a if not a.startswith("../") else os.path.normpath(os.path.join(case_dir, a))
+                                 for a in cfg.get("args", [])]
     setup = os.path.join(case_dir, "setup.sql")
     for db in (a, b):
         if os.path.exists(setup):
@@ -190,7 +193,7 @@ def run_case(srv, name, case_dir):
             run_flyway_file(srv, b, f, placeholders)
         if seed:
             srv.run(b, open(seed).read())
-        plan = plan_of(project, args)
+        plan = plan_of(plan_path, args)
         run_plan(srv, b, plan)
     except (pglive.ScriptError, RuntimeError) as e:
         check(f"{name}: runs", False, str(e)[:3000])
