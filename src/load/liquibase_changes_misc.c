@@ -7,6 +7,7 @@
  * change's splitStatements and endDelimiter, anchored so that every
  * statement carries the line it has in its own file.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "load/liquibase_changes_int.h"
@@ -331,6 +332,55 @@ const char *lbc_set_clause(lbc *c, const mg_name_list *names, const mg_name_list
 	return s;
 }
 
+typedef struct where_params {
+	const mg_lb_node **items;
+	size_t n, cap;
+	mg_arena *arena;
+} where_params;
+
+static void collect_param(const mg_lb_node *param, void *ud)
+{
+	where_params *w = ud;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 4;
+		w->items = mg_arena_grow(w->arena, (void *)w->items, sizeof *w->items, w->n, cap);
+		w->cap = cap;
+	}
+	w->items[w->n++] = param;
+}
+
+/* <whereParams>: Liquibase replaces each :name in the where clause with the
+ * next param's column name and each :value with its value, in order. */
+static const char *bind_where(lbc *c, const char *where)
+{
+	where_params w = {NULL, 0, 0, c->arena};
+	mg_lb_each(c->node, "whereParams", "param", collect_param, &w);
+	if (!w.n)
+		return where;
+	mg_buf b = MG_BUF_INIT;
+	size_t next = 0;
+	for (const char *p = where; *p; p++) {
+		bool is_value = p[0] == ':' && !strncmp(p + 1, "value", 5) && !isalnum((unsigned char)p[6]);
+		bool is_name = p[0] == ':' && !strncmp(p + 1, "name", 4) && !isalnum((unsigned char)p[5]);
+		if ((!is_value && !is_name) || next >= w.n) {
+			mg_buf_putc(&b, *p);
+			continue;
+		}
+		const mg_lb_node *param = w.items[next++];
+		if (is_value) {
+			const char *v = lbc_value_sql(c, param);
+			mg_buf_puts(&b, v ? v : "NULL");
+			p += 5;
+		} else {
+			mg_sql_put_ident(&b, lbc_name(c, mg_lb_attr_get(param, "name")));
+			p += 4;
+		}
+	}
+	const char *s = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return s;
+}
+
 static int dml(lbc *c, mg_op_kind kind)
 {
 	const char *table = lbc_attr(c, "tableName");
@@ -341,7 +391,7 @@ static int dml(lbc *c, mg_op_kind kind)
 	const char *where = lbc_attr(c, "where");
 	if (kind != MG_OP_INSERT && where && !blank(where)) {
 		op->flags |= MG_OPF_HAS_WHERE;
-		op->where_expr = where;
+		op->where_expr = bind_where(c, where);
 	}
 	/* What Liquibase writes: INSERT INTO t (cols) VALUES (values), or
 	 * UPDATE t SET col = value, ... */
