@@ -134,6 +134,7 @@ mg_check *plan_add_check(plan_ctx *ctx, mg_check_when when, const char *title, c
  *   con:s.t.n  a constraint
  *   add:s.t    the table's columns as DML sees them (added, renamed, retyped)
  *   dat:s.t    the table's rows
+ *   pky:s.t    the table's primary key, which there is one of
  *   shp:s.t    the table's final shape, for what copies or reads all of it
  *              (CREATE TABLE ... LIKE, a view): only a contract that swaps a
  *              column defines it
@@ -148,6 +149,7 @@ typedef struct plan_keys {
 	const char **uses;
 	size_t n_uses, cap_uses;
 	bool additive;   /* only adds: cannot break an earlier use of what it defines */
+	bool changes;    /* one of its operations does more than add */
 } step_keys;
 
 static const char *key_of(mg_arena *a, const char *kind, const char *schema, const char *table,
@@ -207,9 +209,13 @@ static void keys_of_op(mg_arena *a, const mg_operation *op, step_keys *k)
 	case MG_OP_CREATE_SEQUENCE:
 	case MG_OP_CREATE_TYPE:
 	case MG_OP_CREATE_FUNCTION:
-		k->additive = true;
+		k->additive = !k->changes;
 		break;
 	default:
+		/* A step that renames a table and puts a view in its place only
+		 * adds nothing. */
+		k->changes = true;
+		k->additive = false;
 		break;
 	}
 	/* The table the operation belongs to. */
@@ -239,6 +245,22 @@ static void keys_of_op(mg_arena *a, const mg_operation *op, step_keys *k)
 	} else if (o->kind == MG_OBJ_CONSTRAINT) {
 		if (o->name)
 			define(a, k, key_of(a, "con", ts, tn, o->name));
+		/* A key constraint's index shares its name: dropping or adding the
+		 * constraint drops or builds that index. */
+		bool keyed = !op->constraint || op->constraint->kind == MG_CONSTRAINT_UNIQUE ||
+		             op->constraint->kind == MG_CONSTRAINT_PRIMARY_KEY ||
+		             op->constraint->kind == MG_CONSTRAINT_EXCLUDE;
+		if (o->name && keyed &&
+		    (op->kind == MG_OP_DROP_CONSTRAINT || op->kind == MG_OP_ADD_CONSTRAINT ||
+		     op->kind == MG_OP_RENAME_CONSTRAINT))
+			define(a, k, key_of(a, "rel", ts, o->name, NULL));
+		/* A table has one primary key: adding one waits for a drop (a drop
+		 * of a constraint of unknown kind may be it). */
+		if ((op->kind == MG_OP_ADD_CONSTRAINT && op->constraint &&
+		     op->constraint->kind == MG_CONSTRAINT_PRIMARY_KEY) ||
+		    (op->kind == MG_OP_DROP_CONSTRAINT &&
+		     (!op->constraint || op->constraint->kind == MG_CONSTRAINT_PRIMARY_KEY)))
+			define(a, k, key_of(a, "pky", ts, tn, NULL));
 		use(a, k, key_of(a, "rel", ts, tn, NULL));
 	} else if (o->name) {
 		/* Tables, views, indexes, sequences, types ... share the
@@ -366,9 +388,14 @@ static void link_dependencies(plan_ctx *ctx)
 {
 	mg_plan *plan = ctx->plan;
 	mg_arena *a = ctx->arena;
-	mg_map last_def, last_use;
+	mg_map last_def, last_use, top_use;
 	mg_map_init(&last_def, a);
 	mg_map_init(&last_use, a);
+	/* The user of a key that runs latest so far (its rank once its own
+	 * dependencies are counted): a redefinition must not overtake an
+	 * earlier use that the rewrite put in a later phase. */
+	mg_map_init(&top_use, a);
+	int *rank = mg_arena_alloc(a, (plan->n_steps + 1) * sizeof *rank);
 	const mg_operation *prev_op = NULL;
 	size_t prev_step = 0;
 	for (size_t i = 0; i < plan->n_steps; i++) {
@@ -402,7 +429,14 @@ static void link_dependencies(plan_ctx *ctx)
 			size_t u = k.additive ? 0 : (size_t)mg_map_get(&last_use, k.defines[j]);
 			if (u && u - 1 != i)
 				add_dependency(a, s, u - 1, k.defines[j]);
+			size_t t = k.additive ? 0 : (size_t)mg_map_get(&top_use, k.defines[j]);
+			if (t && t - 1 != i)
+				add_dependency(a, s, t - 1, k.defines[j]);
 		}
+		rank[i] = rank_of(s);
+		for (size_t j = 0; j < s->n_depends; j++)
+			if (rank[s->depends_on[j]] > rank[i])
+				rank[i] = rank[s->depends_on[j]];
 		for (size_t j = 0; j < k.n_defines; j++)
 			mg_map_put(&last_def, k.defines[j], (void *)(uintptr_t)(i + 1));
 		/* VALIDATE reads rows a constraint already guards: a later write is
@@ -410,9 +444,14 @@ static void link_dependencies(plan_ctx *ctx)
 		bool validates = s->n_ops > 0;
 		for (size_t j = 0; j < s->n_ops; j++)
 			validates &= s->ops[j]->kind == MG_OP_VALIDATE_CONSTRAINT;
-		for (size_t j = 0; j < k.n_uses; j++)
-			if (!validates || strncmp(k.uses[j], "dat:", 4))
-				mg_map_put(&last_use, k.uses[j], (void *)(uintptr_t)(i + 1));
+		for (size_t j = 0; j < k.n_uses; j++) {
+			if (validates && !strncmp(k.uses[j], "dat:", 4))
+				continue;
+			mg_map_put(&last_use, k.uses[j], (void *)(uintptr_t)(i + 1));
+			size_t t = (size_t)mg_map_get(&top_use, k.uses[j]);
+			if (!t || rank[t - 1] <= rank[i])
+				mg_map_put(&top_use, k.uses[j], (void *)(uintptr_t)(i + 1));
+		}
 		prev_op = s->op;
 		prev_step = i;
 	}
@@ -526,6 +565,7 @@ static void start_catalogs(plan_ctx *ctx)
 	                     ctx->analysis->graph->release->selected;
 	ctx->sqlw = (mg_sqlw){ctx->arena, schema, p->engine.major};
 	mg_map_init(&ctx->chosen, ctx->arena);
+	mg_map_init(&ctx->index_tails, ctx->arena);
 }
 
 /* Walks the history as the replay of the analysis does: changesets
@@ -561,6 +601,7 @@ static void walk_history(plan_ctx *ctx)
 			ctx->stmt_index = k;
 			mg_catalog_set_statement(ctx->cat, st->sql, st->sql_len);
 			mg_catalog_set_statement(ctx->pcat, st->sql, st->sql_len);
+			plan_note_statement(ctx);
 			if (rel) {
 				plan_rewrite_statement(ctx);
 				continue;
