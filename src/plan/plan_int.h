@@ -59,6 +59,7 @@ typedef struct plan_ctx {
 	size_t n_app, app_cap;
 	struct plan_keys **keys;       /* per step (by index): keys given by the rewriter */
 	size_t keys_cap;
+	mg_map index_tails;            /* "schema.index" -> its CREATE INDEX text after the table */
 } plan_ctx;
 
 /* Adds a step for the current statement (or a plan-wide step when
@@ -73,6 +74,12 @@ mg_check *plan_add_check(plan_ctx *ctx, mg_check_when when, const char *title, c
 /* rewrite.c: adds the steps that replace one statement of the release,
  * and applies the statement's operations to ctx->cat as it goes. */
 void plan_rewrite_statement(plan_ctx *ctx);
+
+/* rewrite.c: what the rewriter keeps of every statement of the history,
+ * in or before the release (the text of each CREATE INDEX, to rebuild an
+ * index with its opclasses and options).  Called before the statement
+ * is rewritten or applied. */
+void plan_note_statement(plan_ctx *ctx);
 
 /* plan.c: one operation of the history as written, applied to ctx->cat. */
 void plan_apply_original(plan_ctx *ctx, const mg_operation *op);

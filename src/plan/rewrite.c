@@ -730,6 +730,38 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 
 /* ---- Statements ------------------------------------------------------------ */
 
+static const char *index_key(plan_ctx *ctx, const char *schema, const char *name)
+{
+	return mg_arena_printf(ctx->arena, "%s.%s", schema ? schema : "", name);
+}
+
+void plan_note_statement(plan_ctx *ctx)
+{
+	const mg_statement *st = ctx->stmt;
+	if (st->parse_failed)
+		return;
+	for (size_t i = 0; i < st->n_ops; i++) {
+		const mg_operation *op = st->ops[i];
+		if (op->kind == MG_OP_CREATE_INDEX && op->object.name && st->n_ops == 1 && st->sql) {
+			const char *tail = mg_sql_index_tail(ctx->arena, st->sql, st->sql_len);
+			if (tail)
+				mg_map_put(&ctx->index_tails, index_key(ctx, op->object.schema, op->object.name),
+				           (void *)tail);
+		} else if (op->kind == MG_OP_RENAME_INDEX && op->object.name && op->new_name) {
+			void *tail = mg_map_get(&ctx->index_tails,
+			                        index_key(ctx, op->object.schema, op->object.name));
+			if (tail)
+				mg_map_put(&ctx->index_tails,
+				           index_key(ctx, op->object.schema, op->new_name), tail);
+		}
+	}
+}
+
+const char *rw_index_tail_of(rw *r, const char *schema, const char *index)
+{
+	return mg_map_get(&r->ctx->index_tails, index_key(r->ctx, schema, index));
+}
+
 static bool session_op(const mg_operation *op)
 {
 	switch (op->kind) {

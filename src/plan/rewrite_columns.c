@@ -512,7 +512,21 @@ static void carry_indexes(rw *r, const rw_shadow *sh, const char *tmp, carried *
 		op->where_expr = ix->where_expr ? rw_expr_rename(r, ix->where_expr, sh->column, tmp) : NULL;
 		if (op->where_expr)
 			op->flags |= MG_OPF_HAS_WHERE;
-		rw_run(r, s, op);
+		/* The statement that made the index keeps its opclasses, INCLUDE
+		 * and storage options: rebuilt from it when the history has it. */
+		const char *tail = rw_index_tail_of(r, rel->schema, ix->name);
+		if (tail) {
+			mg_buf b = MG_BUF_INIT;
+			mg_buf_printf(&b, "CREATE %sINDEX CONCURRENTLY ", ix->unique ? "UNIQUE " : "");
+			mg_sql_put_ident(&b, name);
+			mg_buf_puts(&b, " ON ");
+			mg_sqlw_put_name(&r->ctx->sqlw, &b, rel->schema, rel->name);
+			mg_buf_printf(&b, " %s;", rw_expr_rename(r, tail, sh->column, tmp));
+			rw_run_text(r, s, mg_arena_strdup(a, mg_buf_cstr(&b)), op);
+			mg_buf_dispose(&b);
+		} else {
+			rw_run(r, s, op);
+		}
 		rw_finish(r, s, mg_arena_printf(a, "Index %s rebuilt on %s without blocking writes; it "
 		                                   "takes its name in the contract.",
 		                                ix->name, tmp));
@@ -657,7 +671,10 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	if (c->default_expr) {
 		mg_operation *sd = rw_op_on(r, MG_OP_SET_DEFAULT, schema, table);
 		sd->object = (mg_object){MG_OBJ_COLUMN, schema, table, sh->new_column};
-		sd->default_expr = c->default_expr;
+		/* ALTER COLUMN TYPE keeps the default and converts it: the old
+		 * expression, typed as before, assigned to the new type. */
+		sd->default_expr = type_change ? mg_arena_printf(a, "(%s)::%s", c->default_expr, c->type)
+		                               : c->default_expr;
 		sd->default_volatility = c->default_volatility;
 		contract_add(r, &all, sd, NULL);
 	}

@@ -258,7 +258,49 @@ static void nn_emit(rw *r)
 	rw_nn_validate(r, &nn);
 }
 
+/* ---- DROP CONSTRAINT without a name -------------------------------------- */
+
+/* Liquibase's dropAllForeignKeyConstraints and a dropPrimaryKey without
+ * constraintName look the names up in the database when they run; the
+ * catalog knows them. */
+static bool unnamed_drop_applies(const rw *r)
+{
+	const mg_operation *op = r->op;
+	if (op->kind != MG_OP_DROP_CONSTRAINT || op->object.name || !op->constraint || !r->rel)
+		return false;
+	for (size_t i = 0; i < r->rel->n_constraints; i++)
+		if (r->rel->constraints[i].kind == op->constraint->kind)
+			return true;
+	return false;
+}
+
+static void unnamed_drop_emit(rw *r)
+{
+	const mg_operation *op = r->op;
+	const mg_cat_relation *rel = r->rel;
+	bool pk = op->constraint->kind == MG_CONSTRAINT_PRIMARY_KEY;
+	mg_plan_step *s = rw_step(r, MG_PHASE_CONTRACT, MG_STEP_SQL,
+	                          mg_arena_printf(r->ctx->arena, "Drop the %s of %s",
+	                                          pk ? "primary key" : "foreign keys", rel->name));
+	s->rewritten = false;
+	for (size_t i = 0; i < rel->n_constraints; i++) {
+		const mg_cat_constraint *k = &rel->constraints[i];
+		if (k->kind != op->constraint->kind)
+			continue;
+		rw_run(r, s, constraint_op(r, MG_OP_DROP_CONSTRAINT, rel->schema, rel->name, k->name));
+		if (pk)
+			break;
+	}
+	rw_finish(r, s, mg_arena_printf(r->ctx->arena,
+	                                "The changelog drops %s without naming %s; the names come "
+	                                "from the schema as the history leaves it.  A drop: it runs "
+	                                "in the next release, once no running version relies on it.",
+	                                pk ? "the primary key" : "every foreign key of the table",
+	                                pk ? "it" : "them"));
+}
+
 const rw_form rw_constraint_forms[] = {
+	{"drop-unnamed-constraint", unnamed_drop_applies, unnamed_drop_emit},
 	{"not-valid-then-validate", nv_applies, nv_emit},
 	{"unique-using-index", unique_applies, unique_emit},
 	{"primary-key-using-index", pk_applies, pk_emit},

@@ -109,6 +109,9 @@ const char *rw_stmt_sql(const rw *r);
 /* The text of the original statement after "ON [ONLY] table" of a
  * CREATE INDEX ("USING gin (title gin_trgm_ops) WHERE ..."), or NULL. */
 const char *rw_index_tail(const rw *r);
+/* The text after "ON table" of the CREATE INDEX that made an index (as
+ * rw_index_tail), when the history has it. */
+const char *rw_index_tail_of(rw *r, const char *schema, const char *index);
 /* An expression with every reference to column `from` renamed `to`. */
 const char *rw_expr_rename(rw *r, const char *expr, const char *from, const char *to);
 
