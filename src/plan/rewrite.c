@@ -677,6 +677,23 @@ static const char *keep_reason(plan_ctx *ctx, const mg_plan_step *s, const mg_op
 	return "Kept as written: it takes no lock that blocks reads or writes.";
 }
 
+/* "Add column orders.status": what a kept operation does, for a title. */
+static const char *op_title(plan_ctx *ctx, const mg_operation *op)
+{
+	char *kind = mg_arena_strdup(ctx->arena, mg_op_kind_name(op->kind));
+	for (char *p = kind; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (kind[0] >= 'a' && kind[0] <= 'z')
+		kind[0] = (char)(kind[0] - 32);
+	const mg_object *o = &op->object;
+	if (!o->name && !o->table)
+		return kind;
+	return o->table && o->name ? mg_arena_printf(ctx->arena, "%s %s.%s", kind, o->table, o->name)
+	                           : mg_arena_printf(ctx->arena, "%s %s", kind,
+	                                             o->name ? o->name : o->table);
+}
+
 /* One step running ops[0..n) of the statement as written (whole: its own
  * text) or written from the operations. */
 static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
@@ -691,8 +708,9 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 		if (ops[i]->kind == MG_OP_OPAQUE && !is_body_of_function(st, ops[i]))
 			manual = true;
 	}
-	const char *title = mg_arena_printf(ctx->arena, "%s%s", mg_op_kind_name(ops[0]->kind),
-	                                    n > 1 && whole ? " (one statement)" : "");
+	const char *title = mg_arena_printf(ctx->arena, "%s%s", op_title(ctx, ops[0]),
+	                                    n > 1 ? mg_arena_printf(ctx->arena, " (and %zu more)", n - 1)
+	                                          : "");
 	mg_plan_step *s = plan_add_step(ctx, phase, manual ? MG_STEP_MANUAL : MG_STEP_SQL, title);
 	s->op = ops[0];
 	s->in_transaction = true;
@@ -718,6 +736,11 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 	                           : NULL;
 	s->why = keep_reason(ctx, s, ops[0], rw_rel_live(ctx, rel),
 	                     rel ? mg_arena_printf(ctx->arena, "%s.%s", rel->schema, rel->name) : NULL);
+	/* What a step that works while holding its locks costs production,
+	 * in the figures of its finding. */
+	const mg_finding *f = class_of(s) == CLASS_HEAVY ? original_finding(ctx, ops[0]) : NULL;
+	if (f && f->severity >= MG_SEV_MEDIUM)
+		s->why = mg_arena_printf(ctx->arena, "%s %s", s->why, f->message);
 	if (manual && s->kind != MG_STEP_MANUAL) {
 		s->kind = MG_STEP_MANUAL;
 		s->title = mg_arena_printf(ctx->arena, "Review by hand: %s", title);
