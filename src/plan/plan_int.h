@@ -109,7 +109,8 @@ void plan_step_keys_of(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op, b
 void plan_add_deploy_steps(plan_ctx *ctx);
 
 /* backfill.c: a batched, resumable backfill of `table` that sets
- * set_clause on the rows matching the idempotent predicate, sized from
+ * set_clause on the rows matching the idempotent predicate (set_clause
+ * NULL: the batches DELETE those rows; predicate NULL: every row), sized from
  * the profile, with its scripts.  source_sql is the statement it replaces
  * (NULL when the plan introduces the backfill).  The rewriter makes the
  * step (MG_STEP_BACKFILL, phase backfill) and hangs the result on it; the

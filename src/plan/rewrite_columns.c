@@ -671,10 +671,13 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	if (c->default_expr) {
 		mg_operation *sd = rw_op_on(r, MG_OP_SET_DEFAULT, schema, table);
 		sd->object = (mg_object){MG_OBJ_COLUMN, schema, table, sh->new_column};
-		/* ALTER COLUMN TYPE keeps the default and converts it: the old
-		 * expression, typed as before, assigned to the new type. */
-		sd->default_expr = type_change ? mg_arena_printf(a, "(%s)::%s", c->default_expr, c->type)
-		                               : c->default_expr;
+		/* ALTER COLUMN TYPE keeps the default and converts it.  A bare
+		 * literal was stored as a constant of the old type, so it is
+		 * converted from that type; any other expression is converted as
+		 * it was written (the old implicit cast is what PostgreSQL drops). */
+		const char *d = c->default_expr;
+		bool literal = d[0] == '\'' && d[strlen(d) - 1] == '\'';
+		sd->default_expr = type_change && literal ? mg_arena_printf(a, "(%s::%s)", d, c->type) : d;
 		sd->default_volatility = c->default_volatility;
 		contract_add(r, &all, sd, NULL);
 	}

@@ -379,6 +379,43 @@ static void deploy_steps_follow_the_strategy(void **state)
 	}
 }
 
+/* Every name the plan makes up fits in 63 bytes and is new: a CHECK of
+ * the same name already on the table is not reused. */
+static void generated_names_fit_and_never_collide(void **state)
+{
+	(void)state;
+	static const char *const files[] = {
+		"V0__setup.sql",
+		"CREATE TABLE a_table_whose_name_is_long_enough_to_push_every_derived_name (\n"
+		"    id bigint PRIMARY KEY, a_column_with_a_long_name_too text);\n"
+		"INSERT INTO a_table_whose_name_is_long_enough_to_push_every_derived_name VALUES (1, 'x');\n"
+		"CREATE TABLE t (id bigint PRIMARY KEY, a text CONSTRAINT t_a_not_null CHECK (a <> ''));\n"
+		"INSERT INTO t VALUES (1, 'x');\n",
+		"V1__nn.sql",
+		"ALTER TABLE a_table_whose_name_is_long_enough_to_push_every_derived_name\n"
+		"    ALTER COLUMN a_column_with_a_long_name_too SET NOT NULL;\n"
+		"ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n"
+		"CREATE INDEX ON a_table_whose_name_is_long_enough_to_push_every_derived_name\n"
+		"    (a_column_with_a_long_name_too);\n",
+		NULL};
+	planned p;
+	plan_for(&p, 16, files, NULL);
+	for (size_t i = 0; i < p.plan->n_steps; i++) {
+		const mg_plan_step *s = p.plan->steps[i];
+		for (size_t k = 0; k < s->n_ops; k++) {
+			const mg_object *o = &s->ops[k]->object;
+			if (o->name)
+				assert_true(strlen(o->name) <= 63);
+		}
+	}
+	assert_non_null(find(&p, "CONSTRAINT t_a_not_null1 CHECK (a IS NOT NULL) NOT VALID"));
+	assert_non_null(find(&p, "ALTER TABLE t DROP CONSTRAINT t_a_not_null1"));
+	/* PostgreSQL's own name for the unnamed index, cut as it cuts it. */
+	assert_non_null(find(&p, "CREATE INDEX CONCURRENTLY "
+	                         "a_table_whose_name_is_long_en_a_column_with_a_long_name_too_idx"));
+	done(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +431,7 @@ int main(void)
 		cmocka_unit_test(lock_timeout_from_the_profile),
 		cmocka_unit_test(rename_referenced_by_a_foreign_key_stays_one_step),
 		cmocka_unit_test(deploy_steps_follow_the_strategy),
+		cmocka_unit_test(generated_names_fit_and_never_collide),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
