@@ -286,36 +286,56 @@ int lbc_drop_procedure(lbc *c)
 
 /* ---- data ------------------------------------------------------------- */
 
-/* The <column>s of insert and update: names and SQL values. */
-typedef struct dml_values {
+/* The <column>s of the change: names and SQL values (only those that give
+ * a value when given_only; else a column without one is NULL). */
+typedef struct values_acc {
 	lbc *c;
-	mg_name_list names;
-	mg_name_list values;
+	lbc_values *out;
+	bool given_only;
 	size_t cap;
-	bool unknown;   /* a value that is not SQL (a file) */
-} dml_values;
+} values_acc;
 
-static void dml_value(const mg_lb_node *col, void *ud)
+static bool has_value(const mg_lb_node *col)
 {
-	dml_values *d = ud;
-	const char *name = lbc_name(d->c, mg_lb_attr_get(col, "name"));
-	if (!name)
+	static const char *const attrs[] = {"value",         "valueNumeric",      "valueBoolean",
+	                                    "valueDate",     "valueComputed",     "valueSequenceNext",
+	                                    "valueBlobFile", "valueClobFile", "valueSequenceCurrent"};
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+		if (mg_lb_value(col, attrs[i]))
+			return true;
+	return false;
+}
+
+static void collect_value(const mg_lb_node *col, void *ud)
+{
+	values_acc *acc = ud;
+	lbc_values *d = acc->out;
+	const char *name = lbc_name(acc->c, mg_lb_attr_get(col, "name"));
+	if (!name || (acc->given_only && !has_value(col)))
 		return;
-	const char *v = lbc_value_sql(d->c, col);
+	const char *v = lbc_value_sql(acc->c, col);
 	if (!v) {
 		d->unknown = true;
 		return;
 	}
-	if (d->names.count == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		d->names.items = mg_arena_grow(d->c->arena, d->names.items, sizeof(char *),
+	if (d->names.count == acc->cap) {
+		size_t cap = acc->cap ? acc->cap * 2 : 8;
+		d->names.items = mg_arena_grow(acc->c->arena, d->names.items, sizeof(char *),
 		                               d->names.count, cap);
-		d->values.items = mg_arena_grow(d->c->arena, d->values.items, sizeof(char *),
+		d->values.items = mg_arena_grow(acc->c->arena, d->values.items, sizeof(char *),
 		                                d->values.count, cap);
-		d->cap = cap;
+		acc->cap = cap;
 	}
 	d->names.items[d->names.count++] = name;
 	d->values.items[d->values.count++] = v;
+}
+
+lbc_values lbc_column_values(lbc *c, bool given_only)
+{
+	lbc_values out = {{0}, {0}, false};
+	values_acc acc = {c, &out, given_only, 0};
+	mg_lb_each(c->node, "columns", "column", collect_value, &acc);
+	return out;
 }
 
 const char *lbc_set_clause(lbc *c, const mg_name_list *names, const mg_name_list *values)
@@ -395,9 +415,9 @@ static int dml(lbc *c, mg_op_kind kind)
 	}
 	/* What Liquibase writes: INSERT INTO t (cols) VALUES (values), or
 	 * UPDATE t SET col = value, ... */
-	dml_values d = {.c = c};
+	lbc_values d = {{0}, {0}, false};
 	if (kind == MG_OP_INSERT ? strcmp(c->node->name, "insert") == 0 : kind == MG_OP_UPDATE)
-		mg_lb_each(c->node, "columns", "column", dml_value, &d);
+		d = lbc_column_values(c, false);
 	if (d.unknown || !d.names.count)
 		return 0;
 	if (kind == MG_OP_INSERT) {

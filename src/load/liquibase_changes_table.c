@@ -240,41 +240,6 @@ int lbc_rename_table(lbc *c)
 
 /* ---- columns -------------------------------------------------------------- */
 
-typedef struct set_values {
-	lbc *c;
-	mg_name_list names, values;
-	size_t cap;
-} set_values;
-
-static bool has_value(const mg_lb_node *col)
-{
-	static const char *const attrs[] = {"value", "valueNumeric", "valueBoolean", "valueDate",
-	                                    "valueComputed", "valueSequenceNext"};
-	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
-		if (mg_lb_value(col, attrs[i]))
-			return true;
-	return false;
-}
-
-static void column_value(const mg_lb_node *col, void *ud)
-{
-	set_values *v = ud;
-	const char *name = lbc_name(v->c, mg_lb_attr_get(col, "name"));
-	const char *sql = has_value(col) ? lbc_value_sql(v->c, col) : NULL;
-	if (!name || !sql)
-		return;
-	if (v->names.count == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 4;
-		v->names.items = mg_arena_grow(v->c->arena, v->names.items, sizeof(char *),
-		                               v->names.count, cap);
-		v->values.items = mg_arena_grow(v->c->arena, v->values.items, sizeof(char *),
-		                                v->values.count, cap);
-		v->cap = cap;
-	}
-	v->names.items[v->names.count++] = name;
-	v->values.items[v->values.count++] = sql;
-}
-
 int lbc_add_column(lbc *c)
 {
 	const char *table = lbc_attr(c, "tableName");
@@ -313,8 +278,7 @@ int lbc_add_column(lbc *c)
 	if (s.remarks)
 		remarks_ops(c, &s.table, c->node);
 	/* A column given a value is filled by an UPDATE after it is added. */
-	set_values v = {c, {0}, {0}, 0};
-	mg_lb_each(c->node, "columns", "column", column_value, &v);
+	lbc_values v = lbc_column_values(c, true);
 	if (v.names.count) {
 		mg_operation *op = lbc_op(c, MG_OP_UPDATE);
 		op->object = s.table;

@@ -25,31 +25,6 @@ static const rw_form *const families[] = {
 
 /* ---- Helpers the forms share ------------------------------------------ */
 
-bool rw_op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	*name = NULL;
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		*name = o->name;
-		break;
-	default:
-		if (op->kind == MG_OP_ATTACH_PARTITION || op->kind == MG_OP_DETACH_PARTITION) {
-			*name = o->name;
-		} else if (o->table) {
-			*name = o->table;
-		} else if (op->related.name && op->related.kind == MG_OBJ_TABLE) {
-			*schema = op->related.schema;
-			*name = op->related.name;
-		}
-	}
-	return *name != NULL;
-}
-
 bool rw_rel_live(const plan_ctx *ctx, const mg_cat_relation *rel)
 {
 	(void)ctx;
@@ -97,10 +72,33 @@ mg_operation *rw_op_on(rw *r, mg_op_kind kind, const char *schema, const char *t
 	return op;
 }
 
+mg_operation *rw_copy_op(rw *r)
+{
+	mg_operation *op = mg_arena_alloc(r->ctx->arena, sizeof *op);
+	*op = *r->op;
+	op->locks = NULL;
+	op->n_locks = 0;
+	op->effects = 0;
+	op->effect_note = NULL;
+	op->predicted_error = NULL;
+	return op;
+}
+
+void rw_app_change(rw *r, plan_app_change change)
+{
+	plan_ctx *ctx = r->ctx;
+	if (ctx->n_app == ctx->app_cap) {
+		size_t ncap = ctx->app_cap ? ctx->app_cap * 2 : 4;
+		ctx->app = mg_arena_grow(ctx->arena, ctx->app, sizeof *ctx->app, ctx->n_app, ncap);
+		ctx->app_cap = ncap;
+	}
+	ctx->app[ctx->n_app++] = change;
+}
+
 mg_operation *rw_op(rw *r, mg_op_kind kind)
 {
 	const char *schema, *name;
-	rw_op_table(r->op, &schema, &name);
+	mg_sqlw_op_table(r->op, &schema, &name);
 	return rw_op_on(r, kind, schema, name);
 }
 
@@ -482,7 +480,7 @@ static void step_policy(plan_ctx *ctx, mg_plan_step *s, const mg_stmt_risk *know
 		if (!known_cost) {
 			const char *sch, *tn;
 			bool empty = false;
-			if (rw_op_table(op, &sch, &tn)) {
+			if (mg_sqlw_op_table(op, &sch, &tn)) {
 				mg_object t = {MG_OBJ_TABLE, sch, NULL, tn};
 				empty = table_empty(ctx, &t);
 			}
@@ -731,7 +729,7 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 	bool whole_cost = whole && cr && ctx->stmt_index < cr->n_stmts;
 	step_policy(ctx, s, whole_cost ? &cr->stmts[ctx->stmt_index] : NULL);
 	const char *schema, *table;
-	mg_cat_relation *rel = rw_op_table(ops[0], &schema, &table)
+	mg_cat_relation *rel = mg_sqlw_op_table(ops[0], &schema, &table)
 	                           ? mg_catalog_relation(ctx->cat, schema, table)
 	                           : NULL;
 	s->why = keep_reason(ctx, s, ops[0], rw_rel_live(ctx, rel),
@@ -847,7 +845,7 @@ static void init_rw(plan_ctx *ctx, rw *r, const mg_operation *op)
 	r->single = ctx->stmt->n_ops == 1 ||
 	            (ctx->stmt->n_ops == 2 && is_body_of_function(ctx->stmt, ctx->stmt->ops[1]));
 	const char *schema, *name;
-	if (rw_op_table(op, &schema, &name))
+	if (mg_sqlw_op_table(op, &schema, &name))
 		r->rel = mg_catalog_relation(ctx->cat, schema, name);
 	r->live = rw_rel_live(ctx, r->rel);
 	const mg_finding *f = original_finding(ctx, op);

@@ -161,9 +161,8 @@ static void add_emit(rw *r)
  * adopted. */
 static void add_constraints(rw *r, const char *schema, const char *table, const mg_column_def *c)
 {
-	mg_arena *a = ar(r);
 	size_t n = c->n_constraints;
-	mg_constraint_def *all = mg_arena_alloc(a, (n + 2) * sizeof *all);
+	mg_constraint_def *all = mg_arena_alloc(ar(r), (n + 2) * sizeof *all);
 	for (size_t i = 0; i < n; i++)
 		all[i] = c->constraints[i];
 	bool has_pk = false, has_uq = false;
@@ -183,48 +182,17 @@ static void add_constraints(rw *r, const char *schema, const char *table, const 
 		if (!k.columns.count)
 			k.columns = col;
 		const char *name = rw_constraint_name(r, schema, table, &k, c->name);
-		k.name = name;
-		mg_operation *op = rw_op_on(r, MG_OP_ADD_CONSTRAINT, schema, table);
-		op->object = (mg_object){MG_OBJ_CONSTRAINT, schema, table, name};
-		mg_constraint_def *kp = mg_arena_alloc(a, sizeof *kp);
-		*kp = k;
-		op->constraint = kp;
 		if (k.kind == MG_CONSTRAINT_FOREIGN_KEY || k.kind == MG_CONSTRAINT_CHECK) {
-			kp->not_valid = true;
-			op->flags |= MG_OPF_NOT_VALID;
-			if (k.kind == MG_CONSTRAINT_FOREIGN_KEY) {
-				op->related = k.ref_table;
-				if (!op->related.schema)
-					kp->ref_table.schema = op->related.schema = schema;
-			}
-			mg_plan_step *s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
-			                          mg_arena_printf(a, "Add %s NOT VALID", name));
-			rw_run(r, s, op);
-			rw_finish(r, s, "The column's constraint, added without checking existing rows: "
-			                "a catalog change.");
-			s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL, mg_arena_printf(a, "Validate %s", name));
-			mg_operation *v = rw_op_on(r, MG_OP_VALIDATE_CONSTRAINT, schema, table);
-			v->object = op->object;
-			rw_run(r, s, v);
-			rw_finish(r, s, "VALIDATE checks the existing rows under SHARE UPDATE EXCLUSIVE: "
-			                "reads and writes go on.");
+			rw_not_valid_then_validate(r, schema, table, &k, name, MG_PHASE_VALIDATE, true,
+			                           "The column's constraint, added without checking existing "
+			                           "rows: a catalog change.");
 			continue;
 		}
 		/* UNIQUE / PRIMARY KEY: the index first, built concurrently. */
-		mg_plan_step *s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
-		                          mg_arena_printf(a, "Build unique index %s concurrently", name));
-		s->in_transaction = false;
-		mg_operation *ix = rw_op_on(r, MG_OP_CREATE_INDEX, schema, table);
-		ix->object = (mg_object){MG_OBJ_INDEX, schema, table, name};
-		ix->flags = MG_OPF_UNIQUE | MG_OPF_CONCURRENTLY;
-		ix->index_columns = k.columns;
-		rw_run(r, s, ix);
-		rw_finish(r, s, "The constraint's index, built without blocking writes.");
-		s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL, mg_arena_printf(a, "Add %s USING INDEX", name));
-		kp->columns = (mg_name_list){0};
-		kp->using_index = name;
-		rw_run(r, s, op);
-		rw_finish(r, s, "USING INDEX adopts the finished index: a catalog change.");
+		rw_unique_index(r, MG_PHASE_VALIDATE, schema, table, name, &k.columns,
+		                "The constraint's index, built without blocking writes.");
+		rw_using_index(r, schema, table, name, &k,
+		               "USING INDEX adopts the finished index: a catalog change.");
 	}
 }
 
@@ -434,55 +402,32 @@ static void carry_constraints(rw *r, const rw_shadow *sh, const char *tmp, carri
 		                         .expr = k->expr ? rw_expr_rename(r, k->expr, sh->column, tmp)
 		                                         : NULL};
 		const char *name = rw_new_name(r, schema, table, k->name, "new");
-		mg_operation *op = rw_op_on(r, MG_OP_ADD_CONSTRAINT, schema, table);
-		op->object = (mg_object){MG_OBJ_CONSTRAINT, schema, table, name};
-		mg_constraint_def *kp = mg_arena_alloc(a, sizeof *kp);
-		*kp = def;
-		kp->name = name;
-		op->constraint = kp;
 		if (k->kind == MG_CONSTRAINT_CHECK || k->kind == MG_CONSTRAINT_FOREIGN_KEY) {
-			kp->not_valid = true;
-			op->flags |= MG_OPF_NOT_VALID;
-			if (k->kind == MG_CONSTRAINT_FOREIGN_KEY)
-				op->related = k->ref_table;
-			mg_plan_step *s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
-			                          mg_arena_printf(a, "Add %s on %s NOT VALID", name, tmp));
-			rw_run(r, s, op);
-			rw_finish(r, s, mg_arena_printf(a, "%s of %s, carried to %s without checking "
-			                                   "existing rows.",
-			                                k->name, sh->column, tmp));
-			if (k->validated) {
-				s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
-				            mg_arena_printf(a, "Validate %s", name));
-				mg_operation *v = rw_op_on(r, MG_OP_VALIDATE_CONSTRAINT, schema, table);
-				v->object = op->object;
-				rw_run(r, s, v);
-				rw_finish(r, s, "VALIDATE checks the existing rows under SHARE UPDATE "
-				                "EXCLUSIVE: reads and writes go on.");
-			}
+			rw_not_valid_then_validate(r, schema, table, &def, name, MG_PHASE_VALIDATE,
+			                           k->validated,
+			                           mg_arena_printf(a, "%s of %s, carried to %s without "
+			                                              "checking existing rows.",
+			                                           k->name, sh->column, tmp));
 			mg_operation *rn = rw_op_on(r, MG_OP_RENAME_CONSTRAINT, schema, table);
-			rn->object = op->object;
+			rn->object = (mg_object){MG_OBJ_CONSTRAINT, schema, table, name};
 			rn->new_name = k->name;
 			contract_add(r, cy, rn, NULL);
 			continue;
 		}
 		/* UNIQUE / PRIMARY KEY: an index built now, adopted in the contract
 		 * once the old column (and with it the old constraint) is gone. */
-		mg_plan_step *s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
-		                          mg_arena_printf(a, "Build unique index %s concurrently", name));
-		s->in_transaction = false;
-		mg_operation *ix = rw_op_on(r, MG_OP_CREATE_INDEX, schema, table);
-		ix->object = (mg_object){MG_OBJ_INDEX, schema, table, name};
-		ix->flags = MG_OPF_UNIQUE | MG_OPF_CONCURRENTLY;
-		ix->index_columns = def.columns;
-		rw_run(r, s, ix);
-		rw_finish(r, s, mg_arena_printf(a, "The index of %s, rebuilt on %s without blocking "
+		rw_unique_index(r, MG_PHASE_VALIDATE, schema, table, name, &def.columns,
+		                mg_arena_printf(a, "The index of %s, rebuilt on %s without blocking "
 		                                   "writes.",
 		                                k->name, tmp));
+		mg_operation *op = rw_op_on(r, MG_OP_ADD_CONSTRAINT, schema, table);
+		op->object = (mg_object){MG_OBJ_CONSTRAINT, schema, table, k->name};
+		mg_constraint_def *kp = mg_arena_alloc(a, sizeof *kp);
+		*kp = def;
 		kp->name = k->name;
 		kp->columns = (mg_name_list){0};
 		kp->using_index = name;
-		op->object.name = k->name;
+		op->constraint = kp;
 		contract_add(r, cy, op, NULL);
 	}
 }
@@ -618,13 +563,8 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	plan_step_use(ctx, bf, plan_key(ctx, "rel", schema, table, NULL));
 	plan_step_define(ctx, bf, plan_key(ctx, "dat", schema, table, NULL));
 	plan_step_additive(ctx, bf);
-	if (ctx->n_app == ctx->app_cap) {
-		size_t ncap = ctx->app_cap ? ctx->app_cap * 2 : 4;
-		ctx->app = mg_arena_grow(a, ctx->app, sizeof *ctx->app, ctx->n_app, ncap);
-		ctx->app_cap = ncap;
-	}
-	ctx->app[ctx->n_app++] = (plan_app_change){PLAN_APP_SYNCED_COLUMN, schema, table, sh->column,
-	                                           sh->new_column, type_change, bf};
+	rw_app_change(r, (plan_app_change){PLAN_APP_SYNCED_COLUMN, schema, table, sh->column,
+	                                   sh->new_column, type_change, bf});
 
 	/* 4. What the old column carries. */
 	carried cy = {MG_BUF_INIT, NULL, 0, 0};
@@ -729,8 +669,7 @@ void rw_guarded(rw *r, const char *what, const char *why)
 	const char *sql = r->single ? rw_stmt_sql(r) : NULL;
 	if (sql)
 		rw_run_text(r, s, sql, NULL);
-	mg_operation *copy = mg_arena_alloc(ar(r), sizeof *copy);
-	*copy = *r->op;
+	mg_operation *copy = rw_copy_op(r);
 	if (sql)
 		plan_step_run(r->ctx, s, copy);
 	else if (!rw_run(r, s, copy))

@@ -127,21 +127,23 @@ static bool nv_applies(const rw *r)
 	return k->kind == MG_CONSTRAINT_FOREIGN_KEY && k->ref_table.name;
 }
 
-static void nv_emit(rw *r)
+void rw_not_valid_then_validate(rw *r, const char *schema, const char *table,
+                                const mg_constraint_def *def, const char *name, mg_phase phase,
+                                bool validate, const char *why)
 {
-	const mg_constraint_def *k = def_of(r);
-	const char *schema = r->op->object.schema, *table = r->op->object.table;
-	const char *name = rw_constraint_name(r, schema, table, k, NULL);
-	bool fk = k->kind == MG_CONSTRAINT_FOREIGN_KEY;
-	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
+	bool fk = def->kind == MG_CONSTRAINT_FOREIGN_KEY;
+	mg_plan_step *s = rw_step(r, phase, MG_STEP_SQL,
 	                          mg_arena_printf(r->ctx->arena, "Add %s NOT VALID", name));
-	rw_run(r, s, add_constraint_op(r, schema, table, k, name, true));
-	rw_finish(r, s, fk ? "NOT VALID adds the foreign key without checking existing rows: a "
-	                     "brief SHARE ROW EXCLUSIVE on both tables instead of one held for a "
-	                     "full scan; new rows are checked from now on."
-	                   : "NOT VALID adds the CHECK without scanning existing rows: a brief "
-	                     "ACCESS EXCLUSIVE instead of one held for a full scan; new rows are "
-	                     "checked from now on.");
+	rw_run(r, s, add_constraint_op(r, schema, table, def, name, true));
+	rw_finish(r, s, why ? why
+	                : fk ? "NOT VALID adds the foreign key without checking existing rows: a "
+	                       "brief SHARE ROW EXCLUSIVE on both tables instead of one held for a "
+	                       "full scan; new rows are checked from now on."
+	                     : "NOT VALID adds the CHECK without scanning existing rows: a brief "
+	                       "ACCESS EXCLUSIVE instead of one held for a full scan; new rows are "
+	                       "checked from now on.");
+	if (!validate)
+		return;
 	s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
 	            mg_arena_printf(r->ctx->arena, "Validate %s", name));
 	rw_run(r, s, constraint_op(r, MG_OP_VALIDATE_CONSTRAINT, schema, table, name));
@@ -149,6 +151,14 @@ static void nv_emit(rw *r)
 	                     "SHARE on the referenced table): neither table's reads or writes wait."
 	                   : "VALIDATE checks the existing rows under SHARE UPDATE EXCLUSIVE: reads "
 	                     "and writes go on.");
+}
+
+static void nv_emit(rw *r)
+{
+	const mg_constraint_def *k = def_of(r);
+	const char *schema = r->op->object.schema, *table = r->op->object.table;
+	rw_not_valid_then_validate(r, schema, table, k, rw_constraint_name(r, schema, table, k, NULL),
+	                           MG_PHASE_EXPAND, true, NULL);
 }
 
 /* ---- UNIQUE and PRIMARY KEY: a unique index first ---------------------------- */
@@ -170,10 +180,10 @@ static bool pk_applies(const rw *r)
 	return key_applies(r, MG_CONSTRAINT_PRIMARY_KEY);
 }
 
-static void build_unique_index(rw *r, const char *schema, const char *table, const char *name,
-                               const mg_name_list *cols, const char *why)
+void rw_unique_index(rw *r, mg_phase phase, const char *schema, const char *table,
+                     const char *name, const mg_name_list *cols, const char *why)
 {
-	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
+	mg_plan_step *s = rw_step(r, phase, MG_STEP_SQL,
 	                          mg_arena_printf(r->ctx->arena, "Build unique index %s concurrently",
 	                                          name));
 	s->in_transaction = false;
@@ -185,8 +195,8 @@ static void build_unique_index(rw *r, const char *schema, const char *table, con
 	rw_finish(r, s, why);
 }
 
-static void using_index(rw *r, const char *schema, const char *table, const char *name,
-                        const mg_constraint_def *k, const char *why)
+void rw_using_index(rw *r, const char *schema, const char *table, const char *name,
+                    const mg_constraint_def *k, const char *why)
 {
 	mg_plan_step *s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
 	                          mg_arena_printf(r->ctx->arena, "Add %s USING INDEX", name));
@@ -202,10 +212,10 @@ static void unique_emit(rw *r)
 	const mg_constraint_def *k = def_of(r);
 	const char *schema = r->op->object.schema, *table = r->op->object.table;
 	const char *name = rw_constraint_name(r, schema, table, k, NULL);
-	build_unique_index(r, schema, table, name, &k->columns,
+	rw_unique_index(r, MG_PHASE_EXPAND, schema, table, name, &k->columns,
 	                   "A UNIQUE constraint builds its index under SHARE, blocking every write "
 	                   "for the whole build; the same index built concurrently blocks none.");
-	using_index(r, schema, table, name, k,
+	rw_using_index(r, schema, table, name, k,
 	            "USING INDEX turns the finished index into the constraint: a catalog change "
 	            "under a brief ACCESS EXCLUSIVE.");
 }
@@ -226,13 +236,13 @@ static void pk_emit(rw *r)
 		nn[n_nn] = (rw_nn){schema, table, k->columns.items[i], NULL};
 		rw_nn_expand(r, &nn[n_nn++], MG_PHASE_EXPAND);
 	}
-	build_unique_index(r, schema, table, name, &k->columns,
+	rw_unique_index(r, MG_PHASE_EXPAND, schema, table, name, &k->columns,
 	                   "ADD PRIMARY KEY builds its index under SHARE (and sets NOT NULL with a "
 	                   "scan under ACCESS EXCLUSIVE); the unique index built concurrently blocks "
 	                   "no write.");
 	for (size_t i = 0; i < n_nn; i++)
 		rw_nn_validate(r, &nn[i]);
-	using_index(r, schema, table, name, k,
+	rw_using_index(r, schema, table, name, k,
 	            "PRIMARY KEY USING INDEX adopts the finished index; its columns are already NOT "
 	            "NULL, so it is a catalog change under a brief ACCESS EXCLUSIVE.");
 }

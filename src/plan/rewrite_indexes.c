@@ -53,14 +53,10 @@ static const char *index_sql(rw *r, const mg_operation *op, const char *name, co
 static mg_operation *index_op(rw *r, const char *name, const char *schema, const char *table,
                               unsigned flags)
 {
-	mg_operation *op = rw_op_on(r, MG_OP_CREATE_INDEX, schema, table);
-	*op = *r->op;
+	mg_operation *op = rw_copy_op(r);
 	op->object = (mg_object){MG_OBJ_INDEX, schema, table, name};
 	op->related = (mg_object){MG_OBJ_TABLE, schema, NULL, table};
 	op->flags = (r->op->flags & (MG_OPF_UNIQUE | MG_OPF_HAS_WHERE)) | flags;
-	op->locks = NULL;
-	op->n_locks = 0;
-	op->effects = 0;
 	return op;
 }
 
@@ -69,7 +65,7 @@ static const char *index_name(rw *r)
 	if (r->op->object.name)
 		return r->op->object.name;
 	const char *schema, *table;
-	rw_op_table(r->op, &schema, &table);
+	mg_sqlw_op_table(r->op, &schema, &table);
 	return rw_pg_name(r, schema, table, &r->op->index_columns, "idx");
 }
 
@@ -88,7 +84,7 @@ static bool create_applies(const rw *r)
 static void create_emit(rw *r)
 {
 	const char *schema, *table;
-	rw_op_table(r->op, &schema, &table);
+	mg_sqlw_op_table(r->op, &schema, &table);
 	const char *name = index_name(r);
 	bool was_concurrent = flag(r->op, MG_OPF_CONCURRENTLY);
 	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
@@ -190,7 +186,7 @@ static void partitioned_level(rw *r, const mg_cat_relation *parent, const char *
 static void partitioned_emit(rw *r)
 {
 	const char *schema, *table;
-	rw_op_table(r->op, &schema, &table);
+	mg_sqlw_op_table(r->op, &schema, &table);
 	const char *name = index_name(r);
 	const char *tail = rw_index_tail(r);
 	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
@@ -227,11 +223,8 @@ static void drop_emit(rw *r)
 	mg_plan_step *s = rw_step(r, MG_PHASE_CONTRACT, MG_STEP_SQL,
 	                          mg_arena_printf(r->ctx->arena, "Drop %s concurrently", op->object.name));
 	s->in_transaction = false;
-	mg_operation *d = rw_op(r, MG_OP_DROP_INDEX);
-	*d = *op;
+	mg_operation *d = rw_copy_op(r);
 	d->flags = (op->flags & MG_OPF_IF_EXISTS) | MG_OPF_CONCURRENTLY;
-	d->locks = NULL;
-	d->n_locks = 0;
 	rw_run(r, s, d);
 	rw_finish(r, s, "DROP INDEX takes ACCESS EXCLUSIVE on the table: every query waits behind "
 	                "it; CONCURRENTLY waits for the queries instead.  A query plan of the running "
@@ -261,11 +254,8 @@ static void reindex_emit(rw *r)
 	                          mg_arena_printf(r->ctx->arena, "Reindex %s concurrently",
 	                                          r->op->object.name ? r->op->object.name : ""));
 	s->in_transaction = false;
-	mg_operation *op = rw_op(r, MG_OP_REINDEX);
-	*op = *r->op;
+	mg_operation *op = rw_copy_op(r);
 	op->flags |= MG_OPF_CONCURRENTLY;
-	op->locks = NULL;
-	op->n_locks = 0;
 	rw_run(r, s, op);
 	rw_finish(r, s, "REINDEX blocks writes to the table (and reads that use the index) while "
 	                "it rebuilds; REINDEX CONCURRENTLY (PostgreSQL 12+) builds a new copy "

@@ -73,6 +73,12 @@ mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const ch
  * every relation its text names is read and its rows may change. */
 void rw_text_keys(plan_ctx *ctx, mg_plan_step *s, const char *sql);
 
+/* A copy of r->op that the engine model judges again (its locks and
+ * effects cleared), for a step that runs the operation in another form. */
+mg_operation *rw_copy_op(rw *r);
+/* Records what the application has to know about this rewrite. */
+void rw_app_change(rw *r, plan_app_change change);
+
 /* A new operation of kind on the table of r->op (object and related
  * filled for the table); the caller sets the rest. */
 mg_operation *rw_op(rw *r, mg_op_kind kind);
@@ -98,8 +104,6 @@ const char *rw_constraint_name(rw *r, const char *schema, const char *table,
 
 /* ---- Shared helpers ---------------------------------------------------- */
 
-/* The table an operation acts on (schema and name), or false. */
-bool rw_op_table(const mg_operation *op, const char **schema, const char **name);
 /* Whether a relation may hold rows and serve traffic. */
 bool rw_rel_live(const plan_ctx *ctx, const mg_cat_relation *rel);
 /* "public.orders" */
@@ -153,5 +157,19 @@ typedef struct rw_nn {
 
 void rw_nn_expand(rw *r, rw_nn *nn, mg_phase phase);
 void rw_nn_validate(rw *r, const rw_nn *nn);
+
+/* ADD CONSTRAINT name (a CHECK or FOREIGN KEY) NOT VALID in `phase`, then,
+ * when validate, VALIDATE CONSTRAINT in the validate phase.  why: the
+ * first step's reason (NULL: the standard one). */
+void rw_not_valid_then_validate(rw *r, const char *schema, const char *table,
+                                const mg_constraint_def *def, const char *name, mg_phase phase,
+                                bool validate, const char *why);
+/* CREATE UNIQUE INDEX CONCURRENTLY name ON table (cols), outside a
+ * transaction, in `phase`. */
+void rw_unique_index(rw *r, mg_phase phase, const char *schema, const char *table,
+                     const char *name, const mg_name_list *cols, const char *why);
+/* ADD CONSTRAINT name UNIQUE/PRIMARY KEY USING INDEX name (validate phase). */
+void rw_using_index(rw *r, const char *schema, const char *table, const char *name,
+                    const mg_constraint_def *k, const char *why);
 
 #endif

@@ -154,8 +154,7 @@ static void enum_emit(rw *r)
 	                                          r->op->new_name, r->op->object.name));
 	s->in_transaction = false;
 	const char *sql = rw_stmt_sql(r);
-	mg_operation *op = mg_arena_alloc(r->ctx->arena, sizeof *op);
-	*op = *r->op;
+	mg_operation *op = rw_copy_op(r);
 	if (sql)
 		rw_run_text(r, s, sql, op);
 	else

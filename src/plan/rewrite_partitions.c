@@ -111,12 +111,7 @@ static void attach_emit(rw *r)
 	                "the partition go on.");
 	s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
 	            mg_arena_printf(a, "Attach %s to %s", part, parent->name));
-	mg_operation *at = rw_op_on(r, MG_OP_ATTACH_PARTITION, schema, part);
-	*at = *r->op;
-	at->locks = NULL;
-	at->n_locks = 0;
-	at->effects = 0;
-	rw_run(r, s, at);
+	rw_run(r, s, rw_copy_op(r));
 	mg_operation *drop = rw_op_on(r, MG_OP_DROP_CONSTRAINT, schema, part);
 	drop->object = add->object;
 	rw_run(r, s, drop);
@@ -149,12 +144,8 @@ static void detach_emit(rw *r)
 	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
 	                          mg_arena_printf(a, "Detach %s concurrently", r->op->object.name));
 	s->in_transaction = false;
-	mg_operation *d = rw_op_on(r, MG_OP_DETACH_PARTITION, r->op->object.schema, r->op->object.name);
-	*d = *r->op;
+	mg_operation *d = rw_copy_op(r);
 	d->flags |= MG_OPF_CONCURRENTLY;
-	d->locks = NULL;
-	d->n_locks = 0;
-	d->effects = 0;
 	rw_run(r, s, d);
 	rw_finish(r, s, mg_arena_printf(a, "DETACH PARTITION takes ACCESS EXCLUSIVE on %s: every "
 	                                   "query of it waits; CONCURRENTLY (PostgreSQL 14+) takes "

@@ -22,26 +22,11 @@ deploy strategy for the demo):
   - dependencies point to earlier steps.
 """
 import json
-import os
 import re
-import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-DUMP = os.environ.get("PLAN_DUMP", os.path.join(ROOT, os.environ.get("BUILD", "build"), "plan-dump"))
-
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}\n{detail}")
+import plantest
+from plantest import check
 
 
 C = "corpora/"
@@ -69,13 +54,6 @@ PROJECTS = [
 SESSION_OPS = {"set_setting", "reset_setting", "begin", "commit", "rollback", "savepoint"}
 DROP = re.compile(r"^\s*(DROP\s+(TABLE|VIEW|MATERIALIZED VIEW|INDEX|SEQUENCE|TYPE|SCHEMA|DOMAIN)\b|"
                   r"ALTER TABLE .* DROP COLUMN)", re.I | re.M)
-
-
-def plan_of(args):
-    p = subprocess.run([DUMP] + args, capture_output=True, text=True, timeout=300, cwd=ROOT)
-    if p.returncode not in (0, 1):
-        raise RuntimeError(f"plan-dump exit {p.returncode}: {p.stderr[-2000:]}")
-    return json.loads(p.stdout)
 
 
 def judge(name, plan):
@@ -149,13 +127,12 @@ def main():
         for extra in runs:
             label = name + ("" if not extra else " " + " ".join(a for a in extra if not a.endswith(".yaml")))
             try:
-                plan = plan_of(extra + args)
+                plan = plantest.plan_of(extra + args)
             except (RuntimeError, json.JSONDecodeError) as e:
                 check(f"{label}: plan", False, str(e))
                 continue
             judge(label.strip(), plan)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return plantest.summary()
 
 
 if __name__ == "__main__":

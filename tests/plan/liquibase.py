@@ -15,31 +15,18 @@ plan of the whole history must end in the schema the oracle's SQL makes.
 A step without SQL is a manual step (customChange, loadData ...): it is
 listed, with its reason, and skipped.
 """
-import json
 import os
 import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "pg"))
 import pglive  # noqa: E402
+import plantest  # noqa: E402
+from plantest import check  # noqa: E402
 
-DUMP = os.environ.get("PLAN_DUMP", os.path.join(ROOT, os.environ.get("BUILD", "build"), "plan-dump"))
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
-
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}\n{detail}")
 
 
 # project, root changelog, options, roles its grants name, what production
@@ -58,13 +45,6 @@ PROJECTS = [
 ]
 
 
-def plan_of(path, args):
-    p = subprocess.run([DUMP] + args + [path], capture_output=True, text=True, timeout=600, cwd=ROOT)
-    if p.returncode not in (0, 1):
-        raise RuntimeError(f"plan-dump exit {p.returncode}: {p.stderr[-2000:]}")
-    return json.loads(p.stdout)
-
-
 def run_plan(srv, db, plan, skip_titles=()):
     """Runs every step with SQL; returns (failures, manual steps skipped)."""
     failures, manual = [], []
@@ -72,11 +52,7 @@ def run_plan(srv, db, plan, skip_titles=()):
         if s["kind"] == "app_deploy":
             continue
         if s["kind"] == "backfill":
-            b = s["backfill"]
-            table = b["table"] if b["schema"] in (None, "public") else f'{b["schema"]}.{b["table"]}'
-            where = f" WHERE {b['predicate']}" if b.get("predicate") else ""
-            sql = (f"UPDATE {table} SET {b['set_clause']}{where};" if b.get("set_clause")
-                   else f"DELETE FROM {table}{where};")
+            sql = plantest.backfill_sql(s["backfill"])
         elif not s["script"]:
             manual.append(f"{s['id']} {s['title']}: {s['why']}")
             continue
@@ -101,7 +77,7 @@ def corpus_projects(srv):
         db = srv.fresh_db("lb_" + re.sub(r"[^a-z0-9]", "_", name))
         if before:
             srv.run(db, before)
-        plan = plan_of(path, args)
+        plan = plantest.plan_of(args + [path])
         fails, manual = run_plan(srv, db, plan)
         n = sum(1 for s in plan["steps"] if s["script"] or s["kind"] == "backfill")
         check(f"{name}: all {n} steps with SQL run", not fails, "    " + "\n    ".join(fails))
@@ -151,7 +127,7 @@ def oracle_projects(srv):
         except pglive.ScriptError as e:
             check(f"oracle {corpus}: Liquibase's SQL runs", False, str(e)[:1500])
             continue
-        plan = plan_of(changelog, ["--search-path", search])
+        plan = plantest.plan_of(["--search-path", search, changelog])
         if not plan["steps"]:
             check(f"oracle {corpus}: the plan has steps", False, "    nothing was loaded")
             continue
@@ -166,8 +142,7 @@ def main():
     srv = pglive.server(15)
     corpus_projects(srv)
     oracle_projects(srv)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return plantest.summary()
 
 
 if __name__ == "__main__":

@@ -35,27 +35,14 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "pg"))
 import pglive  # noqa: E402
-
-DUMP = os.environ.get("PLAN_DUMP", os.path.join(ROOT, os.environ.get("BUILD", "build"), "plan-dump"))
-
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}\n{detail}")
+import plantest  # noqa: E402
+from plantest import check  # noqa: E402
 
 
 def version_key(path):
@@ -100,13 +87,6 @@ def run_flyway_file(srv, db, path, placeholders):
     srv.run(db, text, single_transaction=not (no_tx or NON_TX.search(text)))
 
 
-def plan_of(project, args):
-    p = subprocess.run([DUMP] + args + [project], capture_output=True, text=True, timeout=120)
-    if p.returncode not in (0, 1):
-        raise RuntimeError(f"plan-dump exit {p.returncode}: {p.stderr}")
-    return json.loads(p.stdout)
-
-
 def run_backfill(srv, db, b):
     """The generated backfill when there is one, else its meaning: the SET
     on the rows its predicate matches (or their DELETE)."""
@@ -115,12 +95,7 @@ def run_backfill(srv, db, b):
             if b.get(part):
                 srv.run(db, b[part])
         return
-    table = b["table"] if b["schema"] in (None, "public") else f'{b["schema"]}.{b["table"]}'
-    where = f" WHERE {b['predicate']}" if b.get("predicate") else ""
-    if b.get("set_clause"):
-        srv.run(db, f"UPDATE {table} SET {b['set_clause']}{where};")
-    else:
-        srv.run(db, f"DELETE FROM {table}{where};")
+    srv.run(db, plantest.backfill_sql(b))
 
 
 def run_plan(srv, db, plan):
@@ -193,7 +168,7 @@ def run_case(srv, name, case_dir):
             run_flyway_file(srv, b, f, placeholders)
         if seed:
             srv.run(b, open(seed).read())
-        plan = plan_of(plan_path, args)
+        plan = plantest.plan_of(args + [plan_path])
         run_plan(srv, b, plan)
     except (pglive.ScriptError, RuntimeError) as e:
         check(f"{name}: runs", False, str(e)[:3000])
@@ -228,8 +203,7 @@ def main():
         if os.path.exists(cfg_path) and json.load(open(cfg_path)).get("changelog"):
             continue
         run_case(srv, name, case_dir)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return plantest.summary()
 
 
 if __name__ == "__main__":
