@@ -88,7 +88,12 @@ $(BUILD)/san-tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libmigr
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(BUILD)/libmigraph-san.a $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+# The plan as JSON for the suites that run it on PostgreSQL (tests/plan/).
+$(BUILD)/plan-dump: tests/plan/plan_dump.c $(filter-out %/main.o,$(CLI_OBJS)) $(BUILD)/libmigraph.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(filter-out %/main.o,$(CLI_OBJS)) $(BUILD)/libmigraph.a $(LDLIBS)
+
+unit: $(UNIT_BINS) $(BUILD)/plan-dump
 unit-san: $(SAN_UNIT_BINS) $(BUILD)/migraph-san
 
 DEMO := corpora/shop-flyway

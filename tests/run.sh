@@ -69,6 +69,9 @@ for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh
 [ -x tests/truth/live_sample.sh ] && run_script truth-live tests/truth/live_sample.sh
 # Generated SQL runs on a real PostgreSQL: the harness that does so checks itself first.
 run_script pg-harness tests/pg/with_pg.sh pg-harness $PY tests/pg/selftest.py
+run_script plan-rewrites tests/pg/with_pg.sh plan-rewrites $PY tests/plan/run.py
+run_script plan-liquibase tests/pg/with_pg.sh plan-liquibase $PY tests/plan/liquibase.py
+run_script plan-coverage $PY tests/plan/coverage.py
 [ -x tests/hostile/valgrind.sh ] && run_script hostile-valgrind tests/hostile/valgrind.sh
 [ -x tests/fuzz/regressions.sh ] && run_script fuzz-regressions tests/fuzz/regressions.sh
 

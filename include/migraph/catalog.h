@@ -180,6 +180,12 @@ void mg_catalog_each_column_of_type(const mg_catalog *cat, const char *schema, c
                                                mg_cat_column *col),
                                     void *ctx);
 
+/* PostgreSQL's makeObjectName: name1_name2_label (name2 and label may be
+ * NULL), the longer of name1 and name2 shortened until it fits in 63
+ * bytes.  The names the catalog gives unnamed objects come from it. */
+const char *mg_catalog_object_name(mg_arena *arena, const char *name1, const char *name2,
+                                   const char *label);
+
 /* True when a validated CHECK constraint of rel proves column IS NOT NULL
  * (PostgreSQL 12+ then skips the SET NOT NULL scan). */
 bool mg_catalog_check_proves_not_null(const mg_cat_relation *rel, const char *column);

@@ -390,6 +390,9 @@ typedef struct mg_operation {
 	size_t n_insert_rows;
 	const char *index_method;    /* "btree", "gin" ... NULL means default */
 	const char *where_expr;      /* partial index predicate, DML WHERE text */
+	const char *set_clause;      /* UPDATE: the SET list as SQL ("a = lower(b), c = 1") */
+	const char *options_sql;     /* CREATE/ALTER SEQUENCE: the options as SQL, when known
+	                                ("START WITH 1050 INCREMENT BY 50") */
 
 	mg_object *depends;          /* views: relations the definition reads */
 	size_t n_depends;

@@ -113,6 +113,12 @@ typedef struct mg_plan_step {
 	bool has_changeset;
 	size_t changeset;
 	const mg_operation *op;       /* the operation it rewrites, or NULL */
+	/* The operations the step runs: the original ones when it is kept as
+	 * written, the rewrite's own otherwise (a CREATE INDEX CONCURRENTLY, a
+	 * sync trigger ...).  Its locks and its place in the order come from
+	 * them. */
+	const mg_operation **ops;
+	size_t n_ops;
 	mg_loc loc;
 	bool rewritten;               /* true when it differs from the original SQL */
 
@@ -220,6 +226,13 @@ typedef struct mg_plan {
 /* Builds the plan for the release of an analysis that has run
  * (mg_analysis_run).  Never NULL. */
 mg_plan *mg_plan_build(mg_analysis *analysis);
+
+/* The step as a script to paste into psql: its SQL wrapped in BEGIN ...
+ * COMMIT with SET LOCAL lock_timeout / statement_timeout when it runs in
+ * a transaction, or preceded by SET and followed by RESET of them when it
+ * must run outside one (so no setting leaks into what runs next).  NULL
+ * for a step without SQL.  Allocated in the plan's arena. */
+const char *mg_plan_step_script(const mg_plan *plan, const mg_plan_step *step);
 
 /* ---- Emitting the plan as migrations -------------------------------------- */
 

@@ -81,6 +81,18 @@ typedef struct mg_changeset_risk {
 /* The risk entry of a relation in a changeset, or NULL. */
 mg_table_risk *mg_risk_table(mg_changeset_risk *cr, const char *schema, const char *name);
 
+/* The cost of one operation judged by the engine model (an operation the
+ * plan makes up, say): the same model and profile figures as the
+ * changesets' statements.  table_empty: its table has no rows yet. */
+mg_stmt_risk mg_risk_op_cost(const mg_analysis *analysis, const mg_operation *op,
+                             bool table_empty);
+/* The severity of holding `mode` on `table` for hold_ms (hold_known false:
+ * for an unknown time) under the analysis's profile, per the contract
+ * (mg_risk_severity); -1 when the figures cannot decide. */
+int mg_risk_hold_severity(const mg_analysis *analysis, const mg_object *table,
+                          mg_lock_mode mode, bool table_empty, double hold_ms, bool hold_known,
+                          bool lock_timeout_set);
+
 /* Computes risk for every changeset of the analysis (after replay).
  * profile may be NULL: sizes are then unknown and said to be. */
 mg_changeset_risk *mg_risk_compute(mg_analysis *analysis, const mg_profile *profile);

@@ -14,7 +14,7 @@
 
 #include "analyze/families.h"
 #include "analyze/lock_site.h"
-#include "analyze/sqltext.h"
+#include "migraph/sqlwrite.h"
 
 /* The statement's own text, or NULL when the change came from a
  * Liquibase change type rather than SQL. */

@@ -385,6 +385,36 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 		cr->verdict = MG_SLO_EXCEEDED;
 }
 
+mg_stmt_risk mg_risk_op_cost(const mg_analysis *analysis, const mg_operation *op,
+                             bool table_empty)
+{
+	mg_project *p = analysis->project;
+	risk_ctx r = {(mg_analysis *)analysis, analysis->profile, &p->arena, {0}, false};
+	mg_map_init(&r.created, &p->arena);
+	mg_object tbl;
+	if (table_empty && op_main_table(op, &tbl))
+		mg_map_put(&r.created, table_key(r.arena, tbl.schema, tbl.name), (void *)1);
+	return cost_of_op(&r, op);
+}
+
+int mg_risk_hold_severity(const mg_analysis *analysis, const mg_object *table,
+                          mg_lock_mode mode, bool table_empty, double hold_ms, bool hold_known,
+                          bool lock_timeout_set)
+{
+	risk_ctx r = {(mg_analysis *)analysis, analysis->profile, &analysis->project->arena, {0},
+	              false};
+	mg_table_risk t = {.table = *table, .mode = mode};
+	table_figures(&r, &t);
+	t.new_in_release = table_empty;
+	t.blocks_reads = mg_lock_blocks_reads(mode);
+	t.blocks_writes = mg_lock_blocks_writes(mode);
+	t.blocked_known = hold_known;
+	t.blocked_ms = hold_known ? hold_ms : 0;
+	double qps = (t.blocks_reads ? t.read_qps : 0) + (t.blocks_writes ? t.write_qps : 0);
+	t.queued_requests = qps * t.blocked_ms / 1000.0;
+	return mg_risk_severity(analysis->profile, &t, lock_timeout_set);
+}
+
 int mg_risk_severity(const mg_profile *profile, const mg_table_risk *t, bool lock_timeout_set)
 {
 	if (!profile)

@@ -239,10 +239,11 @@ int lbc_missing(lbc *c, const char *attr)
 	return -1;
 }
 
-void lbc_comment(lbc *c, const mg_object *table, const char *column)
+void lbc_comment(lbc *c, const mg_object *table, const char *column, const char *remarks)
 {
 	mg_operation *op = lbc_op(c, MG_OP_COMMENT);
 	op->object = *table;
+	op->detail = remarks;
 	if (column) {
 		op->object.kind = MG_OBJ_COLUMN;
 		op->object.table = table->name;

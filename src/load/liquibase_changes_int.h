@@ -47,7 +47,23 @@ bool lbc_bool(const mg_lb_node *n, const char *name, bool dflt);
 void lbc_parse_sql(lbc *c, const char *text, size_t len, const char *file, mg_loc base,
                    bool verbatim, bool split, const char *end_delimiter, bool strip_comments);
 /* A COMMENT operation for remarks on a table (column NULL) or a column. */
-void lbc_comment(lbc *c, const mg_object *table, const char *column);
+void lbc_comment(lbc *c, const mg_object *table, const char *column, const char *remarks);
+/* The SQL value of a <column> of insert/update (value, valueNumeric,
+ * valueBoolean, valueDate, valueComputed, valueSequenceNext), "NULL" when it
+ * gives none, NULL when it names a file or something else not written as SQL. */
+const char *lbc_value_sql(lbc *c, const mg_lb_node *col);
+/* The <column>s of insert, update or addColumn as names and SQL values;
+ * given_only: only the columns that give a value (addColumn). */
+typedef struct lbc_values {
+	mg_name_list names, values;
+	bool unknown;   /* a value that is not SQL (a file) */
+} lbc_values;
+lbc_values lbc_column_values(lbc *c, bool given_only);
+/* "a = 1, b = 'x'": an UPDATE's SET list from names and SQL values. */
+const char *lbc_set_clause(lbc *c, const mg_name_list *names, const mg_name_list *values);
+/* The options of createSequence/alterSequence/addAutoIncrement as SQL
+ * ("INCREMENT BY 50 START WITH 1050"), or NULL when none is given. */
+const char *lbc_sequence_options(lbc *c);
 
 /* ---- liquibase_changes_types.c ---------------------------------------- */
 

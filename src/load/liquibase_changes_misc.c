@@ -7,9 +7,11 @@
  * change's splitStatements and endDelimiter, anchored so that every
  * statement carries the line it has in its own file.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "load/liquibase_changes_int.h"
+#include "migraph/sqlwrite.h"
 
 static bool blank(const char *s)
 {
@@ -200,18 +202,49 @@ int lbc_rename_view(lbc *c)
 	return simple(c, "oldViewName", MG_OP_RENAME_VIEW, MG_OBJ_VIEW, "newViewName");
 }
 
+const char *lbc_sequence_options(lbc *c)
+{
+	static const struct {
+		const char *attr, *sql;
+	} opts[] = {
+		{"dataType", "AS"},       {"incrementBy", "INCREMENT BY"}, {"minValue", "MINVALUE"},
+		{"maxValue", "MAXVALUE"}, {"startValue", "START WITH"},    {"startWith", "START WITH"},
+		{"cacheSize", "CACHE"},
+	};
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+		const char *v = lbc_attr(c, opts[i].attr);
+		if (v && *v)
+			mg_buf_printf(&b, "%s%s %s", b.len ? " " : "", opts[i].sql,
+			              i == 0 ? lbc_type(c, v, NULL) : v);
+	}
+	const char *cycle = lbc_attr(c, "cycle");
+	bool cyc = false;
+	if (cycle && mg_str_parse_bool(cycle, &cyc))
+		mg_buf_printf(&b, "%s%s", b.len ? " " : "", cyc ? "CYCLE" : "NO CYCLE");
+	const char *s = b.len ? mg_arena_strdup(c->arena, mg_buf_cstr(&b)) : NULL;
+	mg_buf_dispose(&b);
+	return s;
+}
+
 int lbc_create_sequence(lbc *c)
 {
 	int rc = simple(c, "sequenceName", MG_OP_CREATE_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
 	/* Liquibase 4.28 writes CREATE SEQUENCE IF NOT EXISTS on PostgreSQL. */
-	if (rc == 0)
-		c->stmt->ops[c->stmt->n_ops - 1]->flags |= MG_OPF_IF_NOT_EXISTS;
+	if (rc == 0) {
+		mg_operation *op = c->stmt->ops[c->stmt->n_ops - 1];
+		op->flags |= MG_OPF_IF_NOT_EXISTS;
+		op->options_sql = lbc_sequence_options(c);
+	}
 	return rc;
 }
 
 int lbc_alter_sequence(lbc *c)
 {
-	return simple(c, "sequenceName", MG_OP_ALTER_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
+	int rc = simple(c, "sequenceName", MG_OP_ALTER_SEQUENCE, MG_OBJ_SEQUENCE, NULL);
+	if (rc == 0)
+		c->stmt->ops[c->stmt->n_ops - 1]->options_sql = lbc_sequence_options(c);
+	return rc;
 }
 
 int lbc_drop_sequence(lbc *c)
@@ -252,6 +285,121 @@ int lbc_drop_procedure(lbc *c)
 
 /* ---- data ------------------------------------------------------------- */
 
+/* The <column>s of the change: names and SQL values (only those that give
+ * a value when given_only; else a column without one is NULL). */
+typedef struct values_acc {
+	lbc *c;
+	lbc_values *out;
+	bool given_only;
+	size_t cap;
+} values_acc;
+
+static bool has_value(const mg_lb_node *col)
+{
+	static const char *const attrs[] = {"value",         "valueNumeric",      "valueBoolean",
+	                                    "valueDate",     "valueComputed",     "valueSequenceNext",
+	                                    "valueBlobFile", "valueClobFile", "valueSequenceCurrent"};
+	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+		if (mg_lb_value(col, attrs[i]))
+			return true;
+	return false;
+}
+
+static void collect_value(const mg_lb_node *col, void *ud)
+{
+	values_acc *acc = ud;
+	lbc_values *d = acc->out;
+	const char *name = lbc_name(acc->c, mg_lb_attr_get(col, "name"));
+	if (!name || (acc->given_only && !has_value(col)))
+		return;
+	const char *v = lbc_value_sql(acc->c, col);
+	if (!v) {
+		d->unknown = true;
+		return;
+	}
+	if (d->names.count == acc->cap) {
+		size_t cap = acc->cap ? acc->cap * 2 : 8;
+		d->names.items = mg_arena_grow(acc->c->arena, d->names.items, sizeof(char *),
+		                               d->names.count, cap);
+		d->values.items = mg_arena_grow(acc->c->arena, d->values.items, sizeof(char *),
+		                                d->values.count, cap);
+		acc->cap = cap;
+	}
+	d->names.items[d->names.count++] = name;
+	d->values.items[d->values.count++] = v;
+}
+
+lbc_values lbc_column_values(lbc *c, bool given_only)
+{
+	lbc_values out = {{0}, {0}, false};
+	values_acc acc = {c, &out, given_only, 0};
+	mg_lb_each(c->node, "columns", "column", collect_value, &acc);
+	return out;
+}
+
+const char *lbc_set_clause(lbc *c, const mg_name_list *names, const mg_name_list *values)
+{
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < names->count; i++) {
+		if (i)
+			mg_buf_puts(&b, ", ");
+		mg_sql_put_ident(&b, names->items[i]);
+		mg_buf_printf(&b, " = %s", values->items[i]);
+	}
+	const char *s = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return s;
+}
+
+typedef struct where_params {
+	const mg_lb_node **items;
+	size_t n, cap;
+	mg_arena *arena;
+} where_params;
+
+static void collect_param(const mg_lb_node *param, void *ud)
+{
+	where_params *w = ud;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 4;
+		w->items = mg_arena_grow(w->arena, (void *)w->items, sizeof *w->items, w->n, cap);
+		w->cap = cap;
+	}
+	w->items[w->n++] = param;
+}
+
+/* <whereParams>: Liquibase replaces each :name in the where clause with the
+ * next param's column name and each :value with its value, in order. */
+static const char *bind_where(lbc *c, const char *where)
+{
+	where_params w = {NULL, 0, 0, c->arena};
+	mg_lb_each(c->node, "whereParams", "param", collect_param, &w);
+	if (!w.n)
+		return where;
+	mg_buf b = MG_BUF_INIT;
+	size_t next = 0;
+	for (const char *p = where; *p; p++) {
+		bool is_value = p[0] == ':' && !strncmp(p + 1, "value", 5) && !isalnum((unsigned char)p[6]);
+		bool is_name = p[0] == ':' && !strncmp(p + 1, "name", 4) && !isalnum((unsigned char)p[5]);
+		if ((!is_value && !is_name) || next >= w.n) {
+			mg_buf_putc(&b, *p);
+			continue;
+		}
+		const mg_lb_node *param = w.items[next++];
+		if (is_value) {
+			const char *v = lbc_value_sql(c, param);
+			mg_buf_puts(&b, v ? v : "NULL");
+			p += 5;
+		} else {
+			mg_sql_put_ident(&b, lbc_name(c, mg_lb_attr_get(param, "name")));
+			p += 4;
+		}
+	}
+	const char *s = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return s;
+}
+
 static int dml(lbc *c, mg_op_kind kind)
 {
 	const char *table = lbc_attr(c, "tableName");
@@ -262,7 +410,22 @@ static int dml(lbc *c, mg_op_kind kind)
 	const char *where = lbc_attr(c, "where");
 	if (kind != MG_OP_INSERT && where && !blank(where)) {
 		op->flags |= MG_OPF_HAS_WHERE;
-		op->where_expr = where;
+		op->where_expr = bind_where(c, where);
+	}
+	/* What Liquibase writes: INSERT INTO t (cols) VALUES (values), or
+	 * UPDATE t SET col = value, ... */
+	lbc_values d = {{0}, {0}, false};
+	if (kind == MG_OP_INSERT ? strcmp(c->node->name, "insert") == 0 : kind == MG_OP_UPDATE)
+		d = lbc_column_values(c, false);
+	if (d.unknown || !d.names.count)
+		return 0;
+	if (kind == MG_OP_INSERT) {
+		op->insert_columns = d.names;
+		op->insert_rows = mg_arena_alloc(c->arena, sizeof *op->insert_rows);
+		op->insert_rows[0] = d.values;
+		op->n_insert_rows = 1;
+	} else if (kind == MG_OP_UPDATE) {
+		op->set_clause = lbc_set_clause(c, &d.names, &d.values);
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "load/liquibase_changes_int.h"
+#include "migraph/sqlwrite.h"
 
 static mg_name_list one_name(lbc *c, const char *name)
 {
@@ -161,9 +162,10 @@ static void remarks_ops(lbc *c, const mg_object *table, const mg_lb_node *parent
 		if (wrapper) {
 			for (size_t j = 0; j < w->n_children; j++)
 				if (mg_lb_value(w->children[j], "remarks"))
-					lbc_comment(c, table, lbc_name(c, mg_lb_attr_get(w->children[j], "name")));
+					lbc_comment(c, table, lbc_name(c, mg_lb_attr_get(w->children[j], "name")),
+					            mg_lb_value(w->children[j], "remarks"));
 		} else if (strcmp(w->name, "column") == 0 && mg_lb_value(w, "remarks")) {
-			lbc_comment(c, table, lbc_name(c, mg_lb_attr_get(w, "name")));
+			lbc_comment(c, table, lbc_name(c, mg_lb_attr_get(w, "name")), mg_lb_value(w, "remarks"));
 		}
 	}
 }
@@ -207,7 +209,7 @@ int lbc_create_table(lbc *c)
 	op->constraints = s.cons;
 	op->n_constraints = s.n_cons;
 	if (mg_lb_value(c->node, "remarks"))
-		lbc_comment(c, &op->object, NULL);
+		lbc_comment(c, &op->object, NULL, mg_lb_value(c->node, "remarks"));
 	if (s.remarks)
 		remarks_ops(c, &op->object, c->node);
 	return 0;
@@ -276,27 +278,11 @@ int lbc_add_column(lbc *c)
 	if (s.remarks)
 		remarks_ops(c, &s.table, c->node);
 	/* A column given a value is filled by an UPDATE after it is added. */
-	struct {
-		lbc *c;
-		bool any;
-	} v = {c, false};
-	for (size_t i = 0; i < c->node->n_children && !v.any; i++) {
-		const mg_lb_node *w = c->node->children[i];
-		if (mg_lb_value(w, "value") || mg_lb_value(w, "valueNumeric") ||
-		    mg_lb_value(w, "valueBoolean") || mg_lb_value(w, "valueDate") ||
-		    mg_lb_value(w, "valueComputed"))
-			v.any = true;
-		for (size_t j = 0; j < w->n_children && !v.any; j++) {
-			const mg_lb_node *x = w->children[j];
-			if (mg_lb_value(x, "value") || mg_lb_value(x, "valueNumeric") ||
-			    mg_lb_value(x, "valueBoolean") || mg_lb_value(x, "valueDate") ||
-			    mg_lb_value(x, "valueComputed"))
-				v.any = true;
-		}
-	}
-	if (v.any) {
+	lbc_values v = lbc_column_values(c, true);
+	if (v.names.count) {
 		mg_operation *op = lbc_op(c, MG_OP_UPDATE);
 		op->object = s.table;
+		op->set_clause = lbc_set_clause(c, &v.names, &v.values);
 	}
 	return 0;
 }
@@ -371,11 +357,21 @@ int lbc_add_not_null(lbc *c)
 	if (!table || !col)
 		return lbc_missing(c, table ? "columnName" : "tableName");
 	mg_object obj = lbc_column(c, NULL, table, col);
-	if (lbc_attr(c, "defaultNullValue")) {
+	const char *fill = lbc_attr(c, "defaultNullValue");
+	if (fill) {
 		mg_operation *up = lbc_op(c, MG_OP_UPDATE);
 		up->object = lbc_table(c, NULL, table);
 		up->flags |= MG_OPF_HAS_WHERE;
-		up->where_expr = mg_arena_printf(c->arena, "%s IS NULL", obj.name);
+		mg_buf b = MG_BUF_INIT;
+		mg_sql_put_ident(&b, obj.name);
+		mg_buf_puts(&b, " = ");
+		mg_sql_put_literal(&b, fill);
+		up->set_clause = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+		mg_buf_clear(&b);
+		mg_sql_put_ident(&b, obj.name);
+		mg_buf_puts(&b, " IS NULL");
+		up->where_expr = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+		mg_buf_dispose(&b);
 	}
 	mg_operation *op = lbc_op(c, MG_OP_SET_NOT_NULL);
 	op->object = obj;
@@ -431,6 +427,17 @@ int lbc_merge_columns(lbc *c)
 	add->type_to = add->column->type;
 	mg_operation *up = lbc_op(c, MG_OP_UPDATE);
 	up->object = t;
+	const char *join = lbc_attr(c, "joinString");
+	mg_buf b = MG_BUF_INIT;
+	mg_sql_put_ident(&b, add->object.name);
+	mg_buf_puts(&b, " = ");
+	mg_sql_put_ident(&b, lbc_name(c, c1));
+	mg_buf_puts(&b, " || ");
+	mg_sql_put_literal(&b, join ? join : "");
+	mg_buf_puts(&b, " || ");
+	mg_sql_put_ident(&b, lbc_name(c, c2));
+	up->set_clause = mg_arena_strdup(c->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
 	drop_one(c, &t, c1);
 	drop_one(c, &t, c2);
 	return 0;
@@ -446,6 +453,8 @@ int lbc_add_auto_increment(lbc *c)
 	const char *seq = mg_arena_printf(c->arena, "%s_%s_seq", obj.table, obj.name);
 	mg_operation *cs = lbc_op(c, MG_OP_CREATE_SEQUENCE);
 	cs->object = (mg_object){MG_OBJ_SEQUENCE, obj.schema, NULL, seq};
+	cs->flags |= MG_OPF_IF_NOT_EXISTS;
+	cs->options_sql = lbc_sequence_options(c);
 	mg_operation *nn = lbc_op(c, MG_OP_SET_NOT_NULL);
 	nn->object = obj;
 	mg_operation *def = lbc_op(c, MG_OP_SET_DEFAULT);
@@ -455,6 +464,7 @@ int lbc_add_auto_increment(lbc *c)
 	mg_operation *own = lbc_op(c, MG_OP_ALTER_SEQUENCE);
 	own->object = cs->object;
 	own->detail = "owned by";
+	own->related = obj;
 	return 0;
 }
 
@@ -464,7 +474,7 @@ int lbc_set_column_remarks(lbc *c)
 	if (!table || !col)
 		return lbc_missing(c, table ? "columnName" : "tableName");
 	mg_object t = lbc_table(c, NULL, table);
-	lbc_comment(c, &t, lbc_name(c, col));
+	lbc_comment(c, &t, lbc_name(c, col), lbc_attr(c, "remarks"));
 	return 0;
 }
 
@@ -474,6 +484,6 @@ int lbc_set_table_remarks(lbc *c)
 	if (!table)
 		return lbc_missing(c, "tableName");
 	mg_object t = lbc_table(c, NULL, table);
-	lbc_comment(c, &t, NULL);
+	lbc_comment(c, &t, NULL, lbc_attr(c, "remarks"));
 	return 0;
 }

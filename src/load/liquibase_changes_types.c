@@ -328,3 +328,17 @@ const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const c
 	}
 	return NULL;
 }
+
+const char *lbc_value_sql(lbc *c, const mg_lb_node *col)
+{
+	mg_volatility vol;
+	const char *v = lbc_default(c, col, "value", NULL, &vol);
+	if (v)
+		return v;
+	const char *seq = mg_lb_value(col, "valueSequenceCurrent");
+	if (seq && *seq)
+		return mg_arena_printf(c->arena, "currval('%s'::regclass)", lbc_name(c, seq));
+	if (mg_lb_value(col, "valueBlobFile") || mg_lb_value(col, "valueClobFile"))
+		return NULL;
+	return "NULL";
+}

@@ -21,8 +21,19 @@ const char *cat_object_name(mg_arena *arena, const char *name1, const char *name
 		else
 			l2--;
 	}
+	/* pg_mbcliplen: never cut a UTF-8 character in two. */
+	while (l1 > 0 && ((unsigned char)name1[l1] & 0xC0) == 0x80)
+		l1--;
+	while (name2 && l2 > 0 && ((unsigned char)name2[l2] & 0xC0) == 0x80)
+		l2--;
 	return mg_arena_printf(arena, "%.*s%s%.*s%s%s", (int)l1, name1, name2 ? "_" : "", (int)l2,
 	                       name2 ? name2 : "", label ? "_" : "", label ? label : "");
+}
+
+const char *mg_catalog_object_name(mg_arena *arena, const char *name1, const char *name2,
+                                   const char *label)
+{
+	return cat_object_name(arena, name1, name2, label);
 }
 
 static const char *joined(mg_arena *arena, const mg_name_list *cols, const char *fallback)

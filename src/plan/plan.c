@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migraph/engine.h"
+#include "migraph/graph.h"
+#include "migraph/release.h"
 #include "plan/plan_int.h"
 
 static const char *const phase_names[MG_PHASE__COUNT] = {
@@ -131,17 +134,22 @@ mg_check *plan_add_check(plan_ctx *ctx, mg_check_when when, const char *title, c
  *   con:s.t.n  a constraint
  *   add:s.t    the table's columns as DML sees them (added, renamed, retyped)
  *   dat:s.t    the table's rows
+ *   pky:s.t    the table's primary key, which there is one of
+ *   shp:s.t    the table's final shape, for what copies or reads all of it
+ *              (CREATE TABLE ... LIKE, a view): only a contract that swaps a
+ *              column defines it
  * A column change defines its column and uses its table; DML uses the
  * table and its added columns and defines its rows; what checks rows
  * (SET NOT NULL, a constraint, a unique index, a type change) uses them.
  * A DROP COLUMN defines only its column, so a data change of the same
  * table is never dragged into the contract with it. */
-typedef struct step_keys {
+typedef struct plan_keys {
 	const char **defines;
 	size_t n_defines, cap_defines;
 	const char **uses;
 	size_t n_uses, cap_uses;
 	bool additive;   /* only adds: cannot break an earlier use of what it defines */
+	bool changes;    /* one of its operations does more than add */
 } step_keys;
 
 static const char *key_of(mg_arena *a, const char *kind, const char *schema, const char *table,
@@ -167,6 +175,10 @@ static bool checks_rows(const mg_operation *op)
 	switch (op->kind) {
 	case MG_OP_SET_NOT_NULL:
 	case MG_OP_ALTER_COLUMN_TYPE:
+		/* A type change the engine model knows to be catalog-only
+		 * (varchar(n) to text) reads no row. */
+		return !(op->effects & MG_EFF_MODELLED) ||
+		       (op->effects & (MG_EFF_SCAN | MG_EFF_REWRITE | MG_EFF_FAILS));
 	case MG_OP_ADD_CONSTRAINT:
 	case MG_OP_VALIDATE_CONSTRAINT:
 		return true;
@@ -197,9 +209,13 @@ static void keys_of_op(mg_arena *a, const mg_operation *op, step_keys *k)
 	case MG_OP_CREATE_SEQUENCE:
 	case MG_OP_CREATE_TYPE:
 	case MG_OP_CREATE_FUNCTION:
-		k->additive = true;
+		k->additive = !k->changes;
 		break;
 	default:
+		/* A step that renames a table and puts a view in its place only
+		 * adds nothing. */
+		k->changes = true;
+		k->additive = false;
 		break;
 	}
 	/* The table the operation belongs to. */
@@ -229,6 +245,22 @@ static void keys_of_op(mg_arena *a, const mg_operation *op, step_keys *k)
 	} else if (o->kind == MG_OBJ_CONSTRAINT) {
 		if (o->name)
 			define(a, k, key_of(a, "con", ts, tn, o->name));
+		/* A key constraint's index shares its name: dropping or adding the
+		 * constraint drops or builds that index. */
+		bool keyed = !op->constraint || op->constraint->kind == MG_CONSTRAINT_UNIQUE ||
+		             op->constraint->kind == MG_CONSTRAINT_PRIMARY_KEY ||
+		             op->constraint->kind == MG_CONSTRAINT_EXCLUDE;
+		if (o->name && keyed &&
+		    (op->kind == MG_OP_DROP_CONSTRAINT || op->kind == MG_OP_ADD_CONSTRAINT ||
+		     op->kind == MG_OP_RENAME_CONSTRAINT))
+			define(a, k, key_of(a, "rel", ts, o->name, NULL));
+		/* A table has one primary key: adding one waits for a drop (a drop
+		 * of a constraint of unknown kind may be it). */
+		if ((op->kind == MG_OP_ADD_CONSTRAINT && op->constraint &&
+		     op->constraint->kind == MG_CONSTRAINT_PRIMARY_KEY) ||
+		    (op->kind == MG_OP_DROP_CONSTRAINT &&
+		     (!op->constraint || op->constraint->kind == MG_CONSTRAINT_PRIMARY_KEY)))
+			define(a, k, key_of(a, "pky", ts, tn, NULL));
 		use(a, k, key_of(a, "rel", ts, tn, NULL));
 	} else if (o->name) {
 		/* Tables, views, indexes, sequences, types ... share the
@@ -251,8 +283,58 @@ static void keys_of_op(mg_arena *a, const mg_operation *op, step_keys *k)
 	if (op->constraint && op->constraint->ref_table.name)
 		use(a, k, key_of(a, "rel", op->constraint->ref_table.schema,
 		                 op->constraint->ref_table.name, NULL));
-	for (size_t i = 0; i < op->n_depends; i++)
+	for (size_t i = 0; i < op->n_depends; i++) {
 		use(a, k, key_of(a, "rel", op->depends[i].schema, op->depends[i].name, NULL));
+		use(a, k, key_of(a, "shp", op->depends[i].schema, op->depends[i].name, NULL));
+	}
+}
+
+const char *plan_key(plan_ctx *ctx, const char *kind, const char *schema, const char *table,
+                     const char *name)
+{
+	return key_of(ctx->arena, kind, schema, table, name);
+}
+
+static step_keys *given_keys(plan_ctx *ctx, const mg_plan_step *s)
+{
+	if (s->index >= ctx->keys_cap) {
+		size_t ncap = ctx->keys_cap ? ctx->keys_cap : 64;
+		while (ncap <= s->index)
+			ncap *= 2;
+		ctx->keys = mg_arena_grow(ctx->arena, ctx->keys, sizeof *ctx->keys, ctx->keys_cap, ncap);
+		ctx->keys_cap = ncap;
+	}
+	if (!ctx->keys[s->index])
+		ctx->keys[s->index] = mg_arena_alloc(ctx->arena, sizeof **ctx->keys);
+	return ctx->keys[s->index];
+}
+
+void plan_step_define(plan_ctx *ctx, mg_plan_step *s, const char *key)
+{
+	define(ctx->arena, given_keys(ctx, s), key);
+}
+
+void plan_step_use(plan_ctx *ctx, mg_plan_step *s, const char *key)
+{
+	use(ctx->arena, given_keys(ctx, s), key);
+}
+
+void plan_step_additive(plan_ctx *ctx, mg_plan_step *s)
+{
+	given_keys(ctx, s)->additive = true;
+}
+
+void plan_step_keys_of(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op, bool schema_only)
+{
+	step_keys k = {0};
+	keys_of_op(ctx->arena, op, &k);
+	step_keys *g = given_keys(ctx, s);
+	for (size_t i = 0; i < k.n_defines; i++)
+		if (!schema_only || (strncmp(k.defines[i], "add:", 4) && strncmp(k.defines[i], "dat:", 4)))
+			define(ctx->arena, g, k.defines[i]);
+	for (size_t i = 0; i < k.n_uses; i++)
+		if (!schema_only || (strncmp(k.uses[i], "add:", 4) && strncmp(k.uses[i], "dat:", 4)))
+			use(ctx->arena, g, k.uses[i]);
 }
 
 static void add_dependency(mg_arena *a, mg_plan_step *s, size_t on, const char *key)
@@ -306,9 +388,14 @@ static void link_dependencies(plan_ctx *ctx)
 {
 	mg_plan *plan = ctx->plan;
 	mg_arena *a = ctx->arena;
-	mg_map last_def, last_use;
+	mg_map last_def, last_use, top_use;
 	mg_map_init(&last_def, a);
 	mg_map_init(&last_use, a);
+	/* The user of a key that runs latest so far (its rank once its own
+	 * dependencies are counted): a redefinition must not overtake an
+	 * earlier use that the rewrite put in a later phase. */
+	mg_map_init(&top_use, a);
+	int *rank = mg_arena_alloc(a, (plan->n_steps + 1) * sizeof *rank);
 	const mg_operation *prev_op = NULL;
 	size_t prev_step = 0;
 	for (size_t i = 0; i < plan->n_steps; i++) {
@@ -320,24 +407,51 @@ static void link_dependencies(plan_ctx *ctx)
 		if (s->op == prev_op)
 			add_dependency(a, s, prev_step, key_of(a, "rel", s->op->object.schema, s->op->object.table ? s->op->object.table : s->op->object.name, NULL));
 		step_keys k = {0};
-		keys_of_op(a, s->op, &k);
+		if (i < ctx->keys_cap && ctx->keys[i])
+			k = *ctx->keys[i];
+		else if (s->n_ops)
+			for (size_t j = 0; j < s->n_ops; j++)
+				keys_of_op(a, s->ops[j], &k);
+		else
+			keys_of_op(a, s->op, &k);
 		for (size_t j = 0; j < k.n_uses; j++) {
 			size_t d = (size_t)mg_map_get(&last_def, k.uses[j]);
 			if (d && d - 1 != i)
 				add_dependency(a, s, d - 1, k.uses[j]);
 		}
 		for (size_t j = 0; j < k.n_defines; j++) {
-			size_t d = (size_t)mg_map_get(&last_def, k.defines[j]);
+			/* Columns added one after another commute: an added column
+			 * waits for nothing that merely changed the column list. */
+			bool commutes = k.additive && !strncmp(k.defines[j], "add:", 4);
+			size_t d = commutes ? 0 : (size_t)mg_map_get(&last_def, k.defines[j]);
 			if (d && d - 1 != i)
 				add_dependency(a, s, d - 1, k.defines[j]);
 			size_t u = k.additive ? 0 : (size_t)mg_map_get(&last_use, k.defines[j]);
 			if (u && u - 1 != i)
 				add_dependency(a, s, u - 1, k.defines[j]);
+			size_t t = k.additive ? 0 : (size_t)mg_map_get(&top_use, k.defines[j]);
+			if (t && t - 1 != i)
+				add_dependency(a, s, t - 1, k.defines[j]);
 		}
+		rank[i] = rank_of(s);
+		for (size_t j = 0; j < s->n_depends; j++)
+			if (rank[s->depends_on[j]] > rank[i])
+				rank[i] = rank[s->depends_on[j]];
 		for (size_t j = 0; j < k.n_defines; j++)
 			mg_map_put(&last_def, k.defines[j], (void *)(uintptr_t)(i + 1));
-		for (size_t j = 0; j < k.n_uses; j++)
+		/* VALIDATE reads rows a constraint already guards: a later write is
+		 * checked by the constraint itself and need not wait for it. */
+		bool validates = s->n_ops > 0;
+		for (size_t j = 0; j < s->n_ops; j++)
+			validates &= s->ops[j]->kind == MG_OP_VALIDATE_CONSTRAINT;
+		for (size_t j = 0; j < k.n_uses; j++) {
+			if (validates && !strncmp(k.uses[j], "dat:", 4))
+				continue;
 			mg_map_put(&last_use, k.uses[j], (void *)(uintptr_t)(i + 1));
+			size_t t = (size_t)mg_map_get(&top_use, k.uses[j]);
+			if (!t || rank[t - 1] <= rank[i])
+				mg_map_put(&top_use, k.uses[j], (void *)(uintptr_t)(i + 1));
+		}
 		prev_op = s->op;
 		prev_step = i;
 	}
@@ -397,6 +511,113 @@ static bool in_release(const mg_changeset *cs)
 	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
 }
 
+/* ---- The two replays ------------------------------------------------- */
+
+static void push_op(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op)
+{
+	s->ops = mg_arena_grow(ctx->arena, (void *)s->ops, sizeof *s->ops, s->n_ops, s->n_ops + 1);
+	s->ops[s->n_ops++] = op;
+}
+
+void plan_apply_original(plan_ctx *ctx, const mg_operation *op)
+{
+	mg_catalog_apply(ctx->cat, op, ctx->cs ? ctx->cs->index : 0, NULL, NULL);
+}
+
+void plan_step_keep(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op)
+{
+	push_op(ctx, s, op);
+	mg_catalog_apply(ctx->pcat, op, ctx->cs ? ctx->cs->index : 0, NULL, NULL);
+}
+
+void plan_step_run(plan_ctx *ctx, mg_plan_step *s, mg_operation *op)
+{
+	if (!op->loc.file)
+		op->loc = s->loc;
+	mg_engine_session session = {.timezone_utc = true, .in_transaction_block = s->in_transaction};
+	mg_engine_annotate(ctx->arena, &ctx->project->engine, &session, ctx->pcat, op);
+	push_op(ctx, s, op);
+	mg_catalog_apply(ctx->pcat, op, ctx->cs ? ctx->cs->index : 0, NULL, NULL);
+}
+
+static bool skipped(const mg_changeset *cs)
+{
+	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
+}
+
+/* Both catalogs start where the replay of the analysis started: the
+ * --schema baseline when one was read (its diagnostics are already
+ * reported), else empty. */
+static void start_catalogs(plan_ctx *ctx)
+{
+	mg_project *p = ctx->project;
+	const char *schema = mg_catalog_default_schema(ctx->analysis->catalog);
+	ctx->cat = mg_catalog_new(ctx->arena, schema);
+	ctx->pcat = mg_catalog_new(ctx->arena, schema);
+	const char *file = ctx->analysis->opts.schema_file;
+	if (file && ctx->analysis->graph && ctx->analysis->graph->have_baseline) {
+		size_t n = p->diags.count;
+		mg_baseline_load(p, ctx->cat, file);
+		mg_baseline_load(p, ctx->pcat, file);
+		p->diags.count = n;
+	}
+	ctx->release_known = ctx->analysis->graph && ctx->analysis->graph->release &&
+	                     ctx->analysis->graph->release->selected;
+	ctx->sqlw = (mg_sqlw){ctx->arena, schema, p->engine.major};
+	mg_map_init(&ctx->chosen, ctx->arena);
+	mg_map_init(&ctx->index_tails, ctx->arena);
+}
+
+/* Walks the history as the replay of the analysis does: changesets
+ * before the release only move the catalogs on; every statement of the
+ * release goes to the rewriter.  What may hold rows follows the replay's
+ * reading (everything deployed before the release; without a release
+ * selection, everything before the changeset itself). */
+static void walk_history(plan_ctx *ctx)
+{
+	mg_project *p = ctx->project;
+	bool release_started = false, before_release = false;
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		const mg_changeset *cs = p->changesets[i];
+		if (skipped(cs))
+			continue;
+		bool rel = in_release(cs);
+		if (rel && !release_started) {
+			release_started = true;
+			if (before_release) {
+				mg_catalog_assume_rows(ctx->cat);
+				mg_catalog_assume_rows(ctx->pcat);
+			}
+		}
+		if (!ctx->release_known) {
+			mg_catalog_assume_rows(ctx->cat);
+			mg_catalog_assume_rows(ctx->pcat);
+		}
+		before_release = before_release || !rel;
+		ctx->cs = cs;
+		for (size_t k = 0; k < cs->n_stmts; k++) {
+			const mg_statement *st = cs->stmts[k];
+			ctx->stmt = st;
+			ctx->stmt_index = k;
+			mg_catalog_set_statement(ctx->cat, st->sql, st->sql_len);
+			mg_catalog_set_statement(ctx->pcat, st->sql, st->sql_len);
+			plan_note_statement(ctx);
+			if (rel) {
+				plan_rewrite_statement(ctx);
+				continue;
+			}
+			for (size_t j = 0; j < st->n_ops && !st->parse_failed; j++) {
+				plan_apply_original(ctx, st->ops[j]);
+				mg_catalog_apply(ctx->pcat, st->ops[j], cs->index, NULL, NULL);
+			}
+		}
+		mg_catalog_set_statement(ctx->cat, NULL, 0);
+		mg_catalog_set_statement(ctx->pcat, NULL, 0);
+	}
+	ctx->cs = NULL;
+	ctx->stmt = NULL;
+}
+
 mg_plan *mg_plan_build(mg_analysis *analysis)
 {
 	mg_project *p = analysis->project;
@@ -411,19 +632,8 @@ mg_plan *mg_plan_build(mg_analysis *analysis)
 	if (!analysis->opts.deploy_given && analysis->profile && analysis->profile->has_deploy)
 		ctx.plan->deploy = analysis->profile->deploy;
 
-	for (size_t i = 0; i < p->n_changesets; i++) {
-		const mg_changeset *cs = p->changesets[i];
-		if (!in_release(cs))
-			continue;
-		ctx.cs = cs;
-		for (size_t k = 0; k < cs->n_stmts; k++) {
-			ctx.stmt = cs->stmts[k];
-			ctx.stmt_index = k;
-			plan_rewrite_statement(&ctx);
-		}
-	}
-	ctx.cs = NULL;
-	ctx.stmt = NULL;
+	start_catalogs(&ctx);
+	walk_history(&ctx);
 	plan_add_deploy_steps(&ctx);
 	link_dependencies(&ctx);
 	order_steps(&ctx);

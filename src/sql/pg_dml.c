@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "migraph/sqlwrite.h"
 #include "sql/pg_internal.h"
 
 static const char *const lock_modes[] = {
@@ -287,6 +288,11 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		op = mg_pg_op(ctx, MG_OP_UPDATE);
 		op->object = mg_pg_rangevar(ctx, n->update_stmt->relation, MG_OBJ_TABLE);
 		where(ctx, op, n->update_stmt->where_clause);
+		/* The SET list as written, for the plan's backfills; none for an
+		 * UPDATE in a WITH query, whose text is not the statement's own. */
+		if (!n->update_stmt->with_clause && ctx->stmt_end > ctx->stmt_start)
+			op->set_clause = mg_sql_update_set_clause(ctx->arena, ctx->src + ctx->stmt_start,
+			                                          ctx->stmt_end - ctx->stmt_start);
 		return true;
 	case PG_QUERY__NODE__NODE_DELETE_STMT:
 		op = mg_pg_op(ctx, MG_OP_DELETE);

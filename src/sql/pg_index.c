@@ -47,6 +47,30 @@ static const char *unwrap(mg_pg_ctx *ctx, const char *s)
 	return mg_arena_strndup(ctx->arena, s, len);
 }
 
+/* The text of a key expression that is the only item of the key list
+ * takes the list's '(' along and runs on past its ')' ("(lower(a)) WHERE
+ * ..."): what lies inside the first parentheses is the expression. */
+static const char *within_first_parens(mg_pg_ctx *ctx, const char *t)
+{
+	if (!t || t[0] != '(')
+		return t;
+	size_t len = strlen(t);
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *open = NULL;
+		size_t next = mg_sql_skip_special(t, len, i, MG_SQL_DIALECT_PG, &open);
+		if (next != i) {
+			i = next - 1;
+			continue;
+		}
+		if (t[i] == '(')
+			depth++;
+		else if (t[i] == ')' && --depth == 0)
+			return i == len - 1 ? t : mg_arena_strndup(ctx->arena, t + 1, i - 1);
+	}
+	return t;
+}
+
 void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 {
 	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_INDEX);
@@ -76,7 +100,8 @@ void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 			const PgQuery__IndexElem *e = p->index_elem;
 			const char *col = e->name && *e->name
 			                      ? mg_arena_strdup(ctx->arena, e->name)
-			                      : unwrap(ctx, mg_pg_expr_text(ctx, e->expr, 0, NULL));
+			                      : unwrap(ctx, within_first_parens(ctx, mg_pg_expr_text(
+			                                                                  ctx, e->expr, 0, NULL)));
 			if (col)
 				op->index_columns.items[op->index_columns.count++] = col;
 		}

@@ -302,7 +302,7 @@ static const char *const_text(mg_pg_ctx *ctx, const pg_node *n)
 		n = n->type_cast->arg;
 	if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
 	    n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
-		return n->column_ref->fields[0]->string->sval; /* MINVALUE / MAXVALUE */
+		return mg_pg_str(ctx, n->column_ref->fields[0]->string->sval); /* MINVALUE / MAXVALUE */
 	if (n->node_case != PG_QUERY__NODE__NODE_A_CONST)
 		return NULL;
 	const PgQuery__AConst *c = n->a_const;
@@ -312,7 +312,7 @@ static const char *const_text(mg_pg_ctx *ctx, const pg_node *n)
 	case PG_QUERY__A__CONST__VAL_IVAL:
 		return mg_arena_printf(ctx->arena, "%d", c->ival ? c->ival->ival : 0);
 	case PG_QUERY__A__CONST__VAL_FVAL:
-		return c->fval && c->fval->fval ? c->fval->fval : NULL;
+		return c->fval && c->fval->fval ? mg_pg_str(ctx, c->fval->fval) : NULL;
 	case PG_QUERY__A__CONST__VAL_BOOLVAL:
 		return c->boolval && c->boolval->boolval ? "true" : "false";
 	case PG_QUERY__A__CONST__VAL_SVAL: {

@@ -274,8 +274,10 @@ void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
 			mg_pg_constraint(ctx, e->constraint, NULL,
 			                 &op->constraints[op->n_constraints++]);
-		} else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE && !op->detail) {
+		} else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
 			op->detail = "like";
+			/* The table it copies the shape of, as a view's query reads. */
+			mg_pg_add_depends(ctx, op, e);
 		}
 	}
 	for (size_t i = 0; i < s->n_constraints; i++)

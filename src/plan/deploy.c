@@ -1,0 +1,169 @@
+/*
+ * deploy.c: the application deploy steps, from the deploy strategy and
+ * from what the release's steps change.
+ *
+ * Release 1 has one deploy step between the expand and the backfill: it
+ * says what the new version may and must do (write a new column, read a
+ * renamed column only once its backfill is done, write a column that is
+ * about to become NOT NULL), and how the strategy rolls it out.  When the
+ * plan has a contract, release 2 starts with a deploy step too: every
+ * instance must run a version that no longer uses what the contract
+ * drops, before it runs.
+ */
+#include <string.h>
+
+#include "plan/rewrite_int.h"
+
+static const char *strategy_text(mg_deploy d)
+{
+	switch (d) {
+	case MG_DEPLOY_SINGLE:
+		return "Single: stop the application, run the steps of this release, start the new "
+		       "version; no two versions run at once, but each step still takes the locks it "
+		       "takes.";
+	case MG_DEPLOY_BLUE_GREEN:
+		return "Blue-green: start the new version in the idle environment against the same "
+		       "database; switch traffic once it is healthy (and once the backfills below are "
+		       "done if it reads what they fill); keep the old environment until the contract "
+		       "release so traffic can switch back.";
+	case MG_DEPLOY_CANARY:
+		return "Canary: send a small share of traffic (say 5%) to the new version, watch error "
+		       "rates and latency, then widen to every instance; both versions share the "
+		       "database throughout.";
+	case MG_DEPLOY_ROLLING:
+	default:
+		return "Rolling: instances are replaced one at a time, so the previous and the new "
+		       "version run side by side until the last one is replaced; every schema change "
+		       "before this step is one both can live with.";
+	}
+}
+
+typedef struct facts {
+	mg_buf news;        /* columns and tables the new version may use */
+	mg_buf must_write;  /* columns about to become NOT NULL */
+	mg_buf dropped;     /* what the contract removes */
+} facts;
+
+static void add_name(mg_buf *b, const char *schema, const char *table, const char *name)
+{
+	mg_buf_printf(b, "%s%s.%s%s%s", b->len ? ", " : "", schema ? schema : "public",
+	              table ? table : "", name && table ? "." : "", name ? name : "");
+}
+
+static bool is_plan_column(const plan_ctx *ctx, const mg_operation *op)
+{
+	/* Columns the shadow rewrite adds are announced with their change. */
+	for (size_t i = 0; i < ctx->n_app; i++)
+		if (ctx->app[i].kind == PLAN_APP_SYNCED_COLUMN && mg_str_eq(ctx->app[i].table, op->object.table) &&
+		    (ctx->app[i].type_change || mg_str_eq(ctx->app[i].new_name, op->object.name)))
+			return true;
+	return false;
+}
+
+static void collect(plan_ctx *ctx, facts *f)
+{
+	mg_plan *plan = ctx->plan;
+	for (size_t i = 0; i < plan->n_steps; i++) {
+		const mg_plan_step *s = plan->steps[i];
+		for (size_t k = 0; k < s->n_ops; k++) {
+			const mg_operation *op = s->ops[k];
+			const mg_object *o = &op->object;
+			if (s->phase == MG_PHASE_CONTRACT) {
+				if (op->kind == MG_OP_DROP_COLUMN && !is_plan_column(ctx, op))
+					add_name(&f->dropped, o->schema, o->table, o->name);
+				else if (op->kind == MG_OP_DROP_TABLE || op->kind == MG_OP_DROP_VIEW)
+					add_name(&f->dropped, o->schema, o->name, NULL);
+				continue;
+			}
+			if (op->kind == MG_OP_ADD_COLUMN && !is_plan_column(ctx, op))
+				add_name(&f->news, o->schema, o->table, o->name);
+			else if (op->kind == MG_OP_CREATE_TABLE)
+				add_name(&f->news, o->schema, o->name, NULL);
+			else if (op->kind == MG_OP_SET_NOT_NULL)
+				add_name(&f->must_write, o->schema, o->table, o->name);
+		}
+	}
+}
+
+static void describe_app(plan_ctx *ctx, mg_buf *b)
+{
+	for (size_t i = 0; i < ctx->n_app; i++) {
+		const plan_app_change *c = &ctx->app[i];
+		const char *bf = c->backfill ? c->backfill->title : NULL;
+		if (c->kind == PLAN_APP_RENAMED_TABLE) {
+			mg_buf_printf(b, " The new version uses table %s.%s; the previous one keeps using %s "
+			                 "through the compatibility view.",
+			              c->schema, c->new_name, c->old_name);
+		} else if (c->type_change) {
+			mg_buf_printf(b, " %s.%s.%s keeps its name and its old type during this release (a "
+			                 "trigger fills its replacement): the new version must work with "
+			                 "either type, since the contract switches it.",
+			              c->schema, c->table, c->old_name);
+		} else {
+			mg_buf_printf(b, " The new version reads and writes %s.%s.%s instead of %s; a "
+			                 "trigger copies every write to the other column, so either "
+			                 "version may write.  Read %s only once \"%s\" is done (until then read %s, or "
+			                 "coalesce(%s, %s)).",
+			              c->schema, c->table, c->new_name, c->old_name, c->new_name,
+			              bf ? bf : "the backfill", c->old_name, c->new_name, c->old_name);
+		}
+	}
+}
+
+void plan_add_deploy_steps(plan_ctx *ctx)
+{
+	mg_arena *a = ctx->arena;
+	mg_deploy d = ctx->plan->deploy;
+	facts f = {MG_BUF_INIT, MG_BUF_INIT, MG_BUF_INIT};
+	collect(ctx, &f);
+	mg_plan_step *s = plan_add_step(
+		ctx, MG_PHASE_DEPLOY, MG_STEP_APP_DEPLOY,
+		mg_arena_printf(a, "Deploy the new application version (%s)", mg_deploy_name(d)));
+	mg_buf why = MG_BUF_INIT;
+	mg_buf_puts(&why, strategy_text(d));
+	if (f.news.len)
+		mg_buf_printf(&why, " The new version may use %s, added in the expand.",
+		              mg_buf_cstr(&f.news));
+	describe_app(ctx, &why);
+	if (f.must_write.len)
+		mg_buf_printf(&why, " %s become%s NOT NULL in the validate phase: every version that "
+		                    "still runs then must write %s on insert.",
+		              mg_buf_cstr(&f.must_write), strchr(mg_buf_cstr(&f.must_write), ',') ? "" : "s",
+		              strchr(mg_buf_cstr(&f.must_write), ',') ? "them" : "it");
+	if (f.dropped.len)
+		mg_buf_printf(&why, " The new version must no longer read or write %s: the next "
+		                    "release drops %s.",
+		              mg_buf_cstr(&f.dropped), strchr(mg_buf_cstr(&f.dropped), ',') ? "them" : "it");
+	if (!f.news.len && !ctx->n_app && !f.must_write.len && !f.dropped.len)
+		mg_buf_puts(&why, " No schema change of this release needs the application's "
+		                  "cooperation: deploy at any point after the expand.");
+	s->why = mg_arena_strdup(a, mg_buf_cstr(&why));
+	s->in_transaction = false;
+	s->reversibility = MG_REV_REVERSIBLE;
+	bool contract = false;
+	for (size_t i = 0; i < ctx->plan->n_steps; i++)
+		contract |= ctx->plan->steps[i]->phase == MG_PHASE_CONTRACT;
+	if (contract) {
+		mg_plan_step *c = plan_add_step(
+			ctx, MG_PHASE_DEPLOY, MG_STEP_APP_DEPLOY,
+			"Confirm no instance runs the previous application version");
+		c->release = 2;
+		c->in_transaction = false;
+		c->reversibility = MG_REV_REVERSIBLE;
+		mg_buf_clear(&why);
+		mg_buf_printf(&why, "The contract removes what only the previous version used%s%s%s: "
+		                    "before it runs, every instance must run the version deployed in "
+		                    "release 1 (%s).",
+		              f.dropped.len ? " (" : "", f.dropped.len ? mg_buf_cstr(&f.dropped) : "",
+		              f.dropped.len ? ")" : "",
+		              d == MG_DEPLOY_BLUE_GREEN ? "retire the old environment first"
+		              : d == MG_DEPLOY_CANARY   ? "the canary fully rolled out"
+		              : d == MG_DEPLOY_SINGLE   ? "stop it, run the contract, start it"
+		                                        : "the rollout finished on every instance");
+		c->why = mg_arena_strdup(a, mg_buf_cstr(&why));
+	}
+	mg_buf_dispose(&why);
+	mg_buf_dispose(&f.news);
+	mg_buf_dispose(&f.must_write);
+	mg_buf_dispose(&f.dropped);
+}

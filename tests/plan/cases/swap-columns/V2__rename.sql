@@ -1,0 +1,1 @@
+ALTER TABLE realm_application RENAME TO realm_client;
