@@ -5,6 +5,8 @@
  * Suppressed findings are left out; the severity is gcc's: error for
  * high and critical, warning for medium, note below.
  */
+#include <string.h>
+
 #include "migraph/render.h"
 
 static const char *gcc_level(mg_severity sev)
@@ -12,12 +14,13 @@ static const char *gcc_level(mg_severity sev)
 	return sev >= MG_SEV_HIGH ? "error" : sev == MG_SEV_MEDIUM ? "warning" : "note";
 }
 
-/* One line: newlines in the message would start a line the parser
- * misreads as another problem. */
+/* One line: a newline in a name or message would start a line the
+ * parser misreads as another problem, and a terminal escape in a file
+ * name would reach the editor's terminal: both are written escaped. */
 static void put_one_line(mg_buf *out, const char *text)
 {
-	for (const char *p = text ? text : ""; *p; p++)
-		mg_buf_putc(out, *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p);
+	const char *t = text ? text : "";
+	mg_buf_put_escaped(out, t, strlen(t), false);
 }
 
 static void put_line(mg_buf *out, const mg_loc *loc, mg_severity sev, const char *message,

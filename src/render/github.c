@@ -8,6 +8,8 @@
  * Escaping is the runner's: in the message %, CR and LF become %25, %0D
  * and %0A (a multi-line annotation); in property values also ':' and ','.
  */
+#include <string.h>
+
 #include "migraph/render.h"
 
 static const char *command(mg_severity sev)
@@ -15,9 +17,25 @@ static const char *command(mg_severity sev)
 	return sev >= MG_SEV_HIGH ? "error" : sev == MG_SEV_MEDIUM ? "warning" : "notice";
 }
 
+/* The workflow command's own escaping (%, CR, LF, and : , in
+ * properties) over text whose other control characters are already
+ * written as visible escapes: a file name's ESC never reaches the log.
+ * Line breaks of a message stay line breaks (%0A): the safe alternative
+ * is SQL on several lines. */
 static void escape(mg_buf *out, const char *s, bool property)
 {
-	for (const char *p = s ? s : ""; *p; p++) {
+	mg_buf clean = MG_BUF_INIT;
+	const char *t = s ? s : "";
+	for (;;) {
+		const char *nl = strchr(t, '\n');
+		size_t n = nl ? (size_t)(nl - t) : strlen(t);
+		mg_buf_put_escaped(&clean, t, n, true);
+		if (!nl)
+			break;
+		mg_buf_putc(&clean, '\n');
+		t = nl + 1;
+	}
+	for (const char *p = mg_buf_cstr(&clean); *p; p++) {
 		switch (*p) {
 		case '%': mg_buf_puts(out, "%25"); break;
 		case '\r': mg_buf_puts(out, "%0D"); break;
@@ -37,6 +55,7 @@ static void escape(mg_buf *out, const char *s, bool property)
 		default: mg_buf_putc(out, *p);
 		}
 	}
+	mg_buf_dispose(&clean);
 }
 
 static void annotate(mg_buf *out, const mg_loc *loc, mg_severity sev, const char *id,

@@ -82,6 +82,13 @@ if ! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/out" && ! gre
 expect "sarif on a hostile file name" 1 "$M" check --format sarif "$tmp/evil"
 if grep -qF 'V2__x%1B%5B31mred%0Aforged.sql%3A1%3A1%3A%20critical%20lock-x%3A%20pwned%20%231.sql"' "$tmp/out"; then
 	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL SARIF URI of a hostile file name is not percent-encoded"; fi
+# The CI formats that CI logs show (gcc lines, GitHub workflow commands) escape it too.
+for fmt in gcc github; do
+	expect "$fmt on a hostile file name" 1 "$M" check --format $fmt "$tmp/evil"
+	if ! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$tmp/out" && ! grep -q '^forged.sql' "$tmp/out" &&
+		grep -qF 'V2__x\x1b[31mred' "$tmp/out"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL --format $fmt shows a hostile file name raw"; fi
+done
 
 # formats/rules.md is the registry's own output: documentation cannot drift.
 expect "rules --format markdown" 0 "$M" rules --format markdown
