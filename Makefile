@@ -11,7 +11,7 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 BUILD   ?= build
 
-PKGS     := libxml-2.0 yaml-0.1 libcgraph libgvc
+PKGS     := libxml-2.0 yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Debian's libpg_query ships no pkg-config file.

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libxml2-dev libyaml-dev libpg-query-dev
-            libprotobuf-c-dev libgraphviz-dev)
+            libprotobuf-c-dev)
 check_pkgs=(libcmocka-dev python3 python3-jsonschema python3-psycopg2 git valgrind
             postgresql)
 
