@@ -104,9 +104,4 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 /* Whether a TimeZone setting ('UTC', Etc/UTC, GMT ...) is UTC. */
 bool mg_timezone_is_utc(const char *zone);
 
-/* --schema: loads a pg_dump --schema-only file into cat as the starting
- * point.  Returns 0, or -1 when the file cannot be read (a diagnostic
- * says why). */
-int mg_baseline_load(mg_project *project, mg_catalog *cat, const char *path);
-
 #endif

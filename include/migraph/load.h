@@ -9,6 +9,7 @@
 #ifndef MIGRAPH_LOAD_H
 #define MIGRAPH_LOAD_H
 
+#include "migraph/catalog.h"
 #include "migraph/model.h"
 
 /* A name=value pair from -D, a config file or a changelog property. */
@@ -87,5 +88,11 @@ int mg_flyway_load(mg_project *project, const char *const *paths,
 /* Liquibase: one root changelog.  Changesets are appended in execution order. */
 int mg_liquibase_load(mg_project *project, const char *root_changelog,
                       mg_input_kind kind, const mg_load_options *opts);
+
+/* --schema: loads a pg_dump --schema-only file into cat as the schema the
+ * changesets start from.  The dump goes through the SQL front end; what it
+ * creates is from_baseline and assumed to hold rows.  Returns 0, or -1
+ * when the file cannot be read (a diagnostic says why). */
+int mg_baseline_load(mg_project *project, mg_catalog *cat, const char *path);
 
 #endif

@@ -13,7 +13,6 @@
 #define MIGRAPH_RELEASE_H
 
 #include "migraph/model.h"
-#include "migraph/rules.h"
 
 typedef enum mg_release_issue_kind {
 	MG_REL_FAILED_APPLIED = 0,  /* a history row that did not succeed */
@@ -41,9 +40,18 @@ typedef struct mg_release {
 	size_t issues_cap;
 } mg_release;
 
+/* What selects the release; every field may be NULL.  When several are
+ * given, the release is what every one of them puts in it. */
+typedef struct mg_release_options {
+	const char *applied_file;   /* --applied: history table export (CSV) */
+	const char *since;          /* --since: Flyway version or Liquibase tag */
+	const char *git_base;       /* --git-base: git ref */
+} mg_release_options;
+
 /* Marks the release on the project's changesets and returns what the
- * selection found.  Never NULL. */
-mg_release *mg_release_select(mg_project *project, const mg_analysis_options *opts);
+ * selection found.  opts may be NULL (everything is in the release).
+ * Never NULL. */
+mg_release *mg_release_select(mg_project *project, const mg_release_options *opts);
 
 /* A CSV file read into rows of fields (RFC 4180 quoting; the delimiter is
  * ',' unless the header line only has ';' or tabs). */

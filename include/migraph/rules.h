@@ -9,6 +9,7 @@
 #define MIGRAPH_RULES_H
 
 #include "migraph/model.h"
+#include "migraph/profile.h"
 
 typedef enum mg_category {
 	MG_CAT_LOCKING = 0,
@@ -23,18 +24,6 @@ typedef enum mg_category {
 const char *mg_category_name(mg_category cat);
 
 typedef struct mg_analysis mg_analysis;
-
-/* How the new app version reaches production: decides which schema
- * changes break the version still running. */
-typedef enum mg_deploy {
-	MG_DEPLOY_ROLLING = 0,         /* the default: old and new run side by side */
-	MG_DEPLOY_SINGLE,              /* stop, migrate, start */
-	MG_DEPLOY_BLUE_GREEN,
-	MG_DEPLOY_CANARY
-} mg_deploy;
-
-const char *mg_deploy_name(mg_deploy d);
-int mg_deploy_parse(const char *text, mg_deploy *out);
 
 /* Inputs of the analysis beyond the project (command-line options). */
 typedef struct mg_analysis_options {

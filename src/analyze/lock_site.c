@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "analyze/lock_site.h"
-#include "migraph/render.h"
 
 static bool under_review(const mg_changeset *cs)
 {

@@ -35,7 +35,7 @@ static bool runs(const mg_changeset *cs)
 	return !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
 }
 
-mg_release *mg_release_select(mg_project *project, const mg_analysis_options *opts)
+mg_release *mg_release_select(mg_project *project, const mg_release_options *opts)
 {
 	mg_release *rel = mg_arena_alloc(&project->arena, sizeof *rel);
 	rel->selected = opts && (opts->applied_file || opts->since || opts->git_base);

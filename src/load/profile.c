@@ -473,3 +473,27 @@ const mg_profile_table *mg_profile_find(const mg_profile *profile, const char *s
 	}
 	return NULL;
 }
+
+const char *mg_deploy_name(mg_deploy d)
+{
+	switch (d) {
+	case MG_DEPLOY_ROLLING: return "rolling";
+	case MG_DEPLOY_SINGLE: return "single";
+	case MG_DEPLOY_BLUE_GREEN: return "blue-green";
+	case MG_DEPLOY_CANARY: return "canary";
+	}
+	return "unknown";
+}
+
+int mg_deploy_parse(const char *text, mg_deploy *out)
+{
+	static const mg_deploy all[] = {MG_DEPLOY_ROLLING, MG_DEPLOY_SINGLE, MG_DEPLOY_BLUE_GREEN,
+	                                MG_DEPLOY_CANARY};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (mg_str_ieq(text, mg_deploy_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -1;
+}
