@@ -108,6 +108,7 @@ typedef struct mg_cat_event {
 
 typedef void (*mg_cat_event_fn)(void *ctx, const mg_operation *op, const mg_cat_event *ev);
 
+/* default_schema: where unqualified names live (NULL: PostgreSQL's). */
 mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema);
 
 /* Applies one operation of changeset `changeset_index`.  Events are

@@ -62,6 +62,7 @@ typedef struct mg_graph_fact {
 	const mg_operation *op;
 	const mg_statement *stmt;
 	size_t changeset;
+	mg_loc loc;              /* where the operation is (else its statement, else its changeset) */
 	bool pre_existing;       /* its table (or the column) existed before the release */
 	bool table_has_rows;     /* rows may exist in its table */
 	const char *type_before; /* ALTER COLUMN TYPE: the column's type, when known */

@@ -37,9 +37,7 @@ void mg_render_rules_json(mg_buf *out);
 void mg_render_rules_markdown(mg_buf *out);
 
 /* One-line rendering of an operation ("add_column public.t.c bigint ..."),
- * shared by the text renderers. */
+ * shared by the text renderers.  Objects are written by mg_object_put. */
 void mg_render_op_summary(mg_buf *out, const mg_operation *op);
-/* "public.orders" / "public.orders.id" */
-void mg_render_object(mg_buf *out, const mg_object *obj);
 
 #endif

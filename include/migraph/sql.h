@@ -13,7 +13,7 @@
 
 typedef struct mg_sql_options {
 	mg_engine_target engine;
-	const char *default_schema;   /* "public" when NULL (PostgreSQL) */
+	const char *default_schema;   /* NULL: the engine's (mg_engine_default_schema) */
 	size_t max_statement_bytes;   /* 0: no limit */
 	bool split_statements;        /* false: the whole text is one statement (Liquibase splitStatements=false) */
 	const char *end_delimiter;    /* Liquibase endDelimiter, or NULL for ';' */

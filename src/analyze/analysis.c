@@ -34,9 +34,7 @@ void mg_analysis_prepare(mg_analysis *analysis)
 		.git_base = analysis->opts.git_base,
 	};
 	const mg_release *release = mg_release_select(p, &ro);
-	mg_catalog *cat = mg_catalog_new(&p->arena, p->flyway.default_schema && *p->flyway.default_schema
-	                                                ? p->flyway.default_schema
-	                                                : "public");
+	mg_catalog *cat = mg_catalog_new(&p->arena, mg_project_default_schema(p));
 	bool baseline = analysis->opts.schema_file &&
 	                mg_baseline_load(p, cat, analysis->opts.schema_file) == 0;
 	analysis->catalog = cat;

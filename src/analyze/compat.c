@@ -19,8 +19,6 @@
 #include "migraph/graph.h"
 #include "migraph/release.h"
 
-const char *mg_object_text(mg_arena *arena, const mg_object *o);
-
 static bool in_release(const mg_analysis *a, size_t cs)
 {
 	return cs < a->project->n_changesets &&
@@ -38,31 +36,10 @@ static bool same_release(const mg_analysis *a, size_t x, size_t y)
 	return x == y;
 }
 
-static const char *tbl_schema(const mg_operation *op)
-{
-	return op->object.schema ? op->object.schema : "public";
-}
-
-static const char *tbl_name(const mg_operation *op)
-{
-	if (op->object.kind == MG_OBJ_TABLE || op->object.kind == MG_OBJ_VIEW ||
-	    op->object.kind == MG_OBJ_MATERIALIZED_VIEW)
-		return op->object.name;
-	return op->object.table;
-}
-
 static bool same_table(const mg_operation *a, const mg_operation *b)
 {
-	return mg_str_ieq(tbl_schema(a), tbl_schema(b)) && mg_str_ieq(tbl_name(a), tbl_name(b));
-}
-
-static mg_loc fact_loc(const mg_analysis *a, const mg_graph_fact *f)
-{
-	if (f->op->loc.file && f->op->loc.line)
-		return f->op->loc;
-	if (f->stmt && f->stmt->loc.file)
-		return f->stmt->loc;
-	return a->project->changesets[f->changeset]->loc;
+	mg_object ta = mg_op_table(a), tb = mg_op_table(b);
+	return mg_str_ieq(ta.schema, tb.schema) && mg_str_ieq(ta.name, tb.name);
 }
 
 static const char *loc_text(mg_analysis *a, mg_loc l)
@@ -74,7 +51,7 @@ static bool depends_on(const mg_operation *op, const char *schema, const char *n
 {
 	for (size_t i = 0; i < op->n_depends; i++)
 		if (mg_str_ieq(op->depends[i].name, name) &&
-		    mg_str_ieq(op->depends[i].schema ? op->depends[i].schema : "public", schema))
+		    mg_str_ieq(op->depends[i].schema, schema))
 			return true;
 	return false;
 }
@@ -103,7 +80,8 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 	}
 	if (drop->kind != MG_OP_DROP_TABLE)
 		return NULL;
-	const char *ds = tbl_schema(drop), *dn = tbl_name(drop);
+	mg_object dt = mg_op_table(drop);
+	const char *ds = dt.schema, *dn = dt.name;
 	for (size_t k = 0; k < g->n_facts; k++) {
 		const mg_graph_fact *f = &g->facts[k];
 		if (!same_release(a, f->changeset, d->changeset) || k == i)
@@ -111,7 +89,7 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 		const mg_operation *op = f->op;
 		if (k < i && ((op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT)) ||
 		              (op->kind == MG_OP_CREATE_TABLE && (op->flags & MG_OPF_AS_SELECT))) &&
-		    depends_on(op, ds, dn) && !mg_str_ieq(tbl_name(op), dn))
+		    depends_on(op, ds, dn) && !mg_str_ieq(mg_op_table(op).name, dn))
 			return f;
 		if (k > i && op->kind == MG_OP_RENAME_TABLE && !f->pre_existing &&
 		    mg_str_ieq(op->new_name, dn))
@@ -130,27 +108,28 @@ void mg_rule_compat_drop_after_add(mg_analysis *a, const mg_rule *rule)
 			continue;
 		const mg_graph_fact *d = &g->facts[i];
 		mg_severity sev = a->opts.deploy == MG_DEPLOY_SINGLE ? MG_SEV_LOW : rule->default_severity;
-		mg_finding *f = mg_analysis_add_finding(a, rule, sev, fact_loc(a, d),
+		mg_finding *f = mg_analysis_add_finding(a, rule, sev, d->loc,
 		                                        a->project->changesets[d->changeset]);
 		f->object = d->op->object;
 		const char *old = mg_object_text(ar, &d->op->object);
+		mg_object dt = mg_op_table(d->op);
 		bool column = d->op->kind == MG_OP_DROP_COLUMN;
 		const char *neu = r->op->kind == MG_OP_RENAME_COLUMN || r->op->kind == MG_OP_RENAME_TABLE
 		                      ? r->op->new_name
 		                      : column ? r->op->object.name
-		                               : tbl_name(r->op);
+		                               : mg_op_table(r->op).name;
 		f->message = mg_arena_printf(
 			ar, "%s %s is dropped in the same release that adds its replacement %s (%s): the "
 			    "application version still running loses it before the new version is live, "
 			    "and rolling back means losing data",
-			column ? "column" : "table", old, neu ? neu : "?", loc_text(a, fact_loc(a, r)));
+			column ? "column" : "table", old, neu ? neu : "?", loc_text(a, r->loc));
 		f->safe_alternative =
 			column ? mg_arena_printf(ar, "-- this release: keep %s; add and backfill %s, write "
 			                             "both from the application\n-- a later release, once "
 			                             "no deployed version reads it:\nALTER TABLE %s.%s DROP "
 			                             "COLUMN %s;",
 			                         d->op->object.name, neu ? neu : "the new column",
-			                         tbl_schema(d->op), tbl_name(d->op), d->op->object.name)
+			                         dt.schema, dt.name, d->op->object.name)
 			       : mg_arena_printf(ar, "-- this release: keep %s (or CREATE VIEW %s AS SELECT ... "
 			                             "FROM the new table)\n-- a later release:\nDROP TABLE %s;",
 			                         old, old, old);
@@ -281,7 +260,8 @@ void mg_rule_compat_breaking(mg_analysis *a, const mg_rule *rule)
 		const mg_operation *op = fa->op;
 		if (!in_release(a, fa->changeset))
 			continue;
-		const char *s = tbl_schema(op), *t = tbl_name(op), *c = op->object.name;
+		mg_object tbl = mg_op_table(op);
+		const char *s = tbl.schema, *t = tbl.name, *c = op->object.name;
 		const char *msg = NULL, *alt = NULL, *why = NULL;
 		if (!strcmp(rule->id, "compat-drop-column")) {
 			if (op->kind != MG_OP_DROP_COLUMN || !fa->pre_existing || replacement(a, i))
@@ -365,7 +345,7 @@ void mg_rule_compat_breaking(mg_analysis *a, const mg_rule *rule)
 			                                "SET NOT NULL;",
 			                            s, t, c, c, s, t, c);
 		}
-		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fact_loc(a, fa),
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fa->loc,
 		                                        a->project->changesets[fa->changeset]);
 		f->object = op->object;
 		f->message = msg;
@@ -542,8 +522,8 @@ typedef struct update_list {
 
 static const char *table_key(mg_arena *ar, const mg_operation *op)
 {
-	return mg_str_lower(ar, mg_arena_printf(ar, "%s.%s", tbl_schema(op),
-	                                        tbl_name(op) ? tbl_name(op) : ""));
+	mg_object t = mg_op_table(op);
+	return mg_str_lower(ar, mg_object_text(ar, &t));
 }
 
 static void index_updates(mg_analysis *a, mg_map *by_table)
@@ -606,19 +586,20 @@ void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
 		}
 		if (!u)
 			continue;
-		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fact_loc(a, fa),
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fa->loc,
 		                                        a->project->changesets[fa->changeset]);
 		f->object = op->object;
+		mg_object tbl = mg_op_table(op);
+		const char *ts = tbl.schema, *tn = tbl.name;
 		f->message = mg_arena_printf(
 			ar, "the constraint on %s.%s.%s is added before the UPDATE that backfills it (%s): "
 			    "rows the backfill has not fixed yet make this statement fail",
-			tbl_schema(op), tbl_name(op), col, loc_text(a, fact_loc(a, u)));
+			ts, tn, col, loc_text(a, u->loc));
 		f->safe_alternative = mg_arena_printf(
 			ar, "-- 1. backfill first (in batches):\nUPDATE %s.%s SET %s = ... WHERE %s IS NULL;\n"
 			    "-- 2. then: ALTER TABLE %s.%s ADD CONSTRAINT %s_%s_not_null CHECK (%s IS NOT NULL) "
 			    "NOT VALID;\nALTER TABLE %s.%s VALIDATE CONSTRAINT %s_%s_not_null;\nALTER TABLE %s.%s "
 			    "ALTER COLUMN %s SET NOT NULL;",
-			tbl_schema(op), tbl_name(op), col, col, tbl_schema(op), tbl_name(op), tbl_name(op), col,
-			col, tbl_schema(op), tbl_name(op), tbl_name(op), col, tbl_schema(op), tbl_name(op), col);
+			ts, tn, col, col, ts, tn, tn, col, col, ts, tn, tn, col, ts, tn, col);
 	}
 }

@@ -73,15 +73,6 @@ mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table)
 	return mg_risk_table(s->cr, table->schema, table->name);
 }
 
-const mg_object *lk_main_table(const lk_site *s)
-{
-	for (size_t i = 0; i < s->op->n_locks; i++)
-		if (s->op->locks[i].relation.kind == MG_OBJ_TABLE ||
-		    s->op->locks[i].relation.kind == MG_OBJ_MATERIALIZED_VIEW)
-			return &s->op->locks[i].relation;
-	return NULL;
-}
-
 bool lk_table_is_live(const lk_site *s, const mg_object *table)
 {
 	if (!table)

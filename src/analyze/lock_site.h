@@ -32,8 +32,6 @@ void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn);
 
 /* The risk entry of a table in the site's changeset, or NULL. */
 mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table);
-/* The operation's main table (its first table lock), or NULL. */
-const mg_object *lk_main_table(const lk_site *s);
 /* True when the table existed before this changeset's release: only then
  * does the lock hit production traffic. */
 bool lk_table_is_live(const lk_site *s, const mg_object *table);

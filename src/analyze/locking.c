@@ -50,9 +50,10 @@ static void report(lk_site *s, const mg_object *table, mg_buf *msg, mg_buf *alt)
 		mg_buf_dispose(alt);
 }
 
-static void put_table_name(mg_buf *b, const mg_object *t)
+/* schema.name as SQL, leaving out the schema unqualified names resolve to. */
+static void put_rel(const lk_site *s, mg_buf *b, const char *schema, const char *name)
 {
-	mg_buf_printf(b, "%s.%s", t->schema ? t->schema : "public", t->name ? t->name : "?");
+	sqlt_qualified(b, mg_catalog_default_schema(s->a->catalog), schema, name);
 }
 
 /* ---- lock-index-not-concurrent ----------------------------------------- */
@@ -62,26 +63,26 @@ static void index_not_concurrent(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_CREATE_INDEX || (op->flags & (MG_OPF_CONCURRENTLY | MG_OPF_ONLY)))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t) || (op->effects & MG_EFF_FAILS))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_puts(&msg, "CREATE INDEX without CONCURRENTLY holds SHARE on ");
-	put_table_name(&msg, t);
+	mg_object_put(&msg, t);
 	mg_buf_puts(&msg, " for the whole build: every INSERT, UPDATE and DELETE waits; ");
 	lk_describe_impact(&msg, s, t);
 	const char *sql = stmt_sql(s);
-	const char *fixed = sql ? mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql),
+	const char *fixed = sql ? sqlt_insert_after(&s->a->project->arena, sql, strlen(sql),
 	                                              "INDEX", "CONCURRENTLY")
 	                        : NULL;
 	if (!fixed) {
 		mg_buf b = MG_BUF_INIT;
 		mg_buf_printf(&b, "CREATE %sINDEX CONCURRENTLY ", (op->flags & MG_OPF_UNIQUE) ? "UNIQUE " : "");
-		mg_sql_put_ident(&b, op->object.name);
+		sqlt_ident(&b, op->object.name);
 		mg_buf_puts(&b, " ON ");
-		mg_sql_put_qualified(&b, t->schema, t->name);
+		put_rel(s, &b, t->schema, t->name);
 		mg_buf_putc(&b, ' ');
-		mg_sql_put_list(&b, &op->index_columns);
+		sqlt_list(&b, &op->index_columns);
 		fixed = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&b));
 		mg_buf_dispose(&b);
 	}
@@ -96,17 +97,17 @@ static void drop_index_not_concurrent(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_DROP_INDEX || (op->flags & MG_OPF_CONCURRENTLY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT, sql = MG_BUF_INIT;
 	mg_buf_puts(&msg, "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on ");
-	put_table_name(&msg, t);
+	mg_object_put(&msg, t);
 	mg_buf_puts(&msg, ": reads and writes wait, and behind a long transaction the wait "
 	                  "queues every query; ");
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&sql, "DROP INDEX CONCURRENTLY IF EXISTS ");
-	mg_sql_put_qualified(&sql, op->object.schema, op->object.name);
+	put_rel(s, &sql, op->object.schema, op->object.name);
 	no_txn_wrapper(&alt, s, mg_buf_cstr(&sql));
 	mg_buf_dispose(&sql);
 	report(s, t, &msg, &alt);
@@ -119,7 +120,7 @@ static void reindex_not_concurrent(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_REINDEX || (op->flags & MG_OPF_CONCURRENTLY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (t && !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
@@ -132,7 +133,7 @@ static void reindex_not_concurrent(lk_site *s)
 		const char *kw = op->object.kind == MG_OBJ_INDEX ? "INDEX"
 		                 : op->object.kind == MG_OBJ_SCHEMA ? "SCHEMA"
 		                 : op->object.kind == MG_OBJ_DATABASE ? "DATABASE" : "TABLE";
-		const char *fixed = mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql), kw,
+		const char *fixed = sqlt_insert_after(&s->a->project->arena, sql, strlen(sql), kw,
 		                                        "CONCURRENTLY");
 		if (fixed)
 			no_txn_wrapper(&alt, s, fixed);
@@ -147,22 +148,23 @@ static void reindex_not_concurrent(lk_site *s)
 
 /* ---- lock-constraint-validates ------------------------------------------ */
 
-static void put_constraint_def(mg_buf *b, const mg_operation *op)
+static void put_constraint_def(const lk_site *s, mg_buf *b, const mg_operation *op)
 {
 	const mg_constraint_def *k = op->constraint;
+	mg_object t = mg_op_table(op);
 	mg_buf_puts(b, "ALTER TABLE ");
-	mg_sql_put_table(b, &op->object);
+	put_rel(s, b, t.schema, t.name);
 	mg_buf_puts(b, " ADD CONSTRAINT ");
-	mg_sql_put_ident(b, k->name ? k->name : "new_constraint");
+	sqlt_ident(b, k->name ? k->name : "new_constraint");
 	if (k->kind == MG_CONSTRAINT_FOREIGN_KEY) {
 		mg_buf_puts(b, " FOREIGN KEY ");
-		mg_sql_put_list(b, &k->columns);
+		sqlt_list(b, &k->columns);
 		mg_buf_puts(b, " REFERENCES ");
 		const mg_object *ref = k->ref_table.kind != MG_OBJ_NONE ? &k->ref_table : &op->related;
-		mg_sql_put_qualified(b, ref->schema, ref->name);
+		put_rel(s, b, ref->schema, ref->name);
 		if (k->ref_columns.count) {
 			mg_buf_putc(b, ' ');
-			mg_sql_put_list(b, &k->ref_columns);
+			sqlt_list(b, &k->ref_columns);
 		}
 		if (k->on_delete)
 			mg_buf_printf(b, " ON DELETE %s", k->on_delete);
@@ -178,7 +180,7 @@ static void constraint_validates(lk_site *s)
 	if (op->kind != MG_OP_ADD_CONSTRAINT || !k || k->not_valid || (op->flags & MG_OPF_NOT_VALID) ||
 	    (k->kind != MG_CONSTRAINT_CHECK && k->kind != MG_CONSTRAINT_FOREIGN_KEY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t) || !(op->effects & MG_EFF_SCAN))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
@@ -191,11 +193,12 @@ static void constraint_validates(lk_site *s)
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&alt, "-- add it without checking existing rows (brief lock), then validate\n"
 	                  "-- in a separate migration (SHARE UPDATE EXCLUSIVE: traffic continues)\n");
-	put_constraint_def(&alt, op);
+	put_constraint_def(s, &alt, op);
 	mg_buf_puts(&alt, " NOT VALID;\nALTER TABLE ");
-	mg_sql_put_table(&alt, &op->object);
+	mg_object table = mg_op_table(op);
+	put_rel(s, &alt, table.schema, table.name);
 	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
-	mg_sql_put_ident(&alt, k->name ? k->name : "new_constraint");
+	sqlt_ident(&alt, k->name ? k->name : "new_constraint");
 	mg_buf_putc(&alt, ';');
 	report(s, t, &msg, &alt);
 }
@@ -207,7 +210,7 @@ static void set_not_null_scan(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_SET_NOT_NULL || !(op->effects & MG_EFF_SCAN))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	const char *col = op->object.name;
@@ -218,26 +221,26 @@ static void set_not_null_scan(lk_site *s)
 	lk_describe_impact(&msg, s, t);
 	bool pg12 = s->a->project->engine.major >= 12;
 	mg_buf_puts(&alt, "ALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
-	mg_sql_put_ident(&alt, cname);
+	sqlt_ident(&alt, cname);
 	mg_buf_puts(&alt, " CHECK (");
-	mg_sql_put_ident(&alt, col);
+	sqlt_ident(&alt, col);
 	mg_buf_puts(&alt, " IS NOT NULL) NOT VALID;\n-- next migration: validates without blocking "
 	                  "traffic\nALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
-	mg_sql_put_ident(&alt, cname);
+	sqlt_ident(&alt, cname);
 	mg_buf_putc(&alt, ';');
 	if (pg12) {
 		mg_buf_puts(&alt, "\n-- then (PostgreSQL 12+ skips the scan: the CHECK proves it)\nALTER TABLE ");
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " ALTER COLUMN ");
-		mg_sql_put_ident(&alt, col);
+		sqlt_ident(&alt, col);
 		mg_buf_puts(&alt, " SET NOT NULL;\nALTER TABLE ");
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " DROP CONSTRAINT ");
-		mg_sql_put_ident(&alt, cname);
+		sqlt_ident(&alt, cname);
 		mg_buf_putc(&alt, ';');
 	}
 	report(s, t, &msg, &alt);
@@ -250,7 +253,7 @@ static void add_column_rewrite(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_ADD_COLUMN || !(op->effects & MG_EFF_REWRITE) || !op->column)
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	const mg_column_def *c = op->column;
@@ -260,23 +263,23 @@ static void add_column_rewrite(lk_site *s)
 	              c->name, op->effect_note ? op->effect_note : "a rewrite");
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&alt, "ALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD COLUMN ");
-	mg_sql_put_ident(&alt, c->name);
+	sqlt_ident(&alt, c->name);
 	mg_buf_printf(&alt, " %s;", c->type ? c->type : "type");
 	if (c->default_expr) {
 		mg_buf_puts(&alt, "\nALTER TABLE ");
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " ALTER COLUMN ");
-		mg_sql_put_ident(&alt, c->name);
+		sqlt_ident(&alt, c->name);
 		mg_buf_printf(&alt, " SET DEFAULT %s;\n-- then backfill existing rows in batches, "
 		                    "outside the migration's transaction:\n-- UPDATE ",
 		              c->default_expr);
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " SET ");
-		mg_sql_put_ident(&alt, c->name);
+		sqlt_ident(&alt, c->name);
 		mg_buf_printf(&alt, " = %s WHERE id BETWEEN $1 AND $2 AND ", c->default_expr);
-		mg_sql_put_ident(&alt, c->name);
+		sqlt_ident(&alt, c->name);
 		mg_buf_puts(&alt, " IS NULL;");
 	}
 	report(s, t, &msg, &alt);
@@ -289,7 +292,7 @@ static void type_change_rewrite(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_ALTER_COLUMN_TYPE || !(op->effects & MG_EFF_REWRITE))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	const char *col = op->object.name;
@@ -306,7 +309,7 @@ static void type_change_rewrite(lk_site *s)
 		                  "to know");
 	const char *newcol = mg_arena_printf(&s->a->project->arena, "%s_new", col);
 	mg_buf puts_ = MG_BUF_INIT;
-	mg_sql_put_qualified(&puts_, t->schema, t->name);
+	put_rel(s, &puts_, t->schema, t->name);
 	const char *tn = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&puts_));
 	mg_buf_dispose(&puts_);
 	mg_buf_printf(&alt,
@@ -335,12 +338,12 @@ static void unique_without_index(lk_site *s)
 	if (op->kind != MG_OP_ADD_CONSTRAINT || !k || k->using_index ||
 	    (k->kind != MG_CONSTRAINT_UNIQUE && k->kind != MG_CONSTRAINT_PRIMARY_KEY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	bool pk = k->kind == MG_CONSTRAINT_PRIMARY_KEY;
 	const char *cname = k->name ? k->name
-	                            : mg_sql_index_name(&s->a->project->arena, t->name, &k->columns,
+	                            : sqlt_index_name(&s->a->project->arena, t->name, &k->columns,
 	                                                pk ? "pkey" : "key");
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT, idx = MG_BUF_INIT;
 	mg_buf_printf(&msg, "adding a %s builds its index under ACCESS EXCLUSIVE: reads and writes "
@@ -348,18 +351,18 @@ static void unique_without_index(lk_site *s)
 	              pk ? "PRIMARY KEY" : "UNIQUE constraint");
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&idx, "CREATE UNIQUE INDEX CONCURRENTLY ");
-	mg_sql_put_ident(&idx, cname);
+	sqlt_ident(&idx, cname);
 	mg_buf_puts(&idx, " ON ");
-	mg_sql_put_qualified(&idx, t->schema, t->name);
+	put_rel(s, &idx, t->schema, t->name);
 	mg_buf_putc(&idx, ' ');
-	mg_sql_put_list(&idx, &k->columns);
+	sqlt_list(&idx, &k->columns);
 	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
 	mg_buf_puts(&alt, "\n-- next migration: adopt the index (brief ACCESS EXCLUSIVE)\nALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
-	mg_sql_put_ident(&alt, cname);
+	sqlt_ident(&alt, cname);
 	mg_buf_printf(&alt, " %s USING INDEX ", pk ? "PRIMARY KEY" : "UNIQUE");
-	mg_sql_put_ident(&alt, cname);
+	sqlt_ident(&alt, cname);
 	mg_buf_putc(&alt, ';');
 	mg_buf_dispose(&idx);
 	report(s, t, &msg, &alt);
@@ -414,10 +417,12 @@ static void held_across_statements(lk_site *s)
 		return;
 	s->reported = true;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
-	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is held until the transaction commits, while "
+	mg_buf_puts(&msg, "ACCESS EXCLUSIVE on ");
+	mg_object_put(&msg, t);
+	mg_buf_printf(&msg, " is held until the transaction commits, while "
 	                    "%zu more statement%s doing real work run%s: reads and writes wait for all "
 	                    "of them",
-	              t->schema, t->name, later, later == 1 ? "" : "s", later == 1 ? "s" : "");
+	              later, later == 1 ? "" : "s", later == 1 ? "s" : "");
 	mg_buf_puts(&alt, lk_is_liquibase(s)
 	                      ? "-- move the statements after it into changesets of their own, so the "
 	                        "lock is released at the end of this one"
@@ -443,10 +448,11 @@ static void no_lock_timeout(lk_site *s)
 		return;
 	s->reported = true;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
-	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is requested with no lock_timeout: if a long "
-	                    "transaction holds the table, this statement waits in the lock queue and "
-	                    "every later query on the table waits behind it",
-	              t->schema, t->name);
+	mg_buf_puts(&msg, "ACCESS EXCLUSIVE on ");
+	mg_object_put(&msg, t);
+	mg_buf_puts(&msg, " is requested with no lock_timeout: if a long "
+	                  "transaction holds the table, this statement waits in the lock queue and "
+	                  "every later query on the table waits behind it");
 	const mg_table_risk *wt = lk_table_risk(s, t);
 	if (wt && wt->lock_wait_ms > 0)
 		mg_buf_printf(&msg, " (behind a %.0f s transaction: ~%.0f requests)",
@@ -482,7 +488,7 @@ static void rewrite_statement(lk_site *s, mg_op_kind kind, const char *what, con
 	const mg_operation *op = s->op;
 	if (op->kind != kind || (kind == MG_OP_VACUUM && !(op->flags & MG_OPF_FULL)))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (t && !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT;
@@ -526,7 +532,7 @@ static void table_rewrite(lk_site *s)
 	    op->kind != MG_OP_SET_UNLOGGED && op->kind != MG_OP_SET_ACCESS_METHOD &&
 	    op->kind != MG_OP_SET_EXPRESSION)
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT;
@@ -602,8 +608,7 @@ static void attach_partition(lk_site *s)
 	mg_arena *arena = &s->a->project->arena;
 	const mg_cat_relation *parent =
 		cat && op->related.name
-			? mg_catalog_relation(cat, op->related.schema ? op->related.schema : "public",
-			                      op->related.name)
+			? mg_catalog_relation(cat, op->related.schema, op->related.name)
 			: NULL;
 	bool old = s->a->project->engine.major < 12;
 	if (!(op->effects & MG_EFF_SCAN) && !old)
@@ -624,21 +629,21 @@ static void attach_partition(lk_site *s)
 	const char *cname = mg_arena_printf(arena, "%s_bound", op->object.name);
 	mg_buf alt = MG_BUF_INIT;
 	mg_buf_puts(&alt, "-- prove the bound first, without blocking, then attach:\nALTER TABLE ");
-	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	put_rel(s, &alt, op->object.schema, op->object.name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
-	mg_sql_put_ident(&alt, cname);
+	sqlt_ident(&alt, cname);
 	mg_buf_printf(&alt, " CHECK (%s) NOT VALID;\nALTER TABLE ",
 	              cond ? cond : "/* the partition bound as a condition */ true");
-	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	put_rel(s, &alt, op->object.schema, op->object.name);
 	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
-	mg_sql_put_ident(&alt, cname);
+	sqlt_ident(&alt, cname);
 	mg_buf_puts(&alt, ";\n");
 	if (sql)
 		mg_buf_printf(&alt, "%s;\n", sql);
 	mg_buf_puts(&alt, "ALTER TABLE ");
-	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	put_rel(s, &alt, op->object.schema, op->object.name);
 	mg_buf_puts(&alt, " DROP CONSTRAINT ");
-	mg_sql_put_ident(&alt, cname);
+	sqlt_ident(&alt, cname);
 	mg_buf_putc(&alt, ';');
 	report(s, &op->object, &msg, &alt);
 }
@@ -713,12 +718,12 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 	if (!cat || k->kind != MG_CONSTRAINT_FOREIGN_KEY || !k->columns.count)
 		return;
 	const mg_cat_relation *rel =
-		mg_catalog_relation(cat, table->schema ? table->schema : "public", table->name);
+		mg_catalog_relation(cat, table->schema, table->name);
 	if (!rel || rel->uncertain || index_covers(rel, &k->columns))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_puts(&msg, "no index on ");
-	put_table_name(&msg, table);
+	mg_object_put(&msg, table);
 	mg_buf_puts(&msg, " leads with the foreign key columns ");
 	for (size_t i = 0; i < k->columns.count; i++)
 		mg_buf_printf(&msg, "%s%s", i ? ", " : "", k->columns.items[i]);
@@ -726,11 +731,11 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 	                  "on the key do too");
 	mg_buf idx = MG_BUF_INIT;
 	mg_buf_puts(&idx, "CREATE INDEX CONCURRENTLY ");
-	mg_sql_put_ident(&idx, mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx"));
+	sqlt_ident(&idx, sqlt_index_name(&s->a->project->arena, table->name, &k->columns, "idx"));
 	mg_buf_puts(&idx, " ON ");
-	mg_sql_put_qualified(&idx, table->schema, table->name);
+	put_rel(s, &idx, table->schema, table->name);
 	mg_buf_putc(&idx, ' ');
-	mg_sql_put_list(&idx, &k->columns);
+	sqlt_list(&idx, &k->columns);
 	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
 	mg_buf_dispose(&idx);
 	mg_finding *f = lk_report(s, table, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
@@ -742,13 +747,12 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 static void fk_without_index(lk_site *s)
 {
 	const mg_operation *op = s->op;
+	/* The finding's object names the table in both table and name. */
+	mg_object t = mg_op_table(op);
+	t.table = t.name;
 	if (op->kind == MG_OP_ADD_CONSTRAINT && op->constraint) {
-		mg_object t = {MG_OBJ_TABLE, op->object.schema,
-		               op->object.kind == MG_OBJ_TABLE ? op->object.name : op->object.table,
-		               op->object.kind == MG_OBJ_TABLE ? op->object.name : op->object.table};
 		check_fk(s, &t, op->constraint);
 	} else if (op->kind == MG_OP_CREATE_TABLE) {
-		mg_object t = {MG_OBJ_TABLE, op->object.schema, op->object.name, op->object.name};
 		for (size_t i = 0; i < op->n_constraints; i++)
 			check_fk(s, &t, &op->constraints[i]);
 		for (size_t c = 0; c < op->n_columns; c++)
@@ -761,7 +765,6 @@ static void fk_without_index(lk_site *s)
 				check_fk(s, &t, &k);
 			}
 	} else if (op->kind == MG_OP_ADD_COLUMN && op->column) {
-		mg_object t = {MG_OBJ_TABLE, op->object.schema, op->object.table, op->object.table};
 		for (size_t i = 0; i < op->column->n_constraints; i++) {
 			mg_constraint_def k = op->column->constraints[i];
 			if (!k.columns.count) {

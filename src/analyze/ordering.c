@@ -19,18 +19,6 @@ static bool in_release(const mg_analysis *a, size_t cs)
 	       (a->project->changesets[cs]->flags & MG_CSF_IN_RELEASE) != 0;
 }
 
-const char *mg_object_text(mg_arena *arena, const mg_object *o);
-
-/* "public.orders", "public.orders.status", "index public.orders_idx". */
-const char *mg_object_text(mg_arena *arena, const mg_object *o)
-{
-	if (o->kind == MG_OBJ_COLUMN || o->kind == MG_OBJ_CONSTRAINT)
-		return mg_arena_printf(arena, "%s.%s.%s", o->schema ? o->schema : "public",
-		                       o->table ? o->table : "?", o->name ? o->name : "?");
-	return mg_arena_printf(arena, "%s.%s", o->schema ? o->schema : "public",
-	                       o->name ? o->name : "?");
-}
-
 static mg_finding *add(mg_analysis *a, const mg_rule *rule, const mg_graph_note *n)
 {
 	mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, n->loc,

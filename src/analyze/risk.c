@@ -15,7 +15,6 @@
  * lock wait, reported separately).
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,9 +46,11 @@ typedef struct risk_ctx {
 	bool release_known;        /* a release selection was given */
 } risk_ctx;
 
+/* Tables are found by their text, "public.orders", whatever their kind. */
 static const char *table_key(mg_arena *arena, const char *schema, const char *name)
 {
-	return mg_arena_printf(arena, "%s.%s", schema ? schema : "public", name ? name : "?");
+	mg_object t = {MG_OBJ_TABLE, schema, NULL, name};
+	return mg_object_text(arena, &t);
 }
 
 /* The profile's figures for a table, or the default entry. */
@@ -83,19 +84,6 @@ static const char *human_bytes(mg_arena *arena, double b)
 	return mg_arena_printf(arena, b < 10 && u ? "%.1f %s" : "%.0f %s", b, units[u]);
 }
 
-/* The main table of an operation (what its cost is proportional to). */
-static bool op_main_table(const mg_operation *op, mg_object *out)
-{
-	for (size_t i = 0; i < op->n_locks; i++) {
-		if (op->locks[i].relation.kind == MG_OBJ_TABLE ||
-		    op->locks[i].relation.kind == MG_OBJ_MATERIALIZED_VIEW) {
-			*out = op->locks[i].relation;
-			return true;
-		}
-	}
-	return false;
-}
-
 static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 {
 	mg_stmt_risk s = {MG_COST_NONE, true, 0, NULL};
@@ -105,8 +93,8 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 		s.assumption = "not analysable: runtime unknown";
 		return s;
 	}
-	mg_object tbl;
-	bool has_table = op_main_table(op, &tbl);
+	const mg_object *main = mg_op_locked_table(op);
+	bool has_table = main != NULL;
 	unsigned e = op->effects;
 	bool dml = op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE ||
 	           (op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT));
@@ -121,6 +109,7 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 		s.assumption = "no table to size the work by";
 		return s;
 	}
+	mg_object tbl = *main;
 	mg_table_risk t = {.table = tbl};
 	table_figures(r, &t);
 	const char *key = table_key(r->arena, tbl.schema, tbl.name);
@@ -155,13 +144,13 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 	}
 	if (!t.size_known || rate <= 0) {
 		s.runtime_known = false;
-		s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: size unknown", what,
-		                               tbl.schema ? tbl.schema : "public", tbl.name);
+		s.assumption = mg_arena_printf(r->arena, "%s of %s: size unknown", what,
+		                               table_key(r->arena, tbl.schema, tbl.name));
 		return s;
 	}
 	s.runtime_ms = (double)t.bytes / rate * 1000.0;
-	s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: %s at %.0f MB/s", what,
-	                               tbl.schema ? tbl.schema : "public", tbl.name,
+	s.assumption = mg_arena_printf(r->arena, "%s of %s: %s at %.0f MB/s", what,
+	                               table_key(r->arena, tbl.schema, tbl.name),
 	                               human_bytes(r->arena, (double)t.bytes), rate / 1e6);
 	return s;
 }
@@ -196,9 +185,11 @@ mg_table_risk *mg_risk_table(mg_changeset_risk *cr, const char *schema, const ch
 {
 	if (!cr || !cr->table_index.arena || !name)
 		return NULL;
-	char key[512];
-	snprintf(key, sizeof key, "%s.%s", schema ? schema : "public", name);
-	size_t at = (size_t)mg_map_get(&cr->table_index, key);
+	mg_object t = {MG_OBJ_TABLE, schema, NULL, name};
+	mg_buf key = MG_BUF_INIT;
+	mg_object_put(&key, &t);
+	size_t at = (size_t)mg_map_get(&cr->table_index, mg_buf_cstr(&key));
+	mg_buf_dispose(&key);
 	return at ? &cr->tables[at - 1] : NULL;
 }
 
@@ -298,9 +289,9 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 			if (setting_is(op, "statement_timeout") && setting_enabled(op))
 				cr->statement_timeout_set = true;
 			if ((op->effects & MG_EFF_REWRITE)) {
-				mg_object tbl;
-				if (op_main_table(op, &tbl)) {
-					mg_table_risk tmp = {.table = tbl};
+				const mg_object *tbl = mg_op_locked_table(op);
+				if (tbl) {
+					mg_table_risk tmp = {.table = *tbl};
 					table_figures(r, &tmp);
 					if (tmp.size_known)
 						cr->rewritten_bytes += (double)tmp.bytes;

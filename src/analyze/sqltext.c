@@ -25,7 +25,7 @@ static bool needs_quotes(const char *name)
 	return false;
 }
 
-void mg_sql_put_ident(mg_buf *out, const char *name)
+void sqlt_ident(mg_buf *out, const char *name)
 {
 	if (!name) {
 		mg_buf_puts(out, "?");
@@ -44,25 +44,16 @@ void mg_sql_put_ident(mg_buf *out, const char *name)
 	mg_buf_putc(out, '"');
 }
 
-void mg_sql_put_qualified(mg_buf *out, const char *schema, const char *name)
+void sqlt_qualified(mg_buf *out, const char *dflt, const char *schema, const char *name)
 {
-	if (schema && strcmp(schema, "public") != 0) {
-		mg_sql_put_ident(out, schema);
+	if (schema && !mg_str_eq(schema, dflt)) {
+		sqlt_ident(out, schema);
 		mg_buf_putc(out, '.');
 	}
-	mg_sql_put_ident(out, name);
+	sqlt_ident(out, name);
 }
 
-void mg_sql_put_table(mg_buf *out, const mg_object *obj)
-{
-	const char *name = obj->kind == MG_OBJ_TABLE || obj->kind == MG_OBJ_VIEW ||
-	                           obj->kind == MG_OBJ_MATERIALIZED_VIEW
-	                       ? obj->name
-	                       : obj->table;
-	mg_sql_put_qualified(out, obj->schema, name);
-}
-
-void mg_sql_put_list(mg_buf *out, const mg_name_list *names)
+void sqlt_list(mg_buf *out, const mg_name_list *names)
 {
 	mg_buf_putc(out, '(');
 	for (size_t i = 0; i < names->count; i++) {
@@ -72,12 +63,12 @@ void mg_sql_put_list(mg_buf *out, const mg_name_list *names)
 		if (strpbrk(names->items[i], "( "))
 			mg_buf_puts(out, names->items[i]);
 		else
-			mg_sql_put_ident(out, names->items[i]);
+			sqlt_ident(out, names->items[i]);
 	}
 	mg_buf_putc(out, ')');
 }
 
-const char *mg_sql_index_name(mg_arena *arena, const char *table, const mg_name_list *cols,
+const char *sqlt_index_name(mg_arena *arena, const char *table, const mg_name_list *cols,
                               const char *suffix)
 {
 	mg_buf b = MG_BUF_INIT;
@@ -94,7 +85,7 @@ const char *mg_sql_index_name(mg_arena *arena, const char *table, const mg_name_
 	return s;
 }
 
-const char *mg_sql_insert_after(mg_arena *arena, const char *sql, size_t len,
+const char *sqlt_insert_after(mg_arena *arena, const char *sql, size_t len,
                                 const char *keyword, const char *insert)
 {
 	size_t k = strlen(keyword);

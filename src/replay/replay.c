@@ -236,15 +236,14 @@ static void record_fact(replay *r, const mg_operation *op)
 	default:
 		return;
 	}
-	const char *schema = op->object.schema, *name = op->object.name;
-	if (op->object.kind != MG_OBJ_TABLE && op->object.kind != MG_OBJ_VIEW &&
-	    op->object.kind != MG_OBJ_MATERIALIZED_VIEW)
-		name = op->object.table;
-	mg_cat_relation *rel = name ? mg_catalog_relation(r->cat, schema, name) : NULL;
+	mg_object table = mg_op_table(op);
+	mg_cat_relation *rel = table.name ? mg_catalog_relation(r->cat, table.schema, table.name)
+	                                  : NULL;
 	mg_graph_fact *f = mg_graph_add_fact(&r->p->arena, r->g);
 	f->op = op;
 	f->stmt = r->stmt;
 	f->changeset = r->cs->index;
+	f->loc = op_loc(r, op);
 	f->pre_existing = pre_existing_rel(r, rel);
 	f->table_has_rows = mg_catalog_has_rows(rel);
 	if (rel && op->object.kind == MG_OBJ_COLUMN && op->object.name) {
@@ -270,17 +269,8 @@ static void def_use(replay *r, const mg_operation *op, bool before)
 	               op->kind == MG_OP_CREATE_MATERIALIZED_VIEW ||
 	               op->kind == MG_OP_CREATE_SEQUENCE || op->kind == MG_OP_CREATE_TYPE ||
 	               op->kind == MG_OP_CREATE_DOMAIN;
-	const char *ts = o->schema, *tn = NULL;
-	if (o->kind == MG_OBJ_TABLE || o->kind == MG_OBJ_VIEW || o->kind == MG_OBJ_MATERIALIZED_VIEW ||
-	    o->kind == MG_OBJ_SEQUENCE)
-		tn = o->name;
-	else if (o->table)
-		tn = o->table;
-	else if (op->related.kind == MG_OBJ_TABLE && op->related.name) {
-		ts = op->related.schema;
-		tn = op->related.name;
-	}
-	mg_object table = rel_obj(ts, tn);
+	mg_object table = mg_op_table(op);
+	const char *ts = table.schema, *tn = table.name;
 	if (before) {
 		if (tn && !creates)
 			use(r, &table);
