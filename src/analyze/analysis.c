@@ -10,6 +10,7 @@
 #include "migraph/release.h"
 #include "migraph/risk.h"
 #include "migraph/rules.h"
+#include "migraph/timeline.h"
 
 void mg_analysis_init(mg_analysis *analysis, mg_project *project,
                       const mg_analysis_options *opts)

@@ -19,8 +19,8 @@ typedef struct lk_site {
 	mg_statement *st;
 	mg_operation *op;
 	mg_changeset_risk *cr;      /* NULL when risk was not computed */
-	bool in_explicit_txn;       /* inside BEGIN ... COMMIT of the script */
-	bool lock_timeout_before;   /* SET lock_timeout ran earlier in the changeset */
+	bool in_explicit_txn;       /* inside BEGIN ... COMMIT of the script (the timeline's) */
+	bool lock_timeout_before;   /* a lock_timeout this changeset set is in effect */
 	bool reported;              /* the rule already reported in this changeset */
 	const size_t *work_after;   /* statements after i that do real work (scan, rewrite ...) */
 } lk_site;

@@ -406,22 +406,18 @@ static bool skip_changeset(const mg_changeset *cs)
 	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
 }
 
-bool mg_timezone_is_utc(const char *zone)
+/* The session the engine model judges a statement in.  The TimeZone
+ * decides timestamp <-> timestamptz rewrites: each changeset starts in
+ * the profile's zone (UTC by default) and follows its own SET TimeZone. */
+static mg_engine_session engine_session(const mg_timeline_entry *e, bool start_utc)
 {
-	if (!zone)
-		return false;
-	char z[32];
-	size_t n = 0;
-	for (const char *p = zone; *p && n + 1 < sizeof z; p++)
-		if (*p != '\'' && *p != '"' && *p != ' ')
-			z[n++] = *p;
-	z[n] = '\0';
-	static const char *const utc[] = {"UTC", "Etc/UTC", "UCT", "Etc/UCT", "GMT", "Etc/GMT",
-	                                  "Zulu", "Etc/Zulu", "Universal", "Z", "0", "+00", "+00:00"};
-	for (size_t i = 0; i < sizeof utc / sizeof utc[0]; i++)
-		if (mg_str_ieq(z, utc[i]))
-			return true;
-	return false;
+	const mg_setting *tz = &e->timezone;
+	bool own = tz->value && tz->origin_changeset == e->changeset;
+	mg_engine_session session = {
+		.timezone_utc = own ? mg_timezone_is_utc(tz->value) : start_utc,
+		.in_transaction_block = e->in_block,
+	};
+	return session;
 }
 
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
@@ -430,6 +426,8 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 	replay r = {.p = project, .cat = cat, .release_known = release_known};
 	r.g = mg_graph_new(&project->arena, project->n_changesets);
 	r.g->have_baseline = have_baseline;
+	const mg_timeline *tl = mg_timeline_build(project);
+	r.g->timeline = tl;
 	mg_map_init(&r.last_def, &project->arena);
 	mg_map_init(&r.creators, &project->arena);
 	mg_map_init(&r.dropped, &project->arena);
@@ -458,34 +456,15 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 			mg_graph_add_edge(&project->arena, r.g, prev, cs->index, MG_EDGE_ORDER, NULL);
 		have_prev = true;
 		prev = cs->index;
-		bool explicit_block = false;
-		/* The session TimeZone decides timestamp <-> timestamptz rewrites:
-		 * each changeset starts in the profile's zone (UTC by default) and
-		 * follows its own SET TimeZone. */
-		bool timezone_utc = start_utc;
 		for (size_t s = 0; s < cs->n_stmts; s++) {
 			mg_statement *st = cs->stmts[s];
 			if (st->parse_failed)
 				continue;
 			r.stmt = st;
 			mg_catalog_set_statement(cat, st->sql, st->sql_len);
+			mg_engine_session session = engine_session(mg_timeline_at(tl, i, s), start_utc);
 			for (size_t k = 0; k < st->n_ops; k++) {
 				mg_operation *op = st->ops[k];
-				if (op->kind == MG_OP_BEGIN)
-					explicit_block = true;
-				else if (op->kind == MG_OP_COMMIT || op->kind == MG_OP_ROLLBACK)
-					explicit_block = false;
-				else if ((op->kind == MG_OP_SET_SETTING || op->kind == MG_OP_RESET_SETTING) &&
-				         op->setting_name &&
-				         (mg_str_ieq(op->setting_name, "timezone") ||
-				          mg_str_ieq(op->setting_name, "time zone")))
-					timezone_utc = op->kind == MG_OP_RESET_SETTING
-					                   ? start_utc
-					                   : mg_timezone_is_utc(op->setting_value);
-				mg_engine_session session = {
-					.timezone_utc = timezone_utc,
-					.in_transaction_block = cs->run_in_transaction || explicit_block,
-				};
 				mg_engine_annotate(&project->arena, &project->engine, &session, cat, op);
 				if (in_release(cs))
 					record_fact(&r, op);
