@@ -776,30 +776,290 @@ static void fk_without_index(lk_site *s)
 	}
 }
 
-/* ---- run functions for the registry ------------------------------------ */
+/* ---- run functions: one per rule id ------------------------------------- */
 
-#define RUN(fn)                                                                    \
-	void mg_rule_run_##fn(mg_analysis *a, const mg_rule *rule)                 \
-	{                                                                          \
-		lk_each_op(a, rule, fn);                                           \
-	}
+static void lock_index_not_concurrent(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, index_not_concurrent);
+}
 
-RUN(index_not_concurrent)
-RUN(drop_index_not_concurrent)
-RUN(reindex_not_concurrent)
-RUN(constraint_validates)
-RUN(set_not_null_scan)
-RUN(add_column_rewrite)
-RUN(type_change_rewrite)
-RUN(unique_without_index)
-RUN(concurrently_in_transaction)
-RUN(held_across_statements)
-RUN(no_lock_timeout)
-RUN(vacuum_full)
-RUN(cluster)
-RUN(truncate)
-RUN(table_rewrite)
-RUN(attach_partition)
-RUN(detach_partition)
-RUN(enum_value_in_transaction)
-RUN(fk_without_index)
+static void lock_drop_index_not_concurrent(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, drop_index_not_concurrent);
+}
+
+static void lock_reindex_not_concurrent(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, reindex_not_concurrent);
+}
+
+static void lock_constraint_validates(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, constraint_validates);
+}
+
+static void lock_set_not_null_scan(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, set_not_null_scan);
+}
+
+static void lock_add_column_rewrite(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, add_column_rewrite);
+}
+
+static void lock_type_change_rewrite(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, type_change_rewrite);
+}
+
+static void lock_unique_without_index(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, unique_without_index);
+}
+
+static void lock_concurrently_in_transaction(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, concurrently_in_transaction);
+}
+
+static void lock_held_across_statements(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, held_across_statements);
+}
+
+static void lock_no_lock_timeout(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, no_lock_timeout);
+}
+
+static void lock_vacuum_full(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, vacuum_full);
+}
+
+static void lock_cluster(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, cluster);
+}
+
+static void lock_truncate(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, truncate);
+}
+
+static void lock_table_rewrite(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, table_rewrite);
+}
+
+static void lock_attach_partition_scan(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, attach_partition);
+}
+
+static void lock_detach_partition_blocking(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, detach_partition);
+}
+
+static void lock_enum_value_in_transaction(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, enum_value_in_transaction);
+}
+
+static void perf_fk_without_index(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, fk_without_index);
+}
+/* ---- the family's registry entries --------------------------------------- */
+
+const mg_rule an_locking_rules[] = {
+	{
+		.id = "lock-index-not-concurrent",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "CREATE INDEX without CONCURRENTLY on a live table",
+		.doc = "A plain CREATE INDEX holds SHARE on the table for the whole build: every INSERT, "
+		       "UPDATE and DELETE waits. Build it with CREATE INDEX CONCURRENTLY in a migration "
+		       "that runs outside a transaction (Flyway does so by itself for a script of "
+		       "non-transactional statements; Liquibase needs runInTransaction=\"false\").",
+		.run = lock_index_not_concurrent,
+	},
+	{
+		.id = "lock-drop-index-not-concurrent",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "DROP INDEX without CONCURRENTLY on a live table",
+		.doc = "DROP INDEX takes ACCESS EXCLUSIVE on the table; behind a long transaction the "
+		       "waiting DROP stalls every query. DROP INDEX CONCURRENTLY waits without blocking.",
+		.run = lock_drop_index_not_concurrent,
+	},
+	{
+		.id = "lock-reindex-not-concurrent",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "REINDEX without CONCURRENTLY",
+		.doc = "REINDEX blocks writes and every query that would use the index while it rebuilds. "
+		       "PostgreSQL 12+ has REINDEX ... CONCURRENTLY; before 12, build a replacement index "
+		       "concurrently and swap.",
+		.run = lock_reindex_not_concurrent,
+	},
+	{
+		.id = "lock-constraint-validates",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "CHECK or FOREIGN KEY added without NOT VALID on a live table",
+		.doc = "Adding the constraint checks every existing row while holding ACCESS EXCLUSIVE "
+		       "(CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY). Add it NOT VALID, "
+		       "then VALIDATE CONSTRAINT in a later migration: validation takes SHARE UPDATE "
+		       "EXCLUSIVE and traffic continues.",
+		.run = lock_constraint_validates,
+	},
+	{
+		.id = "lock-set-not-null-scan",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "SET NOT NULL scans the table under ACCESS EXCLUSIVE",
+		.doc = "SET NOT NULL reads every row with reads and writes blocked. Add CHECK (col IS NOT "
+		       "NULL) NOT VALID, validate it, then SET NOT NULL: PostgreSQL 12+ skips the scan "
+		       "when a valid CHECK proves the column.",
+		.run = lock_set_not_null_scan,
+	},
+	{
+		.id = "lock-add-column-rewrite",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "ADD COLUMN that rewrites the table",
+		.doc = "A volatile default (random(), clock_timestamp(), gen_random_uuid(), serial), an "
+		       "identity or stored generated column, or any default before PostgreSQL 11 rewrites "
+		       "the table under ACCESS EXCLUSIVE. Add the column without the default, set the "
+		       "default, and backfill in batches.",
+		.run = lock_add_column_rewrite,
+	},
+	{
+		.id = "lock-type-change-rewrite",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "ALTER COLUMN TYPE that rewrites the table",
+		.doc = "A type change that is not binary-coercible (int to bigint, a shorter varchar, a "
+		       "USING clause) rewrites the table and its indexes under ACCESS EXCLUSIVE. Add a new "
+		       "column, backfill it, and switch readers over in expand/contract steps.",
+		.run = lock_type_change_rewrite,
+	},
+	{
+		.id = "lock-unique-without-index",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "UNIQUE or PRIMARY KEY added without USING INDEX",
+		.doc = "The constraint builds its index under ACCESS EXCLUSIVE, stronger than CREATE "
+		       "INDEX: reads wait too. Build the unique index CONCURRENTLY, then ADD CONSTRAINT ... "
+		       "USING INDEX.",
+		.run = lock_unique_without_index,
+	},
+	{
+		.id = "lock-concurrently-in-transaction",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "a statement that cannot run in a transaction block runs in one",
+		.doc = "CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH PARTITION "
+		       "CONCURRENTLY and VACUUM fail inside BEGIN ... COMMIT. The deploy stops there. Run "
+		       "them in a migration with executeInTransaction=false (Flyway) or a changeset with "
+		       "runInTransaction=\"false\" (Liquibase).",
+		.run = lock_concurrently_in_transaction,
+	},
+	{
+		.id = "lock-held-across-statements",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "ACCESS EXCLUSIVE held while further statements run",
+		.doc = "Locks are held until the transaction commits. An ACCESS EXCLUSIVE taken early in a "
+		       "migration keeps the table blocked while every later statement runs. Put the work "
+		       "after it in a migration of its own.",
+		.run = lock_held_across_statements,
+	},
+	{
+		.id = "lock-no-lock-timeout",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_LOW,
+		.summary = "ACCESS EXCLUSIVE requested without lock_timeout",
+		.doc = "A DDL statement waiting for ACCESS EXCLUSIVE behind a long transaction makes every "
+		       "later query on the table queue behind it: a metadata-only change becomes an "
+		       "outage. SET lock_timeout first, and retry on timeout.",
+		.run = lock_no_lock_timeout,
+	},
+	{
+		.id = "lock-vacuum-full",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "VACUUM FULL in a migration",
+		.doc = "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE. Use pg_repack online, or "
+		       "plain VACUUM.",
+		.run = lock_vacuum_full,
+	},
+	{
+		.id = "lock-cluster",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "CLUSTER in a migration",
+		.doc = "CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE. Use pg_repack "
+		       "--order-by online.",
+		.run = lock_cluster,
+	},
+	{
+		.id = "lock-truncate",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "TRUNCATE of a live table",
+		.doc = "TRUNCATE takes ACCESS EXCLUSIVE and is not MVCC-safe. Delete in batches instead.",
+		.run = lock_truncate,
+	},
+	{
+		.id = "lock-table-rewrite",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "SET TABLESPACE / SET LOGGED / SET UNLOGGED / SET ACCESS METHOD rewrites the table",
+		.doc = "These rewrite or copy the whole table under ACCESS EXCLUSIVE. Copy online "
+		       "(pg_repack, logical replication) and switch.",
+		.run = lock_table_rewrite,
+	},
+	{
+		.id = "lock-attach-partition-scan",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "ATTACH PARTITION without a CHECK proving the bound",
+		.doc = "ATTACH PARTITION scans the new partition under ACCESS EXCLUSIVE unless a valid "
+		       "CHECK implies its bound, and before PostgreSQL 12 it locks the parent ACCESS "
+		       "EXCLUSIVE. Add the CHECK NOT VALID, validate it, attach, then drop it.",
+		.run = lock_attach_partition_scan,
+	},
+	{
+		.id = "lock-detach-partition-blocking",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "DETACH PARTITION without CONCURRENTLY",
+		.doc = "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent. PostgreSQL 14+ can DETACH "
+		       "... CONCURRENTLY outside a transaction.",
+		.run = lock_detach_partition_blocking,
+	},
+	{
+		.id = "lock-enum-value-in-transaction",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "ALTER TYPE ... ADD VALUE in a transaction before PostgreSQL 12",
+		.doc = "Before 12, adding an enum value inside a transaction block fails. Run it in a "
+		       "migration outside a transaction.",
+		.run = lock_enum_value_in_transaction,
+	},
+	{
+		.id = "perf-fk-without-index",
+		.category = MG_CAT_PERFORMANCE,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "foreign key without an index on its referencing columns",
+		.doc = "Without an index leading with the foreign key columns, every DELETE or key UPDATE "
+		       "on the referenced table scans the referencing table (under a lock), and joins on "
+		       "the key scan too. Create the index CONCURRENTLY.",
+		.run = perf_fk_without_index,
+	},
+};
+const size_t an_locking_rule_count = sizeof an_locking_rules / sizeof an_locking_rules[0];
