@@ -12,6 +12,10 @@ file.  CONTRIBUTING.md describes the same table in words.
 Functions longer than MAX_FUNCTION_LINES fail too, except flat dispatch
 switches (a body that is one switch of short cases).
 
+When the objects are built ($BUILD/obj/src, build by default), the calls
+between modules are checked the same way (nm): a prototype written by hand
+in a .c file cannot hide a call upwards, and a name defined twice fails.
+
   check.py              checks the repository
   check.py --self-test  also proves, on temporary copies, that a bad include
                         and a long function make the check fail
@@ -266,11 +270,63 @@ def length_problems(root, rel):
     return out
 
 
-def check_tree(root, verbose=True):
+def symbol_problems(root, objdir):
+    """Calls between modules, from the built objects: a module may call
+    only into the modules it may include, and a name is defined once.
+    Objects whose source is gone (a file moved since the build) are left
+    out."""
+    objects = []
+    for dirpath, _, files in os.walk(objdir):
+        for f in sorted(files):
+            path = os.path.join(dirpath, f)
+            source = os.path.join(root, "src", os.path.relpath(path, objdir)[:-2] + ".c")
+            if f.endswith(".o") and os.path.exists(source):
+                objects.append(path)
+    if not objects:
+        return None
+    out = subprocess.run(["nm", "-o"] + objects, capture_output=True, text=True).stdout
+    defined, used = {}, []
+    for line in out.splitlines():
+        path, _, rest = line.partition(":")
+        parts = rest.split()
+        if len(parts) < 2:
+            continue
+        kind, name = parts[-2], parts[-1]
+        module = os.path.relpath(path, objdir).split(os.sep)[0]
+        if kind in ("T", "D", "B", "R"):
+            defined.setdefault(name, []).append((module, os.path.relpath(path, objdir)))
+        elif kind == "U":
+            used.append((module, os.path.relpath(path, objdir), name))
+    problems = []
+    for name, where in sorted(defined.items()):
+        if len(where) > 1:
+            problems.append(f"{name} is defined in {', '.join(w[1] for w in where)}")
+    for module, obj, name in used:
+        if name not in defined:
+            continue
+        owner = defined[name][0][0]
+        if module in DEPENDS and owner not in allowed_modules(module):
+            problems.append(f"{obj} calls {name} of {owner}: {module} may not use {owner}")
+    return problems
+
+
+def check_tree(root, verbose=True, objdir=None):
     passed = failed = 0
     if not acyclic():
         print("FAIL DEPENDS has a cycle")
         failed += 1
+    if objdir:
+        problems = symbol_problems(root, objdir)
+        if problems is None:
+            if verbose:
+                print(f"note: no objects under {objdir}; calls between modules not checked")
+        elif problems:
+            failed += 1
+            if verbose:
+                for p in problems:
+                    print(f"FAIL {p}")
+        else:
+            passed += 1
     for rel, module in source_files(root):
         for kind, problems in (("includes", include_problems(root, rel, module)),
                                ("function length", length_problems(root, rel))):
@@ -282,6 +338,31 @@ def check_tree(root, verbose=True):
             else:
                 passed += 1
     return passed, failed
+
+
+def symbol_self_test():
+    """A call upwards hidden behind a hand-written prototype, and a name
+    defined twice, compiled for real: the symbol check must see both."""
+    sources = {
+        "src/model/a.c": "void mg_hidden(void);\nvoid mg_a(void);\nvoid mg_a(void) { mg_hidden(); }\n",
+        "src/analyze/b.c": "void mg_hidden(void);\nvoid mg_hidden(void) {}\n",
+        "src/core/c.c": "void mg_twice(void);\nvoid mg_twice(void) {}\n",
+        "src/core/d.c": "void mg_twice(void);\nvoid mg_twice(void) {}\n",
+    }
+    tmp = tempfile.mkdtemp(prefix="migraph-layers-")
+    try:
+        for rel, text in sources.items():
+            os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
+            with open(os.path.join(tmp, rel), "w") as f:
+                f.write(text)
+            obj = os.path.join(tmp, "obj", rel[:-2] + ".o")
+            os.makedirs(os.path.dirname(obj), exist_ok=True)
+            subprocess.run(["cc", "-c", os.path.join(tmp, rel), "-o", obj], check=True)
+        problems = symbol_problems(tmp, os.path.join(tmp, "obj", "src")) or []
+    finally:
+        shutil.rmtree(tmp)
+    return [("a call from model into analyze", any("mg_hidden" in p for p in problems)),
+            ("a function defined twice", any("mg_twice" in p for p in problems))]
 
 
 def self_test(root):
@@ -300,6 +381,12 @@ def self_test(root):
          "int mg_too_long(int x);\nint mg_too_long(int x)\n{\n" + "\tx++;\n" * 149 + "}\n"),
     ]
     passed = failed = 0
+    for what, ok in symbol_self_test():
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL self-test: the check did not notice {what}")
     for what, rel, insert in cases:
         tmp = tempfile.mkdtemp(prefix="migraph-layers-")
         try:
@@ -332,7 +419,8 @@ def main(argv):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     if "--root" in argv:
         root = argv[argv.index("--root") + 1]
-    passed, failed = check_tree(root)
+    objdir = os.path.join(root, os.environ.get("BUILD", "build"), "obj", "src")
+    passed, failed = check_tree(root, objdir=objdir)
     if "--self-test" in argv:
         p, f = self_test(root)
         passed += p
