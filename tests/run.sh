@@ -59,6 +59,8 @@ echo "end-to-end suites:"
 [ -f tests/layers/check.py ] && run_script layers env BUILD="$BUILD" $PY tests/layers/check.py --self-test
 run_script golden $PY tests/golden/run.py
 run_script cli tests/cli/run.sh
+run_script ci tests/ci/run.sh
+run_script ci-readme $PY tests/ci/readme_snippets.py
 [ -f tests/hostile/run.py ] && run_script hostile $PY tests/hostile/run.py
 for s in tests/real/*.py; do [ -f "$s" ] && run_script "real/$(basename "$s" .py)" $PY "$s"; done
 for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh)" "$s"; done
