@@ -47,6 +47,8 @@ typedef struct mg_rule {
 	mg_severity default_severity;
 	const char *summary;         /* one line */
 	const char *doc;             /* why it matters and the safe alternative */
+	const char *example;         /* the smallest migration (SQL) it reports: `explain` shows it */
+	const char *versions;        /* which PostgreSQL versions it concerns, and how */
 	void (*run)(mg_analysis *analysis, const struct mg_rule *rule);
 } mg_rule;
 

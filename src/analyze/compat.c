@@ -682,6 +682,11 @@ const mg_rule an_compat_rules[] = {
 		       "reads the old column or table, which is gone before the new version is live, and there "
 		       "is no way back without data loss. Safe alternative: ship the addition (and a backfill) "
 		       "now, move the application to it, and drop the old object in a later release.",
+		.example = "-- one release\n"
+		           "ALTER TABLE users ADD COLUMN email_address text;\n"
+		           "UPDATE users SET email_address = email;\n"
+		           "ALTER TABLE users DROP COLUMN email;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_drop_after_add,
 	},
 	{
@@ -692,6 +697,8 @@ const mg_rule an_compat_rules[] = {
 		.doc = "During a rolling, blue-green or canary deploy the previous version keeps running "
 		       "against the new schema; its queries naming the column fail. Safe alternative: stop "
 		       "using the column in one release, drop it in the next.",
+		.example = "ALTER TABLE users DROP COLUMN legacy_flags;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_drop_column,
 	},
 	{
@@ -702,6 +709,8 @@ const mg_rule an_compat_rules[] = {
 		.doc = "The previous application version, still serving traffic during the deploy, fails on "
 		       "every query of it. Safe alternative: stop using it first, drop it in a later release "
 		       "(or rename it to a *_deprecated name and drop that later).",
+		.example = "DROP TABLE user_sessions;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_drop_table,
 	},
 	{
@@ -712,6 +721,8 @@ const mg_rule an_compat_rules[] = {
 		.doc = "A rename is an add and a drop in one statement: the previous version's queries with the "
 		       "old name fail at once. Safe alternative: add the new column, write both, backfill, "
 		       "switch reads, drop the old column in a later release.",
+		.example = "ALTER TABLE users RENAME COLUMN name TO full_name;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_rename_column,
 	},
 	{
@@ -722,6 +733,8 @@ const mg_rule an_compat_rules[] = {
 		.doc = "The previous version's queries with the old name fail at once. Safe alternative: "
 		       "rename, then CREATE VIEW old_name AS SELECT * FROM new_name for the transition, drop "
 		       "the view in a later release.",
+		.example = "ALTER TABLE users RENAME TO accounts;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_rename_table,
 	},
 	{
@@ -733,6 +746,8 @@ const mg_rule an_compat_rules[] = {
 		       "are rejected, and existing rows that do not fit make the ALTER fail. Safe alternative: "
 		       "add a CHECK (...) NOT VALID for the new limit, VALIDATE it, and narrow the type only "
 		       "once no writer exceeds it.",
+		.example = "ALTER TABLE users ALTER COLUMN nickname TYPE varchar(20);",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_narrowing_type,
 	},
 	{
@@ -743,6 +758,9 @@ const mg_rule an_compat_rules[] = {
 		.doc = "The previous application version does not know the column: its INSERTs leave it NULL "
 		       "and fail. Safe alternative: add the column with a DEFAULT (or nullable), deploy the "
 		       "version that writes it, backfill, then add the NOT NULL.",
+		.example = "ALTER TABLE orders ADD COLUMN region text;\n"
+		           "ALTER TABLE orders ALTER COLUMN region SET NOT NULL;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_not_null_without_default,
 	},
 	{
@@ -753,6 +771,10 @@ const mg_rule an_compat_rules[] = {
 		.doc = "PostgreSQL refuses (\"cannot alter type of a column used by a view or rule\") and the "
 		       "migration fails. Safe alternative: DROP VIEW, ALTER COLUMN TYPE, CREATE VIEW again, in "
 		       "one transaction.",
+		.example = "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > "
+		           "1000;\n"
+		           "ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2);",
+		.versions = "PostgreSQL 10 to 18 refuse it while the view exists",
 		.run = compat_alter_type_under_view,
 	},
 	{
@@ -763,6 +785,9 @@ const mg_rule an_compat_rules[] = {
 		.doc = "Without CASCADE PostgreSQL refuses the drop; with CASCADE it silently drops the views "
 		       "and foreign keys too; a later changeset that still uses the object fails. Safe "
 		       "alternative: drop or change the dependants first, explicitly.",
+		.example = "CREATE VIEW open_orders AS SELECT * FROM orders WHERE NOT closed;\n"
+		           "DROP TABLE orders CASCADE;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = compat_drop_still_used,
 	},
 	{
@@ -773,6 +798,8 @@ const mg_rule an_compat_rules[] = {
 		.doc = "PostgreSQL rejects it (\"column contains null values\") as soon as the table has a row: "
 		       "fine on an empty CI database, a failed deployment in production. Safe alternative: add "
 		       "it with a DEFAULT, or nullable then backfill then SET NOT NULL.",
+		.example = "ALTER TABLE orders ADD COLUMN region text NOT NULL;",
+		.versions = "PostgreSQL 10 to 18: the statement fails as soon as the table has a row",
 		.run = data_not_null_without_default,
 	},
 	{
@@ -783,6 +810,9 @@ const mg_rule an_compat_rules[] = {
 		.doc = "The constraint is checked against rows the backfill has not fixed yet, so the "
 		       "migration fails in production (where such rows exist) and passes on test data. Safe "
 		       "alternative: backfill first, then add the constraint (NOT VALID, then VALIDATE).",
+		.example = "ALTER TABLE orders ALTER COLUMN region SET NOT NULL;\n"
+		           "UPDATE orders SET region = 'eu' WHERE region IS NULL;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = data_constraint_before_backfill,
 	},
 };

@@ -884,6 +884,8 @@ const mg_rule an_locking_rules[] = {
 		       "UPDATE and DELETE waits. Build it with CREATE INDEX CONCURRENTLY in a migration "
 		       "that runs outside a transaction (Flyway does so by itself for a script of "
 		       "non-transactional statements; Liquibase needs runInTransaction=\"false\").",
+		.example = "CREATE INDEX orders_customer_idx ON orders (customer_id);",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_index_not_concurrent,
 	},
 	{
@@ -893,6 +895,8 @@ const mg_rule an_locking_rules[] = {
 		.summary = "DROP INDEX without CONCURRENTLY on a live table",
 		.doc = "DROP INDEX takes ACCESS EXCLUSIVE on the table; behind a long transaction the "
 		       "waiting DROP stalls every query. DROP INDEX CONCURRENTLY waits without blocking.",
+		.example = "DROP INDEX orders_customer_idx;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_drop_index_not_concurrent,
 	},
 	{
@@ -903,6 +907,9 @@ const mg_rule an_locking_rules[] = {
 		.doc = "REINDEX blocks writes and every query that would use the index while it rebuilds. "
 		       "PostgreSQL 12+ has REINDEX ... CONCURRENTLY; before 12, build a replacement index "
 		       "concurrently and swap.",
+		.example = "REINDEX INDEX orders_customer_idx;",
+		.versions = "PostgreSQL 10 to 18; REINDEX CONCURRENTLY exists from 12, before that "
+		            "build a new index concurrently and swap",
 		.run = lock_reindex_not_concurrent,
 	},
 	{
@@ -914,6 +921,9 @@ const mg_rule an_locking_rules[] = {
 		       "(CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY). Add it NOT VALID, "
 		       "then VALIDATE CONSTRAINT in a later migration: validation takes SHARE UPDATE "
 		       "EXCLUSIVE and traffic continues.",
+		.example = "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk\n"
+		           "  FOREIGN KEY (customer_id) REFERENCES customers (id);",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_constraint_validates,
 	},
 	{
@@ -924,6 +934,9 @@ const mg_rule an_locking_rules[] = {
 		.doc = "SET NOT NULL reads every row with reads and writes blocked. Add CHECK (col IS NOT "
 		       "NULL) NOT VALID, validate it, then SET NOT NULL: PostgreSQL 12+ skips the scan "
 		       "when a valid CHECK proves the column.",
+		.example = "ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;",
+		.versions = "PostgreSQL 10 to 18; from 12 a valid CHECK (col IS NOT NULL) lets it "
+		            "skip the scan",
 		.run = lock_set_not_null_scan,
 	},
 	{
@@ -935,6 +948,9 @@ const mg_rule an_locking_rules[] = {
 		       "identity or stored generated column, or any default before PostgreSQL 11 rewrites "
 		       "the table under ACCESS EXCLUSIVE. Add the column without the default, set the "
 		       "default, and backfill in batches.",
+		.example = "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();",
+		.versions = "a volatile default, identity or stored generated column: PostgreSQL 10 "
+		            "to 18; any default at all: PostgreSQL 10 (11 added fast defaults)",
 		.run = lock_add_column_rewrite,
 	},
 	{
@@ -945,6 +961,8 @@ const mg_rule an_locking_rules[] = {
 		.doc = "A type change that is not binary-coercible (int to bigint, a shorter varchar, a "
 		       "USING clause) rewrites the table and its indexes under ACCESS EXCLUSIVE. Add a new "
 		       "column, backfill it, and switch readers over in expand/contract steps.",
+		.example = "ALTER TABLE orders ALTER COLUMN id TYPE bigint;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_type_change_rewrite,
 	},
 	{
@@ -955,6 +973,8 @@ const mg_rule an_locking_rules[] = {
 		.doc = "The constraint builds its index under ACCESS EXCLUSIVE, stronger than CREATE "
 		       "INDEX: reads wait too. Build the unique index CONCURRENTLY, then ADD CONSTRAINT ... "
 		       "USING INDEX.",
+		.example = "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_unique_without_index,
 	},
 	{
@@ -966,6 +986,9 @@ const mg_rule an_locking_rules[] = {
 		       "CONCURRENTLY and VACUUM fail inside BEGIN ... COMMIT. The deploy stops there. Run "
 		       "them in a migration with executeInTransaction=false (Flyway) or a changeset with "
 		       "runInTransaction=\"false\" (Liquibase).",
+		.example = "-- a Liquibase changeset with runInTransaction=\"true\" (the default)\n"
+		           "CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);",
+		.versions = "PostgreSQL 10 to 18: the server refuses it in a transaction block",
 		.run = lock_concurrently_in_transaction,
 	},
 	{
@@ -976,6 +999,9 @@ const mg_rule an_locking_rules[] = {
 		.doc = "Locks are held until the transaction commits. An ACCESS EXCLUSIVE taken early in a "
 		       "migration keeps the table blocked while every later statement runs. Put the work "
 		       "after it in a migration of its own.",
+		.example = "ALTER TABLE orders ADD COLUMN note text;\n"
+		           "UPDATE orders SET note = '' WHERE note IS NULL;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_held_across_statements,
 	},
 	{
@@ -986,6 +1012,8 @@ const mg_rule an_locking_rules[] = {
 		.doc = "A DDL statement waiting for ACCESS EXCLUSIVE behind a long transaction makes every "
 		       "later query on the table queue behind it: a metadata-only change becomes an "
 		       "outage. SET lock_timeout first, and retry on timeout.",
+		.example = "ALTER TABLE orders ADD COLUMN note text;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_no_lock_timeout,
 	},
 	{
@@ -995,6 +1023,8 @@ const mg_rule an_locking_rules[] = {
 		.summary = "VACUUM FULL in a migration",
 		.doc = "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE. Use pg_repack online, or "
 		       "plain VACUUM.",
+		.example = "VACUUM FULL orders;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_vacuum_full,
 	},
 	{
@@ -1004,6 +1034,8 @@ const mg_rule an_locking_rules[] = {
 		.summary = "CLUSTER in a migration",
 		.doc = "CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE. Use pg_repack "
 		       "--order-by online.",
+		.example = "CLUSTER orders USING orders_pkey;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_cluster,
 	},
 	{
@@ -1012,6 +1044,8 @@ const mg_rule an_locking_rules[] = {
 		.default_severity = MG_SEV_MEDIUM,
 		.summary = "TRUNCATE of a live table",
 		.doc = "TRUNCATE takes ACCESS EXCLUSIVE and is not MVCC-safe. Delete in batches instead.",
+		.example = "TRUNCATE order_events;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = lock_truncate,
 	},
 	{
@@ -1021,6 +1055,8 @@ const mg_rule an_locking_rules[] = {
 		.summary = "SET TABLESPACE / SET LOGGED / SET UNLOGGED / SET ACCESS METHOD rewrites the table",
 		.doc = "These rewrite or copy the whole table under ACCESS EXCLUSIVE. Copy online "
 		       "(pg_repack, logical replication) and switch.",
+		.example = "ALTER TABLE orders SET TABLESPACE fast_ssd;",
+		.versions = "PostgreSQL 10 to 18; SET ACCESS METHOD exists from 15",
 		.run = lock_table_rewrite,
 	},
 	{
@@ -1031,6 +1067,9 @@ const mg_rule an_locking_rules[] = {
 		.doc = "ATTACH PARTITION scans the new partition under ACCESS EXCLUSIVE unless a valid "
 		       "CHECK implies its bound, and before PostgreSQL 12 it locks the parent ACCESS "
 		       "EXCLUSIVE. Add the CHECK NOT VALID, validate it, attach, then drop it.",
+		.example = "ALTER TABLE events ATTACH PARTITION events_2024\n"
+		           "  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+		.versions = "PostgreSQL 10 to 18; before 12 it also locks the parent ACCESS EXCLUSIVE",
 		.run = lock_attach_partition_scan,
 	},
 	{
@@ -1040,6 +1079,8 @@ const mg_rule an_locking_rules[] = {
 		.summary = "DETACH PARTITION without CONCURRENTLY",
 		.doc = "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent. PostgreSQL 14+ can DETACH "
 		       "... CONCURRENTLY outside a transaction.",
+		.example = "ALTER TABLE events DETACH PARTITION events_2019;",
+		.versions = "PostgreSQL 10 to 18; DETACH ... CONCURRENTLY exists from 14",
 		.run = lock_detach_partition_blocking,
 	},
 	{
@@ -1049,6 +1090,8 @@ const mg_rule an_locking_rules[] = {
 		.summary = "ALTER TYPE ... ADD VALUE in a transaction before PostgreSQL 12",
 		.doc = "Before 12, adding an enum value inside a transaction block fails. Run it in a "
 		       "migration outside a transaction.",
+		.example = "ALTER TYPE order_status ADD VALUE 'refunded';",
+		.versions = "PostgreSQL 10 and 11; from 12 it may run in a transaction",
 		.run = lock_enum_value_in_transaction,
 	},
 	{
@@ -1059,6 +1102,9 @@ const mg_rule an_locking_rules[] = {
 		.doc = "Without an index leading with the foreign key columns, every DELETE or key UPDATE "
 		       "on the referenced table scans the referencing table (under a lock), and joins on "
 		       "the key scan too. Create the index CONCURRENTLY.",
+		.example = "ALTER TABLE order_lines ADD CONSTRAINT order_lines_order_fk\n"
+		           "  FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
+		.versions = "PostgreSQL 10 to 18",
 		.run = perf_fk_without_index,
 	},
 };

@@ -226,6 +226,11 @@ const mg_rule an_ordering_rules[] = {
 		       "order they were written. Typical causes: an out-of-order Flyway version, includeAll's "
 		       "alphabetical order putting 10_x before 9_y. Safe alternative: renumber or move the "
 		       "changeset after the one that creates the object.",
+		.example = "-- V1__view.sql\n"
+		           "CREATE VIEW active_orders AS SELECT * FROM orders WHERE active;\n"
+		           "-- V2__orders.sql\n"
+		           "CREATE TABLE orders (id bigint PRIMARY KEY, active boolean);",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_dependency_inversion,
 	},
 	{
@@ -237,6 +242,9 @@ const mg_rule an_ordering_rules[] = {
 		       "application, by an extension) and a fresh database cannot be built from the "
 		       "migrations, or the name is wrong. Safe alternative: add the CREATE to the migrations, "
 		       "or give migraph the production schema with --schema (pg_dump --schema-only).",
+		.example = "-- V1__index.sql\n"
+		           "CREATE INDEX invoices_due ON invoices (due_date);",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_unknown_object,
 	},
 	{
@@ -247,6 +255,11 @@ const mg_rule an_ordering_rules[] = {
 		.doc = "PostgreSQL rejects the CREATE and the migration fails. Safe alternative: remove the "
 		       "duplicate, or make it idempotent where that is intended (CREATE ... IF NOT EXISTS, "
 		       "ADD COLUMN IF NOT EXISTS).",
+		.example = "-- V1__t.sql\n"
+		           "CREATE TABLE accounts (id bigint);\n"
+		           "-- V2__t_again.sql\n"
+		           "CREATE TABLE accounts (id bigint);",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_duplicate_object,
 	},
 	{
@@ -257,6 +270,11 @@ const mg_rule an_ordering_rules[] = {
 		.doc = "Each changeset of the cycle needs an object another one creates, so no order runs them "
 		       "all on a fresh database. Safe alternative: split the changesets so that every object is "
 		       "created before its first use.",
+		.example = "-- changeset a\n"
+		           "CREATE VIEW a AS SELECT * FROM b;\n"
+		           "-- changeset b\n"
+		           "CREATE VIEW b AS SELECT * FROM a;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_dependency_cycle,
 	},
 	{
@@ -268,6 +286,9 @@ const mg_rule an_ordering_rules[] = {
 		       "(\"Detected resolved migration not applied to database\"); with outOfOrder=true it runs "
 		       "after newer ones, against a schema its author did not test. Safe alternative: give it a "
 		       "version above the highest applied one.",
+		.example = "-- applied: V1, V3; pending: V2__late.sql\n"
+		           "ALTER TABLE orders ADD COLUMN note text;",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_out_of_order_version,
 	},
 	{
@@ -278,6 +299,9 @@ const mg_rule an_ordering_rules[] = {
 		.doc = "Databases that applied the old text keep it: environments drift apart, and Flyway's "
 		       "validate or Liquibase's checksum check stops the next deployment. Safe alternative: "
 		       "revert the change and put it in a new migration.",
+		.example = "-- V1__orders.sql, applied with another checksum than the file has now\n"
+		           "CREATE TABLE orders (id bigint, total numeric);",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_changed_applied_migration,
 	},
 	{
@@ -289,6 +313,8 @@ const mg_rule an_ordering_rules[] = {
 		       "transactional DDL the failed migration may have left part of its changes. Safe "
 		       "alternative: inspect the schema, then `flyway repair` (or delete the FAILED row) before "
 		       "the release.",
+		.example = "-- flyway_schema_history row: version 4, success = false",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_failed_applied_migration,
 	},
 	{
@@ -299,6 +325,9 @@ const mg_rule an_ordering_rules[] = {
 		.doc = "migraph computes Flyway checksums and Liquibase checksums of SQL changes exactly; other "
 		       "checksums it cannot reproduce, and it says so instead of assuming they match. Safe "
 		       "alternative: run `liquibase validate` (or `flyway validate`) against the database.",
+		.example = "-- DATABASECHANGELOG row of a customChange changeset: its MD5SUM cannot "
+		           "be recomputed",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_checksum_not_compared,
 	},
 	{
@@ -309,6 +338,9 @@ const mg_rule an_ordering_rules[] = {
 		.doc = "A migration was deleted or renamed after it ran; Flyway's validate reports it as "
 		       "missing, and a fresh database built from the files differs from this one. Safe "
 		       "alternative: restore the file, or mark it deleted with `flyway repair`.",
+		.example = "-- flyway_schema_history row: version 7, script V7__gone.sql; no such "
+		           "file",
+		.versions = "every version: this is about the migrations, not the server",
 		.run = order_applied_not_found,
 	},
 };

@@ -64,7 +64,6 @@ HEADER_OWNER = {
     "rules.h": "analyze",
     "risk.h": "analyze",
     "triage.h": "analyze",
-    "rule_extra.h": "analyze",
     "plan.h": "plan",
     "render.h": "render",
 }
