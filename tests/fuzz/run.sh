@@ -44,7 +44,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # ---- build ---------------------------------------------------------------
-PKGS="libxml-2.0 yaml-0.1 libcgraph libgvc"
+PKGS="libxml-2.0 yaml-0.1"
 CFLAGS_ALL="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc
   $(pkg-config --cflags $PKGS) -g -O1 -fno-omit-frame-pointer
   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
