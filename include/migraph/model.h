@@ -574,6 +574,11 @@ void mg_project_free(mg_project *project);
 const char *mg_project_default_schema(const mg_project *project);
 
 mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind kind);
+/* Whether a changeset runs: not filtered by contexts, labels or dbms, not
+ * excluded by a precondition on the engine, not ignored. */
+bool mg_changeset_runs(const mg_changeset *cs);
+/* Whether a changeset is under review: it runs and is in the release. */
+bool mg_changeset_in_release(const mg_changeset *cs);
 void mg_project_add_skipped(mg_project *project, const char *file, const char *reason);
 /* Renumbers index after the loader has ordered the changesets. */
 void mg_project_renumber(mg_project *project);

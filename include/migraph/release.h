@@ -48,11 +48,6 @@ typedef struct mg_release_options {
 	const char *git_base;       /* --git-base: git ref */
 } mg_release_options;
 
-/* Marks the release on the project's changesets and returns what the
- * selection found.  opts may be NULL (everything is in the release).
- * Never NULL. */
-mg_release *mg_release_select(mg_project *project, const mg_release_options *opts);
-
 /* A CSV file read into rows of fields (RFC 4180 quoting; the delimiter is
  * ',' unless the header line only has ';' or tabs). */
 typedef struct mg_csv {
@@ -62,7 +57,6 @@ typedef struct mg_csv {
 	size_t n_rows;
 } mg_csv;
 
-int mg_csv_parse(mg_arena *arena, const char *data, size_t len, mg_csv *out);
 /* The column whose header matches name case-insensitively, or -1. */
 int mg_csv_column(const mg_csv *csv, const char *name);
 
@@ -71,10 +65,13 @@ mg_release_issue *mg_release_add_issue(mg_arena *arena, mg_release *rel,
                                        mg_release_issue_kind kind, const mg_changeset *cs,
                                        mg_loc loc, const char *detail);
 
-
-/* The three modes (src/model/release_*.c). */
-void mg_release_applied(mg_project *project, mg_release *rel, const char *path);
+/* The modes that work on data already read (src/model/release_*.c); each
+ * marks MG_CSF_IN_RELEASE on what it puts in the release.  --applied: a
+ * history export, read from path (for locations) into csv.  --since: a
+ * Flyway version or Liquibase tag.  --git-base reads the repository: it is
+ * a loader (load.h), as is mg_release_select, which runs the modes. */
+void mg_release_applied(mg_project *project, mg_release *rel, const char *path,
+                        const mg_csv *csv);
 void mg_release_since(mg_project *project, mg_release *rel, const char *since);
-void mg_release_git(mg_project *project, mg_release *rel, const char *ref);
 
 #endif

@@ -9,8 +9,7 @@
 
 static bool under_review(const mg_changeset *cs)
 {
-	return (cs->flags & MG_CSF_IN_RELEASE) &&
-	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+	return mg_changeset_in_release(cs);
 }
 
 /* Suffix counts of statements doing real work, so a rule can ask "does

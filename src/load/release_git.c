@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "migraph/release.h"
+#include "migraph/load.h"
 
 /* Runs git with argv in dir; returns its stdout (heap) or NULL. */
 static char *run_git(const char *dir, const char *const *args, int *status)

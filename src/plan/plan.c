@@ -393,8 +393,7 @@ static void order_steps(plan_ctx *ctx)
 
 static bool in_release(const mg_changeset *cs)
 {
-	return (cs->flags & MG_CSF_IN_RELEASE) &&
-	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+	return mg_changeset_in_release(cs);
 }
 
 mg_plan *mg_plan_build(mg_analysis *analysis)

@@ -401,11 +401,6 @@ static void classify_missing(replay *r)
 	}
 }
 
-static bool skip_changeset(const mg_changeset *cs)
-{
-	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
-}
-
 /* The session the engine model judges a statement in.  The TimeZone
  * decides timestamp <-> timestamptz rewrites: each changeset starts in
  * the profile's zone (UTC by default) and follows its own SET TimeZone. */
@@ -438,7 +433,7 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 	size_t prev = 0;
 	for (size_t i = 0; i < project->n_changesets; i++) {
 		mg_changeset *cs = project->changesets[i];
-		if (skip_changeset(cs))
+		if (!mg_changeset_runs(cs))
 			continue;
 		r.cs = cs;
 		r.conditional = cs->has_preconditions;
