@@ -56,6 +56,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for t in "$BUILD"/san-tests/test_*; do [ -x "$t" ] && run_cmocka "asan/$(basename "$t")" "$t"; done
 
 echo "end-to-end suites:"
+[ -f tests/layers/check.py ] && run_script layers env BUILD="$BUILD" $PY tests/layers/check.py --self-test
 run_script golden $PY tests/golden/run.py
 run_script cli tests/cli/run.sh
 run_script ci tests/ci/run.sh

@@ -82,16 +82,16 @@ struct mg_cat_relation {
 
 typedef struct mg_catalog mg_catalog;
 
-/* What happened when an operation was applied, for the rules of issue 4
- * (a statement that would fail on the simulated schema is a finding). */
+/* What happened when an operation was applied: a statement that would
+ * fail on the simulated schema is a finding of the ordering, compatibility
+ * and data rules. */
 typedef enum mg_cat_event_kind {
 	MG_CAT_EV_MISSING_OBJECT,      /* refers to a relation/column/index nothing created */
 	MG_CAT_EV_DUPLICATE_OBJECT,    /* creates something that already exists (no IF NOT EXISTS) */
 	MG_CAT_EV_DEPENDENT_VIEW,      /* changes a column a view depends on */
 	MG_CAT_EV_NOT_NULL_ON_ROWS,    /* NOT NULL column without default on a table that has rows */
-	/* Added for issue 4: a DROP of something a view or a foreign key still
-	 * uses (PostgreSQL refuses it without CASCADE, and CASCADE silently
-	 * drops the dependants). */
+	/* A DROP of something a view or a foreign key still uses (PostgreSQL
+	 * refuses it without CASCADE, and CASCADE silently drops the dependants). */
 	MG_CAT_EV_DROP_IN_USE
 } mg_cat_event_kind;
 
@@ -99,15 +99,16 @@ typedef struct mg_cat_event {
 	mg_cat_event_kind kind;
 	mg_object object;
 	const char *detail;
-	/* Added for issue 4: MISSING_OBJECT after an opaque operation that may
-	 * have created the object (a DO block naming it, a Java migration). */
+	/* MISSING_OBJECT after an opaque operation that may have created the
+	 * object (a DO block naming it, a Java migration). */
 	bool uncertain;
-	/* Added for issue 4: DROP_IN_USE with CASCADE (dependants go too). */
+	/* DROP_IN_USE with CASCADE (dependants go too). */
 	bool cascade;
 } mg_cat_event;
 
 typedef void (*mg_cat_event_fn)(void *ctx, const mg_operation *op, const mg_cat_event *ev);
 
+/* default_schema: where unqualified names live (NULL: PostgreSQL's). */
 mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema);
 
 /* Applies one operation of changeset `changeset_index`.  Events are
@@ -115,30 +116,30 @@ mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema);
 void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_index,
                       mg_cat_event_fn fn, void *ctx);
 
-/* Added for issue 4.  The text of the statement whose operations are
+/* The text of the statement whose operations are
  * applied next: views keep it to tell which columns they use, and an
  * opaque operation's text says which objects it may have touched. */
 void mg_catalog_set_statement(mg_catalog *cat, const char *sql, size_t len);
-/* Added for issue 4.  While on, created relations come from --schema:
+/* While on, created relations come from --schema:
  * from_baseline is set and they are assumed to hold rows. */
 void mg_catalog_set_baseline_mode(mg_catalog *cat, bool on);
-/* Added for issue 4.  From here on every existing table may hold rows:
+/* From here on every existing table may hold rows:
  * the release starts after changesets the application has lived with. */
 void mg_catalog_assume_rows(mg_catalog *cat);
-/* Added for issue 4.  Whether rows may exist in rel (inserted by a
+/* Whether rows may exist in rel (inserted by a
  * changeset, from the baseline, touched by something opaque). */
 bool mg_catalog_has_rows(const mg_cat_relation *rel);
-/* Added for issue 4.  True when an opaque operation may have created or
+/* True when an opaque operation may have created or
  * changed an object of this name (or anything at all, for a Java
  * migration or dynamic SQL). */
 bool mg_catalog_name_uncertain(const mg_catalog *cat, const char *name);
-/* Added for issue 4.  True when the relation's column list is not known
+/* True when the relation's column list is not known
  * (CREATE TABLE AS, a view, a table an opaque operation touched). */
 bool mg_catalog_columns_unknown(const mg_cat_relation *rel);
-/* Added for issue 4.  Type and function lookups by name. */
+/* Type and function lookups by name. */
 bool mg_catalog_has_type(const mg_catalog *cat, const char *schema, const char *name);
 bool mg_catalog_has_function(const mg_catalog *cat, const char *schema, const char *name);
-/* Added for issue 4: the schema of unqualified names. */
+/* The schema of unqualified names. */
 const char *mg_catalog_default_schema(const mg_catalog *cat);
 
 /* Lookups; NULL when unknown.  An unqualified name (schema == the default

@@ -19,6 +19,7 @@
 
 #include "migraph/catalog.h"
 #include "migraph/model.h"
+#include "migraph/timeline.h"
 
 typedef enum mg_edge_kind {
 	MG_EDGE_ORDER = 0,     /* from runs right before to */
@@ -62,6 +63,7 @@ typedef struct mg_graph_fact {
 	const mg_operation *op;
 	const mg_statement *stmt;
 	size_t changeset;
+	mg_loc loc;              /* where the operation is (else its statement, else its changeset) */
 	bool pre_existing;       /* its table (or the column) existed before the release */
 	bool table_has_rows;     /* rows may exist in its table */
 	const char *type_before; /* ALTER COLUMN TYPE: the column's type, when known */
@@ -81,6 +83,7 @@ typedef struct mg_graph {
 	size_t n_facts;
 	size_t facts_cap;
 	bool have_baseline;        /* --schema was given */
+	const mg_timeline *timeline; /* what is in effect at each statement (timeline.h) */
 	const struct mg_release *release; /* set by mg_analysis_prepare */
 } mg_graph;
 
@@ -97,16 +100,11 @@ size_t mg_graph_find_cycles(mg_project *project, mg_graph *g);
 
 /* Replays the project's changesets through a catalog (starting from cat,
  * which may hold a baseline), annotating each operation with the engine
- * model first, and builds the graph.  Skips filtered and not-applicable
- * changesets and statements that did not parse. */
+ * model first, and builds the graph and the statement timeline.  Skips
+ * changesets that do not run and statements that did not parse.  Each
+ * changeset starts in the session TimeZone start_utc says and follows its
+ * own SET TimeZone. */
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
                     bool release_known, bool start_utc);
-/* Whether a TimeZone setting ('UTC', Etc/UTC, GMT ...) is UTC. */
-bool mg_timezone_is_utc(const char *zone);
-
-/* --schema: loads a pg_dump --schema-only file into cat as the starting
- * point.  Returns 0, or -1 when the file cannot be read (a diagnostic
- * says why). */
-int mg_baseline_load(mg_project *project, mg_catalog *cat, const char *path);
 
 #endif

@@ -9,7 +9,9 @@
 #ifndef MIGRAPH_LOAD_H
 #define MIGRAPH_LOAD_H
 
+#include "migraph/catalog.h"
 #include "migraph/model.h"
+#include "migraph/release.h"
 
 /* A name=value pair from -D, a config file or a changelog property. */
 typedef struct mg_property {
@@ -103,5 +105,32 @@ int mg_flyway_load(mg_project *project, const char *const *paths,
 /* Liquibase: one root changelog.  Changesets are appended in execution order. */
 int mg_liquibase_load(mg_project *project, const char *root_changelog,
                       mg_input_kind kind, const mg_load_options *opts);
+
+/* --schema: loads a pg_dump --schema-only file into cat as the schema the
+ * changesets start from.  The dump goes through the SQL front end; what it
+ * creates is from_baseline and assumed to hold rows.  Returns 0, or -1
+ * when the file cannot be read (a diagnostic says why). */
+int mg_baseline_load(mg_project *project, mg_catalog *cat, const char *path);
+
+/* ---- Release selection (release.h has the model's side) -------------- */
+
+/* Marks the release on the project's changesets and returns what the
+ * selection found: runs --applied (reading its CSV), --since and
+ * --git-base (reading the repository), each given one, and keeps what all
+ * of them put in the release.  opts may be NULL (everything that runs is
+ * in the release).  Never NULL. */
+mg_release *mg_release_select(mg_project *project, const mg_release_options *opts);
+
+/* A CSV export (RFC 4180 quoting; the delimiter is ',' unless the header
+ * line only has ';' or tabs) parsed into rows of fields, in arena.
+ * Returns 0, or -1 when there is no row at all. */
+int mg_csv_parse(mg_arena *arena, const char *data, size_t len, mg_csv *out);
+/* Reads --applied FILE into rows.  Returns 0; -1 when the file cannot be
+ * read, -2 when it has no header row (a diagnostic says which). */
+int mg_history_read(mg_project *project, const char *path, mg_csv *out);
+
+/* --git-base REF (src/load/release_git.c): what was added or changed
+ * since a git ref, compared with the working tree. */
+void mg_release_git(mg_project *project, mg_release *rel, const char *ref);
 
 #endif

@@ -37,6 +37,9 @@ typedef struct mg_engine_target {
 int mg_engine_parse(const char *text, mg_engine_target *out);
 /* "postgresql", "mysql" or "mariadb": also the Liquibase dbms name. */
 const char *mg_engine_name(mg_engine_kind kind);
+/* The schema an unqualified name belongs to when nothing names another
+ * one: "public" for PostgreSQL.  The only place that knows it. */
+const char *mg_engine_default_schema(mg_engine_kind kind);
 
 /* ---- Schema objects --------------------------------------------------- */
 
@@ -67,15 +70,28 @@ const char *mg_object_kind_name(mg_object_kind kind);
 
 /* A fully qualified schema object.  For a column, table is its relation
  * and name the column; for an index or constraint, table is the relation
- * it belongs to when known.  Unqualified names get the default schema
- * ("public" for PostgreSQL).  Unquoted identifiers are folded as the engine
- * folds them (lower case for PostgreSQL). */
+ * it belongs to when known.  The front ends qualify every name that lives
+ * in a schema: with the schema written, else the script's SET
+ * search_path, else Flyway's defaultSchema or Liquibase's
+ * defaultSchemaName, else the engine's default (mg_engine_default_schema).
+ * Schemas, extensions, roles and databases have no schema.  Unquoted
+ * identifiers are folded as the engine folds them (lower case for
+ * PostgreSQL). */
 typedef struct mg_object {
 	mg_object_kind kind;
 	const char *schema;
 	const char *table;
 	const char *name;
 } mg_object;
+
+/* An object as every output writes it (src/model/object.c):
+ * "public.orders", "public.orders.status" for what lives in a table (a
+ * column, a constraint, a trigger), "public.orders_idx" for an index (named
+ * within its schema), "pgcrypto" for what has no schema.  Missing parts
+ * are left out; an object with none is "?". */
+void mg_object_put(mg_buf *out, const mg_object *obj);
+/* The same text, allocated in arena. */
+const char *mg_object_text(mg_arena *arena, const mg_object *obj);
 
 /* ---- Operations ------------------------------------------------------- */
 
@@ -412,6 +428,16 @@ typedef struct mg_operation {
 	const char *predicted_error; /* MG_EFF_FAILS: what the server would say */
 } mg_operation;
 
+/* The table an operation acts on, as a TABLE object (schema and name; name
+ * NULL when there is none): the object itself when it is a table, view,
+ * materialized view or sequence; the table the object lives in (a column,
+ * a constraint, an index, a trigger); else the operation's related table. */
+mg_object mg_op_table(const mg_operation *op);
+/* The first table or materialized view the engine model locks for the
+ * operation (its locks are filled during the replay), or NULL: what its
+ * cost is proportional to. */
+const mg_object *mg_op_locked_table(const mg_operation *op);
+
 /* ---- Statements ------------------------------------------------------- */
 
 typedef struct mg_statement {
@@ -546,8 +572,16 @@ typedef struct mg_project {
 
 mg_project *mg_project_new(void);
 void mg_project_free(mg_project *project);
+/* The schema of the project's unqualified names: Flyway's defaultSchema
+ * when set, else the engine's default. */
+const char *mg_project_default_schema(const mg_project *project);
 
 mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind kind);
+/* Whether a changeset runs: not filtered by contexts, labels or dbms, not
+ * excluded by a precondition on the engine, not ignored. */
+bool mg_changeset_runs(const mg_changeset *cs);
+/* Whether a changeset is under review: it runs and is in the release. */
+bool mg_changeset_in_release(const mg_changeset *cs);
 void mg_project_add_skipped(mg_project *project, const char *file, const char *reason);
 /* Renumbers index after the loader has ordered the changesets. */
 void mg_project_renumber(mg_project *project);

@@ -10,7 +10,21 @@
 #ifndef MIGRAPH_PROFILE_H
 #define MIGRAPH_PROFILE_H
 
-#include "migraph/rules.h"
+#include "migraph/model.h"
+
+/* How the new app version reaches production: decides which schema
+ * changes break the version still running. */
+typedef enum mg_deploy {
+	MG_DEPLOY_ROLLING = 0,         /* the default: old and new run side by side */
+	MG_DEPLOY_SINGLE,              /* stop, migrate, start */
+	MG_DEPLOY_BLUE_GREEN,
+	MG_DEPLOY_CANARY
+} mg_deploy;
+
+/* "rolling", "single", "blue-green", "canary". */
+const char *mg_deploy_name(mg_deploy d);
+/* Parses a deploy name (case-insensitive); returns 0 or -1. */
+int mg_deploy_parse(const char *text, mg_deploy *out);
 
 /* A value that may be unknown: the contract writes unknown as null. */
 typedef struct mg_opt_u64 {

@@ -13,7 +13,6 @@
 #define MIGRAPH_RELEASE_H
 
 #include "migraph/model.h"
-#include "migraph/rules.h"
 
 typedef enum mg_release_issue_kind {
 	MG_REL_FAILED_APPLIED = 0,  /* a history row that did not succeed */
@@ -41,9 +40,13 @@ typedef struct mg_release {
 	size_t issues_cap;
 } mg_release;
 
-/* Marks the release on the project's changesets and returns what the
- * selection found.  Never NULL. */
-mg_release *mg_release_select(mg_project *project, const mg_analysis_options *opts);
+/* What selects the release; every field may be NULL.  When several are
+ * given, the release is what every one of them puts in it. */
+typedef struct mg_release_options {
+	const char *applied_file;   /* --applied: history table export (CSV) */
+	const char *since;          /* --since: Flyway version or Liquibase tag */
+	const char *git_base;       /* --git-base: git ref */
+} mg_release_options;
 
 /* A CSV file read into rows of fields (RFC 4180 quoting; the delimiter is
  * ',' unless the header line only has ';' or tabs). */
@@ -54,7 +57,6 @@ typedef struct mg_csv {
 	size_t n_rows;
 } mg_csv;
 
-int mg_csv_parse(mg_arena *arena, const char *data, size_t len, mg_csv *out);
 /* The column whose header matches name case-insensitively, or -1. */
 int mg_csv_column(const mg_csv *csv, const char *name);
 
@@ -63,10 +65,13 @@ mg_release_issue *mg_release_add_issue(mg_arena *arena, mg_release *rel,
                                        mg_release_issue_kind kind, const mg_changeset *cs,
                                        mg_loc loc, const char *detail);
 
-
-/* The three modes (src/model/release_*.c). */
-void mg_release_applied(mg_project *project, mg_release *rel, const char *path);
+/* The modes that work on data already read (src/model/release_*.c); each
+ * marks MG_CSF_IN_RELEASE on what it puts in the release.  --applied: a
+ * history export, read from path (for locations) into csv.  --since: a
+ * Flyway version or Liquibase tag.  --git-base reads the repository: it is
+ * a loader (load.h), as is mg_release_select, which runs the modes. */
+void mg_release_applied(mg_project *project, mg_release *rel, const char *path,
+                        const mg_csv *csv);
 void mg_release_since(mg_project *project, mg_release *rel, const char *since);
-void mg_release_git(mg_project *project, mg_release *rel, const char *ref);
 
 #endif

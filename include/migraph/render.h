@@ -53,11 +53,17 @@ void mg_render_list_text(mg_buf *out, const mg_analysis *analysis,
 void mg_render_check_text(mg_buf *out, const mg_analysis *analysis,
                           const mg_render_options *opts);
 
+/* The rule catalogue of the registry: one line per rule, a JSON array of
+ * {id, category, default_severity, summary, doc}, or the markdown of
+ * formats/rules.md. */
+void mg_render_rules_text(mg_buf *out);
+void mg_render_rules_json(mg_buf *out);
+void mg_render_rules_markdown(mg_buf *out);
+
 /* One-line rendering of an operation ("add_column public.t.c bigint ..."),
- * shared by the text renderers.  Raw text, names as they are: the renderer
- * that prints it escapes it (mg_buf_put_escaped). */
+ * shared by the text renderers.  Objects are written by mg_object_put.
+ * Raw text, names as they are: the renderer that prints it escapes it
+ * (mg_buf_put_escaped). */
 void mg_render_op_summary(mg_buf *out, const mg_operation *op);
-/* "public.orders" / "public.orders.id" */
-void mg_render_object(mg_buf *out, const mg_object *obj);
 
 #endif

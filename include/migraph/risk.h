@@ -14,6 +14,7 @@
 #define MIGRAPH_RISK_H
 
 #include "migraph/profile.h"
+#include "migraph/rules.h"
 
 typedef enum mg_cost_kind {
 	MG_COST_NONE = 0,          /* no work on existing data */

@@ -9,6 +9,7 @@
 #define MIGRAPH_RULES_H
 
 #include "migraph/model.h"
+#include "migraph/profile.h"
 
 typedef enum mg_category {
 	MG_CAT_LOCKING = 0,
@@ -23,18 +24,6 @@ typedef enum mg_category {
 const char *mg_category_name(mg_category cat);
 
 typedef struct mg_analysis mg_analysis;
-
-/* How the new app version reaches production: decides which schema
- * changes break the version still running. */
-typedef enum mg_deploy {
-	MG_DEPLOY_ROLLING = 0,         /* the default: old and new run side by side */
-	MG_DEPLOY_SINGLE,              /* stop, migrate, start */
-	MG_DEPLOY_BLUE_GREEN,
-	MG_DEPLOY_CANARY
-} mg_deploy;
-
-const char *mg_deploy_name(mg_deploy d);
-int mg_deploy_parse(const char *text, mg_deploy *out);
 
 /* Inputs of the analysis beyond the project (command-line options). */
 typedef struct mg_analysis_options {
@@ -58,6 +47,8 @@ typedef struct mg_rule {
 	mg_severity default_severity;
 	const char *summary;         /* one line */
 	const char *doc;             /* why it matters and the safe alternative */
+	const char *example;         /* the smallest migration (SQL) it reports: `explain` shows it */
+	const char *versions;        /* which PostgreSQL versions it concerns, and how */
 	void (*run)(mg_analysis *analysis, const struct mg_rule *rule);
 } mg_rule;
 

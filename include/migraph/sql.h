@@ -13,7 +13,7 @@
 
 typedef struct mg_sql_options {
 	mg_engine_target engine;
-	const char *default_schema;   /* "public" when NULL (PostgreSQL) */
+	const char *default_schema;   /* NULL: the engine's (mg_engine_default_schema) */
 	size_t max_statement_bytes;   /* 0: no limit */
 	size_t max_depth;             /* parse-tree depth (--max-sql-depth); 0: the default */
 	size_t max_nesting;           /* block-comment nesting (--max-nesting-depth); 0: the default */
@@ -62,6 +62,16 @@ size_t mg_sql_split(mg_arena *arena, const char *text, size_t len,
  * ...), used for its rule on scripts that mix both kinds. */
 bool mg_statement_is_non_transactional(const mg_statement *stmt,
                                        const mg_engine_target *engine);
+
+/* Parses a type as PostgreSQL would (it parses "SELECT NULL::<type_text>")
+ * and returns its canonical text in the arena, spelled as PostgreSQL's
+ * format_type() spells it: "integer", "character varying(255)",
+ * "timestamp(3) with time zone", "numeric(10,2)", "text[]" ...  The serial
+ * pseudo-types come back as "serial", "bigserial" and "smallserial" (they
+ * are not types; the caller decides what they mean).  Returns NULL when the
+ * text is not exactly one type.  The Liquibase loader spells its types
+ * with it, so that both front ends agree. */
+const char *mg_sql_type_canonical(mg_arena *arena, const char *type_text);
 
 /* Tells the front end the process is ending (frees libpg_query's
  * per-thread memory so leak checkers stay quiet). */

@@ -25,9 +25,9 @@
  * keyword that is not unreserved. */
 bool mg_sql_ident_needs_quotes(const char *name);
 void mg_sql_put_ident(mg_buf *out, const char *name);
-/* schema.name, leaving out "public". */
-void mg_sql_put_qualified(mg_buf *out, const char *schema, const char *name);
-void mg_sql_put_table(mg_buf *out, const mg_object *obj);   /* the table of any object */
+/* schema.name, leaving out the schema when it is dflt, the one unqualified
+ * names resolve to where the migration runs. */
+void mg_sql_put_qualified(mg_buf *out, const char *dflt, const char *schema, const char *name);
 /* (a, b, lower(c)): identifiers quoted, expressions as written. */
 void mg_sql_put_list(mg_buf *out, const mg_name_list *names);
 /* 'text' with quotes doubled (E'' is never needed: standard strings). */
@@ -75,11 +75,7 @@ typedef struct mg_sqlw {
 
 /* schema.name, leaving out the writer's default schema. */
 void mg_sqlw_put_name(const mg_sqlw *w, mg_buf *out, const char *schema, const char *name);
-/* The relation an operation acts on: a table, view, sequence itself, a
- * column's or constraint's table, an index's table, the partition an
- * ATTACH/DETACH moves.  False when the operation names none. */
-bool mg_sqlw_op_table(const mg_operation *op, const char **schema, const char **name);
-/* That relation, qualified as above. */
+/* The relation an operation acts on (mg_op_table), qualified as above. */
 void mg_sqlw_put_op_table(const mg_sqlw *w, mg_buf *out, const mg_operation *op);
 /* name type [GENERATED ... AS IDENTITY] [DEFAULT e] [NOT NULL] [inline constraints] */
 void mg_sqlw_put_column_def(const mg_sqlw *w, mg_buf *out, const mg_column_def *c);

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "migraph/graph.h"
+#include "migraph/load.h"
 #include "migraph/profile.h"
+#include "migraph/release.h"
 #include "migraph/risk.h"
-#include "migraph/graph.h"   /* issue 4: replay and graph */
-#include "migraph/release.h" /* issue 4: release selection */
 #include "migraph/rules.h"
+#include "migraph/timeline.h"
 
 void mg_analysis_init(mg_analysis *analysis, mg_project *project,
                       const mg_analysis_options *opts)
@@ -19,42 +21,21 @@ void mg_analysis_init(mg_analysis *analysis, mg_project *project,
 		analysis->opts = *opts;
 }
 
-const char *mg_deploy_name(mg_deploy d)
-{
-	switch (d) {
-	case MG_DEPLOY_ROLLING: return "rolling";
-	case MG_DEPLOY_SINGLE: return "single";
-	case MG_DEPLOY_BLUE_GREEN: return "blue-green";
-	case MG_DEPLOY_CANARY: return "canary";
-	}
-	return "unknown";
-}
-
-int mg_deploy_parse(const char *text, mg_deploy *out)
-{
-	static const mg_deploy all[] = {MG_DEPLOY_ROLLING, MG_DEPLOY_SINGLE, MG_DEPLOY_BLUE_GREEN,
-	                                MG_DEPLOY_CANARY};
-	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-		if (mg_str_ieq(text, mg_deploy_name(all[i]))) {
-			*out = all[i];
-			return 0;
-		}
-	}
-	return -1;
-}
-
 void mg_analysis_prepare(mg_analysis *analysis)
 {
 	if (analysis->prepared)
 		return;
 	analysis->prepared = true;
-	/* Issue 4's stages, in pipeline order: release selection, the catalog
-	 * (from --schema when given) replayed with the engine model, the graph. */
+	/* In pipeline order: release selection, the catalog (from --schema
+	 * when given) replayed with the engine model, the graph. */
 	mg_project *p = analysis->project;
-	const mg_release *release = mg_release_select(p, &analysis->opts);
-	mg_catalog *cat = mg_catalog_new(&p->arena, p->flyway.default_schema && *p->flyway.default_schema
-	                                                ? p->flyway.default_schema
-	                                                : "public");
+	const mg_release_options ro = {
+		.applied_file = analysis->opts.applied_file,
+		.since = analysis->opts.since,
+		.git_base = analysis->opts.git_base,
+	};
+	const mg_release *release = mg_release_select(p, &ro);
+	mg_catalog *cat = mg_catalog_new(&p->arena, mg_project_default_schema(p));
 	bool baseline = analysis->opts.schema_file &&
 	                mg_baseline_load(p, cat, analysis->opts.schema_file) == 0;
 	analysis->catalog = cat;

@@ -15,11 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analyze/rules_compat.h"
+#include "analyze/families.h"
 #include "migraph/graph.h"
 #include "migraph/release.h"
-
-const char *mg_object_text(mg_arena *arena, const mg_object *o);
 
 static bool in_release(const mg_analysis *a, size_t cs)
 {
@@ -38,31 +36,10 @@ static bool same_release(const mg_analysis *a, size_t x, size_t y)
 	return x == y;
 }
 
-static const char *tbl_schema(const mg_operation *op)
-{
-	return op->object.schema ? op->object.schema : "public";
-}
-
-static const char *tbl_name(const mg_operation *op)
-{
-	if (op->object.kind == MG_OBJ_TABLE || op->object.kind == MG_OBJ_VIEW ||
-	    op->object.kind == MG_OBJ_MATERIALIZED_VIEW)
-		return op->object.name;
-	return op->object.table;
-}
-
 static bool same_table(const mg_operation *a, const mg_operation *b)
 {
-	return mg_str_ieq(tbl_schema(a), tbl_schema(b)) && mg_str_ieq(tbl_name(a), tbl_name(b));
-}
-
-static mg_loc fact_loc(const mg_analysis *a, const mg_graph_fact *f)
-{
-	if (f->op->loc.file && f->op->loc.line)
-		return f->op->loc;
-	if (f->stmt && f->stmt->loc.file)
-		return f->stmt->loc;
-	return a->project->changesets[f->changeset]->loc;
+	mg_object ta = mg_op_table(a), tb = mg_op_table(b);
+	return mg_str_ieq(ta.schema, tb.schema) && mg_str_ieq(ta.name, tb.name);
 }
 
 static const char *loc_text(mg_analysis *a, mg_loc l)
@@ -74,7 +51,7 @@ static bool depends_on(const mg_operation *op, const char *schema, const char *n
 {
 	for (size_t i = 0; i < op->n_depends; i++)
 		if (mg_str_ieq(op->depends[i].name, name) &&
-		    mg_str_ieq(op->depends[i].schema ? op->depends[i].schema : "public", schema))
+		    mg_str_ieq(op->depends[i].schema, schema))
 			return true;
 	return false;
 }
@@ -103,7 +80,8 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 	}
 	if (drop->kind != MG_OP_DROP_TABLE)
 		return NULL;
-	const char *ds = tbl_schema(drop), *dn = tbl_name(drop);
+	mg_object dt = mg_op_table(drop);
+	const char *ds = dt.schema, *dn = dt.name;
 	for (size_t k = 0; k < g->n_facts; k++) {
 		const mg_graph_fact *f = &g->facts[k];
 		if (!same_release(a, f->changeset, d->changeset) || k == i)
@@ -111,7 +89,7 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 		const mg_operation *op = f->op;
 		if (k < i && ((op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT)) ||
 		              (op->kind == MG_OP_CREATE_TABLE && (op->flags & MG_OPF_AS_SELECT))) &&
-		    depends_on(op, ds, dn) && !mg_str_ieq(tbl_name(op), dn))
+		    depends_on(op, ds, dn) && !mg_str_ieq(mg_op_table(op).name, dn))
 			return f;
 		if (k > i && op->kind == MG_OP_RENAME_TABLE && !f->pre_existing &&
 		    mg_str_ieq(op->new_name, dn))
@@ -120,7 +98,7 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 	return NULL;
 }
 
-void mg_rule_compat_drop_after_add(mg_analysis *a, const mg_rule *rule)
+static void compat_drop_after_add(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
@@ -130,27 +108,28 @@ void mg_rule_compat_drop_after_add(mg_analysis *a, const mg_rule *rule)
 			continue;
 		const mg_graph_fact *d = &g->facts[i];
 		mg_severity sev = a->opts.deploy == MG_DEPLOY_SINGLE ? MG_SEV_LOW : rule->default_severity;
-		mg_finding *f = mg_analysis_add_finding(a, rule, sev, fact_loc(a, d),
+		mg_finding *f = mg_analysis_add_finding(a, rule, sev, d->loc,
 		                                        a->project->changesets[d->changeset]);
 		f->object = d->op->object;
 		const char *old = mg_object_text(ar, &d->op->object);
+		mg_object dt = mg_op_table(d->op);
 		bool column = d->op->kind == MG_OP_DROP_COLUMN;
 		const char *neu = r->op->kind == MG_OP_RENAME_COLUMN || r->op->kind == MG_OP_RENAME_TABLE
 		                      ? r->op->new_name
 		                      : column ? r->op->object.name
-		                               : tbl_name(r->op);
+		                               : mg_op_table(r->op).name;
 		f->message = mg_arena_printf(
 			ar, "%s %s is dropped in the same release that adds its replacement %s (%s): the "
 			    "application version still running loses it before the new version is live, "
 			    "and rolling back means losing data",
-			column ? "column" : "table", old, neu ? neu : "?", loc_text(a, fact_loc(a, r)));
+			column ? "column" : "table", old, neu ? neu : "?", loc_text(a, r->loc));
 		f->safe_alternative =
 			column ? mg_arena_printf(ar, "-- this release: keep %s; add and backfill %s, write "
 			                             "both from the application\n-- a later release, once "
 			                             "no deployed version reads it:\nALTER TABLE %s.%s DROP "
 			                             "COLUMN %s;",
 			                         d->op->object.name, neu ? neu : "the new column",
-			                         tbl_schema(d->op), tbl_name(d->op), d->op->object.name)
+			                         dt.schema, dt.name, d->op->object.name)
 			       : mg_arena_printf(ar, "-- this release: keep %s (or CREATE VIEW %s AS SELECT ... "
 			                             "FROM the new table)\n-- a later release:\nDROP TABLE %s;",
 			                         old, old, old);
@@ -269,113 +248,180 @@ static bool adds_not_null_without_default(const mg_operation *op)
 	       !c->serial && !c->generated_stored;
 }
 
-void mg_rule_compat_breaking(mg_analysis *a, const mg_rule *rule)
+/* One operation of the release that may break the application version
+ * still running; a check fills msg and alt when it does. */
+typedef struct breaking {
+	mg_analysis *a;
+	mg_arena *ar;
+	size_t i;                  /* the fact's index */
+	const mg_graph_fact *fa;
+	const mg_operation *op;
+	const char *s, *t, *c;     /* its table's schema and name, its column */
+	const char *deploy;
+	const char *msg, *alt;
+} breaking;
+
+/* Calls check for every fact of the release; a rolling, blue-green or
+ * canary deploy only (a single deploy runs no old version). */
+static void each_breaking(mg_analysis *a, const mg_rule *rule, void (*check)(breaking *b))
 {
 	mg_graph *g = a->graph;
-	mg_arena *ar = &a->project->arena;
 	if (!g || a->opts.deploy == MG_DEPLOY_SINGLE)
 		return;
-	const char *deploy = mg_deploy_name(a->opts.deploy);
 	for (size_t i = 0; i < g->n_facts; i++) {
 		const mg_graph_fact *fa = &g->facts[i];
-		const mg_operation *op = fa->op;
 		if (!in_release(a, fa->changeset))
 			continue;
-		const char *s = tbl_schema(op), *t = tbl_name(op), *c = op->object.name;
-		const char *msg = NULL, *alt = NULL, *why = NULL;
-		if (!strcmp(rule->id, "compat-drop-column")) {
-			if (op->kind != MG_OP_DROP_COLUMN || !fa->pre_existing || replacement(a, i))
-				continue;
-			msg = mg_arena_printf(ar, "column %s.%s.%s is dropped while the previous application "
-			                          "version may still read or write it (%s deploy): its "
-			                          "queries naming the column fail",
-			                      s, t, c, deploy);
-			alt = mg_arena_printf(ar, "-- release N: stop reading and writing %s in the "
-			                          "application\n-- release N+1:\nALTER TABLE %s.%s DROP COLUMN %s;",
-			                      c, s, t, c);
-		} else if (!strcmp(rule->id, "compat-drop-table")) {
-			if ((op->kind != MG_OP_DROP_TABLE && op->kind != MG_OP_DROP_VIEW &&
-			     op->kind != MG_OP_DROP_MATERIALIZED_VIEW) ||
-			    !fa->pre_existing || replacement(a, i))
-				continue;
-			msg = mg_arena_printf(ar, "%s.%s is dropped while the previous application version "
-			                          "may still query it (%s deploy)",
-			                      s, t, deploy);
-			alt = mg_arena_printf(ar, "-- release N: stop using %s.%s in the application\n"
-			                          "ALTER TABLE %s.%s RENAME TO %s_deprecated;  -- optional, "
-			                          "makes leftovers fail loudly\n-- release N+1:\nDROP TABLE "
-			                          "%s.%s_deprecated;",
-			                      s, t, s, t, t, s, t);
-		} else if (!strcmp(rule->id, "compat-rename-column")) {
-			if (op->kind != MG_OP_RENAME_COLUMN || !fa->pre_existing)
-				continue;
-			msg = mg_arena_printf(ar, "column %s.%s.%s is renamed to %s: the previous application "
-			                          "version (%s deploy) still uses the old name and fails",
-			                      s, t, c, op->new_name ? op->new_name : "?", deploy);
-			alt = mg_arena_printf(ar, "ALTER TABLE %s.%s ADD COLUMN %s <type>;  -- release N\n"
-			                          "-- application writes both %s and %s; backfill:\nUPDATE "
-			                          "%s.%s SET %s = %s WHERE %s IS NULL;  -- in batches\n-- "
-			                          "release N+1: read %s; release N+2:\nALTER TABLE %s.%s DROP "
-			                          "COLUMN %s;",
-			                      s, t, op->new_name, c, op->new_name, s, t, op->new_name, c,
-			                      op->new_name, op->new_name, s, t, c);
-		} else if (!strcmp(rule->id, "compat-rename-table")) {
-			if ((op->kind != MG_OP_RENAME_TABLE && op->kind != MG_OP_RENAME_VIEW) ||
-			    !fa->pre_existing)
-				continue;
-			msg = mg_arena_printf(ar, "%s.%s is renamed to %s: the previous application version "
-			                          "(%s deploy) still uses the old name and fails",
-			                      s, t, op->new_name ? op->new_name : "?", deploy);
-			alt = mg_arena_printf(ar, "ALTER TABLE %s.%s RENAME TO %s;\nCREATE VIEW %s.%s AS "
-			                          "SELECT * FROM %s.%s;  -- keeps the old name working\n-- a "
-			                          "later release:\nDROP VIEW %s.%s;",
-			                      s, t, op->new_name, s, t, s, op->new_name, s, t);
-		} else if (!strcmp(rule->id, "compat-narrowing-type")) {
-			if (op->kind != MG_OP_ALTER_COLUMN_TYPE || !fa->pre_existing ||
-			    !narrowing(fa->type_before, op->type_to, &why))
-				continue;
-			msg = mg_arena_printf(ar, "column %s.%s.%s changes from %s to %s, %s: values the "
-			                          "previous version still writes are rejected, and existing "
-			                          "rows that do not fit make the migration fail",
-			                      s, t, c, fa->type_before, op->type_to, why);
-			alt = mg_arena_printf(ar, "ALTER TABLE %s.%s ADD CONSTRAINT %s_%s_fits CHECK (<%s "
-			                          "fits %s>) NOT VALID;\nALTER TABLE %s.%s VALIDATE CONSTRAINT "
-			                          "%s_%s_fits;\n-- once no deployed version writes wider "
-			                          "values, in a later release:\nALTER TABLE %s.%s ALTER COLUMN "
-			                          "%s TYPE %s;",
-			                      s, t, t, c, c, op->type_to, s, t, t, c, s, t, c, op->type_to);
-		} else {
-			bool add = adds_not_null_without_default(op) && fa->pre_existing &&
-			           !fa->table_has_rows;
-			bool set = op->kind == MG_OP_SET_NOT_NULL && fa->pre_existing &&
-			           !fa->column_has_default;
-			if (!add && !set)
-				continue;
-			msg = mg_arena_printf(ar, "column %s.%s.%s becomes NOT NULL without a default: "
-			                          "INSERTs of the previous application version (%s deploy), "
-			                          "which do not set it, fail",
-			                      s, t, c, deploy);
-			alt = add ? mg_arena_printf(ar, "ALTER TABLE %s.%s ADD COLUMN %s %s DEFAULT <value> "
-			                                "NOT NULL;\n-- or: add it nullable, deploy the "
-			                                "version that writes it, backfill, then SET NOT NULL",
-			                            s, t, c, op->column->type ? op->column->type : "<type>")
-			          : mg_arena_printf(ar, "ALTER TABLE %s.%s ALTER COLUMN %s SET DEFAULT "
-			                                "<value>;  -- first, or wait until every deployed "
-			                                "version writes %s\nALTER TABLE %s.%s ALTER COLUMN %s "
-			                                "SET NOT NULL;",
-			                            s, t, c, c, s, t, c);
-		}
-		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fact_loc(a, fa),
+		mg_object tbl = mg_op_table(fa->op);
+		breaking b = {a, &a->project->arena, i, fa, fa->op, tbl.schema, tbl.name,
+		              fa->op->object.name, mg_deploy_name(a->opts.deploy), NULL, NULL};
+		check(&b);
+		if (!b.msg)
+			continue;
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fa->loc,
 		                                        a->project->changesets[fa->changeset]);
-		f->object = op->object;
-		f->message = msg;
-		f->safe_alternative = alt;
+		f->object = fa->op->object;
+		f->message = b.msg;
+		f->safe_alternative = b.alt;
 	}
+}
+
+static void drop_column_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t, *c = b->c;
+	if (b->op->kind != MG_OP_DROP_COLUMN || !b->fa->pre_existing || replacement(b->a, b->i))
+		return;
+	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s is dropped while the previous application "
+	                                "version may still read or write it (%s deploy): its "
+	                                "queries naming the column fail",
+	                         s, t, c, b->deploy);
+	b->alt = mg_arena_printf(b->ar, "-- release N: stop reading and writing %s in the "
+	                                "application\n-- release N+1:\nALTER TABLE %s.%s DROP COLUMN %s;",
+	                         c, s, t, c);
+}
+
+static void drop_table_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t;
+	mg_op_kind k = b->op->kind;
+	if ((k != MG_OP_DROP_TABLE && k != MG_OP_DROP_VIEW && k != MG_OP_DROP_MATERIALIZED_VIEW) ||
+	    !b->fa->pre_existing || replacement(b->a, b->i))
+		return;
+	b->msg = mg_arena_printf(b->ar, "%s.%s is dropped while the previous application version "
+	                                "may still query it (%s deploy)",
+	                         s, t, b->deploy);
+	b->alt = mg_arena_printf(b->ar, "-- release N: stop using %s.%s in the application\n"
+	                                "ALTER TABLE %s.%s RENAME TO %s_deprecated;  -- optional, "
+	                                "makes leftovers fail loudly\n-- release N+1:\nDROP TABLE "
+	                                "%s.%s_deprecated;",
+	                         s, t, s, t, t, s, t);
+}
+
+static void rename_column_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t, *c = b->c, *n = b->op->new_name;
+	if (b->op->kind != MG_OP_RENAME_COLUMN || !b->fa->pre_existing)
+		return;
+	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s is renamed to %s: the previous application "
+	                                "version (%s deploy) still uses the old name and fails",
+	                         s, t, c, n ? n : "?", b->deploy);
+	b->alt = mg_arena_printf(b->ar, "ALTER TABLE %s.%s ADD COLUMN %s <type>;  -- release N\n"
+	                                "-- application writes both %s and %s; backfill:\nUPDATE "
+	                                "%s.%s SET %s = %s WHERE %s IS NULL;  -- in batches\n-- "
+	                                "release N+1: read %s; release N+2:\nALTER TABLE %s.%s DROP "
+	                                "COLUMN %s;",
+	                         s, t, n, c, n, s, t, n, c, n, n, s, t, c);
+}
+
+static void rename_table_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t, *n = b->op->new_name;
+	if ((b->op->kind != MG_OP_RENAME_TABLE && b->op->kind != MG_OP_RENAME_VIEW) ||
+	    !b->fa->pre_existing)
+		return;
+	b->msg = mg_arena_printf(b->ar, "%s.%s is renamed to %s: the previous application version "
+	                                "(%s deploy) still uses the old name and fails",
+	                         s, t, n ? n : "?", b->deploy);
+	b->alt = mg_arena_printf(b->ar, "ALTER TABLE %s.%s RENAME TO %s;\nCREATE VIEW %s.%s AS "
+	                                "SELECT * FROM %s.%s;  -- keeps the old name working\n-- a "
+	                                "later release:\nDROP VIEW %s.%s;",
+	                         s, t, n, s, t, s, n, s, t);
+}
+
+static void narrowing_type_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t, *c = b->c, *to = b->op->type_to, *why = NULL;
+	if (b->op->kind != MG_OP_ALTER_COLUMN_TYPE || !b->fa->pre_existing ||
+	    !narrowing(b->fa->type_before, to, &why))
+		return;
+	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s changes from %s to %s, %s: values the "
+	                                "previous version still writes are rejected, and existing "
+	                                "rows that do not fit make the migration fail",
+	                         s, t, c, b->fa->type_before, to, why);
+	b->alt = mg_arena_printf(b->ar, "ALTER TABLE %s.%s ADD CONSTRAINT %s_%s_fits CHECK (<%s "
+	                                "fits %s>) NOT VALID;\nALTER TABLE %s.%s VALIDATE CONSTRAINT "
+	                                "%s_%s_fits;\n-- once no deployed version writes wider "
+	                                "values, in a later release:\nALTER TABLE %s.%s ALTER COLUMN "
+	                                "%s TYPE %s;",
+	                         s, t, t, c, c, to, s, t, t, c, s, t, c, to);
+}
+
+static void not_null_without_default_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t, *c = b->c;
+	const mg_operation *op = b->op;
+	bool add = adds_not_null_without_default(op) && b->fa->pre_existing && !b->fa->table_has_rows;
+	bool set = op->kind == MG_OP_SET_NOT_NULL && b->fa->pre_existing && !b->fa->column_has_default;
+	if (!add && !set)
+		return;
+	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s becomes NOT NULL without a default: "
+	                                "INSERTs of the previous application version (%s deploy), "
+	                                "which do not set it, fail",
+	                         s, t, c, b->deploy);
+	b->alt = add ? mg_arena_printf(b->ar, "ALTER TABLE %s.%s ADD COLUMN %s %s DEFAULT <value> "
+	                                      "NOT NULL;\n-- or: add it nullable, deploy the "
+	                                      "version that writes it, backfill, then SET NOT NULL",
+	                               s, t, c, op->column->type ? op->column->type : "<type>")
+	             : mg_arena_printf(b->ar, "ALTER TABLE %s.%s ALTER COLUMN %s SET DEFAULT "
+	                                      "<value>;  -- first, or wait until every deployed "
+	                                      "version writes %s\nALTER TABLE %s.%s ALTER COLUMN %s "
+	                                      "SET NOT NULL;",
+	                               s, t, c, c, s, t, c);
+}
+
+static void compat_drop_column(mg_analysis *a, const mg_rule *rule)
+{
+	each_breaking(a, rule, drop_column_breaks);
+}
+
+static void compat_drop_table(mg_analysis *a, const mg_rule *rule)
+{
+	each_breaking(a, rule, drop_table_breaks);
+}
+
+static void compat_rename_column(mg_analysis *a, const mg_rule *rule)
+{
+	each_breaking(a, rule, rename_column_breaks);
+}
+
+static void compat_rename_table(mg_analysis *a, const mg_rule *rule)
+{
+	each_breaking(a, rule, rename_table_breaks);
+}
+
+static void compat_narrowing_type(mg_analysis *a, const mg_rule *rule)
+{
+	each_breaking(a, rule, narrowing_type_breaks);
+}
+
+static void compat_not_null_without_default(mg_analysis *a, const mg_rule *rule)
+{
+	each_breaking(a, rule, not_null_without_default_breaks);
 }
 
 /* ---- notes from the replay ------------------------------------------- */
 
-void mg_rule_compat_type_under_view(mg_analysis *a, const mg_rule *rule)
+static void compat_alter_type_under_view(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
@@ -399,7 +445,7 @@ void mg_rule_compat_type_under_view(mg_analysis *a, const mg_rule *rule)
 	}
 }
 
-void mg_rule_compat_drop_still_used(mg_analysis *a, const mg_rule *rule)
+static void compat_drop_still_used(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
@@ -440,7 +486,7 @@ void mg_rule_compat_drop_still_used(mg_analysis *a, const mg_rule *rule)
 	}
 }
 
-void mg_rule_data_not_null_on_rows(mg_analysis *a, const mg_rule *rule)
+static void data_not_null_without_default(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
@@ -532,8 +578,8 @@ static const mg_name_list *needs_values(const mg_operation *op, mg_name_list *on
 }
 
 /* The UPDATE facts of the release, per table, in fact order: the rule
- * below looks at one table's UPDATEs, not at every fact of the project
- * (which made a 100,000-changeset history quadratic). */
+ * below looks at one table's UPDATEs, not at every fact of the project,
+ * so that a history of 100,000 changesets stays linear. */
 typedef struct update_list {
 	size_t *idx;
 	size_t n;
@@ -542,8 +588,8 @@ typedef struct update_list {
 
 static const char *table_key(mg_arena *ar, const mg_operation *op)
 {
-	return mg_str_lower(ar, mg_arena_printf(ar, "%s.%s", tbl_schema(op),
-	                                        tbl_name(op) ? tbl_name(op) : ""));
+	mg_object t = mg_op_table(op);
+	return mg_str_lower(ar, mg_object_text(ar, &t));
 }
 
 static void index_updates(mg_analysis *a, mg_map *by_table)
@@ -570,7 +616,7 @@ static void index_updates(mg_analysis *a, mg_map *by_table)
 	}
 }
 
-void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
+static void data_constraint_before_backfill(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
@@ -606,19 +652,168 @@ void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule)
 		}
 		if (!u)
 			continue;
-		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fact_loc(a, fa),
+		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, fa->loc,
 		                                        a->project->changesets[fa->changeset]);
 		f->object = op->object;
+		mg_object tbl = mg_op_table(op);
+		const char *ts = tbl.schema, *tn = tbl.name;
 		f->message = mg_arena_printf(
 			ar, "the constraint on %s.%s.%s is added before the UPDATE that backfills it (%s): "
 			    "rows the backfill has not fixed yet make this statement fail",
-			tbl_schema(op), tbl_name(op), col, loc_text(a, fact_loc(a, u)));
+			ts, tn, col, loc_text(a, u->loc));
 		f->safe_alternative = mg_arena_printf(
 			ar, "-- 1. backfill first (in batches):\nUPDATE %s.%s SET %s = ... WHERE %s IS NULL;\n"
 			    "-- 2. then: ALTER TABLE %s.%s ADD CONSTRAINT %s_%s_not_null CHECK (%s IS NOT NULL) "
 			    "NOT VALID;\nALTER TABLE %s.%s VALIDATE CONSTRAINT %s_%s_not_null;\nALTER TABLE %s.%s "
 			    "ALTER COLUMN %s SET NOT NULL;",
-			tbl_schema(op), tbl_name(op), col, col, tbl_schema(op), tbl_name(op), tbl_name(op), col,
-			col, tbl_schema(op), tbl_name(op), tbl_name(op), col, tbl_schema(op), tbl_name(op), col);
+			ts, tn, col, col, ts, tn, tn, col, col, ts, tn, tn, col, ts, tn, col);
 	}
 }
+
+/* ---- the family's registry entries --------------------------------------- */
+
+const mg_rule an_compat_rules[] = {
+	{
+		.id = "compat-drop-after-add",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "One release adds an object and drops the one it replaces",
+		.doc = "Expand and contract squeezed into one release: the application version still running "
+		       "reads the old column or table, which is gone before the new version is live, and there "
+		       "is no way back without data loss. Safe alternative: ship the addition (and a backfill) "
+		       "now, move the application to it, and drop the old object in a later release.",
+		.example = "-- one release\n"
+		           "ALTER TABLE users ADD COLUMN email_address text;\n"
+		           "UPDATE users SET email_address = email;\n"
+		           "ALTER TABLE users DROP COLUMN email;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_drop_after_add,
+	},
+	{
+		.id = "compat-drop-column",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Drops a column the running application version may still use",
+		.doc = "During a rolling, blue-green or canary deploy the previous version keeps running "
+		       "against the new schema; its queries naming the column fail. Safe alternative: stop "
+		       "using the column in one release, drop it in the next.",
+		.example = "ALTER TABLE users DROP COLUMN legacy_flags;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_drop_column,
+	},
+	{
+		.id = "compat-drop-table",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Drops a table or view the running application version may still use",
+		.doc = "The previous application version, still serving traffic during the deploy, fails on "
+		       "every query of it. Safe alternative: stop using it first, drop it in a later release "
+		       "(or rename it to a *_deprecated name and drop that later).",
+		.example = "DROP TABLE user_sessions;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_drop_table,
+	},
+	{
+		.id = "compat-rename-column",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Renames a column the running application version uses",
+		.doc = "A rename is an add and a drop in one statement: the previous version's queries with the "
+		       "old name fail at once. Safe alternative: add the new column, write both, backfill, "
+		       "switch reads, drop the old column in a later release.",
+		.example = "ALTER TABLE users RENAME COLUMN name TO full_name;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_rename_column,
+	},
+	{
+		.id = "compat-rename-table",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Renames a table the running application version uses",
+		.doc = "The previous version's queries with the old name fail at once. Safe alternative: "
+		       "rename, then CREATE VIEW old_name AS SELECT * FROM new_name for the transition, drop "
+		       "the view in a later release.",
+		.example = "ALTER TABLE users RENAME TO accounts;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_rename_table,
+	},
+	{
+		.id = "compat-narrowing-type",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Narrows a column's type",
+		.doc = "Values the previous application version still writes (longer strings, bigger numbers) "
+		       "are rejected, and existing rows that do not fit make the ALTER fail. Safe alternative: "
+		       "add a CHECK (...) NOT VALID for the new limit, VALIDATE it, and narrow the type only "
+		       "once no writer exceeds it.",
+		.example = "ALTER TABLE users ALTER COLUMN nickname TYPE varchar(20);",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_narrowing_type,
+	},
+	{
+		.id = "compat-not-null-without-default",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Makes a column NOT NULL without a default while the old version may not write it",
+		.doc = "The previous application version does not know the column: its INSERTs leave it NULL "
+		       "and fail. Safe alternative: add the column with a DEFAULT (or nullable), deploy the "
+		       "version that writes it, backfill, then add the NOT NULL.",
+		.example = "ALTER TABLE orders ADD COLUMN region text;\n"
+		           "ALTER TABLE orders ALTER COLUMN region SET NOT NULL;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_not_null_without_default,
+	},
+	{
+		.id = "compat-alter-type-under-view",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Changes the type of a column a view reads",
+		.doc = "PostgreSQL refuses (\"cannot alter type of a column used by a view or rule\") and the "
+		       "migration fails. Safe alternative: DROP VIEW, ALTER COLUMN TYPE, CREATE VIEW again, in "
+		       "one transaction.",
+		.example = "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > "
+		           "1000;\n"
+		           "ALTER TABLE orders ALTER COLUMN total TYPE numeric(12,2);",
+		.versions = "PostgreSQL 10 to 18 refuse it while the view exists",
+		.run = compat_alter_type_under_view,
+	},
+	{
+		.id = "compat-drop-still-used",
+		.category = MG_CAT_COMPATIBILITY,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Drops an object that views, foreign keys or later changesets still use",
+		.doc = "Without CASCADE PostgreSQL refuses the drop; with CASCADE it silently drops the views "
+		       "and foreign keys too; a later changeset that still uses the object fails. Safe "
+		       "alternative: drop or change the dependants first, explicitly.",
+		.example = "CREATE VIEW open_orders AS SELECT * FROM orders WHERE NOT closed;\n"
+		           "DROP TABLE orders CASCADE;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = compat_drop_still_used,
+	},
+	{
+		.id = "data-not-null-without-default",
+		.category = MG_CAT_DATA,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Adds a NOT NULL column without a default to a table that has rows",
+		.doc = "PostgreSQL rejects it (\"column contains null values\") as soon as the table has a row: "
+		       "fine on an empty CI database, a failed deployment in production. Safe alternative: add "
+		       "it with a DEFAULT, or nullable then backfill then SET NOT NULL.",
+		.example = "ALTER TABLE orders ADD COLUMN region text NOT NULL;",
+		.versions = "PostgreSQL 10 to 18: the statement fails as soon as the table has a row",
+		.run = data_not_null_without_default,
+	},
+	{
+		.id = "data-constraint-before-backfill",
+		.category = MG_CAT_DATA,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "A NOT NULL or constraint comes before the backfill that makes it true",
+		.doc = "The constraint is checked against rows the backfill has not fixed yet, so the "
+		       "migration fails in production (where such rows exist) and passes on test data. Safe "
+		       "alternative: backfill first, then add the constraint (NOT VALID, then VALIDATE).",
+		.example = "ALTER TABLE orders ALTER COLUMN region SET NOT NULL;\n"
+		           "UPDATE orders SET region = 'eu' WHERE region IS NULL;",
+		.versions = "every version: this is about the migrations, not the server",
+		.run = data_constraint_before_backfill,
+	},
+};
+const size_t an_compat_rule_count = sizeof an_compat_rules / sizeof an_compat_rules[0];

@@ -1,17 +1,26 @@
 /*
- * families.h: each rule family's entries for the registry table.
+ * families.h: the rule families of the registry.
  *
- * A family defines MG_RULES_<FAMILY> as a list of mg_rule initialisers
- * (each followed by a comma) and declares its run functions here.  The
- * families are empty until their issues land.
+ * Each family file (ordering.c, compat.c, locking.c) exports one plain
+ * array of rules, written with designated initialisers, each naming the
+ * function that runs it (the rule id with '-' turned into '_'), and the
+ * array's length.  registry.c concatenates the arrays in this order.
  */
 #ifndef MIGRAPH_ANALYZE_FAMILIES_H
 #define MIGRAPH_ANALYZE_FAMILIES_H
 
 #include "migraph/rules.h"
 
-#include "analyze/rules_ordering.h" /* MG_RULES_ORDERING (issue 4) */
-#include "analyze/rules_compat.h"   /* MG_RULES_COMPAT (issue 4) */
-#include "analyze/rules_locking.h" /* MG_RULES_LOCKING */
+/* ordering.c: order-*, from the replay's notes and the release selection */
+extern const mg_rule an_ordering_rules[];
+extern const size_t an_ordering_rule_count;
+
+/* compat.c: compat-* and the data-* rules of the catalog replay */
+extern const mg_rule an_compat_rules[];
+extern const size_t an_compat_rule_count;
+
+/* locking.c: lock-* and perf-fk-without-index, from the engine's locks and risk */
+extern const mg_rule an_locking_rules[];
+extern const size_t an_locking_rule_count;
 
 #endif

@@ -5,20 +5,11 @@
 #include <string.h>
 
 #include "analyze/lock_site.h"
-#include "migraph/render.h"
+#include "migraph/graph.h"
 
 static bool under_review(const mg_changeset *cs)
 {
-	return (cs->flags & MG_CSF_IN_RELEASE) &&
-	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
-}
-
-static bool setting_on(const mg_operation *op, const char *name)
-{
-	if (op->kind != MG_OP_SET_SETTING || !op->setting_name || !mg_str_ieq(op->setting_name, name))
-		return false;
-	const char *v = op->setting_value;
-	return v && strcmp(v, "0") && strcmp(v, "'0'") && !mg_str_ieq(v, "default");
+	return mg_changeset_in_release(cs);
 }
 
 /* Suffix counts of statements doing real work, so a rule can ask "does
@@ -41,6 +32,7 @@ static const size_t *work_after(mg_analysis *a, const mg_changeset_risk *cr, siz
 void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
 {
 	mg_project *p = a->project;
+	const mg_timeline *tl = a->graph ? a->graph->timeline : NULL;
 	for (size_t c = 0; c < p->n_changesets; c++) {
 		mg_changeset *cs = p->changesets[c];
 		if (!under_review(cs))
@@ -50,18 +42,14 @@ void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
 		s.work_after = work_after(a, s.cr, cs->n_stmts);
 		for (size_t i = 0; i < cs->n_stmts; i++) {
 			mg_statement *st = cs->stmts[i];
+			const mg_timeline_entry *e = mg_timeline_at(tl, c, i);
 			s.stmt_index = i;
 			s.st = st;
+			s.in_explicit_txn = e && e->explicit_block;
+			s.lock_timeout_before = e && mg_setting_enabled_by(&e->lock_timeout, c);
 			for (size_t k = 0; k < st->n_ops; k++) {
-				mg_operation *op = st->ops[k];
-				s.op = op;
+				s.op = st->ops[k];
 				fn(&s);
-				if (op->kind == MG_OP_BEGIN)
-					s.in_explicit_txn = true;
-				else if (op->kind == MG_OP_COMMIT || op->kind == MG_OP_ROLLBACK)
-					s.in_explicit_txn = false;
-				else if (setting_on(op, "lock_timeout"))
-					s.lock_timeout_before = true;
 			}
 		}
 	}
@@ -72,15 +60,6 @@ mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table)
 	if (!s->cr || !table)
 		return NULL;
 	return mg_risk_table(s->cr, table->schema, table->name);
-}
-
-const mg_object *lk_main_table(const lk_site *s)
-{
-	for (size_t i = 0; i < s->op->n_locks; i++)
-		if (s->op->locks[i].relation.kind == MG_OBJ_TABLE ||
-		    s->op->locks[i].relation.kind == MG_OBJ_MATERIALIZED_VIEW)
-			return &s->op->locks[i].relation;
-	return NULL;
 }
 
 bool lk_table_is_live(const lk_site *s, const mg_object *table)

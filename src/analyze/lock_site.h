@@ -19,8 +19,8 @@ typedef struct lk_site {
 	mg_statement *st;
 	mg_operation *op;
 	mg_changeset_risk *cr;      /* NULL when risk was not computed */
-	bool in_explicit_txn;       /* inside BEGIN ... COMMIT of the script */
-	bool lock_timeout_before;   /* SET lock_timeout ran earlier in the changeset */
+	bool in_explicit_txn;       /* inside BEGIN ... COMMIT of the script (the timeline's) */
+	bool lock_timeout_before;   /* a lock_timeout this changeset set is in effect */
 	bool reported;              /* the rule already reported in this changeset */
 	const size_t *work_after;   /* statements after i that do real work (scan, rewrite ...) */
 } lk_site;
@@ -32,8 +32,6 @@ void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn);
 
 /* The risk entry of a table in the site's changeset, or NULL. */
 mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table);
-/* The operation's main table (its first table lock), or NULL. */
-const mg_object *lk_main_table(const lk_site *s);
 /* True when the table existed before this changeset's release: only then
  * does the lock hit production traffic. */
 bool lk_table_is_live(const lk_site *s, const mg_object *table);

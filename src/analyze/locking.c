@@ -50,9 +50,10 @@ static void report(lk_site *s, const mg_object *table, mg_buf *msg, mg_buf *alt)
 		mg_buf_dispose(alt);
 }
 
-static void put_table_name(mg_buf *b, const mg_object *t)
+/* schema.name as SQL, leaving out the schema unqualified names resolve to. */
+static void put_rel(const lk_site *s, mg_buf *b, const char *schema, const char *name)
 {
-	mg_buf_printf(b, "%s.%s", t->schema ? t->schema : "public", t->name ? t->name : "?");
+	mg_sql_put_qualified(b, mg_catalog_default_schema(s->a->catalog), schema, name);
 }
 
 /* ---- lock-index-not-concurrent ----------------------------------------- */
@@ -62,12 +63,12 @@ static void index_not_concurrent(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_CREATE_INDEX || (op->flags & (MG_OPF_CONCURRENTLY | MG_OPF_ONLY)))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t) || (op->effects & MG_EFF_FAILS))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_puts(&msg, "CREATE INDEX without CONCURRENTLY holds SHARE on ");
-	put_table_name(&msg, t);
+	mg_object_put(&msg, t);
 	mg_buf_puts(&msg, " for the whole build: every INSERT, UPDATE and DELETE waits; ");
 	lk_describe_impact(&msg, s, t);
 	const char *sql = stmt_sql(s);
@@ -79,7 +80,7 @@ static void index_not_concurrent(lk_site *s)
 		mg_buf_printf(&b, "CREATE %sINDEX CONCURRENTLY ", (op->flags & MG_OPF_UNIQUE) ? "UNIQUE " : "");
 		mg_sql_put_ident(&b, op->object.name);
 		mg_buf_puts(&b, " ON ");
-		mg_sql_put_qualified(&b, t->schema, t->name);
+		put_rel(s, &b, t->schema, t->name);
 		mg_buf_putc(&b, ' ');
 		mg_sql_put_list(&b, &op->index_columns);
 		fixed = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&b));
@@ -96,17 +97,17 @@ static void drop_index_not_concurrent(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_DROP_INDEX || (op->flags & MG_OPF_CONCURRENTLY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT, sql = MG_BUF_INIT;
 	mg_buf_puts(&msg, "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on ");
-	put_table_name(&msg, t);
+	mg_object_put(&msg, t);
 	mg_buf_puts(&msg, ": reads and writes wait, and behind a long transaction the wait "
 	                  "queues every query; ");
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&sql, "DROP INDEX CONCURRENTLY IF EXISTS ");
-	mg_sql_put_qualified(&sql, op->object.schema, op->object.name);
+	put_rel(s, &sql, op->object.schema, op->object.name);
 	no_txn_wrapper(&alt, s, mg_buf_cstr(&sql));
 	mg_buf_dispose(&sql);
 	report(s, t, &msg, &alt);
@@ -119,7 +120,7 @@ static void reindex_not_concurrent(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_REINDEX || (op->flags & MG_OPF_CONCURRENTLY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (t && !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
@@ -147,11 +148,12 @@ static void reindex_not_concurrent(lk_site *s)
 
 /* ---- lock-constraint-validates ------------------------------------------ */
 
-static void put_constraint_def(mg_buf *b, const mg_operation *op)
+static void put_constraint_def(const lk_site *s, mg_buf *b, const mg_operation *op)
 {
 	const mg_constraint_def *k = op->constraint;
+	mg_object t = mg_op_table(op);
 	mg_buf_puts(b, "ALTER TABLE ");
-	mg_sql_put_table(b, &op->object);
+	put_rel(s, b, t.schema, t.name);
 	mg_buf_puts(b, " ADD CONSTRAINT ");
 	mg_sql_put_ident(b, k->name ? k->name : "new_constraint");
 	if (k->kind == MG_CONSTRAINT_FOREIGN_KEY) {
@@ -159,7 +161,7 @@ static void put_constraint_def(mg_buf *b, const mg_operation *op)
 		mg_sql_put_list(b, &k->columns);
 		mg_buf_puts(b, " REFERENCES ");
 		const mg_object *ref = k->ref_table.kind != MG_OBJ_NONE ? &k->ref_table : &op->related;
-		mg_sql_put_qualified(b, ref->schema, ref->name);
+		put_rel(s, b, ref->schema, ref->name);
 		if (k->ref_columns.count) {
 			mg_buf_putc(b, ' ');
 			mg_sql_put_list(b, &k->ref_columns);
@@ -178,7 +180,7 @@ static void constraint_validates(lk_site *s)
 	if (op->kind != MG_OP_ADD_CONSTRAINT || !k || k->not_valid || (op->flags & MG_OPF_NOT_VALID) ||
 	    (k->kind != MG_CONSTRAINT_CHECK && k->kind != MG_CONSTRAINT_FOREIGN_KEY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t) || !(op->effects & MG_EFF_SCAN))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
@@ -191,9 +193,10 @@ static void constraint_validates(lk_site *s)
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&alt, "-- add it without checking existing rows (brief lock), then validate\n"
 	                  "-- in a separate migration (SHARE UPDATE EXCLUSIVE: traffic continues)\n");
-	put_constraint_def(&alt, op);
+	put_constraint_def(s, &alt, op);
 	mg_buf_puts(&alt, " NOT VALID;\nALTER TABLE ");
-	mg_sql_put_table(&alt, &op->object);
+	mg_object table = mg_op_table(op);
+	put_rel(s, &alt, table.schema, table.name);
 	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
 	mg_sql_put_ident(&alt, k->name ? k->name : "new_constraint");
 	mg_buf_putc(&alt, ';');
@@ -207,7 +210,7 @@ static void set_not_null_scan(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_SET_NOT_NULL || !(op->effects & MG_EFF_SCAN))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	const char *col = op->object.name;
@@ -218,24 +221,24 @@ static void set_not_null_scan(lk_site *s)
 	lk_describe_impact(&msg, s, t);
 	bool pg12 = s->a->project->engine.major >= 12;
 	mg_buf_puts(&alt, "ALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
 	mg_sql_put_ident(&alt, cname);
 	mg_buf_puts(&alt, " CHECK (");
 	mg_sql_put_ident(&alt, col);
 	mg_buf_puts(&alt, " IS NOT NULL) NOT VALID;\n-- next migration: validates without blocking "
 	                  "traffic\nALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
 	mg_sql_put_ident(&alt, cname);
 	mg_buf_putc(&alt, ';');
 	if (pg12) {
 		mg_buf_puts(&alt, "\n-- then (PostgreSQL 12+ skips the scan: the CHECK proves it)\nALTER TABLE ");
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " ALTER COLUMN ");
 		mg_sql_put_ident(&alt, col);
 		mg_buf_puts(&alt, " SET NOT NULL;\nALTER TABLE ");
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " DROP CONSTRAINT ");
 		mg_sql_put_ident(&alt, cname);
 		mg_buf_putc(&alt, ';');
@@ -250,7 +253,7 @@ static void add_column_rewrite(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_ADD_COLUMN || !(op->effects & MG_EFF_REWRITE) || !op->column)
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	const mg_column_def *c = op->column;
@@ -260,19 +263,19 @@ static void add_column_rewrite(lk_site *s)
 	              c->name, op->effect_note ? op->effect_note : "a rewrite");
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&alt, "ALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD COLUMN ");
 	mg_sql_put_ident(&alt, c->name);
 	mg_buf_printf(&alt, " %s;", c->type ? c->type : "type");
 	if (c->default_expr) {
 		mg_buf_puts(&alt, "\nALTER TABLE ");
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " ALTER COLUMN ");
 		mg_sql_put_ident(&alt, c->name);
 		mg_buf_printf(&alt, " SET DEFAULT %s;\n-- then backfill existing rows in batches, "
 		                    "outside the migration's transaction:\n-- UPDATE ",
 		              c->default_expr);
-		mg_sql_put_qualified(&alt, t->schema, t->name);
+		put_rel(s, &alt, t->schema, t->name);
 		mg_buf_puts(&alt, " SET ");
 		mg_sql_put_ident(&alt, c->name);
 		mg_buf_printf(&alt, " = %s WHERE id BETWEEN $1 AND $2 AND ", c->default_expr);
@@ -289,7 +292,7 @@ static void type_change_rewrite(lk_site *s)
 	const mg_operation *op = s->op;
 	if (op->kind != MG_OP_ALTER_COLUMN_TYPE || !(op->effects & MG_EFF_REWRITE))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	const char *col = op->object.name;
@@ -306,7 +309,7 @@ static void type_change_rewrite(lk_site *s)
 		                  "to know");
 	const char *newcol = mg_arena_printf(&s->a->project->arena, "%s_new", col);
 	mg_buf puts_ = MG_BUF_INIT;
-	mg_sql_put_qualified(&puts_, t->schema, t->name);
+	put_rel(s, &puts_, t->schema, t->name);
 	const char *tn = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&puts_));
 	mg_buf_dispose(&puts_);
 	mg_buf_printf(&alt,
@@ -335,7 +338,7 @@ static void unique_without_index(lk_site *s)
 	if (op->kind != MG_OP_ADD_CONSTRAINT || !k || k->using_index ||
 	    (k->kind != MG_CONSTRAINT_UNIQUE && k->kind != MG_CONSTRAINT_PRIMARY_KEY))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	bool pk = k->kind == MG_CONSTRAINT_PRIMARY_KEY;
@@ -350,12 +353,12 @@ static void unique_without_index(lk_site *s)
 	mg_buf_puts(&idx, "CREATE UNIQUE INDEX CONCURRENTLY ");
 	mg_sql_put_ident(&idx, cname);
 	mg_buf_puts(&idx, " ON ");
-	mg_sql_put_qualified(&idx, t->schema, t->name);
+	put_rel(s, &idx, t->schema, t->name);
 	mg_buf_putc(&idx, ' ');
 	mg_sql_put_list(&idx, &k->columns);
 	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
 	mg_buf_puts(&alt, "\n-- next migration: adopt the index (brief ACCESS EXCLUSIVE)\nALTER TABLE ");
-	mg_sql_put_qualified(&alt, t->schema, t->name);
+	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
 	mg_sql_put_ident(&alt, cname);
 	mg_buf_printf(&alt, " %s USING INDEX ", pk ? "PRIMARY KEY" : "UNIQUE");
@@ -414,10 +417,12 @@ static void held_across_statements(lk_site *s)
 		return;
 	s->reported = true;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
-	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is held until the transaction commits, while "
+	mg_buf_puts(&msg, "ACCESS EXCLUSIVE on ");
+	mg_object_put(&msg, t);
+	mg_buf_printf(&msg, " is held until the transaction commits, while "
 	                    "%zu more statement%s doing real work run%s: reads and writes wait for all "
 	                    "of them",
-	              t->schema, t->name, later, later == 1 ? "" : "s", later == 1 ? "s" : "");
+	              later, later == 1 ? "" : "s", later == 1 ? "s" : "");
 	mg_buf_puts(&alt, lk_is_liquibase(s)
 	                      ? "-- move the statements after it into changesets of their own, so the "
 	                        "lock is released at the end of this one"
@@ -443,10 +448,11 @@ static void no_lock_timeout(lk_site *s)
 		return;
 	s->reported = true;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
-	mg_buf_printf(&msg, "ACCESS EXCLUSIVE on %s.%s is requested with no lock_timeout: if a long "
-	                    "transaction holds the table, this statement waits in the lock queue and "
-	                    "every later query on the table waits behind it",
-	              t->schema, t->name);
+	mg_buf_puts(&msg, "ACCESS EXCLUSIVE on ");
+	mg_object_put(&msg, t);
+	mg_buf_puts(&msg, " is requested with no lock_timeout: if a long "
+	                  "transaction holds the table, this statement waits in the lock queue and "
+	                  "every later query on the table waits behind it");
 	const mg_table_risk *wt = lk_table_risk(s, t);
 	if (wt && wt->lock_wait_ms > 0)
 		mg_buf_printf(&msg, " (behind a %.0f s transaction: ~%.0f requests)",
@@ -482,7 +488,7 @@ static void rewrite_statement(lk_site *s, mg_op_kind kind, const char *what, con
 	const mg_operation *op = s->op;
 	if (op->kind != kind || (kind == MG_OP_VACUUM && !(op->flags & MG_OPF_FULL)))
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (t && !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT;
@@ -526,7 +532,7 @@ static void table_rewrite(lk_site *s)
 	    op->kind != MG_OP_SET_UNLOGGED && op->kind != MG_OP_SET_ACCESS_METHOD &&
 	    op->kind != MG_OP_SET_EXPRESSION)
 		return;
-	const mg_object *t = lk_main_table(s);
+	const mg_object *t = mg_op_locked_table(s->op);
 	if (!t || !lk_table_is_live(s, t))
 		return;
 	mg_buf msg = MG_BUF_INIT;
@@ -602,8 +608,7 @@ static void attach_partition(lk_site *s)
 	mg_arena *arena = &s->a->project->arena;
 	const mg_cat_relation *parent =
 		cat && op->related.name
-			? mg_catalog_relation(cat, op->related.schema ? op->related.schema : "public",
-			                      op->related.name)
+			? mg_catalog_relation(cat, op->related.schema, op->related.name)
 			: NULL;
 	bool old = s->a->project->engine.major < 12;
 	if (!(op->effects & MG_EFF_SCAN) && !old)
@@ -624,19 +629,19 @@ static void attach_partition(lk_site *s)
 	const char *cname = mg_arena_printf(arena, "%s_bound", op->object.name);
 	mg_buf alt = MG_BUF_INIT;
 	mg_buf_puts(&alt, "-- prove the bound first, without blocking, then attach:\nALTER TABLE ");
-	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	put_rel(s, &alt, op->object.schema, op->object.name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
 	mg_sql_put_ident(&alt, cname);
 	mg_buf_printf(&alt, " CHECK (%s) NOT VALID;\nALTER TABLE ",
 	              cond ? cond : "/* the partition bound as a condition */ true");
-	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	put_rel(s, &alt, op->object.schema, op->object.name);
 	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
 	mg_sql_put_ident(&alt, cname);
 	mg_buf_puts(&alt, ";\n");
 	if (sql)
 		mg_buf_printf(&alt, "%s;\n", sql);
 	mg_buf_puts(&alt, "ALTER TABLE ");
-	mg_sql_put_qualified(&alt, op->object.schema, op->object.name);
+	put_rel(s, &alt, op->object.schema, op->object.name);
 	mg_buf_puts(&alt, " DROP CONSTRAINT ");
 	mg_sql_put_ident(&alt, cname);
 	mg_buf_putc(&alt, ';');
@@ -713,12 +718,12 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 	if (!cat || k->kind != MG_CONSTRAINT_FOREIGN_KEY || !k->columns.count)
 		return;
 	const mg_cat_relation *rel =
-		mg_catalog_relation(cat, table->schema ? table->schema : "public", table->name);
+		mg_catalog_relation(cat, table->schema, table->name);
 	if (!rel || rel->uncertain || index_covers(rel, &k->columns))
 		return;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_puts(&msg, "no index on ");
-	put_table_name(&msg, table);
+	mg_object_put(&msg, table);
 	mg_buf_puts(&msg, " leads with the foreign key columns ");
 	for (size_t i = 0; i < k->columns.count; i++)
 		mg_buf_printf(&msg, "%s%s", i ? ", " : "", k->columns.items[i]);
@@ -728,7 +733,7 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 	mg_buf_puts(&idx, "CREATE INDEX CONCURRENTLY ");
 	mg_sql_put_ident(&idx, mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx"));
 	mg_buf_puts(&idx, " ON ");
-	mg_sql_put_qualified(&idx, table->schema, table->name);
+	put_rel(s, &idx, table->schema, table->name);
 	mg_buf_putc(&idx, ' ');
 	mg_sql_put_list(&idx, &k->columns);
 	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
@@ -742,13 +747,12 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 static void fk_without_index(lk_site *s)
 {
 	const mg_operation *op = s->op;
+	/* The finding's object names the table in both table and name. */
+	mg_object t = mg_op_table(op);
+	t.table = t.name;
 	if (op->kind == MG_OP_ADD_CONSTRAINT && op->constraint) {
-		mg_object t = {MG_OBJ_TABLE, op->object.schema,
-		               op->object.kind == MG_OBJ_TABLE ? op->object.name : op->object.table,
-		               op->object.kind == MG_OBJ_TABLE ? op->object.name : op->object.table};
 		check_fk(s, &t, op->constraint);
 	} else if (op->kind == MG_OP_CREATE_TABLE) {
-		mg_object t = {MG_OBJ_TABLE, op->object.schema, op->object.name, op->object.name};
 		for (size_t i = 0; i < op->n_constraints; i++)
 			check_fk(s, &t, &op->constraints[i]);
 		for (size_t c = 0; c < op->n_columns; c++)
@@ -761,7 +765,6 @@ static void fk_without_index(lk_site *s)
 				check_fk(s, &t, &k);
 			}
 	} else if (op->kind == MG_OP_ADD_COLUMN && op->column) {
-		mg_object t = {MG_OBJ_TABLE, op->object.schema, op->object.table, op->object.table};
 		for (size_t i = 0; i < op->column->n_constraints; i++) {
 			mg_constraint_def k = op->column->constraints[i];
 			if (!k.columns.count) {
@@ -773,30 +776,336 @@ static void fk_without_index(lk_site *s)
 	}
 }
 
-/* ---- run functions for the registry ------------------------------------ */
+/* ---- run functions: one per rule id ------------------------------------- */
 
-#define RUN(fn)                                                                    \
-	void mg_rule_run_##fn(mg_analysis *a, const mg_rule *rule)                 \
-	{                                                                          \
-		lk_each_op(a, rule, fn);                                           \
-	}
+static void lock_index_not_concurrent(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, index_not_concurrent);
+}
 
-RUN(index_not_concurrent)
-RUN(drop_index_not_concurrent)
-RUN(reindex_not_concurrent)
-RUN(constraint_validates)
-RUN(set_not_null_scan)
-RUN(add_column_rewrite)
-RUN(type_change_rewrite)
-RUN(unique_without_index)
-RUN(concurrently_in_transaction)
-RUN(held_across_statements)
-RUN(no_lock_timeout)
-RUN(vacuum_full)
-RUN(cluster)
-RUN(truncate)
-RUN(table_rewrite)
-RUN(attach_partition)
-RUN(detach_partition)
-RUN(enum_value_in_transaction)
-RUN(fk_without_index)
+static void lock_drop_index_not_concurrent(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, drop_index_not_concurrent);
+}
+
+static void lock_reindex_not_concurrent(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, reindex_not_concurrent);
+}
+
+static void lock_constraint_validates(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, constraint_validates);
+}
+
+static void lock_set_not_null_scan(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, set_not_null_scan);
+}
+
+static void lock_add_column_rewrite(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, add_column_rewrite);
+}
+
+static void lock_type_change_rewrite(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, type_change_rewrite);
+}
+
+static void lock_unique_without_index(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, unique_without_index);
+}
+
+static void lock_concurrently_in_transaction(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, concurrently_in_transaction);
+}
+
+static void lock_held_across_statements(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, held_across_statements);
+}
+
+static void lock_no_lock_timeout(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, no_lock_timeout);
+}
+
+static void lock_vacuum_full(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, vacuum_full);
+}
+
+static void lock_cluster(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, cluster);
+}
+
+static void lock_truncate(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, truncate);
+}
+
+static void lock_table_rewrite(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, table_rewrite);
+}
+
+static void lock_attach_partition_scan(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, attach_partition);
+}
+
+static void lock_detach_partition_blocking(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, detach_partition);
+}
+
+static void lock_enum_value_in_transaction(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, enum_value_in_transaction);
+}
+
+static void perf_fk_without_index(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, fk_without_index);
+}
+/* ---- the family's registry entries --------------------------------------- */
+
+const mg_rule an_locking_rules[] = {
+	{
+		.id = "lock-index-not-concurrent",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "CREATE INDEX without CONCURRENTLY on a live table",
+		.doc = "A plain CREATE INDEX holds SHARE on the table for the whole build: every INSERT, "
+		       "UPDATE and DELETE waits. Build it with CREATE INDEX CONCURRENTLY in a migration "
+		       "that runs outside a transaction (Flyway does so by itself for a script of "
+		       "non-transactional statements; Liquibase needs runInTransaction=\"false\").",
+		.example = "CREATE INDEX orders_customer_idx ON orders (customer_id);",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_index_not_concurrent,
+	},
+	{
+		.id = "lock-drop-index-not-concurrent",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "DROP INDEX without CONCURRENTLY on a live table",
+		.doc = "DROP INDEX takes ACCESS EXCLUSIVE on the table; behind a long transaction the "
+		       "waiting DROP stalls every query. DROP INDEX CONCURRENTLY waits without blocking.",
+		.example = "DROP INDEX orders_customer_idx;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_drop_index_not_concurrent,
+	},
+	{
+		.id = "lock-reindex-not-concurrent",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "REINDEX without CONCURRENTLY",
+		.doc = "REINDEX blocks writes and every query that would use the index while it rebuilds. "
+		       "PostgreSQL 12+ has REINDEX ... CONCURRENTLY; before 12, build a replacement index "
+		       "concurrently and swap.",
+		.example = "REINDEX INDEX orders_customer_idx;",
+		.versions = "PostgreSQL 10 to 18; REINDEX CONCURRENTLY exists from 12, before that "
+		            "build a new index concurrently and swap",
+		.run = lock_reindex_not_concurrent,
+	},
+	{
+		.id = "lock-constraint-validates",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "CHECK or FOREIGN KEY added without NOT VALID on a live table",
+		.doc = "Adding the constraint checks every existing row while holding ACCESS EXCLUSIVE "
+		       "(CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY). Add it NOT VALID, "
+		       "then VALIDATE CONSTRAINT in a later migration: validation takes SHARE UPDATE "
+		       "EXCLUSIVE and traffic continues.",
+		.example = "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk\n"
+		           "  FOREIGN KEY (customer_id) REFERENCES customers (id);",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_constraint_validates,
+	},
+	{
+		.id = "lock-set-not-null-scan",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "SET NOT NULL scans the table under ACCESS EXCLUSIVE",
+		.doc = "SET NOT NULL reads every row with reads and writes blocked. Add CHECK (col IS NOT "
+		       "NULL) NOT VALID, validate it, then SET NOT NULL: PostgreSQL 12+ skips the scan "
+		       "when a valid CHECK proves the column.",
+		.example = "ALTER TABLE orders ALTER COLUMN customer_id SET NOT NULL;",
+		.versions = "PostgreSQL 10 to 18; from 12 a valid CHECK (col IS NOT NULL) lets it "
+		            "skip the scan",
+		.run = lock_set_not_null_scan,
+	},
+	{
+		.id = "lock-add-column-rewrite",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "ADD COLUMN that rewrites the table",
+		.doc = "A volatile default (random(), clock_timestamp(), gen_random_uuid(), serial), an "
+		       "identity or stored generated column, or any default before PostgreSQL 11 rewrites "
+		       "the table under ACCESS EXCLUSIVE. Add the column without the default, set the "
+		       "default, and backfill in batches.",
+		.example = "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();",
+		.versions = "a volatile default, identity or stored generated column: PostgreSQL 10 "
+		            "to 18; any default at all: PostgreSQL 10 (11 added fast defaults)",
+		.run = lock_add_column_rewrite,
+	},
+	{
+		.id = "lock-type-change-rewrite",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "ALTER COLUMN TYPE that rewrites the table",
+		.doc = "A type change that is not binary-coercible (int to bigint, a shorter varchar, a "
+		       "USING clause) rewrites the table and its indexes under ACCESS EXCLUSIVE. Add a new "
+		       "column, backfill it, and switch readers over in expand/contract steps.",
+		.example = "ALTER TABLE orders ALTER COLUMN id TYPE bigint;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_type_change_rewrite,
+	},
+	{
+		.id = "lock-unique-without-index",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "UNIQUE or PRIMARY KEY added without USING INDEX",
+		.doc = "The constraint builds its index under ACCESS EXCLUSIVE, stronger than CREATE "
+		       "INDEX: reads wait too. Build the unique index CONCURRENTLY, then ADD CONSTRAINT ... "
+		       "USING INDEX.",
+		.example = "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_unique_without_index,
+	},
+	{
+		.id = "lock-concurrently-in-transaction",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "a statement that cannot run in a transaction block runs in one",
+		.doc = "CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH PARTITION "
+		       "CONCURRENTLY and VACUUM fail inside BEGIN ... COMMIT. The deploy stops there. Run "
+		       "them in a migration with executeInTransaction=false (Flyway) or a changeset with "
+		       "runInTransaction=\"false\" (Liquibase).",
+		.example = "-- a Liquibase changeset with runInTransaction=\"true\" (the default)\n"
+		           "CREATE INDEX CONCURRENTLY orders_created_idx ON orders (created_at);",
+		.versions = "PostgreSQL 10 to 18: the server refuses it in a transaction block",
+		.run = lock_concurrently_in_transaction,
+	},
+	{
+		.id = "lock-held-across-statements",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "ACCESS EXCLUSIVE held while further statements run",
+		.doc = "Locks are held until the transaction commits. An ACCESS EXCLUSIVE taken early in a "
+		       "migration keeps the table blocked while every later statement runs. Put the work "
+		       "after it in a migration of its own.",
+		.example = "ALTER TABLE orders ADD COLUMN note text;\n"
+		           "UPDATE orders SET note = '' WHERE note IS NULL;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_held_across_statements,
+	},
+	{
+		.id = "lock-no-lock-timeout",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_LOW,
+		.summary = "ACCESS EXCLUSIVE requested without lock_timeout",
+		.doc = "A DDL statement waiting for ACCESS EXCLUSIVE behind a long transaction makes every "
+		       "later query on the table queue behind it: a metadata-only change becomes an "
+		       "outage. SET lock_timeout first, and retry on timeout.",
+		.example = "ALTER TABLE orders ADD COLUMN note text;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_no_lock_timeout,
+	},
+	{
+		.id = "lock-vacuum-full",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "VACUUM FULL in a migration",
+		.doc = "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE. Use pg_repack online, or "
+		       "plain VACUUM.",
+		.example = "VACUUM FULL orders;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_vacuum_full,
+	},
+	{
+		.id = "lock-cluster",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "CLUSTER in a migration",
+		.doc = "CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE. Use pg_repack "
+		       "--order-by online.",
+		.example = "CLUSTER orders USING orders_pkey;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_cluster,
+	},
+	{
+		.id = "lock-truncate",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "TRUNCATE of a live table",
+		.doc = "TRUNCATE takes ACCESS EXCLUSIVE and is not MVCC-safe. Delete in batches instead.",
+		.example = "TRUNCATE order_events;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = lock_truncate,
+	},
+	{
+		.id = "lock-table-rewrite",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "SET TABLESPACE / SET LOGGED / SET UNLOGGED / SET ACCESS METHOD rewrites the table",
+		.doc = "These rewrite or copy the whole table under ACCESS EXCLUSIVE. Copy online "
+		       "(pg_repack, logical replication) and switch.",
+		.example = "ALTER TABLE orders SET TABLESPACE fast_ssd;",
+		.versions = "PostgreSQL 10 to 18; SET ACCESS METHOD exists from 15",
+		.run = lock_table_rewrite,
+	},
+	{
+		.id = "lock-attach-partition-scan",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "ATTACH PARTITION without a CHECK proving the bound",
+		.doc = "ATTACH PARTITION scans the new partition under ACCESS EXCLUSIVE unless a valid "
+		       "CHECK implies its bound, and before PostgreSQL 12 it locks the parent ACCESS "
+		       "EXCLUSIVE. Add the CHECK NOT VALID, validate it, attach, then drop it.",
+		.example = "ALTER TABLE events ATTACH PARTITION events_2024\n"
+		           "  FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+		.versions = "PostgreSQL 10 to 18; before 12 it also locks the parent ACCESS EXCLUSIVE",
+		.run = lock_attach_partition_scan,
+	},
+	{
+		.id = "lock-detach-partition-blocking",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "DETACH PARTITION without CONCURRENTLY",
+		.doc = "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent. PostgreSQL 14+ can DETACH "
+		       "... CONCURRENTLY outside a transaction.",
+		.example = "ALTER TABLE events DETACH PARTITION events_2019;",
+		.versions = "PostgreSQL 10 to 18; DETACH ... CONCURRENTLY exists from 14",
+		.run = lock_detach_partition_blocking,
+	},
+	{
+		.id = "lock-enum-value-in-transaction",
+		.category = MG_CAT_LOCKING,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "ALTER TYPE ... ADD VALUE in a transaction before PostgreSQL 12",
+		.doc = "Before 12, adding an enum value inside a transaction block fails. Run it in a "
+		       "migration outside a transaction.",
+		.example = "ALTER TYPE order_status ADD VALUE 'refunded';",
+		.versions = "PostgreSQL 10 and 11; from 12 it may run in a transaction",
+		.run = lock_enum_value_in_transaction,
+	},
+	{
+		.id = "perf-fk-without-index",
+		.category = MG_CAT_PERFORMANCE,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "foreign key without an index on its referencing columns",
+		.doc = "Without an index leading with the foreign key columns, every DELETE or key UPDATE "
+		       "on the referenced table scans the referencing table (under a lock), and joins on "
+		       "the key scan too. Create the index CONCURRENTLY.",
+		.example = "ALTER TABLE order_lines ADD CONSTRAINT order_lines_order_fk\n"
+		           "  FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
+		.versions = "PostgreSQL 10 to 18",
+		.run = perf_fk_without_index,
+	},
+};
+const size_t an_locking_rule_count = sizeof an_locking_rules / sizeof an_locking_rules[0];

@@ -1,39 +1,53 @@
 /*
  * registry.c: the one table of rules.
  *
- * Every rule family adds its rules here: id, family, default severity,
- * one-line summary, documentation and the function that runs it.  The
- * `rules` command, SARIF metadata and formats/rules.md come from this
- * table, so a rule exists exactly when it is listed here.
+ * The registry is the rule families' arrays (families.h) one after the
+ * other: id, category, default severity, one-line summary, documentation
+ * and the function that runs each rule.  The `rules` command, SARIF
+ * metadata and formats/rules.md come from it, so a rule exists exactly
+ * when its family lists it.
  */
 #include <string.h>
 
 #include "analyze/families.h"
 #include "migraph/rules.h"
 
-static const mg_rule rule_table[] = {
-	MG_RULES_ORDERING
-	MG_RULES_COMPAT
-	MG_RULES_LOCKING
-	/* The empty sentinel keeps the array valid while families are empty. */
-	{NULL, MG_CAT_INPUT, MG_SEV_INFO, NULL, NULL, NULL},
+/* The families, in the registry's order: output lists rules in it. */
+static const struct family {
+	const mg_rule *rules;
+	const size_t *count;
+} families[] = {
+	{an_ordering_rules, &an_ordering_rule_count},
+	{an_compat_rules, &an_compat_rule_count},
+	{an_locking_rules, &an_locking_rule_count},
 };
+
+#define N_FAMILIES (sizeof families / sizeof families[0])
 
 size_t mg_rule_count(void)
 {
-	return sizeof rule_table / sizeof rule_table[0] - 1;
+	size_t n = 0;
+	for (size_t f = 0; f < N_FAMILIES; f++)
+		n += *families[f].count;
+	return n;
 }
 
 const mg_rule *mg_rule_at(size_t i)
 {
-	return i < mg_rule_count() ? &rule_table[i] : NULL;
+	for (size_t f = 0; f < N_FAMILIES; f++) {
+		if (i < *families[f].count)
+			return &families[f].rules[i];
+		i -= *families[f].count;
+	}
+	return NULL;
 }
 
 const mg_rule *mg_rule_find(const char *id)
 {
-	for (size_t i = 0; i < mg_rule_count(); i++)
-		if (strcmp(rule_table[i].id, id) == 0)
-			return &rule_table[i];
+	for (size_t f = 0; f < N_FAMILIES; f++)
+		for (size_t i = 0; i < *families[f].count; i++)
+			if (strcmp(families[f].rules[i].id, id) == 0)
+				return &families[f].rules[i];
 	return NULL;
 }
 

@@ -15,11 +15,11 @@
  * lock wait, reported separately).
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migraph/engine.h"
+#include "migraph/graph.h"
 #include "migraph/risk.h"
 
 const char *mg_cost_kind_name(mg_cost_kind kind)
@@ -47,9 +47,11 @@ typedef struct risk_ctx {
 	bool release_known;        /* a release selection was given */
 } risk_ctx;
 
+/* Tables are found by their text, "public.orders", whatever their kind. */
 static const char *table_key(mg_arena *arena, const char *schema, const char *name)
 {
-	return mg_arena_printf(arena, "%s.%s", schema ? schema : "public", name ? name : "?");
+	mg_object t = {MG_OBJ_TABLE, schema, NULL, name};
+	return mg_object_text(arena, &t);
 }
 
 /* The profile's figures for a table, or the default entry. */
@@ -83,19 +85,6 @@ static const char *human_bytes(mg_arena *arena, double b)
 	return mg_arena_printf(arena, b < 10 && u ? "%.1f %s" : "%.0f %s", b, units[u]);
 }
 
-/* The main table of an operation (what its cost is proportional to). */
-static bool op_main_table(const mg_operation *op, mg_object *out)
-{
-	for (size_t i = 0; i < op->n_locks; i++) {
-		if (op->locks[i].relation.kind == MG_OBJ_TABLE ||
-		    op->locks[i].relation.kind == MG_OBJ_MATERIALIZED_VIEW) {
-			*out = op->locks[i].relation;
-			return true;
-		}
-	}
-	return false;
-}
-
 static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 {
 	mg_stmt_risk s = {MG_COST_NONE, true, 0, NULL};
@@ -105,8 +94,8 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 		s.assumption = "not analysable: runtime unknown";
 		return s;
 	}
-	mg_object tbl;
-	bool has_table = op_main_table(op, &tbl);
+	const mg_object *main = mg_op_locked_table(op);
+	bool has_table = main != NULL;
 	unsigned e = op->effects;
 	bool dml = op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE ||
 	           (op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT));
@@ -121,6 +110,7 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 		s.assumption = "no table to size the work by";
 		return s;
 	}
+	mg_object tbl = *main;
 	mg_table_risk t = {.table = tbl};
 	table_figures(r, &t);
 	const char *key = table_key(r->arena, tbl.schema, tbl.name);
@@ -155,13 +145,13 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 	}
 	if (!t.size_known || rate <= 0) {
 		s.runtime_known = false;
-		s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: size unknown", what,
-		                               tbl.schema ? tbl.schema : "public", tbl.name);
+		s.assumption = mg_arena_printf(r->arena, "%s of %s: size unknown", what,
+		                               table_key(r->arena, tbl.schema, tbl.name));
 		return s;
 	}
 	s.runtime_ms = (double)t.bytes / rate * 1000.0;
-	s.assumption = mg_arena_printf(r->arena, "%s of %s.%s: %s at %.0f MB/s", what,
-	                               tbl.schema ? tbl.schema : "public", tbl.name,
+	s.assumption = mg_arena_printf(r->arena, "%s of %s: %s at %.0f MB/s", what,
+	                               table_key(r->arena, tbl.schema, tbl.name),
 	                               human_bytes(r->arena, (double)t.bytes), rate / 1e6);
 	return s;
 }
@@ -196,9 +186,11 @@ mg_table_risk *mg_risk_table(mg_changeset_risk *cr, const char *schema, const ch
 {
 	if (!cr || !cr->table_index.arena || !name)
 		return NULL;
-	char key[512];
-	snprintf(key, sizeof key, "%s.%s", schema ? schema : "public", name);
-	size_t at = (size_t)mg_map_get(&cr->table_index, key);
+	mg_object t = {MG_OBJ_TABLE, schema, NULL, name};
+	mg_buf key = MG_BUF_INIT;
+	mg_object_put(&key, &t);
+	size_t at = (size_t)mg_map_get(&cr->table_index, mg_buf_cstr(&key));
+	mg_buf_dispose(&key);
 	return at ? &cr->tables[at - 1] : NULL;
 }
 
@@ -227,26 +219,13 @@ static mg_table_risk *table_entry(risk_ctx *r, mg_changeset_risk *cr, size_t *ca
 	return t;
 }
 
-static bool setting_is(const mg_operation *op, const char *name)
+/* Pass 1: each statement's runtime, and the changeset's. */
+static void statement_costs(risk_ctx *r, const mg_changeset *cs, mg_changeset_risk *cr)
 {
-	return op->kind == MG_OP_SET_SETTING && op->setting_name && mg_str_ieq(op->setting_name, name);
-}
-
-static bool setting_enabled(const mg_operation *op)
-{
-	const char *v = op->setting_value;
-	return v && strcmp(v, "0") != 0 && strcmp(v, "'0'") != 0 && !mg_str_ieq(v, "default");
-}
-
-static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_risk *cr)
-{
-	size_t n = cs->n_stmts, tcap = 0;
+	size_t n = cs->n_stmts;
 	cr->stmts = mg_arena_alloc(r->arena, (n ? n : 1) * sizeof *cr->stmts);
 	cr->n_stmts = n;
 	cr->runtime_known = true;
-	cr->sizes_known = r->profile != NULL;
-	/* Pass 1: each statement's runtime; where each transaction ends. */
-	size_t *txn_end = mg_arena_alloc(r->arena, (n ? n : 1) * sizeof *txn_end);
 	for (size_t i = 0; i < n; i++) {
 		cr->stmts[i] = cost_of_statement(r, cs->stmts[i]);
 		if (cr->stmts[i].runtime_known)
@@ -254,30 +233,57 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 		else
 			cr->runtime_known = false;
 	}
-	bool explicit_block = false;
-	size_t block_start = 0;
-	for (size_t i = 0; i < n; i++) {
-		txn_end[i] = cs->run_in_transaction ? n - 1 : i;
-		const mg_statement *st = cs->stmts[i];
-		for (size_t k = 0; k < st->n_ops; k++) {
-			if (st->ops[k]->kind == MG_OP_BEGIN && !cs->run_in_transaction) {
-				explicit_block = true;
-				block_start = i;
-			} else if ((st->ops[k]->kind == MG_OP_COMMIT || st->ops[k]->kind == MG_OP_ROLLBACK) &&
-			           explicit_block) {
-				for (size_t j = block_start; j <= i; j++)
-					txn_end[j] = i;
-				explicit_block = false;
-			}
-		}
-	}
-	if (explicit_block) /* BEGIN without COMMIT: held to the end */
-		for (size_t j = block_start; j < n; j++)
-			txn_end[j] = n - 1;
+}
 
-	/* Pass 2: locks, hold times, settings, rewrites.  Prefix sums make
-	 * the hold time of any statement O(1): a 100,000-statement script in
-	 * one transaction must not cost 10^10 additions. */
+static bool dangerous(mg_lock_mode mode)
+{
+	return mode >= MG_LOCK_SHARE_UPDATE_EXCLUSIVE &&
+	       (mg_lock_blocks_reads(mode) || mg_lock_blocks_writes(mode));
+}
+
+/* One lock of a statement whose transaction holds it for hold ms. */
+static void hold_lock(risk_ctx *r, mg_changeset_risk *cr, size_t *tcap, const mg_lock *lk,
+                      double hold, bool hold_known)
+{
+	/* Indexes follow their table; sequences count on their own: a lock
+	 * there stalls every nextval() of the inserts. */
+	if (lk->relation.kind != MG_OBJ_TABLE && lk->relation.kind != MG_OBJ_MATERIALIZED_VIEW &&
+	    lk->relation.kind != MG_OBJ_VIEW && lk->relation.kind != MG_OBJ_SEQUENCE)
+		return;
+	mg_table_risk *t = table_entry(r, cr, tcap, &lk->relation);
+	if (lk->mode > t->mode)
+		t->mode = lk->mode;
+	bool br = mg_lock_blocks_reads(lk->mode), bw = mg_lock_blocks_writes(lk->mode);
+	if ((br || bw) && !t->new_in_release) {
+		if (!hold_known)
+			t->blocked_known = false;
+		else if (hold > t->blocked_ms)
+			t->blocked_ms = hold;
+	}
+	t->blocks_reads |= br;
+	t->blocks_writes |= bw;
+}
+
+static void add_rewritten_bytes(risk_ctx *r, mg_changeset_risk *cr, const mg_operation *op)
+{
+	const mg_object *tbl = (op->effects & MG_EFF_REWRITE) ? mg_op_locked_table(op) : NULL;
+	if (!tbl)
+		return;
+	mg_table_risk tmp = {.table = *tbl};
+	table_figures(r, &tmp);
+	if (tmp.size_known)
+		cr->rewritten_bytes += (double)tmp.bytes;
+}
+
+/* Pass 2: locks and how long their transactions hold them, the timeouts
+ * in effect, rewritten bytes.  A lock is held until the statement's
+ * transaction ends (the timeline says where); prefix sums make the hold
+ * time of any statement O(1): a 100,000-statement script in one
+ * transaction must not cost 10^10 additions. */
+static void hold_locks(risk_ctx *r, const mg_changeset *cs, const mg_timeline_entry *tl,
+                       mg_changeset_risk *cr)
+{
+	size_t n = cs->n_stmts, tcap = 0;
 	double *known_before = mg_arena_alloc(r->arena, (n + 1) * sizeof *known_before);
 	size_t *unknown_before = mg_arena_alloc(r->arena, (n + 1) * sizeof *unknown_before);
 	for (size_t i = 0; i < n; i++) {
@@ -285,50 +291,27 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 		                      (cr->stmts[i].runtime_known ? cr->stmts[i].runtime_ms : 0);
 		unknown_before[i + 1] = unknown_before[i] + !cr->stmts[i].runtime_known;
 	}
-	bool dangerous_seen = false;
+	bool dangerous_seen = false, any_lock_timeout = false;
 	for (size_t i = 0; i < n; i++) {
 		const mg_statement *st = cs->stmts[i];
-		size_t end = txn_end[i] + 1;
+		size_t end = (tl ? tl[i].txn_end : cs->run_in_transaction ? n - 1 : i) + 1;
 		double hold = known_before[end] - known_before[i];
 		bool hold_known = unknown_before[end] == unknown_before[i];
+		bool timeout = tl && mg_setting_enabled_by(&tl[i].lock_timeout, cs->index);
+		any_lock_timeout |= timeout;
+		if (tl && mg_setting_enabled_by(&tl[i].statement_timeout, cs->index))
+			cr->statement_timeout_set = true;
 		for (size_t k = 0; k < st->n_ops; k++) {
 			const mg_operation *op = st->ops[k];
-			if (setting_is(op, "lock_timeout") && setting_enabled(op) && !dangerous_seen)
-				cr->lock_timeout_set = true;
-			if (setting_is(op, "statement_timeout") && setting_enabled(op))
-				cr->statement_timeout_set = true;
-			if ((op->effects & MG_EFF_REWRITE)) {
-				mg_object tbl;
-				if (op_main_table(op, &tbl)) {
-					mg_table_risk tmp = {.table = tbl};
-					table_figures(r, &tmp);
-					if (tmp.size_known)
-						cr->rewritten_bytes += (double)tmp.bytes;
-				}
-			}
+			add_rewritten_bytes(r, cr, op);
 			for (size_t l = 0; l < op->n_locks; l++) {
-				const mg_lock *lk = &op->locks[l];
-				/* Indexes follow their table; sequences count on their own:
-				 * a lock there stalls every nextval() of the inserts. */
-				if (lk->relation.kind != MG_OBJ_TABLE &&
-				    lk->relation.kind != MG_OBJ_MATERIALIZED_VIEW &&
-				    lk->relation.kind != MG_OBJ_VIEW && lk->relation.kind != MG_OBJ_SEQUENCE)
-					continue;
-				mg_table_risk *t = table_entry(r, cr, &tcap, &lk->relation);
-				if (lk->mode >= MG_LOCK_SHARE_UPDATE_EXCLUSIVE &&
-				    (mg_lock_blocks_reads(lk->mode) || mg_lock_blocks_writes(lk->mode)))
+				/* What counts is the lock_timeout in effect when the
+				 * first dangerous lock is requested. */
+				if (dangerous(op->locks[l].mode) && !dangerous_seen) {
 					dangerous_seen = true;
-				if (lk->mode > t->mode)
-					t->mode = lk->mode;
-				bool br = mg_lock_blocks_reads(lk->mode), bw = mg_lock_blocks_writes(lk->mode);
-				if ((br || bw) && !t->new_in_release) {
-					if (!hold_known)
-						t->blocked_known = false;
-					else if (hold > t->blocked_ms)
-						t->blocked_ms = hold;
+					cr->lock_timeout_set = timeout;
 				}
-				t->blocks_reads |= br;
-				t->blocks_writes |= bw;
+				hold_lock(r, cr, &tcap, &op->locks[l], hold, hold_known);
 			}
 			if (op->kind == MG_OP_CREATE_TABLE &&
 			    ((cs->flags & MG_CSF_IN_RELEASE) || !r->release_known))
@@ -336,8 +319,14 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 				           (void *)1);
 		}
 	}
+	if (!dangerous_seen)
+		cr->lock_timeout_set = any_lock_timeout;
+}
 
-	/* Per table: queued requests, lock-queue risk, severity. */
+/* Per table: queued requests and the lock-queue risk.  Returns whether a
+ * live table is blocked at all, and sets the changeset's severity. */
+static bool summarise_tables(risk_ctx *r, mg_changeset_risk *cr)
+{
 	int worst = -1;
 	bool any_blocking = false;
 	for (size_t i = 0; i < cr->n_tables; i++) {
@@ -359,15 +348,22 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 			worst = sev;
 	}
 	cr->severity = worst < 0 ? MG_SEV_INFO : (mg_severity)worst;
-	if (r->profile && r->profile->replica_apply_mb_s.known && r->profile->replica_apply_mb_s.value > 0) {
+	return any_blocking;
+}
+
+/* Replication lag from rewritten bytes, and the verdict against the SLO. */
+static void slo_verdict(risk_ctx *r, mg_changeset_risk *cr, bool any_blocking)
+{
+	const mg_profile *pr = r->profile;
+	if (pr && pr->replica_apply_mb_s.known && pr->replica_apply_mb_s.value > 0) {
 		cr->replication_lag_known = true;
-		cr->replication_lag_s = cr->rewritten_bytes / (r->profile->replica_apply_mb_s.value * 1e6);
+		cr->replication_lag_s = cr->rewritten_bytes / (pr->replica_apply_mb_s.value * 1e6);
 	}
-	if (!r->profile || !any_blocking) {
-		cr->verdict = r->profile ? MG_SLO_OK : MG_SLO_UNKNOWN;
+	if (!pr || !any_blocking) {
+		cr->verdict = pr ? MG_SLO_OK : MG_SLO_UNKNOWN;
 		return;
 	}
-	double slo = r->profile->max_lock_ms.known ? r->profile->max_lock_ms.value : DEFAULT_MAX_LOCK_MS;
+	double slo = pr->max_lock_ms.known ? pr->max_lock_ms.value : DEFAULT_MAX_LOCK_MS;
 	cr->verdict = MG_SLO_OK;
 	for (size_t i = 0; i < cr->n_tables; i++) {
 		const mg_table_risk *t = &cr->tables[i];
@@ -380,8 +376,8 @@ static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_
 			cr->verdict = MG_SLO_EXCEEDED;
 		}
 	}
-	if (cr->replication_lag_known && r->profile->max_replication_lag_s.known &&
-	    cr->replication_lag_s > r->profile->max_replication_lag_s.value)
+	if (cr->replication_lag_known && pr->max_replication_lag_s.known &&
+	    cr->replication_lag_s > pr->max_replication_lag_s.value)
 		cr->verdict = MG_SLO_EXCEEDED;
 }
 
@@ -391,9 +387,9 @@ mg_stmt_risk mg_risk_op_cost(const mg_analysis *analysis, const mg_operation *op
 	mg_project *p = analysis->project;
 	risk_ctx r = {(mg_analysis *)analysis, analysis->profile, &p->arena, {0}, false};
 	mg_map_init(&r.created, &p->arena);
-	mg_object tbl;
-	if (table_empty && op_main_table(op, &tbl))
-		mg_map_put(&r.created, table_key(r.arena, tbl.schema, tbl.name), (void *)1);
+	const mg_object *tbl = table_empty ? mg_op_locked_table(op) : NULL;
+	if (tbl)
+		mg_map_put(&r.created, table_key(r.arena, tbl->schema, tbl->name), (void *)1);
 	return cost_of_op(&r, op);
 }
 
@@ -413,6 +409,16 @@ int mg_risk_hold_severity(const mg_analysis *analysis, const mg_object *table,
 	double qps = (t.blocks_reads ? t.read_qps : 0) + (t.blocks_writes ? t.write_qps : 0);
 	t.queued_requests = qps * t.blocked_ms / 1000.0;
 	return mg_risk_severity(analysis->profile, &t, lock_timeout_set);
+}
+
+static void compute_changeset(risk_ctx *r, const mg_changeset *cs, mg_changeset_risk *cr)
+{
+	const mg_timeline *tl = r->a->graph ? r->a->graph->timeline : NULL;
+	const mg_timeline_entry *entries = mg_timeline_at(tl, cs->index, 0);
+	cr->sizes_known = r->profile != NULL;
+	statement_costs(r, cs, cr);
+	hold_locks(r, cs, cs->n_stmts ? entries : NULL, cr);
+	slo_verdict(r, cr, summarise_tables(r, cr));
 }
 
 int mg_risk_severity(const mg_profile *profile, const mg_table_risk *t, bool lock_timeout_set)

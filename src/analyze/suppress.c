@@ -170,8 +170,7 @@ static bool judged(const mg_project *p, const extent *e)
 	if (!e->found)
 		return true;
 	const mg_changeset *cs = p->changesets[e->cs];
-	return (cs->flags & MG_CSF_IN_RELEASE) &&
-	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+	return mg_changeset_in_release(cs);
 }
 
 static bool check_marker(mg_project *p, const mg_ignore_marker *m, bool *rule_known)

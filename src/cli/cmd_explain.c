@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "migraph/rule_extra.h"
 #include "migraph/triage.h"
 
 static void put_indented(mg_buf *out, const char *text)
@@ -63,18 +62,17 @@ int cmd_explain(int argc, char **argv)
 		return cli_error(CLI_EXIT_USAGE, "unknown rule '%s' ('migraph rules' lists them)",
 		                 argv[0]);
 	}
-	const mg_rule_extra *x = mg_rule_extra_find(r->id);
 	mg_buf out = MG_BUF_INIT;
 	mg_buf_printf(&out, "%s: %s\n\n", r->id, r->summary);
 	mg_buf_printf(&out, "  category          %s\n  default severity  %s\n", mg_category_name(r->category),
 	              mg_severity_name(r->default_severity));
-	if (x)
-		mg_buf_printf(&out, "  versions          %s\n", x->versions);
+	if (r->versions)
+		mg_buf_printf(&out, "  versions          %s\n", r->versions);
 	mg_buf_puts(&out, "\nWhy it matters, and the safe alternative:\n");
 	put_wrapped(&out, r->doc);
-	if (x) {
+	if (r->example) {
 		mg_buf_puts(&out, "\nExample:\n");
-		put_indented(&out, x->example);
+		put_indented(&out, r->example);
 	}
 	mg_buf_printf(&out,
 	              "\nSuppress one finding with a reason, in the migration:\n"

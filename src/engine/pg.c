@@ -16,8 +16,8 @@ void pg_lock(pg_ctx *c, mg_object_kind kind, const char *schema, const char *nam
 {
 	if (!name || mode == MG_LOCK_NONE)
 		return;
-	if (!schema)
-		schema = "public";
+	if (!schema && c->cat)
+		schema = mg_catalog_default_schema(c->cat);
 	for (size_t i = 0; i < c->n_locks; i++) {
 		mg_lock *l = &c->locks[i];
 		if (mg_str_eq(l->relation.schema, schema) && mg_str_eq(l->relation.name, name)) {
@@ -51,33 +51,12 @@ void pg_lock_object(pg_ctx *c, const mg_object *relation, mg_lock_mode mode)
 	pg_lock(c, kind, relation->schema, name, mode);
 }
 
-void pg_op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		*name = o->name;
-		return;
-	default:
-		*name = o->table;
-		if (!*name && op->related.kind == MG_OBJ_TABLE) {
-			*schema = op->related.schema;
-			*name = op->related.name;
-		}
-	}
-}
-
 mg_cat_relation *pg_op_relation(pg_ctx *c)
 {
-	const char *schema, *name;
-	pg_op_table(c->op, &schema, &name);
-	if (!c->cat || !name)
+	mg_object t = mg_op_table(c->op);
+	if (!c->cat || !t.name)
 		return NULL;
-	return mg_catalog_relation(c->cat, schema ? schema : "public", name);
+	return mg_catalog_relation(c->cat, t.schema, t.name);
 }
 
 void pg_note(pg_ctx *c, const char *note)

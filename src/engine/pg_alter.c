@@ -16,9 +16,8 @@
 
 static void lock_table(pg_ctx *c, mg_lock_mode mode)
 {
-	const char *schema, *name;
-	pg_op_table(c->op, &schema, &name);
-	pg_lock(c, MG_OBJ_TABLE, schema, name, mode);
+	mg_object t = mg_op_table(c->op);
+	pg_lock(c, MG_OBJ_TABLE, t.schema, t.name, mode);
 }
 
 /* Storage parameters that ALTER TABLE SET (...) may change under SHARE

@@ -8,12 +8,11 @@
 
 static void lock_target(pg_ctx *c, mg_lock_mode mode)
 {
-	const char *schema, *name;
-	pg_op_table(c->op, &schema, &name);
+	mg_object t = mg_op_table(c->op);
 	mg_object_kind kind = c->op->object.kind;
 	if (kind != MG_OBJ_VIEW && kind != MG_OBJ_MATERIALIZED_VIEW && kind != MG_OBJ_SEQUENCE)
 		kind = MG_OBJ_TABLE;
-	pg_lock(c, kind, schema, name, mode);
+	pg_lock(c, kind, t.schema, t.name, mode);
 }
 
 /* The table an index operation touches: related when the front end knew
@@ -30,10 +29,9 @@ static mg_cat_relation *index_table(pg_ctx *c, const char **schema, const char *
 	mg_cat_relation *rel = NULL;
 	if (c->cat) {
 		if (*name) {
-			rel = mg_catalog_relation(c->cat, *schema ? *schema : "public", *name);
+			rel = mg_catalog_relation(c->cat, *schema, *name);
 		} else if (op->object.name) {
-			rel = mg_catalog_index_table(c->cat, op->object.schema ? op->object.schema : "public",
-			                             op->object.name, NULL);
+			rel = mg_catalog_index_table(c->cat, op->object.schema, op->object.name, NULL);
 			if (rel) {
 				*schema = rel->schema;
 				*name = rel->name;
@@ -125,7 +123,9 @@ static void model_reindex(pg_ctx *c)
 		pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
 		        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	} else {
-		pg_op_table(c->op, &schema, &name);
+		mg_object t = mg_op_table(c->op);
+		schema = t.schema;
+		name = t.name;
 		if (!(table && table->partitioned))
 			pg_lock_indexes(c, table, concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE
 			                                       : MG_LOCK_ACCESS_EXCLUSIVE);
@@ -156,8 +156,7 @@ static void model_attach_partition(pg_ctx *c)
 		pg_note(c, "before PostgreSQL 12 ATTACH PARTITION takes ACCESS EXCLUSIVE on the "
 		           "parent");
 	}
-	mg_cat_relation *parent = c->cat ? mg_catalog_relation(c->cat,
-	                                                        c->op->related.schema ? c->op->related.schema : "public",
+	mg_cat_relation *parent = c->cat ? mg_catalog_relation(c->cat, c->op->related.schema,
 	                                                        c->op->related.name)
 	                                 : NULL;
 	if (parent)
@@ -171,8 +170,7 @@ static void model_attach_partition(pg_ctx *c)
 	 * already implies the bound (migraph cannot prove implication, so it
 	 * asks for a validated CHECK that mentions the key). */
 	mg_cat_relation *part =
-		c->cat ? mg_catalog_relation(c->cat, c->op->object.schema ? c->op->object.schema : "public",
-		                             c->op->object.name)
+		c->cat ? mg_catalog_relation(c->cat, c->op->object.schema, c->op->object.name)
 		       : NULL;
 	bool proven = false;
 	const char *key = parent && parent->partition_key.count ? parent->partition_key.items[0] : NULL;
@@ -522,7 +520,7 @@ static void model_attach_index(pg_ctx *c)
 		if (!ix[i]->name)
 			continue;
 		mg_cat_relation *t = mg_catalog_index_table(
-			c->cat, ix[i]->schema ? ix[i]->schema : "public", ix[i]->name, NULL);
+			c->cat, ix[i]->schema, ix[i]->name, NULL);
 		pg_lock_rel(c, t, MG_LOCK_ACCESS_SHARE);
 	}
 }

@@ -30,7 +30,7 @@ mg_cat_relation *pg_find(pg_ctx *c, const mg_object *o)
 		name = o->table;
 	if (!name)
 		return NULL;
-	return mg_catalog_relation(c->cat, o->schema ? o->schema : "public", name);
+	return mg_catalog_relation(c->cat, o->schema, name);
 }
 
 void pg_lock_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
@@ -333,7 +333,8 @@ bool pg_has_column_index(const mg_cat_relation *rel, const char *column)
 mg_lock_mode pg_mode_of(const pg_ctx *c, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < c->n_locks; i++)
-		if (mg_str_eq(c->locks[i].relation.schema, schema ? schema : "public") &&
+		if (mg_str_eq(c->locks[i].relation.schema,
+		              schema || !c->cat ? schema : mg_catalog_default_schema(c->cat)) &&
 		    mg_str_eq(c->locks[i].relation.name, name))
 			return c->locks[i].mode;
 	return MG_LOCK_NONE;

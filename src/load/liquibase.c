@@ -257,8 +257,10 @@ static void builtin_properties(lb_state *st)
 	lb_props_set(a, &st->props, "database.currentDateTimeFunction",
 	             pg ? "NOW()" : "now()", NULL);
 	if (pg) {
-		lb_props_set(a, &st->props, "database.defaultSchemaName", "public", NULL);
-		lb_props_set(a, &st->props, "database.defaultSchemaNamePrefix", "public.", NULL);
+		const char *schema = mg_engine_default_schema(st->project->engine.kind);
+		lb_props_set(a, &st->props, "database.defaultSchemaName", schema, NULL);
+		lb_props_set(a, &st->props, "database.defaultSchemaNamePrefix",
+		             mg_arena_printf(a, "%s.", schema), NULL);
 	}
 }
 

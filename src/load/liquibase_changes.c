@@ -177,7 +177,7 @@ const char *lbc_schema_attr(lbc *c, const char *attr)
 	const char *s = mg_lb_attr_get(c->node, attr);
 	if (s && *s)
 		return lbc_name(c, s);
-	return "public";
+	return mg_engine_default_schema(c->project->engine.kind);
 }
 
 mg_object lbc_table(lbc *c, const char *schema, const char *table)

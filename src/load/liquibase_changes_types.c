@@ -15,7 +15,6 @@
 
 #include "load/liquibase_changes_int.h"
 #include "migraph/sql.h"
-#include "sql/pg_types.h"
 
 typedef struct type_map {
 	const char *lb;      /* lower-case Liquibase name */

@@ -31,7 +31,6 @@
 
 #include "load/liquibase_modifysql.h"
 #include "migraph/sql.h"
-#include "sql/pg_types.h"
 
 typedef enum vkind { V_REPLACE, V_REGEXP, V_PREPEND, V_APPEND } vkind;
 

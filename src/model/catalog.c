@@ -18,7 +18,8 @@ mg_catalog *mg_catalog_new(mg_arena *arena, const char *default_schema)
 {
 	mg_catalog *cat = mg_arena_alloc(arena, sizeof *cat);
 	cat->arena = arena;
-	cat->default_schema = mg_arena_strdup(arena, default_schema ? default_schema : "public");
+	cat->default_schema = mg_arena_strdup(
+		arena, default_schema ? default_schema : mg_engine_default_schema(MG_ENGINE_POSTGRESQL));
 	mg_map_init(&cat->relations, arena);
 	mg_map_init(&cat->by_name, arena);
 	mg_map_init(&cat->indexes, arena);

@@ -38,6 +38,16 @@ mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind ki
 	return cs;
 }
 
+bool mg_changeset_runs(const mg_changeset *cs)
+{
+	return !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+}
+
+bool mg_changeset_in_release(const mg_changeset *cs)
+{
+	return (cs->flags & MG_CSF_IN_RELEASE) && mg_changeset_runs(cs);
+}
+
 void mg_project_add_skipped(mg_project *project, const char *file, const char *reason)
 {
 	if (project->n_skipped == project->skipped_cap) {

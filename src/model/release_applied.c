@@ -290,24 +290,9 @@ static void liquibase(applied_ctx *a)
 		                                     not_compared == 1 ? "" : "s"));
 }
 
-void mg_release_applied(mg_project *project, mg_release *rel, const char *path)
+void mg_release_applied(mg_project *project, mg_release *rel, const char *path, const mg_csv *csv)
 {
-	applied_ctx a = {project, rel, path, {0}};
-	mg_file_data fd;
-	if (mg_file_read(path, (size_t)1 << 30, &fd) != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "release-applied-unreadable",
-		            (mg_loc){path, 0, 0}, "cannot read the --applied file");
-		mg_release_add_issue(&project->arena, rel, MG_REL_BAD_INPUT, NULL, (mg_loc){path, 0, 0},
-		                     "cannot read the --applied file");
-		return;
-	}
-	int rc = mg_csv_parse(&project->arena, fd.data, fd.len, &a.csv);
-	mg_file_data_free(&fd);
-	if (rc != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "release-applied-empty", (mg_loc){path, 1, 1},
-		            "the --applied file has no header row");
-		return;
-	}
+	applied_ctx a = {project, rel, path, *csv};
 	if (mg_csv_column(&a.csv, "exectype") >= 0 || mg_csv_column(&a.csv, "md5sum") >= 0)
 		liquibase(&a);
 	else if (mg_csv_column(&a.csv, "version") >= 0 && mg_csv_column(&a.csv, "success") >= 0)

@@ -20,6 +20,7 @@
 
 #include "migraph/engine.h"
 #include "migraph/graph.h"
+#include "migraph/load.h"
 #include "migraph/release.h"
 #include "plan/plan_int.h"
 
@@ -507,8 +508,7 @@ static void order_steps(plan_ctx *ctx)
 
 static bool in_release(const mg_changeset *cs)
 {
-	return (cs->flags & MG_CSF_IN_RELEASE) &&
-	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+	return mg_changeset_in_release(cs);
 }
 
 /* ---- The two replays ------------------------------------------------- */

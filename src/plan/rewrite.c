@@ -97,9 +97,8 @@ void rw_app_change(rw *r, plan_app_change change)
 
 mg_operation *rw_op(rw *r, mg_op_kind kind)
 {
-	const char *schema, *name;
-	mg_sqlw_op_table(r->op, &schema, &name);
-	return rw_op_on(r, kind, schema, name);
+	mg_object t = mg_op_table(r->op);
+	return rw_op_on(r, kind, t.schema, t.name);
 }
 
 /* ---- Names ---------------------------------------------------------- */
@@ -348,7 +347,7 @@ static const char *retry_text(plan_ctx *ctx, mg_plan_step *s, step_class cls, bo
 			const mg_operation *op = s->ops[i];
 			if (op->kind == MG_OP_CREATE_INDEX && op->object.name) {
 				mg_buf b = MG_BUF_INIT;
-				mg_sql_put_qualified(&b, NULL, op->object.name);
+				mg_sql_put_qualified(&b, NULL, NULL, op->object.name);
 				const char *ix = mg_arena_strdup(a, mg_buf_cstr(&b));
 				mg_buf_dispose(&b);
 				return mg_arena_printf(
@@ -478,12 +477,8 @@ static void step_policy(plan_ctx *ctx, mg_plan_step *s, const mg_stmt_risk *know
 		if (destructive(op))
 			s->hold_until_confirmed = true;
 		if (!known_cost) {
-			const char *sch, *tn;
-			bool empty = false;
-			if (mg_sqlw_op_table(op, &sch, &tn)) {
-				mg_object t = {MG_OBJ_TABLE, sch, NULL, tn};
-				empty = table_empty(ctx, &t);
-			}
+			mg_object t = mg_op_table(op);
+			bool empty = t.name && table_empty(ctx, &t);
 			mg_stmt_risk c = mg_risk_op_cost(ctx->analysis, op, empty);
 			if (!c.runtime_known)
 				s->runtime_known = false;
@@ -728,10 +723,8 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 	const mg_changeset_risk *cr = ctx->analysis->risk ? &ctx->analysis->risk[ctx->cs->index] : NULL;
 	bool whole_cost = whole && cr && ctx->stmt_index < cr->n_stmts;
 	step_policy(ctx, s, whole_cost ? &cr->stmts[ctx->stmt_index] : NULL);
-	const char *schema, *table;
-	mg_cat_relation *rel = mg_sqlw_op_table(ops[0], &schema, &table)
-	                           ? mg_catalog_relation(ctx->cat, schema, table)
-	                           : NULL;
+	mg_object t = mg_op_table(ops[0]);
+	mg_cat_relation *rel = t.name ? mg_catalog_relation(ctx->cat, t.schema, t.name) : NULL;
 	s->why = keep_reason(ctx, s, ops[0], rw_rel_live(ctx, rel),
 	                     rel ? mg_arena_printf(ctx->arena, "%s.%s", rel->schema, rel->name) : NULL);
 	/* What a step that works while holding its locks costs production,
@@ -844,9 +837,9 @@ static void init_rw(plan_ctx *ctx, rw *r, const mg_operation *op)
 	r->major = ctx->project->engine.major;
 	r->single = ctx->stmt->n_ops == 1 ||
 	            (ctx->stmt->n_ops == 2 && is_body_of_function(ctx->stmt, ctx->stmt->ops[1]));
-	const char *schema, *name;
-	if (mg_sqlw_op_table(op, &schema, &name))
-		r->rel = mg_catalog_relation(ctx->cat, schema, name);
+	mg_object t = mg_op_table(op);
+	if (t.name)
+		r->rel = mg_catalog_relation(ctx->cat, t.schema, t.name);
 	r->live = rw_rel_live(ctx, r->rel);
 	const mg_finding *f = original_finding(ctx, op);
 	r->impact = f ? f->message : NULL;

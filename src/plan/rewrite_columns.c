@@ -493,6 +493,43 @@ static const char *nextval_sequence(rw *r, const char *dflt)
 	return q ? mg_arena_strndup(ar(r), p, (size_t)(q - p)) : NULL;
 }
 
+/* Step 2 of a shadow column: a trigger that copies every write of either
+ * column to the other; *cf and *ct are its function and trigger. */
+static void shadow_sync(rw *r, const rw_shadow *sh, const char *tmp, const char *old_type,
+                        mg_operation **cf_out, mg_operation **ct_out)
+{
+	mg_arena *a = ar(r);
+	plan_ctx *ctx = r->ctx;
+	const char *schema = r->rel->schema, *table = r->rel->name;
+	const char *fn = rw_new_name(r, schema, NULL,
+	                             mg_arena_printf(a, "%s_%s", table, sh->column), "sync");
+	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
+	                          mg_arena_printf(a, "Keep %s and %s in sync", sh->column, tmp));
+	mg_operation *cf = rw_op_on(r, MG_OP_CREATE_FUNCTION, schema, fn);
+	cf->object = (mg_object){MG_OBJ_FUNCTION, schema, NULL, fn};
+	cf->detail = "plpgsql";
+	rw_run_text(r, s, sync_function_sql(r, schema, fn, sh, tmp, old_type), cf);
+	mg_operation *ct = rw_op_on(r, MG_OP_CREATE_TRIGGER, schema, table);
+	ct->object = (mg_object){MG_OBJ_TRIGGER, schema, table, fn};
+	ct->detail = fn;
+	mg_buf b = MG_BUF_INIT;
+	mg_buf_puts(&b, "CREATE TRIGGER ");
+	mg_sql_put_ident(&b, fn);
+	mg_buf_puts(&b, " BEFORE INSERT OR UPDATE ON ");
+	mg_sqlw_put_name(&ctx->sqlw, &b, schema, table);
+	mg_buf_printf(&b, " FOR EACH ROW EXECUTE %s ", r->major >= 11 ? "FUNCTION" : "PROCEDURE");
+	mg_sqlw_put_name(&ctx->sqlw, &b, schema, fn);
+	mg_buf_puts(&b, "();");
+	rw_run_text(r, s, mg_arena_strdup(a, mg_buf_cstr(&b)), ct);
+	mg_buf_dispose(&b);
+	rw_finish(r, s, mg_arena_printf(a, "While both application versions run, a write to either "
+	                                   "%s or %s is copied to the other, so each version reads "
+	                                   "what the other wrote.",
+	                                sh->column, tmp));
+	*cf_out = cf;
+	*ct_out = ct;
+}
+
 void rw_shadow_emit(rw *r, const rw_shadow *sh)
 {
 	mg_arena *a = ar(r);
@@ -522,31 +559,8 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	                                sh->what, table, sh->column));
 
 	/* 2. The sync trigger. */
-	const char *fn = rw_new_name(r, schema, NULL,
-	                             mg_arena_printf(a, "%s_%s", table, sh->column), "sync");
-	s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
-	            mg_arena_printf(a, "Keep %s and %s in sync", sh->column, tmp));
-	mg_operation *cf = rw_op_on(r, MG_OP_CREATE_FUNCTION, schema, fn);
-	cf->object = (mg_object){MG_OBJ_FUNCTION, schema, NULL, fn};
-	cf->detail = "plpgsql";
-	rw_run_text(r, s, sync_function_sql(r, schema, fn, sh, tmp, c->type), cf);
-	mg_operation *ct = rw_op_on(r, MG_OP_CREATE_TRIGGER, schema, table);
-	ct->object = (mg_object){MG_OBJ_TRIGGER, schema, table, fn};
-	ct->detail = fn;
-	mg_buf b = MG_BUF_INIT;
-	mg_buf_puts(&b, "CREATE TRIGGER ");
-	mg_sql_put_ident(&b, fn);
-	mg_buf_puts(&b, " BEFORE INSERT OR UPDATE ON ");
-	mg_sqlw_put_name(&ctx->sqlw, &b, schema, table);
-	mg_buf_printf(&b, " FOR EACH ROW EXECUTE %s ", r->major >= 11 ? "FUNCTION" : "PROCEDURE");
-	mg_sqlw_put_name(&ctx->sqlw, &b, schema, fn);
-	mg_buf_puts(&b, "();");
-	rw_run_text(r, s, mg_arena_strdup(a, mg_buf_cstr(&b)), ct);
-	mg_buf_dispose(&b);
-	rw_finish(r, s, mg_arena_printf(a, "While both application versions run, a write to either "
-	                                   "%s or %s is copied to the other, so each version reads "
-	                                   "what the other wrote.",
-	                                sh->column, tmp));
+	mg_operation *cf, *ct;
+	shadow_sync(r, sh, tmp, c->type, &cf, &ct);
 
 	/* 3. The backfill. */
 	mg_plan_step *bf = rw_backfill(
@@ -588,7 +602,7 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	dt->object = ct->object;
 	dt->related = (mg_object){MG_OBJ_TABLE, schema, NULL, table};
 	contract_add(r, &all, dt, NULL);
-	mg_operation *df = rw_op_on(r, MG_OP_DROP_FUNCTION, schema, fn);
+	mg_operation *df = rw_op_on(r, MG_OP_DROP_FUNCTION, schema, cf->object.name);
 	df->object = cf->object;
 	contract_add(r, &all, df, NULL);
 	const char *seq = nextval_sequence(r, c->default_expr);

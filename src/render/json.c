@@ -105,8 +105,7 @@ static void write_effects(mg_json *j, const mg_operation *op)
 		mg_json_begin_object(j);
 		mg_json_key(j, "relation");
 		mg_buf rel = MG_BUF_INIT;
-		mg_buf_printf(&rel, "%s.%s", l->relation.schema ? l->relation.schema : "public",
-		              l->relation.name ? l->relation.name : "?");
+		mg_object_put(&rel, &l->relation);
 		mg_json_string(j, mg_buf_cstr(&rel));
 		mg_buf_dispose(&rel);
 		mg_json_kv_string(j, "kind", mg_object_kind_name(l->relation.kind));
@@ -153,8 +152,7 @@ static void write_risk(mg_json *j, const mg_changeset_risk *r)
 		const mg_table_risk *t = &r->tables[i];
 		mg_json_begin_object(j);
 		mg_buf rel = MG_BUF_INIT;
-		mg_buf_printf(&rel, "%s.%s", t->table.schema ? t->table.schema : "public",
-		              t->table.name ? t->table.name : "?");
+		mg_object_put(&rel, &t->table);
 		mg_json_kv_string(j, "relation", mg_buf_cstr(&rel));
 		mg_buf_dispose(&rel);
 		mg_json_kv_string(j, "mode", mg_lock_mode_name(t->mode));

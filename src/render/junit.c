@@ -94,8 +94,7 @@ static bool fails(const mg_finding *f, const mg_render_options *o)
 
 static bool judged(const mg_changeset *cs)
 {
-	return (cs->flags & MG_CSF_IN_RELEASE) &&
-	       !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+	return mg_changeset_in_release(cs);
 }
 
 /* The changeset's name in the report: what its tool calls it. */

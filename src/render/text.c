@@ -18,31 +18,6 @@
 #include "migraph/render.h"
 #include "migraph/triage.h"
 
-void mg_render_object(mg_buf *out, const mg_object *obj)
-{
-	if (!obj || obj->kind == MG_OBJ_NONE) {
-		mg_buf_puts(out, "?");
-		return;
-	}
-	bool first = true;
-	const char *parts[3] = {obj->schema, obj->table, obj->name};
-	for (int i = 0; i < 3; i++) {
-		if (!parts[i])
-			continue;
-		/* A table's own name is in name; an index is named within its
-		 * schema (its table is shown as "on ..."). */
-		if (i == 1 && ((obj->kind == MG_OBJ_TABLE && mg_str_eq(parts[1], obj->name)) ||
-		               obj->kind == MG_OBJ_INDEX))
-			continue;
-		if (!first)
-			mg_buf_putc(out, '.');
-		mg_buf_puts(out, parts[i]);
-		first = false;
-	}
-	if (first)
-		mg_buf_puts(out, "?");
-}
-
 static void put_names(mg_buf *out, const mg_name_list *l)
 {
 	mg_buf_putc(out, '(');
@@ -65,13 +40,13 @@ void mg_render_op_summary(mg_buf *out, const mg_operation *op)
 	}
 	if (op->object.kind != MG_OBJ_NONE) {
 		mg_buf_putc(out, ' ');
-		mg_render_object(out, &op->object);
+		mg_object_put(out, &op->object);
 	}
 	if (op->new_name)
 		mg_buf_printf(out, " -> %s", op->new_name);
 	if (op->related.kind != MG_OBJ_NONE) {
 		mg_buf_puts(out, op->kind == MG_OP_CREATE_INDEX ? " on " : " with ");
-		mg_render_object(out, &op->related);
+		mg_object_put(out, &op->related);
 	}
 	if (op->index_columns.count) {
 		mg_buf_putc(out, ' ');
@@ -118,9 +93,8 @@ static void put_effects(mg_buf *out, const mg_operation *op)
 	bool first = true;
 	mg_buf_puts(out, "  {");
 	for (size_t i = 0; i < op->n_locks; i++) {
-		mg_buf_printf(out, "%s%s %s.%s", first ? "" : "; ", mg_lock_mode_name(op->locks[i].mode),
-		              op->locks[i].relation.schema ? op->locks[i].relation.schema : "public",
-		              op->locks[i].relation.name);
+		mg_buf_printf(out, "%s%s ", first ? "" : "; ", mg_lock_mode_name(op->locks[i].mode));
+		mg_object_put(out, &op->locks[i].relation);
 		first = false;
 	}
 	static const struct {

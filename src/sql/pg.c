@@ -456,8 +456,10 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	ctx.project = project;
 	ctx.arena = &project->arena;
 	ctx.opts = opts;
-	ctx.schema =
-	    opts->default_schema && *opts->default_schema ? opts->default_schema : "public";
+	ctx.base_schema = opts->default_schema && *opts->default_schema
+	                      ? opts->default_schema
+	                      : mg_engine_default_schema(opts->engine.kind);
+	ctx.schema = ctx.base_schema;
 	ctx.text = text;
 	ctx.cursor = &cur;
 	ctx.src = buf;

@@ -121,6 +121,25 @@ static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
 	return t ? t : "?";
 }
 
+/* SET search_path: later unqualified names of the script are in its first
+ * schema ("$user" aside, which names no schema of a migration), as
+ * PostgreSQL creates them; RESET returns to the script's base schema.  SET
+ * LOCAL counts like SET: a migration's transaction ends with its script. */
+static void follow_search_path(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s, bool reset)
+{
+	if (reset) {
+		ctx->schema = ctx->base_schema;
+		return;
+	}
+	for (size_t i = 0; i < s->n_args; i++) {
+		const char *name = mg_pg_node_str(s->args[i]);
+		if (name && *name && strcmp(name, "$user") != 0) {
+			ctx->schema = mg_arena_strdup(ctx->arena, name);
+			return;
+		}
+	}
+}
+
 static void map_set(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s)
 {
 	bool reset = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
@@ -132,6 +151,10 @@ static void map_set(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s)
 	                       : mg_str_lower(ctx->arena, s->name ? s->name : "");
 	if (s->is_local)
 		op->flags |= MG_OPF_LOCAL;
+	if (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL ||
+	    (s->name && mg_str_ieq(s->name, "search_path") &&
+	     s->kind != PG_QUERY__VARIABLE_SET_KIND__VAR_SET_CURRENT))
+		follow_search_path(ctx, s, reset);
 	if (s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_CURRENT) {
 		op->detail = "from current";
 		return;

@@ -21,7 +21,8 @@ typedef struct mg_pg_ctx {
 	mg_project *project;
 	mg_arena *arena;
 	const mg_sql_options *opts;
-	const char *schema; /* default schema for unqualified names */
+	const char *schema; /* schema of unqualified names: the script's search_path, else base_schema */
+	const char *base_schema; /* Flyway's defaultSchema, Liquibase's defaultSchemaName or the engine's */
 	const mg_text *text;
 	mg_text_cursor *cursor; /* moves forward only */
 	const char *src;        /* the NUL-terminated string libpg_query parsed */

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "sql/pg_internal.h"
-#include "sql/pg_types.h"
 
 typedef struct type_alias {
 	const char *name;

@@ -101,22 +101,13 @@ void mg_sql_put_ident(mg_buf *out, const char *name)
 	mg_buf_putc(out, '"');
 }
 
-void mg_sql_put_qualified(mg_buf *out, const char *schema, const char *name)
+void mg_sql_put_qualified(mg_buf *out, const char *dflt, const char *schema, const char *name)
 {
-	if (schema && strcmp(schema, "public") != 0) {
+	if (schema && !mg_str_eq(schema, dflt)) {
 		mg_sql_put_ident(out, schema);
 		mg_buf_putc(out, '.');
 	}
 	mg_sql_put_ident(out, name);
-}
-
-void mg_sql_put_table(mg_buf *out, const mg_object *obj)
-{
-	const char *name = obj->kind == MG_OBJ_TABLE || obj->kind == MG_OBJ_VIEW ||
-	                           obj->kind == MG_OBJ_MATERIALIZED_VIEW
-	                       ? obj->name
-	                       : obj->table;
-	mg_sql_put_qualified(out, obj->schema, name);
 }
 
 /* An index column or key item that is an expression, not a name: written

@@ -59,8 +59,10 @@ static bool visit(const ProtobufCMessage *msg, void *ud)
 		const char *schema =
 		    fc->n_funcname >= 2 ? mg_pg_node_str(fc->funcname[fc->n_funcname - 2]) : NULL;
 		char v = 0;
-		/* A function of a user schema may share a catalog name. */
-		if (!schema || strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "public") == 0)
+		/* A function of a user schema may share a catalog name; extensions
+		 * usually put theirs in the default schema. */
+		if (!schema || strcmp(schema, "pg_catalog") == 0 ||
+		    strcmp(schema, mg_engine_default_schema(MG_ENGINE_POSTGRESQL)) == 0)
 			v = mg_pg_function_volatility(name);
 		raise_to(acc, v == 'i'   ? MG_VOLATILITY_CONSTANT
 		              : v == 's' ? MG_VOLATILITY_STABLE

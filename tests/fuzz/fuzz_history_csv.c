@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
-#include "migraph/release.h"
+#include "migraph/load.h"
 
 static void write_text(const char *name, const char *text)
 {
@@ -69,7 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mg_project *p = mg_load_project(paths, 1, &opts);
 	mg_release rel = {0};
 	rel.selected = true;
-	mg_release_applied(p, &rel, csv_copy);
+	mg_csv rows;
+	if (mg_history_read(p, csv_copy, &rows) == 0)
+		mg_release_applied(p, &rel, csv_copy, &rows);
 	mg_project_free(p);
 	return 0;
 }

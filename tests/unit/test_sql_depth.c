@@ -12,7 +12,6 @@
 #include "harness.h"
 #include "migraph/sql.h"
 #include "sql/pg_internal.h"
-#include "sql/pg_types.h"
 
 typedef struct parsed {
 	mg_project *p;

@@ -522,6 +522,37 @@ static void test_default_schema_and_quoted_names(void **state)
 	done(&r);
 }
 
+/* SET search_path sends the script's later unqualified names to its first
+ * schema; RESET (and SET ... TO DEFAULT) back to the default schema. */
+static void test_search_path_qualifies_later_names(void **state)
+{
+	(void)state;
+	mg_sql_options o;
+	mg_engine_target e = {MG_ENGINE_POSTGRESQL, 15, 0};
+	mg_sql_options_init(&o, e);
+	o.default_schema = "app";
+	parsed r = parse_with("CREATE TABLE a (x int);"
+	                      "SET search_path TO \"$user\", billing, public;"
+	                      "CREATE TABLE b (x int);"
+	                      "ALTER TABLE other.c ADD COLUMN y int;"
+	                      "CREATE INDEX b_x ON b (x);"
+	                      "RESET search_path;"
+	                      "CREATE TABLE d (x int);"
+	                      "SET search_path = 'Audit';"
+	                      "DROP TABLE e;"
+	                      "SET search_path TO DEFAULT;"
+	                      "DROP TABLE f",
+	                      &o);
+	assert_string_equal(op_of(&r, 0, 0)->object.schema, "app");
+	assert_string_equal(op_of(&r, 2, 0)->object.schema, "billing");
+	assert_string_equal(op_of(&r, 3, 0)->object.schema, "other"); /* written: kept */
+	assert_string_equal(op_of(&r, 4, 0)->related.schema, "billing");
+	assert_string_equal(op_of(&r, 6, 0)->object.schema, "app");
+	assert_string_equal(op_of(&r, 8, 0)->object.schema, "Audit");
+	assert_string_equal(op_of(&r, 10, 0)->object.schema, "app");
+	done(&r);
+}
+
 static void test_enum_value_position(void **state)
 {
 	(void)state;
@@ -579,6 +610,7 @@ int main(void)
 	    cmocka_unit_test(test_dml_where_text),
 	    cmocka_unit_test(test_opaque_kinds),
 	    cmocka_unit_test(test_default_schema_and_quoted_names),
+	    cmocka_unit_test(test_search_path_qualifies_later_names),
 	    cmocka_unit_test(test_enum_value_position),
 	    cmocka_unit_test(test_mysql_statements_are_other_engine_sql),
 	};

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "migraph/git.h"
-#include "migraph/release.h"
+#include "migraph/load.h"
 
 /* Files larger than this are not compared (one is then "changed"). */
 #define GIT_MAX_FILE ((size_t)256 << 20)

@@ -8,7 +8,7 @@
  * from_baseline and assumed to hold rows (a production schema does).
  * Nothing in the dump is judged, so the catalog's events are dropped.
  */
-#include "migraph/graph.h"
+#include "migraph/load.h"
 #include "migraph/sql.h"
 
 int mg_baseline_load(mg_project *project, mg_catalog *cat, const char *path)

@@ -236,15 +236,14 @@ static void record_fact(replay *r, const mg_operation *op)
 	default:
 		return;
 	}
-	const char *schema = op->object.schema, *name = op->object.name;
-	if (op->object.kind != MG_OBJ_TABLE && op->object.kind != MG_OBJ_VIEW &&
-	    op->object.kind != MG_OBJ_MATERIALIZED_VIEW)
-		name = op->object.table;
-	mg_cat_relation *rel = name ? mg_catalog_relation(r->cat, schema, name) : NULL;
+	mg_object table = mg_op_table(op);
+	mg_cat_relation *rel = table.name ? mg_catalog_relation(r->cat, table.schema, table.name)
+	                                  : NULL;
 	mg_graph_fact *f = mg_graph_add_fact(&r->p->arena, r->g);
 	f->op = op;
 	f->stmt = r->stmt;
 	f->changeset = r->cs->index;
+	f->loc = op_loc(r, op);
 	f->pre_existing = pre_existing_rel(r, rel);
 	f->table_has_rows = mg_catalog_has_rows(rel);
 	if (rel && op->object.kind == MG_OBJ_COLUMN && op->object.name) {
@@ -270,17 +269,8 @@ static void def_use(replay *r, const mg_operation *op, bool before)
 	               op->kind == MG_OP_CREATE_MATERIALIZED_VIEW ||
 	               op->kind == MG_OP_CREATE_SEQUENCE || op->kind == MG_OP_CREATE_TYPE ||
 	               op->kind == MG_OP_CREATE_DOMAIN;
-	const char *ts = o->schema, *tn = NULL;
-	if (o->kind == MG_OBJ_TABLE || o->kind == MG_OBJ_VIEW || o->kind == MG_OBJ_MATERIALIZED_VIEW ||
-	    o->kind == MG_OBJ_SEQUENCE)
-		tn = o->name;
-	else if (o->table)
-		tn = o->table;
-	else if (op->related.kind == MG_OBJ_TABLE && op->related.name) {
-		ts = op->related.schema;
-		tn = op->related.name;
-	}
-	mg_object table = rel_obj(ts, tn);
+	mg_object table = mg_op_table(op);
+	const char *ts = table.schema, *tn = table.name;
 	if (before) {
 		if (tn && !creates)
 			use(r, &table);
@@ -411,27 +401,18 @@ static void classify_missing(replay *r)
 	}
 }
 
-static bool skip_changeset(const mg_changeset *cs)
+/* The session the engine model judges a statement in.  The TimeZone
+ * decides timestamp <-> timestamptz rewrites: each changeset starts in
+ * the profile's zone (UTC by default) and follows its own SET TimeZone. */
+static mg_engine_session engine_session(const mg_timeline_entry *e, bool start_utc)
 {
-	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
-}
-
-bool mg_timezone_is_utc(const char *zone)
-{
-	if (!zone)
-		return false;
-	char z[32];
-	size_t n = 0;
-	for (const char *p = zone; *p && n + 1 < sizeof z; p++)
-		if (*p != '\'' && *p != '"' && *p != ' ')
-			z[n++] = *p;
-	z[n] = '\0';
-	static const char *const utc[] = {"UTC", "Etc/UTC", "UCT", "Etc/UCT", "GMT", "Etc/GMT",
-	                                  "Zulu", "Etc/Zulu", "Universal", "Z", "0", "+00", "+00:00"};
-	for (size_t i = 0; i < sizeof utc / sizeof utc[0]; i++)
-		if (mg_str_ieq(z, utc[i]))
-			return true;
-	return false;
+	const mg_setting *tz = &e->timezone;
+	bool own = tz->value && tz->origin_changeset == e->changeset;
+	mg_engine_session session = {
+		.timezone_utc = own ? mg_timezone_is_utc(tz->value) : start_utc,
+		.in_transaction_block = e->in_block,
+	};
+	return session;
 }
 
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
@@ -440,6 +421,8 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 	replay r = {.p = project, .cat = cat, .release_known = release_known};
 	r.g = mg_graph_new(&project->arena, project->n_changesets);
 	r.g->have_baseline = have_baseline;
+	const mg_timeline *tl = mg_timeline_build(project);
+	r.g->timeline = tl;
 	mg_map_init(&r.last_def, &project->arena);
 	mg_map_init(&r.creators, &project->arena);
 	mg_map_init(&r.dropped, &project->arena);
@@ -450,7 +433,7 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 	size_t prev = 0;
 	for (size_t i = 0; i < project->n_changesets; i++) {
 		mg_changeset *cs = project->changesets[i];
-		if (skip_changeset(cs))
+		if (!mg_changeset_runs(cs))
 			continue;
 		r.cs = cs;
 		r.conditional = cs->has_preconditions;
@@ -468,34 +451,15 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 			mg_graph_add_edge(&project->arena, r.g, prev, cs->index, MG_EDGE_ORDER, NULL);
 		have_prev = true;
 		prev = cs->index;
-		bool explicit_block = false;
-		/* The session TimeZone decides timestamp <-> timestamptz rewrites:
-		 * each changeset starts in the profile's zone (UTC by default) and
-		 * follows its own SET TimeZone. */
-		bool timezone_utc = start_utc;
 		for (size_t s = 0; s < cs->n_stmts; s++) {
 			mg_statement *st = cs->stmts[s];
 			if (st->parse_failed)
 				continue;
 			r.stmt = st;
 			mg_catalog_set_statement(cat, st->sql, st->sql_len);
+			mg_engine_session session = engine_session(mg_timeline_at(tl, i, s), start_utc);
 			for (size_t k = 0; k < st->n_ops; k++) {
 				mg_operation *op = st->ops[k];
-				if (op->kind == MG_OP_BEGIN)
-					explicit_block = true;
-				else if (op->kind == MG_OP_COMMIT || op->kind == MG_OP_ROLLBACK)
-					explicit_block = false;
-				else if ((op->kind == MG_OP_SET_SETTING || op->kind == MG_OP_RESET_SETTING) &&
-				         op->setting_name &&
-				         (mg_str_ieq(op->setting_name, "timezone") ||
-				          mg_str_ieq(op->setting_name, "time zone")))
-					timezone_utc = op->kind == MG_OP_RESET_SETTING
-					                   ? start_utc
-					                   : mg_timezone_is_utc(op->setting_value);
-				mg_engine_session session = {
-					.timezone_utc = timezone_utc,
-					.in_transaction_block = cs->run_in_transaction || explicit_block,
-				};
 				mg_engine_annotate(&project->arena, &project->engine, &session, cat, op);
 				if (in_release(cs))
 					record_fact(&r, op);

@@ -187,7 +187,7 @@ static bool tables_pair(reader *r, const char *path, const char *key, yaml_node_
 	/* A bare table name is in the default schema; names fold like
 	 * unquoted identifiers. */
 	t->schema = dot ? mg_str_lower(r->arena, mg_arena_strndup(r->arena, key, (size_t)(dot - key)))
-	                : "public";
+	                : mg_engine_default_schema(p->engine.kind);
 	t->name = mg_str_lower(r->arena, dot ? dot + 1 : key);
 	t->loc = node_loc(r, v);
 	each_pair(r, v, mg_arena_printf(r->arena, "%s.%s", path, key), table_pair, t);
@@ -441,8 +441,33 @@ const mg_profile_table *mg_profile_find(const mg_profile *profile, const char *s
 		return NULL;
 	for (size_t i = 0; i < profile->n_tables; i++) {
 		const mg_profile_table *t = &profile->tables[i];
-		if (mg_str_eq(t->name, name) && mg_str_eq(t->schema, schema ? schema : "public"))
+		if (mg_str_eq(t->name, name) &&
+		    mg_str_eq(t->schema, schema ? schema : mg_engine_default_schema(profile->engine.kind)))
 			return t;
 	}
 	return NULL;
+}
+
+const char *mg_deploy_name(mg_deploy d)
+{
+	switch (d) {
+	case MG_DEPLOY_ROLLING: return "rolling";
+	case MG_DEPLOY_SINGLE: return "single";
+	case MG_DEPLOY_BLUE_GREEN: return "blue-green";
+	case MG_DEPLOY_CANARY: return "canary";
+	}
+	return "unknown";
+}
+
+int mg_deploy_parse(const char *text, mg_deploy *out)
+{
+	static const mg_deploy all[] = {MG_DEPLOY_ROLLING, MG_DEPLOY_SINGLE, MG_DEPLOY_BLUE_GREEN,
+	                                MG_DEPLOY_CANARY};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (mg_str_ieq(text, mg_deploy_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -1;
 }
