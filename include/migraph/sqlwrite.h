@@ -69,7 +69,7 @@ const char *mg_sql_index_tail(mg_arena *arena, const char *sql, size_t len);
 
 typedef struct mg_sqlw {
 	mg_arena *arena;
-	const char *default_schema;   /* names in it are written unqualified; NULL: "public" */
+	const char *default_schema;   /* names in it are written unqualified; NULL: the engine's */
 	int major;                    /* target PostgreSQL major version (10 to 18) */
 } mg_sqlw;
 

@@ -44,10 +44,11 @@ typedef struct facts {
 	mg_buf dropped;     /* what the contract removes */
 } facts;
 
-static void add_name(mg_buf *b, const char *schema, const char *table, const char *name)
+static void add_name(mg_buf *b, const mg_object *o)
 {
-	mg_buf_printf(b, "%s%s.%s%s%s", b->len ? ", " : "", schema ? schema : "public",
-	              table ? table : "", name && table ? "." : "", name ? name : "");
+	if (b->len)
+		mg_buf_puts(b, ", ");
+	mg_object_put(b, o);
 }
 
 static bool is_plan_column(const plan_ctx *ctx, const mg_operation *op)
@@ -70,17 +71,17 @@ static void collect(plan_ctx *ctx, facts *f)
 			const mg_object *o = &op->object;
 			if (s->phase == MG_PHASE_CONTRACT) {
 				if (op->kind == MG_OP_DROP_COLUMN && !is_plan_column(ctx, op))
-					add_name(&f->dropped, o->schema, o->table, o->name);
+					add_name(&f->dropped, o);
 				else if (op->kind == MG_OP_DROP_TABLE || op->kind == MG_OP_DROP_VIEW)
-					add_name(&f->dropped, o->schema, o->name, NULL);
+					add_name(&f->dropped, o);
 				continue;
 			}
 			if (op->kind == MG_OP_ADD_COLUMN && !is_plan_column(ctx, op))
-				add_name(&f->news, o->schema, o->table, o->name);
+				add_name(&f->news, o);
 			else if (op->kind == MG_OP_CREATE_TABLE)
-				add_name(&f->news, o->schema, o->name, NULL);
+				add_name(&f->news, o);
 			else if (op->kind == MG_OP_SET_NOT_NULL)
-				add_name(&f->must_write, o->schema, o->table, o->name);
+				add_name(&f->must_write, o);
 		}
 	}
 }

@@ -40,7 +40,8 @@ bool rw_rel_live(const plan_ctx *ctx, const mg_cat_relation *rel)
 
 const char *rw_qname(const rw *r, const char *schema, const char *name)
 {
-	return mg_arena_printf(r->ctx->arena, "%s.%s", schema ? schema : "public", name ? name : "?");
+	mg_object t = {MG_OBJ_TABLE, schema, NULL, name ? name : "?"};
+	return mg_object_text(r->ctx->arena, &t);
 }
 
 const char *rw_stmt_sql(const rw *r)
@@ -323,8 +324,7 @@ static const char *lock_list(plan_ctx *ctx, const mg_plan_step *s, bool blocking
 			continue;
 		if (b.len)
 			mg_buf_puts(&b, ", ");
-		mg_buf_printf(&b, "%s.%s", lk->relation.schema ? lk->relation.schema : "public",
-		              lk->relation.name);
+		mg_object_put(&b, &lk->relation);
 	}
 	const char *out = mg_arena_strdup(ctx->arena, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);

@@ -30,7 +30,8 @@ static bool has(const mg_operation *op, unsigned flag)
 
 void mg_sqlw_put_name(const mg_sqlw *w, mg_buf *out, const char *schema, const char *name)
 {
-	const char *dflt = w->default_schema ? w->default_schema : "public";
+	const char *dflt = w->default_schema ? w->default_schema
+	                                     : mg_engine_default_schema(MG_ENGINE_POSTGRESQL);
 	if (schema && *schema && strcmp(schema, dflt) != 0) {
 		mg_sql_put_ident(out, schema);
 		mg_buf_putc(out, '.');
