@@ -113,47 +113,25 @@ step_engine() {
 	rm -f "$map"
 }
 
-step_sql() {
-	echo "sql: internal mg_ names -> sql_"
+# step_prefix MODULE FROM:TO...: the module's private mg_ names, each
+# renamed by the first rule whose FROM prefix it starts with (the rules
+# apply to the upper-case MG_ names in upper case too).
+step_prefix() {
+	local module=$1
+	shift
+	echo "$module: internal mg_ names -> $*"
 	local map
 	map=$(mktemp)
-	private_mg_names sql | awk '{
-		n = $1
-		if (n ~ /^mg_sql_/) sub(/^mg_sql_/, "sql_", n)
-		else if (n ~ /^MG_SQL_/) sub(/^MG_SQL_/, "SQL_", n)
-		else if (n ~ /^mg_/) sub(/^mg_/, "sql_", n)
-		else sub(/^MG_/, "SQL_", n)
-		print $1, n }' >"$map"
-	rename_ids "$map"
-	rm -f "$map"
-}
-
-step_load() {
-	echo "load: internal mg_ names -> lb_, fw_, load_"
-	local map
-	map=$(mktemp)
-	private_mg_names load | awk '{
-		n = $1
-		if (n ~ /^mg_lb_/) sub(/^mg_lb_/, "lb_", n)
-		else if (n ~ /^MG_LB_/) sub(/^MG_LB_/, "LB_", n)
-		else if (n ~ /^mg_flyway_/) sub(/^mg_flyway_/, "fw_", n)
-		else if (n ~ /^MG_FLYWAY_/) sub(/^MG_FLYWAY_/, "FW_", n)
-		else if (n ~ /^mg_/) sub(/^mg_/, "load_", n)
-		else sub(/^MG_/, "LOAD_", n)
-		print $1, n }' >"$map"
-	rename_ids "$map"
-	rm -f "$map"
-}
-
-step_prefix() { # module prefix
-	echo "$1: internal mg_ names -> $2"
-	local map up
-	up=$(printf '%s' "$2" | tr a-z A-Z)
-	map=$(mktemp)
-	private_mg_names "$1" | awk -v p="$2" -v P="$up" '{
-		n = $1
-		if (n ~ /^mg_/) sub(/^mg_/, p, n); else sub(/^MG_/, P, n)
-		print $1, n }' >"$map"
+	private_mg_names "$module" | awk -v rules="$*" '
+		BEGIN { n = split(rules, r, " ") }
+		{
+			name = $1
+			for (i = 1; i <= n; i++) {
+				split(r[i], ft, ":")
+				if (index(name, ft[1]) == 1) { print name, ft[2] substr(name, length(ft[1]) + 1); next }
+				if (index(name, toupper(ft[1])) == 1) { print name, toupper(ft[2]) substr(name, length(ft[1]) + 1); next }
+			}
+		}' >"$map"
 	rename_ids "$map"
 	rm -f "$map"
 }
@@ -164,10 +142,10 @@ for s in "${steps[@]}"; do
 	case $s in
 	engine-files) step_engine_files ;;
 	engine) step_engine ;;
-	sql) step_sql ;;
-	load) step_load ;;
-	analyze) step_prefix analyze an_ ;;
-	render) step_prefix render rnd_ ;;
+	sql) step_prefix sql mg_sql_:sql_ mg_:sql_ ;;
+	load) step_prefix load mg_lb_:lb_ mg_flyway_:fw_ mg_:load_ ;;
+	analyze) step_prefix analyze mg_:an_ ;;
+	render) step_prefix render mg_:rnd_ ;;
 	*) echo "unknown step $s" >&2; exit 2 ;;
 	esac
 done

@@ -318,31 +318,29 @@ def symbol_problems(root, objdir):
 
 def check_tree(root, verbose=True, objdir=None):
     passed = failed = 0
-    if not acyclic():
-        print("FAIL DEPENDS has a cycle")
-        failed += 1
-    if objdir:
-        problems = symbol_problems(root, objdir)
-        if problems is None:
-            if verbose:
-                print(f"note: no objects under {objdir}; calls between modules not checked")
-        elif problems:
+
+    def report(problems):
+        nonlocal passed, failed
+        if problems:
             failed += 1
             if verbose:
                 for p in problems:
                     print(f"FAIL {p}")
         else:
             passed += 1
+
+    if not acyclic():
+        report(["DEPENDS has a cycle"])
+    if objdir:
+        problems = symbol_problems(root, objdir)
+        if problems is None:
+            if verbose:
+                print(f"note: no objects under {objdir}; calls between modules not checked")
+        else:
+            report(problems)
     for rel, module in source_files(root):
-        for kind, problems in (("includes", include_problems(root, rel, module)),
-                               ("function length", length_problems(root, rel))):
-            if problems:
-                failed += 1
-                if verbose:
-                    for p in problems:
-                        print(f"FAIL {p}")
-            else:
-                passed += 1
+        report(include_problems(root, rel, module))
+        report(length_problems(root, rel))
     return passed, failed
 
 
