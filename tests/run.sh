@@ -72,6 +72,8 @@ run_script pg-harness tests/pg/with_pg.sh pg-harness $PY tests/pg/selftest.py
 run_script plan-rewrites tests/pg/with_pg.sh plan-rewrites $PY tests/plan/run.py
 run_script plan-liquibase tests/pg/with_pg.sh plan-liquibase $PY tests/plan/liquibase.py
 run_script plan-coverage $PY tests/plan/coverage.py
+run_script backfill tests/pg/with_pg.sh backfill $PY tests/backfill/run.py
+run_script emit tests/pg/with_pg.sh emit $PY tests/emit/run.py
 [ -x tests/hostile/valgrind.sh ] && run_script hostile-valgrind tests/hostile/valgrind.sh
 [ -x tests/fuzz/regressions.sh ] && run_script fuzz-regressions tests/fuzz/regressions.sh
 

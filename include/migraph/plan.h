@@ -56,8 +56,8 @@ typedef struct mg_backfill {
 	mg_object table;
 	mg_name_list key;              /* primary key columns used for pagination */
 	bool key_known;                /* false: no usable key; the script says so */
-	const char *set_clause;        /* "email_lower = lower(email)" */
-	const char *predicate;         /* idempotent filter: "email_lower IS NULL" */
+	const char *set_clause;        /* "email_lower = lower(email)"; NULL: the rows are deleted */
+	const char *predicate;         /* idempotent filter: "email_lower IS NULL"; NULL: every row */
 	const char *source_sql;        /* the statement it replaces, NULL when introduced by the plan */
 
 	/* Sizing, from the profile (rows, write QPS, SLO), with its reasoning. */
@@ -77,6 +77,13 @@ typedef struct mg_backfill {
 	const char *verify_sql;        /* returns 0 rows when complete and correct */
 	const char *cleanup_sql;       /* drops the helper objects afterwards */
 	const char *failure_handling;  /* retry, dead letters, resume: prose for the runbook */
+
+	/* Where the scripts keep their state (NULL when not batched). */
+	const char *name;              /* checkpoint key, also the procedure's name */
+	const char *checkpoint_table;  /* qualified: one row per backfill, the resume point */
+	const char *dead_letter_table; /* qualified: rows that failed, with their error */
+	bool idempotent;               /* the predicate is false for a row once done (else
+	                                  only the checkpoint keeps a row from a second change) */
 } mg_backfill;
 
 /* ---- Steps -------------------------------------------------------------- */

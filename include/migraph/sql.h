@@ -63,6 +63,35 @@ size_t mg_sql_split(mg_arena *arena, const char *text, size_t len,
 bool mg_statement_is_non_transactional(const mg_statement *stmt,
                                        const mg_engine_target *engine);
 
+/* One UPDATE or DELETE taken apart for a batched rewrite (a backfill
+ * repeats the author's own expressions).  Texts are exact, trimmed spans
+ * of the statement, without their keywords; NULL when absent. */
+typedef struct mg_sql_dml {
+	mg_op_kind kind;               /* MG_OP_UPDATE or MG_OP_DELETE */
+	mg_object table;               /* schema filled with the default schema */
+	const char *alias;             /* UPDATE t AS x: "x" */
+	bool only;                     /* ONLY: not the inheritance children */
+	const char *set_clause;        /* UPDATE: "a = lower(b), c = 1" */
+	mg_name_list set_columns;      /* the columns it sets, in order */
+	mg_name_list set_exprs;        /* their expressions (empty with multi_assign) */
+	const char *from_clause;       /* UPDATE ... FROM / DELETE ... USING list */
+	const char *where_clause;      /* the condition */
+	mg_volatility set_volatility;  /* the most volatile SET expression */
+	bool set_reads_targets;        /* a SET expression reads a column it sets (n = n + 1) */
+	bool set_default;              /* SET c = DEFAULT */
+	bool set_subfield;             /* SET arr[1] = ..., SET comp.f = ... */
+	bool multi_assign;             /* SET (a, b) = (...) */
+	bool has_with;                 /* WITH ... UPDATE */
+	bool has_returning;
+	bool where_current_of;         /* WHERE CURRENT OF cursor */
+} mg_sql_dml;
+
+/* Takes one PostgreSQL UPDATE or DELETE apart.  Returns 0, or -1 (out
+ * zeroed) when the text is not exactly one such statement or a part
+ * cannot be cut from it reliably. */
+int mg_sql_dml_parts(mg_arena *arena, const char *sql, size_t len, const char *default_schema,
+                     mg_sql_dml *out);
+
 /* Tells the front end the process is ending (frees libpg_query's
  * per-thread memory so leak checkers stay quiet). */
 void mg_sql_shutdown(void);

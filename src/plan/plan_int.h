@@ -33,6 +33,8 @@ typedef struct plan_app_change {
 	const mg_plan_step *backfill;  /* the step after which the new column is complete */
 } plan_app_change;
 
+typedef struct plan_backfill_state plan_backfill_state;
+
 typedef struct plan_ctx {
 	mg_plan *plan;
 	mg_analysis *analysis;
@@ -60,6 +62,7 @@ typedef struct plan_ctx {
 	struct plan_keys **keys;       /* per step (by index): keys given by the rewriter */
 	size_t keys_cap;
 	mg_map index_tails;            /* "schema.index" -> its CREATE INDEX text after the table */
+	plan_backfill_state *backfill_state; /* backfill.c's own bookkeeping (names, catalog) */
 } plan_ctx;
 
 /* Adds a step for the current statement (or a plan-wide step when
@@ -117,6 +120,16 @@ void plan_add_deploy_steps(plan_ctx *ctx);
  * plan lists it in plan->backfills. */
 mg_backfill *plan_backfill_new(plan_ctx *ctx, const mg_object *table, const char *set_clause,
                                const char *predicate, const char *source_sql);
+/* backfill_dml.c: the backfill for the current statement, an UPDATE or
+ * DELETE (op) of ctx->stmt: its SET list and WHERE cut from the text, the
+ * idempotent predicate derived from them.  NULL, with a note, when it
+ * cannot be batched (WITH, RETURNING, ...): keep the statement then. */
+mg_backfill *plan_backfill_from_statement(plan_ctx *ctx, const mg_operation *op);
+/* Makes s the step that runs backfill b: its script (a procedure and
+ * its CALL from PostgreSQL 11, a psql script before), retry, verify query
+ * and runtime.  A backfill without a key to batch on runs as one
+ * statement, said in the title. */
+void plan_backfill_script(plan_ctx *ctx, mg_plan_step *s, mg_backfill *b);
 
 /* The passes after ordering. */
 void plan_rollback(plan_ctx *ctx);

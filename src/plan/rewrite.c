@@ -560,27 +560,29 @@ void rw_finish(rw *r, mg_plan_step *s, const char *why)
 	step_policy(r->ctx, s, NULL);
 }
 
-mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const char *set_clause,
-                          const char *predicate, const char *source_sql, const char *title,
-                          const char *why)
+mg_plan_step *rw_backfill_of(rw *r, mg_backfill *b, const char *title, const char *why)
 {
 	mg_plan_step *s = rw_step(r, MG_PHASE_BACKFILL, MG_STEP_BACKFILL, title);
-	mg_object t = {MG_OBJ_TABLE, schema, NULL, table};
-	s->backfill = plan_backfill_new(r->ctx, &t, set_clause, predicate, source_sql);
-	mg_operation *op = rw_op_on(r, set_clause ? MG_OP_UPDATE : MG_OP_DELETE, schema, table);
-	op->set_clause = set_clause;
-	op->where_expr = predicate;
-	if (predicate)
+	mg_operation *op = rw_op_on(r, b->set_clause ? MG_OP_UPDATE : MG_OP_DELETE, b->table.schema,
+	                            b->table.name);
+	op->set_clause = b->set_clause;
+	op->where_expr = b->predicate;
+	if (b->predicate)
 		op->flags |= MG_OPF_HAS_WHERE;
 	plan_step_run(r->ctx, s, op);
 	s->in_transaction = false; /* it commits per batch */
 	rw_finish(r, s, why);
-	if (s->backfill && s->backfill->runtime_known) {
-		s->runtime_known = true;
-		s->runtime_ms = s->backfill->runtime_ms;
-		s->runtime_assumption = s->backfill->sizing_reasoning;
-	}
+	plan_backfill_script(r->ctx, s, b);
 	return s;
+}
+
+mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const char *set_clause,
+                          const char *predicate, const char *source_sql, const char *title,
+                          const char *why)
+{
+	mg_object t = {MG_OBJ_TABLE, schema, NULL, table};
+	return rw_backfill_of(r, plan_backfill_new(r->ctx, &t, set_clause, predicate, source_sql),
+	                      title, why);
 }
 
 void rw_text_keys(plan_ctx *ctx, mg_plan_step *s, const char *sql)
@@ -747,6 +749,12 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 		                         why_not ? why_not : "not recorded");
 		step_policy(ctx, s, NULL);
 	}
+}
+
+void rw_keep(rw *r)
+{
+	const mg_operation *ops[1] = {r->op};
+	keep(r->ctx, ops, 1, r->ctx->stmt && r->ctx->stmt->n_ops == 1);
 }
 
 /* ---- Statements ------------------------------------------------------------ */

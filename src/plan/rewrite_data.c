@@ -110,78 +110,43 @@ static bool sets_key(const rw *r)
 	return !plain;
 }
 
-/* The idempotent predicate: the original WHERE, and "the SET still
- * changes something" -- unless an expression reads a column the SET
- * writes (x = x + 1), where running a batch twice would apply it twice:
- * then only the WHERE, and the backfill must resume from its checkpoint. */
-static const char *predicate(rw *r, bool *idempotent)
+/* The author's SET list and condition, in keyset batches with an
+ * idempotent guard (backfill_dml.c takes the statement apart); a
+ * statement it cannot take apart reliably stays as written, with a note. */
+static void dml_emit(rw *r, const char *what, const char *why_fmt)
 {
 	mg_arena *a = r->ctx->arena;
-	assignment as[64];
-	bool plain;
-	size_t n = split_set(a, r->op->set_clause, as, 64, &plain);
-	*idempotent = plain && n > 0;
-	for (size_t i = 0; i < n && *idempotent; i++) {
-		mg_name_list cols = mg_sql_expr_columns(a, as[i].expr);
-		for (size_t k = 0; k < n; k++) {
-			mg_name_list target = mg_sql_expr_columns(a, as[k].column);
-			for (size_t c = 0; c < cols.count && target.count; c++)
-				if (!strcmp(cols.items[c], target.items[0]))
-					*idempotent = false;
-		}
+	mg_backfill *b = plan_backfill_from_statement(r->ctx, r->op);
+	if (!b) {
+		rw_keep(r);
+		return;
 	}
-	mg_buf b = MG_BUF_INIT;
-	if (r->op->where_expr)
-		mg_buf_printf(&b, "(%s)", r->op->where_expr);
-	if (*idempotent) {
-		if (b.len)
-			mg_buf_puts(&b, " AND ");
-		mg_buf_puts(&b, n > 1 ? "(" : "");
-		for (size_t i = 0; i < n; i++)
-			mg_buf_printf(&b, "%s%s IS DISTINCT FROM (%s)", i ? " OR " : "", as[i].column,
-			              as[i].expr);
-		mg_buf_puts(&b, n > 1 ? ")" : "");
+	mg_plan_step *s =
+	    rw_backfill_of(r, b, mg_arena_printf(a, "%s %s in batches", what, r->rel->name),
+	                   mg_arena_printf(a, why_fmt, rw_qname(r, r->rel->schema, r->rel->name)));
+	if (!b->set_clause) {
+		/* Fewer rows can only make an earlier check of the table pass more
+		 * easily: the delete need not wait for one that moved later. */
+		plan_ctx *ctx = r->ctx;
+		plan_step_use(ctx, s, plan_key(ctx, "rel", r->rel->schema, r->rel->name, NULL));
+		plan_step_define(ctx, s, plan_key(ctx, "dat", r->rel->schema, r->rel->name, NULL));
+		plan_step_additive(ctx, s);
 	}
-	const char *p = b.len ? mg_arena_strdup(a, mg_buf_cstr(&b)) : NULL;
-	mg_buf_dispose(&b);
-	return p;
 }
 
 static void update_emit(rw *r)
 {
-	mg_arena *a = r->ctx->arena;
-	bool idempotent;
-	const char *pred = predicate(r, &idempotent);
-	if (!idempotent)
-		plan_add_note(r->ctx, "%s:%u: the UPDATE of %s reads what it writes: a batch run twice "
-		                      "would apply it twice, so its backfill must only ever resume from "
-		                      "its checkpoint",
-		              r->op->loc.file ? r->op->loc.file : "?", r->op->loc.line, r->rel->name);
-	rw_backfill(r, r->rel->schema, r->rel->name, r->op->set_clause, pred, rw_stmt_sql(r),
-	            mg_arena_printf(a, "Backfill %s in batches", r->rel->name),
-	            mg_arena_printf(a, "One UPDATE of %s holds every row lock it takes until it "
-	                               "commits and writes its WAL as one transaction; in batches "
-	                               "each commit is short, writers wait for one batch at most and "
-	                               "replicas keep up.",
-	                            rw_qname(r, r->rel->schema, r->rel->name)));
+	dml_emit(r, "Backfill",
+	         "One UPDATE of %s holds every row lock it takes until it commits and writes its WAL "
+	         "as one transaction; in batches each commit is short, writers wait for one batch at "
+	         "most and replicas keep up.");
 }
 
 static void delete_emit(rw *r)
 {
-	mg_arena *a = r->ctx->arena;
-	mg_plan_step *s = rw_backfill(r, r->rel->schema, r->rel->name, NULL,
-	            r->op->where_expr ? r->op->where_expr : "true", rw_stmt_sql(r),
-	            mg_arena_printf(a, "Delete from %s in batches", r->rel->name),
-	            mg_arena_printf(a, "One DELETE of many rows of %s holds their row locks until it "
-	                               "commits and writes its WAL as one transaction; in batches "
-	                               "each commit is short and replicas keep up.",
-	                            rw_qname(r, r->rel->schema, r->rel->name)));
-	/* Fewer rows can only make an earlier check of the table pass more
-	 * easily: the delete need not wait for one that moved later. */
-	plan_ctx *ctx = r->ctx;
-	plan_step_use(ctx, s, plan_key(ctx, "rel", r->rel->schema, r->rel->name, NULL));
-	plan_step_define(ctx, s, plan_key(ctx, "dat", r->rel->schema, r->rel->name, NULL));
-	plan_step_additive(ctx, s);
+	dml_emit(r, "Delete from",
+	         "One DELETE of many rows of %s holds their row locks until it commits and writes its "
+	         "WAL as one transaction; in batches each commit is short and replicas keep up.");
 }
 
 const rw_form rw_data_forms[] = {

@@ -69,6 +69,13 @@ mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const ch
                           const char *predicate, const char *source_sql, const char *title,
                           const char *why);
 
+/* The same for a backfill already made (an UPDATE or DELETE of the
+ * release taken apart by plan_backfill_from_statement). */
+mg_plan_step *rw_backfill_of(rw *r, mg_backfill *b, const char *title, const char *why);
+/* Keeps the statement of r as written (a form that finds, once it looks
+ * closer, that it cannot rewrite it). */
+void rw_keep(rw *r);
+
 /* Ordering keys for a step whose SQL migraph cannot read (a DO block):
  * every relation its text names is read and its rows may change. */
 void rw_text_keys(plan_ctx *ctx, mg_plan_step *s, const char *sql);
