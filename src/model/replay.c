@@ -411,9 +411,11 @@ static void classify_missing(replay *r)
 	}
 }
 
+/* A Flyway undo script runs only on `flyway undo`, never on migrate. */
 static bool skip_changeset(const mg_changeset *cs)
 {
-	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
+	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0 ||
+	       cs->kind == MG_CS_FLYWAY_UNDO;
 }
 
 bool mg_timezone_is_utc(const char *zone)
