@@ -436,6 +436,25 @@ bool mg_timezone_is_utc(const char *zone)
 	return false;
 }
 
+void mg_replay_statements(mg_catalog *cat, mg_statement *const *stmts, size_t n,
+                          size_t changeset_index, mg_cat_event_fn fn, void *ctx)
+{
+	for (size_t s = 0; s < n; s++) {
+		const mg_statement *st = stmts[s];
+		if (st->parse_failed)
+			continue;
+		mg_catalog_set_statement(cat, st->sql, st->sql_len);
+		for (size_t k = 0; k < st->n_ops; k++)
+			mg_catalog_apply(cat, st->ops[k], changeset_index, fn, ctx);
+	}
+	mg_catalog_set_statement(cat, NULL, 0);
+}
+
+bool mg_replay_runs(const mg_changeset *cs)
+{
+	return !skip_changeset(cs);
+}
+
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
                     bool release_known, bool start_utc)
 {
@@ -465,6 +484,10 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 		 * live and may hold rows. */
 		if (!release_known)
 			mg_catalog_assume_rows(cat);
+		/* The schema production has when the release starts: the plan and
+		 * the rollback rules replay the release again from here. */
+		if (in_release(cs) && !r.g->before_release)
+			r.g->before_release = mg_catalog_copy(cat, &project->arena, NULL, 0);
 		before_release = before_release || !in_release(cs);
 		if (have_prev)
 			mg_graph_add_edge(&project->arena, r.g, prev, cs->index, MG_EDGE_ORDER, NULL);
