@@ -111,6 +111,15 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
  * changeset and its rollback, the plan's steps in their new order). */
 void mg_replay_statements(mg_catalog *cat, mg_statement *const *stmts, size_t n,
                           size_t changeset_index, mg_cat_event_fn fn, void *ctx);
+/* Replays the release again on a copy of the catalog it started from
+ * (g->before_release), as mg_replay did: the same changesets, the same
+ * assumptions about rows, without the engine model or the graph.  fn, when
+ * given, sees each changeset of the release with the catalog just before
+ * it.  Returns the catalog after the last changeset, or NULL when nothing
+ * is in the release. */
+typedef void (*mg_replay_fn)(void *ctx, mg_catalog *cat, const mg_changeset *cs);
+mg_catalog *mg_replay_release(mg_project *project, const mg_graph *g, bool release_known,
+                              mg_replay_fn fn, void *ctx);
 /* Whether the replay runs cs: not filtered, not ignored, not excluded by
  * a precondition, not an undo script. */
 bool mg_replay_runs(const mg_changeset *cs);

@@ -257,6 +257,30 @@ static const char *kind_word(mg_object_kind k)
 	}
 }
 
+/* A default as PostgreSQL would store it, as far as text can tell: a
+ * literal's cast to the column type and the quotes around a number are
+ * not part of the fact ('4', 4 and '4'::integer are one default). */
+static void put_default(mg_buf *b, const char *d)
+{
+	size_t n = strlen(d);
+	if (n >= 2 && d[0] == '\'') {
+		size_t close = 1;
+		while (close < n && !(d[close] == '\'' && (close + 1 >= n || d[close + 1] != '\'')))
+			close += d[close] == '\'' ? 2 : 1;
+		if (close < n && (close + 1 == n || !strncmp(d + close + 1, "::", 2))) {
+			bool number = close > 1;
+			for (size_t i = 1; i < close; i++)
+				number = number && strchr("0123456789.-+", d[i]) != NULL;
+			if (number)
+				mg_buf_printf(b, " default %.*s", (int)(close - 1), d + 1);
+			else
+				mg_buf_printf(b, " default %.*s", (int)(close + 1), d);
+			return;
+		}
+	}
+	mg_buf_printf(b, " default %s", d);
+}
+
 static void snap_rel(lines *l, const cat_rel *r)
 {
 	const mg_cat_relation *p = &r->pub;
@@ -291,7 +315,7 @@ static void snap_rel(lines *l, const cat_rel *r)
 		if (c->not_null)
 			mg_buf_puts(&b, " not null");
 		if (c->default_expr)
-			mg_buf_printf(&b, " default %s", c->default_expr);
+			put_default(&b, c->default_expr);
 		if (c->identity)
 			mg_buf_puts(&b, " identity");
 		if (c->generated)

@@ -455,6 +455,27 @@ bool mg_replay_runs(const mg_changeset *cs)
 	return !skip_changeset(cs);
 }
 
+mg_catalog *mg_replay_release(mg_project *project, const mg_graph *g, bool release_known,
+                              mg_replay_fn fn, void *ctx)
+{
+	if (!g || !g->before_release)
+		return NULL;
+	mg_catalog *cat = mg_catalog_copy(g->before_release, &project->arena, NULL, 0);
+	bool started = false;
+	for (size_t i = 0; i < project->n_changesets; i++) {
+		const mg_changeset *cs = project->changesets[i];
+		started = started || (in_release(cs) && !skip_changeset(cs));
+		if (!started || skip_changeset(cs))
+			continue;
+		if (!release_known)
+			mg_catalog_assume_rows(cat);
+		if (in_release(cs) && fn)
+			fn(ctx, cat, cs);
+		mg_replay_statements(cat, cs->stmts, cs->n_stmts, cs->index, NULL, NULL);
+	}
+	return cat;
+}
+
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
                     bool release_known, bool start_utc)
 {
