@@ -382,16 +382,48 @@ static void irreversible_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_c
 	}
 }
 
+static bool has_way_back(mg_analysis *a, const mg_changeset *cs)
+{
+	mg_rollback_kind k = mg_changeset_rollback_of(&a->project->arena, a->project, cs).kind;
+	return k == MG_ROLLBACK_BLOCK || k == MG_ROLLBACK_UNDO || k == MG_ROLLBACK_AUTO;
+}
+
 static void rollback_irreversible(mg_analysis *a, const mg_rule *rule)
 {
+	mg_project *p = a->project;
 	irrev x = {rule, {0}};
-	mg_map_init(&x.facts, &a->project->arena);
+	mg_map_init(&x.facts, &p->arena);
+	bool any = false, need_walk = false;
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		const mg_changeset *cs = p->changesets[i];
+		if (!under_review(cs) || has_way_back(a, cs))
+			continue;
+		for (size_t s = 0; s < cs->n_stmts; s++)
+			for (size_t k = 0; k < cs->stmts[s]->n_ops; k++) {
+				const mg_operation *op = cs->stmts[s]->ops[k];
+				if (!destroys_data(op))
+					continue;
+				any = true;
+				/* The replay's facts cover the drops; other destructive
+				 * operations ask the catalog as it was before them. */
+				need_walk = need_walk || (op->kind != MG_OP_DROP_TABLE &&
+				                          op->kind != MG_OP_DROP_COLUMN);
+			}
+	}
+	if (!any)
+		return;
 	for (size_t i = 0; a->graph && i < a->graph->n_facts; i++) {
 		char k[32];
 		snprintf(k, sizeof k, "%p", (const void *)a->graph->facts[i].op);
 		mg_map_put(&x.facts, k, &a->graph->facts[i]);
 	}
-	walk_release(a, irreversible_cs, &x);
+	if (need_walk) {
+		walk_release(a, irreversible_cs, &x);
+		return;
+	}
+	for (size_t i = 0; i < p->n_changesets; i++)
+		if (under_review(p->changesets[i]))
+			irreversible_cs(a, &x, a->catalog, p->changesets[i]);
 }
 
 /* ---- rollback-incomplete ------------------------------------------------------ */
@@ -592,7 +624,18 @@ static void incomplete_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_cha
 static void rollback_incomplete(mg_analysis *a, const mg_rule *rule)
 {
 	incomplete x = {rule};
-	walk_release(a, incomplete_cs, &x);
+	mg_project *p = a->project;
+	/* Only a project that writes rollbacks needs the release replayed. */
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		const mg_changeset *cs = p->changesets[i];
+		if (!under_review(cs))
+			continue;
+		mg_rollback_kind k = mg_changeset_rollback_of(&p->arena, p, cs).kind;
+		if (k == MG_ROLLBACK_BLOCK || k == MG_ROLLBACK_UNDO || k == MG_ROLLBACK_EMPTY_BLOCK) {
+			walk_release(a, incomplete_cs, &x);
+			return;
+		}
+	}
 }
 
 /* ---- rollback-blocked ---------------------------------------------------------- */
@@ -601,7 +644,6 @@ typedef struct planned_rb {
 	mg_statement *const *stmts; /* what rolling the changeset back runs */
 	size_t n;
 	mg_changeset_rollback rb;
-	const char *sql;            /* its text, for the safe alternative */
 } planned_rb;
 
 typedef struct blocked {
@@ -625,25 +667,83 @@ static const char *stmts_sql(mg_arena *ar, mg_statement *const *stmts, size_t n)
 	return s;
 }
 
-/* Before each changeset of the release: what rolling it back would run.
- * An automatic rollback is derived now, against the schema before it. */
-static void plan_rollback_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_changeset *cs)
+/* What Liquibase's automatic rollback of one operation does, as an
+ * operation: the change types it can invert only create, add or rename,
+ * so the inverse needs names, never the schema before. */
+static bool auto_inverse(const mg_operation *op, mg_operation *inv)
 {
-	blocked *x = ctx;
-	mg_project *p = a->project;
-	planned_rb *r = &x->per_cs[cs->index];
-	r->rb = mg_changeset_rollback_of(&p->arena, p, cs);
-	if (r->rb.kind == MG_ROLLBACK_BLOCK || r->rb.kind == MG_ROLLBACK_UNDO) {
-		r->stmts = r->rb.stmts;
-		r->n = r->rb.n_stmts;
-		r->sql = stmts_sql(&p->arena, r->stmts, r->n);
-		return;
+	memset(inv, 0, sizeof *inv);
+	inv->object = op->object;
+	inv->related = op->related;
+	inv->loc = op->loc;
+	switch (op->kind) {
+	case MG_OP_CREATE_TABLE: inv->kind = MG_OP_DROP_TABLE; return true;
+	case MG_OP_CREATE_VIEW: inv->kind = MG_OP_DROP_VIEW; return true;
+	case MG_OP_CREATE_SEQUENCE: inv->kind = MG_OP_DROP_SEQUENCE; return true;
+	case MG_OP_ADD_COLUMN: inv->kind = MG_OP_DROP_COLUMN; return true;
+	case MG_OP_CREATE_INDEX: inv->kind = MG_OP_DROP_INDEX; return op->object.name != NULL;
+	case MG_OP_ADD_CONSTRAINT:
+		inv->kind = MG_OP_DROP_CONSTRAINT;
+		inv->object.name = op->constraint ? op->constraint->name : op->object.name;
+		return inv->object.name != NULL;
+	case MG_OP_SET_NOT_NULL: inv->kind = MG_OP_DROP_NOT_NULL; return true;
+	case MG_OP_DROP_NOT_NULL: inv->kind = MG_OP_SET_NOT_NULL; return true;
+	case MG_OP_SET_DEFAULT: inv->kind = MG_OP_DROP_DEFAULT; return true;
+	case MG_OP_RENAME_TABLE:
+	case MG_OP_RENAME_VIEW:
+	case MG_OP_RENAME_SEQUENCE:
+	case MG_OP_RENAME_COLUMN:
+		if (!op->new_name)
+			return false;
+		inv->kind = op->kind;
+		inv->object.name = op->new_name;
+		inv->new_name = op->object.name;
+		return true;
+	default:
+		return false;
 	}
+}
+
+/* What rolling each changeset of the release back would run. */
+static bool plan_rollbacks(mg_analysis *a, blocked *x)
+{
+	mg_project *p = a->project;
+	bool any = false;
+	for (size_t i = 0; i < p->n_changesets; i++) {
+		const mg_changeset *cs = p->changesets[i];
+		if (!under_review(cs))
+			continue;
+		planned_rb *r = &x->per_cs[i];
+		r->rb = mg_changeset_rollback_of(&p->arena, p, cs);
+		if (r->rb.kind == MG_ROLLBACK_BLOCK || r->rb.kind == MG_ROLLBACK_UNDO) {
+			r->stmts = r->rb.stmts;
+			r->n = r->rb.n_stmts;
+		} else if (r->rb.kind == MG_ROLLBACK_AUTO) {
+			mg_statement *st = mg_arena_alloc(&p->arena, sizeof *st);
+			st->loc = cs->loc;
+			for (size_t s = cs->n_stmts; s-- > 0;)
+				for (size_t k = cs->stmts[s]->n_ops; k-- > 0;) {
+					mg_operation *inv = mg_arena_alloc(&p->arena, sizeof *inv);
+					if (auto_inverse(cs->stmts[s]->ops[k], inv))
+						mg_arena_push(&p->arena, (void ***)&st->ops, &st->n_ops, &st->ops_cap,
+						              inv);
+				}
+			mg_statement **one = mg_arena_alloc(&p->arena, sizeof *one);
+			one[0] = st;
+			r->stmts = one;
+			r->n = 1;
+		}
+		any = any || r->n;
+	}
+	return any;
+}
+
+/* The SQL of a changeset's rollback, for the safe alternative. */
+static const char *rollback_sql(mg_analysis *a, const mg_changeset *cs, const planned_rb *r)
+{
+	mg_project *p = a->project;
 	if (r->rb.kind != MG_ROLLBACK_AUTO)
-		return;
-	touched t = {0};
-	touch_stmts(&p->arena, &t, cs->stmts, cs->n_stmts);
-	mg_catalog *c = mg_catalog_copy(w, &p->arena, t.items, t.n);
+		return stmts_sql(&p->arena, r->stmts, r->n);
 	size_t n_ops = 0;
 	for (size_t s = 0; s < cs->n_stmts; s++)
 		n_ops += cs->stmts[s]->n_ops;
@@ -652,15 +752,10 @@ static void plan_rollback_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_
 	for (size_t s = 0; s < cs->n_stmts; s++)
 		for (size_t k = 0; k < cs->stmts[s]->n_ops; k++)
 			ops[n_ops++] = cs->stmts[s]->ops[k];
-	mg_inverse inv = mg_inverse_of_ops(p, c, ops, n_ops, false);
-	mg_changeset *parsed =
-		inv.sql ? mg_sql_parse_generated(p, inv.sql, mg_catalog_default_schema(w), cs->loc.file)
-		        : NULL;
-	if (parsed) {
-		r->stmts = parsed->stmts;
-		r->n = parsed->n_stmts;
-		r->sql = inv.sql;
-	}
+	/* The schema just before cs is gone by now; the final one serves for
+	 * names, which is all an automatic rollback needs. */
+	mg_catalog *c = mg_catalog_copy(a->catalog, &p->arena, NULL, 0);
+	return mg_inverse_of_ops(p, c, ops, n_ops, false).sql;
 }
 
 static void note_dependant(blocked *x, mg_analysis *a, const mg_cat_relation *dep,
@@ -744,12 +839,13 @@ static void rollback_blocked(mg_analysis *a, const mg_rule *rule)
 	mg_project *p = a->project;
 	blocked x = {rule, NULL, NULL, NULL, MG_BUF_INIT, MG_BUF_INIT, {0}};
 	x.per_cs = mg_arena_alloc(&p->arena, (p->n_changesets + 1) * sizeof *x.per_cs);
-	x.w = walk_release(a, plan_rollback_cs, &x);
-	if (!x.w)
+	if (!a->catalog || !plan_rollbacks(a, &x))
 		return;
+	/* The schema after the release, rolled back last changeset first, as
+	 * Liquibase and `flyway undo` do; a changeset without a rollback keeps
+	 * what it made. */
+	x.w = mg_catalog_copy(a->catalog, &p->arena, NULL, 0);
 	void *pair[2] = {&x, a};
-	/* Roll the release back, last changeset first, as Liquibase and
-	 * `flyway undo` do; a changeset without a rollback keeps what it made. */
 	for (size_t i = p->n_changesets; i-- > 0;) {
 		const mg_changeset *cs = p->changesets[i];
 		planned_rb *r = &x.per_cs[i];
@@ -766,9 +862,10 @@ static void rollback_blocked(mg_analysis *a, const mg_rule *rule)
 		                             "rolling back %s (%s) fails: PostgreSQL refuses its DROP while "
 		                             "%s still depends on it",
 		                             cs_name(a, cs), r->rb.source, mg_buf_cstr(&x.deps));
+		const char *sql = rollback_sql(a, cs, r);
 		f->safe_alternative = mg_arena_printf(
 			&p->arena, "-- remove what depends on it first, then roll back:\n%s%s",
-			mg_buf_cstr(&x.drops), r->sql ? r->sql : "");
+			mg_buf_cstr(&x.drops), sql ? sql : "");
 	}
 	mg_buf_dispose(&x.deps);
 	mg_buf_dispose(&x.drops);
