@@ -16,14 +16,16 @@ typedef struct cli_command {
 static const cli_command commands[] = {
 	{"list", cmd_list, "list changesets in execution order with their operations"},
 	{"check", cmd_check, "run every rule; the exit code follows --fail-on"},
+	{"baseline", cmd_baseline, "write the current findings to a baseline file for check --baseline"},
 	{"rules", cmd_rules, "list the rules (--format text|json|markdown)"},
+	{"explain", cmd_explain, "explain one rule: why it matters, an example, the safe alternative"},
 };
 
 static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: migraph COMMAND [options] PATH...\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nEach PATH is a Flyway location directory, a flyway.conf or flyway.toml,\n"
 	           "a Liquibase root changelog, or a SQL file. All PATHs of one call form one\n"
 	           "project and one release.\n\n"

@@ -13,7 +13,8 @@
 enum {
 	CMD_LIST = 1u << 0,
 	CMD_CHECK = 1u << 1,
-	CMD_ALL = CMD_LIST | CMD_CHECK
+	CMD_BASELINE = 1u << 2,
+	CMD_ALL = CMD_LIST | CMD_CHECK | CMD_BASELINE
 };
 
 typedef enum opt_id {
@@ -40,7 +41,12 @@ typedef enum opt_id {
 	OPT_SINCE,
 	OPT_GIT_BASE,
 	OPT_DEPLOY,
-	OPT_PROFILE
+	OPT_PROFILE,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
+	OPT_BASELINE,
+	OPT_ONLY_RELEASE,
+	OPT_DOCS_URL
 } opt_id;
 
 typedef struct cli_opt {
@@ -53,9 +59,15 @@ typedef struct cli_opt {
 } cli_opt;
 
 static const cli_opt options[] = {
-	{OPT_FORMAT, "format", 0, "FMT", CMD_ALL,
-	 "output format: text (default), json (formats/report.md) or sarif (code scanning)"},
+	{OPT_FORMAT, "format", 0, "FMT", CMD_LIST | CMD_CHECK,
+	 "output format: text (default), json (formats/report.md), sarif (code scanning); "
+	 "check also junit, github, gitlab, gcc (formats/ci.md). check picks github by itself "
+	 "when GITHUB_ACTIONS=true"},
 	{OPT_OUTPUT, "output", 'o', "FILE", CMD_ALL, "write the output to FILE instead of stdout"},
+	{OPT_CONFIG, "config", 0, "FILE", CMD_ALL,
+	 "read this configuration instead of the .migraph.yaml found from the current directory "
+	 "upward (formats/config.md)"},
+	{OPT_NO_CONFIG, "no-config", 0, NULL, CMD_ALL, "read no configuration file"},
 	{OPT_ENGINE, "engine", 0, "ENGINE", CMD_ALL,
 	 "target engine, e.g. postgresql:15 (default postgresql:16); also decides Liquibase "
 	 "dbms filtering (mysql:8.0, mariadb:10.11)"},
@@ -74,6 +86,12 @@ static const cli_opt options[] = {
 	{OPT_FAIL_ON, "fail-on", 0, "SEVERITY", CMD_CHECK,
 	 "exit 1 when a finding or diagnostic reaches SEVERITY: info, low, medium, high "
 	 "(default), critical"},
+	{OPT_BASELINE, "baseline", 0, "FILE", CMD_CHECK,
+	 "report only findings this baseline (written by 'migraph baseline') does not cover"},
+	{OPT_ONLY_RELEASE, "only-release", 0, NULL, CMD_CHECK,
+	 "leave out input diagnostics about files that hold no changeset of the release"},
+	{OPT_DOCS_URL, "docs-url", 0, "URL", CMD_CHECK,
+	 "where the rule documentation lives; a rule's link is URL#RULE (SARIF helpUri)"},
 	{OPT_SCHEMA, "schema", 0, "FILE", CMD_ALL,
 	 "baseline schema (pg_dump --schema-only) the history starts from"},
 	{OPT_APPLIED, "applied", 0, "FILE", CMD_ALL,
@@ -110,7 +128,9 @@ static const cli_opt options[] = {
 
 static unsigned command_bit(const char *command)
 {
-	return strcmp(command, "list") == 0 ? CMD_LIST : CMD_CHECK;
+	if (!strcmp(command, "list"))
+		return CMD_LIST;
+	return strcmp(command, "baseline") == 0 ? CMD_BASELINE : CMD_CHECK;
 }
 
 int cli_error(int code, const char *fmt, ...)
@@ -181,16 +201,29 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 	switch (o->id) {
 	case OPT_HELP:
 		return CLI_EXIT_OK;
-	case OPT_FORMAT:
-		if (!strcmp(value, "text"))
-			args->format = CLI_FORMAT_TEXT;
-		else if (!strcmp(value, "json"))
-			args->format = CLI_FORMAT_JSON;
-		else if (!strcmp(value, "sarif"))
-			args->format = CLI_FORMAT_SARIF;
-		else
-			return cli_error(CLI_EXIT_USAGE, "unknown format '%s' (text, json, sarif)", value);
-		return CLI_EXIT_OK;
+	case OPT_FORMAT: {
+		static const struct {
+			const char *name;
+			cli_format format;
+			bool check_only;
+		} formats[] = {
+			{"text", CLI_FORMAT_TEXT, false},    {"json", CLI_FORMAT_JSON, false},
+			{"sarif", CLI_FORMAT_SARIF, false},  {"junit", CLI_FORMAT_JUNIT, true},
+			{"github", CLI_FORMAT_GITHUB, true}, {"gitlab", CLI_FORMAT_GITLAB, true},
+			{"gcc", CLI_FORMAT_GCC, true},
+		};
+		bool list = !strcmp(args->command, "list");
+		for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+			if (strcmp(value, formats[i].name) != 0 || (list && formats[i].check_only))
+				continue;
+			args->format = formats[i].format;
+			args->format_given = true;
+			return CLI_EXIT_OK;
+		}
+		return cli_error(CLI_EXIT_USAGE, "unknown format '%s' (%s)", value,
+		                 list ? "text, json, sarif"
+		                      : "text, json, sarif, junit, github, gitlab, gcc");
+	}
 	case OPT_OUTPUT:
 		args->output = value;
 		return CLI_EXIT_OK;
@@ -216,9 +249,11 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 		return CLI_EXIT_OK;
 	case OPT_CONTEXTS:
 		l->contexts = value;
+		args->contexts_given = true;
 		return CLI_EXIT_OK;
 	case OPT_LABELS:
 		l->labels = value;
+		args->labels_given = true;
 		return CLI_EXIT_OK;
 	case OPT_DEFINE: {
 		const char *eq = strchr(value, '=');
@@ -235,6 +270,27 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 			return cli_error(CLI_EXIT_USAGE,
 			                 "unknown severity '%s' (info, low, medium, high, critical)",
 			                 value);
+		args->fail_on_given = true;
+		return CLI_EXIT_OK;
+	case OPT_CONFIG:
+		args->config_file = value;
+		return CLI_EXIT_OK;
+	case OPT_NO_CONFIG:
+		args->no_config = true;
+		return CLI_EXIT_OK;
+	case OPT_BASELINE:
+		args->baseline_file = value;
+		return CLI_EXIT_OK;
+	case OPT_ONLY_RELEASE:
+		args->only_release = true;
+		return CLI_EXIT_OK;
+	case OPT_DOCS_URL:
+		if (!strstr(value, "://"))
+			return cli_error(CLI_EXIT_USAGE,
+			                 "--docs-url expects an absolute URL such as "
+			                 "https://host/rules.md, not '%s'",
+			                 value);
+		args->docs_url = value;
 		return CLI_EXIT_OK;
 	case OPT_ALL:
 		args->show_all = true;
@@ -360,10 +416,6 @@ int cli_parse_args(cli_args *args, const char *command, int argc, char **argv, b
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	if (args->n_paths == 0)
-		return cli_error(CLI_EXIT_USAGE, "no PATH given (see 'migraph %s --help')", command);
-	if (args->load.n_search_paths == 0)
-		push_str(&args->load.search_paths, &args->load.n_search_paths, strdup("."));
 	return CLI_EXIT_OK;
 }
 
