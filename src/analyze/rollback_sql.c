@@ -168,6 +168,10 @@ bool rb_put_table(mg_buf *b, const mg_catalog *cat, const mg_cat_relation *rel, 
 		seqs[i] = mg_arena_strndup(a, s, strlen(rel->name) + strlen(rel->columns[i].name) + 5);
 		mg_buf_puts(b, "CREATE SEQUENCE ");
 		rb_put_rel(b, cat, rel->schema, seqs[i]);
+		/* serial and smallserial own sequences of their column's type. */
+		const char *t = rel->columns[i].type;
+		if (t && (mg_str_ieq(t, "integer") || mg_str_ieq(t, "smallint") || mg_str_ieq(t, "bigint")))
+			mg_buf_printf(b, " AS %s", t);
 		mg_buf_puts(b, ";\n");
 	}
 	mg_buf_printf(b, "CREATE %sTABLE ", rel->unlogged ? "UNLOGGED " : "");
