@@ -88,7 +88,13 @@ $(BUILD)/san-tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libmigr
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(BUILD)/libmigraph-san.a $(LDLIBS) -lcmocka
 
-unit: $(UNIT_BINS)
+# Test tools: small programs the end-to-end suites drive (tests/assure).
+$(BUILD)/tools/plan_dump: tests/assure/plan_dump.c $(BUILD)/libmigraph.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libmigraph.a $(LDLIBS)
+
+unit: $(UNIT_BINS) $(BUILD)/tools/plan_dump
 unit-san: $(SAN_UNIT_BINS) $(BUILD)/migraph-san
 
 DEMO := corpora/shop-flyway
