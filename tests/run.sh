@@ -68,6 +68,7 @@ for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh
 [ -x tests/truth/live_sample.sh ] && run_script truth-live tests/truth/live_sample.sh
 # Generated SQL runs on a real PostgreSQL: the harness that does so checks itself first.
 run_script pg-harness tests/pg/with_pg.sh pg-harness $PY tests/pg/selftest.py
+run_script assure tests/pg/with_pg.sh assure $PY tests/assure/run.py
 [ -x tests/hostile/valgrind.sh ] && run_script hostile-valgrind tests/hostile/valgrind.sh
 [ -x tests/fuzz/regressions.sh ] && run_script fuzz-regressions tests/fuzz/regressions.sh
 
