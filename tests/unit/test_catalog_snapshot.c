@@ -223,6 +223,21 @@ static void view_and_function_definitions_are_kept(void **state)
 	assert_null(mg_catalog_function_sql(cat, "public", "nothing"));
 }
 
+/* PostgreSQL names an unnamed table CHECK after the one column it reads,
+ * or after the table alone: a later DROP CONSTRAINT must find it. */
+static void unnamed_checks_get_postgresqls_names(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built("CREATE TABLE t (a int, b int);\n"
+	                        "ALTER TABLE t ADD CHECK (a > 0);\n"
+	                        "ALTER TABLE t ADD CHECK (a < b);\n"
+	                        "CREATE TABLE u (x int, CHECK (x <> 0));\n");
+	const mg_cat_relation *t = mg_catalog_relation(cat, "public", "t");
+	assert_non_null(mg_catalog_constraint(t, "t_a_check"));
+	assert_non_null(mg_catalog_constraint(t, "t_check"));
+	assert_non_null(mg_catalog_constraint(mg_catalog_relation(cat, "public", "u"), "u_x_check"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +249,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(partial_copies_and_snapshots_cover_what_is_asked, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(view_and_function_definitions_are_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(unnamed_checks_get_postgresqls_names, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();
