@@ -811,7 +811,7 @@ mg_inverse mg_inverse_of_ops(mg_project *project, mg_catalog *work, const mg_ope
 	mg_arena *a = &project->arena;
 	mg_inverse all = {.kind = MG_INVERSE_NOTHING};
 	const char **parts = mg_arena_alloc(a, (n_ops + 1) * sizeof *parts);
-	mg_buf notes = MG_BUF_INIT, fixes = MG_BUF_INIT;
+	mg_buf notes = MG_BUF_INIT, fixes = MG_BUF_INIT, idle = MG_BUF_INIT;
 	for (size_t i = 0; i < n_ops; i++) {
 		mg_inverse one = mg_inverse_of(project, work, ops[i], concurrently);
 		mg_catalog_apply(work, ops[i], 0, NULL, NULL);
@@ -822,6 +822,8 @@ mg_inverse mg_inverse_of_ops(mg_project *project, mg_catalog *work, const mg_ope
 		all.outside_transaction = all.outside_transaction || one.outside_transaction;
 		if (one.note && one.kind != MG_INVERSE_NOTHING)
 			mg_buf_printf(&notes, "%s%s", notes.len ? "; " : "", one.note);
+		else if (one.note && !idle.len)
+			mg_buf_puts(&idle, one.note);
 		if (one.forward_fix)
 			mg_buf_printf(&fixes, "%s%s", fixes.len ? " " : "", one.forward_fix);
 	}
@@ -830,13 +832,17 @@ mg_inverse mg_inverse_of_ops(mg_project *project, mg_catalog *work, const mg_ope
 		if (parts[i])
 			mg_buf_puts(&sql, parts[i]);
 	all.sql = sql.len ? mg_arena_strndup(a, sql.data, sql.len) : NULL;
-	all.note = notes.len ? mg_arena_strndup(a, notes.data, notes.len) : NULL;
+	/* Why nothing needs undoing is only worth saying when nothing does. */
+	all.note = notes.len                          ? mg_arena_strndup(a, notes.data, notes.len)
+	           : all.kind == MG_INVERSE_NOTHING && idle.len ? mg_arena_strndup(a, idle.data, idle.len)
+	                                                        : NULL;
 	all.forward_fix = fixes.len ? mg_arena_strndup(a, fixes.data, fixes.len) : NULL;
 	if (all.kind == MG_INVERSE_NONE)
 		all.sql = NULL;
 	mg_buf_dispose(&sql);
 	mg_buf_dispose(&notes);
 	mg_buf_dispose(&fixes);
+	mg_buf_dispose(&idle);
 	return all;
 }
 
