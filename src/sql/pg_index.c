@@ -47,6 +47,31 @@ static const char *unwrap(mg_pg_ctx *ctx, const char *s)
 	return mg_arena_strndup(ctx->arena, s, len);
 }
 
+/* The text of the one expression of an index column list ON t
+ * (lower(code)) comes with the list's own parentheses, and runs on to the
+ * end of the statement (WHERE ...): the expression is the parenthesised
+ * part it starts with. */
+static const char *balanced(mg_pg_ctx *ctx, const char *s)
+{
+	if (!s || s[0] != '(')
+		return s;
+	size_t len = strlen(s);
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *open = NULL;
+		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		if (next != i) {
+			i = next - 1;
+			continue;
+		}
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i + 1 == len ? s : mg_arena_strndup(ctx->arena, s, i + 1);
+	}
+	return s;
+}
+
 void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 {
 	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_INDEX);
@@ -76,7 +101,8 @@ void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 			const PgQuery__IndexElem *e = p->index_elem;
 			const char *col = e->name && *e->name
 			                      ? mg_arena_strdup(ctx->arena, e->name)
-			                      : unwrap(ctx, mg_pg_expr_text(ctx, e->expr, 0, NULL));
+			                      : unwrap(ctx, balanced(ctx, mg_pg_expr_text(ctx, e->expr, 0,
+			                                                                  NULL)));
 			if (col)
 				op->index_columns.items[op->index_columns.count++] = col;
 		}
