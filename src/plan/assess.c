@@ -98,6 +98,17 @@ static const char *cs_label(plan_ctx *ctx, size_t i)
 	return mg_arena_printf(ctx->arena, "%s:%u", cs->loc.file, cs->loc.line);
 }
 
+/* The head of a finding's message: up to its first colon or semicolon. */
+static const char *gist(plan_ctx *ctx, const char *msg)
+{
+	if (!msg)
+		return "";
+	size_t n = strcspn(msg, ":;");
+	if (n > 160)
+		n = 160;
+	return mg_arena_strndup(ctx->arena, msg, n);
+}
+
 static void findings(plan_ctx *ctx, area_acc *acc)
 {
 	const mg_analysis *an = ctx->analysis;
@@ -120,7 +131,8 @@ static void findings(plan_ctx *ctx, area_acc *acc)
 		                                   mg_severity_name(f->severity), f->rule->id,
 		                                   f->loc.file ? f->loc.file : "?", f->loc.line);
 		reason(ctx, x, text);
-		raise(x, f->severity, mg_arena_printf(ctx->arena, "%s %s", f->rule->id, where));
+		raise(x, f->severity,
+		      mg_arena_printf(ctx->arena, "%s, %s: %s", where, f->rule->id, gist(ctx, f->message)));
 	}
 }
 
@@ -304,9 +316,10 @@ void plan_assess(plan_ctx *ctx)
 		acc[i].decisive = (mg_buf)MG_BUF_INIT;
 		acc[i].decisive_level = -1;
 	}
-	findings(ctx, acc);
+	/* Figures first: at an equal level, a figure says more than a rule id. */
 	risk_figures(ctx, acc);
 	plan_figures(ctx, acc);
+	findings(ctx, acc);
 	plan->overall = MG_SEV_INFO;
 	for (int i = 0; i < MG_AREA__COUNT; i++) {
 		summarise(ctx, &acc[i]);
