@@ -35,6 +35,10 @@ size_t mg_sql_parse_script(mg_project *project, mg_changeset *cs,
 mg_changeset *mg_sql_parse_generated(mg_project *project, const char *sql,
                                      const char *default_schema, const char *origin);
 
+/* Whether PostgreSQL's grammar accepts sql (every statement of it):
+ * the check for SQL migraph writes, without building operations. */
+bool mg_sql_parses(const char *sql);
+
 /* A statement's span in a script, found without parsing it. */
 typedef struct mg_sql_span {
 	size_t offset;     /* first byte of the statement (after leading blanks/comments) */

@@ -107,24 +107,24 @@ static const char *generated_name(inv *v, bool index)
 	if (!before)
 		return NULL;
 	mg_object only = {MG_OBJ_TABLE, before->schema, NULL, before->name};
-	mg_catalog *c = mg_catalog_copy(v->cat, v->a, &only, 1);
+	mg_arena scratch;
+	mg_arena_init(&scratch);
+	mg_catalog *c = mg_catalog_copy(v->cat, &scratch, &only, 1);
 	mg_catalog_apply(c, v->op, 0, NULL, NULL);
 	const mg_cat_relation *after = mg_catalog_relation(c, before->schema, before->name);
-	if (!after)
-		return NULL;
-	if (index) {
-		for (size_t i = 0; i < after->n_indexes; i++) {
-			mg_cat_index *old = NULL;
-			mg_catalog_index_table(v->cat, before->schema, after->indexes[i].name, &old);
-			if (!old)
-				return after->indexes[i].name;
-		}
-		return NULL;
+	const char *name = NULL;
+	for (size_t i = 0; after && index && !name && i < after->n_indexes; i++) {
+		mg_cat_index *old = NULL;
+		mg_catalog_index_table(v->cat, before->schema, after->indexes[i].name, &old);
+		if (!old)
+			name = after->indexes[i].name;
 	}
-	for (size_t i = 0; i < after->n_constraints; i++)
+	for (size_t i = 0; after && !index && !name && i < after->n_constraints; i++)
 		if (!mg_catalog_constraint(before, after->constraints[i].name))
-			return after->constraints[i].name;
-	return NULL;
+			name = after->constraints[i].name;
+	name = name ? mg_arena_strdup(v->a, name) : NULL;
+	mg_arena_free(&scratch);
+	return name;
 }
 
 /* ---- Tables, views, sequences ------------------------------------------ */
@@ -777,8 +777,7 @@ mg_inverse mg_inverse_of(mg_project *project, const mg_catalog *before, const mg
 	if ((v.r.kind == MG_INVERSE_EXACT || v.r.kind == MG_INVERSE_SHAPE) && v.b.len) {
 		const char *sql = mg_arena_strndup(v.a, v.b.data, v.b.len);
 		/* What migraph writes must parse: anything else is no inverse. */
-		if (mg_sql_parse_generated(project, sql, mg_catalog_default_schema(before),
-		                           "derived rollback")) {
+		if (mg_sql_parses(sql)) {
 			v.r.sql = sql;
 		} else {
 			v.r.kind = MG_INVERSE_NONE;

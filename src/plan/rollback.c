@@ -171,8 +171,11 @@ static void before_step(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step
 		whole = whole || (ops[i]->flags & MG_OPF_CASCADE) || ops[i]->kind == MG_OP_DROP_TABLE ||
 		        ops[i]->kind == MG_OP_DROP_VIEW || ops[i]->kind == MG_OP_DROP_MATERIALIZED_VIEW;
 	}
-	mg_catalog *work = mg_catalog_copy(cat, ctx->arena, whole ? NULL : only, whole ? 0 : n_only);
+	mg_arena scratch;
+	mg_arena_init(&scratch);
+	mg_catalog *work = mg_catalog_copy(cat, &scratch, whole ? NULL : only, whole ? 0 : n_only);
 	mg_inverse inv = mg_inverse_of_ops(ctx->project, work, ops, n_ops, !s->in_transaction);
+	mg_arena_free(&scratch);
 	s->rollback_source = derived_source(ctx, s);
 	s->rollback_note = inv.note;
 	switch (inv.kind) {

@@ -341,6 +341,7 @@ typedef struct walk_state {
 	vctx *v;
 	mg_catalog *before;    /* the names the current step touches, as they were */
 	mg_catalog *end_of_1;  /* the schema once release 1 is out */
+	mg_arena scratch;      /* holds before, for one step */
 } walk_state;
 
 static void snapshot_before(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step *s,
@@ -364,7 +365,8 @@ static void snapshot_before(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_
 		if (ops[i]->related.name)
 			only[k++] = ops[i]->related;
 	}
-	w->before = mg_catalog_copy(cat, ctx->arena, only, k);
+	mg_arena_init(&w->scratch);
+	w->before = mg_catalog_copy(cat, &w->scratch, only, k);
 }
 
 static void checks_after(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step *s,
@@ -386,6 +388,8 @@ static void checks_after(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_ste
 	const mg_operation **ops = plan_stmts_ops(ctx, stmts, n, &n_ops);
 	for (size_t i = 0; i < n_ops; i++)
 		op_checks(v, s, w->before, cat, ops[i]);
+	w->before = NULL;
+	mg_arena_free(&w->scratch);
 }
 
 /* ---- Post-deploy ----------------------------------------------------------------- */
@@ -569,7 +573,7 @@ void plan_verify(plan_ctx *ctx)
 	if (v.start)
 		v.default_schema = mg_catalog_default_schema(v.start);
 	plan_verify_pre_deploy(ctx);
-	walk_state w = {&v, NULL, NULL};
+	walk_state w = {&v, NULL, NULL, {0}};
 	/* The post-deploy state is the end of release 1: release 2 (the
 	 * contract) has checks of its own after each of its steps. */
 	mg_catalog *end = v.start ? plan_walk(ctx, snapshot_before, checks_after, &w) : NULL;

@@ -50,3 +50,13 @@ mg_changeset *mg_sql_parse_generated(mg_project *project, const char *sql,
 		failed = failed || cs->stmts[i]->parse_failed;
 	return failed ? NULL : cs;
 }
+
+bool mg_sql_parses(const char *sql)
+{
+	if (!sql)
+		return false;
+	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
+	bool ok = r.error == NULL;
+	pg_query_free_protobuf_parse_result(r);
+	return ok;
+}
