@@ -61,22 +61,8 @@ static const char *cs_name(mg_analysis *a, const mg_changeset *cs)
 /* The table an operation acts on. */
 static mg_object op_table(const mg_operation *op)
 {
-	const mg_object *o = &op->object;
-	mg_object t = {MG_OBJ_TABLE, o->schema, NULL, NULL};
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		t.name = o->name;
-		break;
-	default:
-		t.name = o->table;
-		if (op->related.name && (o->kind == MG_OBJ_INDEX || o->kind == MG_OBJ_TRIGGER || !t.name)) {
-			t.schema = op->related.schema;
-			t.name = op->related.name;
-		}
-	}
+	mg_object t = {MG_OBJ_TABLE, NULL, NULL, NULL};
+	mg_rollback_op_table(op, &t.schema, &t.name);
 	return t;
 }
 
@@ -147,21 +133,6 @@ typedef struct irrev {
 	const mg_rule *rule;
 	mg_map facts; /* "%p" of an operation -> its graph fact */
 } irrev;
-
-static bool destroys_data(const mg_operation *op)
-{
-	switch (op->kind) {
-	case MG_OP_DROP_TABLE:
-	case MG_OP_DROP_COLUMN:
-	case MG_OP_TRUNCATE:
-	case MG_OP_DELETE:
-		return true;
-	case MG_OP_DROP_SCHEMA:
-		return (op->flags & MG_OPF_CASCADE) != 0;
-	default:
-		return false;
-	}
-}
 
 /* Does production hold data this operation destroys?  The table existed
  * before the changeset (before the release, when one is selected) and may
@@ -355,7 +326,7 @@ static void irreversible_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_c
 			continue;
 		for (size_t k = 0; k < st->n_ops; k++) {
 			const mg_operation *op = st->ops[k];
-			if (!destroys_data(op) || !data_at_stake(a, x, w, cs, op) ||
+			if (!mg_op_destroys_data(op) || !data_at_stake(a, x, w, cs, op) ||
 			    archived_before(cs, s, op))
 				continue;
 			/* A DELETE ... WHERE with an empty rollback block is a purge
@@ -401,7 +372,7 @@ static void rollback_irreversible(mg_analysis *a, const mg_rule *rule)
 		for (size_t s = 0; s < cs->n_stmts; s++)
 			for (size_t k = 0; k < cs->stmts[s]->n_ops; k++) {
 				const mg_operation *op = cs->stmts[s]->ops[k];
-				if (!destroys_data(op))
+				if (!mg_op_destroys_data(op))
 					continue;
 				any = true;
 				/* The replay's facts cover the drops; other destructive
@@ -555,7 +526,7 @@ static bool has_destructive_op(const mg_changeset *cs)
 {
 	for (size_t s = 0; s < cs->n_stmts; s++)
 		for (size_t k = 0; k < cs->stmts[s]->n_ops; k++)
-			if (destroys_data(cs->stmts[s]->ops[k]))
+			if (mg_op_destroys_data(cs->stmts[s]->ops[k]))
 				return true;
 	return false;
 }

@@ -35,8 +35,7 @@ static bool has(const mg_operation *op, unsigned f)
 	return (op->flags & f) != 0;
 }
 
-/* The table an operation belongs to. */
-static void op_table(const mg_operation *op, const char **schema, const char **name)
+void mg_rollback_op_table(const mg_operation *op, const char **schema, const char **name)
 {
 	const mg_object *o = &op->object;
 	*schema = o->schema;
@@ -55,6 +54,26 @@ static void op_table(const mg_operation *op, const char **schema, const char **n
 			*name = op->related.name;
 		}
 	}
+}
+
+bool mg_op_destroys_data(const mg_operation *op)
+{
+	switch (op->kind) {
+	case MG_OP_DROP_TABLE:
+	case MG_OP_DROP_COLUMN:
+	case MG_OP_TRUNCATE:
+	case MG_OP_DELETE:
+		return true;
+	case MG_OP_DROP_SCHEMA:
+		return (op->flags & MG_OPF_CASCADE) != 0;
+	default:
+		return false;
+	}
+}
+
+static void op_table(const mg_operation *op, const char **schema, const char **name)
+{
+	mg_rollback_op_table(op, schema, name);
 }
 
 static const mg_cat_relation *table_of(const inv *v)
@@ -714,6 +733,8 @@ static void dispatch(inv *v)
 	const mg_operation *op = v->op;
 	if (no_schema_effect(op))
 		return nothing(v, "no schema change to take back");
+	if (op->object.kind == MG_OBJ_COLUMN && op->kind != MG_OP_COMMENT)
+		return column_back(v);
 	switch (op->kind) {
 	case MG_OP_OPAQUE:
 		return none(v, mg_arena_printf(v->a, "%s cannot be analysed",
@@ -731,23 +752,6 @@ static void dispatch(inv *v)
 	case MG_OP_RENAME_TABLE:
 	case MG_OP_RENAME_VIEW:
 	case MG_OP_RENAME_SEQUENCE: return rename_back(v);
-	case MG_OP_ADD_COLUMN:
-	case MG_OP_DROP_COLUMN:
-	case MG_OP_RENAME_COLUMN:
-	case MG_OP_ALTER_COLUMN_TYPE:
-	case MG_OP_SET_DEFAULT:
-	case MG_OP_DROP_DEFAULT:
-	case MG_OP_SET_NOT_NULL:
-	case MG_OP_DROP_NOT_NULL:
-	case MG_OP_ADD_IDENTITY:
-	case MG_OP_SET_IDENTITY:
-	case MG_OP_DROP_IDENTITY:
-	case MG_OP_SET_STATISTICS:
-	case MG_OP_SET_COLUMN_OPTIONS:
-	case MG_OP_SET_COLUMN_STORAGE:
-	case MG_OP_SET_COMPRESSION:
-	case MG_OP_DROP_EXPRESSION:
-	case MG_OP_SET_EXPRESSION: return column_back(v);
 	case MG_OP_ADD_CONSTRAINT:
 	case MG_OP_VALIDATE_CONSTRAINT:
 	case MG_OP_DROP_CONSTRAINT:

@@ -26,21 +26,6 @@ typedef struct rb_pass {
 	size_t *steps_of_cs;   /* per changeset: how many steps of the plan it has */
 } rb_pass;
 
-static bool destroys(const mg_operation *op)
-{
-	switch (op->kind) {
-	case MG_OP_DROP_TABLE:
-	case MG_OP_DROP_COLUMN:
-	case MG_OP_TRUNCATE:
-	case MG_OP_DELETE:
-		return true;
-	case MG_OP_DROP_SCHEMA:
-		return (op->flags & MG_OPF_CASCADE) != 0;
-	default:
-		return false;
-	}
-}
-
 static const char *stmts_text(mg_arena *a, mg_statement *const *stmts, size_t n)
 {
 	mg_buf b = MG_BUF_INIT;
@@ -146,7 +131,7 @@ static void before_step(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step
 	const mg_operation **ops = plan_stmts_ops(ctx, stmts, n, &n_ops);
 	bool hold = false;
 	for (size_t i = 0; i < n_ops; i++)
-		hold = hold || destroys(ops[i]);
+		hold = hold || mg_op_destroys_data(ops[i]);
 	s->hold_until_confirmed = s->hold_until_confirmed || hold;
 	if (!n_ops) {
 		s->reversibility = MG_REV_IRREVERSIBLE;

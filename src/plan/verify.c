@@ -28,6 +28,7 @@
 #include "migraph/catalog.h"
 #include "migraph/graph.h"
 #include "migraph/profile.h"
+#include "migraph/rollback.h"
 #include "plan/plan_int.h"
 #include "plan/verify_int.h"
 
@@ -227,28 +228,13 @@ static void index_state(vctx *v, mg_plan_step *s, const char *schema, const char
 	                      ix));
 }
 
-/* The table an operation belongs to. */
-static void op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	*name = o->kind == MG_OBJ_TABLE || o->kind == MG_OBJ_VIEW ||
-	                o->kind == MG_OBJ_MATERIALIZED_VIEW || o->kind == MG_OBJ_SEQUENCE
-	            ? o->name
-	            : o->table;
-	if (op->related.name && (o->kind == MG_OBJ_INDEX || !*name)) {
-		*schema = op->related.schema;
-		*name = op->related.name;
-	}
-}
-
 static const char *index_name_after(const mg_catalog *before, const mg_catalog *after,
                                     const mg_operation *op)
 {
 	if (op->object.name)
 		return op->object.name;
 	const char *s, *t;
-	op_table(op, &s, &t);
+	mg_rollback_op_table(op, &s, &t);
 	const mg_cat_relation *r = mg_catalog_relation(after, s, t);
 	for (size_t i = 0; r && i < r->n_indexes; i++)
 		if (!mg_catalog_index_table(before, s, r->indexes[i].name, NULL))
@@ -260,7 +246,7 @@ static void op_checks(vctx *v, mg_plan_step *s, const mg_catalog *before, const 
                       const mg_operation *op)
 {
 	const char *ts, *tn;
-	op_table(op, &ts, &tn);
+	mg_rollback_op_table(op, &ts, &tn);
 	const mg_object *o = &op->object;
 	switch (op->kind) {
 	case MG_OP_CREATE_TABLE:
