@@ -729,6 +729,27 @@ static const char *rollback_sql(mg_analysis *a, const mg_changeset *cs, const pl
 	return mg_inverse_of_ops(p, c, ops, n_ops, false).sql;
 }
 
+/* The later changeset that built dep on what cs's rollback drops: the
+ * graph's def-use edge from cs to it (the one that made dep, when several
+ * use the object), or the catalog's record of who made dep. */
+static size_t dependant_changeset(mg_analysis *a, const mg_changeset *cs,
+                                  const mg_cat_relation *dep)
+{
+	size_t made = dep->has_created_by ? dep->created_by : (size_t)-1;
+	const mg_graph *g = a->graph;
+	size_t any = (size_t)-1;
+	for (size_t i = 0; g && cs && i < g->n_edges; i++) {
+		const mg_graph_edge *e = &g->edges[i];
+		if (e->kind != MG_EDGE_DEF_USE || e->from != cs->index || e->to <= cs->index)
+			continue;
+		if (e->to == made)
+			return made;
+		if (any == (size_t)-1 && mg_str_ieq(e->object.name, dep->name))
+			any = e->to;
+	}
+	return any != (size_t)-1 ? any : made;
+}
+
 static void note_dependant(blocked *x, mg_analysis *a, const mg_cat_relation *dep,
                            const char *what, const char *drop_sql)
 {
@@ -738,8 +759,9 @@ static void note_dependant(blocked *x, mg_analysis *a, const mg_cat_relation *de
 		return;
 	mg_map_put(&x->seen, key, x);
 	const char *by = "";
-	if (dep->has_created_by && dep->created_by < a->project->n_changesets) {
-		const mg_changeset *d = a->project->changesets[dep->created_by];
+	size_t made_by = dependant_changeset(a, x->cs, dep);
+	if (made_by < a->project->n_changesets) {
+		const mg_changeset *d = a->project->changesets[made_by];
 		planned_rb *r = &x->per_cs[d->index];
 		by = mg_arena_printf(ar, " (made by %s, %s)", cs_name(a, d),
 		                     r->n ? "whose rollback keeps it" : "which has no rollback");
@@ -823,6 +845,7 @@ static void rollback_blocked(mg_analysis *a, const mg_rule *rule)
 		if (!under_review(cs) || !r->n)
 			continue;
 		mg_map_init(&x.seen, &p->arena);
+		x.cs = cs;
 		mg_buf_clear(&x.deps);
 		mg_buf_clear(&x.drops);
 		mg_replay_statements(x.w, r->stmts, r->n, cs->index, on_rollback_event, pair);
