@@ -94,6 +94,13 @@ $(BUILD)/plan-dump: tests/plan/plan_dump.c $(filter-out %/main.o,$(CLI_OBJS)) $(
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(filter-out %/main.o,$(CLI_OBJS)) $(BUILD)/libmigraph.a $(LDLIBS)
 
 unit: $(UNIT_BINS) $(BUILD)/plan-dump
+# Test tools: small programs the end-to-end suites drive (tests/assure).
+$(BUILD)/tools/plan_dump: tests/assure/plan_dump.c $(BUILD)/libmigraph.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libmigraph.a $(LDLIBS)
+
+unit: $(UNIT_BINS) $(BUILD)/tools/plan_dump
 unit-san: $(SAN_UNIT_BINS) $(BUILD)/migraph-san
 
 DEMO := corpora/shop-flyway

@@ -74,6 +74,7 @@ run_script plan-liquibase tests/pg/with_pg.sh plan-liquibase $PY tests/plan/liqu
 run_script plan-coverage $PY tests/plan/coverage.py
 run_script backfill tests/pg/with_pg.sh backfill $PY tests/backfill/run.py
 run_script emit tests/pg/with_pg.sh emit $PY tests/emit/run.py
+run_script assure tests/pg/with_pg.sh assure $PY tests/assure/run.py
 [ -x tests/hostile/valgrind.sh ] && run_script hostile-valgrind tests/hostile/valgrind.sh
 [ -x tests/fuzz/regressions.sh ] && run_script fuzz-regressions tests/fuzz/regressions.sh
 

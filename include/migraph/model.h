@@ -556,6 +556,9 @@ mg_statement *mg_changeset_add_statement(mg_project *project, mg_changeset *cs);
 mg_statement *mg_changeset_add_rollback_statement(mg_project *project, mg_changeset *cs);
 mg_operation *mg_statement_add_op(mg_project *project, mg_statement *stmt, mg_op_kind kind);
 
+/* The Flyway undo script (U<version>) of a versioned migration, or NULL. */
+const mg_changeset *mg_project_undo_of(const mg_project *project, const mg_changeset *cs);
+
 /* Flyway versions (src/model/version.c). */
 int mg_version_parse(mg_arena *arena, const char *text, mg_version *out);
 int mg_version_compare(const mg_version *a, const mg_version *b);

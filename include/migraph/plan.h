@@ -152,6 +152,8 @@ typedef struct mg_plan_step {
 	const char *rollback_sql;     /* NULL when irreversible */
 	const char *rollback_source;  /* "derived", "liquibase rollback block", "flyway undo V3" */
 	const char *forward_fix;      /* irreversible steps: how to go forward instead */
+	const char *rollback_note;    /* what the rollback cannot bring back, or why nothing
+	                                 needs undoing, said plainly; NULL when nothing to add */
 	bool hold_until_confirmed;    /* destructive: run only once the release is confirmed good */
 
 	mg_backfill *backfill;        /* MG_STEP_BACKFILL */

@@ -42,6 +42,17 @@ void mg_sql_options_init(mg_sql_options *opts, mg_engine_target engine);
 size_t mg_sql_parse_script(mg_project *project, mg_changeset *cs,
                            const mg_text *text, const mg_sql_options *opts);
 
+/* Parses SQL that migraph wrote itself (a derived rollback, a plan step)
+ * into a changeset that is not part of the project, so later stages can
+ * replay it like any migration.  Its problems are not the project's: no
+ * diagnostic is kept.  NULL when any statement fails to parse. */
+mg_changeset *mg_sql_parse_generated(mg_project *project, const char *sql,
+                                     const char *default_schema, const char *origin);
+
+/* Whether PostgreSQL's grammar accepts sql (every statement of it):
+ * the check for SQL migraph writes, without building operations. */
+bool mg_sql_parses(const char *sql);
+
 /* A statement's span in a script, found without parsing it. */
 typedef struct mg_sql_span {
 	size_t offset;     /* first byte of the statement (after leading blanks/comments) */

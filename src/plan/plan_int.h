@@ -131,6 +131,22 @@ mg_backfill *plan_backfill_from_statement(plan_ctx *ctx, const mg_operation *op)
  * statement, said in the title. */
 void plan_backfill_script(plan_ctx *ctx, mg_plan_step *s, mg_backfill *b);
 
+/* walk.c: the steps replayed on a copy of the catalog at the release's
+ * start, in plan order (the passes after ordering need the schema just
+ * before and after each step).  plan_step_stmts gives the statements a
+ * step runs: its original statement when it kept the original SQL, else
+ * its own SQL parsed (none for deploy and backfill steps, or SQL that does
+ * not parse).  plan_walk calls before and after (either may be NULL)
+ * around each step and returns the catalog at the end (NULL without a
+ * release). */
+struct mg_catalog;
+typedef void (*plan_walk_fn)(plan_ctx *ctx, void *data, struct mg_catalog *cat, mg_plan_step *s,
+                             mg_statement *const *stmts, size_t n);
+size_t plan_step_stmts(plan_ctx *ctx, const mg_plan_step *s, mg_statement *const **stmts);
+const mg_operation **plan_stmts_ops(plan_ctx *ctx, mg_statement *const *stmts, size_t n,
+                                    size_t *n_ops);
+struct mg_catalog *plan_walk(plan_ctx *ctx, plan_walk_fn before, plan_walk_fn after, void *data);
+
 /* The passes after ordering. */
 void plan_rollback(plan_ctx *ctx);
 void plan_verify(plan_ctx *ctx);
