@@ -16,6 +16,7 @@
 #include "migraph/render.h"
 #include "migraph/risk.h"
 #include "render/json_writer.h"
+#include "render/review_int.h"
 
 static void write_object(mg_json *j, const mg_object *o)
 {
@@ -447,6 +448,12 @@ static void write_graph(mg_json *j, const mg_analysis *a)
 
 void mg_render_json(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts)
 {
+	rv_json_report(out, analysis, opts, NULL);
+}
+
+void rv_json_report(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts,
+                    const mg_plan *plan)
+{
 	const mg_project *p = analysis->project;
 	mg_json j;
 	mg_json_init(&j, out, true);
@@ -513,6 +520,8 @@ void mg_render_json(mg_buf *out, const mg_analysis *analysis, const mg_render_op
 	mg_json_end_array(&j);
 
 	write_graph(&j, analysis);
+	if (plan)
+		rv_json_plan(&j, plan);
 
 	mg_json_key(&j, "summary");
 	mg_json_begin_object(&j);
