@@ -10,6 +10,7 @@
 
 #include "migraph/engine.h"
 #include "migraph/render.h"
+#include "render/review_int.h"
 
 void mg_render_object(mg_buf *out, const mg_object *obj)
 {
@@ -292,6 +293,7 @@ void mg_render_check_text(mg_buf *out, const mg_analysis *analysis, const mg_ren
 			put_indented(out, f->safe_alternative, "      ");
 		}
 	}
+	rv_check_changeset_lines(out, analysis);
 	put_diagnostics(out, p);
 	size_t counts[MG_SEV_CRITICAL + 1] = {0};
 	for (size_t i = 0; i < analysis->n_findings; i++)
