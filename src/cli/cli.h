@@ -7,6 +7,7 @@
 
 #include "migraph/load.h"
 #include "migraph/render.h"
+#include "migraph/review.h"
 
 /* Exit codes of the contract (DESIGN.md). */
 enum {
@@ -18,8 +19,19 @@ enum {
 typedef enum cli_format {
 	CLI_FORMAT_TEXT = 0,
 	CLI_FORMAT_JSON,
-	CLI_FORMAT_SARIF
+	CLI_FORMAT_SARIF,
+	CLI_FORMAT_MARKDOWN,         /* review, plan */
+	CLI_FORMAT_DOT,              /* graph: the four diagram formats */
+	CLI_FORMAT_SVG,
+	CLI_FORMAT_PNG,
+	CLI_FORMAT_PDF
 } cli_format;
+
+typedef enum cli_color {
+	CLI_COLOR_AUTO = 0,          /* when the output is a terminal and NO_COLOR is unset */
+	CLI_COLOR_ALWAYS,
+	CLI_COLOR_NEVER
+} cli_color;
 
 typedef struct cli_args {
 	const char *command;
@@ -27,8 +39,15 @@ typedef struct cli_args {
 	size_t n_paths;
 	cli_format format;
 	const char *output;          /* -o FILE, NULL for stdout */
+	bool format_given;
 	mg_severity fail_on;
 	bool show_all;
+	const char *graph_file;      /* review --graph FILE */
+	const char *emit_dir;        /* plan --emit DIR */
+	bool force;                  /* plan --emit: overwrite existing files */
+	const char *focus;           /* graph --focus */
+	const char *group;           /* graph --group, as given */
+	cli_color color;
 	mg_load_options load;
 	mg_analysis_options analysis;
 	mg_arena scratch;            /* the profile and what else outlives one stage */
@@ -63,11 +82,32 @@ int cli_run_command(const cli_command_spec *spec, int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 /* Loads the project of args and runs the analysis (rules only when
  * run_rules).  Returns the project, never NULL. */
 mg_project *cli_load_and_analyze(cli_args *args, mg_analysis *analysis, bool run_rules);
 /* True when nothing could be loaded (exit code 2). */
 bool cli_nothing_loaded(const mg_project *project);
+
+/* review, plan and graph: parse, load, analyse (rules included) and build
+ * the plan.  Returns CLI_EXIT_OK with *plan set, or the exit code (after
+ * printing why); *done is set when --help was shown. */
+int cli_build_plan(cli_args *args, const char *command, int argc, char **argv,
+                   mg_analysis *analysis, mg_project **project, mg_plan **plan, bool *done);
+/* Writes the plan's diagram to path ("-": stdout) in format.  Returns 0
+ * or prints why not and returns CLI_EXIT_USAGE. */
+int cli_write_diagram(const cli_args *args, const mg_plan *plan, const char *path,
+                      mg_diagram_format format);
+
+/* plan --emit: whether a path of the emitted plan stays inside its folder
+ * (relative, no "..", "." or empty segment, no control character). */
+bool cli_emit_path_ok(const char *path);
+/* Writes the files under dir (created when missing), refusing paths that
+ * leave it, and files that exist unless force.  Returns the exit code;
+ * *written counts the files written. */
+int cli_emit_write(const char *dir, const mg_emit *emit, bool force, size_t *written);
 
 #endif
