@@ -679,6 +679,70 @@ static int flush_nothing(void *chan)
 	return 0;
 }
 
+/* Object ids.  cgraph's own discipline makes a name's id the address of
+ * its string, and writes subgraphs in id order: the order of the
+ * clusters would follow malloc.  Here every object gets the next odd
+ * number and cgraph keeps the names in its internal map, so ids, and
+ * the DOT text, follow the order of creation. */
+typedef struct seq_ids {
+	IDTYPE next;
+} seq_ids;
+
+static void *ids_open(Agraph_t *g, Agdisc_t *disc)
+{
+	(void)g;
+	(void)disc;
+	seq_ids *s = mg_xmalloc(sizeof *s);
+	s->next = 1;
+	return s;
+}
+
+static long ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+	(void)objtype;
+	if (str || !createflag)
+		return 0; /* names: cgraph's internal map, with an id from below */
+	seq_ids *s = state;
+	*id = s->next;
+	s->next += 2;
+	return 1;
+}
+
+static long ids_alloc(void *state, int objtype, IDTYPE request)
+{
+	(void)state;
+	(void)objtype;
+	(void)request;
+	return 0; /* no ids chosen by the caller */
+}
+
+static void ids_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+}
+
+static char *ids_print(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id;
+	return NULL;
+}
+
+static void ids_close(void *state)
+{
+	free(state);
+}
+
+static void ids_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
 static char graphviz_error[512];
 
 /* Graphviz reports through agerr: keep its words for our caller instead
@@ -742,7 +806,8 @@ int mg_render_diagram(mg_buf *out, const mg_plan *plan, mg_diagram_format format
 	agusererrf saved_errf = agseterrf(keep_error);
 	agerrlevel_t saved_level = agseterr(AGERR);
 	Agiodisc_t io = {AgIoDisc.afread, put_str, flush_nothing};
-	Agdisc_t disc = {&AgMemDisc, &AgIdDisc, &io};
+	Agiddisc_t ids = {ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register};
+	Agdisc_t disc = {&AgMemDisc, &ids, &io};
 	Agraph_t *ag = build_graph(&g, kept, &disc);
 	int rc = format == MG_DIAGRAM_DOT ? agwrite(ag, out) : render_gvc(out, ag, format);
 	agclose(ag);

@@ -362,6 +362,7 @@ void rv_json_plan(mg_json *j, const mg_plan *plan)
 	mg_json_kv_int(j, "steps", (long long)plan->n_steps);
 	mg_json_kv_int(j, "backfills", (long long)plan->n_backfills);
 	kv_ms(j, "expected_runtime_ms", r.runtime_known, r.runtime_ms);
+	kv_ms(j, "known_runtime_ms", true, r.runtime_ms);
 	mg_json_kv_int(j, "changesets_runtime_unknown", (long long)r.n_runtime_unknown);
 	mg_json_end_object(j);
 	mg_json_end_object(j);

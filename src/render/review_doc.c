@@ -65,6 +65,16 @@ static void put_label(rv_doc *d, const mg_changeset *cs)
 	mg_buf_dispose(&b);
 }
 
+/* In a step, beside its file:line: Liquibase's id::author without the file. */
+static void put_step_origin(rv_doc *d, const mg_changeset *cs)
+{
+	if (mg_changeset_kind_is_flyway(cs->kind)) {
+		put_label(d, cs);
+		return;
+	}
+	rv_putf(d, "%s::%s", cs->id ? cs->id : "?", cs->author ? cs->author : "?");
+}
+
 static void put_relation(rv_doc *d, const mg_object *o)
 {
 	mg_buf b = MG_BUF_INIT;
@@ -612,7 +622,7 @@ static void plan_step(doc_ctx *c, const mg_plan_step *s)
 	rv_put(d, s->title ? s->title : mg_step_kind_name(s->kind));
 	if (cs) {
 		rv_put(d, " (");
-		put_label(d, cs);
+		put_step_origin(d, cs);
 		rv_put(d, ", ");
 		rv_location(d, &s->loc);
 		rv_put(d, ")");
@@ -673,6 +683,11 @@ static void plan_step(doc_ctx *c, const mg_plan_step *s)
 		rv_put(d, "Runs the backfill of ");
 		put_relation(d, &s->backfill->table);
 		rv_put(d, " (section D).");
+		rv_item_end(d);
+	}
+	if (!s->sql && (s->kind == MG_STEP_SQL || s->kind == MG_STEP_MANUAL)) {
+		rv_item(d, 0);
+		rv_put(d, "No SQL text for this step: see its changeset.");
 		rv_item_end(d);
 	}
 	mg_buf_dispose(&b);

@@ -71,7 +71,7 @@ void rv_put_count(mg_buf *out, double n);
 const char *rv_lock_label(mg_lock_mode mode);
 /* "public.orders" */
 void rv_put_relation(mg_buf *out, const mg_object *o);
-/* "V2 add order status", "R order summary view", "id (author)". */
+/* "V2 add order status", "R order summary view", "file::id::author". */
 void rv_put_changeset_label(mg_buf *out, const mg_changeset *cs);
 /* "V2", "R", or the Liquibase id: the short name for a diagram node. */
 void rv_put_changeset_short(mg_buf *out, const mg_changeset *cs);

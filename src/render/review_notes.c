@@ -289,7 +289,8 @@ void rv_put_changeset_label(mg_buf *out, const mg_changeset *cs)
 			mg_buf_printf(out, " %s", cs->description);
 		return;
 	}
-	mg_buf_printf(out, "%s (%s)", cs->id ? cs->id : "?", cs->author ? cs->author : "?");
+	mg_buf_printf(out, "%s::%s::%s", cs->filename ? cs->filename : "?", cs->id ? cs->id : "?",
+	              cs->author ? cs->author : "?");
 }
 
 void rv_put_changeset_short(mg_buf *out, const mg_changeset *cs)
@@ -378,7 +379,7 @@ void rv_put_runtime(mg_buf *out, const rv_changeset *c)
 	if (c->n_assumptions)
 		put_assumptions(out, c);
 	else
-		mg_buf_puts(out, " (catalog-only changes: instant once the locks are granted)");
+		mg_buf_puts(out, " (catalog-only: instant once the locks are granted)");
 }
 
 const char *rv_transaction_mode(const mg_changeset *cs)
@@ -437,22 +438,33 @@ const char **rv_risk_notes(const rv_review *r, const rv_changeset *c, size_t *n_
 			push_note(a, &notes, &n, mg_arena_strdup(a, mg_buf_cstr(&b)));
 		}
 	}
-	if (!blocking)
-		push_note(a, &notes, &n,
-		          c->n_locks ? "no lock it takes makes reads or writes of an existing table wait"
-		                     : "takes no lock on a table");
+	if (!blocking && c->n_locks)
+		push_note(a, &notes, &n, "no lock it takes makes reads or writes of an existing table wait");
 	if (!profile && blocking)
 		push_note(a, &notes, &n,
 		          "table sizes unknown (no --profile): how long traffic waits is not estimated");
 	if (cr && cr->verdict == MG_SLO_EXCEEDED && profile) {
+		double slo = profile->max_lock_ms.known ? profile->max_lock_ms.value : 2000;
+		bool lock_over = false;
+		for (size_t i = 0; i < c->n_locks; i++) {
+			const mg_table_risk *t = c->locks[i].risk;
+			lock_over |= !t->new_in_release && (t->blocks_reads || t->blocks_writes) &&
+			             t->blocked_known && t->blocked_ms > slo;
+		}
+		bool lag_over = cr->replication_lag_known && profile->max_replication_lag_s.known &&
+		                cr->replication_lag_s > profile->max_replication_lag_s.value;
 		mg_buf_clear(&b);
-		mg_buf_puts(&b, "exceeds the SLO: traffic waits longer than the ");
-		rv_put_duration(&b, profile->max_lock_ms.known ? profile->max_lock_ms.value : 2000);
-		mg_buf_puts(&b, " a lock may be held");
-		if (cr->replication_lag_known && profile->max_replication_lag_s.known &&
-		    cr->replication_lag_s > profile->max_replication_lag_s.value)
-			mg_buf_printf(&b, ", or replicas lag more than %.0f s",
+		mg_buf_puts(&b, "exceeds the SLO: ");
+		if (lock_over) {
+			mg_buf_puts(&b, "traffic waits longer than the ");
+			rv_put_duration(&b, slo);
+			mg_buf_puts(&b, " a lock may be held");
+		}
+		if (lag_over)
+			mg_buf_printf(&b, "%sreplicas lag more than the %.0f s allowed", lock_over ? ", and " : "",
 			              profile->max_replication_lag_s.value);
+		if (!lock_over && !lag_over)
+			mg_buf_puts(&b, "the risk model's verdict");
 		push_note(a, &notes, &n, mg_arena_strdup(a, mg_buf_cstr(&b)));
 	}
 	if (cr && cr->replication_lag_known && cr->replication_lag_s >= 1) {

@@ -32,10 +32,11 @@ void rv_doc_init(rv_doc *d, mg_buf *out, rv_syntax syntax, bool color)
 
 static void end_line(rv_doc *d)
 {
-	if (d->line_open)
+	if (d->line_open) {
 		mg_buf_putc(d->out, '\n');
+		d->started = true;
+	}
 	d->line_open = false;
-	d->started = true;
 }
 
 void rv_doc_finish(rv_doc *d)
