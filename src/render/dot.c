@@ -56,8 +56,8 @@ typedef struct dg_edge {
 	bool order;                /* consecutive in the run order */
 	bool dependency;
 	bool implied;              /* a longer dependency path says the same */
-	const char *label;         /* dependency objects, joined */
-	size_t n_objects;
+	const char *objects[2];    /* the first two objects it is about */
+	size_t n_objects;          /* how many distinct ones */
 } dg_edge;
 
 typedef struct dg {
@@ -297,12 +297,24 @@ static void build_nodes(dg *g, mg_diagram_group mode)
 	}
 }
 
-static void put_object_name(mg_buf *b, const mg_object *o)
+static const char *object_name(mg_arena *a, const mg_object *o)
 {
 	if (o->kind == MG_OBJ_COLUMN || o->kind == MG_OBJ_CONSTRAINT)
-		mg_buf_printf(b, "%s.%s", o->table ? o->table : "?", o->name ? o->name : "?");
-	else
-		mg_buf_puts(b, o->name ? o->name : "?");
+		return mg_arena_printf(a, "%s.%s", o->table ? o->table : "?", o->name ? o->name : "?");
+	return o->name ? o->name : "?";
+}
+
+static void edge_object(dg *g, dg_edge *e, const mg_object *object)
+{
+	if (!object)
+		return;
+	const char *name = object_name(g->arena, object);
+	for (size_t i = 0; i < e->n_objects && i < 2; i++)
+		if (!strcmp(e->objects[i], name))
+			return;
+	if (e->n_objects < 2)
+		e->objects[e->n_objects] = name;
+	e->n_objects++;
 }
 
 static void add_edge(dg *g, size_t from, size_t to, bool dependency, const mg_object *object)
@@ -316,17 +328,7 @@ static void add_edge(dg *g, size_t from, size_t to, bool dependency, const mg_ob
 			return;
 		}
 		e->dependency = true;
-		if (object && e->n_objects < 3) {
-			mg_buf b = MG_BUF_INIT;
-			mg_buf_puts(&b, e->label ? e->label : "");
-			if (e->label)
-				mg_buf_puts(&b, e->n_objects == 2 ? "\n..." : "\n");
-			if (e->n_objects < 2)
-				put_object_name(&b, object);
-			e->label = mg_arena_strdup(g->arena, mg_buf_cstr(&b));
-			mg_buf_dispose(&b);
-			e->n_objects++;
-		}
+		edge_object(g, e, object);
 		return;
 	}
 	if (g->n_edges == g->edges_cap) {
@@ -339,13 +341,8 @@ static void add_edge(dg *g, size_t from, size_t to, bool dependency, const mg_ob
 	e->to = to;
 	e->order = !dependency;
 	e->dependency = dependency;
-	if (object) {
-		mg_buf b = MG_BUF_INIT;
-		put_object_name(&b, object);
-		e->label = mg_arena_strdup(g->arena, mg_buf_cstr(&b));
-		mg_buf_dispose(&b);
-		e->n_objects = 1;
-	}
+	if (dependency)
+		edge_object(g, e, object);
 }
 
 static void build_edges(dg *g)
@@ -650,12 +647,16 @@ static Agraph_t *build_graph(dg *g, size_t kept, Agdisc_t *disc)
 			continue;
 		Agedge_t *ae = agedge(ag, g->nodes[e->from].ag, g->nodes[e->to].ag, NULL, 1);
 		if (dependency) {
-			if (e->label) {
-				mg_buf b = MG_BUF_INIT;
-				label_text(&b, e->label, 3 * LABEL_WIDTH);
-				set(ae, "label", mg_buf_cstr(&b));
-				mg_buf_dispose(&b);
+			mg_buf b = MG_BUF_INIT;
+			for (size_t k = 0; k < e->n_objects && k < 2; k++) {
+				if (k)
+					mg_buf_puts(&b, "\\n");
+				label_text(&b, e->objects[k], LABEL_WIDTH);
 			}
+			if (e->n_objects > 2)
+				mg_buf_printf(&b, "\\n+%zu more", e->n_objects - 2);
+			set(ae, "label", mg_buf_cstr(&b));
+			mg_buf_dispose(&b);
 		} else {
 			set(ae, "style", "dashed");
 			set(ae, "color", "#9a9a9a");
@@ -681,10 +682,15 @@ static int flush_nothing(void *chan)
 
 /* Object ids.  cgraph's own discipline makes a name's id the address of
  * its string, and writes subgraphs in id order: the order of the
- * clusters would follow malloc.  Here every object gets the next odd
- * number and cgraph keeps the names in its internal map, so ids, and
- * the DOT text, follow the order of creation. */
+ * clusters would follow malloc.  Here ids count up in the order objects
+ * are created, and the discipline keeps the names (in an arena of its
+ * own, freed when the graph closes), so the DOT text is the same on every
+ * run. */
 typedef struct seq_ids {
+	mg_arena arena;
+	mg_map by_name;            /* name -> id + 1 */
+	const char **names;        /* id -> name, NULL for anonymous objects */
+	size_t cap;
 	IDTYPE next;
 } seq_ids;
 
@@ -692,19 +698,33 @@ static void *ids_open(Agraph_t *g, Agdisc_t *disc)
 {
 	(void)g;
 	(void)disc;
-	seq_ids *s = mg_xmalloc(sizeof *s);
-	s->next = 1;
+	seq_ids *s = mg_xcalloc(1, sizeof *s);
+	mg_arena_init(&s->arena);
+	mg_map_init(&s->by_name, &s->arena);
 	return s;
 }
 
 static long ids_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
 {
-	(void)objtype;
-	if (str || !createflag)
-		return 0; /* names: cgraph's internal map, with an id from below */
 	seq_ids *s = state;
+	const char *key = str ? mg_arena_printf(&s->arena, "%d:%s", objtype, str) : NULL;
+	size_t known = key ? (size_t)mg_map_get(&s->by_name, key) : 0;
+	if (known) {
+		*id = (IDTYPE)(known - 1);
+		return 1;
+	}
+	if (!createflag)
+		return 0;
+	if (s->next == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		s->names = mg_arena_grow(&s->arena, (void *)s->names, sizeof *s->names, s->cap, ncap);
+		s->cap = ncap;
+	}
 	*id = s->next;
-	s->next += 2;
+	s->names[s->next] = str ? mg_arena_strdup(&s->arena, str) : NULL;
+	if (key)
+		mg_map_put(&s->by_name, key, (void *)(uintptr_t)(s->next + 1));
+	s->next++;
 	return 1;
 }
 
@@ -725,15 +745,16 @@ static void ids_free(void *state, int objtype, IDTYPE id)
 
 static char *ids_print(void *state, int objtype, IDTYPE id)
 {
-	(void)state;
 	(void)objtype;
-	(void)id;
-	return NULL;
+	seq_ids *s = state;
+	return id < s->next ? (char *)s->names[id] : NULL;
 }
 
 static void ids_close(void *state)
 {
-	free(state);
+	seq_ids *s = state;
+	mg_arena_free(&s->arena);
+	free(s);
 }
 
 static void ids_register(void *state, int objtype, void *obj)
