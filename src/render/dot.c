@@ -44,7 +44,8 @@ typedef struct dg_node {
 	mg_severity risk;
 	mg_step_kind kind;
 	const mg_lock *lock;       /* strongest lock over its steps */
-	size_t n_lock_tables;      /* tables with that mode or stronger */
+	size_t n_lock_tables;      /* distinct relations locked in that mode */
+	mg_map lock_tables;
 	bool time_known;
 	double time_ms;
 	size_t n_time_unknown;
@@ -241,7 +242,7 @@ static size_t count_nodes(dg *g, mg_diagram_group mode)
 	return n;
 }
 
-static void add_to_node(dg_node *n, const mg_plan_step *s)
+static void add_to_node(dg *g, dg_node *n, const mg_plan_step *s)
 {
 	if (!n->n_steps) {
 		n->first = s;
@@ -259,9 +260,19 @@ static void add_to_node(dg_node *n, const mg_plan_step *s)
 	if (l && (!n->lock || l->mode > n->lock->mode)) {
 		n->lock = l;
 		n->n_lock_tables = 0;
+		mg_map_init(&n->lock_tables, g->arena);
 	}
-	for (size_t i = 0; n->lock && i < s->n_locks; i++)
-		n->n_lock_tables += s->locks[i].mode >= n->lock->mode;
+	for (size_t i = 0; n->lock && i < s->n_locks; i++) {
+		const mg_object *r = &s->locks[i].relation;
+		if (s->locks[i].mode != n->lock->mode || r->kind != n->lock->relation.kind)
+			continue;
+		const char *key = mg_arena_printf(g->arena, "%s.%s", r->schema ? r->schema : "",
+		                                  r->name ? r->name : "");
+		if (mg_map_get(&n->lock_tables, key))
+			continue;
+		mg_map_put(&n->lock_tables, key, (void *)1);
+		n->n_lock_tables++;
+	}
 	if (s->kind == MG_STEP_APP_DEPLOY)
 		return;
 	if (s->runtime_known) {
@@ -293,7 +304,7 @@ static void build_nodes(dg *g, mg_diagram_group mode)
 				mg_map_put(&g->groups, key, (void *)(uintptr_t)at);
 		}
 		g->node_of[i] = at - 1;
-		add_to_node(&g->nodes[at - 1], s);
+		add_to_node(g, &g->nodes[at - 1], s);
 	}
 }
 
@@ -482,10 +493,13 @@ static void label_lock(mg_buf *b, const dg_node *n)
 	if (!n->lock) {
 		mg_buf_puts(&t, n->kind == MG_STEP_APP_DEPLOY ? "no SQL" : "no table lock");
 	} else if (n->n_lock_tables > 1 && n->n_steps > 1) {
-		mg_buf_printf(&t, "%s on %zu tables", rv_lock_label(n->lock->mode), n->n_lock_tables);
+		mg_buf_printf(&t, "%s on %zu %s", rv_lock_label(n->lock->mode), n->n_lock_tables,
+		              n->lock->relation.kind == MG_OBJ_TABLE ? "tables" : "relations");
 	} else {
 		mg_buf_printf(&t, "%s ", rv_lock_label(n->lock->mode));
 		rv_put_relation(&t, &n->lock->relation);
+		if (n->n_lock_tables > 1)
+			mg_buf_printf(&t, " +%zu", n->n_lock_tables - 1);
 	}
 	label_line(b, mg_buf_cstr(&t), LABEL_WIDTH);
 	mg_buf_dispose(&t);
