@@ -108,11 +108,12 @@ check: deps-check
 	@BUILD=$(BUILD) tests/run.sh
 
 install: $(BUILD)/migraph
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/migraph $(DESTDIR)$(PREFIX)/bin/migraph
+	install -m 644 man/migraph.1 $(DESTDIR)$(PREFIX)/share/man/man1/migraph.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/migraph
+	rm -f $(DESTDIR)$(PREFIX)/bin/migraph $(DESTDIR)$(PREFIX)/share/man/man1/migraph.1
 
 # Observe lock behaviour on real PostgreSQL 10-18 and rewrite tests/truth/observed.
 truth: deps-check

@@ -9,8 +9,8 @@ set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libxml2-dev libyaml-dev libpg-query-dev
             libprotobuf-c-dev libgraphviz-dev)
-check_pkgs=(libcmocka-dev python3 python3-jsonschema python3-psycopg2 git valgrind
-            postgresql)
+check_pkgs=(libcmocka-dev python3 python3-jsonschema python3-psycopg2 python3-yaml git
+            valgrind postgresql groff-base man-db nodejs)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = check ]; then

@@ -58,6 +58,8 @@ for t in "$BUILD"/san-tests/test_*; do [ -x "$t" ] && run_cmocka "asan/$(basenam
 echo "end-to-end suites:"
 run_script golden $PY tests/golden/run.py
 run_script cli tests/cli/run.sh
+run_script ci tests/ci/run.sh
+run_script ci-readme $PY tests/ci/readme_snippets.py
 [ -f tests/hostile/run.py ] && run_script hostile $PY tests/hostile/run.py
 for s in tests/real/*.py; do [ -f "$s" ] && run_script "real/$(basename "$s" .py)" $PY "$s"; done
 for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh)" "$s"; done

@@ -534,6 +534,11 @@ typedef struct mg_project {
 	mg_diag_list diags;
 	size_t n_files;              /* migration files read */
 	mg_flyway_settings flyway;   /* set by the Flyway loader */
+	/* `migraph:ignore` markers found in the comments of the files read
+	 * (include/migraph/ignore.h); the triage applies them to findings. */
+	struct mg_ignore_marker **ignores;
+	size_t n_ignores;
+	size_t ignores_cap;
 } mg_project;
 
 mg_project *mg_project_new(void);

@@ -75,6 +75,10 @@ typedef struct mg_finding {
 	mg_object object;
 	const char *message;          /* what is wrong, in production terms */
 	const char *safe_alternative; /* concrete SQL or changelog text */
+	/* The inline `migraph:ignore` that suppresses it (set by the triage,
+	 * include/migraph/triage.h), or NULL.  A suppressed finding stays in
+	 * the output, marked, and never decides the exit code. */
+	const struct mg_ignore_marker *suppressed_by;
 } mg_finding;
 
 struct mg_analysis {

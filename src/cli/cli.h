@@ -5,6 +5,7 @@
 #ifndef MIGRAPH_CLI_H
 #define MIGRAPH_CLI_H
 
+#include "migraph/config.h"
 #include "migraph/load.h"
 #include "migraph/render.h"
 #include "migraph/review.h"
@@ -20,6 +21,10 @@ typedef enum cli_format {
 	CLI_FORMAT_TEXT = 0,
 	CLI_FORMAT_JSON,
 	CLI_FORMAT_SARIF,
+	CLI_FORMAT_JUNIT,
+	CLI_FORMAT_GITHUB,
+	CLI_FORMAT_GITLAB,
+	CLI_FORMAT_GCC,
 	CLI_FORMAT_MARKDOWN,         /* review, plan */
 	CLI_FORMAT_DOT,              /* graph: the four diagram formats */
 	CLI_FORMAT_SVG,
@@ -38,10 +43,18 @@ typedef struct cli_args {
 	const char **paths;
 	size_t n_paths;
 	cli_format format;
-	const char *output;          /* -o FILE, NULL for stdout */
 	bool format_given;
+	const char *output;          /* -o FILE, NULL for stdout */
 	mg_severity fail_on;
+	bool fail_on_given;
 	bool show_all;
+	const char *config_file;     /* --config FILE */
+	bool no_config;              /* --no-config */
+	const char *baseline_file;   /* --baseline FILE (check) */
+	bool only_release;           /* --only-release (check) */
+	const char *docs_url;        /* --docs-url, else the config's, else the default */
+	bool contexts_given;
+	bool labels_given;
 	const char *graph_file;      /* review --graph FILE */
 	const char *emit_dir;        /* plan --emit DIR */
 	bool force;                  /* plan --emit: overwrite existing files */
@@ -50,12 +63,20 @@ typedef struct cli_args {
 	cli_color color;
 	mg_load_options load;
 	mg_analysis_options analysis;
+	mg_config config;            /* .migraph.yaml when one was read */
+	bool has_config;
 	mg_arena scratch;            /* the profile and what else outlives one stage */
 } cli_args;
 
 /* Parses argv after the command name.  Returns CLI_EXIT_OK, or an exit
  * code after printing the problem (or the help text: *done is then set). */
 int cli_parse_args(cli_args *args, const char *command, int argc, char **argv, bool *done);
+/* After parsing: reads .migraph.yaml (--config, or found from the current
+ * directory upward) and fills what the command line left unset, then the
+ * defaults.  Returns CLI_EXIT_OK or CLI_EXIT_USAGE after printing why. */
+int cli_apply_config(cli_args *args);
+/* Prints diagnostics to stderr as file:line:col: severity code: message. */
+void cli_print_diags(const mg_diag_list *diags);
 void cli_args_dispose(cli_args *args);
 void cli_print_help(const char *command);
 
@@ -71,6 +92,7 @@ int cli_error(int code, const char *fmt, ...) MG_PRINTF(2, 3);
 typedef struct cli_command_spec {
 	const char *name;
 	bool run_rules;           /* check: rules run and --fail-on decides the exit code */
+	bool write_baseline;      /* baseline: the output is the baseline file */
 	void (*render_text)(mg_buf *out, const mg_analysis *analysis,
 	                    const mg_render_options *opts);
 } cli_command_spec;
@@ -82,6 +104,8 @@ int cli_run_command(const cli_command_spec *spec, int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_graph(int argc, char **argv);

@@ -19,14 +19,16 @@ static const cli_command commands[] = {
 	{"review", cmd_review, "the release review: risk, comments, rollout, backfill, rollback"},
 	{"plan", cmd_plan, "the phased rollout plan only; --emit DIR writes it as migrations"},
 	{"graph", cmd_graph, "the rollout diagram (dot, svg, png, pdf)"},
+	{"baseline", cmd_baseline, "write the current findings to a baseline file for check --baseline"},
 	{"rules", cmd_rules, "list the rules (--format text|json|markdown)"},
+	{"explain", cmd_explain, "explain one rule: why it matters, an example, the safe alternative"},
 };
 
 static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: migraph COMMAND [options] PATH...\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nEach PATH is a Flyway location directory, a flyway.conf or flyway.toml,\n"
 	           "a Liquibase root changelog, or a SQL file. All PATHs of one call form one\n"
 	           "project and one release.\n\n"

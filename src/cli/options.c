@@ -13,11 +13,12 @@
 enum {
 	CMD_LIST = 1u << 0,
 	CMD_CHECK = 1u << 1,
-	CMD_REVIEW = 1u << 2,
-	CMD_PLAN = 1u << 3,
-	CMD_GRAPH = 1u << 4,
+	CMD_BASELINE = 1u << 2,
+	CMD_REVIEW = 1u << 3,
+	CMD_PLAN = 1u << 4,
+	CMD_GRAPH = 1u << 5,
 	CMD_DOCS = CMD_REVIEW | CMD_PLAN,
-	CMD_ALL = CMD_LIST | CMD_CHECK | CMD_DOCS | CMD_GRAPH
+	CMD_ALL = CMD_LIST | CMD_CHECK | CMD_BASELINE | CMD_DOCS | CMD_GRAPH
 };
 
 typedef enum opt_id {
@@ -45,6 +46,11 @@ typedef enum opt_id {
 	OPT_GIT_BASE,
 	OPT_DEPLOY,
 	OPT_PROFILE,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
+	OPT_BASELINE,
+	OPT_ONLY_RELEASE,
+	OPT_DOCS_URL,
 	OPT_GRAPH,
 	OPT_EMIT,
 	OPT_FORCE,
@@ -64,13 +70,19 @@ typedef struct cli_opt {
 
 static const cli_opt options[] = {
 	{OPT_FORMAT, "format", 0, "FMT", CMD_LIST | CMD_CHECK,
-	 "output format: text (default), json (formats/report.md) or sarif (code scanning)"},
+	 "output format: text (default), json (formats/report.md), sarif (code scanning); "
+	 "check also junit, github, gitlab, gcc (formats/ci.md). check picks github by itself "
+	 "when GITHUB_ACTIONS=true"},
 	{OPT_FORMAT, "format", 0, "FMT", CMD_DOCS,
 	 "markdown, text or json (default: from -o's extension .md, .txt or .json; else text on "
 	 "a terminal, markdown otherwise)"},
 	{OPT_FORMAT, "format", 0, "FMT", CMD_GRAPH,
 	 "dot, svg, png or pdf (default: from -o's extension, else dot)"},
 	{OPT_OUTPUT, "output", 'o', "FILE", CMD_ALL, "write the output to FILE instead of stdout"},
+	{OPT_CONFIG, "config", 0, "FILE", CMD_ALL,
+	 "read this configuration instead of the .migraph.yaml found from the current directory "
+	 "upward (formats/config.md)"},
+	{OPT_NO_CONFIG, "no-config", 0, NULL, CMD_ALL, "read no configuration file"},
 	{OPT_ENGINE, "engine", 0, "ENGINE", CMD_ALL,
 	 "target engine, e.g. postgresql:15 (default postgresql:16); also decides Liquibase "
 	 "dbms filtering (mysql:8.0, mariadb:10.11)"},
@@ -89,6 +101,12 @@ static const cli_opt options[] = {
 	{OPT_FAIL_ON, "fail-on", 0, "SEVERITY", CMD_CHECK,
 	 "exit 1 when a finding or diagnostic reaches SEVERITY: info, low, medium, high "
 	 "(default), critical"},
+	{OPT_BASELINE, "baseline", 0, "FILE", CMD_CHECK,
+	 "report only findings this baseline (written by 'migraph baseline') does not cover"},
+	{OPT_ONLY_RELEASE, "only-release", 0, NULL, CMD_CHECK,
+	 "leave out input diagnostics about files that hold no changeset of the release"},
+	{OPT_DOCS_URL, "docs-url", 0, "URL", CMD_CHECK,
+	 "where the rule documentation lives; a rule's link is URL#RULE (SARIF helpUri)"},
 	{OPT_SCHEMA, "schema", 0, "FILE", CMD_ALL,
 	 "baseline schema (pg_dump --schema-only) the history starts from"},
 	{OPT_APPLIED, "applied", 0, "FILE", CMD_ALL,
@@ -140,8 +158,8 @@ static unsigned command_bit(const char *command)
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} bits[] = {{"list", CMD_LIST}, {"check", CMD_CHECK}, {"review", CMD_REVIEW},
-	            {"plan", CMD_PLAN}, {"graph", CMD_GRAPH}};
+	} bits[] = {{"list", CMD_LIST},     {"check", CMD_CHECK}, {"baseline", CMD_BASELINE},
+	            {"review", CMD_REVIEW}, {"plan", CMD_PLAN},   {"graph", CMD_GRAPH}};
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
 		if (!strcmp(command, bits[i].name))
 			return bits[i].bit;
@@ -154,9 +172,13 @@ static const struct {
 	cli_format format;
 	unsigned commands;
 } formats[] = {
-	{"text", CLI_FORMAT_TEXT, CMD_LIST | CMD_CHECK | CMD_DOCS},
-	{"json", CLI_FORMAT_JSON, CMD_LIST | CMD_CHECK | CMD_DOCS},
-	{"sarif", CLI_FORMAT_SARIF, CMD_LIST | CMD_CHECK},
+	{"text", CLI_FORMAT_TEXT, CMD_LIST | CMD_CHECK | CMD_BASELINE | CMD_DOCS},
+	{"json", CLI_FORMAT_JSON, CMD_LIST | CMD_CHECK | CMD_BASELINE | CMD_DOCS},
+	{"sarif", CLI_FORMAT_SARIF, CMD_LIST | CMD_CHECK | CMD_BASELINE},
+	{"junit", CLI_FORMAT_JUNIT, CMD_CHECK | CMD_BASELINE},
+	{"github", CLI_FORMAT_GITHUB, CMD_CHECK | CMD_BASELINE},
+	{"gitlab", CLI_FORMAT_GITLAB, CMD_CHECK | CMD_BASELINE},
+	{"gcc", CLI_FORMAT_GCC, CMD_CHECK | CMD_BASELINE},
 	{"markdown", CLI_FORMAT_MARKDOWN, CMD_DOCS},
 	{"md", CLI_FORMAT_MARKDOWN, CMD_DOCS},
 	{"dot", CLI_FORMAT_DOT, CMD_GRAPH},
@@ -180,8 +202,7 @@ static int parse_format(cli_args *args, const char *value)
 		if ((formats[i].commands & bit) && strcmp(formats[i].name, "md") &&
 		    strcmp(formats[i].name, "gv"))
 			mg_buf_printf(&names, "%s%s", names.len ? ", " : "", formats[i].name);
-	int rc = cli_error(CLI_EXIT_USAGE, "unknown format '%s' for %s (%s)", value, args->command,
-	                   mg_buf_cstr(&names));
+	int rc = cli_error(CLI_EXIT_USAGE, "unknown format '%s' (%s)", value, mg_buf_cstr(&names));
 	mg_buf_dispose(&names);
 	return rc;
 }
@@ -281,9 +302,11 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 		return CLI_EXIT_OK;
 	case OPT_CONTEXTS:
 		l->contexts = value;
+		args->contexts_given = true;
 		return CLI_EXIT_OK;
 	case OPT_LABELS:
 		l->labels = value;
+		args->labels_given = true;
 		return CLI_EXIT_OK;
 	case OPT_DEFINE: {
 		const char *eq = strchr(value, '=');
@@ -300,6 +323,27 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 			return cli_error(CLI_EXIT_USAGE,
 			                 "unknown severity '%s' (info, low, medium, high, critical)",
 			                 value);
+		args->fail_on_given = true;
+		return CLI_EXIT_OK;
+	case OPT_CONFIG:
+		args->config_file = value;
+		return CLI_EXIT_OK;
+	case OPT_NO_CONFIG:
+		args->no_config = true;
+		return CLI_EXIT_OK;
+	case OPT_BASELINE:
+		args->baseline_file = value;
+		return CLI_EXIT_OK;
+	case OPT_ONLY_RELEASE:
+		args->only_release = true;
+		return CLI_EXIT_OK;
+	case OPT_DOCS_URL:
+		if (!strstr(value, "://"))
+			return cli_error(CLI_EXIT_USAGE,
+			                 "--docs-url expects an absolute URL such as "
+			                 "https://host/rules.md, not '%s'",
+			                 value);
+		args->docs_url = value;
 		return CLI_EXIT_OK;
 	case OPT_ALL:
 		args->show_all = true;
@@ -462,10 +506,6 @@ int cli_parse_args(cli_args *args, const char *command, int argc, char **argv, b
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	if (args->n_paths == 0)
-		return cli_error(CLI_EXIT_USAGE, "no PATH given (see 'migraph %s --help')", command);
-	if (args->load.n_search_paths == 0)
-		push_str(&args->load.search_paths, &args->load.n_search_paths, strdup("."));
 	return CLI_EXIT_OK;
 }
 

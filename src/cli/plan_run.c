@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "migraph/triage.h"
 
 int cli_build_plan(cli_args *args, const char *command, int argc, char **argv,
                    mg_analysis *analysis, mg_project **project, mg_plan **plan, bool *done)
@@ -14,11 +15,22 @@ int cli_build_plan(cli_args *args, const char *command, int argc, char **argv,
 	*project = NULL;
 	*plan = NULL;
 	int rc = cli_parse_args(args, command, argc, argv, done);
+	if (rc == CLI_EXIT_OK && !*done)
+		rc = cli_apply_config(args);
 	if (rc != CLI_EXIT_OK || *done)
 		return rc;
 	*project = cli_load_and_analyze(args, analysis, true);
 	if (cli_nothing_loaded(*project))
 		return cli_error(CLI_EXIT_USAGE, "nothing could be loaded from the given PATHs");
+	/* The configuration's rule settings and inline suppressions apply as
+	 * in check: a suppressed finding stays in the review, marked. */
+	mg_triage_options topts = {
+		.rules = args->config.rules,
+		.n_rules = args->config.n_rules,
+		.rules_enable_given = args->config.rules_enable_given,
+	};
+	mg_triage triage = {0};
+	mg_triage_run(analysis, &topts, &triage);
 	*plan = mg_plan_build(analysis);
 	return CLI_EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "migraph/ignore.h"
 #include "migraph/load.h"
 
 void mg_limits_default(mg_limits *limits)
@@ -98,8 +99,12 @@ int mg_load_read(mg_project *project, const char *path, const mg_limits *limits,
 	int rc = mg_file_read(path, max, out);
 	if (diag)
 		*diag = NULL;
-	if (rc == 0)
+	if (rc == 0) {
+		/* Every loader reads through here: the one place that sees
+		 * every file's comments, whatever its parser keeps. */
+		mg_ignore_scan(project, path, out->data, out->len);
 		return 0;
+	}
 	mg_diag *d;
 	if (rc == -2) {
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,

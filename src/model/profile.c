@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "migraph/profile.h"
+#include "migraph/yaml_guard.h"
 
 #define PROFILE_MAX_BYTES (4u * 1024 * 1024)
 /* A real profile nests five or six levels.  libyaml's scanner costs the
@@ -380,34 +381,6 @@ static bool top_pair(reader *r, const char *path, const char *key, yaml_node_t *
 	return true;
 }
 
-/* The line where nesting first passes PROFILE_MAX_DEPTH, or 0 when it
- * never does (a syntax error is left to yaml_parser_load to report). */
-static uint32_t too_deep(const mg_file_data *data)
-{
-	yaml_parser_t parser;
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data->data, data->len);
-	unsigned depth = 0;
-	uint32_t line = 0;
-	for (;;) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev))
-			break;
-		yaml_event_type_t type = ev.type;
-		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
-			if (++depth > PROFILE_MAX_DEPTH)
-				line = (uint32_t)ev.start_mark.line + 1;
-		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
-			depth--;
-		}
-		yaml_event_delete(&ev);
-		if (line || type == YAML_STREAM_END_EVENT)
-			break;
-	}
-	yaml_parser_delete(&parser);
-	return line;
-}
-
 mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *diags)
 {
 	mg_loc at = {path, 0, 0};
@@ -420,7 +393,7 @@ mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *dia
 		            strerror(errno));
 		return NULL;
 	}
-	uint32_t deep = too_deep(&data);
+	uint32_t deep = mg_yaml_too_deep(data.data, data.len, PROFILE_MAX_DEPTH);
 	if (deep) {
 		mg_diag_add(diags, MG_SEV_HIGH, "limit-nesting", (mg_loc){path, deep, 1},
 		            "traffic profile nested deeper than %d levels; not read",

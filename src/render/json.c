@@ -13,7 +13,9 @@
 
 #include "migraph/engine.h"
 #include "migraph/graph.h"
+#include "migraph/ignore.h"
 #include "migraph/render.h"
+#include "migraph/triage.h"
 #include "migraph/risk.h"
 #include "render/json_writer.h"
 #include "render/review_int.h"
@@ -410,6 +412,16 @@ static void write_finding(mg_json *j, const mg_analysis *a, const mg_finding *f)
 	write_object(j, &f->object);
 	mg_json_kv_string(j, "message", f->message);
 	mg_json_kv_string(j, "safe_alternative", f->safe_alternative);
+	/* Only suppressed findings carry the key: a finding without it is
+	 * live, and reports from before suppressions existed stay valid. */
+	if (f->suppressed_by) {
+		mg_json_key(j, "suppression");
+		mg_json_begin_object(j);
+		mg_json_kv_string(j, "kind", "inline");
+		write_loc_fields(j, &f->suppressed_by->loc);
+		mg_json_kv_string(j, "reason", f->suppressed_by->reason);
+		mg_json_end_object(j);
+	}
 	mg_json_end_object(j);
 }
 
@@ -534,6 +546,13 @@ void rv_json_report(mg_buf *out, const mg_analysis *analysis, const mg_render_op
 	mg_json_kv_int(&j, "skipped_files", (long long)p->n_skipped);
 	mg_json_kv_int(&j, "findings", (long long)analysis->n_findings);
 	mg_json_kv_int(&j, "diagnostics", (long long)p->diags.count);
+	if (opts->triage && opts->triage->suppressed)
+		mg_json_kv_int(&j, "suppressed", (long long)opts->triage->suppressed);
+	if (opts->triage && opts->triage->has_baseline)
+		mg_json_kv_int(&j, "baselined", (long long)opts->triage->baselined);
+	if (opts->triage && opts->triage->outside_release)
+		mg_json_kv_int(&j, "diagnostics_outside_release",
+		               (long long)opts->triage->outside_release);
 	mg_json_kv_bool(&j, "sizes_known", analysis->sizes_known);
 	mg_json_end_object(&j);
 

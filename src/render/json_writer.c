@@ -66,8 +66,7 @@ void mg_json_end_object(mg_json *j) { close_(j, '}'); }
 void mg_json_begin_array(mg_json *j) { open(j, '['); }
 void mg_json_end_array(mg_json *j) { close_(j, ']'); }
 
-/* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t mg_utf8_seq_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 	size_t len;
@@ -128,7 +127,7 @@ static void write_string(mg_buf *out, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		size_t len = utf8_seq_len(p + i, n - i);
+		size_t len = mg_utf8_seq_len(p + i, n - i);
 		if (len == 0) {
 			mg_buf_puts(out, "\xEF\xBF\xBD");
 			i++;

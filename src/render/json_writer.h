@@ -38,4 +38,9 @@ void mg_json_kv_bool(mg_json *j, const char *key, bool v);
 /* Writes the key only when s is not NULL. */
 void mg_json_kv_string_opt(mg_json *j, const char *key, const char *s);
 
+/* Length of the valid UTF-8 sequence starting at s (at most n bytes), or
+ * 0 when it is not one: the other text formats (XML) replace such bytes
+ * as the JSON writer does. */
+size_t mg_utf8_seq_len(const unsigned char *s, size_t n);
+
 #endif

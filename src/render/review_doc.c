@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "migraph/engine.h"
+#include "migraph/ignore.h"
 #include "migraph/profile.h"
 #include "render/review_int.h"
 
@@ -257,11 +258,13 @@ static void summary(doc_ctx *c, bool plan_only)
 	rv_putf(d, ", %zu backfill%s", plan->n_backfills, plan->n_backfills == 1 ? "" : "s");
 	rv_cell_end(d);
 	summary_row(d, "Findings");
-	rv_putf(d, "%zu", c->analysis->n_findings);
-	if (c->analysis->n_findings) {
+	rv_putf(d, "%zu", c->analysis->n_findings - r->n_suppressed);
+	if (c->analysis->n_findings > r->n_suppressed) {
 		rv_put(d, ": ");
 		put_severity_counts(d, r->severity_counts);
 	}
+	if (r->n_suppressed)
+		rv_putf(d, "; %zu suppressed inline", r->n_suppressed);
 	rv_cell_end(d);
 	summary_row(d, "Input diagnostics");
 	rv_putf(d, "%zu", c->project->diags.count);
@@ -449,6 +452,15 @@ static void put_finding(doc_ctx *c, const mg_finding *f)
 {
 	rv_doc *d = c->d;
 	rv_item(d, 0);
+	if (f->suppressed_by) {
+		rv_put(d, "suppressed inline");
+		if (f->suppressed_by->reason) {
+			rv_put(d, " (");
+			rv_put(d, f->suppressed_by->reason);
+			rv_put(d, ")");
+		}
+		rv_put(d, ": ");
+	}
 	put_finding_ref(c, f);
 	rv_put(d, ": ");
 	rv_put(d, f->message);

@@ -49,7 +49,8 @@ typedef struct rv_review {
 	size_t *position;          /* changeset index -> position in changesets + 1, or 0 */
 	const mg_finding **other_findings; /* findings of no changeset in the release */
 	size_t n_other_findings;
-	size_t severity_counts[MG_SEV_CRITICAL + 1]; /* findings by severity */
+	size_t severity_counts[MG_SEV_CRITICAL + 1]; /* findings by severity, suppressed ones apart */
+	size_t n_suppressed;       /* findings an inline migraph:ignore suppresses */
 	bool runtime_known;        /* every changeset's runtime is known */
 	double runtime_ms;         /* the sum of the known ones */
 	size_t n_runtime_unknown;

@@ -185,7 +185,7 @@ void rv_review_build(rv_review *r, const mg_analysis *analysis, const mg_plan *p
 			if (pass) {
 				c->findings[c->n_findings] = f;
 				c->finding_index[c->n_findings] = i;
-				if (f->severity > c->level)
+				if (f->severity > c->level && !f->suppressed_by)
 					c->level = f->severity;
 			}
 			c->n_findings++;
@@ -216,8 +216,12 @@ void rv_review_build(rv_review *r, const mg_analysis *analysis, const mg_plan *p
 			c->n_findings = c->n_steps = 0;
 		}
 	}
-	for (size_t i = 0; i < analysis->n_findings; i++)
-		r->severity_counts[analysis->findings[i]->severity]++;
+	for (size_t i = 0; i < analysis->n_findings; i++) {
+		if (analysis->findings[i]->suppressed_by)
+			r->n_suppressed++;
+		else
+			r->severity_counts[analysis->findings[i]->severity]++;
+	}
 	r->level = MG_SEV_INFO;
 	for (size_t i = 0; i < r->n_changesets; i++)
 		if (r->changesets[i].level > r->level)

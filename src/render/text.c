@@ -10,6 +10,7 @@
 
 #include "migraph/engine.h"
 #include "migraph/render.h"
+#include "migraph/triage.h"
 #include "render/review_int.h"
 
 void mg_render_object(mg_buf *out, const mg_object *obj)
@@ -281,10 +282,11 @@ static void put_indented(mg_buf *out, const char *text, const char *indent)
 
 void mg_render_check_text(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts)
 {
-	(void)opts;
 	const mg_project *p = analysis->project;
 	for (size_t i = 0; i < analysis->n_findings; i++) {
 		const mg_finding *f = analysis->findings[i];
+		if (f->suppressed_by)
+			continue; /* counted in the summary; JSON and SARIF show them */
 		mg_buf_printf(out, "%s:%u:%u: %s %s: %s\n", f->loc.file ? f->loc.file : "?",
 		              f->loc.line, f->loc.col ? f->loc.col : 1, mg_severity_name(f->severity),
 		              f->rule->id, f->message);
@@ -295,12 +297,25 @@ void mg_render_check_text(mg_buf *out, const mg_analysis *analysis, const mg_ren
 	}
 	rv_check_changeset_lines(out, analysis);
 	put_diagnostics(out, p);
-	size_t counts[MG_SEV_CRITICAL + 1] = {0};
-	for (size_t i = 0; i < analysis->n_findings; i++)
+	mg_buf_putc(out, '\n');
+	mg_render_check_summary(out, analysis, opts);
+}
+
+void mg_render_check_summary(mg_buf *out, const mg_analysis *analysis,
+                             const mg_render_options *opts)
+{
+	const mg_project *p = analysis->project;
+	const mg_triage *t = opts ? opts->triage : NULL;
+	size_t counts[MG_SEV_CRITICAL + 1] = {0}, shown = 0;
+	for (size_t i = 0; i < analysis->n_findings; i++) {
+		if (analysis->findings[i]->suppressed_by)
+			continue;
 		counts[analysis->findings[i]->severity]++;
-	mg_buf_printf(out, "\n%zu changesets checked by %zu rules: %zu findings", p->n_changesets,
-	              mg_rule_count(), analysis->n_findings);
-	if (analysis->n_findings) {
+		shown++;
+	}
+	mg_buf_printf(out, "%zu changesets checked by %zu rules: %zu findings", p->n_changesets,
+	              mg_rule_count(), shown);
+	if (shown) {
 		mg_buf_puts(out, " (");
 		bool first = true;
 		for (int s = MG_SEV_CRITICAL; s >= MG_SEV_INFO; s--) {
@@ -312,7 +327,18 @@ void mg_render_check_text(mg_buf *out, const mg_analysis *analysis, const mg_ren
 		}
 		mg_buf_putc(out, ')');
 	}
-	mg_buf_printf(out, ", %zu diagnostics\n", p->diags.count);
+	if (t && t->suppressed)
+		mg_buf_printf(out, ", %zu suppressed inline", t->suppressed);
+	if (t && t->has_baseline)
+		mg_buf_printf(out, ", %zu baselined", t->baselined);
+	mg_buf_printf(out, ", %zu diagnostics", p->diags.count);
+	if (t && t->outside_release)
+		mg_buf_printf(out, " (%zu outside the release not shown)", t->outside_release);
+	mg_buf_putc(out, '\n');
+	if (t && t->baseline_unmatched)
+		mg_buf_printf(out, "%zu baseline entries match no finding any more: 'migraph baseline' "
+		                   "rewrites the file\n",
+		              t->baseline_unmatched);
 	if (!analysis->sizes_known)
 		mg_buf_puts(out, "table sizes unknown (no --profile): severities are rule defaults\n");
 }
