@@ -320,18 +320,16 @@ void rv_put_lock_wait(mg_buf *out, const rv_table_lock *l)
 		mg_buf_puts(out, "reads and writes continue (only DDL and VACUUM on it wait)");
 		return;
 	}
-	mg_buf_puts(out, t->blocks_reads ? "reads and writes wait" : "writes wait");
+	mg_buf_puts(out, t->blocks_reads ? "reads and writes wait" : "writes wait (reads continue)");
 	if (t->blocked_known && t->blocked_ms < 1) {
 		mg_buf_puts(out, " briefly (catalog-only)");
 	} else if (t->blocked_known) {
 		mg_buf_puts(out, " for ");
 		rv_put_duration(out, t->blocked_ms);
 	} else {
-		mg_buf_printf(out, " for as long as it runs (unknown: %s)",
+		mg_buf_printf(out, " for an unknown time (%s)",
 		              t->size_known ? "a statement's runtime is unknown" : "table size unknown");
 	}
-	if (!t->blocks_reads)
-		mg_buf_puts(out, " (reads continue)");
 	if (l->until_commit) {
 		mg_buf_puts(out, ", until the transaction commits");
 		if (l->stmts_after)
