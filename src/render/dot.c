@@ -501,7 +501,7 @@ static void label_lock(mg_buf *b, const dg_node *n)
 		if (n->n_lock_tables > 1)
 			mg_buf_printf(&t, " +%zu", n->n_lock_tables - 1);
 	}
-	label_line(b, mg_buf_cstr(&t), LABEL_WIDTH);
+	label_line(b, mg_buf_cstr(&t), LABEL_WIDTH + 16);
 	mg_buf_dispose(&t);
 }
 
