@@ -187,14 +187,16 @@ static void put_total_runtime(doc_ctx *c)
 {
 	rv_doc *d = c->d;
 	const rv_review *r = &c->r;
-	if (!c->analysis->profile && r->runtime_ms < 1) {
-		rv_put(d, "unknown (no --profile)");
+	if (r->runtime_known || r->runtime_ms >= 1) {
+		put_duration(d, r->runtime_ms);
+		if (r->n_runtime_unknown)
+			rv_putf(d, ", plus %zu changeset%s of unknown runtime", r->n_runtime_unknown,
+			        r->n_runtime_unknown == 1 ? "" : "s");
 		return;
 	}
-	put_duration(d, r->runtime_ms);
-	if (r->n_runtime_unknown)
-		rv_putf(d, ", plus %zu changeset%s of unknown runtime", r->n_runtime_unknown,
-		        r->n_runtime_unknown == 1 ? "" : "s");
+	rv_putf(d, "unknown for %zu changeset%s%s", r->n_runtime_unknown,
+	        r->n_runtime_unknown == 1 ? "" : "s",
+	        c->analysis->profile ? "" : " (no --profile: table sizes unknown)");
 }
 
 static void summary(doc_ctx *c, bool plan_only)
