@@ -34,6 +34,12 @@ static void write_object(mg_json *j, const mg_object *o)
 	mg_json_end_object(j);
 }
 
+/* The plan's JSON (plan_json.c) writes objects the same way. */
+void rv_json_object(mg_json *j, const mg_object *o)
+{
+	write_object(j, o);
+}
+
 static void write_names(mg_json *j, const char *key, const mg_name_list *list)
 {
 	mg_json_key(j, key);

@@ -14,27 +14,19 @@
 #include "migraph/engine.h"
 #include "render/review_int.h"
 
-static void kv_ms(mg_json *j, const char *key, bool known, double ms)
+/* key: value, or key: null when it is not known. */
+static void kv_int_known(mg_json *j, const char *key, bool known, long long value)
 {
 	mg_json_key(j, key);
 	if (known)
-		mg_json_int(j, (long long)llround(ms));
+		mg_json_int(j, value);
 	else
 		mg_json_null(j);
 }
 
-static void write_object(mg_json *j, const mg_object *o)
+static void kv_ms(mg_json *j, const char *key, bool known, double ms)
 {
-	if (!o || o->kind == MG_OBJ_NONE) {
-		mg_json_null(j);
-		return;
-	}
-	mg_json_begin_object(j);
-	mg_json_kv_string(j, "kind", mg_object_kind_name(o->kind));
-	mg_json_kv_string(j, "schema", o->schema);
-	mg_json_kv_string(j, "table", o->table);
-	mg_json_kv_string(j, "name", o->name);
-	mg_json_end_object(j);
+	kv_int_known(j, key, known, known ? llround(ms) : 0);
 }
 
 static void kv_relation(mg_json *j, const char *key, const mg_object *o)
@@ -72,23 +64,11 @@ static void write_step(mg_json *j, const mg_plan *plan, const mg_plan_step *s)
 	mg_json_kv_string(j, "kind", mg_step_kind_name(s->kind));
 	mg_json_kv_string(j, "title", s->title);
 	mg_json_kv_string(j, "why", s->why);
-	mg_json_key(j, "changeset_index");
-	if (s->has_changeset)
-		mg_json_int(j, (long long)s->changeset);
-	else
-		mg_json_null(j);
+	kv_int_known(j, "changeset_index", s->has_changeset, (long long)s->changeset);
 	mg_json_kv_string(j, "operation", s->op ? mg_op_kind_name(s->op->kind) : NULL);
 	mg_json_kv_string(j, "file", s->loc.file);
-	mg_json_key(j, "line");
-	if (s->loc.line)
-		mg_json_int(j, s->loc.line);
-	else
-		mg_json_null(j);
-	mg_json_key(j, "column");
-	if (s->loc.col)
-		mg_json_int(j, s->loc.col);
-	else
-		mg_json_null(j);
+	kv_int_known(j, "line", s->loc.line, s->loc.line);
+	kv_int_known(j, "column", s->loc.col, s->loc.col);
 	mg_json_kv_bool(j, "rewritten", s->rewritten);
 	mg_json_kv_string(j, "sql", s->sql);
 	mg_json_kv_bool(j, "in_transaction", s->in_transaction);
@@ -128,7 +108,7 @@ static void write_step(mg_json *j, const mg_plan *plan, const mg_plan_step *s)
 		mg_json_kv_string(j, "step", d < plan->n_steps ? rv_step_id(plan->steps[d]) : NULL);
 		mg_json_kv_int(j, "index", (long long)d);
 		mg_json_key(j, "object");
-		write_object(j, s->depends_objects ? &s->depends_objects[i] : NULL);
+		rv_json_object(j, s->depends_objects ? &s->depends_objects[i] : NULL);
 		mg_json_end_object(j);
 	}
 	mg_json_end_array(j);
@@ -146,22 +126,14 @@ static void write_backfill(mg_json *j, const mg_plan *plan, size_t index)
 			step = rv_step_id(plan->steps[i]);
 	mg_json_kv_string(j, "step", step);
 	mg_json_key(j, "table");
-	write_object(j, &b->table);
+	rv_json_object(j, &b->table);
 	write_strings(j, "key", b->key.items, b->key.count);
 	mg_json_kv_bool(j, "key_known", b->key_known);
 	mg_json_kv_string(j, "set_clause", b->set_clause);
 	mg_json_kv_string(j, "predicate", b->predicate);
 	mg_json_kv_string(j, "source_sql", b->source_sql);
-	mg_json_key(j, "rows");
-	if (b->rows_known)
-		mg_json_int(j, (long long)b->rows);
-	else
-		mg_json_null(j);
-	mg_json_key(j, "batch_size");
-	if (b->batch_size)
-		mg_json_int(j, (long long)b->batch_size);
-	else
-		mg_json_null(j);
+	kv_int_known(j, "rows", b->rows_known, (long long)b->rows);
+	kv_int_known(j, "batch_size", b->batch_size, (long long)b->batch_size);
 	kv_ms(j, "pause_ms", b->batch_size > 0, b->pause_ms);
 	kv_ms(j, "expected_runtime_ms", b->runtime_known, b->runtime_ms);
 	mg_json_kv_string(j, "sizing_reasoning", b->sizing_reasoning);

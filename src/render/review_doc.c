@@ -34,6 +34,27 @@ typedef struct doc_ctx {
 	const mg_review_options *opts;
 } doc_ctx;
 
+static void heading(rv_doc *d, int level, const char *text)
+{
+	rv_heading(d, level);
+	rv_put(d, text);
+	rv_heading_end(d);
+}
+
+static void para(rv_doc *d, const char *text)
+{
+	rv_para(d);
+	rv_put(d, text);
+	rv_para_end(d);
+}
+
+static void item(rv_doc *d, const char *text)
+{
+	rv_item(d, 0);
+	rv_put(d, text);
+	rv_item_end(d);
+}
+
 static size_t count_lines(const char *s)
 {
 	size_t n = 1;
@@ -290,9 +311,7 @@ static void section_risk(doc_ctx *c)
 {
 	rv_doc *d = c->d;
 	const mg_plan *plan = c->plan;
-	rv_heading(d, 2);
-	rv_put(d, "A. Risk assessment");
-	rv_heading_end(d);
+	heading(d, 2, "A. Risk assessment");
 	for (int a = 0; a < MG_AREA__COUNT; a++) {
 		const mg_area_score *s = &plan->areas[a];
 		rv_heading(d, 3);
@@ -311,14 +330,10 @@ static void section_risk(doc_ctx *c)
 			continue;
 		}
 		if (s->summary) {
-			rv_para(d);
-			rv_put(d, s->summary);
-			rv_para_end(d);
+			para(d, s->summary);
 		}
 		for (size_t i = 0; i < s->n_reasons; i++) {
-			rv_item(d, 0);
-			rv_put(d, s->reasons[i]);
-			rv_item_end(d);
+			item(d, s->reasons[i]);
 		}
 		for (size_t i = 0; i < s->n_findings; i++) {
 			if (s->findings[i] >= c->analysis->n_findings)
@@ -331,13 +346,9 @@ static void section_risk(doc_ctx *c)
 			rv_list_end(d);
 	}
 
-	rv_heading(d, 3);
-	rv_put(d, "Changesets");
-	rv_heading_end(d);
+	heading(d, 3, "Changesets");
 	if (!c->r.n_changesets) {
-		rv_para(d);
-		rv_put(d, "The release holds no changeset.");
-		rv_para_end(d);
+		para(d, "The release holds no changeset.");
 		return;
 	}
 	static const char *const headers[] = {"#", "changeset", "risk", "locks that make traffic wait",
@@ -427,7 +438,7 @@ static void locks_table(doc_ctx *c, const rv_changeset *cs)
 				rv_put_duration(&b, t->blocked_ms);
 			if (t->queued_requests >= 1) {
 				mg_buf_puts(&b, ", ~");
-				rv_put_count(&b, t->queued_requests);
+				mg_buf_put_count(&b, t->queued_requests);
 				mg_buf_puts(&b, " requests queued");
 			}
 			rv_put_buf(d, &b);
@@ -515,25 +526,19 @@ static void comment_changeset(doc_ctx *c, size_t pos)
 	if (rc->n_locks) {
 		locks_table(c, rc);
 	} else {
-		rv_para(d);
-		rv_put(d, rc->judged ? "Takes no lock on a table." : "Takes no lock: not run on this engine.");
-		rv_para_end(d);
+		para(d, rc->judged ? "Takes no lock on a table." : "Takes no lock: not run on this engine.");
 	}
 
 	size_t n_notes;
 	const char **notes = rv_risk_notes(&c->r, rc, &n_notes);
 	for (size_t i = 0; i < n_notes; i++) {
-		rv_item(d, 0);
-		rv_put(d, notes[i]);
-		rv_item_end(d);
+		item(d, notes[i]);
 	}
 	if (n_notes)
 		rv_list_end(d);
 
 	if (!rc->n_findings) {
-		rv_para(d);
-		rv_put(d, "No findings.");
-		rv_para_end(d);
+		para(d, "No findings.");
 		return;
 	}
 	rv_para(d);
@@ -565,15 +570,11 @@ static void put_diagnostic(rv_doc *d, const mg_diag *g)
 static void section_comments(doc_ctx *c)
 {
 	rv_doc *d = c->d;
-	rv_heading(d, 2);
-	rv_put(d, "B. Review comments");
-	rv_heading_end(d);
+	heading(d, 2, "B. Review comments");
 	for (size_t i = 0; i < c->r.n_changesets; i++)
 		comment_changeset(c, i);
 	if (c->r.n_other_findings) {
-		rv_heading(d, 3);
-		rv_put(d, "Findings outside the release's changesets");
-		rv_heading_end(d);
+		heading(d, 3, "Findings outside the release's changesets");
 		for (size_t i = 0; i < c->r.n_other_findings; i++)
 			put_finding(c, c->r.other_findings[i]);
 		rv_list_end(d);
@@ -699,11 +700,8 @@ static void plan_step(doc_ctx *c, const mg_plan_step *s)
 		rv_put(d, " (section D).");
 		rv_item_end(d);
 	}
-	if (!s->sql && (s->kind == MG_STEP_SQL || s->kind == MG_STEP_MANUAL)) {
-		rv_item(d, 0);
-		rv_put(d, "No SQL text for this step: see its changeset.");
-		rv_item_end(d);
-	}
+	if (!s->sql && (s->kind == MG_STEP_SQL || s->kind == MG_STEP_MANUAL))
+		item(d, "No SQL text for this step: see its changeset.");
 	mg_buf_dispose(&b);
 	sql_block(d, "SQL", s->sql);
 	rv_item_end(d);
@@ -713,9 +711,7 @@ static void section_rollout(doc_ctx *c)
 {
 	rv_doc *d = c->d;
 	const mg_plan *plan = c->plan;
-	rv_heading(d, 2);
-	rv_put(d, "C. Phased rollout plan");
-	rv_heading_end(d);
+	heading(d, 2, "C. Phased rollout plan");
 	rv_para(d);
 	rv_putf(d, "%zu step%s in %d release%s, deploy strategy %s. Steps run in this order; a step "
 	           "never runs before the steps it depends on (listed as \"After\").",
@@ -742,9 +738,7 @@ static void section_rollout(doc_ctx *c)
 			const char *name = mg_phase_name((mg_phase)ph);
 			rv_putf(d, "%c%s", name[0] - 'a' + 'A', name + 1);
 			rv_heading_end(d);
-			rv_para(d);
-			rv_put(d, phase_intro((mg_phase)ph));
-			rv_para_end(d);
+			para(d, phase_intro((mg_phase)ph));
 			for (size_t i = 0; i < plan->n_steps; i++) {
 				const mg_plan_step *s = plan->steps[i];
 				if (s->release == rel && (int)s->phase == ph)
@@ -754,9 +748,7 @@ static void section_rollout(doc_ctx *c)
 		}
 	}
 	if (!plan->n_steps) {
-		rv_para(d);
-		rv_put(d, "The plan has no steps: the release holds nothing to run.");
-		rv_para_end(d);
+		para(d, "The plan has no steps: the release holds nothing to run.");
 	}
 }
 
@@ -849,13 +841,9 @@ static void backfill(doc_ctx *c, size_t index)
 static void section_backfill(doc_ctx *c)
 {
 	rv_doc *d = c->d;
-	rv_heading(d, 2);
-	rv_put(d, "D. Backfill plan");
-	rv_heading_end(d);
+	heading(d, 2, "D. Backfill plan");
 	if (!c->plan->n_backfills) {
-		rv_para(d);
-		rv_put(d, "No backfill: no step of the plan changes existing rows in batches.");
-		rv_para_end(d);
+		para(d, "No backfill: no step of the plan changes existing rows in batches.");
 		return;
 	}
 	for (size_t i = 0; i < c->plan->n_backfills; i++)
@@ -879,13 +867,11 @@ static void put_check(doc_ctx *c, const mg_check *k, size_t number)
 	rv_item_end(d);
 }
 
-static void checks_when(doc_ctx *c, mg_check_when when, const char *heading, const char *none)
+static void checks_when(doc_ctx *c, mg_check_when when, const char *title, const char *none)
 {
 	rv_doc *d = c->d;
 	const mg_plan *plan = c->plan;
-	rv_heading(d, 3);
-	rv_put(d, heading);
-	rv_heading_end(d);
+	heading(d, 3, title);
 	size_t n = 0;
 	for (size_t i = 0; i < plan->n_checks; i++) {
 		const mg_check *k = &plan->checks[i];
@@ -907,9 +893,7 @@ static void checks_when(doc_ctx *c, mg_check_when when, const char *heading, con
 	if (n) {
 		rv_list_end(d);
 	} else {
-		rv_para(d);
-		rv_put(d, none);
-		rv_para_end(d);
+		para(d, none);
 	}
 }
 
@@ -953,18 +937,14 @@ static void section_verify(doc_ctx *c)
 {
 	rv_doc *d = c->d;
 	const mg_plan *plan = c->plan;
-	rv_heading(d, 2);
-	rv_put(d, "E. Verification and rollback");
-	rv_heading_end(d);
+	heading(d, 2, "E. Verification and rollback");
 	checks_when(c, MG_CHECK_PRE_DEPLOY, "Before the deploy",
 	            "No pre-deploy check in the plan.");
 	checks_when(c, MG_CHECK_POST_STEP, "After each step", "No per-step check in the plan.");
 	checks_when(c, MG_CHECK_POST_DEPLOY, "After the release",
 	            "No post-deploy check in the plan.");
 
-	rv_heading(d, 3);
-	rv_put(d, "On-call checklist");
-	rv_heading_end(d);
+	heading(d, 3, "On-call checklist");
 	for (size_t i = 0; i < plan->n_oncall; i++) {
 		rv_item(d, 0);
 		if (d->syntax == RV_MARKDOWN)
@@ -975,14 +955,10 @@ static void section_verify(doc_ctx *c)
 	if (plan->n_oncall) {
 		rv_list_end(d);
 	} else {
-		rv_para(d);
-		rv_put(d, "No on-call item in the plan.");
-		rv_para_end(d);
+		para(d, "No on-call item in the plan.");
 	}
 
-	rv_heading(d, 3);
-	rv_put(d, "Rollback, last step first");
-	rv_heading_end(d);
+	heading(d, 3, "Rollback, last step first");
 	size_t n = 0;
 	for (size_t i = plan->n_steps; i-- > 0;) {
 		const mg_plan_step *s = plan->steps[i];
@@ -995,14 +971,10 @@ static void section_verify(doc_ctx *c)
 	if (n)
 		rv_list_end(d);
 	else {
-		rv_para(d);
-		rv_put(d, "Nothing to take back.");
-		rv_para_end(d);
+		para(d, "Nothing to take back.");
 	}
 
-	rv_heading(d, 3);
-	rv_put(d, "Held back");
-	rv_heading_end(d);
+	heading(d, 3, "Held back");
 	n = 0;
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const mg_plan_step *s = plan->steps[i];
@@ -1022,19 +994,13 @@ static void section_verify(doc_ctx *c)
 	if (n) {
 		rv_list_end(d);
 	} else {
-		rv_para(d);
-		rv_put(d, "No destructive step is held back.");
-		rv_para_end(d);
+		para(d, "No destructive step is held back.");
 	}
 
 	if (plan->n_notes) {
-		rv_heading(d, 3);
-		rv_put(d, "What the plan could not do");
-		rv_heading_end(d);
+		heading(d, 3, "What the plan could not do");
 		for (size_t i = 0; i < plan->n_notes; i++) {
-			rv_item(d, 0);
-			rv_put(d, plan->notes[i]);
-			rv_item_end(d);
+			item(d, plan->notes[i]);
 		}
 		rv_list_end(d);
 	}

@@ -14,38 +14,16 @@
 #include "render/review_int.h"
 
 /* Length of the UTF-8 sequence at s (at most n bytes) and its code point;
- * 0 when the bytes are not valid UTF-8. */
+ * 0 when the bytes are not valid UTF-8 (the JSON writer's test). */
 static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 {
-	unsigned char c = s[0];
-	size_t len;
-	unsigned long v;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if ((c & 0xE0) == 0xC0) {
-		len = 2;
-		v = c & 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3;
-		v = c & 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4;
-		v = c & 0x07;
-	} else {
+	static const unsigned char lead_bits[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+	size_t len = mg_utf8_seq_len(s, n);
+	if (!len || len > 4)
 		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
+	unsigned long v = s[0] & lead_bits[len];
+	for (size_t i = 1; i < len; i++)
 		v = (v << 6) | (s[i] & 0x3F);
-	}
-	static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (v < min[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
 	*cp = v;
 	return len;
 }

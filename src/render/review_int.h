@@ -66,8 +66,6 @@ const rv_changeset *rv_review_changeset(const rv_review *r, size_t changeset_ind
 
 /* "22 min", "42.9 s", "under 1 ms". */
 void rv_put_duration(mg_buf *out, double ms);
-/* "2.0M", "137K", "315". */
-void rv_put_count(mg_buf *out, double n);
 /* "ACCESS EXCLUSIVE" for AccessExclusiveLock: how DBAs say it. */
 const char *rv_lock_label(mg_lock_mode mode);
 /* "public.orders" */
@@ -188,6 +186,8 @@ void rv_image(rv_doc *d, const char *alt, const char *path);
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/* An object as the report writes it: {"kind", "schema", "table", "name"}. */
+void rv_json_object(mg_json *j, const mg_object *o);
 /* Writes "plan": {...} into the report being written. */
 void rv_json_plan(mg_json *j, const mg_plan *plan);
 /* The report of json.c with the plan (NULL: none) before its summary. */

@@ -241,24 +241,8 @@ void rv_put_duration(mg_buf *out, double ms)
 {
 	if (ms < 1)
 		mg_buf_puts(out, "under 1 ms");
-	else if (ms < 1000)
-		mg_buf_printf(out, "%.0f ms", ms);
-	else if (ms < 120000)
-		mg_buf_printf(out, "%.1f s", ms / 1000);
-	else if (ms < 7200000)
-		mg_buf_printf(out, "%.0f min", ms / 60000);
 	else
-		mg_buf_printf(out, "%.1f h", ms / 3600000);
-}
-
-void rv_put_count(mg_buf *out, double n)
-{
-	if (n >= 1e6)
-		mg_buf_printf(out, "%.1fM", n / 1e6);
-	else if (n >= 1e4)
-		mg_buf_printf(out, "%.0fK", n / 1e3);
-	else
-		mg_buf_printf(out, "%.0f", n);
+		mg_buf_put_duration(out, ms);
 }
 
 const char *rv_lock_label(mg_lock_mode mode)
@@ -340,7 +324,7 @@ void rv_put_lock_wait(mg_buf *out, const rv_table_lock *l)
 	}
 	if (t->blocked_known && t->queued_requests >= 1) {
 		mg_buf_puts(out, "; ~");
-		rv_put_count(out, t->queued_requests);
+		mg_buf_put_count(out, t->queued_requests);
 		mg_buf_puts(out, " requests queued");
 	}
 }

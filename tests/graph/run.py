@@ -27,17 +27,11 @@ SHOP = ["--profile", "corpora/shop-flyway/prod-profile.yaml", "corpora/shop-flyw
 LB = ["--since", "v1", "corpora/scenarios-liquibase/expand-contract/changelog.xml"]
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
-passed = failed = 0
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from suite import Suite  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+suite = Suite()
+check = suite.check
 
 
 def migraph(*args, expect=0):
@@ -212,8 +206,7 @@ def main():
                 test()
             except (AssertionError, OSError, subprocess.TimeoutExpired) as e:
                 check(test.__name__, False, str(e))
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return suite.finish()
 
 
 if __name__ == "__main__":

@@ -28,8 +28,6 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.environ.get("MIGRAPH_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-CORPORA = os.path.join(SHARED, "corpora")
 MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
 MAX_NODES = 60
 SECTIONS = ["A. Risk assessment", "B. Review comments", "C. Phased rollout plan",
@@ -45,16 +43,12 @@ PROJECTS = {
                  "jhipster-sample-app/src/main/resources/config/liquibase/master.xml"],
 }
 
-passed = failed = 0
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from suite import Suite, shared_corpora  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+suite = Suite(quiet=True)
+check = suite.check
+CORPORA = None
 
 
 def args_of(project):
@@ -148,14 +142,10 @@ def check_diagram(name, project, tmp):
 
 
 def main():
-    if not os.path.isdir(CORPORA):
-        if os.environ.get("CI") == "true":
-            print(f"FAIL {CORPORA} is missing (CI=true)")
-            print("0 passed, 1 failed")
-            return 1
-        print(f"skip: {CORPORA} is missing")
-        print("0 passed, 0 failed, 1 skipped")
-        return 0
+    global CORPORA
+    CORPORA = shared_corpora(ROOT, suite)
+    if CORPORA is None:
+        return suite.finish()
     schema = json.load(open(os.path.join(ROOT, "formats", "report.schema.json")))
     try:
         import jsonschema  # noqa: F401
@@ -181,8 +171,7 @@ def main():
             check(f"{project}: review --format text exits 0", rc == 0, err[:300])
             check_document(f"{project} text", txt.decode("utf-8", "replace"), doc, False)
             check_diagram(project, project, tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return suite.finish()
 
 
 if __name__ == "__main__":

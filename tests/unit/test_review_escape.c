@@ -101,6 +101,30 @@ static void text_block_indents_each_line(void **state)
 	mg_buf_dispose(&b);
 }
 
+static void durations_and_counts_as_reviewers_read_them(void **state)
+{
+	(void)state;
+	static const struct {
+		double ms;
+		const char *text;
+	} durations[] = {{0.2, "under 1 ms"}, {850, "850 ms"},     {42950, "43.0 s"},
+	                 {119999, "120.0 s"}, {1333333, "22 min"}, {7200000, "2.0 h"}};
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++) {
+		mg_buf_clear(&b);
+		rv_put_duration(&b, durations[i].ms);
+		assert_string_equal(mg_buf_cstr(&b), durations[i].text);
+	}
+	mg_buf_clear(&b);
+	mg_buf_put_count(&b, 315);
+	mg_buf_puts(&b, " ");
+	mg_buf_put_count(&b, 137439);
+	mg_buf_puts(&b, " ");
+	mg_buf_put_count(&b, 10500000);
+	assert_string_equal(mg_buf_cstr(&b), "315 137K 10.5M");
+	mg_buf_dispose(&b);
+}
+
 /* ---- The writer ------------------------------------------------------------ */
 
 static const char *const headers[] = {"name", "waits"};
@@ -195,6 +219,7 @@ int main(void)
 		cmocka_unit_test(location_link_target_is_percent_encoded),
 		cmocka_unit_test(text_escapes_every_control),
 		cmocka_unit_test(text_block_indents_each_line),
+		cmocka_unit_test(durations_and_counts_as_reviewers_read_them),
 		cmocka_unit_test(writer_markdown),
 		cmocka_unit_test(writer_text_aligns_and_colours),
 	};
