@@ -118,6 +118,10 @@ int mg_parse_bytes(const char *s, uint64_t *out);
 /* Parses a count with an optional K, M or B suffix (thousand, million,
  * billion): "120M", "40K", "1.5M".  Returns 0 or -1. */
 int mg_parse_count(const char *s, uint64_t *out);
+/* "850 ms", "42.9 s", "22 min", "2.1 h": a duration as a reviewer reads it. */
+void mg_buf_put_duration(mg_buf *out, double ms);
+/* "315", "137K", "2.0M": a count of requests or rows, rounded. */
+void mg_buf_put_count(mg_buf *out, double n);
 
 /* ---- Files ------------------------------------------------------------ */
 
