@@ -117,8 +117,7 @@ static bool all_not_null(const mg_cat_relation *rel, const mg_name_list *cols)
 	return true;
 }
 
-/* The primary key, else a unique key on NOT NULL columns. */
-static bool find_key(const mg_cat_relation *rel, mg_name_list *key, const char **how)
+bool plan_backfill_key(const mg_cat_relation *rel, mg_name_list *key, const char **how)
 {
 	for (size_t i = 0; i < rel->n_constraints; i++)
 		if (rel->constraints[i].kind == MG_CONSTRAINT_PRIMARY_KEY &&
@@ -349,7 +348,7 @@ mg_backfill *plan_backfill_build(plan_ctx *ctx, const mg_object *table, const ch
 		why_not =
 		    "migraph does not know the table's columns at this point (created by something "
 		    "it cannot read, or not in the history)";
-	else if (!find_key(rel, &key, &how))
+	else if (!plan_backfill_key(rel, &key, &how))
 		why_not =
 		    "the table has no primary key and no unique key on NOT NULL columns to page "
 		    "through";
@@ -401,15 +400,29 @@ out:;
 	return b;
 }
 
+/* The SET list taken apart as the statement "UPDATE t SET list". */
+static bool set_parts(plan_ctx *ctx, const char *set_clause, mg_sql_dml *d)
+{
+	const char *sql = mg_arena_printf(ctx->arena, "UPDATE t SET %s", set_clause);
+	return mg_sql_dml_parts(ctx->arena, sql, strlen(sql), NULL, d) == 0 && !d->from_clause &&
+	       !d->where_clause;
+}
+
+mg_name_list plan_backfill_set_columns(plan_ctx *ctx, const char *set_clause)
+{
+	mg_sql_dml d;
+	if (!set_clause || !set_parts(ctx, set_clause, &d))
+		return (mg_name_list){0};
+	return d.set_columns;
+}
+
 /* True when every expression of the SET list gives the same value however
  * often it runs (reads no column it sets, nothing volatile or stable): only
  * then can a predicate tell a done row from one to do. */
 static bool set_is_constant(plan_ctx *ctx, const char *set_clause)
 {
-	const char *sql = mg_arena_printf(ctx->arena, "UPDATE t SET %s", set_clause);
 	mg_sql_dml d;
-	if (mg_sql_dml_parts(ctx->arena, sql, strlen(sql), NULL, &d) != 0 || d.from_clause ||
-	    d.where_clause)
+	if (!set_parts(ctx, set_clause, &d))
 		return false;
 	return !d.set_reads_targets && !d.set_default && !d.set_subfield && !d.multi_assign &&
 	       d.set_exprs.count == d.set_columns.count &&

@@ -46,16 +46,58 @@ static const char *not_done_yet(plan_ctx *ctx, const mg_sql_dml *d, const char *
 	return r;
 }
 
+/* The statement's text without its terminator: its own, or for a
+ * Liquibase change type (which has none) the SQL the writer makes of the
+ * operation. */
+static const char *statement_text(plan_ctx *ctx, const mg_operation *op, size_t *len)
+{
+	const mg_statement *st = ctx->stmt;
+	if (st && st->sql) {
+		*len = st->sql_len;
+		return st->sql;
+	}
+	const char *sql = mg_sqlw_op(&ctx->sqlw, op, NULL);
+	if (!sql)
+		return NULL;
+	size_t n = strlen(sql);
+	while (n && (sql[n - 1] == ';' || sql[n - 1] == '\n' || sql[n - 1] == ' '))
+		n--;
+	*len = n;
+	return sql;
+}
+
+/* A SET that changes the key the batches page by moves rows along it: a
+ * row could be met twice. */
+static const char *sets_the_key(plan_ctx *ctx, const mg_sql_dml *d, const mg_object *table)
+{
+	const mg_cat_relation *rel = plan_backfill_relation(ctx, table);
+	mg_name_list key;
+	const char *how;
+	if (!rel || !plan_backfill_key(rel, &key, &how))
+		return NULL;
+	for (size_t i = 0; i < d->set_columns.count; i++)
+		for (size_t k = 0; k < key.count; k++)
+			if (!strcmp(d->set_columns.items[i], key.items[k]))
+				return mg_arena_printf(ctx->arena,
+				                       "it changes %s, a column of the key (%s) the batches "
+				                       "would page by: a row could be met twice",
+				                       key.items[k], how);
+	return NULL;
+}
+
 mg_backfill *plan_backfill_from_statement(plan_ctx *ctx, const mg_operation *op)
 {
 	const mg_statement *st = ctx->stmt;
-	if (!st || !st->sql || (op->kind != MG_OP_UPDATE && op->kind != MG_OP_DELETE) ||
-	    !op->object.name)
+	if (!st || (op->kind != MG_OP_UPDATE && op->kind != MG_OP_DELETE) || !op->object.name)
 		return NULL;
 	const char *schema = op->object.schema;
+	size_t len = 0;
+	const char *text = statement_text(ctx, op, &len);
 	mg_sql_dml d;
 	const char *why = NULL;
-	if (mg_sql_dml_parts(ctx->arena, st->sql, st->sql_len, schema, &d) != 0)
+	if (!text)
+		why = "migraph does not know the values it sets";
+	else if (mg_sql_dml_parts(ctx->arena, text, len, schema, &d) != 0)
 		why = "its parts could not be taken apart reliably";
 	else if (d.has_with)
 		why = "it starts with WITH: the common table expressions would run once per batch";
@@ -63,13 +105,15 @@ mg_backfill *plan_backfill_from_statement(plan_ctx *ctx, const mg_operation *op)
 		why = "its RETURNING list goes to a caller that a batched run does not have";
 	else if (d.where_current_of)
 		why = "WHERE CURRENT OF needs the cursor of its session";
+	else if (d.kind == MG_OP_UPDATE)
+		why = sets_the_key(ctx, &d, &op->object);
 	if (why) {
 		plan_add_note(ctx, "%s:%u: %s of %s.%s kept as one statement: %s", st->loc.file,
 		              st->loc.line, op->kind == MG_OP_UPDATE ? "UPDATE" : "DELETE",
 		              schema ? schema : "public", op->object.name, why);
 		return NULL;
 	}
-	const char *source = mg_arena_printf(ctx->arena, "%.*s;", (int)st->sql_len, st->sql);
+	const char *source = mg_arena_printf(ctx->arena, "%.*s;", (int)len, text);
 	const char *ref = d.alias ? plan_backfill_ident(ctx->arena, d.alias)
 	                          : plan_backfill_ident(ctx->arena, op->object.name);
 	const char *predicate = d.where_clause;

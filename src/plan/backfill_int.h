@@ -112,6 +112,11 @@ const char *plan_backfill_literal(mg_arena *arena, const char *text);
 struct mg_cat_relation;
 const struct mg_cat_relation *plan_backfill_relation(plan_ctx *ctx, const mg_object *table);
 
+/* The key a backfill of rel pages by: the primary key, else a unique key
+ * on NOT NULL columns; how says which ("primary key" or the constraint or
+ * index name).  False when the table has none. */
+bool plan_backfill_key(const struct mg_cat_relation *rel, mg_name_list *key, const char **how);
+
 /* Like plan_backfill_new with the original statement's alias, FROM/USING
  * list, the condition that selects the keys (see bf_spec) and whether the
  * predicate is idempotent.  NULL set_clause: a batched DELETE. */

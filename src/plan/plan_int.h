@@ -120,6 +120,9 @@ void plan_add_deploy_steps(plan_ctx *ctx);
  * plan lists it in plan->backfills. */
 mg_backfill *plan_backfill_new(plan_ctx *ctx, const mg_object *table, const char *set_clause,
                                const char *predicate, const char *source_sql);
+/* backfill.c: the columns a SET list assigns (empty when it does not
+ * parse as one). */
+mg_name_list plan_backfill_set_columns(plan_ctx *ctx, const char *set_clause);
 /* backfill_dml.c: the backfill for the current statement, an UPDATE or
  * DELETE (op) of ctx->stmt: its SET list and WHERE cut from the text, the
  * idempotent predicate derived from them.  NULL, with a note, when it

@@ -10,104 +10,22 @@
  * One UPDATE of every row holds the row locks of the whole table until it
  * commits, writes it all as one transaction's WAL (replication lag) and
  * blocks any DDL queued behind it.  The batches commit one by one.  The
- * backfill itself (sizing, script, checkpoint) comes from backfill.c.
+ * backfill itself (taking the statement apart, the key, sizing, script,
+ * checkpoint) comes from backfill*.c, which also says, with a note, what
+ * it cannot batch: the statement then stays as written.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "plan/rewrite_int.h"
 
-static bool sets_key(const rw *r);
-
 static bool update_applies(const rw *r)
 {
-	return r->op->kind == MG_OP_UPDATE && r->live && r->op->set_clause && r->rel &&
-	       r->rel->kind == MG_OBJ_TABLE && !sets_key(r);
+	return r->op->kind == MG_OP_UPDATE && r->live && r->rel && r->rel->kind == MG_OBJ_TABLE;
 }
 
 static bool delete_applies(const rw *r)
 {
 	return r->op->kind == MG_OP_DELETE && r->live && r->rel && r->rel->kind == MG_OBJ_TABLE;
-}
-
-/* Splits "a = e1, b = e2" at its top-level commas and first '='; false
- * for a target that is not a plain column ((a, b) = ..., a[1] = ...). */
-typedef struct assignment {
-	const char *column;   /* as written */
-	const char *expr;
-} assignment;
-
-static size_t split_set(mg_arena *a, const char *set, assignment *out, size_t max, bool *plain)
-{
-	size_t n = 0, depth = 0, start = 0, len = strlen(set);
-	char quote = 0;
-	*plain = true;
-	for (size_t i = 0; i <= len; i++) {
-		char ch = i < len ? set[i] : ',';
-		if (quote) {
-			if (ch == quote)
-				quote = 0;
-			continue;
-		}
-		if (ch == '\'' || ch == '"') {
-			quote = ch;
-			continue;
-		}
-		if (ch == '(' || ch == '[')
-			depth++;
-		else if ((ch == ')' || ch == ']') && depth)
-			depth--;
-		if (ch != ',' || depth)
-			continue;
-		const char *item = set + start;
-		size_t ilen = i - start;
-		const char *eq = memchr(item, '=', ilen);
-		if (!eq || n == max) {
-			*plain = false;
-			return n;
-		}
-		size_t cl = (size_t)(eq - item);
-		while (cl && isspace((unsigned char)item[cl - 1]))
-			cl--;
-		size_t cs = 0;
-		while (cs < cl && isspace((unsigned char)item[cs]))
-			cs++;
-		const char *col = mg_arena_strndup(a, item + cs, cl - cs);
-		if (strpbrk(col, "([.,") || !*col)
-			*plain = false;
-		const char *e = eq + 1;
-		size_t el = ilen - (size_t)(e - item);
-		while (el && isspace((unsigned char)*e))
-			e++, el--;
-		while (el && isspace((unsigned char)e[el - 1]))
-			el--;
-		out[n].column = col;
-		out[n].expr = mg_arena_strndup(a, e, el);
-		n++;
-		start = i + 1;
-	}
-	return n;
-}
-
-/* An UPDATE of the primary key moves rows along the key the batches page
- * by: a row could be met twice.  It stays as written. */
-static bool sets_key(const rw *r)
-{
-	assignment as[64];
-	bool plain;
-	size_t n = split_set(r->ctx->arena, r->op->set_clause, as, 64, &plain);
-	for (size_t c = 0; c < r->rel->n_constraints; c++) {
-		const mg_cat_constraint *k = &r->rel->constraints[c];
-		if (k->kind != MG_CONSTRAINT_PRIMARY_KEY)
-			continue;
-		for (size_t i = 0; i < n; i++) {
-			mg_name_list t = mg_sql_expr_columns(r->ctx->arena, as[i].column);
-			for (size_t j = 0; j < k->columns.count && t.count; j++)
-				if (!strcmp(k->columns.items[j], t.items[0]))
-					return true;
-		}
-	}
-	return !plain;
 }
 
 /* The author's SET list and condition, in keyset batches with an

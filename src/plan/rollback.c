@@ -79,37 +79,44 @@ static void deploy_rollback(mg_plan_step *s)
 	s->rollback_note = "roll the previous application version back out; no SQL";
 }
 
-/* A backfill that fills a column the release adds goes with that column;
- * one that overwrites existing values cannot be taken back. */
+/* A backfill that only fills columns the release adds goes with those
+ * columns; one that overwrites existing values or deletes rows cannot be
+ * taken back. */
 static void backfill_rollback(plan_ctx *ctx, mg_plan_step *s, const mg_catalog *cat)
 {
 	const mg_backfill *b = s->backfill;
 	const mg_catalog *start = ctx->analysis->graph ? ctx->analysis->graph->before_release : NULL;
-	const char *col = NULL;
-	size_t len = 0;
-	if (b && b->set_clause) {
-		const char *c = b->set_clause;
-		while (*c == ' ')
-			c++;
-		while (c[len] && c[len] != ' ' && c[len] != '=')
-			len++;
-		col = mg_arena_strndup(ctx->arena, c, len);
-	}
+	mg_name_list cols = b ? plan_backfill_set_columns(ctx, b->set_clause) : (mg_name_list){0};
 	const mg_cat_relation *before =
 		b && start ? mg_catalog_relation(start, b->table.schema, b->table.name) : NULL;
-	bool new_column = col && len && cat && !mg_catalog_column(before, col) &&
-	                  mg_catalog_column(mg_catalog_relation(cat, b->table.schema, b->table.name),
-	                                    col);
-	if (new_column) {
+	const mg_cat_relation *after =
+		b && cat ? mg_catalog_relation(cat, b->table.schema, b->table.name) : NULL;
+	bool new_columns = cols.count > 0 && after;
+	for (size_t i = 0; new_columns && i < cols.count; i++)
+		new_columns = !mg_catalog_column(before, cols.items[i]) &&
+		              mg_catalog_column(after, cols.items[i]);
+	s->rollback_source = "derived";
+	if (new_columns) {
+		mg_buf names = MG_BUF_INIT;
+		for (size_t i = 0; i < cols.count; i++)
+			mg_buf_printf(&names, "%s%s", i ? ", " : "", cols.items[i]);
 		s->reversibility = MG_REV_REVERSIBLE;
-		s->rollback_source = "derived";
 		s->rollback_note = mg_arena_printf(ctx->arena, "nothing to undo: the values go with the "
-		                                               "column %s when its own step is rolled back",
-		                                   col);
+		                                               "column%s %s when %s own step is rolled "
+		                                               "back",
+		                                   cols.count > 1 ? "s" : "", mg_buf_cstr(&names),
+		                                   cols.count > 1 ? "their" : "its");
+		mg_buf_dispose(&names);
 		return;
 	}
 	s->reversibility = MG_REV_IRREVERSIBLE;
-	s->rollback_source = "derived";
+	if (b && !b->set_clause) {
+		s->rollback_note = "the backfill deletes rows that existed before it";
+		s->forward_fix = "Archive the rows it deletes before it runs (CREATE TABLE ... AS SELECT "
+		                 "* FROM the table WHERE its condition), and INSERT them back from the "
+		                 "archive to go back.";
+		return;
+	}
 	s->rollback_note = "the backfill overwrites values that existed before it";
 	s->forward_fix = "Archive the rows it changes before it runs (CREATE TABLE ... AS SELECT the "
 	                 "key and the columns it sets), and write them back from the archive to go "
