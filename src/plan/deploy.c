@@ -50,13 +50,32 @@ static void add_name(mg_buf *b, const char *schema, const char *table, const cha
 	              table ? table : "", name && table ? "." : "", name ? name : "");
 }
 
+/* The synced-column change whose shadow column is `name` on the table of
+ * op, or NULL. */
+static const plan_app_change *shadow_of(const plan_ctx *ctx, const mg_object *o, const char *name)
+{
+	for (size_t i = 0; i < ctx->n_app; i++) {
+		const plan_app_change *c = &ctx->app[i];
+		if (c->kind == PLAN_APP_SYNCED_COLUMN && mg_str_eq(c->table, o->table) &&
+		    mg_str_eq(c->shadow, name))
+			return c;
+	}
+	return NULL;
+}
+
+/* A column the shadow rewrite adds, or the old column a type change swaps
+ * out: announced with their change (describe_app), never on their own. */
 static bool is_plan_column(const plan_ctx *ctx, const mg_operation *op)
 {
-	/* Columns the shadow rewrite adds are announced with their change. */
-	for (size_t i = 0; i < ctx->n_app; i++)
-		if (ctx->app[i].kind == PLAN_APP_SYNCED_COLUMN && mg_str_eq(ctx->app[i].table, op->object.table) &&
-		    (ctx->app[i].type_change || mg_str_eq(ctx->app[i].new_name, op->object.name)))
+	const mg_object *o = &op->object;
+	if (op->kind == MG_OP_ADD_COLUMN)
+		return shadow_of(ctx, o, o->name) != NULL;
+	for (size_t i = 0; i < ctx->n_app; i++) {
+		const plan_app_change *c = &ctx->app[i];
+		if (c->kind == PLAN_APP_SYNCED_COLUMN && c->type_change && mg_str_eq(c->table, o->table) &&
+		    mg_str_eq(c->old_name, o->name))
 			return true;
+	}
 	return false;
 }
 
@@ -75,12 +94,16 @@ static void collect(plan_ctx *ctx, facts *f)
 					add_name(&f->dropped, o->schema, o->name, NULL);
 				continue;
 			}
-			if (op->kind == MG_OP_ADD_COLUMN && !is_plan_column(ctx, op))
+			if (op->kind == MG_OP_ADD_COLUMN && !is_plan_column(ctx, op)) {
 				add_name(&f->news, o->schema, o->table, o->name);
-			else if (op->kind == MG_OP_CREATE_TABLE)
+			} else if (op->kind == MG_OP_CREATE_TABLE) {
 				add_name(&f->news, o->schema, o->name, NULL);
-			else if (op->kind == MG_OP_SET_NOT_NULL)
-				add_name(&f->must_write, o->schema, o->table, o->name);
+			} else if (op->kind == MG_OP_SET_NOT_NULL) {
+				/* A shadow column is filled by its trigger from the column
+				 * the application writes. */
+				const plan_app_change *c = shadow_of(ctx, o, o->name);
+				add_name(&f->must_write, o->schema, o->table, c ? c->old_name : o->name);
+			}
 		}
 	}
 }

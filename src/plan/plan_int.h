@@ -31,6 +31,8 @@ typedef struct plan_app_change {
 	const char *new_name;          /* the name the new version uses */
 	bool type_change;              /* a column whose type changes (same name in the end) */
 	const mg_plan_step *backfill;  /* the step after which the new column is complete */
+	const char *shadow;            /* the column that takes old_name's place, by the name it
+	                                  has until the contract (email_new for a type change) */
 } plan_app_change;
 
 typedef struct plan_backfill_state plan_backfill_state;

@@ -160,6 +160,9 @@ void rw_guarded(rw *r, const char *what, const char *why);
 typedef struct rw_nn {
 	const char *schema, *table, *column;
 	const char *check;         /* the temporary CHECK's name; NULL before 12 */
+	bool shadow;               /* column is a type change's shadow, which an earlier
+	                              statement's contract renames: the steps wait for its
+	                              rows, not for that contract */
 } rw_nn;
 
 void rw_nn_expand(rw *r, rw_nn *nn, mg_phase phase);
