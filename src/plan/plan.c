@@ -138,6 +138,8 @@ mg_check *plan_add_check(plan_ctx *ctx, mg_check_when when, const char *title, c
  *   shp:s.t    the table's final shape, for what copies or reads all of it
  *              (CREATE TABLE ... LIKE, a view): only a contract that swaps a
  *              column defines it
+ *   sdw:s.t.c  the values of a shadow column c: its backfill defines them,
+ *              what later proves them on it (NOT NULL) uses them
  * A column change defines its column and uses its table; DML uses the
  * table and its added columns and defines its rows; what checks rows
  * (SET NOT NULL, a constraint, a unique index, a type change) uses them.

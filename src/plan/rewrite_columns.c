@@ -562,6 +562,7 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	 * rows made earlier is affected by it. */
 	plan_step_use(ctx, bf, plan_key(ctx, "rel", schema, table, NULL));
 	plan_step_define(ctx, bf, plan_key(ctx, "dat", schema, table, NULL));
+	plan_step_define(ctx, bf, plan_key(ctx, "sdw", schema, table, tmp));
 	plan_step_additive(ctx, bf);
 	rw_app_change(r, (plan_app_change){PLAN_APP_SYNCED_COLUMN, schema, table, sh->column,
 	                                   sh->new_column, type_change, bf, tmp});

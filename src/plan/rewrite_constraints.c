@@ -60,17 +60,18 @@ static mg_operation *constraint_op(rw *r, mg_op_kind kind, const char *schema, c
 
 /* ---- The CHECK route to NOT NULL ------------------------------------------ */
 
-/* Keys of a step of the route on a shadow column: it reads the table's
- * rows and makes its own CHECK; its operations' keys (the shadow column,
- * which the contract of the type change renames) would order it after that
- * contract, where the column has its final name. */
+/* Keys of a step of the route on a shadow column: it reads the values
+ * the shadow's backfill fills and makes its own CHECK.  Its operations'
+ * keys would order it after the contract of the type change (which renames
+ * the shadow column), and the table's rows as a whole would drag later
+ * data changes of other columns behind it. */
 static void nn_shadow_keys(rw *r, const rw_nn *nn, mg_plan_step *s)
 {
 	plan_ctx *ctx = r->ctx;
 	if (!nn->shadow)
 		return;
 	plan_step_use(ctx, s, plan_key(ctx, "rel", nn->schema, nn->table, NULL));
-	plan_step_use(ctx, s, plan_key(ctx, "dat", nn->schema, nn->table, NULL));
+	plan_step_use(ctx, s, plan_key(ctx, "sdw", nn->schema, nn->table, nn->column));
 	if (nn->check)
 		plan_step_define(ctx, s, plan_key(ctx, "con", nn->schema, nn->table, nn->check));
 }
