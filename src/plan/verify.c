@@ -135,6 +135,17 @@ static void rel_exists(vctx *v, mg_plan_step *s, const char *schema, const char 
 	                      reg_lit(a, schema_of(v, schema), name), present ? "" : "NOT "));
 }
 
+/* A name the step removes, as the step leaves it: gone, unless the step
+ * itself puts something else there (a table renamed behind a view of its
+ * old name), whose own operation checks it. */
+static void rel_gone(vctx *v, mg_plan_step *s, const mg_catalog *after, const char *schema,
+                     const char *name)
+{
+	if (after && mg_catalog_relation(after, schema_of(v, schema), name))
+		return;
+	rel_exists(v, s, schema, name, false);
+}
+
 /* The column as the step leaves it: present with its type, NOT NULL and
  * default, or gone.  The type is compared by OID through to_regtype, which
  * says NULL (no check) for a type name PostgreSQL would not know. */
@@ -258,14 +269,14 @@ static void op_checks(vctx *v, mg_plan_step *s, const mg_catalog *before, const 
 	case MG_OP_DROP_VIEW:
 	case MG_OP_DROP_MATERIALIZED_VIEW:
 	case MG_OP_DROP_SEQUENCE:
-		return rel_exists(v, s, o->schema, o->name, false);
+		return rel_gone(v, s, after, o->schema, o->name);
 	case MG_OP_RENAME_TABLE:
 	case MG_OP_RENAME_VIEW:
 	case MG_OP_RENAME_SEQUENCE:
 		if (!op->new_name)
 			return;
 		rel_exists(v, s, o->schema, op->new_name, true);
-		return rel_exists(v, s, o->schema, o->name, false);
+		return rel_gone(v, s, after, o->schema, o->name);
 	case MG_OP_ADD_COLUMN:
 	case MG_OP_DROP_COLUMN:
 	case MG_OP_ALTER_COLUMN_TYPE:
