@@ -106,6 +106,19 @@ typedef enum mg_reversibility {
 
 const char *mg_reversibility_name(mg_reversibility r);
 
+/* A finding a check of the step's own SQL raises that the plan's order
+ * answers: a drop in release 2, once every instance runs the version
+ * deployed in release 1; a NOT NULL after the deploy of the version that
+ * writes the column.  The emitted migrations carry each as a
+ * `migraph:ignore` marker on the statement that runs the operation, so
+ * that `migraph check` on them agrees with the plan and says why. */
+typedef struct mg_step_waiver {
+	const char *rule;             /* "compat-drop-column" */
+	mg_op_kind kind;              /* the operation it concerns ... */
+	mg_object object;             /* ... and its object */
+	const char *reason;           /* one line, "plan: ..." */
+} mg_step_waiver;
+
 typedef struct mg_plan_step {
 	size_t index;                 /* position in mg_plan.steps */
 	const char *id;               /* stable, e.g. "s3": for depends_on and the diagram */
@@ -155,6 +168,8 @@ typedef struct mg_plan_step {
 	const char *rollback_note;    /* what the rollback cannot bring back, or why nothing
 	                                 needs undoing, said plainly; NULL when nothing to add */
 	bool hold_until_confirmed;    /* destructive: run only once the release is confirmed good */
+	mg_step_waiver *waivers;      /* findings the plan's order answers, with why */
+	size_t n_waivers;
 
 	mg_backfill *backfill;        /* MG_STEP_BACKFILL */
 

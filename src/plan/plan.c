@@ -640,6 +640,7 @@ mg_plan *mg_plan_build(mg_analysis *analysis)
 	link_dependencies(&ctx);
 	order_steps(&ctx);
 	plan_rollback(&ctx);
+	plan_deploy_waivers(&ctx);
 	plan_verify(&ctx);
 	plan_assess(&ctx);
 	return ctx.plan;

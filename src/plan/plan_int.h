@@ -112,6 +112,9 @@ void plan_step_additive(plan_ctx *ctx, mg_plan_step *s);
 void plan_step_keys_of(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op, bool schema_only);
 /* The application deploy steps, from the deploy strategy. */
 void plan_add_deploy_steps(plan_ctx *ctx);
+/* Once the steps are in order: the findings a check of each step would
+ * raise that the deploy steps answer (mg_step_waiver), with why. */
+void plan_deploy_waivers(plan_ctx *ctx);
 
 /* backfill.c: a batched, resumable backfill of `table` that sets
  * set_clause on the rows matching the idempotent predicate (set_clause
