@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "migraph/sql.h"
 #include "plan/backfill_int.h"
 #include "plan/emit_int.h"
 
@@ -85,8 +86,9 @@ const char *emit_step_origin(emit_ctx *e, const mg_plan_step *s)
 const char *emit_step_header(emit_ctx *e, const mg_plan_step *s)
 {
 	mg_buf b = MG_BUF_INIT;
-	mg_buf_printf(&b, "-- migraph plan: release %d, step %s, phase %s (%s)\n", s->release,
-	              s->id ? s->id : "?", mg_phase_name(s->phase), mg_step_kind_name(s->kind));
+	mg_buf_printf(&b, "-- migraph plan: release %d, step %s, phase %s (%s), risk %s\n",
+	              s->release, s->id ? s->id : "?", mg_phase_name(s->phase),
+	              mg_step_kind_name(s->kind), mg_severity_name(s->risk));
 	put_comment(&b, "", s->title);
 	const char *origin = emit_step_origin(e, s);
 	if (origin)
@@ -109,6 +111,16 @@ const char *emit_step_header(emit_ctx *e, const mg_plan_step *s)
 	const char *r = mg_arena_strdup(e->arena, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
 	return r;
+}
+
+const char *emit_deploy_what(emit_ctx *e, const mg_plan_step *s, const char **action)
+{
+	/* Release 1 rolls the new version out; a later release only starts
+	 * once the rollout is confirmed finished everywhere. */
+	*action = s->release == 1 ? "roll the application out" : "make sure of it";
+	const char *t = s->title ? s->title : "Deploy the new application version";
+	return mg_arena_printf(e->arena, "%c%s", t[0] >= 'A' && t[0] <= 'Z' ? t[0] - 'A' + 'a' : t[0],
+	                       t + 1);
 }
 
 const char *emit_refusal(emit_ctx *e, const char *message)
@@ -181,11 +193,64 @@ static const char *body_of(emit_ctx *e, const mg_plan_step *s)
 	return s->sql;
 }
 
+static bool waiver_matches(const mg_step_waiver *w, const mg_operation *op)
+{
+	return op->kind == w->kind && mg_str_eq(op->object.name, w->object.name) &&
+	       mg_str_eq(op->object.table, w->object.table);
+}
+
+/* sql with a migraph:ignore marker, on its own line, before each statement
+ * that runs an operation a waiver of the step concerns (the marker covers
+ * the next statement only). */
+static const char *with_markers(emit_ctx *e, const mg_plan_step *s, const char *sql)
+{
+	if (!s->n_waivers)
+		return sql;
+	mg_sql_span *spans = NULL;
+	const char *open = NULL;
+	size_t len = strlen(sql);
+	size_t n = mg_sql_split(e->arena, sql, len, NULL, &spans, &open);
+	const mg_catalog *cat = e->plan->analysis->catalog;
+	const char *schema = cat ? mg_catalog_default_schema(cat) : "public";
+	mg_buf b = MG_BUF_INIT;
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *text = mg_arena_printf(e->arena, "%.*s;", (int)spans[i].len,
+		                                   sql + spans[i].offset);
+		mg_changeset *cs = mg_sql_parse_generated((mg_project *)e->project, text, schema, NULL);
+		mg_buf marks = MG_BUF_INIT;
+		for (size_t w = 0; cs && w < s->n_waivers; w++) {
+			const mg_step_waiver *wv = &s->waivers[w];
+			if (e->has_rollback && !strcmp(wv->rule, "rollback-irreversible") && s->rollback_sql)
+				continue; /* the changeset's own rollback is its way back */
+			bool hit = false;
+			for (size_t k = 0; k < cs->n_stmts && !hit; k++)
+				for (size_t j = 0; j < cs->stmts[k]->n_ops && !hit; j++)
+					hit = waiver_matches(wv, cs->stmts[k]->ops[j]);
+			if (hit)
+				mg_buf_printf(&marks, "-- migraph:ignore %s %s\n", wv->rule, wv->reason);
+		}
+		if (marks.len) {
+			mg_buf_put(&b, sql + done, spans[i].offset - done);
+			if (b.len && b.data[b.len - 1] != '\n')
+				mg_buf_putc(&b, '\n');
+			mg_buf_put(&b, marks.data, marks.len);
+			done = spans[i].offset;
+		}
+		mg_buf_dispose(&marks);
+	}
+	mg_buf_put(&b, sql + done, len - done);
+	const char *r = mg_arena_strdup(e->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return r;
+}
+
 const char *emit_step_sql(emit_ctx *e, const mg_plan_step *s)
 {
 	const char *sql = body_of(e, s);
 	if (!sql || !*sql)
 		return NULL;
+	sql = with_markers(e, s, sql);
 	mg_buf b = MG_BUF_INIT;
 	bool tx = s->in_transaction;
 	if (s->has_lock_timeout)

@@ -105,12 +105,13 @@ static const char *describe(fw *f, const mg_plan_step *s)
 static void deploy_marker(fw *f, const mg_plan_step *s, size_t n, const char *prev_version)
 {
 	mg_arena *a = f->e->arena;
+	const char *action;
+	const char *what = emit_deploy_what(f->e, s, &action);
 	const char *content = mg_arena_printf(
 	    a,
-	    "%s-- Deploy the new application version here (%s).  Stop the migration before this\n"
-	    "-- script (flyway migrate -target=%s), roll the application out, then run\n"
-	    "-- flyway migrate again for the rest of the release.\n",
-	    emit_step_header(f->e, s), mg_deploy_name(f->e->plan->deploy), prev_version);
+	    "%s-- Here: %s.  Run flyway migrate -target=%s (it stops before this\n"
+	    "-- script), %s, then run flyway migrate again for the rest of the release.\n",
+	    emit_step_header(f->e, s), what, prev_version, action);
 	add_script(f, script_path(f, s->release, n, describe(f, s)), content, true);
 }
 

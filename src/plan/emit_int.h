@@ -20,6 +20,7 @@ typedef struct emit_ctx {
 	mg_arena *arena;
 	mg_emit *out;
 	int major; /* target PostgreSQL major version */
+	bool has_rollback; /* the format writes a step's rollback with it (Liquibase) */
 } emit_ctx;
 
 void emit_add_file(emit_ctx *e, const char *path, const char *content);
@@ -33,7 +34,9 @@ const char *emit_duration(mg_arena *arena, double ms);
 
 /* The step's SQL with its timeouts: SET LOCAL at the start of a step that
  * runs in a transaction, SET ... RESET around one that does not, so that
- * a setting never outlives its step.  NULL when the step has no SQL. */
+ * a setting never outlives its step; each of its waivers as a
+ * migraph:ignore marker before the statement it concerns.  NULL when the
+ * step has no SQL. */
 const char *emit_step_sql(emit_ctx *e, const mg_plan_step *s);
 
 /* Comment lines (each "-- ...\n") saying what the step is, where it comes
@@ -42,6 +45,11 @@ const char *emit_step_header(emit_ctx *e, const mg_plan_step *s);
 
 /* The original file:line of a step, or NULL. */
 const char *emit_step_origin(emit_ctx *e, const mg_plan_step *s);
+
+/* An application deploy step, for the marker the migrations carry where
+ * it happens: what to do ("deploy the new application version
+ * (rolling)"), and *action, how ("roll the application out"). */
+const char *emit_deploy_what(emit_ctx *e, const mg_plan_step *s, const char **action);
 
 /* A statement that stops the migration with message: what a step needs
  * that the emitter cannot write (no SQL text for it). */

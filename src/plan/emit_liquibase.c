@@ -79,6 +79,25 @@ static size_t statements(emit_ctx *e, const char *sql, const char ***out)
 	return k;
 }
 
+/* The labels of the steps of this release that run before s ("expand"),
+ * each once, or NULL when s is the release's first. */
+static const char *labels_before(lb *l, const mg_plan_step *s)
+{
+	const mg_plan *p = l->e->plan;
+	bool seen[MG_PHASE__COUNT] = {false};
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < p->n_steps && p->steps[i] != s; i++) {
+		const mg_plan_step *t = p->steps[i];
+		if (t->release != s->release || t->kind == MG_STEP_APP_DEPLOY || seen[t->phase])
+			continue;
+		seen[t->phase] = true;
+		mg_buf_printf(&b, "%s%s", b.len ? "," : "", mg_phase_name(t->phase));
+	}
+	const char *r = b.len ? mg_arena_strdup(l->e->arena, mg_buf_cstr(&b)) : NULL;
+	mg_buf_dispose(&b);
+	return r;
+}
+
 static void step(lb *l, const mg_plan_step *s)
 {
 	emit_ctx *e = l->e;
@@ -88,11 +107,18 @@ static void step(lb *l, const mg_plan_step *s)
 	const char *label = mg_phase_name(s->phase);
 	const char *header = emit_step_header(e, s);
 	if (s->kind == MG_STEP_APP_DEPLOY) {
-		mg_buf_printf(&l->b,
-		              "\n-- Deploy the new application version here (%s): run liquibase "
-		              "update --label-filter=expand first, roll the application out, then "
-		              "update again for the rest of this release.\n",
-		              mg_deploy_name(e->plan->deploy));
+		const char *action;
+		const char *what = emit_deploy_what(e, s, &action);
+		const char *before = labels_before(l, s);
+		if (before)
+			mg_buf_printf(&l->b,
+			              "\n-- Here: %s.  Run liquibase update --label-filter=%s first, "
+			              "%s, then update again for the rest of this release.\n",
+			              what, before, action);
+		else
+			mg_buf_printf(&l->b,
+			              "\n-- Before this release: %s; %s, then run liquibase update.\n",
+			              what, action);
 		return;
 	}
 	const mg_backfill *bf = s->backfill;
@@ -155,6 +181,7 @@ static void cleanup(lb *l, const mg_plan_step *s)
 
 void emit_liquibase(emit_ctx *e)
 {
+	e->has_rollback = true;
 	const mg_plan *p = e->plan;
 	int releases = p->n_releases > 0 ? p->n_releases : 1;
 	for (int r = 1; r <= releases; r++) {

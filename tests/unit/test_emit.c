@@ -78,6 +78,18 @@ static size_t index_of(const mg_emit *e, const char *part)
 	return (size_t)-1;
 }
 
+/* Every line a comment: a marker script runs no statement. */
+static bool comments_only(const char *text)
+{
+	for (const char *p = text; *p;) {
+		if (strncmp(p, "--", 2) != 0)
+			return false;
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	return true;
+}
+
 static const char *const history[] = {"V1__t.sql",
                                       "CREATE TABLE t (id int PRIMARY KEY, a text, b text);",
                                       "V1.1__idx.sql",
@@ -97,29 +109,46 @@ static void flyway_files_versions_and_folders(void **state)
 	build(&r, history, 15);
 	const mg_emit *e = r.emit;
 	/* Everything is the release: the base is its first version, 1. */
-	assert_non_null(file_like(e, "release-1/V1_1_001__expand_create_table.sql"));
-	const mg_emit_file *idx = file_like(e, "release-1/V1_1_002__expand_create_index.sql");
+	assert_non_null(file_like(e, "release-1/V1_1_001__expand_create_table_t.sql"));
+	const mg_emit_file *idx = file_like(e, "release-1/V1_1_002__expand_create_index_t_t_a_idx.sql");
 	assert_non_null(idx);
-	const mg_emit_file *conf = file_like(e, "release-1/V1_1_002__expand_create_index.sql.conf");
+	const mg_emit_file *conf =
+	    file_like(e, "release-1/V1_1_002__expand_create_index_t_t_a_idx.sql.conf");
 	assert_non_null(conf);
 	assert_non_null(strstr(conf->content, "executeInTransaction=false"));
-	/* The drop waits for the next release, in a folder of its own. */
-	const mg_emit_file *drop = file_like(e, "release-2/V1_2_001__contract_drop_column.sql");
+	/* The drop waits for the next release, in a folder of its own, after
+	 * the step that confirms no instance runs the previous version; the
+	 * finding that answers carries the plan's reason, on the statement. */
+	const mg_emit_file *drop = file_like(e, "release-2/V1_2_002__contract_drop_column_t_a.sql");
 	assert_non_null(drop);
-	assert_non_null(strstr(drop->content, "ALTER TABLE t DROP COLUMN a;"));
+	const char *stmt = strstr(drop->content, "ALTER TABLE t DROP COLUMN a;");
+	assert_non_null(stmt);
 	assert_non_null(strstr(drop->content, "kept as written"));
+	const char *mark = strstr(drop->content, "-- migraph:ignore compat-drop-column plan: release 2 "
+	                                         "starts once every instance runs the release-1 "
+	                                         "version (step s5), which no longer uses t.a\n");
+	assert_non_null(mark);
+	assert_true(mark < stmt);
+	const mg_emit_file *confirm =
+	    file_like(e, "release-2/V1_2_001__deploy_confirm_no_instance_runs");
+	assert_non_null(confirm);
+	assert_non_null(strstr(confirm->content, "-- Here: confirm no instance runs the previous "
+	                                         "application version.  Run flyway migrate "
+	                                         "-target=1.2.0"));
+	assert_true(comments_only(confirm->content));
 	/* The deploy marker says where to stop and has no statement. */
 	const mg_emit_file *deploy = file_like(e, "__deploy_the_new_application_version");
 	assert_non_null(deploy);
 	assert_non_null(strstr(deploy->content, "flyway migrate -target=1.1.2"));
-	assert_null(strchr(deploy->content, ';'));
+	assert_non_null(strstr(deploy->content, "roll the application out"));
+	assert_true(comments_only(deploy->content));
 	/* The backfill: helpers, procedure and CALL outside a transaction, and
 	 * its cleanup after every other step of the release. */
-	size_t bf = index_of(e, "__backfill_public_t_in_batches_of_1000.sql");
+	size_t bf = index_of(e, "__backfill_t_in_batches.sql");
 	assert_int_not_equal(bf, (size_t)-1);
 	assert_non_null(strstr(e->files[bf].content, "rewritten by the plan"));
 	assert_non_null(strstr(e->files[bf].content, "CALL migraph_backfill_t();"));
-	assert_non_null(file_like(e, "__backfill_public_t_in_batches_of_1000.sql.conf"));
+	assert_non_null(file_like(e, "__backfill_t_in_batches.sql.conf"));
 	size_t cleanup = index_of(e, "__cleanup_backfill_t.sql");
 	assert_int_not_equal(cleanup, (size_t)-1);
 	assert_true(cleanup > bf);
@@ -162,7 +191,7 @@ static void versions_start_after_what_stays(void **state)
 	    NULL};
 	mg_analysis_options o2 = {.applied_file = "history.csv"};
 	build_with(&r, files, 15, "db", &o2, NULL);
-	assert_non_null(file_like(r.emit, "release-1/V4_1_001__expand_add_column.sql"));
+	assert_non_null(file_like(r.emit, "release-1/V4_1_001__expand_add_column_items_sku.sql"));
 	assert_non_null(strstr(file_like(r.emit, "V4_1_001")->content, "ADD COLUMN sku"));
 	done(&r);
 }
@@ -192,12 +221,13 @@ static void timeouts_and_steps_without_sql(void **state)
 	run r;
 	build_with(&r, history, 15, NULL, NULL, timeouts_never_outlive_their_step);
 	const char *create = file_like(r.emit, "V1_1_001__")->content;
-	assert_non_null(strstr(create, "SET LOCAL lock_timeout = '2s';\nCREATE TABLE"));
+	assert_non_null(strstr(create, "SET LOCAL lock_timeout = '2s';\n"
+	                               "SET LOCAL statement_timeout = '5s';\nCREATE TABLE"));
 	assert_null(strstr(create, "RESET"));
-	const char *idx = file_like(r.emit, "V1_1_002__expand_create_index.sql")->content;
+	const char *idx = file_like(r.emit, "V1_1_002__expand_create_index_t_t_a_idx.sql")->content;
 	assert_non_null(strstr(idx, "SET lock_timeout = '1500ms';\nSET statement_timeout = 0;\n"));
 	assert_non_null(strstr(idx, "RESET lock_timeout;\nRESET statement_timeout;\n"));
-	const char *drop = file_like(r.emit, "release-2/")->content;
+	const char *drop = file_like(r.emit, "release-2/V1_2_002__")->content;
 	assert_non_null(strstr(drop, "RAISE EXCEPTION 'migraph: step"));
 	assert_non_null(strstr(drop, "has no SQL"));
 	done(&r);
@@ -212,11 +242,11 @@ static void before_11_a_psql_script_and_a_guard(void **state)
 	assert_non_null(psql);
 	assert_non_null(strstr(psql->path, ".psql"));
 	assert_non_null(strstr(psql->content, "\\gexec"));
-	const mg_emit_file *guard = file_like(r.emit, "__backfill_public_t_in_batches_of_1000.sql");
+	const mg_emit_file *guard = file_like(r.emit, "__backfill_t_in_batches.sql");
 	assert_non_null(guard);
 	assert_null(strstr(guard->content, "CALL"));
 	assert_non_null(strstr(guard->content, "finished_at IS NOT NULL"));
-	assert_null(file_like(r.emit, "__backfill_public_t_in_batches_of_1000.sql.conf"));
+	assert_null(file_like(r.emit, "__backfill_t_in_batches.sql.conf"));
 	done(&r);
 }
 
@@ -249,7 +279,7 @@ static void liquibase_changelog_per_release(void **state)
 	assert_non_null(r2);
 	assert_true(!strncmp(r1->content, "--liquibase formatted sql\n", 26));
 	assert_non_null(
-	    strstr(r1->content, "--changeset migraph:r1-s1-create_table labels:expand\n"));
+	    strstr(r1->content, "--changeset migraph:r1-s1-create_table_t labels:expand\n"));
 	assert_non_null(strstr(r1->content, "labels:expand runInTransaction:false\n"));
 	assert_non_null(
 	    strstr(r1->content, "--rollback DROP INDEX CONCURRENTLY IF EXISTS t_a_idx;\n"));
@@ -271,6 +301,58 @@ static void liquibase_changelog_per_release(void **state)
 	assert_non_null(strstr(r1->content, "liquibase update --label-filter=expand"));
 	assert_non_null(strstr(r2->content, "labels:contract\n"));
 	assert_non_null(strstr(r2->content, "ALTER TABLE t DROP COLUMN a;"));
+	/* Release 2 starts with the confirmation, before any update. */
+	assert_non_null(strstr(r2->content, "-- Before this release: confirm no instance runs the "
+	                                    "previous application version;"));
+	/* The drop's compatibility finding is answered by the order; its
+	 * rollback lines are its way back, so no irreversibility to answer. */
+	assert_non_null(strstr(r2->content, "-- migraph:ignore compat-drop-column plan: "));
+	assert_non_null(strstr(r2->content, "--rollback ALTER TABLE t ADD COLUMN a text;"));
+	assert_null(strstr(r2->content, "rollback-irreversible"));
+	done(&r);
+}
+
+static bool any_file_has(const mg_emit *e, const char *text)
+{
+	for (size_t i = 0; i < e->n_files; i++)
+		if (strstr(e->files[i].content, text))
+			return true;
+	return false;
+}
+
+/* The findings the deploy steps answer are marked where they arise: a NOT
+ * NULL on a type change's shadow column after the deploy (its trigger
+ * fills it), the contract's drop and rename.  A single deploy runs no two
+ * versions at once: nothing to answer. */
+static void the_deploy_steps_answer_compatibility_findings(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL);",
+	                                    "V2__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE bigint;",
+	                                    NULL};
+	run r;
+	mg_analysis_options o = {.since = "1"};
+	build_with(&r, files, 15, NULL, &o, NULL);
+	const mg_emit_file *nn = file_like(r.emit, "release-1/V2_1_");
+	for (size_t i = 0; i < r.emit->n_files; i++)
+		if (strstr(r.emit->files[i].path, "set_a_new_not_null"))
+			nn = &r.emit->files[i];
+	assert_non_null(strstr(nn->path, "set_a_new_not_null"));
+	/* a_new is the plan's own column, new in this release: no compatibility
+	 * rule judges it, so no marker. */
+	assert_null(strstr(nn->content, "migraph:ignore"));
+	const mg_emit_file *c = file_like(r.emit, "release-2/V2_2_002__contract_drop_a_rename_a_new");
+	assert_non_null(c);
+	assert_non_null(strstr(c->content, "-- migraph:ignore compat-drop-column plan: the contract of "
+	                                   "the type change: a_new takes the name a"));
+	assert_non_null(strstr(c->content, "-- migraph:ignore compat-rename-column plan: a_new is this "
+	                                   "plan's own column"));
+	done(&r);
+	o.deploy = MG_DEPLOY_SINGLE;
+	o.deploy_given = true;
+	build_with(&r, files, 15, NULL, &o, NULL);
+	assert_non_null(file_like(r.emit, "release-2/"));
+	assert_false(any_file_has(r.emit, "migraph:ignore"));
 	done(&r);
 }
 
@@ -282,6 +364,7 @@ int main(void)
 	    cmocka_unit_test(timeouts_and_steps_without_sql),
 	    cmocka_unit_test(before_11_a_psql_script_and_a_guard),
 	    cmocka_unit_test(liquibase_changelog_per_release),
+	    cmocka_unit_test(the_deploy_steps_answer_compatibility_findings),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();
