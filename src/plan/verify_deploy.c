@@ -236,7 +236,13 @@ static void phase_items(plan_ctx *ctx, double lock_ms, double lag_s)
 		const char *range = first == last ? first->id
 		                                  : mg_arena_printf(ctx->arena, "%s-%s", first->id, last->id);
 		const char *text;
-		if (first->phase == MG_PHASE_DEPLOY)
+		if (first->phase == MG_PHASE_DEPLOY && first->release > 1)
+			text = mg_arena_printf(ctx->arena,
+			                       "release %d, %s (%s): confirm every instance runs the version "
+			                       "deployed in release 1 before anything of release %d runs",
+			                       first->release, mg_phase_name(first->phase), range,
+			                       first->release);
+		else if (first->phase == MG_PHASE_DEPLOY)
 			text = mg_arena_printf(ctx->arena,
 			                       "release %d, %s (%s): watch the application's error rate and "
 			                       "latency while the new version rolls out",

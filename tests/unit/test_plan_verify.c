@@ -51,9 +51,15 @@ static void checks_after_each_step(void **state)
 	assert_null(strstr(c->sql, "convalidated"));
 	c = as_check(&r, "orders_code_check", as_step(&r, "VALIDATE CONSTRAINT"));
 	assert_non_null(strstr(c->sql, "AND convalidated"));
-	/* A rename: the new name there, the old one gone. */
-	assert_non_null(as_check(&r, "column public.orders.remark", as_step(&r, "RENAME COLUMN")));
-	assert_non_null(as_check(&r, "column public.orders.note is gone", as_step(&r, "RENAME COLUMN")));
+	/* A rename becomes a new column and, in the contract, the old one's
+	 * drop: the new name there after the first, the old one gone after
+	 * the second. */
+	assert_non_null(as_check(&r, "column public.orders.remark",
+	                         as_step(&r, "ADD COLUMN remark text")));
+	assert_non_null(as_check(&r, "column public.orders.note is gone",
+	                         as_step(&r, "DROP COLUMN note")));
+	assert_null(as_check(&r, "column public.orders.note is gone",
+	                     as_step(&r, "ADD COLUMN remark text")));
 	/* Quoted where PostgreSQL needs it. */
 	c = as_check(&r, "is gone", as_step(&r, "DROP TABLE"));
 	assert_non_null(strstr(c->sql, "to_regclass('public.\"Legacy\"') IS NOT NULL"));
@@ -156,11 +162,15 @@ static void the_on_call_checklist(void **state)
 		mg_buf_printf(&all, "%s\n", r.plan->oncall[i]);
 	const char *text = mg_buf_cstr(&all);
 	assert_non_null(strstr(text, "release 1, expand (s1-s2): watch lock waits on public.orders"));
-	assert_non_null(strstr(text, "release 1, deploy (s3)"));
+	assert_non_null(strstr(text, "release 1, deploy (s3): watch the application's error rate"));
+	assert_non_null(strstr(text, "release 2, deploy (s4): confirm every instance runs the version "
+	                             "deployed in release 1"));
 	assert_non_null(strstr(text, "longer than 1500 ms, replication lag passes 20 s"));
 	assert_non_null(strstr(text, "roll back in reverse order of the steps that ran, each with its "
 	                             "rollback SQL: s3, s2, s1"));
-	assert_non_null(strstr(text, "held back until the release is confirmed, never run before: s4"));
+	/* s4 confirms no instance runs the old version; s5 is the drop. */
+	assert_non_null(strstr(text, "held back until the release is confirmed, never run before: "
+	                             "s5 (Drop column orders.note)"));
 	assert_non_null(strstr(text, "lossy rollbacks"));
 	mg_buf_dispose(&all);
 	as_done(&r);
