@@ -245,28 +245,30 @@ static void the_projects_own_rollback_when_a_step_is_its_changeset(void **state)
 }
 
 /* A step the rewriter changed is taken back as written by the plan: here
- * a plain CREATE INDEX rewritten to CONCURRENTLY outside a transaction. */
+ * a plain CREATE INDEX on a live table, rewritten to CONCURRENTLY outside a
+ * transaction, is dropped CONCURRENTLY; the same statement on a table new in
+ * the release is kept, and so is its plain rollback. */
 static void a_rewritten_step_gets_the_rollback_of_the_rewrite(void **state)
 {
 	(void)state;
 	static const char *const files[] = {
 		"V1__base.sql", "CREATE TABLE t (id int PRIMARY KEY, a text);",
-		"V2__idx.sql", "CREATE INDEX t_a_idx ON t (a);", NULL};
+		"V2__idx.sql", "CREATE INDEX t_a_idx ON t (a);\n"
+		               "CREATE TABLE u (id int PRIMARY KEY, a text);\n"
+		               "CREATE INDEX u_a_idx ON u (a);", NULL};
 	as_run r;
 	as_plan(&r, files, NULL, "1");
-	mg_plan_step *s = as_step(&r, "CREATE INDEX t_a_idx");
-	assert_null(strstr(s->rollback_sql, "CONCURRENTLY"));
-	s->rewritten = true;
-	s->in_transaction = false;
-	s->sql = "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);";
-	plan_ctx ctx = {0};
-	ctx.plan = r.plan;
-	ctx.analysis = &r.analysis;
-	ctx.project = r.project;
-	ctx.arena = &r.project->arena;
-	plan_rollback(&ctx);
+	mg_plan_step *s = as_step(&r, "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);");
+	assert_true(s->rewritten);
+	assert_false(s->in_transaction);
 	assert_string_equal(s->rollback_sql, "DROP INDEX CONCURRENTLY IF EXISTS t_a_idx;\n");
 	assert_string_equal(s->rollback_source, "derived");
+	assert_int_equal(s->reversibility, MG_REV_REVERSIBLE);
+	mg_plan_step *kept = as_step(&r, "CREATE INDEX u_a_idx ON u (a);");
+	assert_false(kept->rewritten);
+	assert_true(kept->in_transaction);
+	assert_null(strstr(kept->rollback_sql, "CONCURRENTLY"));
+	assert_string_equal(kept->rollback_sql, "DROP INDEX IF EXISTS u_a_idx;\n");
 	as_done(&r);
 }
 
