@@ -94,9 +94,12 @@ static void rollback_area_from_irreversible_steps(void **state)
 	as_plan(&r, files, big, "1");
 	const mg_area_score *rb = area(&r, MG_AREA_ROLLBACK);
 	assert_int_equal(rb->level, MG_SEV_CRITICAL);
-	assert_true(has_reason(rb, "lossy (drop_column, 80.0 GB hot), held until confirmed"));
-	assert_true(has_reason(rb, "irreversible"));
-	assert_true(has_reason(rb, "1 of 3 steps irreversible, 1 lossy, 1 held back"));
+	/* Each reason names the step by its title, with the table's figures. */
+	assert_true(has_reason(rb, "lossy (Drop column orders.note, 80.0 GB hot), held until confirmed"));
+	assert_true(has_reason(rb, "irreversible (Backfill legacy in batches)"));
+	/* Four steps: the drop, the backfill, and the two deploy steps. */
+	assert_int_equal(r.plan->n_steps, 4);
+	assert_true(has_reason(rb, "1 of 4 steps irreversible, 1 lossy, 1 held back"));
 	/* The finding behind it is counted in the area. */
 	bool irr = false;
 	for (size_t i = 0; i < rb->n_findings; i++)
