@@ -412,6 +412,12 @@ typedef struct mg_operation {
 	const char *predicted_error; /* MG_EFF_FAILS: what the server would say */
 } mg_operation;
 
+/* The relation an operation acts on: a table, view, materialized view or
+ * sequence itself; the table of a column, constraint, index, trigger, rule
+ * or policy; else the table it names as related (a DROP TRIGGER's).  False
+ * when the operation names none. */
+bool mg_op_table(const mg_operation *op, const char **schema, const char **name);
+
 /* ---- Statements ------------------------------------------------------- */
 
 typedef struct mg_statement {

@@ -48,9 +48,6 @@ mg_changeset_rollback mg_changeset_rollback_of(mg_arena *arena, const mg_project
 
 /* ---- What an operation touches -------------------------------------------- */
 
-/* The table (or view, sequence) an operation acts on: its own object, the
- * table of a column or constraint, the table of an index or trigger. */
-void mg_rollback_op_table(const mg_operation *op, const char **schema, const char **name);
 /* DROP TABLE, DROP COLUMN, TRUNCATE, DELETE, DROP SCHEMA ... CASCADE: the
  * change destroys data nothing can re-derive. */
 bool mg_op_destroys_data(const mg_operation *op);

@@ -62,7 +62,7 @@ static const char *cs_name(mg_analysis *a, const mg_changeset *cs)
 static mg_object op_table(const mg_operation *op)
 {
 	mg_object t = {MG_OBJ_TABLE, NULL, NULL, NULL};
-	mg_rollback_op_table(op, &t.schema, &t.name);
+	mg_op_table(op, &t.schema, &t.name);
 	return t;
 }
 

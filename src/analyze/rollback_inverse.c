@@ -54,27 +54,6 @@ static const char *detach_check(inv *v, const mg_cat_relation *part)
 	return name;
 }
 
-void mg_rollback_op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	*name = NULL;
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		*name = o->name;
-		return;
-	default:
-		*name = o->table;
-		if (op->related.name && (o->kind == MG_OBJ_INDEX || o->kind == MG_OBJ_TRIGGER || !*name)) {
-			*schema = op->related.schema;
-			*name = op->related.name;
-		}
-	}
-}
-
 bool mg_op_destroys_data(const mg_operation *op)
 {
 	switch (op->kind) {
@@ -90,22 +69,17 @@ bool mg_op_destroys_data(const mg_operation *op)
 	}
 }
 
-static void op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	mg_rollback_op_table(op, schema, name);
-}
-
 static const mg_cat_relation *table_of(const inv *v)
 {
 	const char *s, *n;
-	op_table(v->op, &s, &n);
+	mg_op_table(v->op, &s, &n);
 	return n ? mg_catalog_relation(v->cat, s, n) : NULL;
 }
 
 static void alter_table(inv *v)
 {
 	const char *s, *n;
-	op_table(v->op, &s, &n);
+	mg_op_table(v->op, &s, &n);
 	mg_buf_puts(&v->b, "ALTER TABLE ");
 	rb_put_rel(&v->b, v->cat, s, n);
 	mg_buf_putc(&v->b, ' ');
@@ -140,7 +114,7 @@ static const char *fix_record(const inv *v)
 static const char *generated_name(inv *v, bool index)
 {
 	const char *s, *n;
-	op_table(v->op, &s, &n);
+	mg_op_table(v->op, &s, &n);
 	const mg_cat_relation *before = n ? mg_catalog_relation(v->cat, s, n) : NULL;
 	if (!before)
 		return NULL;
@@ -565,7 +539,7 @@ static void data_back(inv *v)
 {
 	const mg_operation *op = v->op;
 	const char *s, *n;
-	op_table(op, &s, &n);
+	mg_op_table(op, &s, &n);
 	const char *t = mg_arena_printf(v->a, "%s.%s", s ? s : mg_catalog_default_schema(v->cat),
 	                                n ? n : "?");
 	switch (op->kind) {
@@ -640,7 +614,7 @@ static void misc_back(inv *v)
 	}
 	case MG_OP_CREATE_TRIGGER: {
 		const char *s, *t;
-		op_table(op, &s, &t);
+		mg_op_table(op, &s, &t);
 		if (!t)
 			return none(v, "the trigger's table is not known", fix_record(v));
 		mg_buf_puts(&v->b, "DROP TRIGGER ");
@@ -721,7 +695,7 @@ static void misc_back(inv *v)
 	}
 	case MG_OP_ENABLE_TRIGGER: {
 		const char *s, *t;
-		op_table(op, &s, &t);
+		mg_op_table(op, &s, &t);
 		if (!t || !name)
 			return none(v, "the trigger is not known", fix_record(v));
 		mg_buf_puts(&v->b, "ALTER TABLE ");

@@ -11,26 +11,6 @@
 #include "migraph/sqlwrite.h"
 #include "model/catalog_apply_int.h"
 
-static void op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		*name = o->name;
-		return;
-	default:
-		*name = o->table;
-		if (!*name && op->related.kind == MG_OBJ_TABLE) {
-			*schema = op->related.schema;
-			*name = op->related.name;
-		}
-	}
-}
-
 static bool has(const mg_operation *op, unsigned f)
 {
 	return (op->flags & f) != 0;
@@ -80,7 +60,7 @@ static void detached_bound_check(ap_ctx *a, cat_rel *parent, cat_rel *part)
 static cat_rel *need_table(ap_ctx *a)
 {
 	const char *schema, *name;
-	op_table(a->op, &schema, &name);
+	mg_op_table(a->op, &schema, &name);
 	if (has(a->op, MG_OPF_IF_EXISTS)) {
 		cat_rel *r = cat_find(a->cat, schema, name);
 		return r && !r->phantom ? r : NULL;

@@ -98,7 +98,7 @@ void rw_app_change(rw *r, plan_app_change change)
 mg_operation *rw_op(rw *r, mg_op_kind kind)
 {
 	const char *schema, *name;
-	mg_sqlw_op_table(r->op, &schema, &name);
+	mg_op_table(r->op, &schema, &name);
 	return rw_op_on(r, kind, schema, name);
 }
 
@@ -480,7 +480,7 @@ static void step_policy(plan_ctx *ctx, mg_plan_step *s, const mg_stmt_risk *know
 		if (!known_cost) {
 			const char *sch, *tn;
 			bool empty = false;
-			if (mg_sqlw_op_table(op, &sch, &tn)) {
+			if (mg_op_table(op, &sch, &tn)) {
 				mg_object t = {MG_OBJ_TABLE, sch, NULL, tn};
 				empty = table_empty(ctx, &t);
 			}
@@ -731,7 +731,7 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 	bool whole_cost = whole && cr && ctx->stmt_index < cr->n_stmts;
 	step_policy(ctx, s, whole_cost ? &cr->stmts[ctx->stmt_index] : NULL);
 	const char *schema, *table;
-	mg_cat_relation *rel = mg_sqlw_op_table(ops[0], &schema, &table)
+	mg_cat_relation *rel = mg_op_table(ops[0], &schema, &table)
 	                           ? mg_catalog_relation(ctx->cat, schema, table)
 	                           : NULL;
 	s->why = keep_reason(ctx, s, ops[0], rw_rel_live(ctx, rel),
@@ -853,7 +853,7 @@ static void init_rw(plan_ctx *ctx, rw *r, const mg_operation *op)
 	r->single = ctx->stmt->n_ops == 1 ||
 	            (ctx->stmt->n_ops == 2 && is_body_of_function(ctx->stmt, ctx->stmt->ops[1]));
 	const char *schema, *name;
-	if (mg_sqlw_op_table(op, &schema, &name))
+	if (mg_op_table(op, &schema, &name))
 		r->rel = mg_catalog_relation(ctx->cat, schema, name);
 	r->live = rw_rel_live(ctx, r->rel);
 	const mg_finding *f = original_finding(ctx, op);

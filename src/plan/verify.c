@@ -245,7 +245,7 @@ static const char *index_name_after(const mg_catalog *before, const mg_catalog *
 	if (op->object.name)
 		return op->object.name;
 	const char *s, *t;
-	mg_rollback_op_table(op, &s, &t);
+	mg_op_table(op, &s, &t);
 	const mg_cat_relation *r = mg_catalog_relation(after, s, t);
 	for (size_t i = 0; r && i < r->n_indexes; i++)
 		if (!mg_catalog_index_table(before, s, r->indexes[i].name, NULL))
@@ -257,7 +257,7 @@ static void op_checks(vctx *v, mg_plan_step *s, const mg_catalog *before, const 
                       const mg_operation *op)
 {
 	const char *ts, *tn;
-	mg_rollback_op_table(op, &ts, &tn);
+	mg_op_table(op, &ts, &tn);
 	const mg_object *o = &op->object;
 	switch (op->kind) {
 	case MG_OP_CREATE_TABLE:
