@@ -83,6 +83,9 @@ void mg_buf_put_utf8(mg_buf *buf, unsigned long cp);
  * escape sequence reaches the terminal and no line break forges a row.
  * keep_tabs leaves tabs as they are (indented SQL). */
 void mg_buf_put_escaped(mg_buf *buf, const char *s, size_t n, bool keep_tabs);
+/* One control code point as mg_buf_put_escaped writes it: \n, \r, \t,
+ * \xNN below 0x80, \uNNNN above (so a C1 control never reads as a raw byte). */
+void mg_buf_put_escaped_cp(mg_buf *buf, unsigned long cp);
 void mg_buf_printf(mg_buf *buf, const char *fmt, ...) MG_PRINTF(2, 3);
 void mg_buf_vprintf(mg_buf *buf, const char *fmt, va_list ap);
 /* Always NUL-terminated after any put; returns "" for an empty buffer. */

@@ -7,7 +7,8 @@
  * escape sequence.  Markdown gets backslash escapes and entities, code
  * blocks get a fence no line of their content can close, links get
  * percent-encoded targets; text for a terminal gets every control
- * character (C0, DEL, C1) and every byte that is not UTF-8 shown as \xNN.
+ * character (C0, DEL, C1) and every byte that is not UTF-8 escaped as
+ * everywhere else (mg_buf_put_escaped: \xNN, \uNNNN).
  */
 #include <string.h>
 
@@ -33,42 +34,18 @@ static void each_char(mg_buf *out, const char *s, size_t n, char_fn fn, void *ct
 	}
 }
 
-static void put_escaped_control(mg_buf *out, unsigned long cp)
-{
-	switch (cp) {
-	case '\n': mg_buf_puts(out, "\\n"); return;
-	case '\r': mg_buf_puts(out, "\\r"); return;
-	case '\t': mg_buf_puts(out, "\\t"); return;
-	default: break;
-	}
-	if (cp < 0x100)
-		mg_buf_printf(out, "\\x%02lx", cp);
-	else
-		mg_buf_printf(out, "\\u%04lx", cp);
-}
-
 /* ---- Text ---------------------------------------------------------------- */
-
-static void text_char(mg_buf *out, const char *at, size_t len, unsigned long cp, void *ctx)
-{
-	bool keep_tab = ctx != NULL;
-	if (mg_cp_is_control(cp) && !(keep_tab && cp == '\t'))
-		put_escaped_control(out, cp);
-	else
-		mg_buf_put(out, at, len);
-}
 
 void rv_text(mg_buf *out, const char *s)
 {
 	if (s)
-		each_char(out, s, strlen(s), text_char, NULL);
+		mg_buf_put_escaped(out, s, strlen(s), false);
 }
 
 void rv_text_block(mg_buf *out, const char *text, const char *indent)
 {
 	if (!text)
 		return;
-	int keep_tab = 1;
 	const char *p = text;
 	for (;;) {
 		const char *nl = strchr(p, '\n');
@@ -78,7 +55,7 @@ void rv_text_block(mg_buf *out, const char *text, const char *indent)
 		if (!nl && n == 0)
 			break;
 		mg_buf_puts(out, indent);
-		each_char(out, p, n, text_char, &keep_tab);
+		mg_buf_put_escaped(out, p, n, true);
 		mg_buf_putc(out, '\n');
 		if (!nl)
 			break;
@@ -99,7 +76,7 @@ static void md_char(mg_buf *out, const char *at, size_t len, unsigned long cp, v
 	}
 	if (mg_cp_is_control(cp)) {
 		mg_buf_putc(out, '\\'); /* the backslash of \xNN, itself escaped */
-		put_escaped_control(out, cp);
+		mg_buf_put_escaped_cp(out, cp);
 		return;
 	}
 	switch (cp) {
@@ -133,7 +110,7 @@ static void span_char(mg_buf *out, const char *at, size_t len, unsigned long cp,
 	if (cp == '\n' || cp == '\r' || cp == '\t')
 		mg_buf_putc(out, ' ');
 	else if (mg_cp_is_control(cp))
-		put_escaped_control(out, cp);
+		mg_buf_put_escaped_cp(out, cp);
 	else if (cp == '|' && ctx->in_table)
 		mg_buf_puts(out, "\\|"); /* GFM splits cells before code spans */
 	else
@@ -182,7 +159,7 @@ static void code_char(mg_buf *out, const char *at, size_t len, unsigned long cp,
 	} else if (cp == '\r') {
 		return;
 	} else if (cp != '\t' && mg_cp_is_control(cp)) {
-		put_escaped_control(out, cp);
+		mg_buf_put_escaped_cp(out, cp);
 	} else {
 		mg_buf_put(out, at, len);
 	}
