@@ -211,21 +211,6 @@ const char *plan_backfill_ident(mg_arena *a, const char *name)
 	return r;
 }
 
-const char *plan_backfill_literal(mg_arena *a, const char *text)
-{
-	mg_buf b = MG_BUF_INIT;
-	mg_buf_putc(&b, '\'');
-	for (const char *p = text; *p; p++) {
-		if (*p == '\'')
-			mg_buf_putc(&b, '\'');
-		mg_buf_putc(&b, *p);
-	}
-	mg_buf_putc(&b, '\'');
-	const char *r = mg_arena_strdup(a, mg_buf_cstr(&b));
-	mg_buf_dispose(&b);
-	return r;
-}
-
 /* The checkpoint and dead-letter tables of a schema: one pair per plan,
  * shared by its backfills (a row per backfill). */
 static void helpers(plan_ctx *ctx, plan_backfill_state *st, const char *schema,
@@ -375,7 +360,7 @@ mg_backfill *plan_backfill_build(plan_ctx *ctx, const mg_object *table, const ch
 		s.key_type[i] = mg_arena_printf(a, "%s.%s%%TYPE", s.table, s.key[i]);
 	}
 	s.name = free_name(ctx, st, t->schema, mg_arena_printf(a, "migraph_backfill_%s", t->name));
-	s.name_lit = plan_backfill_literal(a, s.name);
+	s.name_lit = mg_sql_literal(a, s.name);
 	s.proc = qualified(a, t->schema, s.name);
 	helpers(ctx, st, t->schema, &s.checkpoint, &s.dead_letter);
 	bf_scripts sc;

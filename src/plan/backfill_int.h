@@ -101,9 +101,8 @@ void plan_backfill_sql(mg_arena *arena, const bf_spec *spec, bf_scripts *out);
  * of the texts (NULL-terminated list). */
 const char *plan_backfill_dollar_tag(mg_arena *arena, const char *base, const char *const *texts);
 
-/* name quoted where PostgreSQL needs it; text as a string literal. */
+/* name quoted where PostgreSQL needs it (a string literal: mg_sql_literal). */
 const char *plan_backfill_ident(mg_arena *arena, const char *name);
-const char *plan_backfill_literal(mg_arena *arena, const char *text);
 
 /* ---- From the release's own statements ---------------------------------- */
 

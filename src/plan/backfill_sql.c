@@ -82,7 +82,7 @@ static const char *take(gen *g)
 /* text with ' doubled, to sit inside a string literal. */
 static const char *lit_body(gen *g, const char *text)
 {
-	const char *l = plan_backfill_literal(g->arena, text);
+	const char *l = mg_sql_literal(g->arena, text);
 	return mg_arena_strndup(g->arena, l + 1, strlen(l) - 2);
 }
 

@@ -154,12 +154,12 @@ const char *emit_backfill_guard(emit_ctx *e, const mg_plan_step *s, const char *
                                 const char *then)
 {
 	const mg_backfill *b = s->backfill;
-	const char *msg = plan_backfill_literal(
+	const char *msg = mg_sql_literal(
 	    e->arena, mg_arena_printf(e->arena,
 	                              "backfill %s has not finished: run release-%d/%s with psql "
 	                              "(PostgreSQL %d has no procedures), then %s",
 	                              b->name, s->release, file, e->major, then));
-	const char *table = plan_backfill_literal(e->arena, b->checkpoint_table);
+	const char *table = mg_sql_literal(e->arena, b->checkpoint_table);
 	return mg_arena_printf(e->arena,
 	                       "-- PostgreSQL %d has no procedures: the backfill is the psql script\n"
 	                       "-- release-%d/%s; this step checks that it finished.\n"
@@ -173,7 +173,7 @@ const char *emit_backfill_guard(emit_ctx *e, const mg_plan_step *s, const char *
 	                       "    END IF;\n"
 	                       "END\n$migraph$;\n",
 	                       e->major, s->release, file, table, msg, b->checkpoint_table,
-	                       plan_backfill_literal(e->arena, b->name), msg);
+	                       mg_sql_literal(e->arena, b->name), msg);
 }
 
 static const char *ends_with_newline(mg_arena *a, const char *sql)
