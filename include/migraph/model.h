@@ -417,6 +417,9 @@ typedef struct mg_operation {
  * or policy; else the table it names as related (a DROP TRIGGER's).  False
  * when the operation names none. */
 bool mg_op_table(const mg_operation *op, const char **schema, const char **name);
+/* SET / RESET of a setting, BEGIN, COMMIT, ROLLBACK, SAVEPOINT: the
+ * session's state, never the schema's. */
+bool mg_op_is_session(const mg_operation *op);
 
 /* ---- Statements ------------------------------------------------------- */
 

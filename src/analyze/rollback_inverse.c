@@ -721,16 +721,10 @@ static bool no_schema_effect(const mg_operation *op)
 	case MG_OP_REINDEX:
 	case MG_OP_LOCK_TABLE:
 	case MG_OP_REFRESH_MATERIALIZED_VIEW:
-	case MG_OP_SET_SETTING:
-	case MG_OP_RESET_SETTING:
-	case MG_OP_BEGIN:
-	case MG_OP_COMMIT:
-	case MG_OP_ROLLBACK:
-	case MG_OP_SAVEPOINT:
 	case MG_OP_SELECT:
 		return true;
 	default:
-		return false;
+		return mg_op_is_session(op);
 	}
 }
 

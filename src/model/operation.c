@@ -27,3 +27,18 @@ bool mg_op_table(const mg_operation *op, const char **schema, const char **name)
 	}
 	return *name != NULL;
 }
+
+bool mg_op_is_session(const mg_operation *op)
+{
+	switch (op->kind) {
+	case MG_OP_SET_SETTING:
+	case MG_OP_RESET_SETTING:
+	case MG_OP_BEGIN:
+	case MG_OP_COMMIT:
+	case MG_OP_ROLLBACK:
+	case MG_OP_SAVEPOINT:
+		return true;
+	default:
+		return false;
+	}
+}

@@ -815,21 +815,6 @@ const char *rw_index_tail_of(rw *r, const char *schema, const char *index)
 	return mg_map_get(&r->ctx->index_tails, index_key(r->ctx, schema, index));
 }
 
-static bool session_op(const mg_operation *op)
-{
-	switch (op->kind) {
-	case MG_OP_SET_SETTING:
-	case MG_OP_RESET_SETTING:
-	case MG_OP_BEGIN:
-	case MG_OP_COMMIT:
-	case MG_OP_ROLLBACK:
-	case MG_OP_SAVEPOINT:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static void absorb_session(plan_ctx *ctx)
 {
 	const mg_statement *st = ctx->stmt;
@@ -905,7 +890,7 @@ void plan_rewrite_statement(plan_ctx *ctx)
 	}
 	bool all_session = true;
 	for (size_t i = 0; i < st->n_ops; i++)
-		all_session &= session_op(st->ops[i]);
+		all_session &= mg_op_is_session(st->ops[i]);
 	if (all_session) {
 		absorb_session(ctx);
 		return;
