@@ -412,6 +412,15 @@ typedef struct mg_operation {
 	const char *predicted_error; /* MG_EFF_FAILS: what the server would say */
 } mg_operation;
 
+/* The relation an operation acts on: a table, view, materialized view or
+ * sequence itself; the table of a column, constraint, index, trigger, rule
+ * or policy; else the table it names as related (a DROP TRIGGER's).  False
+ * when the operation names none. */
+bool mg_op_table(const mg_operation *op, const char **schema, const char **name);
+/* SET / RESET of a setting, BEGIN, COMMIT, ROLLBACK, SAVEPOINT: the
+ * session's state, never the schema's. */
+bool mg_op_is_session(const mg_operation *op);
+
 /* ---- Statements ------------------------------------------------------- */
 
 typedef struct mg_statement {
@@ -555,6 +564,9 @@ void mg_project_renumber(mg_project *project);
 mg_statement *mg_changeset_add_statement(mg_project *project, mg_changeset *cs);
 mg_statement *mg_changeset_add_rollback_statement(mg_project *project, mg_changeset *cs);
 mg_operation *mg_statement_add_op(mg_project *project, mg_statement *stmt, mg_op_kind kind);
+
+/* The Flyway undo script (U<version>) of a versioned migration, or NULL. */
+const mg_changeset *mg_project_undo_of(const mg_project *project, const mg_changeset *cs);
 
 /* Flyway versions (src/model/version.c). */
 int mg_version_parse(mg_arena *arena, const char *text, mg_version *out);

@@ -32,6 +32,8 @@ void mg_sql_put_table(mg_buf *out, const mg_object *obj);   /* the table of any 
 void mg_sql_put_list(mg_buf *out, const mg_name_list *names);
 /* 'text' with quotes doubled (E'' is never needed: standard strings). */
 void mg_sql_put_literal(mg_buf *out, const char *text);
+/* The same literal, as a string in arena. */
+const char *mg_sql_literal(mg_arena *arena, const char *text);
 /* A name that does not exist yet, derived from parts: t_col_idx. */
 const char *mg_sql_index_name(mg_arena *arena, const char *table, const mg_name_list *cols,
                               const char *suffix);
@@ -75,11 +77,7 @@ typedef struct mg_sqlw {
 
 /* schema.name, leaving out the writer's default schema. */
 void mg_sqlw_put_name(const mg_sqlw *w, mg_buf *out, const char *schema, const char *name);
-/* The relation an operation acts on: a table, view, sequence itself, a
- * column's or constraint's table, an index's table, the partition an
- * ATTACH/DETACH moves.  False when the operation names none. */
-bool mg_sqlw_op_table(const mg_operation *op, const char **schema, const char **name);
-/* That relation, qualified as above. */
+/* The relation the operation acts on (mg_op_table), qualified as above. */
 void mg_sqlw_put_op_table(const mg_sqlw *w, mg_buf *out, const mg_operation *op);
 /* name type [GENERATED ... AS IDENTITY] [DEFAULT e] [NOT NULL] [inline constraints] */
 void mg_sqlw_put_column_def(const mg_sqlw *w, mg_buf *out, const mg_column_def *c);

@@ -213,8 +213,10 @@ static bool is_string(const char *b)
 	return !strcmp(b, "text") || !strcmp(b, "varchar") || !strcmp(b, "char");
 }
 
-/* Would values the old type allows be rejected (or lose data) in the new one? */
-static bool narrowing(const char *from, const char *to, const char **why)
+/* Would values the old type allows be rejected (or lose data) in the new
+ * one?  The rollback derivation asks it too (a rollback after a narrowing
+ * cannot bring the lost values back). */
+bool mg_type_narrows(const char *from, const char *to, const char **why)
 {
 	if (!from || !to)
 		return false;
@@ -332,7 +334,7 @@ void mg_rule_compat_breaking(mg_analysis *a, const mg_rule *rule)
 			                      s, t, op->new_name, s, t, s, op->new_name, s, t);
 		} else if (!strcmp(rule->id, "compat-narrowing-type")) {
 			if (op->kind != MG_OP_ALTER_COLUMN_TYPE || !fa->pre_existing ||
-			    !narrowing(fa->type_before, op->type_to, &why))
+			    !mg_type_narrows(fa->type_before, op->type_to, &why))
 				continue;
 			msg = mg_arena_printf(ar, "column %s.%s.%s changes from %s to %s, %s: values the "
 			                          "previous version still writes are rejected, and existing "

@@ -14,4 +14,8 @@
 #include "analyze/rules_compat.h"   /* MG_RULES_COMPAT (issue 4) */
 #include "analyze/rules_locking.h" /* MG_RULES_LOCKING */
 
+/* Families written as plain arrays of mg_rule (src/analyze/<family>.c). */
+extern const mg_rule mg_rollback_rules[];
+extern const size_t mg_rollback_rule_count;
+
 #endif

@@ -19,21 +19,45 @@ static const mg_rule rule_table[] = {
 	{NULL, MG_CAT_INPUT, MG_SEV_INFO, NULL, NULL, NULL},
 };
 
-size_t mg_rule_count(void)
+/* Families written as plain arrays follow the table, in this order. */
+static const struct {
+	const mg_rule *rules;
+	const size_t *count;
+} arrays[] = {
+	{mg_rollback_rules, &mg_rollback_rule_count},
+};
+
+static size_t table_count(void)
 {
 	return sizeof rule_table / sizeof rule_table[0] - 1;
 }
 
+size_t mg_rule_count(void)
+{
+	size_t n = table_count();
+	for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+		n += *arrays[i].count;
+	return n;
+}
+
 const mg_rule *mg_rule_at(size_t i)
 {
-	return i < mg_rule_count() ? &rule_table[i] : NULL;
+	if (i < table_count())
+		return &rule_table[i];
+	i -= table_count();
+	for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++) {
+		if (i < *arrays[k].count)
+			return &arrays[k].rules[i];
+		i -= *arrays[k].count;
+	}
+	return NULL;
 }
 
 const mg_rule *mg_rule_find(const char *id)
 {
 	for (size_t i = 0; i < mg_rule_count(); i++)
-		if (strcmp(rule_table[i].id, id) == 0)
-			return &rule_table[i];
+		if (strcmp(mg_rule_at(i)->id, id) == 0)
+			return mg_rule_at(i);
 	return NULL;
 }
 

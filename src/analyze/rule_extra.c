@@ -111,6 +111,20 @@ static const mg_rule_extra extras[] = {
 	 "ALTER TABLE order_lines ADD CONSTRAINT order_lines_order_fk\n"
 	 "  FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
 	 ALL},
+	{"rollback-irreversible",
+	 "-- V2__drop_note.sql, with no U2__drop_note.sql undo script\n"
+	 "ALTER TABLE orders DROP COLUMN note;",
+	 ANY},
+	{"rollback-incomplete",
+	 "-- V2__tags.sql\nCREATE TABLE tags (id int PRIMARY KEY);\n"
+	 "CREATE INDEX orders_total_idx ON orders (total);\n"
+	 "-- U2__tags.sql: forgets the index\nDROP TABLE tags;",
+	 ANY},
+	{"rollback-blocked",
+	 "-- V2__tags.sql\nCREATE TABLE tags (id int PRIMARY KEY, name text);\n"
+	 "-- U2__tags.sql\nDROP TABLE tags;\n"
+	 "-- V3__tag_names.sql, with no undo script\nCREATE VIEW tag_names AS SELECT name FROM tags;",
+	 ANY},
 };
 
 size_t mg_rule_extra_count(void)

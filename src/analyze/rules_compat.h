@@ -13,6 +13,9 @@ void mg_rule_compat_type_under_view(mg_analysis *a, const mg_rule *rule);
 void mg_rule_compat_drop_still_used(mg_analysis *a, const mg_rule *rule);
 void mg_rule_data_not_null_on_rows(mg_analysis *a, const mg_rule *rule);
 void mg_rule_data_before_backfill(mg_analysis *a, const mg_rule *rule);
+/* Whether ALTER COLUMN TYPE from -> to can reject or lose values the old
+ * type allowed; *why says how.  False when either type is unknown. */
+bool mg_type_narrows(const char *from, const char *to, const char **why);
 
 #define MG_RULES_COMPAT                                                                          \
 	{"compat-drop-after-add", MG_CAT_COMPATIBILITY, MG_SEV_HIGH,                                  \

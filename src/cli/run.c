@@ -67,6 +67,7 @@ static void render(const cli_command_spec *spec, const cli_args *args, mg_buf *o
 	case CLI_FORMAT_GITLAB: mg_render_gitlab(out, analysis, ropts); break;
 	case CLI_FORMAT_GCC: mg_render_gcc(out, analysis, ropts); break;
 	case CLI_FORMAT_TEXT: spec->render_text(out, analysis, ropts); break;
+	default: break; /* review, plan and graph formats: not these commands' */
 	}
 }
 

@@ -51,30 +51,10 @@ void pg_lock_object(pg_ctx *c, const mg_object *relation, mg_lock_mode mode)
 	pg_lock(c, kind, relation->schema, name, mode);
 }
 
-void pg_op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		*name = o->name;
-		return;
-	default:
-		*name = o->table;
-		if (!*name && op->related.kind == MG_OBJ_TABLE) {
-			*schema = op->related.schema;
-			*name = op->related.name;
-		}
-	}
-}
-
 mg_cat_relation *pg_op_relation(pg_ctx *c)
 {
 	const char *schema, *name;
-	pg_op_table(c->op, &schema, &name);
+	mg_op_table(c->op, &schema, &name);
 	if (!c->cat || !name)
 		return NULL;
 	return mg_catalog_relation(c->cat, schema ? schema : "public", name);

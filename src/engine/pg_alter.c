@@ -17,7 +17,7 @@
 static void lock_table(pg_ctx *c, mg_lock_mode mode)
 {
 	const char *schema, *name;
-	pg_op_table(c->op, &schema, &name);
+	mg_op_table(c->op, &schema, &name);
 	pg_lock(c, MG_OBJ_TABLE, schema, name, mode);
 }
 

@@ -24,8 +24,6 @@ typedef struct pg_ctx {
 void pg_lock(pg_ctx *c, mg_object_kind kind, const char *schema, const char *name,
              mg_lock_mode mode);
 void pg_lock_object(pg_ctx *c, const mg_object *relation, mg_lock_mode mode);
-/* The table an operation acts on (a column's or constraint's table). */
-void pg_op_table(const mg_operation *op, const char **schema, const char **name);
 mg_cat_relation *pg_op_relation(pg_ctx *c);
 /* The version rule that decided, shown to the reader. */
 void pg_note(pg_ctx *c, const char *note);

@@ -9,7 +9,7 @@
 static void lock_target(pg_ctx *c, mg_lock_mode mode)
 {
 	const char *schema, *name;
-	pg_op_table(c->op, &schema, &name);
+	mg_op_table(c->op, &schema, &name);
 	mg_object_kind kind = c->op->object.kind;
 	if (kind != MG_OBJ_VIEW && kind != MG_OBJ_MATERIALIZED_VIEW && kind != MG_OBJ_SEQUENCE)
 		kind = MG_OBJ_TABLE;
@@ -125,7 +125,7 @@ static void model_reindex(pg_ctx *c)
 		pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
 		        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	} else {
-		pg_op_table(c->op, &schema, &name);
+		mg_op_table(c->op, &schema, &name);
 		if (!(table && table->partitioned))
 			pg_lock_indexes(c, table, concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE
 			                                       : MG_LOCK_ACCESS_EXCLUSIVE);

@@ -83,6 +83,23 @@ static void fk_link(ap_ctx *a, cat_rel *r, mg_cat_constraint *k, const mg_constr
 	cat_vec_push(a->cat->arena, &target->fk_in, r);
 }
 
+/* PostgreSQL names a table CHECK after the one column its expression
+ * reads (orders_total_check), or after the table alone when it reads
+ * several or none (orders_check). */
+static const char *check_column(const cat_rel *r, const char *expr)
+{
+	const char *found = NULL;
+	for (size_t i = 0; expr && i < r->pub.n_columns; i++) {
+		const char *c = r->pub.columns[i].name;
+		if (!cat_text_has_word(expr, strlen(expr), c))
+			continue;
+		if (found)
+			return NULL;
+		found = c;
+	}
+	return found;
+}
+
 void ap_constraint_def(ap_ctx *a, cat_rel *r, const mg_constraint_def *def, const char *column)
 {
 	mg_arena *arena = a->cat->arena;
@@ -106,8 +123,9 @@ void ap_constraint_def(ap_ctx *a, cat_rel *r, const mg_constraint_def *def, cons
 	}
 	if (!name) {
 		const char *part = def->kind == MG_CONSTRAINT_PRIMARY_KEY ? NULL
-		                   : def->kind == MG_CONSTRAINT_CHECK && !column ? NULL
-		                                                               : joined(arena, &cols, NULL);
+		                   : def->kind == MG_CONSTRAINT_CHECK && !column
+		                       ? check_column(r, def->expr)
+		                       : joined(arena, &cols, NULL);
 		name = cat_object_name(arena, r->pub.name, part, label);
 	} else if (mg_catalog_constraint(&r->pub, name) && a->creating == r &&
 	           mg_catalog_constraint(&r->pub, name)->kind == def->kind) {

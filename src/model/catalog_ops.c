@@ -8,37 +8,59 @@
  */
 #include <string.h>
 
+#include "migraph/sqlwrite.h"
 #include "model/catalog_apply_int.h"
-
-static void op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		*name = o->name;
-		return;
-	default:
-		*name = o->table;
-		if (!*name && op->related.kind == MG_OBJ_TABLE) {
-			*schema = op->related.schema;
-			*name = op->related.name;
-		}
-	}
-}
 
 static bool has(const mg_operation *op, unsigned f)
 {
 	return (op->flags & f) != 0;
 }
 
+/* DETACH PARTITION ... CONCURRENTLY leaves the partition's bound behind as
+ * a CHECK constraint on the detached table (named as PostgreSQL names an
+ * unnamed CHECK).  Written for a single-column key, which is what its
+ * expression can be told for; a NULL in a list bound makes PostgreSQL
+ * write another form, left out. */
+static void detached_bound_check(ap_ctx *a, cat_rel *parent, cat_rel *part)
+{
+	const mg_cat_relation *p = &part->pub;
+	if (parent->pub.partition_key.count != 1 || p->is_default_partition)
+		return;
+	mg_buf col = MG_BUF_INIT;
+	mg_sql_put_ident(&col, parent->pub.partition_key.items[0]);
+	const char *c = mg_buf_cstr(&col);
+	mg_buf e = MG_BUF_INIT;
+	mg_buf_printf(&e, "(%s IS NOT NULL)", c);
+	bool ok = true;
+	if (p->bound_in.count) {
+		mg_buf_printf(&e, " AND (%s = ANY (ARRAY[", c);
+		for (size_t i = 0; i < p->bound_in.count; i++) {
+			ok &= !mg_str_ieq(p->bound_in.items[i], "null");
+			mg_buf_printf(&e, "%s%s", i ? ", " : "", p->bound_in.items[i]);
+		}
+		mg_buf_puts(&e, "]))");
+	} else if (p->bound_from.count == 1 && p->bound_to.count == 1) {
+		const char *from = p->bound_from.items[0], *to = p->bound_to.items[0];
+		if (!mg_str_ieq(from, "minvalue"))
+			mg_buf_printf(&e, " AND (%s >= %s)", c, from);
+		if (!mg_str_ieq(to, "maxvalue"))
+			mg_buf_printf(&e, " AND (%s < %s)", c, to);
+	} else {
+		ok = false;
+	}
+	if (ok) {
+		mg_constraint_def def = {.kind = MG_CONSTRAINT_CHECK,
+		                         .expr = mg_arena_strdup(a->cat->arena, mg_buf_cstr(&e))};
+		ap_constraint_def(a, part, &def, NULL);
+	}
+	mg_buf_dispose(&col);
+	mg_buf_dispose(&e);
+}
+
 static cat_rel *need_table(ap_ctx *a)
 {
 	const char *schema, *name;
-	op_table(a->op, &schema, &name);
+	mg_op_table(a->op, &schema, &name);
 	if (has(a->op, MG_OPF_IF_EXISTS)) {
 		cat_rel *r = cat_find(a->cat, schema, name);
 		return r && !r->phantom ? r : NULL;
@@ -757,6 +779,8 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 						parent->pub.partitions[--parent->pub.n_partitions];
 					break;
 				}
+			if (has(op, MG_OPF_CONCURRENTLY))
+				detached_bound_check(&a, parent, part);
 			part->pub.parent = NULL;
 			part->pub.is_default_partition = false;
 		}

@@ -84,3 +84,18 @@ mg_operation *mg_statement_add_op(mg_project *project, mg_statement *stmt, mg_op
 	mg_arena_push(&project->arena, (void ***)&stmt->ops, &stmt->n_ops, &stmt->ops_cap, op);
 	return op;
 }
+
+const mg_changeset *mg_project_undo_of(const mg_project *project, const mg_changeset *cs)
+{
+	if (!cs || cs->kind != MG_CS_FLYWAY_VERSIONED || !cs->version.n_parts)
+		return NULL;
+	/* Flyway sorts an undo right after the migration of its version. */
+	for (size_t i = cs->index + 1; i < project->n_changesets; i++) {
+		const mg_changeset *u = project->changesets[i];
+		if (!u->version.n_parts || mg_version_compare(&u->version, &cs->version) != 0)
+			break;
+		if (u->kind == MG_CS_FLYWAY_UNDO)
+			return u;
+	}
+	return NULL;
+}

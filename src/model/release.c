@@ -30,9 +30,12 @@ mg_release_issue *mg_release_add_issue(mg_arena *arena, mg_release *rel,
 	return i;
 }
 
+/* What a forward migration runs: never an undo script (only `flyway undo`
+ * runs those, and the rollback rules judge them as rollbacks). */
 static bool runs(const mg_changeset *cs)
 {
-	return !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+	return !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) &&
+	       cs->kind != MG_CS_FLYWAY_UNDO;
 }
 
 mg_release *mg_release_select(mg_project *project, const mg_analysis_options *opts)

@@ -411,9 +411,11 @@ static void classify_missing(replay *r)
 	}
 }
 
+/* A Flyway undo script runs only on `flyway undo`, never on migrate. */
 static bool skip_changeset(const mg_changeset *cs)
 {
-	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0;
+	return (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) != 0 ||
+	       cs->kind == MG_CS_FLYWAY_UNDO;
 }
 
 bool mg_timezone_is_utc(const char *zone)
@@ -432,6 +434,46 @@ bool mg_timezone_is_utc(const char *zone)
 		if (mg_str_ieq(z, utc[i]))
 			return true;
 	return false;
+}
+
+void mg_replay_statements(mg_catalog *cat, mg_statement *const *stmts, size_t n,
+                          size_t changeset_index, mg_cat_event_fn fn, void *ctx)
+{
+	for (size_t s = 0; s < n; s++) {
+		const mg_statement *st = stmts[s];
+		if (st->parse_failed)
+			continue;
+		mg_catalog_set_statement(cat, st->sql, st->sql_len);
+		for (size_t k = 0; k < st->n_ops; k++)
+			mg_catalog_apply(cat, st->ops[k], changeset_index, fn, ctx);
+	}
+	mg_catalog_set_statement(cat, NULL, 0);
+}
+
+bool mg_replay_runs(const mg_changeset *cs)
+{
+	return !skip_changeset(cs);
+}
+
+mg_catalog *mg_replay_release(mg_project *project, const mg_graph *g, bool release_known,
+                              mg_replay_fn fn, void *ctx)
+{
+	if (!g || !g->before_release)
+		return NULL;
+	mg_catalog *cat = mg_catalog_copy(g->before_release, &project->arena, NULL, 0);
+	bool started = false;
+	for (size_t i = 0; i < project->n_changesets; i++) {
+		const mg_changeset *cs = project->changesets[i];
+		started = started || (in_release(cs) && !skip_changeset(cs));
+		if (!started || skip_changeset(cs))
+			continue;
+		if (!release_known)
+			mg_catalog_assume_rows(cat);
+		if (in_release(cs) && fn)
+			fn(ctx, cat, cs);
+		mg_replay_statements(cat, cs->stmts, cs->n_stmts, cs->index, NULL, NULL);
+	}
+	return cat;
 }
 
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
@@ -463,6 +505,10 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 		 * live and may hold rows. */
 		if (!release_known)
 			mg_catalog_assume_rows(cat);
+		/* The schema production has when the release starts: the plan and
+		 * the rollback rules replay the release again from here. */
+		if (in_release(cs) && !r.g->before_release)
+			r.g->before_release = mg_catalog_copy(cat, &project->arena, NULL, 0);
 		before_release = before_release || !in_release(cs);
 		if (have_prev)
 			mg_graph_add_edge(&project->arena, r.g, prev, cs->index, MG_EDGE_ORDER, NULL);

@@ -65,7 +65,7 @@ static const char *index_name(rw *r)
 	if (r->op->object.name)
 		return r->op->object.name;
 	const char *schema, *table;
-	mg_sqlw_op_table(r->op, &schema, &table);
+	mg_op_table(r->op, &schema, &table);
 	return rw_pg_name(r, schema, table, &r->op->index_columns, "idx");
 }
 
@@ -84,7 +84,7 @@ static bool create_applies(const rw *r)
 static void create_emit(rw *r)
 {
 	const char *schema, *table;
-	mg_sqlw_op_table(r->op, &schema, &table);
+	mg_op_table(r->op, &schema, &table);
 	const char *name = index_name(r);
 	bool was_concurrent = flag(r->op, MG_OPF_CONCURRENTLY);
 	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,
@@ -186,7 +186,7 @@ static void partitioned_level(rw *r, const mg_cat_relation *parent, const char *
 static void partitioned_emit(rw *r)
 {
 	const char *schema, *table;
-	mg_sqlw_op_table(r->op, &schema, &table);
+	mg_op_table(r->op, &schema, &table);
 	const char *name = index_name(r);
 	const char *tail = rw_index_tail(r);
 	mg_plan_step *s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL,

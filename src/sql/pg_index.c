@@ -9,6 +9,26 @@
 
 #include "sql/pg_internal.h"
 
+/* The offset just past the parenthesis that closes the one s starts
+ * with (quotes and comments skipped), or 0 when it does not close. */
+static size_t closing(const char *s, size_t len)
+{
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *open = NULL;
+		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		if (next != i) {
+			i = next - 1;
+			continue;
+		}
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
 /* "(lower(email))" -> "lower(email)": index expressions come wrapped in
  * the parentheses the grammar requires. */
 static const char *unwrap(mg_pg_ctx *ctx, const char *s)
@@ -16,25 +36,7 @@ static const char *unwrap(mg_pg_ctx *ctx, const char *s)
 	if (!s)
 		return NULL;
 	size_t len = strlen(s);
-	while (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
-		int depth = 0;
-		bool wraps = true;
-		for (size_t i = 0; i < len; i++) {
-			const char *open = NULL;
-			size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
-			if (next != i) {
-				i = next - 1;
-				continue;
-			}
-			if (s[i] == '(')
-				depth++;
-			else if (s[i] == ')' && --depth == 0 && i != len - 1) {
-				wraps = false;
-				break;
-			}
-		}
-		if (!wraps)
-			break;
+	while (len >= 2 && s[0] == '(' && closing(s, len) == len) {
 		s++;
 		len -= 2;
 		while (len && (*s == ' ' || *s == '\n' || *s == '\t')) {

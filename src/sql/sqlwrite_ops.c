@@ -38,33 +38,10 @@ void mg_sqlw_put_name(const mg_sqlw *w, mg_buf *out, const char *schema, const c
 	mg_sql_put_ident(out, name);
 }
 
-bool mg_sqlw_op_table(const mg_operation *op, const char **schema, const char **name)
-{
-	const mg_object *o = &op->object;
-	*schema = o->schema;
-	*name = NULL;
-	switch (o->kind) {
-	case MG_OBJ_TABLE:
-	case MG_OBJ_VIEW:
-	case MG_OBJ_MATERIALIZED_VIEW:
-	case MG_OBJ_SEQUENCE:
-		*name = o->name;
-		break;
-	default:
-		if (o->table) {
-			*name = o->table;
-		} else if (op->related.name) {
-			*schema = op->related.schema;
-			*name = op->related.name;
-		}
-	}
-	return *name != NULL;
-}
-
 void mg_sqlw_put_op_table(const mg_sqlw *w, mg_buf *out, const mg_operation *op)
 {
 	const char *schema, *name;
-	if (mg_sqlw_op_table(op, &schema, &name))
+	if (mg_op_table(op, &schema, &name))
 		mg_sqlw_put_name(w, out, schema, name);
 	else
 		mg_buf_puts(out, "?");

@@ -89,6 +89,54 @@ for fmt in gcc github; do
 		grep -qF 'V2__x\x1b[31mred' "$tmp/out"; then
 		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL --format $fmt shows a hostile file name raw"; fi
 done
+# review, plan and graph (formats/review.md).
+expect "review --help" 0 "$M" review --help
+expect_out "review --help shows --graph" '--graph FILE'
+expect "plan --help" 0 "$M" plan --help
+expect_out "plan --help shows --emit" '--emit DIR'
+expect "graph --help" 0 "$M" graph --help
+expect_out "graph --help shows --focus" '--focus'
+expect "review of a project" 0 "$M" review "$tmp/proj"
+expect_out "review to a pipe is Markdown" '^# Release review'
+expect_out "review covers the changesets" '^### 2\. V2 idx'
+expect "review -o FILE.json" 0 "$M" review -o "$tmp/review.json" "$tmp/proj"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["plan"]["steps"]' "$tmp/review.json"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL review -o FILE.json is not the JSON report with a plan"; fi
+expect "review -o FILE.txt" 0 "$M" review -o "$tmp/review.txt" "$tmp/proj"
+if grep -q '^Release review$' "$tmp/review.txt" && ! grep -q $'\033' "$tmp/review.txt"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL review -o FILE.txt is not plain text"; fi
+expect "review --color=always" 0 "$M" review --format text --color=always "$tmp/proj"
+if grep -q $'\033\[' "$tmp/out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL --color=always writes no colour"; fi
+# On a terminal (script(1) gives one): text, in colour unless NO_COLOR is set.
+if command -v script >/dev/null; then
+	script -qec "'$M' review '$tmp/proj'" /dev/null >"$tmp/tty" 2>&1
+	if grep -q $'^\033\[1mRelease review' "$tmp/tty"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL review on a terminal is not coloured text"; fi
+	NO_COLOR=1 script -qec "'$M' review '$tmp/proj'" /dev/null >"$tmp/tty" 2>&1
+	if grep -q '^Release review' "$tmp/tty" && ! grep -q $'\033' "$tmp/tty"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL NO_COLOR still colours"; fi
+fi
+expect "plan is the plan sections" 0 "$M" plan "$tmp/proj"
+expect_out "plan has section C" '^## C\. Phased rollout plan'
+if ! grep -q '^## [AB]\.' "$tmp/out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL plan prints sections A or B"; fi
+expect "review --format sarif is refused" 2 "$M" review --format sarif "$tmp/proj"
+expect_out "the refusal lists review's formats" 'text, json, markdown'
+expect "graph --format markdown is refused" 2 "$M" graph --format markdown "$tmp/proj"
+expect "review --fail-on does not apply" 2 "$M" review --fail-on high "$tmp/proj"
+expect "graph --group bogus" 2 "$M" graph --group bogus "$tmp/proj"
+expect "review --color bogus" 2 "$M" review --color sometimes "$tmp/proj"
+expect "review --graph with no known extension" 2 "$M" review --graph "$tmp/rollout.bmp" "$tmp/proj"
+expect "graph --focus on nothing" 2 "$M" graph --focus no_such "$tmp/proj"
+expect "graph to a pipe is DOT" 0 "$M" graph "$tmp/proj"
+expect_out "graph prints DOT" '^digraph rollout \{'
+expect "graph -o FILE.svg" 0 "$M" graph -o "$tmp/rollout.svg" "$tmp/proj"
+if head -c 200 "$tmp/rollout.svg" | grep -q '<svg\|<?xml'; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL graph -o FILE.svg is not SVG"; fi
+expect "review of nothing" 2 "$M" review "$tmp/does-not-exist"
+expect "plan --emit DIR" 0 "$M" plan --emit "$tmp/emitted" "$tmp/proj"
+expect_out "plan --emit says what it wrote" 'wrote [0-9]+ files? under'
 
 # formats/rules.md is the registry's own output: documentation cannot drift.
 expect "rules --format markdown" 0 "$M" rules --format markdown

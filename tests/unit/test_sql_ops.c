@@ -422,6 +422,14 @@ static void test_create_index_attributes(void **state)
 	assert_null(unnamed->object.name);
 	assert_null(unnamed->index_method); /* btree is the default */
 	done(&r);
+	/* The only expression of a column list, with a predicate after it. */
+	r = parse("CREATE INDEX ix ON t (lower(code)) WHERE code IS NOT NULL;\n"
+	          "CREATE INDEX iy ON t ((a + b));");
+	op = op_of(&r, 0, 0);
+	assert_int_equal(op->index_columns.count, 1);
+	assert_string_equal(op->index_columns.items[0], "lower(code)");
+	assert_string_equal(op_of(&r, 1, 0)->index_columns.items[0], "a + b");
+	done(&r);
 }
 
 static void test_view_depends_on_relations_read(void **state)
