@@ -128,6 +128,26 @@ static int setup(void **state)
 	st->columns[0] = (mg_column_def){.name = "id", .type = "bigint"};
 	st->columns[1] = (mg_column_def){.name = "created_at", .type = "date"};
 	apply(st);
+
+	/* stock(id), the view stock_levels over it, low_stock over that view,
+	 * and the materialized view stock_stats over stock. */
+	mg_operation *sk = create_table("stock", 1);
+	sk->columns[0] = (mg_column_def){.name = "id", .type = "integer", .primary_key = true};
+	apply(sk);
+	const char *views[][2] = {{"stock_levels", "stock"}, {"low_stock", "stock_levels"}};
+	for (size_t i = 0; i < 2; i++) {
+		mg_operation *v = op_new(MG_OP_CREATE_VIEW, MG_OBJ_VIEW, NULL, views[i][0]);
+		v->depends = mg_arena_alloc(&arena, sizeof *v->depends);
+		v->depends[0] = table_obj(views[i][1]);
+		v->n_depends = 1;
+		apply(v);
+	}
+	mg_operation *mv = op_new(MG_OP_CREATE_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, NULL,
+	                          "stock_stats");
+	mv->depends = mg_arena_alloc(&arena, sizeof *mv->depends);
+	mv->depends[0] = table_obj("stock");
+	mv->n_depends = 1;
+	apply(mv);
 	return 0;
 }
 
@@ -392,6 +412,43 @@ static void drop_and_truncate_of_referenced_table_fail_without_cascade(void **st
 	assert_int_equal(mode_on(dref, "customers"), MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
+/* DROP TABLE customers, orders: the referencing table goes with it. */
+static void drop_of_several_objects_needs_no_cascade_among_them(void **state)
+{
+	(void)state;
+	mg_operation *customers = op_new(MG_OP_DROP_TABLE, MG_OBJ_TABLE, NULL, "customers");
+	mg_operation *orders = op_new(MG_OP_DROP_TABLE, MG_OBJ_TABLE, NULL, "orders");
+	mg_operation *stmt[] = {customers, orders};
+	mg_engine_target t = {MG_ENGINE_POSTGRESQL, 15, 0};
+	mg_engine_session s = {.timezone_utc = true, .in_transaction_block = true,
+	                       .statement_ops = stmt, .n_statement_ops = 2};
+	mg_operation *a = mg_arena_alloc(&arena, sizeof *a);
+	*a = *customers;
+	mg_engine_annotate(&arena, &t, &s, cat, a);
+	assert_false(has(a, MG_EFF_FAILS));
+	/* Alone in its statement, it fails. */
+	s.n_statement_ops = 1;
+	*a = *customers;
+	mg_engine_annotate(&arena, &t, &s, cat, a);
+	assert_true(has(a, MG_EFF_FAILS));
+	/* The same holds for TRUNCATE customers, orders, and views. */
+	mg_operation *tc = op_new(MG_OP_TRUNCATE, MG_OBJ_TABLE, NULL, "customers");
+	mg_operation *to = op_new(MG_OP_TRUNCATE, MG_OBJ_TABLE, NULL, "orders");
+	mg_operation *tstmt[] = {tc, to};
+	s.statement_ops = tstmt;
+	s.n_statement_ops = 2;
+	*a = *tc;
+	mg_engine_annotate(&arena, &t, &s, cat, a);
+	assert_false(has(a, MG_EFF_FAILS));
+	mg_operation *v1 = op_new(MG_OP_DROP_VIEW, MG_OBJ_VIEW, NULL, "stock_levels");
+	mg_operation *v2 = op_new(MG_OP_DROP_VIEW, MG_OBJ_VIEW, NULL, "low_stock");
+	mg_operation *vstmt[] = {v1, v2};
+	s.statement_ops = vstmt;
+	*a = *v1;
+	mg_engine_annotate(&arena, &t, &s, cat, a);
+	assert_false(has(a, MG_EFF_FAILS));
+}
+
 static void insert_takes_row_share_on_referenced_table(void **state)
 {
 	(void)state;
@@ -414,6 +471,166 @@ static void insert_into_partitioned_table_locks_partitions_before_12(void **stat
 	mg_operation *a12 = annotate(op, 12);
 	assert_int_equal(mode_on(a12, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
 	assert_non_null(a12->effect_note);
+}
+
+/* ---- relations a statement reads ------------------------------------- */
+
+static mg_object *objs(const char *a, const char *b)
+{
+	mg_object *o = mg_arena_alloc(&arena, 2 * sizeof *o);
+	o[0] = table_obj(a);
+	if (b)
+		o[1] = table_obj(b);
+	return o;
+}
+
+static void dml_reads_its_other_relations_under_access_share(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "orders");
+	mg_operation *plain = annotate(op, 15);
+	assert_int_equal(mode_on(plain, "customers"), MG_LOCK_NONE);
+	op->depends = objs("customers", NULL); /* UPDATE orders ... FROM customers */
+	op->n_depends = 1;
+	mg_operation *a = annotate(op, 15);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(a, "customers"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "customers_score_idx"), MG_LOCK_ACCESS_SHARE);
+	/* The written table comes first: the risk figures size the work by it. */
+	assert_string_equal(a->locks[0].relation.name, "orders");
+}
+
+static void select_for_update_of_locks_rows_of_the_named_tables_only(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_SELECT, MG_OBJ_NONE, NULL, NULL);
+	op->depends = objs("orders", "customers");
+	op->n_depends = 2;
+	op->flags = MG_OPF_FOR_UPDATE;
+	op->row_locks = objs("orders", NULL);
+	op->n_row_locks = 1;
+	mg_operation *a = annotate(op, 12), *b = annotate(op, 11);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_ROW_SHARE);
+	assert_int_equal(mode_on(a, "customers"), MG_LOCK_ACCESS_SHARE);
+	/* The planner opens the indexes in the table's mode from 12 only. */
+	assert_int_equal(mode_on(a, "orders_pkey"), MG_LOCK_ROW_SHARE);
+	assert_int_equal(mode_on(b, "orders_pkey"), MG_LOCK_ACCESS_SHARE);
+	op->n_row_locks = 0; /* FOR UPDATE without a list: every table */
+	assert_int_equal(mode_on(annotate(op, 15), "customers"), MG_LOCK_ROW_SHARE);
+}
+
+static void copy_to_keeps_its_lock_until_commit_from_13(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_COPY, MG_OBJ_TABLE, NULL, "orders");
+	op->detail = "to";
+	mg_operation *a = annotate(op, 12), *b = annotate(op, 13);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_NONE);
+	assert_true(note_has(a, "before PostgreSQL 13"));
+	assert_int_equal(mode_on(b, "orders"), MG_LOCK_ACCESS_SHARE);
+	op->detail = "from";
+	assert_int_equal(mode_on(annotate(op, 12), "orders"), MG_LOCK_ROW_EXCLUSIVE);
+}
+
+static void update_of_a_key_column_fires_the_foreign_key_check(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "orders");
+	op->set_columns = list1("customer_id"); /* the new key must exist */
+	assert_int_equal(mode_on(annotate(op, 15), "customers"), MG_LOCK_ROW_SHARE);
+	op->set_columns = list1("id");
+	assert_int_equal(mode_on(annotate(op, 15), "customers"), MG_LOCK_NONE);
+
+	mg_operation *pk = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "customers");
+	pk->set_columns = list1("id"); /* rows may still point at the old key */
+	assert_int_equal(mode_on(annotate(pk, 15), "orders"), MG_LOCK_ROW_SHARE);
+	pk->set_columns = list1("email");
+	assert_int_equal(mode_on(annotate(pk, 15), "orders"), MG_LOCK_NONE);
+}
+
+static void insert_calls_nextval_only_for_columns_it_leaves_out(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_INSERT, MG_OBJ_TABLE, NULL, "customers");
+	op->insert_columns = (mg_name_list){names("id", "email"), 2};
+	op->insert_rows = mg_arena_alloc(&arena, sizeof *op->insert_rows);
+	op->insert_rows[0] = (mg_name_list){names("5", "'a@b'"), 2};
+	op->n_insert_rows = 1;
+	assert_int_equal(mode_on(annotate(op, 15), "customers_id_seq"), MG_LOCK_NONE);
+	op->insert_rows[0] = (mg_name_list){names("DEFAULT", "'a@b'"), 2};
+	assert_int_equal(mode_on(annotate(op, 15), "customers_id_seq"), MG_LOCK_ROW_EXCLUSIVE);
+	op->insert_columns = list1("email");
+	op->insert_rows[0] = list1("'a@b'");
+	assert_int_equal(mode_on(annotate(op, 15), "customers_id_seq"), MG_LOCK_ROW_EXCLUSIVE);
+}
+
+static void views_over_views_lock_every_level(void **state)
+{
+	(void)state;
+	mg_operation *sel = op_new(MG_OP_SELECT, MG_OBJ_NONE, NULL, NULL);
+	sel->depends = objs("low_stock", NULL);
+	sel->n_depends = 1;
+	mg_operation *a = annotate(sel, 15);
+	assert_int_equal(mode_on(a, "low_stock"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "stock_levels"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "stock"), MG_LOCK_ACCESS_SHARE);
+
+	mg_operation *up = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "low_stock");
+	mg_operation *u = annotate(up, 15);
+	assert_int_equal(mode_on(u, "stock_levels"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(u, "stock"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(u, "stock_pkey"), MG_LOCK_ROW_EXCLUSIVE);
+
+	mg_operation *lk = op_new(MG_OP_LOCK_TABLE, MG_OBJ_TABLE, NULL, "low_stock");
+	lk->detail = "share";
+	assert_int_equal(mode_on(annotate(lk, 11), "stock"), MG_LOCK_SHARE);
+	assert_true(has(annotate(lk, 10), MG_EFF_FAILS));
+
+	mg_operation *drop = op_new(MG_OP_DROP_VIEW, MG_OBJ_VIEW, NULL, "stock_levels");
+	mg_operation *d = annotate(drop, 15);
+	assert_true(has(d, MG_EFF_FAILS)); /* low_stock reads it */
+	assert_int_equal(mode_on(d, "low_stock"), MG_LOCK_NONE);
+	drop->flags = MG_OPF_CASCADE;
+	d = annotate(drop, 15);
+	assert_false(has(d, MG_EFF_FAILS));
+	assert_int_equal(mode_on(d, "low_stock"), MG_LOCK_ACCESS_EXCLUSIVE);
+	drop->object.name = "low_stock"; /* nothing reads it */
+	drop->flags = 0;
+	assert_false(has(annotate(drop, 15), MG_EFF_FAILS));
+}
+
+static void refresh_rewrites_unless_concurrently_or_with_no_data(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_REFRESH_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, NULL,
+	                          "stock_stats");
+	mg_operation *a = annotate(op, 15);
+	assert_true(has(a, MG_EFF_REWRITE));
+	assert_int_equal(mode_on(a, "stock"), MG_LOCK_ACCESS_SHARE);
+	op->flags = MG_OPF_CONCURRENTLY;
+	a = annotate(op, 15);
+	assert_false(has(a, MG_EFF_REWRITE));
+	assert_int_equal(mode_on(a, "stock_stats"), MG_LOCK_EXCLUSIVE);
+	op->flags = MG_OPF_WITH_NO_DATA;
+	a = annotate(op, 15);
+	assert_false(has(a, MG_EFF_REWRITE) || has(a, MG_EFF_SCAN));
+	assert_int_equal(mode_on(a, "stock"), MG_LOCK_NONE);
+	assert_int_equal(mode_on(a, "stock_stats"), MG_LOCK_ACCESS_EXCLUSIVE);
+}
+
+static void rename_trigger_and_create_table_like_lock_their_tables(void **state)
+{
+	(void)state;
+	mg_operation *rt = op_new(MG_OP_RENAME_TRIGGER, MG_OBJ_TRIGGER, "orders", "orders_touch");
+	rt->related = table_obj("orders");
+	assert_int_equal(mode_on(annotate(rt, 10), "orders"), MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_operation *like = create_table("orders_copy", 0);
+	assert_int_equal(like->n_locks, 0);
+	like->depends = objs("orders", NULL);
+	like->n_depends = 1;
+	mg_operation *a = annotate(like, 15);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "orders_pkey"), MG_LOCK_NONE); /* the definition only */
 }
 
 /* ---- privileges, enums, storage parameters ---------------------------- */
@@ -472,8 +689,17 @@ int main(void)
 		cmocka_unit_test(create_index_on_partitioned_table_needs_11),
 		cmocka_unit_test(unique_on_partitioned_table_locks_partitions_by_version),
 		cmocka_unit_test(drop_and_truncate_of_referenced_table_fail_without_cascade),
+		cmocka_unit_test(drop_of_several_objects_needs_no_cascade_among_them),
 		cmocka_unit_test(insert_takes_row_share_on_referenced_table),
 		cmocka_unit_test(insert_into_partitioned_table_locks_partitions_before_12),
+		cmocka_unit_test(dml_reads_its_other_relations_under_access_share),
+		cmocka_unit_test(select_for_update_of_locks_rows_of_the_named_tables_only),
+		cmocka_unit_test(copy_to_keeps_its_lock_until_commit_from_13),
+		cmocka_unit_test(update_of_a_key_column_fires_the_foreign_key_check),
+		cmocka_unit_test(insert_calls_nextval_only_for_columns_it_leaves_out),
+		cmocka_unit_test(views_over_views_lock_every_level),
+		cmocka_unit_test(refresh_rewrites_unless_concurrently_or_with_no_data),
+		cmocka_unit_test(rename_trigger_and_create_table_like_lock_their_tables),
 		cmocka_unit_test(grant_locks_the_table_from_18),
 		cmocka_unit_test(enum_add_value_in_transaction_block_fails_before_12),
 		cmocka_unit_test(storage_parameters_by_version_and_lock),
