@@ -360,6 +360,13 @@ enum {
 	                                     (a column type nobody recorded): the safe guess */
 };
 
+/* A WHERE term comparing a column with a constant: "created_at >= '2024-03-01'". */
+typedef struct mg_where_term {
+	const char *column;
+	const char *op;    /* "=", "<", "<=", ">", ">=" (the column on the left) */
+	const char *value; /* the constant as written, casts included */
+} mg_where_term;
+
 typedef struct mg_operation {
 	mg_op_kind kind;
 	unsigned flags;
@@ -405,6 +412,10 @@ typedef struct mg_operation {
 	mg_object *row_locks;
 	size_t n_row_locks;
 	mg_name_list set_columns;    /* UPDATE: the columns its SET list assigns */
+	/* UPDATE/DELETE: the WHERE's top-level AND terms that compare a column
+	 * with a constant (BETWEEN as two), for partition pruning. */
+	mg_where_term *where_terms;
+	size_t n_where_terms;
 
 	const char *setting_name;    /* SET lock_timeout = '5s' */
 	const char *setting_value;
