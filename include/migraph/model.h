@@ -364,7 +364,7 @@ enum {
 typedef struct mg_where_term {
 	const char *column;
 	const char *op;    /* "=", "<", "<=", ">", ">=" (the column on the left) */
-	const char *value; /* the constant as written, casts included */
+	const char *value; /* the constant as a literal, its cast left out: '2024-03-01', 42 */
 } mg_where_term;
 
 typedef struct mg_operation {

@@ -20,12 +20,86 @@ static const char *const lock_modes[] = {
     "AccessExclusiveLock",
 };
 
+/* The column a term names (its last field: e.alias.col is col), or NULL. */
+static const char *term_column(const pg_node *n)
+{
+	if (!n || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !n->column_ref->n_fields)
+		return NULL;
+	return mg_pg_node_str(n->column_ref->fields[n->column_ref->n_fields - 1]);
+}
+
+/* A constant, possibly cast once: '2024-03-01', '2024-03-01'::date, 42. */
+static bool is_constant(const pg_node *n)
+{
+	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+		n = n->type_cast->arg;
+	return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && !n->a_const->isnull;
+}
+
+static void add_term(mg_pg_ctx *ctx, mg_operation *op, size_t *cap, const char *column,
+                     const char *oper, const pg_node *value)
+{
+	if (op->n_where_terms == *cap) {
+		size_t n = *cap ? *cap * 2 : 4;
+		mg_where_term *t = mg_arena_alloc(ctx->arena, n * sizeof *t);
+		if (op->n_where_terms)
+			memcpy(t, op->where_terms, op->n_where_terms * sizeof *t);
+		op->where_terms = t;
+		*cap = n;
+	}
+	pg_node *v = (pg_node *)value;
+	op->where_terms[op->n_where_terms++] = (mg_where_term){
+		mg_pg_str(ctx, column), oper, mg_pg_expr_list(ctx, &v, 1).items[0]};
+}
+
+/* Collects the terms "column OP constant" (and BETWEEN) ANDed at the top
+ * of a WHERE; any other term is left out, which only widens what the
+ * terms admit. */
+static void where_terms(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w, size_t *cap,
+                        int depth)
+{
+	if (!w || depth > 16)
+		return;
+	if (w->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR &&
+	    w->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+		for (size_t i = 0; i < w->bool_expr->n_args; i++)
+			where_terms(ctx, op, w->bool_expr->args[i], cap, depth + 1);
+		return;
+	}
+	if (w->node_case != PG_QUERY__NODE__NODE_A_EXPR)
+		return;
+	const PgQuery__AExpr *e = w->a_expr;
+	const char *col = term_column(e->lexpr);
+	if (e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN && col && e->rexpr &&
+	    e->rexpr->node_case == PG_QUERY__NODE__NODE_LIST && e->rexpr->list->n_items == 2 &&
+	    is_constant(e->rexpr->list->items[0]) && is_constant(e->rexpr->list->items[1])) {
+		add_term(ctx, op, cap, col, ">=", e->rexpr->list->items[0]);
+		add_term(ctx, op, cap, col, "<=", e->rexpr->list->items[1]);
+		return;
+	}
+	if (e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || e->n_name != 1)
+		return;
+	static const char *const ops[][2] = {
+		{"=", "="}, {"<", ">"}, {"<=", ">="}, {">", "<"}, {">=", "<="}};
+	const char *name = mg_pg_node_str(e->name[0]);
+	for (size_t i = 0; name && i < sizeof ops / sizeof ops[0]; i++) {
+		if (strcmp(name, ops[i][0]) != 0)
+			continue;
+		if (col && is_constant(e->rexpr))
+			add_term(ctx, op, cap, col, ops[i][0], e->rexpr);
+		else if (term_column(e->rexpr) && is_constant(e->lexpr)) /* 5 < id: id > 5 */
+			add_term(ctx, op, cap, term_column(e->rexpr), ops[i][1], e->lexpr);
+	}
+}
+
 static void where(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w)
 {
 	if (!w)
 		return;
 	op->flags |= MG_OPF_HAS_WHERE;
 	op->where_expr = mg_pg_expr_text(ctx, w, 0, "returning");
+	size_t cap = 0;
+	where_terms(ctx, op, w, &cap, 0);
 }
 
 /* The functions a SELECT calls at its top level: "setval", "pg_sleep" ... */

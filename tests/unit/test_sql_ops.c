@@ -669,9 +669,37 @@ static void test_using_identity_cast_not_recorded(void **state)
 	done(&r);
 }
 
+static void where_terms_compare_columns_with_constants(void **state)
+{
+	(void)state;
+	parsed r = parse("DELETE FROM events e WHERE e.created_at >= '2024-03-01'::date "
+	                 "AND created_at < '2024-04-01' AND amount > f(1) AND (id = 1 OR id = 2);\n"
+	                 "UPDATE events SET amount = 0 WHERE 5 < id AND created_at BETWEEN "
+	                 "'2024-01-01' AND '2024-02-01';\n"
+	                 "UPDATE events SET amount = 0 WHERE id = 1 OR id = 2");
+	const mg_operation *del = op_of(&r, 0, 0);
+	assert_int_equal(del->n_where_terms, 2); /* f(1) and the OR are no constants' terms */
+	assert_string_equal(del->where_terms[0].column, "created_at");
+	assert_string_equal(del->where_terms[0].op, ">=");
+	assert_string_equal(del->where_terms[0].value, "'2024-03-01'");
+	assert_string_equal(del->where_terms[1].op, "<");
+	assert_string_equal(del->where_terms[1].value, "'2024-04-01'");
+	const mg_operation *up = op_of(&r, 1, 0);
+	assert_int_equal(up->n_where_terms, 3);
+	assert_string_equal(up->where_terms[0].column, "id"); /* 5 < id is id > 5 */
+	assert_string_equal(up->where_terms[0].op, ">");
+	assert_string_equal(up->where_terms[0].value, "5");
+	assert_string_equal(up->where_terms[1].op, ">=");
+	assert_string_equal(up->where_terms[2].op, "<=");
+	assert_string_equal(up->where_terms[2].value, "'2024-02-01'");
+	assert_int_equal(op_of(&r, 2, 0)->n_where_terms, 0);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(where_terms_compare_columns_with_constants),
 	    cmocka_unit_test(test_every_op_kind_object_and_flags),
 	    cmocka_unit_test(test_create_table_columns_and_constraints),
 	    cmocka_unit_test(test_alter_table_one_op_per_subcommand),
