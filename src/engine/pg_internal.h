@@ -89,6 +89,10 @@ mg_lock_mode pg_mode_of(const pg_ctx *c, const char *schema, const char *name);
 /* Locks the partitions an INSERT ... VALUES routes its rows to (12+);
  * false when the rows cannot be routed (pg_route.c). */
 bool pg_route_insert(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+/* UPDATE/DELETE on 12+: locks the partitions the planner keeps for the
+ * WHERE's bounds on the key (and their indexes); false when it cannot
+ * tell, and nothing is locked. */
+bool pg_prune_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
 
 /* ALTER TABLE subcommands and column changes (pg_alter.c). */
 bool pg_model_alter(pg_ctx *c);

@@ -673,9 +673,12 @@ static void model_dml(pg_ctx *c)
 		}
 	}
 	if (op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE) {
-		if (rel->partitioned)
+		bool pruned = rel->partitioned && op->kind != MG_OP_MERGE &&
+		              pg_prune_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+		if (rel->partitioned && !pruned)
 			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
-		pg_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+		if (!pruned)
+			pg_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 	}
 	update_follows_fks(c, rel); /* UPDATE, MERGE, INSERT ... ON CONFLICT DO UPDATE */
 	if (op->kind == MG_OP_DELETE)

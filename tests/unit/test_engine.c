@@ -114,10 +114,13 @@ static int setup(void **state)
 	e->partition_key = list1("created_at");
 	apply(e);
 	const char *parts[] = {"events_2023", "events_2024"};
+	const char *bounds[] = {"'2023-01-01'", "'2024-01-01'", "'2025-01-01'"};
 	for (size_t i = 0; i < 2; i++) {
 		mg_operation *p = create_table(parts[i], 0);
 		p->flags = MG_OPF_PARTITION_OF;
 		p->related = table_obj("events");
+		p->bound_from = list1(bounds[i]);
+		p->bound_to = list1(bounds[i + 1]);
 		apply(p);
 	}
 	mg_operation *eix = op_new(MG_OP_CREATE_INDEX, MG_OBJ_INDEX, "events", "events_created_at_idx");
@@ -469,6 +472,46 @@ static void insert_into_partitioned_table_locks_partitions_before_12(void **stat
 	assert_non_null(a12->effect_note);
 }
 
+/* DELETE FROM events WHERE <terms>, annotated for major. */
+static mg_operation *delete_events(int major, const mg_where_term *terms, size_t n)
+{
+	mg_operation *op = op_new(MG_OP_DELETE, MG_OBJ_TABLE, NULL, "events");
+	op->flags = MG_OPF_HAS_WHERE;
+	op->where_terms = (mg_where_term *)terms;
+	op->n_where_terms = n;
+	return annotate(op, major);
+}
+
+static void update_delete_prune_partitions_from_12(void **state)
+{
+	(void)state;
+	const mg_where_term march[] = {{"created_at", ">=", "'2024-03-01'"},
+	                               {"created_at", "<", "'2024-04-01'"}};
+	mg_operation *a11 = delete_events(11, march, 2);
+	assert_int_equal(mode_on(a11, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	mg_operation *a12 = delete_events(12, march, 2);
+	assert_int_equal(mode_on(a12, "events"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(a12, "events_2024"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(a12, "events_2023"), MG_LOCK_NONE);
+	/* the upper bound is exclusive: < '2024-01-01' stays in 2023 */
+	const mg_where_term y2023[] = {{"created_at", "<", "'2024-01-01'"}};
+	mg_operation *b = delete_events(12, y2023, 1);
+	assert_int_equal(mode_on(b, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(b, "events_2024"), MG_LOCK_NONE);
+	/* a range over both partitions, one on another column, or values the
+	 * model cannot compare with the bounds keep every partition */
+	const mg_where_term both[] = {{"created_at", ">=", "'2023-06-01'"},
+	                              {"created_at", "<=", "'2024-06-01'"}};
+	mg_operation *c = delete_events(12, both, 2);
+	assert_int_equal(mode_on(c, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(c, "events_2024"), MG_LOCK_ROW_EXCLUSIVE);
+	const mg_where_term other[] = {{"id", "=", "5"}};
+	assert_int_equal(mode_on(delete_events(12, other, 1), "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	const mg_where_term number[] = {{"created_at", "=", "5"}};
+	assert_int_equal(mode_on(delete_events(12, number, 1), "events_2023"),
+	                 MG_LOCK_ROW_EXCLUSIVE);
+}
+
 /* ---- relations a statement reads ------------------------------------- */
 
 static mg_object *objs(const char *a, const char *b)
@@ -683,6 +726,7 @@ int main(void)
 		cmocka_unit_test(reindex_concurrently_needs_12),
 		cmocka_unit_test(index_rename_lock_lowered_in_12),
 		cmocka_unit_test(create_index_on_partitioned_table_needs_11),
+		cmocka_unit_test(update_delete_prune_partitions_from_12),
 		cmocka_unit_test(unique_on_partitioned_table_locks_partitions_by_version),
 		cmocka_unit_test(drop_and_truncate_of_referenced_table_fail_without_cascade),
 		cmocka_unit_test(drop_of_several_objects_needs_no_cascade_among_them),
