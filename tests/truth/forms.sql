@@ -1238,3 +1238,20 @@ UPDATE stock SET warehouse_id = 7 WHERE id = 3;
 -- @form update-referenced-key
 -- @why the FK trigger looks for referencing rows of the old key
 UPDATE warehouses SET id = 100 WHERE id = 9;
+
+-- ========================================== DML ON PARTITIONS AND IDENTITIES
+-- @form update-partitioned
+-- @why no condition on the partition key: every partition is written
+UPDATE events SET amount = amount + 1;
+
+-- @form delete-partitioned-pruned
+-- @why a partition key condition: from 12 the planner opens only the partitions it keeps
+DELETE FROM events WHERE created_at >= '2024-03-01' AND created_at < '2024-04-01';
+
+-- @form select-partitioned
+-- @why a read of a partitioned table reads every partition
+SELECT count(*) FROM events;
+
+-- @form insert-identity
+-- @why an identity column's default calls its sequence
+INSERT INTO tickets (num, title) VALUES (501, 'ticket 501');
