@@ -440,6 +440,19 @@ static void two_paths_init(two_paths *t)
 	t->opts.n_search_paths = 2;
 }
 
+/* Loading root yields both changesets, named relative to the second
+ * search path. */
+static void loads_as_under_second(two_paths *t, const char *root)
+{
+	const char *paths[] = {root};
+	mg_project *p = mg_load_project(paths, 1, &t->opts);
+	assert_int_equal(p->diags.count, 0);
+	assert_int_equal(p->n_changesets, 2);
+	assert_string_equal(p->changesets[0]->filename, "lb-sp-root/master.xml");
+	assert_string_equal(p->changesets[1]->filename, "lb-sp-root/child.xml");
+	mg_project_free(p);
+}
+
 static void test_root_found_under_the_second_search_path(void **state)
 {
 	(void)state;
@@ -460,13 +473,7 @@ static void test_root_found_under_the_second_search_path(void **state)
 	assert_null(mg_liquibase_find_root(&a, "../second/lb-sp-root/master.xml", &t.opts, &res));
 	mg_arena_free(&a);
 
-	const char *paths[] = {"lb-sp-root/master.xml"};
-	mg_project *p = mg_load_project(paths, 1, &t.opts);
-	assert_int_equal(p->diags.count, 0);
-	assert_int_equal(p->n_changesets, 2);
-	assert_string_equal(p->changesets[0]->filename, "lb-sp-root/master.xml");
-	assert_string_equal(p->changesets[1]->filename, "lb-sp-root/child.xml");
-	mg_project_free(p);
+	loads_as_under_second(&t, "lb-sp-root/master.xml");
 	fx_free(t.f);
 }
 
@@ -477,12 +484,7 @@ static void test_absolute_root_identity_relative_to_its_search_path(void **state
 	two_paths_init(&t);
 	char root[4200];
 	snprintf(root, sizeof root, "%s/lb-sp-root/master.xml", t.b);
-	const char *paths[] = {root};
-	mg_project *p = mg_load_project(paths, 1, &t.opts);
-	assert_int_equal(p->diags.count, 0);
-	assert_int_equal(p->n_changesets, 2);
-	assert_string_equal(p->changesets[0]->filename, "lb-sp-root/master.xml");
-	mg_project_free(p);
+	loads_as_under_second(&t, root);
 	fx_free(t.f);
 }
 
