@@ -37,6 +37,7 @@ typedef struct mg_cat_constraint {
 	mg_object ref_table;           /* FOREIGN KEY target */
 	mg_name_list ref_columns;
 	const char *on_delete;         /* FOREIGN KEY: "cascade", "set null" ... or NULL */
+	const char *on_update;         /* FOREIGN KEY: the same for ON UPDATE */
 	const char *index_name;        /* the index backing a UNIQUE/PRIMARY KEY */
 } mg_cat_constraint;
 

@@ -186,6 +186,7 @@ typedef enum mg_op_kind {
 	MG_OP_ALTER_FUNCTION,
 	MG_OP_CREATE_TRIGGER,       /* related = table */
 	MG_OP_DROP_TRIGGER,
+	MG_OP_RENAME_TRIGGER,       /* ALTER TRIGGER ... ON table RENAME TO: related = table, new_name */
 	MG_OP_CREATE_RULE,
 	MG_OP_DROP_RULE,
 	MG_OP_CREATE_POLICY,
@@ -359,6 +360,13 @@ enum {
 	                                     (a column type nobody recorded): the safe guess */
 };
 
+/* A WHERE term comparing a column with a constant: "created_at >= '2024-03-01'". */
+typedef struct mg_where_term {
+	const char *column;
+	const char *op;    /* "=", "<", "<=", ">", ">=" (the column on the left) */
+	const char *value; /* the constant as a literal, its cast left out: '2024-03-01', 42 */
+} mg_where_term;
+
 typedef struct mg_operation {
 	mg_op_kind kind;
 	unsigned flags;
@@ -383,7 +391,9 @@ typedef struct mg_operation {
 	mg_name_list partition_key;  /* CREATE TABLE ... PARTITION BY: plain key columns */
 	/* Tuple routing: a partition's bound (PARTITION OF / ATTACH PARTITION;
 	 * literals as written, MINVALUE/MAXVALUE as such) and the rows of an
-	 * INSERT ... VALUES (its column list, then each row's values). */
+	 * INSERT ... VALUES (its column list, then each row's values).  The
+	 * column list is also kept for INSERT ... SELECT and COPY: the columns
+	 * it leaves out get their defaults (a serial's nextval()). */
 	mg_name_list bound_from, bound_to, bound_in;
 	mg_name_list insert_columns;
 	mg_name_list *insert_rows;
@@ -394,8 +404,18 @@ typedef struct mg_operation {
 	const char *options_sql;     /* CREATE/ALTER SEQUENCE: the options as SQL, when known
 	                                ("START WITH 1050 INCREMENT BY 50") */
 
-	mg_object *depends;          /* views: relations the definition reads */
+	mg_object *depends;          /* relations the statement reads: a view's or CREATE TABLE AS's
+	                                query, LIKE's table, DML's FROM/USING, subqueries, sources */
 	size_t n_depends;
+	/* SELECT ... FOR UPDATE/SHARE: the relations of depends whose rows it
+	 * locks (all of them when the clause names none). */
+	mg_object *row_locks;
+	size_t n_row_locks;
+	mg_name_list set_columns;    /* UPDATE: the columns its SET list assigns */
+	/* UPDATE/DELETE: the WHERE's top-level AND terms that compare a column
+	 * with a constant (BETWEEN as two), for partition pruning. */
+	mg_where_term *where_terms;
+	size_t n_where_terms;
 
 	const char *setting_name;    /* SET lock_timeout = '5s' */
 	const char *setting_value;

@@ -7,7 +7,9 @@
  * generic tree of lb_node.h; this file walks it the way Liquibase's
  * DatabaseChangeLog does, in document order, depth first through includes.
  */
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load/liquibase_int.h"
 
@@ -262,8 +264,39 @@ static void builtin_properties(lb_state *st)
 	}
 }
 
+const char *mg_liquibase_find_root(mg_arena *arena, const char *path,
+                                   const mg_load_options *opts, const char **resource)
+{
+	*resource = NULL;
+	if (!path || !*path)
+		return NULL;
+	/* Liquibase looks a path up under the search path whether or not it
+	 * starts with a slash. */
+	while (*path == '/')
+		path++;
+	char *res = mg_path_normalize(arena, path);
+	if (!strcmp(res, "..") || mg_str_starts_with(res, "../"))
+		return NULL; /* it would leave the search path */
+	size_t n = opts->n_search_paths ? opts->n_search_paths : 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = opts->n_search_paths ? opts->search_paths[i] : ".";
+		char *cand = mg_path_normalize(arena, mg_path_join(arena, sp, res));
+		if (mg_path_is_file(cand)) {
+			*resource = res;
+			return cand;
+		}
+	}
+	return NULL;
+}
+
 int mg_liquibase_load(mg_project *project, const char *root_changelog,
                       mg_input_kind kind, const mg_load_options *opts)
+{
+	return mg_liquibase_load_as(project, root_changelog, NULL, kind, opts);
+}
+
+int mg_liquibase_load_as(mg_project *project, const char *root_changelog, const char *resource,
+                         mg_input_kind kind, const mg_load_options *opts)
 {
 	mg_arena *a = &project->arena;
 	lb_state st;
@@ -292,9 +325,18 @@ int mg_liquibase_load(mg_project *project, const char *root_changelog,
 
 	lb_file *root = mg_arena_alloc(a, sizeof *root);
 	root->path = mg_path_normalize(a, root_changelog);
-	root->resource = root->path;
-	for (size_t i = 0; i < st.n_search_paths; i++) {
-		const char *rel = mg_path_under(root->path, st.search_paths[i]);
+	root->resource = resource ? resource : root->path;
+	/* Given as a path of its own: its identity is relative to the search
+	 * path it lies under, both compared from the working directory so
+	 * that an absolute root meets a relative search path and back. */
+	char cwd[PATH_MAX];
+	bool have_cwd = getcwd(cwd, sizeof cwd) != NULL;
+	const char *at = have_cwd ? mg_path_normalize(a, mg_path_join(a, cwd, root->path)) : root->path;
+	for (size_t i = 0; !resource && i < st.n_search_paths; i++) {
+		const char *dir = st.search_paths[i];
+		if (have_cwd)
+			dir = mg_path_normalize(a, mg_path_join(a, cwd, dir));
+		const char *rel = mg_path_under(at, dir);
 		if (rel && *rel) {
 			root->resource = rel;
 			break;

@@ -426,6 +426,7 @@ static int dml(lbc *c, mg_op_kind kind)
 		op->n_insert_rows = 1;
 	} else if (kind == MG_OP_UPDATE) {
 		op->set_clause = lbc_set_clause(c, &d.names, &d.values);
+		op->set_columns = d.names;
 	}
 	return 0;
 }

@@ -144,6 +144,7 @@ void ap_constraint_def(ap_ctx *a, cat_rel *r, const mg_constraint_def *def, cons
 	k->expr = def->expr;
 	k->ref_columns = def->ref_columns;
 	k->on_delete = def->on_delete;
+	k->on_update = def->on_update;
 	if (def->kind == MG_CONSTRAINT_FOREIGN_KEY)
 		fk_link(a, r, k, def);
 	if (def->kind == MG_CONSTRAINT_PRIMARY_KEY || def->kind == MG_CONSTRAINT_UNIQUE ||

@@ -814,6 +814,7 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 	case MG_OP_CREATE_RULE:
 	case MG_OP_CREATE_POLICY:
 	case MG_OP_DROP_TRIGGER:
+	case MG_OP_RENAME_TRIGGER:
 	case MG_OP_DROP_RULE:
 	case MG_OP_DROP_POLICY:
 	case MG_OP_ALTER_POLICY:

@@ -541,6 +541,8 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 				mg_engine_session session = {
 					.timezone_utc = timezone_utc,
 					.in_transaction_block = cs->run_in_transaction || explicit_block,
+					.statement_ops = st->ops,
+					.n_statement_ops = st->n_ops,
 				};
 				mg_engine_annotate(&project->arena, &project->engine, &session, cat, op);
 				if (in_release(cs))

@@ -108,7 +108,15 @@ void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s);
 void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s);
 void mg_pg_map_view(mg_pg_ctx *ctx, const PgQuery__ViewStmt *s);
 void mg_pg_map_refresh(mg_pg_ctx *ctx, const PgQuery__RefreshMatViewStmt *s);
+/* The relations a query reads, into op->depends (once each; WITH query
+ * names are not relations). */
 void mg_pg_add_depends(mg_pg_ctx *ctx, mg_operation *op, const pg_node *query);
+/* The same over a whole statement, leaving out its target (the RangeVar it
+ * writes), SELECT ... INTO's new table and data-modifying WITH queries. */
+void mg_pg_add_reads(mg_pg_ctx *ctx, mg_operation *op, const pg_node *stmt, const void *target);
+/* SELECT ... FOR UPDATE/SHARE [OF ...]: the relations whose rows it locks,
+ * into op->row_locks. */
+void mg_pg_add_row_locks(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__SelectStmt *s);
 /* pg_objects.c: drops, renames, SET SCHEMA, owners, comments, grants */
 void mg_pg_map_drop(mg_pg_ctx *ctx, const PgQuery__DropStmt *s);
 void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s);

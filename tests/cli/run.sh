@@ -68,6 +68,26 @@ expect "parse error reaches --fail-on high" 1 "$M" check "$tmp/proj"
 expect_out "parse error names file and line" 'V3__broken.sql:1'
 expect "parse error below --fail-on critical" 0 "$M" check --fail-on critical "$tmp/proj"
 
+# A Liquibase root is looked up through --search-path, as the Liquibase CLI
+# does: here it exists only under the second search path, and its identity
+# is relative to that search path, whether named through it or absolutely.
+mkdir -p "$tmp/lb/first" "$tmp/lb/second/db"
+lbx='<?xml version="1.0"?><databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">'
+printf '%s<changeSet id="1" author="a"><sql>select 1</sql></changeSet><include file="db/child.xml"/></databaseChangeLog>\n' "$lbx" >"$tmp/lb/second/db/root.xml"
+printf '%s<changeSet id="2" author="a"><sql>select 2</sql></changeSet></databaseChangeLog>\n' "$lbx" >"$tmp/lb/second/db/child.xml"
+Mabs=$(cd "$(dirname "$M")" && pwd)/$(basename "$M")
+identities() { # expected filenames of the JSON in $tmp/out, in order
+	/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); got=[c["filename"] for c in d["changesets"]]; sys.exit(got != sys.argv[2:])' "$tmp/out" "$@"
+}
+expect "root under the second search path" 0 env -C "$tmp/lb" "$Mabs" list --format json --search-path first,second db/root.xml
+if identities db/root.xml db/child.xml; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL root through the search path: identity not relative to it"; fi
+expect "absolute root" 0 env -C "$tmp/lb" "$Mabs" list --format json --search-path first --search-path second "$tmp/lb/second/db/root.xml"
+if identities db/root.xml db/child.xml; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL absolute root: identity not relative to its search path"; fi
+expect "root under no search path" 2 env -C "$tmp/lb" "$Mabs" list --search-path first,second db/none.xml
+expect_out "missing root names the search paths tried" 'db/none.xml: .*under the search path \(first, second\)'
+
 # Output a repository cannot abuse: a file name with an ANSI escape and a
 # newline followed by a forged finding row is shown escaped in text (no raw
 # control byte, no row of its own), and percent-encoded as a SARIF URI.

@@ -413,6 +413,98 @@ static void test_property_table_scopes_and_size(void **state)
 	mg_arena_free(&a);
 }
 
+/* Two search paths, the root only under the second: found there as the
+ * Liquibase CLI finds it, its identity relative to that search path. */
+typedef struct two_paths {
+	fixture *f;
+	char a[4096], b[4096];
+	const char *sp[2];
+	mg_load_options opts;
+} two_paths;
+
+static void two_paths_init(two_paths *t)
+{
+	t->f = fx_new();
+	snprintf(t->a, sizeof t->a, "%s/first", t->f->dir);
+	snprintf(t->b, sizeof t->b, "%s/second", t->f->dir);
+	th_write(t->f->dir, "first/other.xml", HDR END);
+	th_write(t->f->dir, "second/lb-sp-root/master.xml",
+	         HDR "<changeSet id=\"1\" author=\"kim\"><sql>select 1</sql></changeSet>\n"
+	             "<include file=\"lb-sp-root/child.xml\"/>\n" END);
+	th_write(t->f->dir, "second/lb-sp-root/child.xml",
+	         HDR "<changeSet id=\"2\" author=\"kim\"><sql>select 2</sql></changeSet>\n" END);
+	t->opts = t->f->opts;
+	t->sp[0] = t->a;
+	t->sp[1] = t->b;
+	t->opts.search_paths = t->sp;
+	t->opts.n_search_paths = 2;
+}
+
+/* Loading root yields both changesets, named relative to the second
+ * search path. */
+static void loads_as_under_second(two_paths *t, const char *root)
+{
+	const char *paths[] = {root};
+	mg_project *p = mg_load_project(paths, 1, &t->opts);
+	assert_int_equal(p->diags.count, 0);
+	assert_int_equal(p->n_changesets, 2);
+	assert_string_equal(p->changesets[0]->filename, "lb-sp-root/master.xml");
+	assert_string_equal(p->changesets[1]->filename, "lb-sp-root/child.xml");
+	mg_project_free(p);
+}
+
+static void test_root_found_under_the_second_search_path(void **state)
+{
+	(void)state;
+	two_paths t;
+	two_paths_init(&t);
+	mg_arena a = {0};
+	const char *res;
+	const char *file = mg_liquibase_find_root(&a, "lb-sp-root/./master.xml", &t.opts, &res);
+	assert_non_null(file);
+	assert_non_null(strstr(file, "/second/lb-sp-root/master.xml"));
+	assert_string_equal(res, "lb-sp-root/master.xml");
+	/* a leading slash is dropped, as Liquibase does */
+	assert_non_null(mg_liquibase_find_root(&a, "/lb-sp-root/master.xml", &t.opts, &res));
+	assert_string_equal(res, "lb-sp-root/master.xml");
+	assert_null(mg_liquibase_find_root(&a, "lb-sp-root/none.xml", &t.opts, &res));
+	assert_null(res);
+	/* climbing out of the search path is no lookup */
+	assert_null(mg_liquibase_find_root(&a, "../second/lb-sp-root/master.xml", &t.opts, &res));
+	mg_arena_free(&a);
+
+	loads_as_under_second(&t, "lb-sp-root/master.xml");
+	fx_free(t.f);
+}
+
+static void test_absolute_root_identity_relative_to_its_search_path(void **state)
+{
+	(void)state;
+	two_paths t;
+	two_paths_init(&t);
+	char root[4200];
+	snprintf(root, sizeof root, "%s/lb-sp-root/master.xml", t.b);
+	loads_as_under_second(&t, root);
+	fx_free(t.f);
+}
+
+static void test_root_under_no_search_path_names_them(void **state)
+{
+	(void)state;
+	two_paths t;
+	two_paths_init(&t);
+	const char *paths[] = {"lb-sp-root/missing.xml"};
+	mg_project *p = mg_load_project(paths, 1, &t.opts);
+	assert_int_equal(p->n_changesets, 0);
+	assert_int_equal(th_count_diags(p, "input-missing"), 1);
+	const char *msg = p->diags.items[0]->message;
+	assert_non_null(strstr(msg, t.a));
+	assert_non_null(strstr(msg, t.b));
+	assert_non_null(p->diags.items[0]->hint);
+	mg_project_free(p);
+	fx_free(t.f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +527,9 @@ int main(void)
 		cmocka_unit_test(test_checksum_vectors),
 		cmocka_unit_test(test_checksum_in_changesets),
 		cmocka_unit_test(test_duplicate_changeset_names_both_lines),
+		cmocka_unit_test(test_root_found_under_the_second_search_path),
+		cmocka_unit_test(test_absolute_root_identity_relative_to_its_search_path),
+		cmocka_unit_test(test_root_under_no_search_path_names_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
