@@ -15,7 +15,28 @@ mg_project *mg_project_new(void)
 	mg_diag_list_init(&p->diags, &p->arena);
 	p->engine.kind = MG_ENGINE_POSTGRESQL;
 	p->engine.major = MG_ENGINE_DEFAULT_MAJOR;
+	p->max_file_bytes = MG_DEFAULT_MAX_FILE_BYTES;
+	p->max_expansion = MG_EXPANSION_PER_FILE_SIZE * MG_DEFAULT_MAX_FILE_BYTES;
 	return p;
+}
+
+bool mg_project_expand(mg_project *project, size_t bytes, mg_loc at, const char *then)
+{
+	if (bytes <= project->max_expansion - project->expanded) {
+		project->expanded += bytes;
+		return true;
+	}
+	if (!project->expansion_file || !at.file || strcmp(project->expansion_file, at.file) != 0) {
+		project->expansion_file = at.file;
+		mg_diag *d = mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-expansion", at,
+		                         "placeholders, properties and YAML aliases would expand past "
+		                         "%zu bytes, the --max-expansion limit: %s",
+		                         project->max_expansion, then);
+		mg_diag_set_hint(&project->diags, d,
+		                 "a value repeated without end, or a very large project: raise the "
+		                 "limit with --max-expansion");
+	}
+	return false;
 }
 
 void mg_project_free(mg_project *project)
