@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -122,6 +123,14 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 {
 	mg_project *project = mg_project_new();
 	project->engine = given->engine;
+	if (given->limits.max_file_bytes)
+		project->max_file_bytes = given->limits.max_file_bytes;
+	if (given->limits.max_expansion_bytes)
+		project->max_expansion = given->limits.max_expansion_bytes;
+	else if (project->max_file_bytes > SIZE_MAX / MG_EXPANSION_PER_FILE_SIZE)
+		project->max_expansion = SIZE_MAX;
+	else
+		project->max_expansion = project->max_file_bytes * MG_EXPANSION_PER_FILE_SIZE;
 	mg_loc nowhere = {0};
 	bool *refused = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *refused);
 	mg_load_options *copy = mg_arena_alloc(&project->arena, sizeof *copy);
