@@ -35,7 +35,7 @@ typedef struct mg_lb_change_ctx {
 	void *resolve_data;
 	/* Expands changelog properties in text the change reads from elsewhere
 	 * (a sqlFile's content), as Liquibase does; NULL leaves it as is. */
-	const char *(*expand)(struct mg_lb_change_ctx *ctx, const char *text);
+	const char *(*expand)(struct mg_lb_change_ctx *ctx, const char *text, mg_loc at);
 } mg_lb_change_ctx;
 
 /* Whether a change element (by local name) is a known Liquibase change

@@ -104,9 +104,10 @@ static void add_context(lb_state *st, lb_file *f, const char *ctx)
 }
 
 /* Root-level settings: XML attributes, or YAML list items {key: value}. */
-static void root_setting(lb_state *st, lb_file *f, const char *name, const char *value)
+static void root_setting(lb_state *st, lb_file *f, const char *name, const char *value,
+                         mg_loc at)
 {
-	value = lb_props_expand(&st->project->arena, &st->props, f->path, value, NULL);
+	value = lb_props_expand(st->project, &st->props, f->path, value, at, NULL);
 	if (strcmp(name, "logicalFilePath") == 0) {
 		if (!f->logical && value && *value)
 			f->logical = value;
@@ -167,7 +168,7 @@ static void children(lb_state *st, lb_file *f, const mg_lb_node *parent, unsigne
 		           strcmp(n, "comment") == 0) {
 			/* Recorded by Liquibase, no effect on what is listed. */
 		} else if (is_root_setting(n)) {
-			root_setting(st, f, n, c->text ? c->text : mg_lb_attr_get(c, n));
+			root_setting(st, f, n, c->text ? c->text : mg_lb_attr_get(c, n), c->loc);
 		} else {
 			mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_LOW, "lb-unknown-element",
 			                          c->loc, "unknown changelog element <%s> ignored", n);
@@ -187,7 +188,7 @@ void lb_interpret(lb_state *st, lb_file *f, const mg_lb_node *root)
 	}
 	for (size_t i = 0; i < root->n_attrs; i++)
 		if (root->attrs[i].value)
-			root_setting(st, f, root->attrs[i].name, root->attrs[i].value);
+			root_setting(st, f, root->attrs[i].name, root->attrs[i].value, root->attrs[i].loc);
 	children(st, f, root, 0);
 }
 

@@ -33,7 +33,8 @@ static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *
 	for (size_t i = 0; i < node->n_attrs; i++) {
 		const mg_lb_attr *at = &node->attrs[i];
 		const char *unresolved = NULL;
-		const char *v = lb_props_expand(a, &st->props, f->path, at->value, &unresolved);
+		const char *v = lb_props_expand(st->project, &st->props, f->path, at->value, at->loc,
+		                                &unresolved);
 		if (unresolved && report && !*reported) {
 			mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM,
 			                          "lb-undefined-property", at->loc,
@@ -47,7 +48,8 @@ static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *
 		mg_lb_node_add_attr(a, n, at->name, v, at->loc);
 	}
 	if (node->text) {
-		const char *t = lb_props_expand(a, &st->props, f->path, node->text, NULL);
+		const char *t = lb_props_expand(st->project, &st->props, f->path, node->text,
+		                                node->text_loc, NULL);
 		if (t != node->text) {
 			n->text = t;
 			n->text_len = strlen(t);
@@ -226,10 +228,10 @@ static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth)
 	return TRI_UNKNOWN;
 }
 
-static const char *expand_cb(mg_lb_change_ctx *ctx, const char *text)
+static const char *expand_cb(mg_lb_change_ctx *ctx, const char *text, mg_loc at)
 {
 	resolve_data *rd = ctx->resolve_data;
-	return lb_props_expand(&rd->st->project->arena, &rd->st->props, rd->f->path, text, NULL);
+	return lb_props_expand(rd->st->project, &rd->st->props, rd->f->path, text, at, NULL);
 }
 
 static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool relative,
@@ -287,7 +289,7 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 		}
 		const char *t = mg_arena_strndup(a, fd.data, fd.len);
 		mg_file_data_free(&fd);
-		return lb_props_expand(a, &st->props, f->path, t, NULL);
+		return lb_props_expand(st->project, &st->props, f->path, t, ch->loc, NULL);
 	}
 	*computable = false;
 	return NULL;

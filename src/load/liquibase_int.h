@@ -33,9 +33,11 @@ const char *lb_props_get(const lb_props *props, const char *name,
                          const char *file);
 /* Expands ${name} in text; undefined names are kept as written.  Returns
  * text itself when nothing changed.  *unresolved (when not NULL) is set
- * to the first undefined name, or NULL. */
-const char *lb_props_expand(mg_arena *arena, const lb_props *props,
-                            const char *file, const char *text,
+ * to the first undefined name, or NULL.  Values are charged against
+ * --max-expansion (mg_project_expand, at `at`): past it the rest of the
+ * text stays as written. */
+const char *lb_props_expand(mg_project *project, const lb_props *props,
+                            const char *file, const char *text, mg_loc at,
                             const char **unresolved);
 /* Reads a Java .properties file into pairs; returns -1 when unreadable. */
 int lb_read_properties_file(mg_arena *arena, const char *path,

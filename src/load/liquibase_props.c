@@ -78,10 +78,11 @@ static const char *lookup_n(const lb_props *props, const char *name, size_t n,
 	return p ? p->value : NULL;
 }
 
-const char *lb_props_expand(mg_arena *arena, const lb_props *props,
-                            const char *file, const char *text,
+const char *lb_props_expand(mg_project *project, const lb_props *props,
+                            const char *file, const char *text, mg_loc at,
                             const char **unresolved)
 {
+	mg_arena *arena = &project->arena;
 	if (unresolved)
 		*unresolved = NULL;
 	if (!text || !strstr(text, "${"))
@@ -103,6 +104,11 @@ const char *lb_props_expand(mg_arena *arena, const lb_props *props,
 		}
 		size_t n = (size_t)(close - open - 2);
 		const char *v = lookup_n(props, open + 2, n, file);
+		if (v && !mg_project_expand(project, strlen(v), at,
+		                            "the rest of the text is left as written")) {
+			mg_buf_puts(&out, open);
+			break;
+		}
 		if (v) {
 			mg_buf_puts(&out, v);
 			changed = true;

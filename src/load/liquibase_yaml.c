@@ -43,6 +43,7 @@ struct ynode {
 	size_t n_items;
 	size_t items_cap;
 	size_t size;         /* nodes it stands for, aliases expanded */
+	size_t bytes;        /* scalar bytes it stands for, aliases expanded */
 	unsigned height;     /* nesting levels it spans, aliases expanded */
 };
 
@@ -203,6 +204,7 @@ static void attach(yreader *r, ynode *n, const yaml_mark_t *m)
 	mg_arena_push(r->arena, (void ***)&parent->items, &parent->n_items,
 	              &parent->items_cap, n);
 	parent->size += n->size;
+	parent->bytes += n->bytes;
 	if (n->height + 1 > parent->height)
 		parent->height = n->height + 1;
 }
@@ -243,6 +245,7 @@ static void on_scalar(yreader *r, const yaml_event_t *ev)
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	n->len = ev->data.scalar.length;
 	n->text = mg_arena_strndup(r->arena, (const char *)ev->data.scalar.value, n->len);
+	n->bytes = n->len;
 	scalar_position(r, n, ev);
 	if (ev->data.scalar.anchor)
 		mg_map_put(&r->anchors, (const char *)ev->data.scalar.anchor, n);
@@ -272,6 +275,13 @@ static void on_alias(yreader *r, const yaml_event_t *ev)
 		                          r->max_alias);
 		mg_diag_set_hint(&r->project->diags, dg,
 		                 "an alias bomb, or a very large changelog: raise the limit with --max-alias-expansion");
+		r->stop = true;
+		return;
+	}
+	/* Counted in bytes too: one alias of a 1 MB scalar repeated a
+	 * thousand times is a gigabyte of SQL, in few nodes. */
+	if (!mg_project_expand(r->project, target->bytes, mark_loc(r, &ev->start_mark),
+	                       "the changelog is not read")) {
 		r->stop = true;
 		return;
 	}
