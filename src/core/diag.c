@@ -66,6 +66,15 @@ void mg_diag_set_hint(mg_diag_list *list, mg_diag *diag, const char *fmt, ...)
 	mg_buf_dispose(&b);
 }
 
+mg_diag *mg_diag_file_size(mg_diag_list *list, mg_loc at, const char *path, size_t max)
+{
+	mg_diag *d = mg_diag_add(list, MG_SEV_HIGH, "limit-file-size", at,
+	                         "%s is larger than %zu bytes, the --max-file-size limit: not read",
+	                         path, max);
+	mg_diag_set_hint(list, d, "raise the limit with --max-file-size");
+	return d;
+}
+
 void mg_diag_set_chain(mg_diag_list *list, mg_diag *diag, const mg_loc *chain,
                        size_t n_chain)
 {

@@ -35,7 +35,16 @@ static void property_file(lb_state *st, lb_file *f, const mg_lb_node *prop,
 			lb_set_chain(st, dg, f);
 		return;
 	}
-	if (!path || lb_read_properties_file(&st->project->arena, path, &pairs, &n) != 0) {
+	int rc = path ? lb_read_properties_file(&st->project->arena, path,
+	                                        st->project->max_file_bytes, &pairs, &n)
+	              : -1;
+	if (rc == -2) {
+		lb_set_chain(st, mg_diag_file_size(&st->project->diags, prop->loc, file,
+		                                   st->project->max_file_bytes),
+		             f);
+		return;
+	}
+	if (rc != 0) {
 		if (lb_attr_bool(prop, "errorIfMissing", true)) {
 			dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM, "lb-property-file-missing",
 			                 prop->loc, "property file %s not found", file);
@@ -234,7 +243,11 @@ static void load_properties_file(lb_state *st, const char *dir)
 	}
 	mg_property *pairs;
 	size_t n;
-	if (lb_read_properties_file(a, path, &pairs, &n) != 0)
+	int rc = lb_read_properties_file(a, path, st->project->max_file_bytes, &pairs, &n);
+	if (rc == -2)
+		mg_diag_file_size(&st->project->diags, (mg_loc){path, 0, 0}, path,
+		                  st->project->max_file_bytes);
+	if (rc != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = pairs[i].name;

@@ -252,9 +252,10 @@ static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool rela
 }
 
 /* The SQL text of a SQL-bearing change for the checksum, or NULL when the
- * change is of another type (*computable = false) or unreadable. */
+ * change is of another type (*computable = false) or unreadable.  A
+ * sqlFile the change itself read (cctx) is not read again. */
 static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
-                              bool *computable)
+                              const mg_lb_change_ctx *cctx, bool *computable)
 {
 	mg_arena *a = &st->project->arena;
 	*computable = true;
@@ -273,6 +274,8 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 			*computable = false;
 			return NULL;
 		}
+		if (cctx->sql_file_node == ch)
+			return cctx->sql_file_text;
 		const char *resource;
 		bool outside;
 		const char *p = lb_resolve(st, f, path, lb_attr_bool(ch, "relativeToChangelogFile", false),
@@ -283,7 +286,7 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 		if (p && st->opts->scope &&
 		    mg_scope_check(st->opts->scope, a, p, &inside) != MG_SCOPE_INSIDE)
 			inside = NULL;
-		if (!inside || mg_file_read(inside, st->opts->limits.max_file_bytes, &fd) != 0) {
+		if (!inside || mg_file_read(inside, st->project->max_file_bytes, &fd) != 0) {
 			*computable = false;
 			return NULL;
 		}
@@ -535,7 +538,7 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 			mg_lb_change_to_ops(&cctx, ch);
 		if (computable) {
 			bool ok;
-			const char *sql = change_sql(st, f, ch, &ok);
+			const char *sql = change_sql(st, f, ch, &cctx, &ok);
 			if (!ok || !sql) {
 				computable = false;
 			} else {

@@ -39,8 +39,9 @@ const char *lb_props_get(const lb_props *props, const char *name,
 const char *lb_props_expand(mg_project *project, const lb_props *props,
                             const char *file, const char *text, mg_loc at,
                             const char **unresolved);
-/* Reads a Java .properties file into pairs; returns -1 when unreadable. */
-int lb_read_properties_file(mg_arena *arena, const char *path,
+/* Reads a Java .properties file of at most max bytes into pairs; returns
+ * -1 when unreadable, -2 when larger (mg_file_read). */
+int lb_read_properties_file(mg_arena *arena, const char *path, size_t max,
                             mg_property **out, size_t *n_out);
 
 /* ---- filters (liquibase_filter.c) ------------------------------------ */

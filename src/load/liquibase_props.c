@@ -134,14 +134,15 @@ static char *trim(char *s)
 	return s;
 }
 
-int lb_read_properties_file(mg_arena *arena, const char *path,
+int lb_read_properties_file(mg_arena *arena, const char *path, size_t max,
                             mg_property **out, size_t *n_out)
 {
 	mg_file_data fd;
 	*out = NULL;
 	*n_out = 0;
-	if (mg_file_read(path, 16u << 20, &fd) != 0)
-		return -1;
+	int rc = mg_file_read(path, max, &fd);
+	if (rc != 0)
+		return rc;
 	size_t cap = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(fd.data, "\n", &save); line;

@@ -260,10 +260,7 @@ int mg_load_read(mg_project *project, const char *path, const mg_load_options *o
 	}
 	mg_diag *d;
 	if (rc == -2) {
-		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,
-		                "%s is larger than %zu bytes, the --max-file-size limit: not read",
-		                path, max);
-		mg_diag_set_hint(&project->diags, d, "raise the limit with --max-file-size");
+		d = mg_diag_file_size(&project->diags, at, path, max);
 	} else {
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read %s: %s",
 		                path, strerror(errno));
