@@ -44,6 +44,8 @@ static void property_file(lb_state *st, lb_file *f, const mg_lb_node *prop,
 		             f);
 		return;
 	}
+	if (!path && lb_too_long(st, f, prop->loc))
+		return;
 	if (rc != 0) {
 		if (lb_attr_bool(prop, "errorIfMissing", true)) {
 			dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM, "lb-property-file-missing",

@@ -243,6 +243,8 @@ static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool rela
 	const char *p = lb_resolve(rd->st, rd->f, path, relative, &resource, false, &outside);
 	if (outside) {
 		lb_refuse_outside(rd->st, rd->f, where, path);
+	} else if (!p && lb_too_long(rd->st, rd->f, where)) {
+		return NULL;
 	} else if (!p) {
 		mg_diag *dg = mg_diag_add(&rd->st->project->diags, MG_SEV_HIGH, "lb-file-missing",
 		                          where, "file %s not found", path);

@@ -85,6 +85,7 @@ struct lb_state {
 	lb_props props;
 	mg_map seen;               /* "id::author::filename" -> mg_loc* */
 	const char *engine;        /* "postgresql" ... */
+	const char *too_long;      /* lb_resolve: a candidate the system cannot open, or NULL */
 };
 
 /* Builds the include chain of f (outermost first) for a diagnostic. */
@@ -99,10 +100,15 @@ void lb_include(lb_state *st, lb_file *f, const mg_lb_node *inc);
 void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc);
 /* Resolves a path the way Liquibase does; returns the path to open and
  * sets *resource to the identity, or NULL (no diagnostic pushed; *outside
- * says whether it was refused for leaving the search paths). */
+ * says whether it was refused for leaving the search paths, st->too_long
+ * names a candidate too long for the system). */
 const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
                        bool relative, const char **resource, bool want_dir,
                        bool *outside);
+/* After lb_resolve found nothing: when a candidate was too long for the
+ * system, pushes input-path-too-long at `at` (with f's include chain)
+ * and returns true; the caller then does not say "not found". */
+bool lb_too_long(lb_state *st, const lb_file *f, mg_loc at);
 /* Pushes input-path-outside at `at` for a path that leaves the search
  * paths (named as written), with f's include chain. */
 void lb_refuse_outside(lb_state *st, const lb_file *f, mg_loc at, const char *file);

@@ -153,8 +153,11 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 		mg_loc at = {paths[i], 0, 0};
 		switch (kinds[i]) {
 		case MG_INPUT_MISSING:
-			mg_diag_add(&project->diags, MG_SEV_HIGH, "input-missing", at,
-			            "no such file or directory");
+			if (mg_path_too_long(paths[i]))
+				mg_diag_path_too_long(&project->diags, at, paths[i]);
+			else
+				mg_diag_add(&project->diags, MG_SEV_HIGH, "input-missing", at,
+				            "no such file or directory");
 			break;
 		case MG_INPUT_UNKNOWN:
 			mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unknown-format", at,
@@ -212,6 +215,10 @@ bool mg_load_inside(mg_project *project, const mg_load_options *opts, const char
 		            path, resolved);
 		break;
 	case MG_SCOPE_UNRESOLVED:
+		if (errno == ENAMETOOLONG || mg_path_too_long(path)) {
+			d = mg_diag_path_too_long(&project->diags, at, path);
+			break;
+		}
 		if (errno == ENOENT || errno == ENOTDIR)
 			return false;
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at,
@@ -261,6 +268,8 @@ int mg_load_read(mg_project *project, const char *path, const mg_load_options *o
 	mg_diag *d;
 	if (rc == -2) {
 		d = mg_diag_file_size(&project->diags, at, path, max);
+	} else if (errno == ENAMETOOLONG) {
+		d = mg_diag_path_too_long(&project->diags, at, path);
 	} else {
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read %s: %s",
 		                path, strerror(errno));
