@@ -566,6 +566,11 @@ mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind ki
  * first of each file) names the option at `at` and says what happens
  * instead (`then`), and false says: do not produce it. */
 bool mg_project_expand(mg_project *project, size_t bytes, mg_loc at, const char *then);
+/* Reads a file an option names (--applied, --schema) within
+ * --max-file-size.  On failure pushes limit-file-size, or `code` saying
+ * "cannot read the OPTION file" and why, and returns -1. */
+int mg_project_read_given(mg_project *project, const char *path, const char *option,
+                          const char *code, mg_file_data *out);
 void mg_project_add_skipped(mg_project *project, const char *file, const char *reason);
 /* Renumbers index after the loader has ordered the changesets. */
 void mg_project_renumber(mg_project *project);

@@ -8,26 +8,14 @@
  * from_baseline and assumed to hold rows (a production schema does).
  * Nothing in the dump is judged, so the catalog's events are dropped.
  */
-#include <errno.h>
-#include <string.h>
-
 #include "migraph/graph.h"
 #include "migraph/sql.h"
 
 int mg_baseline_load(mg_project *project, mg_catalog *cat, const char *path)
 {
 	mg_file_data fd;
-	int rc = mg_file_read(path, project->max_file_bytes, &fd);
-	if (rc != 0) {
-		if (rc == -2)
-			mg_diag_file_size(&project->diags, (mg_loc){path, 0, 0}, path,
-			                  project->max_file_bytes);
-		else
-			mg_diag_add(&project->diags, MG_SEV_HIGH, "schema-unreadable",
-			            (mg_loc){path, 0, 0}, "cannot read the --schema file: %s",
-			            strerror(errno));
+	if (mg_project_read_given(project, path, "--schema", "schema-unreadable", &fd) != 0)
 		return -1;
-	}
 	mg_changeset *cs = mg_arena_alloc(&project->arena, sizeof *cs);
 	cs->kind = MG_CS_FLYWAY_VERSIONED;
 	cs->loc = (mg_loc){path, 1, 1};

@@ -3,6 +3,7 @@
  * and operations through these functions so that every allocation lands
  * in the project's arena.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,21 @@ mg_project *mg_project_new(void)
 	p->max_file_bytes = MG_DEFAULT_MAX_FILE_BYTES;
 	p->max_expansion = MG_EXPANSION_PER_FILE_SIZE * MG_DEFAULT_MAX_FILE_BYTES;
 	return p;
+}
+
+int mg_project_read_given(mg_project *project, const char *path, const char *option,
+                          const char *code, mg_file_data *out)
+{
+	int rc = mg_file_read(path, project->max_file_bytes, out);
+	if (rc == 0)
+		return 0;
+	mg_loc at = {path, 0, 0};
+	if (rc == -2)
+		mg_diag_file_size(&project->diags, at, path, project->max_file_bytes);
+	else
+		mg_diag_add(&project->diags, MG_SEV_HIGH, code, at, "cannot read the %s file: %s",
+		            option, strerror(errno));
+	return -1;
 }
 
 bool mg_project_expand(mg_project *project, size_t bytes, mg_loc at, const char *then)

@@ -14,7 +14,6 @@
  * applied.  MD5SUMs are compared only where migraph computed one of the
  * same checksum version; anything else is "not compared", never "equal".
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,20 +294,13 @@ void mg_release_applied(mg_project *project, mg_release *rel, const char *path)
 {
 	applied_ctx a = {project, rel, path, {0}};
 	mg_file_data fd;
-	int rc = mg_file_read(path, project->max_file_bytes, &fd);
-	if (rc != 0) {
-		if (rc == -2)
-			mg_diag_file_size(&project->diags, (mg_loc){path, 0, 0}, path,
-			                  project->max_file_bytes);
-		else
-			mg_diag_add(&project->diags, MG_SEV_HIGH, "release-applied-unreadable",
-			            (mg_loc){path, 0, 0}, "cannot read the --applied file: %s",
-			            strerror(errno));
+	if (mg_project_read_given(project, path, "--applied", "release-applied-unreadable", &fd) !=
+	    0) {
 		mg_release_add_issue(&project->arena, rel, MG_REL_BAD_INPUT, NULL, (mg_loc){path, 0, 0},
 		                     "cannot read the --applied file");
 		return;
 	}
-	rc = mg_csv_parse(&project->arena, fd.data, fd.len, &a.csv);
+	int rc = mg_csv_parse(&project->arena, fd.data, fd.len, &a.csv);
 	mg_file_data_free(&fd);
 	if (rc != 0) {
 		mg_diag_add(&project->diags, MG_SEV_HIGH, "release-applied-empty", (mg_loc){path, 1, 1},
