@@ -2,8 +2,7 @@
 """Growth: hostile inputs cost time in proportion to their size.
 
 Each case builds the same hostile input at size N and at 10N, runs
-`migraph list` (or `check`, which adds the rules, or `review`) on both and
-compares the CPU time the two runs took (user
+`migraph list` (or `check`, which adds the rules) on both and compares the CPU time the two runs took (user
 plus system, of the child alone: other work on the machine does not count).
 Linear growth gives a ratio near 10, quadratic near 100; a case passes under
 25.  Times below a floor count as the floor, so that a run too short to
