@@ -163,6 +163,10 @@ const char *mg_path_basename(const char *path);
 const char *mg_path_under(const char *path, const char *root);
 bool mg_path_is_dir(const char *path);
 bool mg_path_is_file(const char *path);
+/* Whether the system refuses path for its length alone (ENAMETOOLONG): it
+ * has PATH_MAX bytes or more, or a name longer than NAME_MAX.  Such a
+ * path is not missing: nothing can tell whether it exists. */
+bool mg_path_too_long(const char *path);
 /* Resolves a path as realpath(3) does, through the file system: absolute,
  * every symbolic link followed, "." and ".." folded, "//" collapsed.
  * Returns NULL when it cannot (errno says why: ENOENT for a missing file

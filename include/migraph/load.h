@@ -26,6 +26,7 @@ typedef struct mg_limits {
 	unsigned max_include_depth;  /* --max-include-depth */
 	unsigned max_nesting_depth;  /* --max-nesting-depth */
 	size_t max_alias_expansion;  /* --max-alias-expansion (YAML) */
+	size_t max_expansion_bytes;  /* --max-expansion; 0: MG_EXPANSION_PER_FILE_SIZE x max_file_bytes */
 	size_t max_files;            /* --max-files */
 } mg_limits;
 

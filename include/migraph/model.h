@@ -571,12 +571,35 @@ typedef struct mg_project {
 	struct mg_ignore_marker **ignores;
 	size_t n_ignores;
 	size_t ignores_cap;
+	/* What one run may read and expand, from --max-file-size and
+	 * --max-expansion (mg_load_project sets them; mg_project_new gives the
+	 * defaults): every reader holds to them, not only the loaders'. */
+	size_t max_file_bytes;
+	size_t max_expansion;        /* bytes substitution and aliases may produce */
+	size_t expanded;             /* bytes they have produced so far */
+	const char *expansion_file;  /* the last file told it hit the limit */
 } mg_project;
+
+#define MG_DEFAULT_MAX_FILE_BYTES ((size_t)100 * 1024 * 1024)
+/* Placeholders, properties and aliases multiply text: a few times the
+ * largest file leaves real projects far from the limit. */
+#define MG_EXPANSION_PER_FILE_SIZE 4
 
 mg_project *mg_project_new(void);
 void mg_project_free(mg_project *project);
 
 mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind kind);
+/* Charges `bytes` of text about to be produced by placeholder or property
+ * substitution or by a YAML alias against --max-expansion.  True when it
+ * fits; otherwise nothing is charged, a limit-expansion diagnostic (the
+ * first of each file) names the option at `at` and says what happens
+ * instead (`then`), and false says: do not produce it. */
+bool mg_project_expand(mg_project *project, size_t bytes, mg_loc at, const char *then);
+/* Reads a file an option names (--applied, --schema) within
+ * --max-file-size.  On failure pushes limit-file-size, or `code` saying
+ * "cannot read the OPTION file" and why, and returns -1. */
+int mg_project_read_given(mg_project *project, const char *path, const char *option,
+                          const char *code, mg_file_data *out);
 void mg_project_add_skipped(mg_project *project, const char *file, const char *reason);
 /* Renumbers index after the loader has ordered the changesets. */
 void mg_project_renumber(mg_project *project);

@@ -40,6 +40,7 @@ typedef enum opt_id {
 	OPT_MAX_NESTING_DEPTH,
 	OPT_MAX_SQL_DEPTH,
 	OPT_MAX_ALIAS_EXPANSION,
+	OPT_MAX_EXPANSION,
 	OPT_MAX_FILES,
 	OPT_SCHEMA,
 	OPT_APPLIED,
@@ -149,6 +150,9 @@ static const cli_opt options[] = {
 	 "deepest parse tree of one SQL statement, in levels (default 10000)"},
 	{OPT_MAX_ALIAS_EXPANSION, "max-alias-expansion", 0, "N", CMD_ALL,
 	 "most YAML nodes produced through aliases (default 100000)"},
+	{OPT_MAX_EXPANSION, "max-expansion", 0, "SIZE", CMD_ALL,
+	 "most text placeholders, properties and YAML aliases may produce in one run "
+	 "(default 4 x --max-file-size)"},
 	{OPT_MAX_FILES, "max-files", 0, "N", CMD_ALL,
 	 "most files read from the locations (default 1000000)"},
 	{OPT_HELP, "help", 'h', NULL, CMD_ALL, "show this help"},
@@ -358,6 +362,8 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 		return parse_size(o->name, value, &l->limits.max_file_bytes);
 	case OPT_MAX_STATEMENT_SIZE:
 		return parse_size(o->name, value, &l->limits.max_statement_bytes);
+	case OPT_MAX_EXPANSION:
+		return parse_size(o->name, value, &l->limits.max_expansion_bytes);
 	case OPT_MAX_INCLUDE_DEPTH:
 		rc = parse_uint(o->name, value, &n);
 		l->limits.max_include_depth = (unsigned)n;

@@ -14,7 +14,8 @@ static const mg_profile *load_profile(cli_args *args, mg_diag_list *diags)
 {
 	if (!args->analysis.profile_file)
 		return NULL;
-	const mg_profile *profile = mg_profile_load(&args->scratch, args->analysis.profile_file, diags);
+	const mg_profile *profile = mg_profile_load(&args->scratch, args->analysis.profile_file,
+	                                             args->load.limits.max_file_bytes, diags);
 	if (!profile)
 		return NULL;
 	if (profile->has_engine && !args->load.engine_given)
@@ -91,7 +92,8 @@ int cli_run_command(const cli_command_spec *spec, int argc, char **argv)
 	if (args.baseline_file) {
 		mg_diag_list diags;
 		mg_diag_list_init(&diags, &args.scratch);
-		topts.baseline = mg_known_findings_read(&args.scratch, args.baseline_file, &diags);
+		topts.baseline = mg_known_findings_read(&args.scratch, args.baseline_file,
+		                                        args.load.limits.max_file_bytes, &diags);
 		if (!topts.baseline) {
 			cli_print_diags(&diags);
 			rc = cli_error(CLI_EXIT_USAGE, "the baseline %s is not usable%s",

@@ -316,17 +316,20 @@ const char *mg_config_find(mg_arena *arena, const char *dir)
 	return NULL;
 }
 
-int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, mg_diag_list *diags,
-                   mg_config *out)
+int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, size_t max_file,
+                   mg_diag_list *diags, mg_config *out)
 {
 	memset(out, 0, sizeof *out);
 	out->file = mg_arena_strdup(arena, path);
 	out->dir = mg_path_dirname(arena, path);
 	mg_loc at = {out->file, 0, 0};
 	mg_file_data data;
-	int rc = mg_file_read(path, CONFIG_MAX_BYTES, &data);
+	bool by_option = max_file && max_file < CONFIG_MAX_BYTES;
+	int rc = mg_file_read(path, by_option ? max_file : CONFIG_MAX_BYTES, &data);
 	if (rc != 0) {
-		if (rc == -2)
+		if (rc == -2 && by_option)
+			mg_diag_file_size(diags, at, path, max_file);
+		else if (rc == -2)
 			mg_diag_add(diags, MG_SEV_HIGH, "config-invalid", at,
 			            "configuration larger than 1 MiB: not read");
 		else

@@ -37,7 +37,18 @@ static void property_file(lb_state *st, lb_file *f, const mg_lb_node *prop,
 			lb_set_chain(st, dg, f);
 		return;
 	}
-	if (!path || lb_read_properties_file(&st->project->arena, path, &pairs, &n) != 0) {
+	int rc = path ? lb_read_properties_file(&st->project->arena, path,
+	                                        st->project->max_file_bytes, &pairs, &n)
+	              : -1;
+	if (rc == -2) {
+		lb_set_chain(st, mg_diag_file_size(&st->project->diags, prop->loc, file,
+		                                   st->project->max_file_bytes),
+		             f);
+		return;
+	}
+	if (!path && lb_too_long(st, f, prop->loc))
+		return;
+	if (rc != 0) {
 		if (lb_attr_bool(prop, "errorIfMissing", true)) {
 			dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM, "lb-property-file-missing",
 			                 prop->loc, "property file %s not found", file);
@@ -106,9 +117,10 @@ static void add_context(lb_state *st, lb_file *f, const char *ctx)
 }
 
 /* Root-level settings: XML attributes, or YAML list items {key: value}. */
-static void root_setting(lb_state *st, lb_file *f, const char *name, const char *value)
+static void root_setting(lb_state *st, lb_file *f, const char *name, const char *value,
+                         mg_loc at)
 {
-	value = lb_props_expand(&st->project->arena, &st->props, f->path, value, NULL);
+	value = lb_props_expand(st->project, &st->props, f->path, value, at, NULL);
 	if (strcmp(name, "logicalFilePath") == 0) {
 		if (!f->logical && value && *value)
 			f->logical = value;
@@ -169,7 +181,7 @@ static void children(lb_state *st, lb_file *f, const mg_lb_node *parent, unsigne
 		           strcmp(n, "comment") == 0) {
 			/* Recorded by Liquibase, no effect on what is listed. */
 		} else if (is_root_setting(n)) {
-			root_setting(st, f, n, c->text ? c->text : mg_lb_attr_get(c, n));
+			root_setting(st, f, n, c->text ? c->text : mg_lb_attr_get(c, n), c->loc);
 		} else {
 			mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_LOW, "lb-unknown-element",
 			                          c->loc, "unknown changelog element <%s> ignored", n);
@@ -189,7 +201,7 @@ void lb_interpret(lb_state *st, lb_file *f, const mg_lb_node *root)
 	}
 	for (size_t i = 0; i < root->n_attrs; i++)
 		if (root->attrs[i].value)
-			root_setting(st, f, root->attrs[i].name, root->attrs[i].value);
+			root_setting(st, f, root->attrs[i].name, root->attrs[i].value, root->attrs[i].loc);
 	children(st, f, root, 0);
 }
 
@@ -235,7 +247,11 @@ static void load_properties_file(lb_state *st, const char *dir)
 	}
 	mg_property *pairs;
 	size_t n;
-	if (lb_read_properties_file(a, path, &pairs, &n) != 0)
+	int rc = lb_read_properties_file(a, path, st->project->max_file_bytes, &pairs, &n);
+	if (rc == -2)
+		mg_diag_file_size(&st->project->diags, (mg_loc){path, 0, 0}, path,
+		                  st->project->max_file_bytes);
+	if (rc != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = pairs[i].name;

@@ -108,7 +108,9 @@ int lbc_sql_file(lbc *c)
 	 * length moves columns on its own line; lines stay the file's own
 	 * unless a value holds a newline. */
 	if (c->ctx->expand && strstr(text, "${"))
-		text = c->ctx->expand(c->ctx, text);
+		text = c->ctx->expand(c->ctx, text, c->node->loc);
+	c->ctx->sql_file_node = c->node;
+	c->ctx->sql_file_text = text;
 	mg_loc start = {opened, 1, 1};
 	lbc_parse_sql(c, text, strlen(text), opened, start, true,
 	              lbc_bool(c->node, "splitStatements", true),

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -184,6 +185,14 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 {
 	mg_project *project = mg_project_new();
 	project->engine = given->engine;
+	if (given->limits.max_file_bytes)
+		project->max_file_bytes = given->limits.max_file_bytes;
+	if (given->limits.max_expansion_bytes)
+		project->max_expansion = given->limits.max_expansion_bytes;
+	else if (project->max_file_bytes > SIZE_MAX / MG_EXPANSION_PER_FILE_SIZE)
+		project->max_expansion = SIZE_MAX;
+	else
+		project->max_expansion = project->max_file_bytes * MG_EXPANSION_PER_FILE_SIZE;
 	mg_loc nowhere = {0};
 	bool *refused = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *refused);
 	mg_load_options *copy = mg_arena_alloc(&project->arena, sizeof *copy);
@@ -213,7 +222,9 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 			                               &refused[i]);
 		switch (kinds[i]) {
 		case MG_INPUT_MISSING:
-			if (!refused[i])
+			if (mg_path_too_long(paths[i]))
+				mg_diag_path_too_long(&project->diags, at, paths[i]);
+			else if (!refused[i])
 				missing_diag(project, opts, paths[i]);
 			break;
 		case MG_INPUT_UNKNOWN:
@@ -273,6 +284,10 @@ bool mg_load_inside(mg_project *project, const mg_load_options *opts, const char
 		            path, resolved);
 		break;
 	case MG_SCOPE_UNRESOLVED:
+		if (errno == ENAMETOOLONG || mg_path_too_long(path)) {
+			d = mg_diag_path_too_long(&project->diags, at, path);
+			break;
+		}
 		if (errno == ENOENT || errno == ENOTDIR)
 			return false;
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at,
@@ -321,10 +336,9 @@ int mg_load_read(mg_project *project, const char *path, const mg_load_options *o
 	}
 	mg_diag *d;
 	if (rc == -2) {
-		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,
-		                "%s is larger than %zu bytes, the --max-file-size limit: not read",
-		                path, max);
-		mg_diag_set_hint(&project->diags, d, "raise the limit with --max-file-size");
+		d = mg_diag_file_size(&project->diags, at, path, max);
+	} else if (errno == ENAMETOOLONG) {
+		d = mg_diag_path_too_long(&project->diags, at, path);
 	} else {
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read %s: %s",
 		                path, strerror(errno));

@@ -239,14 +239,14 @@ void ap_drop_column(ap_ctx *a, cat_rel *r, const char *name, bool cascade)
 	for (size_t i = r->pub.n_indexes; i-- > 0;)
 		if (names_have(&r->pub.indexes[i].columns, name))
 			ap_remove_index(a, r, r->pub.indexes[i].name);
-	for (size_t i = 0; i < r->pub.n_columns; i++) {
-		if (mg_str_ieq(r->pub.columns[i].name, name)) {
-			memmove(&r->pub.columns[i], &r->pub.columns[i + 1],
-			        (r->pub.n_columns - i - 1) * sizeof *r->pub.columns);
-			r->pub.n_columns--;
-			cat_column_dropped(r, i);
-			break;
-		}
+	/* Found through the column index, not by comparing every name. */
+	mg_cat_column *c = mg_catalog_column(&r->pub, name);
+	if (c) {
+		size_t i = (size_t)(c - r->pub.columns);
+		memmove(&r->pub.columns[i], &r->pub.columns[i + 1],
+		        (r->pub.n_columns - i - 1) * sizeof *r->pub.columns);
+		r->pub.n_columns--;
+		cat_column_dropped(r, i);
 	}
 	for (size_t i = 0; i < r->pub.n_partitions; i++)
 		ap_drop_column(a, (cat_rel *)r->pub.partitions[i], name, true);

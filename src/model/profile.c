@@ -362,11 +362,17 @@ static bool top_pair(void *self, const char *path, const char *key, yaml_node_t 
 	return true;
 }
 
-mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *diags)
+mg_profile *mg_profile_load(mg_arena *arena, const char *path, size_t max_file,
+                            mg_diag_list *diags)
 {
 	mg_loc at = {path, 0, 0};
 	mg_file_data data;
-	int rc = mg_file_read(path, PROFILE_MAX_BYTES, &data);
+	bool by_option = max_file && max_file < PROFILE_MAX_BYTES;
+	int rc = mg_file_read(path, by_option ? max_file : PROFILE_MAX_BYTES, &data);
+	if (rc == -2 && by_option) {
+		mg_diag_file_size(diags, at, path, max_file);
+		return NULL;
+	}
 	if (rc != 0) {
 		mg_diag_add(diags, MG_SEV_HIGH, "profile-unreadable", at,
 		            rc == -2 ? "traffic profile larger than 4 MiB" : "cannot read the traffic "

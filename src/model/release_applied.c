@@ -294,9 +294,8 @@ void mg_release_applied(mg_project *project, mg_release *rel, const char *path)
 {
 	applied_ctx a = {project, rel, path, {0}};
 	mg_file_data fd;
-	if (mg_file_read(path, (size_t)1 << 30, &fd) != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "release-applied-unreadable",
-		            (mg_loc){path, 0, 0}, "cannot read the --applied file");
+	if (mg_project_read_given(project, path, "--applied", "release-applied-unreadable", &fd) !=
+	    0) {
 		mg_release_add_issue(&project->arena, rel, MG_REL_BAD_INPUT, NULL, (mg_loc){path, 0, 0},
 		                     "cannot read the --applied file");
 		return;

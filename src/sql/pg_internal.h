@@ -204,6 +204,13 @@ size_t mg_sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size
  * *deepest the deepest nesting among them. */
 size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t *first,
                                   size_t *deepest);
+/* Replaces the data of each COPY ... FROM STDIN (the lines after the
+ * statement, up to and including the line "\."), by blanks, line breaks
+ * kept: the data is not SQL, and libpg_query would reject the script and
+ * the splitter cut it at its semicolons.  Returns how many; *unterminated
+ * is where a COPY whose data has no "\." line starts (its data then runs
+ * to the end, as psql and Flyway read it), or SIZE_MAX. */
+size_t mg_sql_blank_copy_data(char *s, size_t len, size_t *unterminated);
 /* First offset >= i that is not blank and not in a comment. */
 size_t mg_sql_skip_blank(const char *s, size_t len, size_t i);
 size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,

@@ -390,14 +390,13 @@ static void test_duplicate_changeset_names_both_lines(void **state)
 static void test_property_table_scopes_and_size(void **state)
 {
 	(void)state;
-	mg_arena a;
-	mg_arena_init(&a);
+	mg_project *p = mg_project_new();
 	lb_props props;
 	memset(&props, 0, sizeof props);
-	lb_props_set(&a, &props, "x", "local-a", "a.xml");
-	lb_props_set(&a, &props, "x", "global", NULL);
-	lb_props_set(&a, &props, "x", "local-b", "b.xml"); /* the global one is visible: ignored */
-	lb_props_set(&a, &props, "x", "again", NULL);      /* first definition wins */
+	lb_props_set(&p->arena, &props, "x", "local-a", "a.xml");
+	lb_props_set(&p->arena, &props, "x", "global", NULL);
+	lb_props_set(&p->arena, &props, "x", "local-b", "b.xml"); /* the global one is visible: ignored */
+	lb_props_set(&p->arena, &props, "x", "again", NULL);      /* first definition wins */
 	assert_string_equal(lb_props_get(&props, "x", "a.xml"), "local-a");
 	assert_string_equal(lb_props_get(&props, "x", "b.xml"), "global");
 	assert_string_equal(lb_props_get(&props, "x", "c.xml"), "global");
@@ -405,12 +404,13 @@ static void test_property_table_scopes_and_size(void **state)
 	char name[32];
 	for (int i = 0; i < 100000; i++) {
 		snprintf(name, sizeof name, "p%d", i);
-		lb_props_set(&a, &props, name, name, NULL);
+		lb_props_set(&p->arena, &props, name, name, NULL);
 	}
 	assert_string_equal(lb_props_get(&props, "p99999", "a.xml"), "p99999");
-	assert_string_equal(lb_props_expand(&a, &props, "a.xml", "${p5}-${x}-${p77777}", NULL),
+	assert_string_equal(lb_props_expand(p, &props, "a.xml", "${p5}-${x}-${p77777}",
+	                                    (mg_loc){"a.xml", 1, 1}, NULL),
 	                    "p5-local-a-p77777");
-	mg_arena_free(&a);
+	mg_project_free(p);
 }
 
 /* Two search paths, the root only under the second: found there as the
@@ -505,6 +505,39 @@ static void test_root_under_no_search_path_names_them(void **state)
 	fx_free(t.f);
 }
 
+/* Values count against --max-expansion as they are produced: past it the
+ * rest of the text stays as written, and one diagnostic per file names
+ * the option at the place it was hit. */
+static void test_property_expansion_budget(void **state)
+{
+	(void)state;
+	mg_project *p = mg_project_new();
+	lb_props props;
+	memset(&props, 0, sizeof props);
+	lb_props_set(&p->arena, &props, "big", "0123456789", NULL);
+	p->max_expansion = 25;
+	mg_loc at = {"a.xml", 7, 3};
+	assert_string_equal(lb_props_expand(p, &props, "a.xml", "${big}${big}|${big}|${big}", at, NULL),
+	                    "01234567890123456789|${big}|${big}");
+	assert_int_equal(p->expanded, 20);
+	assert_string_equal(lb_props_expand(p, &props, "a.xml", "x${big}", at, NULL), "x${big}");
+	assert_string_equal(lb_props_expand(p, &props, "b.xml", "y${big}", (mg_loc){"b.xml", 2, 1},
+	                                    NULL),
+	                    "y${big}");
+	size_t hits = 0;
+	for (size_t i = 0; i < p->diags.count; i++) {
+		const mg_diag *d = p->diags.items[i];
+		assert_string_equal(d->code, "limit-expansion");
+		assert_non_null(strstr(d->hint, "--max-expansion"));
+		assert_int_equal(d->loc.line, hits ? 2 : 7);
+		hits++;
+	}
+	assert_int_equal(hits, 2);
+	mg_project_free(p);
+}
+
+
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_properties_dbms_scoped_for_mysql),
 		cmocka_unit_test(test_liquibase_properties_file_parameters),
 		cmocka_unit_test(test_property_table_scopes_and_size),
+		cmocka_unit_test(test_property_expansion_budget),
 		cmocka_unit_test(test_context_and_label_expressions),
 		cmocka_unit_test(test_dbms_lists),
 		cmocka_unit_test(test_filters_keep_changesets_visible),

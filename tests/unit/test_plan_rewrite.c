@@ -33,7 +33,7 @@ static void plan_for(planned *p, int major, const char *const *files, const char
 		th_write(p->dir, "profile.yaml", profile_yaml);
 		char path[4200];
 		snprintf(path, sizeof path, "%s/profile.yaml", p->dir);
-		p->r.analysis.profile = mg_profile_load(&p->r.project->arena, path, &p->r.project->diags);
+		p->r.analysis.profile = mg_profile_load(&p->r.project->arena, path, 0, &p->r.project->diags);
 		assert_non_null(p->r.analysis.profile);
 	}
 	mg_analysis_run(&p->r.analysis);
