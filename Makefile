@@ -94,6 +94,13 @@ $(BUILD)/plan-dump: tests/plan/plan_dump.c $(filter-out %/main.o,$(CLI_OBJS)) $(
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(filter-out %/main.o,$(CLI_OBJS)) $(BUILD)/libmigraph.a $(LDLIBS)
 
 unit: $(UNIT_BINS) $(BUILD)/plan-dump
+# Test tools: small programs the end-to-end suites drive (tests/assure).
+$(BUILD)/tools/plan_dump: tests/assure/plan_dump.c $(BUILD)/libmigraph.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libmigraph.a $(LDLIBS)
+
+unit: $(UNIT_BINS) $(BUILD)/tools/plan_dump
 unit-san: $(SAN_UNIT_BINS) $(BUILD)/migraph-san
 
 DEMO := corpora/shop-flyway
@@ -106,6 +113,17 @@ demo: deps
 	@$(BUILD)/migraph check --profile $(DEMO)/prod-profile.yaml $(DEMO)/flyway.conf; \
 	  rc=$$?; echo "(exit code $$rc: 0 = nothing reaches --fail-on, 1 = something does)"; \
 	  [ $$rc -le 1 ]
+	@mkdir -p $(BUILD)/demo
+	@echo
+	@echo "== migraph review $(DEMO)/flyway.conf --profile $(DEMO)/prod-profile.yaml"
+	@$(BUILD)/migraph review --profile $(DEMO)/prod-profile.yaml $(DEMO)/flyway.conf \
+	  -o $(BUILD)/demo/review.md --graph $(BUILD)/demo/rollout.svg
+	@$(BUILD)/migraph graph --profile $(DEMO)/prod-profile.yaml $(DEMO)/flyway.conf \
+	  -o $(BUILD)/demo/rollout.png
+	@$(BUILD)/migraph review --format text --profile $(DEMO)/prod-profile.yaml $(DEMO)/flyway.conf
+	@echo
+	@echo "(the review as Markdown: $(BUILD)/demo/review.md; the rollout diagram:" \
+	  "$(BUILD)/demo/rollout.svg and rollout.png)"
 
 # One run of every suite; tests/run.sh prints the single summary line.
 check: deps-check

@@ -66,6 +66,7 @@ run_script ci-readme $PY tests/ci/readme_snippets.py
 for s in tests/real/*.py; do [ -f "$s" ] && run_script "real/$(basename "$s" .py)" $PY "$s"; done
 for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh)" "$s"; done
 [ -f tests/rules/run.py ] && run_script rules $PY tests/rules/run.py
+run_script graph $PY tests/graph/run.py
 [ -f tests/truth/check_model.py ] && run_script truth-model $PY tests/truth/check_model.py
 [ -x tests/truth/live_sample.sh ] && run_script truth-live tests/truth/live_sample.sh
 # Generated SQL runs on a real PostgreSQL: the harness that does so checks itself first.
@@ -73,6 +74,9 @@ run_script pg-harness tests/pg/with_pg.sh pg-harness $PY tests/pg/selftest.py
 run_script plan-rewrites tests/pg/with_pg.sh plan-rewrites $PY tests/plan/run.py
 run_script plan-liquibase tests/pg/with_pg.sh plan-liquibase $PY tests/plan/liquibase.py
 run_script plan-coverage $PY tests/plan/coverage.py
+run_script backfill tests/pg/with_pg.sh backfill $PY tests/backfill/run.py
+run_script emit tests/pg/with_pg.sh emit $PY tests/emit/run.py
+run_script assure tests/pg/with_pg.sh assure $PY tests/assure/run.py
 [ -x tests/hostile/valgrind.sh ] && run_script hostile-valgrind tests/hostile/valgrind.sh
 [ -x tests/fuzz/regressions.sh ] && run_script fuzz-regressions tests/fuzz/regressions.sh
 

@@ -37,6 +37,7 @@ typedef struct mg_cat_constraint {
 	mg_object ref_table;           /* FOREIGN KEY target */
 	mg_name_list ref_columns;
 	const char *on_delete;         /* FOREIGN KEY: "cascade", "set null" ... or NULL */
+	const char *on_update;         /* FOREIGN KEY: the same for ON UPDATE */
 	const char *index_name;        /* the index backing a UNIQUE/PRIMARY KEY */
 } mg_cat_constraint;
 
@@ -190,5 +191,38 @@ const char *mg_catalog_object_name(mg_arena *arena, const char *name1, const cha
 /* True when a validated CHECK constraint of rel proves column IS NOT NULL
  * (PostgreSQL 12+ then skips the SET NOT NULL scan). */
 bool mg_catalog_check_proves_not_null(const mg_cat_relation *rel, const char *column);
+
+/* ---- Copies and snapshots ------------------------------------------------ */
+
+/* A deep copy of cat in arena: operations applied to the copy leave cat
+ * as it was.  With `only`, a partial copy of just those relations (an
+ * object names its table: a column, constraint or index counts for the
+ * relation it belongs to), with their partitions and owned sequences and
+ * the types, domains, extensions and schemas cat knows: a scratch catalog
+ * for trying a few operations, at a cost proportional to what it holds. */
+mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                            size_t n_only);
+
+/* The schema as canonical text: one line per fact, sorted, so that two
+ * catalogs with the same tables, columns (type, NOT NULL, default,
+ * identity), constraints (kind, columns, expression, reference, whether
+ * validated), indexes (columns, unique, method, predicate, valid), views
+ * and what they read, sequences and types give the same text whatever
+ * order of operations built them.  Column order is not a fact.  With
+ * `only`, just those relations (as for mg_catalog_copy) and types. */
+const char *mg_catalog_snapshot(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                                size_t n_only);
+/* The lines of snapshot a that snapshot b lacks ("" when none). */
+const char *mg_snapshot_missing(mg_arena *arena, const char *a, const char *b);
+
+/* The statement that defined a view or materialized view, or NULL. */
+const char *mg_catalog_view_sql(const mg_cat_relation *rel, size_t *len);
+/* The CREATE FUNCTION/PROCEDURE statement seen for schema.name, or NULL. */
+const char *mg_catalog_function_sql(const mg_catalog *cat, const char *schema, const char *name);
+/* Calls fn for every relation that exists now, in the order they were made. */
+void mg_catalog_each_relation(const mg_catalog *cat, void (*fn)(void *ctx, mg_cat_relation *rel),
+                              void *ctx);
+/* True for the stand-in of a relation an operation used but nothing made. */
+bool mg_catalog_is_placeholder(const mg_cat_relation *rel);
 
 #endif

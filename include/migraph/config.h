@@ -56,8 +56,9 @@ const char *mg_config_find(mg_arena *arena, const char *dir);
 /* Reads path into *out.  Every problem is a diagnostic at its file, line
  * and column (config-invalid, config-unknown-key, config-outside);
  * returns 0 when the file was read without an error-level problem, -1
- * otherwise.  allow_outside comes from the command line only. */
-int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, mg_diag_list *diags,
-                   mg_config *out);
+ * otherwise.  allow_outside and max_file (--max-file-size, 0: none,
+ * besides the configuration's own 1 MiB) come from the command line only. */
+int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, size_t max_file,
+                   mg_diag_list *diags, mg_config *out);
 
 #endif

@@ -83,6 +83,9 @@ void mg_buf_put_utf8(mg_buf *buf, unsigned long cp);
  * escape sequence reaches the terminal and no line break forges a row.
  * keep_tabs leaves tabs as they are (indented SQL). */
 void mg_buf_put_escaped(mg_buf *buf, const char *s, size_t n, bool keep_tabs);
+/* One control code point as mg_buf_put_escaped writes it: \n, \r, \t,
+ * \xNN below 0x80, \uNNNN above (so a C1 control never reads as a raw byte). */
+void mg_buf_put_escaped_cp(mg_buf *buf, unsigned long cp);
 void mg_buf_printf(mg_buf *buf, const char *fmt, ...) MG_PRINTF(2, 3);
 void mg_buf_vprintf(mg_buf *buf, const char *fmt, va_list ap);
 /* Always NUL-terminated after any put; returns "" for an empty buffer. */
@@ -118,6 +121,10 @@ int mg_parse_bytes(const char *s, uint64_t *out);
 /* Parses a count with an optional K, M or B suffix (thousand, million,
  * billion): "120M", "40K", "1.5M".  Returns 0 or -1. */
 int mg_parse_count(const char *s, uint64_t *out);
+/* "850 ms", "42.9 s", "22 min", "2.1 h": a duration as a reviewer reads it. */
+void mg_buf_put_duration(mg_buf *out, double ms);
+/* "315", "137K", "2.0M": a count of requests or rows, rounded. */
+void mg_buf_put_count(mg_buf *out, double n);
 
 /* ---- Files ------------------------------------------------------------ */
 
@@ -156,6 +163,10 @@ const char *mg_path_basename(const char *path);
 const char *mg_path_under(const char *path, const char *root);
 bool mg_path_is_dir(const char *path);
 bool mg_path_is_file(const char *path);
+/* Whether the system refuses path for its length alone (ENAMETOOLONG): it
+ * has PATH_MAX bytes or more, or a name longer than NAME_MAX.  Such a
+ * path is not missing: nothing can tell whether it exists. */
+bool mg_path_too_long(const char *path);
 /* Resolves a path as realpath(3) does, through the file system: absolute,
  * every symbolic link followed, "." and ".." folded, "//" collapsed.
  * Returns NULL when it cannot (errno says why: ENOENT for a missing file

@@ -60,6 +60,16 @@ void mg_diag_set_hint(mg_diag_list *list, mg_diag *diag, const char *fmt, ...)
 void mg_diag_set_chain(mg_diag_list *list, mg_diag *diag, const mg_loc *chain,
                        size_t n_chain);
 
+/* limit-file-size at `at`: path is larger than max bytes, the
+ * --max-file-size limit, and is not read.  Every reader of a run says it
+ * in these words, whatever the file is for. */
+mg_diag *mg_diag_file_size(mg_diag_list *list, mg_loc at, const char *path, size_t max);
+
+/* input-path-too-long at `at`: path is too long for the system
+ * (mg_path_too_long, or ENAMETOOLONG from open, stat or realpath).  The
+ * path is shown shortened, with the limits; never "not found". */
+mg_diag *mg_diag_path_too_long(mg_diag_list *list, mg_loc at, const char *path);
+
 /* Stable order for output: by file, line, column, then insertion order. */
 void mg_diag_list_sort(mg_diag_list *list);
 

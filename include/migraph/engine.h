@@ -31,6 +31,11 @@ bool mg_lock_blocks_writes(mg_lock_mode mode);  /* INSERT/UPDATE/DELETE */
 typedef struct mg_engine_session {
 	bool timezone_utc;             /* timestamp <-> timestamptz skips the rewrite (12+) */
 	bool in_transaction_block;     /* the statement runs inside BEGIN ... COMMIT */
+	/* The operations of the statement being run, when known: one DROP of
+	 * several objects drops them together, so one of them may depend on
+	 * another without CASCADE. */
+	mg_operation *const *statement_ops;
+	size_t n_statement_ops;
 } mg_engine_session;
 
 /* Fills op->locks, op->n_locks, op->effects, op->effect_note and

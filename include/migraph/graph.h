@@ -84,6 +84,10 @@ typedef struct mg_graph {
 	size_t facts_cap;
 	bool have_baseline;        /* --schema was given */
 	const mg_timeline *timeline; /* what is in effect at each statement (timeline.h) */
+	/* The catalog as it stood before the first changeset of the release
+	 * (a copy: the replay goes on with its own), or NULL when nothing is
+	 * in the release.  Passes that replay the release again start here. */
+	const mg_catalog *before_release;
 	const struct mg_release *release; /* set by mg_analysis_prepare */
 } mg_graph;
 
@@ -106,5 +110,20 @@ size_t mg_graph_find_cycles(mg_project *project, mg_graph *g);
  * own SET TimeZone. */
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
                     bool release_known, bool start_utc);
+/* Applies statements to cat as the replay does (statements that did not
+ * parse are skipped), without the engine model or the graph: for passes
+ * that replay part of the history again on a copy of the catalog (a
+ * changeset and its rollback, the plan's steps in their new order). */
+void mg_replay_statements(mg_catalog *cat, mg_statement *const *stmts, size_t n,
+                          size_t changeset_index, mg_cat_event_fn fn, void *ctx);
+/* Replays the release again on a copy of the catalog it started from
+ * (g->before_release), as mg_replay did: the same changesets, the same
+ * assumptions about rows, without the engine model or the graph.  fn, when
+ * given, sees each changeset of the release with the catalog just before
+ * it.  Returns the catalog after the last changeset, or NULL when nothing
+ * is in the release. */
+typedef void (*mg_replay_fn)(void *ctx, mg_catalog *cat, const mg_changeset *cs);
+mg_catalog *mg_replay_release(mg_project *project, const mg_graph *g, bool release_known,
+                              mg_replay_fn fn, void *ctx);
 
 #endif

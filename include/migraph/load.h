@@ -28,6 +28,7 @@ typedef struct mg_limits {
 	unsigned max_include_depth;  /* --max-include-depth */
 	unsigned max_nesting_depth;  /* --max-nesting-depth */
 	size_t max_alias_expansion;  /* --max-alias-expansion (YAML) */
+	size_t max_expansion_bytes;  /* --max-expansion; 0: MG_EXPANSION_PER_FILE_SIZE x max_file_bytes */
 	size_t max_files;            /* --max-files */
 } mg_limits;
 
@@ -105,6 +106,19 @@ int mg_flyway_load(mg_project *project, const char *const *paths,
 /* Liquibase: one root changelog.  Changesets are appended in execution order. */
 int mg_liquibase_load(mg_project *project, const char *root_changelog,
                       mg_input_kind kind, const mg_load_options *opts);
+/* The same for a root whose identity is known: resource is its path
+ * relative to the search path that found it (NULL: derived from the path,
+ * relative to the first search path it lies under). */
+int mg_liquibase_load_as(mg_project *project, const char *root_changelog, const char *resource,
+                         mg_input_kind kind, const mg_load_options *opts);
+/* A root changelog named on the command line that is not there as given
+ * is looked up as the Liquibase CLI does: under each search path in turn
+ * (the working directory when none is given).  Returns the path to read
+ * and sets *resource to its identity (the given path, normalised), or
+ * returns NULL when no search path holds it.  A leading slash is dropped,
+ * as Liquibase does; a path that climbs out with ".." is not looked up. */
+const char *mg_liquibase_find_root(mg_arena *arena, const char *path,
+                                   const mg_load_options *opts, const char **resource);
 
 /* --schema: loads a pg_dump --schema-only file into cat as the schema the
  * changesets start from.  The dump goes through the SQL front end; what it

@@ -202,6 +202,7 @@ typedef enum mg_op_kind {
 	MG_OP_ALTER_FUNCTION,
 	MG_OP_CREATE_TRIGGER,       /* related = table */
 	MG_OP_DROP_TRIGGER,
+	MG_OP_RENAME_TRIGGER,       /* ALTER TRIGGER ... ON table RENAME TO: related = table, new_name */
 	MG_OP_CREATE_RULE,
 	MG_OP_DROP_RULE,
 	MG_OP_CREATE_POLICY,
@@ -375,6 +376,13 @@ enum {
 	                                     (a column type nobody recorded): the safe guess */
 };
 
+/* A WHERE term comparing a column with a constant: "created_at >= '2024-03-01'". */
+typedef struct mg_where_term {
+	const char *column;
+	const char *op;    /* "=", "<", "<=", ">", ">=" (the column on the left) */
+	const char *value; /* the constant as a literal, its cast left out: '2024-03-01', 42 */
+} mg_where_term;
+
 typedef struct mg_operation {
 	mg_op_kind kind;
 	unsigned flags;
@@ -399,7 +407,9 @@ typedef struct mg_operation {
 	mg_name_list partition_key;  /* CREATE TABLE ... PARTITION BY: plain key columns */
 	/* Tuple routing: a partition's bound (PARTITION OF / ATTACH PARTITION;
 	 * literals as written, MINVALUE/MAXVALUE as such) and the rows of an
-	 * INSERT ... VALUES (its column list, then each row's values). */
+	 * INSERT ... VALUES (its column list, then each row's values).  The
+	 * column list is also kept for INSERT ... SELECT and COPY: the columns
+	 * it leaves out get their defaults (a serial's nextval()). */
 	mg_name_list bound_from, bound_to, bound_in;
 	mg_name_list insert_columns;
 	mg_name_list *insert_rows;
@@ -410,8 +420,18 @@ typedef struct mg_operation {
 	const char *options_sql;     /* CREATE/ALTER SEQUENCE: the options as SQL, when known
 	                                ("START WITH 1050 INCREMENT BY 50") */
 
-	mg_object *depends;          /* views: relations the definition reads */
+	mg_object *depends;          /* relations the statement reads: a view's or CREATE TABLE AS's
+	                                query, LIKE's table, DML's FROM/USING, subqueries, sources */
 	size_t n_depends;
+	/* SELECT ... FOR UPDATE/SHARE: the relations of depends whose rows it
+	 * locks (all of them when the clause names none). */
+	mg_object *row_locks;
+	size_t n_row_locks;
+	mg_name_list set_columns;    /* UPDATE: the columns its SET list assigns */
+	/* UPDATE/DELETE: the WHERE's top-level AND terms that compare a column
+	 * with a constant (BETWEEN as two), for partition pruning. */
+	mg_where_term *where_terms;
+	size_t n_where_terms;
 
 	const char *setting_name;    /* SET lock_timeout = '5s' */
 	const char *setting_value;
@@ -437,6 +457,9 @@ mg_object mg_op_table(const mg_operation *op);
  * operation (its locks are filled during the replay), or NULL: what its
  * cost is proportional to. */
 const mg_object *mg_op_locked_table(const mg_operation *op);
+/* SET / RESET of a setting, BEGIN, COMMIT, ROLLBACK, SAVEPOINT: the
+ * session's state, never the schema's. */
+bool mg_op_is_session(const mg_operation *op);
 
 /* ---- Statements ------------------------------------------------------- */
 
@@ -568,7 +591,19 @@ typedef struct mg_project {
 	struct mg_ignore_marker **ignores;
 	size_t n_ignores;
 	size_t ignores_cap;
+	/* What one run may read and expand, from --max-file-size and
+	 * --max-expansion (mg_load_project sets them; mg_project_new gives the
+	 * defaults): every reader holds to them, not only the loaders'. */
+	size_t max_file_bytes;
+	size_t max_expansion;        /* bytes substitution and aliases may produce */
+	size_t expanded;             /* bytes they have produced so far */
+	const char *expansion_file;  /* the last file told it hit the limit */
 } mg_project;
+
+#define MG_DEFAULT_MAX_FILE_BYTES ((size_t)100 * 1024 * 1024)
+/* Placeholders, properties and aliases multiply text: a few times the
+ * largest file leaves real projects far from the limit. */
+#define MG_EXPANSION_PER_FILE_SIZE 4
 
 mg_project *mg_project_new(void);
 void mg_project_free(mg_project *project);
@@ -577,11 +612,24 @@ void mg_project_free(mg_project *project);
 const char *mg_project_default_schema(const mg_project *project);
 
 mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind kind);
-/* Whether a changeset runs: not filtered by contexts, labels or dbms, not
- * excluded by a precondition on the engine, not ignored. */
+/* Whether a changeset runs on migrate: not filtered by contexts, labels or
+ * dbms, not excluded by a precondition on the engine, not ignored, and not
+ * a Flyway undo script (only `flyway undo` runs those; the rollback rules
+ * judge them as rollbacks). */
 bool mg_changeset_runs(const mg_changeset *cs);
 /* Whether a changeset is under review: it runs and is in the release. */
 bool mg_changeset_in_release(const mg_changeset *cs);
+/* Charges `bytes` of text about to be produced by placeholder or property
+ * substitution or by a YAML alias against --max-expansion.  True when it
+ * fits; otherwise nothing is charged, a limit-expansion diagnostic (the
+ * first of each file) names the option at `at` and says what happens
+ * instead (`then`), and false says: do not produce it. */
+bool mg_project_expand(mg_project *project, size_t bytes, mg_loc at, const char *then);
+/* Reads a file an option names (--applied, --schema) within
+ * --max-file-size.  On failure pushes limit-file-size, or `code` saying
+ * "cannot read the OPTION file" and why, and returns -1. */
+int mg_project_read_given(mg_project *project, const char *path, const char *option,
+                          const char *code, mg_file_data *out);
 void mg_project_add_skipped(mg_project *project, const char *file, const char *reason);
 /* Renumbers index after the loader has ordered the changesets. */
 void mg_project_renumber(mg_project *project);
@@ -589,6 +637,9 @@ void mg_project_renumber(mg_project *project);
 mg_statement *mg_changeset_add_statement(mg_project *project, mg_changeset *cs);
 mg_statement *mg_changeset_add_rollback_statement(mg_project *project, mg_changeset *cs);
 mg_operation *mg_statement_add_op(mg_project *project, mg_statement *stmt, mg_op_kind kind);
+
+/* The Flyway undo script (U<version>) of a versioned migration, or NULL. */
+const mg_changeset *mg_project_undo_of(const mg_project *project, const mg_changeset *cs);
 
 /* Flyway versions (src/model/version.c). */
 int mg_version_parse(mg_arena *arena, const char *text, mg_version *out);

@@ -56,8 +56,8 @@ typedef struct mg_backfill {
 	mg_object table;
 	mg_name_list key;              /* primary key columns used for pagination */
 	bool key_known;                /* false: no usable key; the script says so */
-	const char *set_clause;        /* "email_lower = lower(email)" */
-	const char *predicate;         /* idempotent filter: "email_lower IS NULL" */
+	const char *set_clause;        /* "email_lower = lower(email)"; NULL: the rows are deleted */
+	const char *predicate;         /* idempotent filter: "email_lower IS NULL"; NULL: every row */
 	const char *source_sql;        /* the statement it replaces, NULL when introduced by the plan */
 
 	/* Sizing, from the profile (rows, write QPS, SLO), with its reasoning. */
@@ -77,6 +77,13 @@ typedef struct mg_backfill {
 	const char *verify_sql;        /* returns 0 rows when complete and correct */
 	const char *cleanup_sql;       /* drops the helper objects afterwards */
 	const char *failure_handling;  /* retry, dead letters, resume: prose for the runbook */
+
+	/* Where the scripts keep their state (NULL when not batched). */
+	const char *name;              /* checkpoint key, also the procedure's name */
+	const char *checkpoint_table;  /* qualified: one row per backfill, the resume point */
+	const char *dead_letter_table; /* qualified: rows that failed, with their error */
+	bool idempotent;               /* the predicate is false for a row once done (else
+	                                  only the checkpoint keeps a row from a second change) */
 } mg_backfill;
 
 /* ---- Steps -------------------------------------------------------------- */
@@ -98,6 +105,19 @@ typedef enum mg_reversibility {
 } mg_reversibility;
 
 const char *mg_reversibility_name(mg_reversibility r);
+
+/* A finding a check of the step's own SQL raises that the plan's order
+ * answers: a drop in release 2, once every instance runs the version
+ * deployed in release 1; a NOT NULL after the deploy of the version that
+ * writes the column.  The emitted migrations carry each as a
+ * `migraph:ignore` marker on the statement that runs the operation, so
+ * that `migraph check` on them agrees with the plan and says why. */
+typedef struct mg_step_waiver {
+	const char *rule;             /* "compat-drop-column" */
+	mg_op_kind kind;              /* the operation it concerns ... */
+	mg_object object;             /* ... and its object */
+	const char *reason;           /* one line, "plan: ..." */
+} mg_step_waiver;
 
 typedef struct mg_plan_step {
 	size_t index;                 /* position in mg_plan.steps */
@@ -145,7 +165,11 @@ typedef struct mg_plan_step {
 	const char *rollback_sql;     /* NULL when irreversible */
 	const char *rollback_source;  /* "derived", "liquibase rollback block", "flyway undo V3" */
 	const char *forward_fix;      /* irreversible steps: how to go forward instead */
+	const char *rollback_note;    /* what the rollback cannot bring back, or why nothing
+	                                 needs undoing, said plainly; NULL when nothing to add */
 	bool hold_until_confirmed;    /* destructive: run only once the release is confirmed good */
+	mg_step_waiver *waivers;      /* findings the plan's order answers, with why */
+	size_t n_waivers;
 
 	mg_backfill *backfill;        /* MG_STEP_BACKFILL */
 

@@ -85,8 +85,10 @@ typedef struct mg_profile {
 
 /* Reads and validates a profile.  Problems are diagnostics naming the
  * file, line and key ("profile-invalid", "profile-unknown-key").  Returns
- * NULL when the file cannot be used at all. */
-mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *diags);
+ * NULL when the file cannot be used at all.  max_file: --max-file-size
+ * (0: none), which holds besides the profile's own 4 MiB. */
+mg_profile *mg_profile_load(mg_arena *arena, const char *path, size_t max_file,
+                            mg_diag_list *diags);
 
 /* The profile entry for a table, or NULL when the profile does not name
  * it (the caller then uses default_table and says "size unknown"). */

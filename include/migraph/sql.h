@@ -42,6 +42,17 @@ void mg_sql_options_init(mg_sql_options *opts, mg_engine_target engine);
 size_t mg_sql_parse_script(mg_project *project, mg_changeset *cs,
                            const mg_text *text, const mg_sql_options *opts);
 
+/* Parses SQL that migraph wrote itself (a derived rollback, a plan step)
+ * into a changeset that is not part of the project, so later stages can
+ * replay it like any migration.  Its problems are not the project's: no
+ * diagnostic is kept.  NULL when any statement fails to parse. */
+mg_changeset *mg_sql_parse_generated(mg_project *project, const char *sql,
+                                     const char *default_schema, const char *origin);
+
+/* Whether PostgreSQL's grammar accepts sql (every statement of it):
+ * the check for SQL migraph writes, without building operations. */
+bool mg_sql_parses(const char *sql);
+
 /* A statement's span in a script, found without parsing it. */
 typedef struct mg_sql_span {
 	size_t offset;     /* first byte of the statement (after leading blanks/comments) */
@@ -72,6 +83,35 @@ bool mg_statement_is_non_transactional(const mg_statement *stmt,
  * text is not exactly one type.  The Liquibase loader spells its types
  * with it, so that both front ends agree. */
 const char *mg_sql_type_canonical(mg_arena *arena, const char *type_text);
+
+/* One UPDATE or DELETE taken apart for a batched rewrite (a backfill
+ * repeats the author's own expressions).  Texts are exact, trimmed spans
+ * of the statement, without their keywords; NULL when absent. */
+typedef struct mg_sql_dml {
+	mg_op_kind kind;               /* MG_OP_UPDATE or MG_OP_DELETE */
+	mg_object table;               /* schema filled with the default schema */
+	const char *alias;             /* UPDATE t AS x: "x" */
+	bool only;                     /* ONLY: not the inheritance children */
+	const char *set_clause;        /* UPDATE: "a = lower(b), c = 1" */
+	mg_name_list set_columns;      /* the columns it sets, in order */
+	mg_name_list set_exprs;        /* their expressions (empty with multi_assign) */
+	const char *from_clause;       /* UPDATE ... FROM / DELETE ... USING list */
+	const char *where_clause;      /* the condition */
+	mg_volatility set_volatility;  /* the most volatile SET expression */
+	bool set_reads_targets;        /* a SET expression reads a column it sets (n = n + 1) */
+	bool set_default;              /* SET c = DEFAULT */
+	bool set_subfield;             /* SET arr[1] = ..., SET comp.f = ... */
+	bool multi_assign;             /* SET (a, b) = (...) */
+	bool has_with;                 /* WITH ... UPDATE */
+	bool has_returning;
+	bool where_current_of;         /* WHERE CURRENT OF cursor */
+} mg_sql_dml;
+
+/* Takes one PostgreSQL UPDATE or DELETE apart.  Returns 0, or -1 (out
+ * zeroed) when the text is not exactly one such statement or a part
+ * cannot be cut from it reliably. */
+int mg_sql_dml_parts(mg_arena *arena, const char *sql, size_t len, const char *default_schema,
+                     mg_sql_dml *out);
 
 /* Tells the front end the process is ending (frees libpg_query's
  * per-thread memory so leak checkers stay quiet). */

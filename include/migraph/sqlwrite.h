@@ -32,6 +32,8 @@ void mg_sql_put_qualified(mg_buf *out, const char *dflt, const char *schema, con
 void mg_sql_put_list(mg_buf *out, const mg_name_list *names);
 /* 'text' with quotes doubled (E'' is never needed: standard strings). */
 void mg_sql_put_literal(mg_buf *out, const char *text);
+/* The same literal, as a string in arena. */
+const char *mg_sql_literal(mg_arena *arena, const char *text);
 /* A name that does not exist yet, derived from parts: t_col_idx. */
 const char *mg_sql_index_name(mg_arena *arena, const char *table, const mg_name_list *cols,
                               const char *suffix);

@@ -86,8 +86,9 @@ void mg_finding_key(const mg_analysis *analysis, const mg_finding *f, mg_buf *ou
 
 /* Reads a baseline file (formats/baseline.md; mg_render_baseline writes
  * one).  Problems are diagnostics (baseline-invalid, baseline-unreadable);
- * returns NULL when the file cannot be used. */
-mg_known_findings *mg_known_findings_read(mg_arena *arena, const char *path,
+ * returns NULL when the file cannot be used.  max_file: --max-file-size
+ * (0: none), besides the baseline's own 64 MiB. */
+mg_known_findings *mg_known_findings_read(mg_arena *arena, const char *path, size_t max_file,
                                           mg_diag_list *diags);
 
 #endif

@@ -192,8 +192,10 @@ static bool is_string(const char *b)
 	return !strcmp(b, "text") || !strcmp(b, "varchar") || !strcmp(b, "char");
 }
 
-/* Would values the old type allows be rejected (or lose data) in the new one? */
-static bool narrowing(const char *from, const char *to, const char **why)
+/* Would values the old type allows be rejected (or lose data) in the new
+ * one?  The rollback derivation asks it too (a rollback after a narrowing
+ * cannot bring the lost values back). */
+bool an_type_narrows(const char *from, const char *to, const char **why)
 {
 	if (!from || !to)
 		return false;
@@ -352,7 +354,7 @@ static void narrowing_type_breaks(breaking *b)
 {
 	const char *s = b->s, *t = b->t, *c = b->c, *to = b->op->type_to, *why = NULL;
 	if (b->op->kind != MG_OP_ALTER_COLUMN_TYPE || !b->fa->pre_existing ||
-	    !narrowing(b->fa->type_before, to, &why))
+	    !an_type_narrows(b->fa->type_before, to, &why))
 		return;
 	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s changes from %s to %s, %s: values the "
 	                                "previous version still writes are rejected, and existing "

@@ -133,13 +133,17 @@ static void read_entry(reader *r, yaml_node_t *n, mg_known_findings *kf, mg_buf 
 		(mg_baseline_entry){mg_arena_strdup(r->arena, mg_buf_cstr(key)), count, 0};
 }
 
-mg_known_findings *mg_known_findings_read(mg_arena *arena, const char *path, mg_diag_list *diags)
+mg_known_findings *mg_known_findings_read(mg_arena *arena, const char *path, size_t max_file,
+                                          mg_diag_list *diags)
 {
 	mg_loc at = {path, 0, 0};
 	mg_file_data data;
-	int rc = mg_file_read(path, BASELINE_MAX_BYTES, &data);
+	bool by_option = max_file && max_file < BASELINE_MAX_BYTES;
+	int rc = mg_file_read(path, by_option ? max_file : BASELINE_MAX_BYTES, &data);
 	if (rc != 0) {
-		if (rc == -2)
+		if (rc == -2 && by_option)
+			mg_diag_file_size(diags, at, path, max_file);
+		else if (rc == -2)
 			mg_diag_add(diags, MG_SEV_HIGH, "baseline-unreadable", at,
 			            "baseline larger than 64 MiB: not read");
 		else

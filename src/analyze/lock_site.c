@@ -75,28 +75,6 @@ bool lk_is_liquibase(const lk_site *s)
 	return !mg_changeset_kind_is_flyway(s->cs->kind);
 }
 
-static void put_duration(mg_buf *out, double ms)
-{
-	if (ms < 1000)
-		mg_buf_printf(out, "%.0f ms", ms);
-	else if (ms < 120000)
-		mg_buf_printf(out, "%.1f s", ms / 1000);
-	else if (ms < 7200000)
-		mg_buf_printf(out, "%.0f min", ms / 60000);
-	else
-		mg_buf_printf(out, "%.1f h", ms / 3600000);
-}
-
-static void put_count(mg_buf *out, double n)
-{
-	if (n >= 1e6)
-		mg_buf_printf(out, "%.1fM", n / 1e6);
-	else if (n >= 1e4)
-		mg_buf_printf(out, "%.0fK", n / 1e3);
-	else
-		mg_buf_printf(out, "%.0f", n);
-}
-
 void lk_describe_impact(mg_buf *out, const lk_site *s, const mg_object *table)
 {
 	const mg_table_risk *t = lk_table_risk(s, table);
@@ -114,7 +92,7 @@ void lk_describe_impact(mg_buf *out, const lk_site *s, const mg_object *table)
 		if (sr->runtime_ms < 1)
 			mg_buf_puts(out, "under 1 ms");
 		else
-			put_duration(out, sr->runtime_ms);
+			mg_buf_put_duration(out, sr->runtime_ms);
 		if (sr->assumption)
 			mg_buf_printf(out, " (%s)", sr->assumption);
 	} else {
@@ -129,22 +107,22 @@ void lk_describe_impact(mg_buf *out, const lk_site *s, const mg_object *table)
 		double qps = (t->blocks_reads ? t->read_qps : 0) + (t->blocks_writes ? t->write_qps : 0);
 		if (qps > 0) {
 			mg_buf_puts(out, " (");
-			put_count(out, qps);
+			mg_buf_put_count(out, qps);
 			mg_buf_puts(out, "/s)");
 		}
 		if (t->blocked_ms >= 1) {
 			mg_buf_puts(out, " for ");
-			put_duration(out, t->blocked_ms);
+			mg_buf_put_duration(out, t->blocked_ms);
 		}
 		if (t->queued_requests >= 1) {
 			mg_buf_puts(out, ": ~");
-			put_count(out, t->queued_requests);
+			mg_buf_put_count(out, t->queued_requests);
 			mg_buf_puts(out, " requests queued");
 		}
 	}
 	if (t->lock_queue_risk && !s->lock_timeout_before && t->lock_wait_ms > 0) {
 		mg_buf_puts(out, "; queued behind a ");
-		put_duration(out, t->lock_wait_ms);
+		mg_buf_put_duration(out, t->lock_wait_ms);
 		mg_buf_puts(out, " transaction it stalls every later query");
 	}
 }

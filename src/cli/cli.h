@@ -8,6 +8,7 @@
 #include "migraph/config.h"
 #include "migraph/load.h"
 #include "migraph/render.h"
+#include "migraph/review.h"
 
 /* Exit codes of the contract (DESIGN.md). */
 enum {
@@ -23,8 +24,19 @@ typedef enum cli_format {
 	CLI_FORMAT_JUNIT,
 	CLI_FORMAT_GITHUB,
 	CLI_FORMAT_GITLAB,
-	CLI_FORMAT_GCC
+	CLI_FORMAT_GCC,
+	CLI_FORMAT_MARKDOWN,         /* review, plan */
+	CLI_FORMAT_DOT,              /* graph: the four diagram formats */
+	CLI_FORMAT_SVG,
+	CLI_FORMAT_PNG,
+	CLI_FORMAT_PDF
 } cli_format;
+
+typedef enum cli_color {
+	CLI_COLOR_AUTO = 0,          /* when the output is a terminal and NO_COLOR is unset */
+	CLI_COLOR_ALWAYS,
+	CLI_COLOR_NEVER
+} cli_color;
 
 typedef struct cli_args {
 	const char *command;
@@ -43,6 +55,12 @@ typedef struct cli_args {
 	const char *docs_url;        /* --docs-url, else the config's, else the default */
 	bool contexts_given;
 	bool labels_given;
+	const char *graph_file;      /* review --graph FILE */
+	const char *emit_dir;        /* plan --emit DIR */
+	bool force;                  /* plan --emit: overwrite existing files */
+	const char *focus;           /* graph --focus */
+	const char *group;           /* graph --group, as given */
+	cli_color color;
 	mg_load_options load;
 	mg_analysis_options analysis;
 	mg_config config;            /* .migraph.yaml when one was read */
@@ -88,11 +106,32 @@ int cmd_check(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_review(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 
 /* Loads the project of args and runs the analysis (rules only when
  * run_rules).  Returns the project, never NULL. */
 mg_project *cli_load_and_analyze(cli_args *args, mg_analysis *analysis, bool run_rules);
 /* True when nothing could be loaded (exit code 2). */
 bool cli_nothing_loaded(const mg_project *project);
+
+/* review, plan and graph: parse, load, analyse (rules included) and build
+ * the plan.  Returns CLI_EXIT_OK with *plan set, or the exit code (after
+ * printing why); *done is set when --help was shown. */
+int cli_build_plan(cli_args *args, const char *command, int argc, char **argv,
+                   mg_analysis *analysis, mg_project **project, mg_plan **plan, bool *done);
+/* Writes the plan's diagram to path ("-": stdout) in format.  Returns 0
+ * or prints why not and returns CLI_EXIT_USAGE. */
+int cli_write_diagram(const cli_args *args, const mg_plan *plan, const char *path,
+                      mg_diagram_format format);
+
+/* plan --emit: whether a path of the emitted plan stays inside its folder
+ * (relative, no "..", "." or empty segment, no control character). */
+bool cli_emit_path_ok(const char *path);
+/* Writes the files under dir (created when missing), refusing paths that
+ * leave it, and files that exist unless force.  Returns the exit code;
+ * *written counts the files written. */
+int cli_emit_write(const char *dir, const mg_emit *emit, bool force, size_t *written);
 
 #endif

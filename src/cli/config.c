@@ -98,7 +98,8 @@ int cli_apply_config(cli_args *args)
 	if (file) {
 		mg_diag_list diags;
 		mg_diag_list_init(&diags, &args->scratch);
-		int rc = mg_config_load(&args->scratch, file, args->load.allow_outside, &diags,
+		int rc = mg_config_load(&args->scratch, file, args->load.allow_outside,
+		                        args->load.limits.max_file_bytes, &diags,
 		                        &args->config);
 		mg_rule_settings_check(args->config.rules, args->config.n_rules, &diags);
 		if (rc != 0 || diags.count) {

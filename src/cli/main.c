@@ -16,6 +16,9 @@ typedef struct cli_command {
 static const cli_command commands[] = {
 	{"list", cmd_list, "list changesets in execution order with their operations"},
 	{"check", cmd_check, "run every rule; the exit code follows --fail-on"},
+	{"review", cmd_review, "the release review: risk, comments, rollout, backfill, rollback"},
+	{"plan", cmd_plan, "the phased rollout plan only; --emit DIR writes it as migrations"},
+	{"graph", cmd_graph, "the rollout diagram (dot, svg, png, pdf)"},
 	{"baseline", cmd_baseline, "write the current findings to a baseline file for check --baseline"},
 	{"rules", cmd_rules, "list the rules (--format text|json|markdown)"},
 	{"explain", cmd_explain, "explain one rule: why it matters, an example, the safe alternative"},

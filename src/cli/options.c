@@ -14,7 +14,11 @@ enum {
 	CMD_LIST = 1u << 0,
 	CMD_CHECK = 1u << 1,
 	CMD_BASELINE = 1u << 2,
-	CMD_ALL = CMD_LIST | CMD_CHECK | CMD_BASELINE
+	CMD_REVIEW = 1u << 3,
+	CMD_PLAN = 1u << 4,
+	CMD_GRAPH = 1u << 5,
+	CMD_DOCS = CMD_REVIEW | CMD_PLAN,
+	CMD_ALL = CMD_LIST | CMD_CHECK | CMD_BASELINE | CMD_DOCS | CMD_GRAPH
 };
 
 typedef enum opt_id {
@@ -36,6 +40,7 @@ typedef enum opt_id {
 	OPT_MAX_NESTING_DEPTH,
 	OPT_MAX_SQL_DEPTH,
 	OPT_MAX_ALIAS_EXPANSION,
+	OPT_MAX_EXPANSION,
 	OPT_MAX_FILES,
 	OPT_SCHEMA,
 	OPT_APPLIED,
@@ -47,7 +52,13 @@ typedef enum opt_id {
 	OPT_NO_CONFIG,
 	OPT_BASELINE,
 	OPT_ONLY_RELEASE,
-	OPT_DOCS_URL
+	OPT_DOCS_URL,
+	OPT_GRAPH,
+	OPT_EMIT,
+	OPT_FORCE,
+	OPT_FOCUS,
+	OPT_GROUP,
+	OPT_COLOR
 } opt_id;
 
 typedef struct cli_opt {
@@ -64,6 +75,11 @@ static const cli_opt options[] = {
 	 "output format: text (default), json (formats/report.md), sarif (code scanning); "
 	 "check also junit, github, gitlab, gcc (formats/ci.md). check picks github by itself "
 	 "when GITHUB_ACTIONS=true"},
+	{OPT_FORMAT, "format", 0, "FMT", CMD_DOCS,
+	 "markdown, text or json (default: from -o's extension .md, .txt or .json; else text on "
+	 "a terminal, markdown otherwise)"},
+	{OPT_FORMAT, "format", 0, "FMT", CMD_GRAPH,
+	 "dot, svg, png or pdf (default: from -o's extension, else dot)"},
 	{OPT_OUTPUT, "output", 'o', "FILE", CMD_ALL, "write the output to FILE instead of stdout"},
 	{OPT_CONFIG, "config", 0, "FILE", CMD_ALL,
 	 "read this configuration instead of the .migraph.yaml found from the current directory "
@@ -108,6 +124,18 @@ static const cli_opt options[] = {
 	{OPT_DEPLOY, "deploy", 0, "STRATEGY", CMD_ALL,
 	 "rolling (default), single, blue-green or canary: which changes break the running app"},
 	{OPT_ALL, "all", 'a', NULL, CMD_LIST, "also list changesets excluded by contexts, labels or dbms"},
+	{OPT_GRAPH, "graph", 0, "FILE", CMD_REVIEW,
+	 "also write the rollout diagram to FILE (.dot, .svg, .png or .pdf)"},
+	{OPT_EMIT, "emit", 0, "DIR", CMD_PLAN,
+	 "write the plan as migrations of the project's format under DIR"},
+	{OPT_FORCE, "force", 0, NULL, CMD_PLAN, "--emit: overwrite files that exist"},
+	{OPT_FOCUS, "focus", 0, "CHANGESET|TABLE", CMD_GRAPH | CMD_REVIEW,
+	 "diagram: only the steps of this changeset (version, id or file) or table, and their "
+	 "neighbours"},
+	{OPT_GROUP, "group", 0, "MODE", CMD_GRAPH | CMD_REVIEW,
+	 "diagram: auto (default), none (a node per step), file or release"},
+	{OPT_COLOR, "color", 0, "WHEN", CMD_DOCS,
+	 "text colours: auto (default: on a terminal, unless NO_COLOR is set), always, never"},
 	{OPT_ALLOW_OUTSIDE, "allow-outside", 0, NULL, CMD_ALL,
 	 "allow includes and locations outside the search paths and given PATHs"},
 	{OPT_MAX_FILE_SIZE, "max-file-size", 0, "SIZE", CMD_ALL,
@@ -122,6 +150,9 @@ static const cli_opt options[] = {
 	 "deepest parse tree of one SQL statement, in levels (default 10000)"},
 	{OPT_MAX_ALIAS_EXPANSION, "max-alias-expansion", 0, "N", CMD_ALL,
 	 "most YAML nodes produced through aliases (default 100000)"},
+	{OPT_MAX_EXPANSION, "max-expansion", 0, "SIZE", CMD_ALL,
+	 "most text placeholders, properties and YAML aliases may produce in one run "
+	 "(default 4 x --max-file-size)"},
 	{OPT_MAX_FILES, "max-files", 0, "N", CMD_ALL,
 	 "most files read from the locations (default 1000000)"},
 	{OPT_HELP, "help", 'h', NULL, CMD_ALL, "show this help"},
@@ -131,9 +162,56 @@ static const cli_opt options[] = {
 
 static unsigned command_bit(const char *command)
 {
-	if (!strcmp(command, "list"))
-		return CMD_LIST;
-	return strcmp(command, "baseline") == 0 ? CMD_BASELINE : CMD_CHECK;
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} bits[] = {{"list", CMD_LIST},     {"check", CMD_CHECK}, {"baseline", CMD_BASELINE},
+	            {"review", CMD_REVIEW}, {"plan", CMD_PLAN},   {"graph", CMD_GRAPH}};
+	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+		if (!strcmp(command, bits[i].name))
+			return bits[i].bit;
+	return CMD_CHECK;
+}
+
+/* The formats each command writes. */
+static const struct {
+	const char *name;
+	cli_format format;
+	unsigned commands;
+} formats[] = {
+	{"text", CLI_FORMAT_TEXT, CMD_LIST | CMD_CHECK | CMD_BASELINE | CMD_DOCS},
+	{"json", CLI_FORMAT_JSON, CMD_LIST | CMD_CHECK | CMD_BASELINE | CMD_DOCS},
+	{"sarif", CLI_FORMAT_SARIF, CMD_LIST | CMD_CHECK | CMD_BASELINE},
+	{"junit", CLI_FORMAT_JUNIT, CMD_CHECK | CMD_BASELINE},
+	{"github", CLI_FORMAT_GITHUB, CMD_CHECK | CMD_BASELINE},
+	{"gitlab", CLI_FORMAT_GITLAB, CMD_CHECK | CMD_BASELINE},
+	{"gcc", CLI_FORMAT_GCC, CMD_CHECK | CMD_BASELINE},
+	{"markdown", CLI_FORMAT_MARKDOWN, CMD_DOCS},
+	{"md", CLI_FORMAT_MARKDOWN, CMD_DOCS},
+	{"dot", CLI_FORMAT_DOT, CMD_GRAPH},
+	{"gv", CLI_FORMAT_DOT, CMD_GRAPH},
+	{"svg", CLI_FORMAT_SVG, CMD_GRAPH},
+	{"png", CLI_FORMAT_PNG, CMD_GRAPH},
+	{"pdf", CLI_FORMAT_PDF, CMD_GRAPH},
+};
+
+static int parse_format(cli_args *args, const char *value)
+{
+	unsigned bit = command_bit(args->command);
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (!strcmp(value, formats[i].name) && (formats[i].commands & bit)) {
+			args->format = formats[i].format;
+			args->format_given = true;
+			return CLI_EXIT_OK;
+		}
+	mg_buf names = MG_BUF_INIT;
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if ((formats[i].commands & bit) && strcmp(formats[i].name, "md") &&
+		    strcmp(formats[i].name, "gv"))
+			mg_buf_printf(&names, "%s%s", names.len ? ", " : "", formats[i].name);
+	int rc = cli_error(CLI_EXIT_USAGE, "unknown format '%s' (%s)", value, mg_buf_cstr(&names));
+	mg_buf_dispose(&names);
+	return rc;
 }
 
 int cli_error(int code, const char *fmt, ...)
@@ -204,29 +282,8 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 	switch (o->id) {
 	case OPT_HELP:
 		return CLI_EXIT_OK;
-	case OPT_FORMAT: {
-		static const struct {
-			const char *name;
-			cli_format format;
-			bool check_only;
-		} formats[] = {
-			{"text", CLI_FORMAT_TEXT, false},    {"json", CLI_FORMAT_JSON, false},
-			{"sarif", CLI_FORMAT_SARIF, false},  {"junit", CLI_FORMAT_JUNIT, true},
-			{"github", CLI_FORMAT_GITHUB, true}, {"gitlab", CLI_FORMAT_GITLAB, true},
-			{"gcc", CLI_FORMAT_GCC, true},
-		};
-		bool list = !strcmp(args->command, "list");
-		for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-			if (strcmp(value, formats[i].name) != 0 || (list && formats[i].check_only))
-				continue;
-			args->format = formats[i].format;
-			args->format_given = true;
-			return CLI_EXIT_OK;
-		}
-		return cli_error(CLI_EXIT_USAGE, "unknown format '%s' (%s)", value,
-		                 list ? "text, json, sarif"
-		                      : "text, json, sarif, junit, github, gitlab, gcc");
-	}
+	case OPT_FORMAT:
+		return parse_format(args, value);
 	case OPT_OUTPUT:
 		args->output = value;
 		return CLI_EXIT_OK;
@@ -305,6 +362,8 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 		return parse_size(o->name, value, &l->limits.max_file_bytes);
 	case OPT_MAX_STATEMENT_SIZE:
 		return parse_size(o->name, value, &l->limits.max_statement_bytes);
+	case OPT_MAX_EXPANSION:
+		return parse_size(o->name, value, &l->limits.max_expansion_bytes);
 	case OPT_MAX_INCLUDE_DEPTH:
 		rc = parse_uint(o->name, value, &n);
 		l->limits.max_include_depth = (unsigned)n;
@@ -342,16 +401,53 @@ static int apply(cli_args *args, const cli_opt *o, const char *value)
 			                 value);
 		args->analysis.deploy_given = true;
 		return CLI_EXIT_OK;
+	case OPT_GRAPH:
+		args->graph_file = value;
+		return CLI_EXIT_OK;
+	case OPT_EMIT:
+		args->emit_dir = value;
+		return CLI_EXIT_OK;
+	case OPT_FORCE:
+		args->force = true;
+		return CLI_EXIT_OK;
+	case OPT_FOCUS:
+		args->focus = value;
+		return CLI_EXIT_OK;
+	case OPT_GROUP:
+		if (strcmp(value, "auto") && strcmp(value, "none") && strcmp(value, "file") &&
+		    strcmp(value, "release"))
+			return cli_error(CLI_EXIT_USAGE,
+			                 "unknown --group '%s' (auto, none, file, release)", value);
+		args->group = value;
+		return CLI_EXIT_OK;
+	case OPT_COLOR:
+		if (!strcmp(value, "auto"))
+			args->color = CLI_COLOR_AUTO;
+		else if (!strcmp(value, "always"))
+			args->color = CLI_COLOR_ALWAYS;
+		else if (!strcmp(value, "never"))
+			args->color = CLI_COLOR_NEVER;
+		else
+			return cli_error(CLI_EXIT_USAGE, "unknown --color '%s' (auto, always, never)",
+			                 value);
+		return CLI_EXIT_OK;
 	}
 	return CLI_EXIT_OK;
 }
 
-static const cli_opt *find_long(const char *name, size_t len)
+/* An option may have one entry per command (--format's help differs):
+ * the entry of this command first, else any, to say it does not apply. */
+static const cli_opt *find_long(const char *name, size_t len, unsigned bit)
 {
+	const cli_opt *any = NULL;
 	for (size_t i = 0; i < N_OPTIONS; i++)
-		if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len))
-			return &options[i];
-	return NULL;
+		if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len)) {
+			if (options[i].commands & bit)
+				return &options[i];
+			if (!any)
+				any = &options[i];
+		}
+	return any;
 }
 
 static const cli_opt *find_short(char c)
@@ -387,7 +483,7 @@ int cli_parse_args(cli_args *args, const char *command, int argc, char **argv, b
 		const char *value = NULL;
 		if (a[1] == '-') {
 			const char *name = a + 2, *eq = strchr(name, '=');
-			o = find_long(name, eq ? (size_t)(eq - name) : strlen(name));
+			o = find_long(name, eq ? (size_t)(eq - name) : strlen(name), bit);
 			if (!o)
 				return cli_error(CLI_EXIT_USAGE, "unknown option '%s' (see --help)", a);
 			if (eq) {

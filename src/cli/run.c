@@ -14,7 +14,8 @@ static const mg_profile *load_profile(cli_args *args, mg_diag_list *diags)
 {
 	if (!args->analysis.profile_file)
 		return NULL;
-	const mg_profile *profile = mg_profile_load(&args->scratch, args->analysis.profile_file, diags);
+	const mg_profile *profile = mg_profile_load(&args->scratch, args->analysis.profile_file,
+	                                             args->load.limits.max_file_bytes, diags);
 	if (!profile)
 		return NULL;
 	if (profile->has_engine && !args->load.engine_given)
@@ -67,6 +68,7 @@ static void render(const cli_command_spec *spec, const cli_args *args, mg_buf *o
 	case CLI_FORMAT_GITLAB: mg_render_gitlab(out, analysis, ropts); break;
 	case CLI_FORMAT_GCC: mg_render_gcc(out, analysis, ropts); break;
 	case CLI_FORMAT_TEXT: spec->render_text(out, analysis, ropts); break;
+	default: break; /* review, plan and graph formats: not these commands' */
 	}
 }
 
@@ -90,7 +92,8 @@ int cli_run_command(const cli_command_spec *spec, int argc, char **argv)
 	if (args.baseline_file) {
 		mg_diag_list diags;
 		mg_diag_list_init(&diags, &args.scratch);
-		topts.baseline = mg_known_findings_read(&args.scratch, args.baseline_file, &diags);
+		topts.baseline = mg_known_findings_read(&args.scratch, args.baseline_file,
+		                                        args.load.limits.max_file_bytes, &diags);
 		if (!topts.baseline) {
 			cli_print_diags(&diags);
 			rc = cli_error(CLI_EXIT_USAGE, "the baseline %s is not usable%s",

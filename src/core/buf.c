@@ -141,16 +141,22 @@ void mg_buf_put_escaped(mg_buf *buf, const char *s, size_t n, bool keep_tabs)
 		}
 		if (!mg_cp_is_control(cp) || (cp == '\t' && keep_tabs))
 			mg_buf_put(buf, s + i, len);
-		else if (cp == '\n')
-			mg_buf_puts(buf, "\\n");
-		else if (cp == '\r')
-			mg_buf_puts(buf, "\\r");
-		else if (cp == '\t')
-			mg_buf_puts(buf, "\\t");
-		else if (cp < 0x80)
-			mg_buf_printf(buf, "\\x%02lx", cp);
 		else
-			mg_buf_printf(buf, "\\u%04lx", cp);
+			mg_buf_put_escaped_cp(buf, cp);
 		i += len;
 	}
+}
+
+void mg_buf_put_escaped_cp(mg_buf *buf, unsigned long cp)
+{
+	if (cp == '\n')
+		mg_buf_puts(buf, "\\n");
+	else if (cp == '\r')
+		mg_buf_puts(buf, "\\r");
+	else if (cp == '\t')
+		mg_buf_puts(buf, "\\t");
+	else if (cp < 0x80)
+		mg_buf_printf(buf, "\\x%02lx", cp);
+	else
+		mg_buf_printf(buf, "\\u%04lx", cp);
 }

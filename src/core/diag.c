@@ -1,6 +1,7 @@
 /*
  * diag.c: the diagnostics list.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,37 @@ void mg_diag_set_hint(mg_diag_list *list, mg_diag *diag, const char *fmt, ...)
 	va_end(ap);
 	diag->hint = mg_arena_strdup(list->arena, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
+}
+
+mg_diag *mg_diag_file_size(mg_diag_list *list, mg_loc at, const char *path, size_t max)
+{
+	mg_diag *d = mg_diag_add(list, MG_SEV_HIGH, "limit-file-size", at,
+	                         "%s is larger than %zu bytes, the --max-file-size limit: not read",
+	                         path, max);
+	mg_diag_set_hint(list, d, "raise the limit with --max-file-size");
+	return d;
+}
+
+mg_diag *mg_diag_path_too_long(mg_diag_list *list, mg_loc at, const char *path)
+{
+	size_t len = strlen(path), head = len, tail = 0;
+	if (len > 120) {
+		/* Cut between characters, not inside one. */
+		head = 60;
+		while (head > 0 && ((unsigned char)path[head] & 0xC0) == 0x80)
+			head--;
+		tail = 50;
+		while (tail > 0 && ((unsigned char)path[len - tail] & 0xC0) == 0x80)
+			tail--;
+	}
+	mg_diag *d = mg_diag_add(list, MG_SEV_HIGH, "input-path-too-long", at,
+	                         "path of %zu bytes too long for the system (at most %d bytes, "
+	                         "%d per name): %.*s%s%s; not read",
+	                         len, PATH_MAX - 1, NAME_MAX, (int)head, path, tail ? "..." : "",
+	                         path + len - tail);
+	mg_diag_set_hint(list, d, "shorten the path or the names in it: the system cannot open it, "
+	                          "so migraph cannot tell whether it exists");
+	return d;
 }
 
 void mg_diag_set_chain(mg_diag_list *list, mg_diag *diag, const mg_loc *chain,

@@ -116,6 +116,21 @@ bool mg_path_is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+bool mg_path_too_long(const char *path)
+{
+	if (strlen(path) >= PATH_MAX)
+		return true;
+	for (const char *p = path;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n > NAME_MAX)
+			return true;
+		if (!slash)
+			return false;
+		p = slash + 1;
+	}
+}
+
 char *mg_path_resolve(mg_arena *arena, const char *path)
 {
 	char buf[PATH_MAX];

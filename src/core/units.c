@@ -1,6 +1,7 @@
 /*
  * units.c: sizes and counts written the way people write them in
- * traffic profiles and on the command line ("80GB", "12GiB", "120M").
+ * traffic profiles and on the command line ("80GB", "12GiB", "120M"),
+ * and durations and counts printed the way reviewers read them.
  */
 #include <ctype.h>
 #include <math.h>
@@ -68,4 +69,26 @@ int mg_parse_count(const char *s, uint64_t *out)
 {
 	static const unit units[] = {{"K", 1e3}, {"M", 1e6}, {"B", 1e9}};
 	return parse_with_units(s, units, sizeof units / sizeof units[0], out);
+}
+
+void mg_buf_put_duration(mg_buf *out, double ms)
+{
+	if (ms < 1000)
+		mg_buf_printf(out, "%.0f ms", ms);
+	else if (ms < 120000)
+		mg_buf_printf(out, "%.1f s", ms / 1000);
+	else if (ms < 7200000)
+		mg_buf_printf(out, "%.0f min", ms / 60000);
+	else
+		mg_buf_printf(out, "%.1f h", ms / 3600000);
+}
+
+void mg_buf_put_count(mg_buf *out, double n)
+{
+	if (n >= 1e6)
+		mg_buf_printf(out, "%.1fM", n / 1e6);
+	else if (n >= 1e4)
+		mg_buf_printf(out, "%.0fK", n / 1e3);
+	else
+		mg_buf_printf(out, "%.0f", n);
 }

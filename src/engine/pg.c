@@ -84,7 +84,8 @@ void mg_engine_annotate(mg_arena *arena, const mg_engine_target *engine,
 {
 	if (engine->kind != MG_ENGINE_POSTGRESQL)
 		return; /* MySQL and MariaDB models come later */
-	static const mg_engine_session default_session = {true, true};
+	static const mg_engine_session default_session = {.timezone_utc = true,
+	                                                  .in_transaction_block = true};
 	pg_ctx c = {
 		.arena = arena,
 		.major = engine->major,

@@ -42,13 +42,18 @@ mg_cat_relation *pg_default_partition(const mg_cat_relation *parent);
 /* Sequences owned by serial (nextval default) and identity columns. */
 void pg_each_owned_sequence(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
                             mg_lock_mode mode);
-/* Views and materialized views reading rel; MG_LOCK_NONE only counts. */
+/* True when another operation of the same statement drops rel (DROP
+ * TABLE a, b; DROP VIEW a, b) or, for TRUNCATE, truncates it too. */
+bool pg_dropped_with(const pg_ctx *c, const mg_cat_relation *rel);
+/* Views and materialized views reading rel, and those reading them in
+ * turn; MG_LOCK_NONE only counts the direct ones. */
 size_t pg_lock_dependent_views(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
 /* The tables rel's foreign keys (on only_column, when given) reference. */
 void pg_lock_fk_targets(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
                         mg_lock_mode mode);
 /* Other tables whose foreign keys reference rel (its only_column, when
- * given); returns how many.  MG_LOCK_NONE only counts. */
+ * given); returns how many.  MG_LOCK_NONE only counts, and leaves out
+ * tables the same statement drops. */
 size_t pg_lock_referencing(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
                            mg_lock_mode mode);
 /* Indexes with storage: rel's own (none when partitioned) and, on a
@@ -64,10 +69,16 @@ void pg_lock_attached_indexes(pg_ctx *c, const mg_cat_relation *part, mg_lock_mo
 void pg_lock_own_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
 /* pg_lock_indexes over rel and every partition below it. */
 void pg_lock_tree_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
-/* A query reads the table: ACCESS SHARE on it and every index the
- * planner opens. */
+/* A query reads the relation: ACCESS SHARE on it, its partitions and
+ * every index the planner opens; through a view, on what the view reads,
+ * down to the tables. */
 void pg_read_table(pg_ctx *c, const mg_cat_relation *rel);
 void pg_read_object(pg_ctx *c, const mg_object *o);
+/* The same in another mode (ROW SHARE for rows locked FOR UPDATE). */
+void pg_read_object_as(pg_ctx *c, const mg_object *o, mg_lock_mode mode);
+/* mode on every relation the view reads, through nested views (LOCK TABLE
+ * on a view, 11+); depth counts the levels already followed. */
+void pg_lock_view_bases(pg_ctx *c, const mg_cat_relation *view, mg_lock_mode mode, int depth);
 void pg_lock_column_indexes(pg_ctx *c, const mg_cat_relation *rel, const char *column,
                             mg_lock_mode mode);
 bool pg_has_column_index(const mg_cat_relation *rel, const char *column);
@@ -77,6 +88,10 @@ mg_lock_mode pg_mode_of(const pg_ctx *c, const char *schema, const char *name);
 /* Locks the partitions an INSERT ... VALUES routes its rows to (12+);
  * false when the rows cannot be routed (pg_route.c). */
 bool pg_route_insert(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
+/* UPDATE/DELETE on 12+: locks the partitions the planner keeps for the
+ * WHERE's bounds on the key (and their indexes); false when it cannot
+ * tell, and nothing is locked. */
+bool pg_prune_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode);
 
 /* ALTER TABLE subcommands and column changes (pg_alter.c). */
 bool pg_model_alter(pg_ctx *c);

@@ -250,6 +250,11 @@ static void model_create_table(pg_ctx *c)
 		c->effects |= MG_EFF_SCAN;
 		for (size_t i = 0; i < op->n_depends; i++)
 			pg_read_object(c, &op->depends[i]);
+	} else {
+		/* LIKE reads the definition of the table it copies (ACCESS
+		 * SHARE on the table alone, whatever it INCLUDES). */
+		for (size_t i = 0; i < op->n_depends; i++)
+			pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
 	}
 }
 
@@ -331,9 +336,9 @@ static void model_lock_table(pg_ctx *c)
 		if (!pg_require(c, 11, "LOCK TABLE on a view"))
 			return;
 		pg_lock_rel(c, rel, mode);
-		/* 11+ locks the view's base tables in the same mode. */
-		for (size_t i = 0; i < rel->n_reads; i++)
-			pg_lock_object(c, &rel->reads[i], mode);
+		/* 11+ locks what the view reads in the same mode, through views
+		 * over views down to the tables. */
+		pg_lock_view_bases(c, rel, mode, 0);
 		return;
 	}
 	lock_target(c, mode);
@@ -435,6 +440,189 @@ static void delete_follows_fks(pg_ctx *c, const mg_cat_relation *rel, int depth)
 	mg_catalog_each_referencing(c->cat, rel, on_delete_referencing, &d);
 }
 
+static bool names_have(const mg_name_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (mg_str_eq(l->items[i], name))
+			return true;
+	return false;
+}
+
+static bool row_locked(const mg_operation *op, const mg_object *o)
+{
+	if (!(op->flags & MG_OPF_FOR_UPDATE))
+		return false;
+	if (!op->n_row_locks)
+		return true; /* FOR UPDATE without a list it could resolve: every table */
+	for (size_t i = 0; i < op->n_row_locks; i++)
+		if (mg_str_eq(op->row_locks[i].schema, o->schema) &&
+		    mg_str_eq(op->row_locks[i].name, o->name))
+			return true;
+	return false;
+}
+
+/* Every relation the statement reads besides its target: FROM, USING,
+ * subqueries, a MERGE source, COPY's query.  ACCESS SHARE, or ROW SHARE
+ * for the tables whose rows SELECT ... FOR UPDATE/SHARE locks. */
+static void read_depends(pg_ctx *c)
+{
+	const mg_operation *op = c->op;
+	for (size_t i = 0; i < op->n_depends; i++)
+		pg_read_object_as(c, &op->depends[i],
+		                  row_locked(op, &op->depends[i]) ? MG_LOCK_ROW_SHARE
+		                                                  : MG_LOCK_ACCESS_SHARE);
+}
+
+/* The table a DML statement writes.  Through an auto-updatable view the
+ * view, and each view below it, takes the statement's lock too, down to
+ * the table the rows land in (a view's first relation; what else it
+ * reads is only read). */
+static mg_cat_relation *dml_target(pg_ctx *c, mg_lock_mode mode)
+{
+	lock_target(c, mode);
+	mg_cat_relation *rel = pg_op_relation(c);
+	for (int depth = 0; rel && rel->kind == MG_OBJ_VIEW; depth++) {
+		if (!rel->n_reads || depth > 32)
+			return NULL;
+		for (size_t i = 1; i < rel->n_reads; i++)
+			pg_read_object(c, &rel->reads[i]);
+		pg_lock_object(c, &rel->reads[0], mode);
+		rel = pg_find(c, &rel->reads[0]);
+	}
+	return rel;
+}
+
+/* MERGE ... WHEN NOT MATCHED THEN INSERT (the front end lists the actions
+ * in detail; without that list, assume it may insert). */
+static bool merge_inserts(const mg_operation *op)
+{
+	return !op->detail || strstr(op->detail, "insert");
+}
+
+/* Does the statement leave column i of rel to its default (a serial's
+ * nextval())?  Columns it names are given a value, unless a row says
+ * DEFAULT; COPY without a column list reads every column.  When that
+ * cannot be told (INSERT ... SELECT without a list, MERGE), yes. */
+static bool default_used(const mg_operation *op, const mg_cat_relation *rel, size_t i)
+{
+	const char *col = rel->columns[i].name;
+	long pos = -1;
+	if (op->kind == MG_OP_MERGE && !merge_inserts(op))
+		return false;
+	if (op->insert_columns.count) {
+		for (size_t k = 0; k < op->insert_columns.count; k++)
+			if (mg_str_eq(op->insert_columns.items[k], col))
+				pos = (long)k;
+		if (pos < 0)
+			return true;
+	} else if (op->kind == MG_OP_COPY) {
+		return false;
+	} else if (op->kind == MG_OP_INSERT && !(op->flags & MG_OPF_AS_SELECT) &&
+	           op->n_insert_rows) {
+		pos = (long)i;
+	} else {
+		return true;
+	}
+	if (!op->n_insert_rows)
+		return false; /* named, and filled by the query or the input */
+	for (size_t r = 0; r < op->n_insert_rows; r++) {
+		const mg_name_list *row = &op->insert_rows[r];
+		if ((size_t)pos >= row->count || mg_str_ieq(row->items[pos], "default"))
+			return true;
+	}
+	return false;
+}
+
+static void lock_default_sequences(pg_ctx *c, const mg_cat_relation *rel)
+{
+	for (size_t i = 0; i < rel->n_columns; i++) {
+		const mg_cat_column *col = &rel->columns[i];
+		bool has_sequence =
+			col->identity || (col->default_expr && strstr(col->default_expr, "nextval("));
+		if (has_sequence && default_used(c->op, rel, i))
+			pg_each_owned_sequence(c, rel, col->name, MG_LOCK_ROW_EXCLUSIVE);
+	}
+}
+
+/* The RI check of a foreign key reads the other table's rows FOR KEY
+ * SHARE: ROW SHARE on it, and on the indexes its query opens (ROW SHARE
+ * from 12, ACCESS SHARE before). */
+static void ri_check(pg_ctx *c, const mg_cat_relation *other, mg_lock_mode mode)
+{
+	if (!other)
+		return;
+	pg_lock_rel(c, other, mode);
+	pg_lock_tree_indexes(c, other, c->major >= 12 ? mode : MG_LOCK_ACCESS_SHARE);
+}
+
+static bool sets_any(const mg_operation *op, const mg_name_list *cols)
+{
+	for (size_t i = 0; i < cols->count; i++)
+		if (names_have(&op->set_columns, cols->items[i]))
+			return true;
+	return false;
+}
+
+static const mg_name_list *primary_key(const mg_cat_relation *rel)
+{
+	for (size_t i = 0; i < rel->n_constraints; i++)
+		if (rel->constraints[i].kind == MG_CONSTRAINT_PRIMARY_KEY)
+			return &rel->constraints[i].columns;
+	return NULL;
+}
+
+struct upd_ctx {
+	pg_ctx *c;
+	const mg_cat_relation *rel;
+};
+
+static void on_update_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *fk)
+{
+	struct upd_ctx *u = ctx;
+	const mg_name_list *key = fk->ref_columns.count ? &fk->ref_columns : primary_key(u->rel);
+	if (!key || !sets_any(u->c->op, key))
+		return;
+	const char *act = fk->on_update;
+	if (act && (mg_str_ieq(act, "cascade") || mg_str_ieq(act, "set null") ||
+	            mg_str_ieq(act, "set default")))
+		pg_lock_rel(u->c, from, MG_LOCK_ROW_EXCLUSIVE); /* the referencing rows change */
+	else
+		ri_check(u->c, from, MG_LOCK_ROW_SHARE); /* rows still pointing at the old key */
+}
+
+/* An UPDATE that assigns a foreign key column checks the new key in the
+ * referenced table; one that assigns a referenced key looks for the rows
+ * that point at the old one.  Other columns fire no check. */
+static void update_follows_fks(pg_ctx *c, const mg_cat_relation *rel)
+{
+	const mg_operation *op = c->op;
+	if (!op->set_columns.count)
+		return;
+	for (size_t i = 0; i < rel->n_constraints; i++) {
+		const mg_cat_constraint *k = &rel->constraints[i];
+		if (k->kind == MG_CONSTRAINT_FOREIGN_KEY && sets_any(op, &k->columns))
+			ri_check(c, pg_find(c, &k->ref_table), MG_LOCK_ROW_SHARE);
+	}
+	struct upd_ctx u = {c, rel};
+	if (c->cat)
+		mg_catalog_each_referencing(c->cat, rel, on_update_referencing, &u);
+}
+
+static void model_copy_to(pg_ctx *c)
+{
+	const mg_operation *op = c->op;
+	read_depends(c); /* COPY (query) TO */
+	if (!op->object.name)
+		return;
+	if (c->major >= 13) {
+		lock_target(c, MG_LOCK_ACCESS_SHARE);
+		pg_note(c, "COPY TO reads the table under ACCESS SHARE, held until commit");
+	} else {
+		pg_note(c, "before PostgreSQL 13 COPY TO releases its ACCESS SHARE lock when it ends: "
+		           "it blocks only while it runs");
+	}
+}
+
 static void model_dml(pg_ctx *c)
 {
 	const mg_operation *op = c->op;
@@ -442,32 +630,35 @@ static void model_dml(pg_ctx *c)
 		/* setval()/nextval() write the sequence. */
 		if (op->object.kind == MG_OBJ_SEQUENCE)
 			lock_target(c, MG_LOCK_ROW_EXCLUSIVE);
-		/* Every relation read, and the indexes the planner opens on it:
-		 * ACCESS SHARE, or ROW SHARE when the query locks rows. */
-		mg_lock_mode mode =
-			(op->flags & MG_OPF_FOR_UPDATE) ? MG_LOCK_ROW_SHARE : MG_LOCK_ACCESS_SHARE;
-		for (size_t i = 0; i < op->n_depends; i++) {
-			pg_lock_object(c, &op->depends[i], mode);
-			pg_lock_indexes(c, pg_find(c, &op->depends[i]), mode);
-		}
+		read_depends(c);
 		return;
 	}
-	lock_target(c, MG_LOCK_ROW_EXCLUSIVE);
-	mg_cat_relation *rel = pg_op_relation(c);
+	if (op->kind == MG_OP_COPY && op->detail && !strcmp(op->detail, "to")) {
+		model_copy_to(c);
+		return;
+	}
+	/* The table written comes first among the locks: the risk figures
+	 * size the statement's work by it. */
+	mg_cat_relation *rel = dml_target(c, MG_LOCK_ROW_EXCLUSIVE);
+	read_depends(c);
 	if (!rel)
 		return;
-	if (op->kind == MG_OP_INSERT || op->kind == MG_OP_COPY || op->kind == MG_OP_MERGE) {
-		/* The RI check reads the referenced rows FOR KEY SHARE; the
-		 * defaults call nextval() (assumed: the usual INSERT leaves them). */
-		pg_lock_fk_targets(c, rel, NULL, MG_LOCK_ROW_SHARE);
-		/* The check query's index scan: ROW SHARE on the index from 12,
-		 * ACCESS SHARE before. */
+	if (op->kind == MG_OP_INSERT || op->kind == MG_OP_COPY ||
+	    (op->kind == MG_OP_MERGE && merge_inserts(op))) {
+		/* The RI check reads the referenced rows FOR KEY SHARE. */
 		for (size_t i = 0; i < rel->n_constraints; i++)
-			if (rel->constraints[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
-				pg_lock_tree_indexes(c, pg_find(c, &rel->constraints[i].ref_table),
-				                     c->major >= 12 ? MG_LOCK_ROW_SHARE
-				                                    : MG_LOCK_ACCESS_SHARE);
-		pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ROW_EXCLUSIVE);
+			if (rel->constraints[i].kind == MG_CONSTRAINT_FOREIGN_KEY) {
+				mg_cat_relation *ref = pg_find(c, &rel->constraints[i].ref_table);
+				if (ref)
+					ri_check(c, ref, MG_LOCK_ROW_SHARE);
+				else
+					pg_lock_object(c, &rel->constraints[i].ref_table, MG_LOCK_ROW_SHARE);
+			}
+		lock_default_sequences(c, rel);
+		/* ON CONFLICT with a target: every index is opened to infer the
+		 * arbiter. */
+		if (op->detail && strstr(op->detail, "(arbiter)"))
+			pg_lock_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 		if (rel->partitioned && c->major < 12) {
 			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 			pg_note(c, "before PostgreSQL 12 an INSERT into a partitioned table locks every "
@@ -480,10 +671,14 @@ static void model_dml(pg_ctx *c)
 		}
 	}
 	if (op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE) {
-		if (rel->partitioned)
+		bool pruned = rel->partitioned && op->kind != MG_OP_MERGE &&
+		              pg_prune_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+		if (rel->partitioned && !pruned)
 			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
-		pg_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+		if (!pruned)
+			pg_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 	}
+	update_follows_fks(c, rel); /* UPDATE, MERGE, INSERT ... ON CONFLICT DO UPDATE */
 	if (op->kind == MG_OP_DELETE)
 		delete_follows_fks(c, rel, 0);
 }
@@ -491,17 +686,39 @@ static void model_dml(pg_ctx *c)
 static void model_refresh(pg_ctx *c)
 {
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
+	bool no_data = c->op->flags & MG_OPF_WITH_NO_DATA;
 	lock_target(c, concurrently ? MG_LOCK_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
-	c->effects |= MG_EFF_SCAN;
 	mg_cat_relation *mv = pg_op_relation(c);
-	if (mv)
-		for (size_t i = 0; i < mv->n_reads; i++)
+	if (!no_data) {
+		/* The query runs: what it reads is read, and a plain REFRESH
+		 * writes the result into a new heap (CONCURRENTLY applies the
+		 * difference to the old one). */
+		c->effects |= MG_EFF_SCAN | (concurrently ? 0 : MG_EFF_REWRITE);
+		for (size_t i = 0; mv && i < mv->n_reads; i++)
 			pg_read_object(c, &mv->reads[i]);
+	}
 	pg_lock_indexes(c, mv, concurrently ? MG_LOCK_ROW_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	pg_note(c, concurrently ? "REFRESH ... CONCURRENTLY takes EXCLUSIVE: readers continue, "
 	                          "and it may run in a transaction block"
-	                        : "REFRESH takes ACCESS EXCLUSIVE and swaps in a new heap: "
-	                          "readers of the view wait");
+	           : no_data    ? "REFRESH ... WITH NO DATA empties the view under ACCESS EXCLUSIVE: "
+	                          "nothing is read, and the view cannot be queried until the next "
+	                          "REFRESH"
+	                        : "REFRESH takes ACCESS EXCLUSIVE and writes the result into a new "
+	                          "heap: readers of the view wait");
+}
+
+static void model_drop_view(pg_ctx *c)
+{
+	lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_cat_relation *rel = pg_op_relation(c);
+	if (!rel)
+		return;
+	if (c->op->flags & MG_OPF_CASCADE) {
+		pg_lock_dependent_views(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	} else if (pg_lock_dependent_views(c, rel, MG_LOCK_NONE)) {
+		pg_fail(c, "cannot drop the view: other views depend on it (CASCADE would drop "
+		           "them)");
+	}
 }
 
 static void model_attach_index(pg_ctx *c)
@@ -609,6 +826,8 @@ bool pg_model_other(pg_ctx *c)
 		pg_lock_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
 	case MG_OP_DROP_VIEW:
+		model_drop_view(c);
+		return true;
 	case MG_OP_RENAME_VIEW:
 	case MG_OP_ALTER_VIEW:
 	case MG_OP_DROP_SEQUENCE:
@@ -631,6 +850,7 @@ bool pg_model_other(pg_ctx *c)
 		lock_target(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
 		return true;
 	case MG_OP_DROP_TRIGGER:
+	case MG_OP_RENAME_TRIGGER:
 	case MG_OP_CREATE_POLICY:
 	case MG_OP_DROP_POLICY:
 	case MG_OP_ALTER_POLICY:

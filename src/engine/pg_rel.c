@@ -119,6 +119,26 @@ void pg_each_owned_sequence(pg_ctx *c, const mg_cat_relation *rel, const char *o
 	}
 }
 
+static bool is_drop(mg_op_kind k)
+{
+	return k == MG_OP_DROP_TABLE || k == MG_OP_DROP_VIEW || k == MG_OP_DROP_MATERIALIZED_VIEW;
+}
+
+bool pg_dropped_with(const pg_ctx *c, const mg_cat_relation *rel)
+{
+	const mg_engine_session *s = c->session;
+	bool drop = is_drop(c->op->kind);
+	for (size_t i = 0; s && i < s->n_statement_ops; i++) {
+		const mg_operation *o = s->statement_ops[i];
+		if (o == c->op || !(drop ? is_drop(o->kind) : o->kind == c->op->kind))
+			continue;
+		if (mg_str_eq(o->object.name, rel->name) &&
+		    mg_str_eq(o->object.schema ? o->object.schema : "public", rel->schema))
+			return true;
+	}
+	return false;
+}
+
 struct view_ctx {
 	pg_ctx *c;
 	mg_lock_mode mode;
@@ -128,12 +148,21 @@ struct view_ctx {
 static void lock_view(void *ctx, mg_cat_relation *view)
 {
 	struct view_ctx *v = ctx;
+	if (v->mode == MG_LOCK_NONE && pg_dropped_with(v->c, view))
+		return; /* DROP VIEW a, b: b goes too, it does not hold a back */
 	v->n++;
-	if (v->mode != MG_LOCK_NONE)
-		pg_lock_rel(v->c, view, v->mode);
+	if (v->mode == MG_LOCK_NONE)
+		return;
+	/* Already locked in this mode: seen through another path (or a loop). */
+	if (pg_mode_of(v->c, view->schema, view->name) >= v->mode)
+		return;
+	pg_lock_rel(v->c, view, v->mode);
 	/* A dropped materialized view takes its indexes along. */
 	if (v->mode == MG_LOCK_ACCESS_EXCLUSIVE)
 		pg_lock_indexes(v->c, view, v->mode);
+	/* Views over this view go the same way (DROP ... CASCADE). */
+	struct view_ctx deeper = {v->c, v->mode, 0};
+	mg_catalog_each_dependent_view(v->c->cat, view, lock_view, &deeper);
 }
 
 size_t pg_lock_dependent_views(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
@@ -181,6 +210,8 @@ static void on_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *
 	struct ref_ctx *r = ctx;
 	if (from == r->self)
 		return;
+	if (r->mode == MG_LOCK_NONE && r->index_mode == MG_LOCK_NONE && pg_dropped_with(r->c, from))
+		return; /* DROP TABLE a, b / TRUNCATE a, b: b goes too */
 	if (r->column && fk->ref_columns.count && !names_have(&fk->ref_columns, r->column))
 		return;
 	r->n++;
@@ -295,21 +326,62 @@ void pg_lock_tree_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mo
 		pg_lock_tree_indexes(c, rel->partitions[i], mode);
 }
 
+/* Views nest only as deep as someone wrote them; a catalog made from
+ * hostile input may even loop.  Past this depth the rest is not followed. */
+enum { VIEW_DEPTH_MAX = 32 };
+
+static void read_rel(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode, int depth)
+{
+	if (!rel || depth > VIEW_DEPTH_MAX)
+		return;
+	pg_lock_rel(c, rel, mode);
+	if (rel->kind == MG_OBJ_VIEW) {
+		/* The rewriter replaces the view by its query: what the query
+		 * reads is read in the same mode, down to the tables. */
+		for (size_t i = 0; i < rel->n_reads; i++) {
+			mg_cat_relation *base = pg_find(c, &rel->reads[i]);
+			if (base)
+				read_rel(c, base, mode, depth + 1);
+			else
+				pg_lock_object(c, &rel->reads[i], mode);
+		}
+		return;
+	}
+	/* The planner opens every partition and every index, with the
+	 * table's mode from 12 (ACCESS SHARE before). */
+	pg_lock_partitions(c, rel, mode);
+	pg_lock_tree_indexes(c, rel, c->major >= 12 ? mode : MG_LOCK_ACCESS_SHARE);
+}
+
 void pg_read_table(pg_ctx *c, const mg_cat_relation *rel)
 {
-	if (!rel)
-		return;
-	pg_lock_rel(c, rel, MG_LOCK_ACCESS_SHARE);
-	pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_SHARE);
+	read_rel(c, rel, MG_LOCK_ACCESS_SHARE, 0);
 }
 
 void pg_read_object(pg_ctx *c, const mg_object *o)
 {
+	pg_read_object_as(c, o, MG_LOCK_ACCESS_SHARE);
+}
+
+void pg_read_object_as(pg_ctx *c, const mg_object *o, mg_lock_mode mode)
+{
 	mg_cat_relation *rel = pg_find(c, o);
 	if (rel)
-		pg_read_table(c, rel);
+		read_rel(c, rel, mode, 0);
 	else
-		pg_lock_object(c, o, MG_LOCK_ACCESS_SHARE);
+		pg_lock_object(c, o, mode);
+}
+
+void pg_lock_view_bases(pg_ctx *c, const mg_cat_relation *view, mg_lock_mode mode, int depth)
+{
+	if (!view || depth > VIEW_DEPTH_MAX)
+		return;
+	for (size_t i = 0; i < view->n_reads; i++) {
+		pg_lock_object(c, &view->reads[i], mode);
+		mg_cat_relation *base = pg_find(c, &view->reads[i]);
+		if (base && base->kind == MG_OBJ_VIEW)
+			pg_lock_view_bases(c, base, mode, depth + 1);
+	}
 }
 
 void pg_lock_column_indexes(pg_ctx *c, const mg_cat_relation *rel, const char *column,

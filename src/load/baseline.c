@@ -14,11 +14,8 @@
 int mg_baseline_load(mg_project *project, mg_catalog *cat, const char *path)
 {
 	mg_file_data fd;
-	if (mg_file_read(path, (size_t)1 << 30, &fd) != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "schema-unreadable", (mg_loc){path, 0, 0},
-		            "cannot read the --schema file");
+	if (mg_project_read_given(project, path, "--schema", "schema-unreadable", &fd) != 0)
 		return -1;
-	}
 	mg_changeset *cs = mg_arena_alloc(&project->arena, sizeof *cs);
 	cs->kind = MG_CS_FLYWAY_VERSIONED;
 	cs->loc = (mg_loc){path, 1, 1};

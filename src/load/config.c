@@ -15,42 +15,32 @@
 
 #include "migraph/config.h"
 #include "migraph/yaml_guard.h"
+#include "migraph/yaml_read.h"
 
 #define CONFIG_MAX_BYTES (1024u * 1024)
 #define CONFIG_MAX_DEPTH 16
 
 typedef struct reader {
+	mg_yaml_reader y;
 	mg_arena *arena;
-	mg_diag_list *diags;
-	const char *file;
-	yaml_document_t *doc;
 	mg_config *cfg;
 	bool allow_outside;
 	const char *real_dir; /* the config's folder, resolved, or NULL */
-	size_t errors;
 } reader;
 
 static mg_loc node_loc(reader *r, const yaml_node_t *n)
 {
-	return (mg_loc){r->file, (uint32_t)n->start_mark.line + 1, (uint32_t)n->start_mark.column + 1};
+	return mg_yaml_loc(&r->y, n);
 }
 
 static void invalid(reader *r, const yaml_node_t *n, const char *key, const char *why)
 {
-	mg_diag *d = mg_diag_add(r->diags, MG_SEV_HIGH, "config-invalid", node_loc(r, n), "%s: %s",
-	                         key, why);
-	mg_diag_set_hint(r->diags, d, "formats/config.md lists the keys of .migraph.yaml");
-	r->errors++;
+	mg_yaml_invalid(&r->y, n, key, why);
 }
 
 static const char *scalar(reader *r, yaml_node_t *n, const char *key)
 {
-	if (!n || n->type != YAML_SCALAR_NODE) {
-		if (n)
-			invalid(r, n, key, "expected a single value");
-		return NULL;
-	}
-	return mg_arena_strndup(r->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
+	return mg_yaml_scalar(&r->y, r->arena, n, key);
 }
 
 /* A list of scalars, or one scalar as a list of one. */
@@ -71,7 +61,7 @@ static const char **scalars(reader *r, yaml_node_t *n, const char *key, size_t *
 	const char **items = mg_arena_alloc(r->arena, (cap + 1) * sizeof *items);
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
-		const char *s = scalar(r, yaml_document_get_node(r->doc, *it), key);
+		const char *s = scalar(r, yaml_document_get_node(r->y.doc, *it), key);
 		if (s)
 			items[(*count)++] = s;
 	}
@@ -106,11 +96,11 @@ static const char *path_value(reader *r, yaml_node_t *n, const char *key, const 
 	}
 	if (inside)
 		return path;
-	mg_diag *d = mg_diag_add(r->diags, MG_SEV_HIGH, "config-outside", node_loc(r, n),
-	                         "%s: %s leaves the folder of %s", key, value, r->file);
-	mg_diag_set_hint(r->diags, d, "a configuration cannot reach outside its repository; "
+	mg_diag *d = mg_diag_add(r->y.diags, MG_SEV_HIGH, "config-outside", node_loc(r, n),
+	                         "%s: %s leaves the folder of %s", key, value, r->y.file);
+	mg_diag_set_hint(r->y.diags, d, "a configuration cannot reach outside its repository; "
 	                              "--allow-outside on the command line allows it");
-	r->errors++;
+	r->y.errors++;
 	return NULL;
 }
 
@@ -182,7 +172,7 @@ static void read_rule_list(reader *r, yaml_node_t *v, const char *key, bool enab
 	                   ? (size_t)(v->data.sequence.items.top - v->data.sequence.items.start)
 	                   : 1;
 	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *item = start ? yaml_document_get_node(r->doc, start[i]) : one[0];
+		yaml_node_t *item = start ? yaml_document_get_node(r->y.doc, start[i]) : one[0];
 		const char *id = scalar(r, item, key);
 		if (!id)
 			continue;
@@ -197,39 +187,16 @@ static void read_rule_list(reader *r, yaml_node_t *v, const char *key, bool enab
 		r->cfg->rules_enable_given = true;
 }
 
-/* Iterates the pairs of a mapping; fn returns false for an unknown key. */
-typedef bool (*pair_fn)(reader *r, const char *path, const char *key, yaml_node_t *k,
-                        yaml_node_t *v);
-
-static void each_pair(reader *r, yaml_node_t *map, const char *path, pair_fn fn)
+static void each_pair(reader *r, yaml_node_t *map, const char *path, mg_yaml_pair_fn fn)
 {
-	if (!map || map->type != YAML_MAPPING_NODE) {
-		if (map)
-			invalid(r, map, *path ? path : "(document)", "expected a mapping of keys");
-		return;
-	}
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(r->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(r->doc, p->value);
-		if (!k || !v || k->type != YAML_SCALAR_NODE) {
-			if (k)
-				invalid(r, k, path, "keys must be plain names");
-			continue;
-		}
-		const char *key = (const char *)k->data.scalar.value;
-		if (fn(r, path, key, k, v))
-			continue;
-		mg_diag *d = mg_diag_add(r->diags, MG_SEV_HIGH, "config-unknown-key", node_loc(r, k),
-		                         "unknown key %s%s%s", path, *path ? "." : "", key);
-		mg_diag_set_hint(r->diags, d, "formats/config.md lists the keys of .migraph.yaml");
-		r->errors++;
-	}
+	mg_yaml_each_pair(&r->y, r, map, path, fn, NULL);
 }
 
-static bool severity_pair(reader *r, const char *path, const char *key, yaml_node_t *k,
-                          yaml_node_t *v)
+static bool severity_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                          yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)ctx;
 	(void)path;
 	const char *s = scalar(r, v, key);
 	mg_severity sev;
@@ -246,9 +213,11 @@ static bool severity_pair(reader *r, const char *path, const char *key, yaml_nod
 	return true;
 }
 
-static bool rules_pair(reader *r, const char *path, const char *key, yaml_node_t *k,
-                       yaml_node_t *v)
+static bool rules_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                       yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)ctx;
 	(void)k;
 	(void)path;
 	if (!strcmp(key, "disable"))
@@ -262,9 +231,11 @@ static bool rules_pair(reader *r, const char *path, const char *key, yaml_node_t
 	return true;
 }
 
-static bool property_pair(reader *r, const char *path, const char *key, yaml_node_t *k,
-                          yaml_node_t *v)
+static bool property_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                          yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)ctx;
 	(void)path;
 	(void)k;
 	mg_config *c = r->cfg;
@@ -277,9 +248,11 @@ static bool property_pair(reader *r, const char *path, const char *key, yaml_nod
 	return true;
 }
 
-static bool top_pair(reader *r, const char *path, const char *key, yaml_node_t *k,
-                     yaml_node_t *v)
+static bool top_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                     yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)ctx;
 	(void)path;
 	(void)k;
 	mg_config *c = r->cfg;
@@ -343,17 +316,20 @@ const char *mg_config_find(mg_arena *arena, const char *dir)
 	return NULL;
 }
 
-int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, mg_diag_list *diags,
-                   mg_config *out)
+int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, size_t max_file,
+                   mg_diag_list *diags, mg_config *out)
 {
 	memset(out, 0, sizeof *out);
 	out->file = mg_arena_strdup(arena, path);
 	out->dir = mg_path_dirname(arena, path);
 	mg_loc at = {out->file, 0, 0};
 	mg_file_data data;
-	int rc = mg_file_read(path, CONFIG_MAX_BYTES, &data);
+	bool by_option = max_file && max_file < CONFIG_MAX_BYTES;
+	int rc = mg_file_read(path, by_option ? max_file : CONFIG_MAX_BYTES, &data);
 	if (rc != 0) {
-		if (rc == -2)
+		if (rc == -2 && by_option)
+			mg_diag_file_size(diags, at, path, max_file);
+		else if (rc == -2)
 			mg_diag_add(diags, MG_SEV_HIGH, "config-invalid", at,
 			            "configuration larger than 1 MiB: not read");
 		else
@@ -383,8 +359,11 @@ int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, mg_dia
 		return -1;
 	}
 	char real[PATH_MAX];
-	reader r = {arena, diags, out->file, &doc, out, allow_outside,
-	            realpath(out->dir, real) ? mg_arena_strdup(arena, real) : NULL, 0};
+	const char *hint = "formats/config.md lists the keys of .migraph.yaml";
+	reader r = {{&doc, diags, out->file, "config-invalid", "config-unknown-key", MG_SEV_HIGH, "",
+	             hint, 0},
+	            arena, out, allow_outside,
+	            realpath(out->dir, real) ? mg_arena_strdup(arena, real) : NULL};
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	/* An empty file is a valid configuration that sets nothing. */
 	if (root && !(root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0))
@@ -392,5 +371,5 @@ int mg_config_load(mg_arena *arena, const char *path, bool allow_outside, mg_dia
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	mg_file_data_free(&data);
-	return r.errors ? -1 : 0;
+	return r.y.errors ? -1 : 0;
 }

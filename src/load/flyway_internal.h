@@ -170,6 +170,7 @@ typedef struct fw_ctx {
 	size_t n_files, files_cap;
 	size_t n_seen;         /* files met while walking, for --max-files */
 	bool limit_hit;
+	const char *too_long;        /* a location tried that the system cannot open */
 	mg_map seen;           /* "dev:ino" of files already in the pool */
 	mg_map callbacks;      /* callback name without suffix -> first file */
 	const char *cwd;       /* ${flyway:workingDirectory} */

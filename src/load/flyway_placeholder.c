@@ -124,6 +124,12 @@ void fw_placeholders_replace(mg_project *project, const fw_ph_context *ctx,
 				            "migration (set it in flyway.conf/flyway.toml or with -D)",
 				            pre, shown, d + name_off, name_len > 80 ? "..." : "", suf);
 		} else {
+			/* Past --max-expansion the rest of the script stays as
+			 * written: a value of 1 MB used a million times is refused
+			 * before it is built. */
+			if (!mg_project_expand(project, strlen(val), at,
+			                       "the rest of the script is left as written"))
+				break;
 			changed = true;
 			mg_buf_put(&b, d + copied, start - copied);
 			size_t grow = n_anchors + 2;

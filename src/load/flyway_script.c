@@ -47,10 +47,14 @@ static void read_script_conf(fw_ctx *ctx, const fw_file *f, script_conf *sc)
 	                           mg_scope_check(ctx->opts->scope, a, path, NULL) != MG_SCOPE_INSIDE)
 		return;
 	mg_file_data fd;
-	if (mg_file_read(path, 1024 * 1024, &fd) != 0) {
+	int rc = mg_file_read(path, project->max_file_bytes, &fd);
+	if (rc != 0) {
 		mg_loc at = {display, 0, 0};
-		mg_diag_add(&project->diags, MG_SEV_MEDIUM, "input-unreadable", at,
-		            "cannot read the script configuration: %s", strerror(errno));
+		if (rc == -2)
+			mg_diag_file_size(&project->diags, at, display, project->max_file_bytes);
+		else
+			mg_diag_add(&project->diags, MG_SEV_MEDIUM, "input-unreadable", at,
+			            "cannot read the script configuration: %s", strerror(errno));
 		return;
 	}
 	fw_kv_list kvs = {0};

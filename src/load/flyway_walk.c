@@ -16,6 +16,7 @@
  * migraph walk the file system.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ typedef struct dir_id {
 typedef struct walk {
 	fw_ctx *ctx;
 	const char *pattern;    /* wildcard part of the location, or NULL */
+	mg_loc at;              /* where the location was named */
 	dir_id stack[WALK_MAX_DEPTH];
 	size_t depth;
 } walk;
@@ -139,8 +141,11 @@ static void walk_dir(walk *w, const char *path, const char *display, const char 
 	fw_ctx *ctx = w->ctx;
 	mg_arena *a = &ctx->project->arena;
 	struct stat st;
-	if (stat(path, &st) != 0)
+	if (stat(path, &st) != 0) {
+		if (errno == ENAMETOOLONG)
+			mg_diag_path_too_long(&ctx->project->diags, w->at, path);
 		return;
+	}
 	for (size_t i = 0; i < w->depth; i++) {
 		if (w->stack[i].dev == st.st_dev && w->stack[i].ino == st.st_ino) {
 			mg_loc at = {display, 0, 0};
@@ -187,8 +192,12 @@ static void walk_dir(walk *w, const char *path, const char *display, const char 
 		const char *cdisplay = mg_path_join(a, display, names[i]);
 		const char *crel = *rel ? mg_arena_printf(a, "%s/%s", rel, names[i]) : names[i];
 		struct stat cst;
-		if (lstat(cpath, &cst) != 0)
+		if (lstat(cpath, &cst) != 0) {
+			/* Deeper than PATH_MAX: there, but the system cannot open it. */
+			if (errno == ENAMETOOLONG)
+				mg_diag_path_too_long(&ctx->project->diags, w->at, cpath);
 			continue;
+		}
 		if (S_ISLNK(cst.st_mode)) {
 			/* Entries of a directory inside the project are inside; a link
 			 * is judged by where it leads, before it is followed. */
@@ -242,6 +251,7 @@ static void walk_root(fw_ctx *ctx, const char *dir, const char *pattern, mg_loc 
 	walk *w = mg_xcalloc(1, sizeof *w);
 	w->ctx = ctx;
 	w->pattern = pattern;
+	w->at = at;
 	walk_dir(w, dir, dir, "");
 	free(w);
 }
@@ -272,6 +282,8 @@ static bool try_dir(fw_ctx *ctx, const char *dir, mg_loc at)
 		walk_root(ctx, dir, NULL, at);
 		return true;
 	}
+	if (mg_path_too_long(dir))
+		ctx->too_long = dir;
 	if (split_wildcard(a, dir, &base, &pattern)) {
 		if (!mg_path_is_dir(base))
 			return false;
@@ -288,9 +300,14 @@ void fw_collect_location(fw_ctx *ctx, const fw_location *loc, bool from_command_
 	const mg_load_options *opts = ctx->opts;
 	const char *spec = loc->spec;
 	mg_loc at = loc->loc.file ? loc->loc : (mg_loc){spec, 0, 0};
+	ctx->too_long = NULL;
 
 	if (from_command_line) {
-		if (!try_dir(ctx, spec, at))
+		if (try_dir(ctx, spec, at))
+			return;
+		if (ctx->too_long)
+			mg_diag_path_too_long(&project->diags, at, ctx->too_long);
+		else
 			mg_diag_add(&project->diags, MG_SEV_LOW, "flyway-missing-location", at,
 			            "location %s does not exist (Flyway only warns with "
 			            "failOnMissingLocations=false)",
@@ -335,7 +352,9 @@ void fw_collect_location(fw_ctx *ctx, const fw_location *loc, bool from_command_
 					                 at);
 		}
 	}
-	if (!found)
+	if (!found && ctx->too_long)
+		mg_diag_path_too_long(&project->diags, at, ctx->too_long);
+	else if (!found)
 		mg_diag_add(&project->diags, MG_SEV_LOW, "flyway-missing-location", at,
 		            "location %s was not found%s (Flyway only warns with "
 		            "failOnMissingLocations=false)",

@@ -106,11 +106,8 @@ int mg_history_read(mg_project *project, const char *path, mg_csv *out)
 {
 	memset(out, 0, sizeof *out);
 	mg_file_data fd;
-	if (mg_file_read(path, (size_t)1 << 30, &fd) != 0) {
-		mg_diag_add(&project->diags, MG_SEV_HIGH, "release-applied-unreadable",
-		            (mg_loc){path, 0, 0}, "cannot read the --applied file");
+	if (mg_project_read_given(project, path, "--applied", "release-applied-unreadable", &fd) != 0)
 		return -1;
-	}
 	int rc = mg_csv_parse(&project->arena, fd.data, fd.len, out);
 	mg_file_data_free(&fd);
 	if (rc != 0) {

@@ -35,7 +35,12 @@ typedef struct mg_lb_change_ctx {
 	void *resolve_data;
 	/* Expands changelog properties in text the change reads from elsewhere
 	 * (a sqlFile's content), as Liquibase does; NULL leaves it as is. */
-	const char *(*expand)(struct mg_lb_change_ctx *ctx, const char *text);
+	const char *(*expand)(struct mg_lb_change_ctx *ctx, const char *text, mg_loc at);
+	/* Set by a sqlFile change: its node and its text as read and
+	 * expanded, so that the changeset's checksum uses the same bytes
+	 * without reading the file again. */
+	const mg_lb_node *sql_file_node;
+	const char *sql_file_text;
 } mg_lb_change_ctx;
 
 /* Whether a change element (by local name) is a known Liquibase change

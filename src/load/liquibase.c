@@ -7,7 +7,9 @@
  * generic tree of lb_node.h; this file walks it the way Liquibase's
  * DatabaseChangeLog does, in document order, depth first through includes.
  */
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load/liquibase_int.h"
 
@@ -35,7 +37,18 @@ static void property_file(lb_state *st, lb_file *f, const mg_lb_node *prop,
 			lb_set_chain(st, dg, f);
 		return;
 	}
-	if (!path || lb_read_properties_file(&st->project->arena, path, &pairs, &n) != 0) {
+	int rc = path ? lb_read_properties_file(&st->project->arena, path,
+	                                        st->project->max_file_bytes, &pairs, &n)
+	              : -1;
+	if (rc == -2) {
+		lb_set_chain(st, mg_diag_file_size(&st->project->diags, prop->loc, file,
+		                                   st->project->max_file_bytes),
+		             f);
+		return;
+	}
+	if (!path && lb_too_long(st, f, prop->loc))
+		return;
+	if (rc != 0) {
 		if (lb_attr_bool(prop, "errorIfMissing", true)) {
 			dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM, "lb-property-file-missing",
 			                 prop->loc, "property file %s not found", file);
@@ -104,9 +117,10 @@ static void add_context(lb_state *st, lb_file *f, const char *ctx)
 }
 
 /* Root-level settings: XML attributes, or YAML list items {key: value}. */
-static void root_setting(lb_state *st, lb_file *f, const char *name, const char *value)
+static void root_setting(lb_state *st, lb_file *f, const char *name, const char *value,
+                         mg_loc at)
 {
-	value = lb_props_expand(&st->project->arena, &st->props, f->path, value, NULL);
+	value = lb_props_expand(st->project, &st->props, f->path, value, at, NULL);
 	if (strcmp(name, "logicalFilePath") == 0) {
 		if (!f->logical && value && *value)
 			f->logical = value;
@@ -167,7 +181,7 @@ static void children(lb_state *st, lb_file *f, const mg_lb_node *parent, unsigne
 		           strcmp(n, "comment") == 0) {
 			/* Recorded by Liquibase, no effect on what is listed. */
 		} else if (is_root_setting(n)) {
-			root_setting(st, f, n, c->text ? c->text : mg_lb_attr_get(c, n));
+			root_setting(st, f, n, c->text ? c->text : mg_lb_attr_get(c, n), c->loc);
 		} else {
 			mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_LOW, "lb-unknown-element",
 			                          c->loc, "unknown changelog element <%s> ignored", n);
@@ -187,7 +201,7 @@ void lb_interpret(lb_state *st, lb_file *f, const mg_lb_node *root)
 	}
 	for (size_t i = 0; i < root->n_attrs; i++)
 		if (root->attrs[i].value)
-			root_setting(st, f, root->attrs[i].name, root->attrs[i].value);
+			root_setting(st, f, root->attrs[i].name, root->attrs[i].value, root->attrs[i].loc);
 	children(st, f, root, 0);
 }
 
@@ -233,7 +247,11 @@ static void load_properties_file(lb_state *st, const char *dir)
 	}
 	mg_property *pairs;
 	size_t n;
-	if (lb_read_properties_file(a, path, &pairs, &n) != 0)
+	int rc = lb_read_properties_file(a, path, st->project->max_file_bytes, &pairs, &n);
+	if (rc == -2)
+		mg_diag_file_size(&st->project->diags, (mg_loc){path, 0, 0}, path,
+		                  st->project->max_file_bytes);
+	if (rc != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = pairs[i].name;
@@ -264,8 +282,39 @@ static void builtin_properties(lb_state *st)
 	}
 }
 
+const char *mg_liquibase_find_root(mg_arena *arena, const char *path,
+                                   const mg_load_options *opts, const char **resource)
+{
+	*resource = NULL;
+	if (!path || !*path)
+		return NULL;
+	/* Liquibase looks a path up under the search path whether or not it
+	 * starts with a slash. */
+	while (*path == '/')
+		path++;
+	char *res = mg_path_normalize(arena, path);
+	if (!strcmp(res, "..") || mg_str_starts_with(res, "../"))
+		return NULL; /* it would leave the search path */
+	size_t n = opts->n_search_paths ? opts->n_search_paths : 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *sp = opts->n_search_paths ? opts->search_paths[i] : ".";
+		char *cand = mg_path_normalize(arena, mg_path_join(arena, sp, res));
+		if (mg_path_is_file(cand)) {
+			*resource = res;
+			return cand;
+		}
+	}
+	return NULL;
+}
+
 int mg_liquibase_load(mg_project *project, const char *root_changelog,
                       mg_input_kind kind, const mg_load_options *opts)
+{
+	return mg_liquibase_load_as(project, root_changelog, NULL, kind, opts);
+}
+
+int mg_liquibase_load_as(mg_project *project, const char *root_changelog, const char *resource,
+                         mg_input_kind kind, const mg_load_options *opts)
 {
 	mg_arena *a = &project->arena;
 	lb_state st;
@@ -294,9 +343,18 @@ int mg_liquibase_load(mg_project *project, const char *root_changelog,
 
 	lb_file *root = mg_arena_alloc(a, sizeof *root);
 	root->path = mg_path_normalize(a, root_changelog);
-	root->resource = root->path;
-	for (size_t i = 0; i < st.n_search_paths; i++) {
-		const char *rel = mg_path_under(root->path, st.search_paths[i]);
+	root->resource = resource ? resource : root->path;
+	/* Given as a path of its own: its identity is relative to the search
+	 * path it lies under, both compared from the working directory so
+	 * that an absolute root meets a relative search path and back. */
+	char cwd[PATH_MAX];
+	bool have_cwd = getcwd(cwd, sizeof cwd) != NULL;
+	const char *at = have_cwd ? mg_path_normalize(a, mg_path_join(a, cwd, root->path)) : root->path;
+	for (size_t i = 0; !resource && i < st.n_search_paths; i++) {
+		const char *dir = st.search_paths[i];
+		if (have_cwd)
+			dir = mg_path_normalize(a, mg_path_join(a, cwd, dir));
+		const char *rel = mg_path_under(at, dir);
 		if (rel && *rel) {
 			root->resource = rel;
 			break;

@@ -108,7 +108,9 @@ int lbc_sql_file(lbc *c)
 	 * length moves columns on its own line; lines stay the file's own
 	 * unless a value holds a newline. */
 	if (c->ctx->expand && strstr(text, "${"))
-		text = c->ctx->expand(c->ctx, text);
+		text = c->ctx->expand(c->ctx, text, c->node->loc);
+	c->ctx->sql_file_node = c->node;
+	c->ctx->sql_file_text = text;
 	mg_loc start = {opened, 1, 1};
 	lbc_parse_sql(c, text, strlen(text), opened, start, true,
 	              lbc_bool(c->node, "splitStatements", true),
@@ -426,6 +428,7 @@ static int dml(lbc *c, mg_op_kind kind)
 		op->n_insert_rows = 1;
 	} else if (kind == MG_OP_UPDATE) {
 		op->set_clause = lbc_set_clause(c, &d.names, &d.values);
+		op->set_columns = d.names;
 	}
 	return 0;
 }

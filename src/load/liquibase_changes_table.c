@@ -283,6 +283,7 @@ int lbc_add_column(lbc *c)
 		mg_operation *op = lbc_op(c, MG_OP_UPDATE);
 		op->object = s.table;
 		op->set_clause = lbc_set_clause(c, &v.names, &v.values);
+		op->set_columns = v.names;
 	}
 	return 0;
 }

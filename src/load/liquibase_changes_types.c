@@ -15,6 +15,7 @@
 
 #include "load/liquibase_changes_int.h"
 #include "migraph/sql.h"
+#include "migraph/sqlwrite.h"
 
 typedef struct type_map {
 	const char *lb;      /* lower-case Liquibase name */
@@ -237,21 +238,6 @@ mg_volatility lbc_expr_volatility(lbc *c, const char *expr)
 	return v;
 }
 
-static const char *quote_literal(mg_arena *a, const char *s)
-{
-	mg_buf b = MG_BUF_INIT;
-	mg_buf_putc(&b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			mg_buf_putc(&b, '\'');
-		mg_buf_putc(&b, *p);
-	}
-	mg_buf_putc(&b, '\'');
-	const char *r = mg_arena_strdup(a, mg_buf_cstr(&b));
-	mg_buf_dispose(&b);
-	return r;
-}
-
 /* Date/time functions Liquibase writes as functions, not as strings. */
 static bool looks_like_function(const char *v)
 {
@@ -310,7 +296,7 @@ const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const c
 			return v;
 		}
 		*vol = MG_VOLATILITY_CONSTANT;
-		return quote_literal(c->arena, v);
+		return mg_sql_literal(c->arena, v);
 	}
 	if ((v = mg_lb_value(n, prefix)) != NULL) {
 		if (is_temporal(type) && looks_like_function(v)) {
@@ -323,7 +309,7 @@ const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const c
 			if (mg_str_parse_bool(v, &b))
 				return b ? "true" : "false";
 		}
-		return quote_literal(c->arena, v);
+		return mg_sql_literal(c->arena, v);
 	}
 	return NULL;
 }

@@ -33,7 +33,8 @@ static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *
 	for (size_t i = 0; i < node->n_attrs; i++) {
 		const mg_lb_attr *at = &node->attrs[i];
 		const char *unresolved = NULL;
-		const char *v = lb_props_expand(a, &st->props, f->path, at->value, &unresolved);
+		const char *v = lb_props_expand(st->project, &st->props, f->path, at->value, at->loc,
+		                                &unresolved);
 		if (unresolved && report && !*reported) {
 			mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM,
 			                          "lb-undefined-property", at->loc,
@@ -47,7 +48,8 @@ static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *
 		mg_lb_node_add_attr(a, n, at->name, v, at->loc);
 	}
 	if (node->text) {
-		const char *t = lb_props_expand(a, &st->props, f->path, node->text, NULL);
+		const char *t = lb_props_expand(st->project, &st->props, f->path, node->text,
+		                                node->text_loc, NULL);
 		if (t != node->text) {
 			n->text = t;
 			n->text_len = strlen(t);
@@ -226,10 +228,10 @@ static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth)
 	return TRI_UNKNOWN;
 }
 
-static const char *expand_cb(mg_lb_change_ctx *ctx, const char *text)
+static const char *expand_cb(mg_lb_change_ctx *ctx, const char *text, mg_loc at)
 {
 	resolve_data *rd = ctx->resolve_data;
-	return lb_props_expand(&rd->st->project->arena, &rd->st->props, rd->f->path, text, NULL);
+	return lb_props_expand(rd->st->project, &rd->st->props, rd->f->path, text, at, NULL);
 }
 
 static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool relative,
@@ -241,6 +243,8 @@ static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool rela
 	const char *p = lb_resolve(rd->st, rd->f, path, relative, &resource, false, &outside);
 	if (outside) {
 		lb_refuse_outside(rd->st, rd->f, where, path);
+	} else if (!p && lb_too_long(rd->st, rd->f, where)) {
+		return NULL;
 	} else if (!p) {
 		mg_diag *dg = mg_diag_add(&rd->st->project->diags, MG_SEV_HIGH, "lb-file-missing",
 		                          where, "file %s not found", path);
@@ -250,9 +254,10 @@ static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool rela
 }
 
 /* The SQL text of a SQL-bearing change for the checksum, or NULL when the
- * change is of another type (*computable = false) or unreadable. */
+ * change is of another type (*computable = false) or unreadable.  A
+ * sqlFile the change itself read (cctx) is not read again. */
 static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
-                              bool *computable)
+                              const mg_lb_change_ctx *cctx, bool *computable)
 {
 	mg_arena *a = &st->project->arena;
 	*computable = true;
@@ -271,6 +276,8 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 			*computable = false;
 			return NULL;
 		}
+		if (cctx->sql_file_node == ch)
+			return cctx->sql_file_text;
 		const char *resource;
 		bool outside;
 		const char *p = lb_resolve(st, f, path, lb_attr_bool(ch, "relativeToChangelogFile", false),
@@ -281,13 +288,13 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 		if (p && st->opts->scope &&
 		    mg_scope_check(st->opts->scope, a, p, &inside) != MG_SCOPE_INSIDE)
 			inside = NULL;
-		if (!inside || mg_file_read(inside, st->opts->limits.max_file_bytes, &fd) != 0) {
+		if (!inside || mg_file_read(inside, st->project->max_file_bytes, &fd) != 0) {
 			*computable = false;
 			return NULL;
 		}
 		const char *t = mg_arena_strndup(a, fd.data, fd.len);
 		mg_file_data_free(&fd);
-		return lb_props_expand(a, &st->props, f->path, t, NULL);
+		return lb_props_expand(st->project, &st->props, f->path, t, ch->loc, NULL);
 	}
 	*computable = false;
 	return NULL;
@@ -533,7 +540,7 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 			mg_lb_change_to_ops(&cctx, ch);
 		if (computable) {
 			bool ok;
-			const char *sql = change_sql(st, f, ch, &ok);
+			const char *sql = change_sql(st, f, ch, &cctx, &ok);
 			if (!ok || !sql) {
 				computable = false;
 			} else {

@@ -7,6 +7,7 @@
  * including file's identity directory joined with the path, normalised.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,9 +57,21 @@ static bool escapes(const char *norm)
 	return norm[0] == '/' || strcmp(norm, "..") == 0 || mg_str_starts_with(norm, "../");
 }
 
-static bool exists_as(const char *path, bool want_dir)
+static bool exists_as(lb_state *st, const char *path, bool want_dir)
 {
-	return want_dir ? mg_path_is_dir(path) : mg_path_is_file(path);
+	if (want_dir ? mg_path_is_dir(path) : mg_path_is_file(path))
+		return true;
+	if (!st->too_long && mg_path_too_long(path))
+		st->too_long = path;
+	return false;
+}
+
+bool lb_too_long(lb_state *st, const lb_file *f, mg_loc at)
+{
+	if (!st->too_long)
+		return false;
+	lb_set_chain(st, mg_diag_path_too_long(&st->project->diags, at, st->too_long), f);
+	return true;
 }
 
 const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
@@ -67,6 +80,7 @@ const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
 {
 	mg_arena *a = &st->project->arena;
 	*outside = false;
+	st->too_long = NULL;
 	if (mg_str_starts_with(file, "classpath:"))
 		file += 10;
 	if (relative && f) {
@@ -77,7 +91,7 @@ const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
 			return NULL;
 		}
 		*resource = res;
-		return exists_as(open, want_dir) ? open : NULL;
+		return exists_as(st, open, want_dir) ? open : NULL;
 	}
 	if (file[0] == '/') {
 		/* An absolute path: inside a search path it has that identity;
@@ -85,12 +99,12 @@ const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
 		char *norm = mg_path_normalize(a, file);
 		for (size_t i = 0; i < st->n_search_paths; i++) {
 			const char *rel = mg_path_under(norm, st->search_paths[i]);
-			if (rel && *rel && exists_as(norm, want_dir)) {
+			if (rel && *rel && exists_as(st, norm, want_dir)) {
 				*resource = rel;
 				return norm;
 			}
 		}
-		if (exists_as(norm, want_dir)) {
+		if (exists_as(st, norm, want_dir)) {
 			if (!st->opts->allow_outside) {
 				*outside = true;
 				return NULL;
@@ -109,7 +123,7 @@ const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
 	*resource = res;
 	for (size_t i = 0; i < st->n_search_paths; i++) {
 		char *cand = mg_path_normalize(a, mg_path_join(a, st->search_paths[i], res));
-		if (exists_as(cand, want_dir))
+		if (exists_as(st, cand, want_dir))
 			return cand;
 	}
 	return NULL;
@@ -279,6 +293,8 @@ void lb_include(lb_state *st, lb_file *f, const mg_lb_node *inc)
 		lb_refuse_outside(st, f, inc->loc, file);
 		return;
 	}
+	if (!path && lb_too_long(st, f, inc->loc))
+		return;
 	if (!path) {
 		bool required = lb_attr_bool(inc, "errorIfMissing", true);
 		mg_diag *dg = mg_diag_add(&pr->diags, required ? MG_SEV_HIGH : MG_SEV_INFO,
@@ -310,6 +326,7 @@ typedef struct found_list {
 	bool limited;      /* ... and says so once (limit-files) */
 	size_t symlinks;   /* symbolic links not followed */
 	const char *first_symlink;
+	const char *too_long; /* the first entry too deep for the system to open */
 } found_list;
 
 static void walk(lb_state *st, const char *dir, const char *res_dir, unsigned depth,
@@ -328,8 +345,11 @@ static void walk(lb_state *st, const char *dir, const char *res_dir, unsigned de
 		char *p = mg_path_join(a, dir, e->d_name);
 		char *r = mg_path_join(a, res_dir, e->d_name);
 		struct stat sb;
-		if (lstat(p, &sb) != 0)
+		if (lstat(p, &sb) != 0) {
+			if (errno == ENAMETOOLONG && !out->too_long)
+				out->too_long = p;
 			continue;
+		}
 		if (S_ISLNK(sb.st_mode)) {
 			/* Not followed: a link may loop or leave the project.  Said,
 			 * not silently skipped. */
@@ -414,16 +434,23 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
 		resource = mg_path_normalize(a, d);
 		if (escapes(resource) && !st->opts->allow_outside)
 			outside = true;
+		st->too_long = NULL;
 		for (size_t i = 0; !outside && i < st->n_search_paths; i++) {
 			char *cand = mg_path_normalize(a, mg_path_join(a, st->search_paths[i], resource));
 			if (mg_path_is_dir(cand) && dir_inside(st, f, inc, cand))
 				walk(st, cand, resource, 0, min_depth, max_depth, &found);
+			else if (!st->too_long && mg_path_too_long(cand))
+				st->too_long = cand;
 		}
 	}
 	if (outside) {
 		lb_refuse_outside(st, f, inc->loc, dir);
 		return;
 	}
+	if (found.too_long)
+		lb_set_chain(st, mg_diag_path_too_long(&pr->diags, inc->loc, found.too_long), f);
+	if (found.count == 0 && lb_too_long(st, f, inc->loc))
+		return;
 	if (found.limited) {
 		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH, "limit-files", inc->loc,
 		                          "includeAll %s: more than %zu files; the rest are not read",

@@ -33,12 +33,15 @@ const char *lb_props_get(const lb_props *props, const char *name,
                          const char *file);
 /* Expands ${name} in text; undefined names are kept as written.  Returns
  * text itself when nothing changed.  *unresolved (when not NULL) is set
- * to the first undefined name, or NULL. */
-const char *lb_props_expand(mg_arena *arena, const lb_props *props,
-                            const char *file, const char *text,
+ * to the first undefined name, or NULL.  Values are charged against
+ * --max-expansion (mg_project_expand, at `at`): past it the rest of the
+ * text stays as written. */
+const char *lb_props_expand(mg_project *project, const lb_props *props,
+                            const char *file, const char *text, mg_loc at,
                             const char **unresolved);
-/* Reads a Java .properties file into pairs; returns -1 when unreadable. */
-int lb_read_properties_file(mg_arena *arena, const char *path,
+/* Reads a Java .properties file of at most max bytes into pairs; returns
+ * -1 when unreadable, -2 when larger (mg_file_read). */
+int lb_read_properties_file(mg_arena *arena, const char *path, size_t max,
                             mg_property **out, size_t *n_out);
 
 /* ---- filters (liquibase_filter.c) ------------------------------------ */
@@ -82,6 +85,7 @@ struct lb_state {
 	lb_props props;
 	mg_map seen;               /* "id::author::filename" -> mg_loc* */
 	const char *engine;        /* "postgresql" ... */
+	const char *too_long;      /* lb_resolve: a candidate the system cannot open, or NULL */
 };
 
 /* Builds the include chain of f (outermost first) for a diagnostic. */
@@ -96,10 +100,15 @@ void lb_include(lb_state *st, lb_file *f, const mg_lb_node *inc);
 void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc);
 /* Resolves a path the way Liquibase does; returns the path to open and
  * sets *resource to the identity, or NULL (no diagnostic pushed; *outside
- * says whether it was refused for leaving the search paths). */
+ * says whether it was refused for leaving the search paths, st->too_long
+ * names a candidate too long for the system). */
 const char *lb_resolve(lb_state *st, const lb_file *f, const char *file,
                        bool relative, const char **resource, bool want_dir,
                        bool *outside);
+/* After lb_resolve found nothing: when a candidate was too long for the
+ * system, pushes input-path-too-long at `at` (with f's include chain)
+ * and returns true; the caller then does not say "not found". */
+bool lb_too_long(lb_state *st, const lb_file *f, mg_loc at);
 /* Pushes input-path-outside at `at` for a path that leaves the search
  * paths (named as written), with f's include chain. */
 void lb_refuse_outside(lb_state *st, const lb_file *f, mg_loc at, const char *file);

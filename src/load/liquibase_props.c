@@ -78,10 +78,11 @@ static const char *lookup_n(const lb_props *props, const char *name, size_t n,
 	return p ? p->value : NULL;
 }
 
-const char *lb_props_expand(mg_arena *arena, const lb_props *props,
-                            const char *file, const char *text,
+const char *lb_props_expand(mg_project *project, const lb_props *props,
+                            const char *file, const char *text, mg_loc at,
                             const char **unresolved)
 {
+	mg_arena *arena = &project->arena;
 	if (unresolved)
 		*unresolved = NULL;
 	if (!text || !strstr(text, "${"))
@@ -103,6 +104,11 @@ const char *lb_props_expand(mg_arena *arena, const lb_props *props,
 		}
 		size_t n = (size_t)(close - open - 2);
 		const char *v = lookup_n(props, open + 2, n, file);
+		if (v && !mg_project_expand(project, strlen(v), at,
+		                            "the rest of the text is left as written")) {
+			mg_buf_puts(&out, open);
+			break;
+		}
 		if (v) {
 			mg_buf_puts(&out, v);
 			changed = true;
@@ -128,14 +134,15 @@ static char *trim(char *s)
 	return s;
 }
 
-int lb_read_properties_file(mg_arena *arena, const char *path,
+int lb_read_properties_file(mg_arena *arena, const char *path, size_t max,
                             mg_property **out, size_t *n_out)
 {
 	mg_file_data fd;
 	*out = NULL;
 	*n_out = 0;
-	if (mg_file_read(path, 16u << 20, &fd) != 0)
-		return -1;
+	int rc = mg_file_read(path, max, &fd);
+	if (rc != 0)
+		return rc;
 	size_t cap = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(fd.data, "\n", &save); line;

@@ -19,6 +19,7 @@
  * the header), and text_verbatim is set only when the value is the file's
  * own bytes from there on.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,8 @@ struct ynode {
 	size_t n_items;
 	size_t items_cap;
 	size_t size;         /* nodes it stands for, aliases expanded */
+	size_t bytes;        /* scalar bytes it stands for, aliases expanded */
+	size_t serial;       /* mappings: which one, for its keys in yreader.keys */
 	unsigned height;     /* nesting levels it spans, aliases expanded */
 };
 
@@ -62,6 +65,8 @@ typedef struct yreader {
 	mg_map anchors;
 	size_t alias_nodes;
 	size_t max_alias;
+	mg_map keys;         /* "<mapping serial>:<key>" -> the line it first appeared on */
+	size_t n_maps;
 	unsigned max_depth;
 	yframe *stack;       /* heap; open containers */
 	size_t depth;
@@ -186,6 +191,29 @@ static void depth_diag(yreader *r, const yaml_mark_t *m)
 	r->stop = true;
 }
 
+/* SnakeYAML, as Liquibase configures it, refuses a mapping that holds a
+ * key twice; silently keeping one of the values would hide a change.  A
+ * merge key (<<) may repeat: its entries are merged, not duplicated. */
+static void check_key(yreader *r, const ynode *map, const ynode *key, const yaml_mark_t *m)
+{
+	if (key->kind != Y_SCALAR || !key->text || (key->plain && !strcmp(key->text, "<<")))
+		return;
+	const char *k = mg_arena_printf(r->arena, "%zx:%s", map->serial, key->text);
+	uint32_t first = (uint32_t)(uintptr_t)mg_map_get(&r->keys, k);
+	mg_loc at = mark_loc(r, m);
+	if (!first) {
+		mg_map_put(&r->keys, k, (void *)(uintptr_t)at.line);
+		return;
+	}
+	int shown = key->len > 80 ? 80 : (int)key->len;
+	mg_diag *dg = mg_diag_add(&r->project->diags, MG_SEV_HIGH, "yaml-duplicate-key", at,
+	                          "key '%.*s%s' appears twice in one mapping (first on line %u): "
+	                          "Liquibase refuses this changelog",
+	                          shown, key->text, key->len > 80 ? "..." : "", first);
+	mg_diag_set_hint(&r->project->diags, dg,
+	                 "remove or rename one of them; migraph reads both, Liquibase neither");
+}
+
 /* Attaches a finished node to the open container (or makes it the
  * document), keeping the container's size and height up to date. */
 static void attach(yreader *r, ynode *n, const yaml_mark_t *m)
@@ -200,9 +228,12 @@ static void attach(yreader *r, ynode *n, const yaml_mark_t *m)
 		depth_diag(r, m);
 		return;
 	}
+	if (parent->kind == Y_MAP && parent->n_items % 2 == 0)
+		check_key(r, parent, n, m);
 	mg_arena_push(r->arena, (void ***)&parent->items, &parent->n_items,
 	              &parent->items_cap, n);
 	parent->size += n->size;
+	parent->bytes += n->bytes;
 	if (n->height + 1 > parent->height)
 		parent->height = n->height + 1;
 }
@@ -219,6 +250,8 @@ static void open_container(yreader *r, ykind kind, const yaml_event_t *ev,
 		r->stack = mg_xrealloc(r->stack, r->stack_cap * sizeof *r->stack);
 	}
 	ynode *n = ynode_new(r, kind, &ev->start_mark);
+	if (kind == Y_MAP)
+		n->serial = ++r->n_maps;
 	r->stack[r->depth].node = n;
 	r->stack[r->depth].anchor = anchor ? mg_arena_strdup(r->arena, (const char *)anchor) : NULL;
 	r->depth++;
@@ -243,6 +276,7 @@ static void on_scalar(yreader *r, const yaml_event_t *ev)
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	n->len = ev->data.scalar.length;
 	n->text = mg_arena_strndup(r->arena, (const char *)ev->data.scalar.value, n->len);
+	n->bytes = n->len;
 	scalar_position(r, n, ev);
 	if (ev->data.scalar.anchor)
 		mg_map_put(&r->anchors, (const char *)ev->data.scalar.anchor, n);
@@ -272,6 +306,13 @@ static void on_alias(yreader *r, const yaml_event_t *ev)
 		                          r->max_alias);
 		mg_diag_set_hint(&r->project->diags, dg,
 		                 "an alias bomb, or a very large changelog: raise the limit with --max-alias-expansion");
+		r->stop = true;
+		return;
+	}
+	/* Counted in bytes too: one alias of a 1 MB scalar repeated a
+	 * thousand times is a gigabyte of SQL, in few nodes. */
+	if (!mg_project_expand(r->project, target->bytes, mark_loc(r, &ev->start_mark),
+	                       "the changelog is not read")) {
 		r->stop = true;
 		return;
 	}
@@ -594,6 +635,7 @@ mg_lb_node *mg_lb_read_yaml(mg_project *project, const char *path,
 	r.max_alias = opts && opts->limits.max_alias_expansion ? opts->limits.max_alias_expansion
 	                                                       : 100000;
 	mg_map_init(&r.anchors, r.arena);
+	mg_map_init(&r.keys, r.arena);
 	index_lines(&r);
 
 	mg_lb_node *root = NULL;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -117,11 +118,81 @@ static mg_path_scope *make_scope(mg_project *project, const char *const *paths, 
 	return scope;
 }
 
+static bool is_liquibase_kind(mg_input_kind kind)
+{
+	return kind == MG_INPUT_LIQUIBASE_XML || kind == MG_INPUT_LIQUIBASE_YAML ||
+	       kind == MG_INPUT_LIQUIBASE_JSON || kind == MG_INPUT_LIQUIBASE_SQL;
+}
+
+/* A PATH that is not there as given may be a Liquibase root changelog
+ * named relative to a search path, as the Liquibase CLI takes it.  Returns
+ * its kind and sets *file and *resource; MG_INPUT_MISSING when no search
+ * path holds a changelog of that name, or when the one found leads out of
+ * the project (*refused, said here: it is not even sniffed). */
+static mg_input_kind root_on_search_path(mg_project *project, const mg_load_options *opts,
+                                         const char *path, const char **file,
+                                         const char **resource, bool *refused)
+{
+	*file = mg_liquibase_find_root(&project->arena, path, opts, resource);
+	if (!*file)
+		return MG_INPUT_MISSING;
+	if (!mg_load_inside(project, opts, *file, (mg_loc){*file, 0, 0}, NULL)) {
+		*refused = true;
+		*file = *resource = NULL;
+		return MG_INPUT_MISSING;
+	}
+	mg_input_kind kind = mg_detect_input(*file);
+	if (is_liquibase_kind(kind))
+		return kind;
+	*file = *resource = NULL;
+	return MG_INPUT_MISSING;
+}
+
+/* The search paths other than the working directory, for a diagnostic. */
+static const char *search_paths_tried(mg_project *project, const mg_load_options *opts)
+{
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < opts->n_search_paths; i++) {
+		if (!strcmp(mg_path_normalize(&project->arena, opts->search_paths[i]), "."))
+			continue;
+		mg_buf_printf(&b, "%s%s", b.len ? ", " : "", opts->search_paths[i]);
+	}
+	const char *out = b.len ? mg_arena_strdup(&project->arena, mg_buf_cstr(&b)) : NULL;
+	mg_buf_dispose(&b);
+	return out;
+}
+
+static void missing_diag(mg_project *project, const mg_load_options *opts, const char *path)
+{
+	mg_loc at = {path, 0, 0};
+	const char *tried = search_paths_tried(project, opts);
+	if (!tried) {
+		mg_diag_add(&project->diags, MG_SEV_HIGH, "input-missing", at,
+		            "no such file or directory");
+		return;
+	}
+	mg_diag *d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-missing", at,
+	                         "no such file or directory, as given or under the search path "
+	                         "(%s)",
+	                         tried);
+	mg_diag_set_hint(&project->diags, d,
+	                 "name a Liquibase root changelog relative to one of the --search-path "
+	                 "directories, or give its path from the working directory");
+}
+
 mg_project *mg_load_project(const char *const *paths, size_t n_paths,
                             const mg_load_options *given)
 {
 	mg_project *project = mg_project_new();
 	project->engine = given->engine;
+	if (given->limits.max_file_bytes)
+		project->max_file_bytes = given->limits.max_file_bytes;
+	if (given->limits.max_expansion_bytes)
+		project->max_expansion = given->limits.max_expansion_bytes;
+	else if (project->max_file_bytes > SIZE_MAX / MG_EXPANSION_PER_FILE_SIZE)
+		project->max_expansion = SIZE_MAX;
+	else
+		project->max_expansion = project->max_file_bytes * MG_EXPANSION_PER_FILE_SIZE;
 	mg_loc nowhere = {0};
 	bool *refused = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *refused);
 	mg_load_options *copy = mg_arena_alloc(&project->arena, sizeof *copy);
@@ -131,6 +202,10 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 	const mg_load_options *opts = copy;
 
 	mg_input_kind *kinds = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *kinds);
+	/* A Liquibase root found through the search path: the file read, and
+	 * its identity. */
+	const char **found = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *found);
+	const char **resources = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *resources);
 	const char **flyway_paths = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof(char *));
 	mg_input_kind *flyway_kinds = mg_arena_alloc(&project->arena, (n_paths + 1) * sizeof *kinds);
 	size_t n_flyway = 0, n_liquibase = 0;
@@ -142,10 +217,15 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 		}
 		kinds[i] = mg_detect_input(paths[i]);
 		mg_loc at = {paths[i], 0, 0};
+		if (kinds[i] == MG_INPUT_MISSING)
+			kinds[i] = root_on_search_path(project, opts, paths[i], &found[i], &resources[i],
+			                               &refused[i]);
 		switch (kinds[i]) {
 		case MG_INPUT_MISSING:
-			mg_diag_add(&project->diags, MG_SEV_HIGH, "input-missing", at,
-			            "no such file or directory");
+			if (mg_path_too_long(paths[i]))
+				mg_diag_path_too_long(&project->diags, at, paths[i]);
+			else if (!refused[i])
+				missing_diag(project, opts, paths[i]);
 			break;
 		case MG_INPUT_UNKNOWN:
 			mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unknown-format", at,
@@ -178,7 +258,8 @@ mg_project *mg_load_project(const char *const *paths, size_t n_paths,
 			continue;
 		if (!n_flyway)
 			project->format = MG_FORMAT_LIQUIBASE;
-		mg_liquibase_load(project, paths[i], kinds[i], opts);
+		mg_liquibase_load_as(project, found[i] ? found[i] : paths[i], resources[i], kinds[i],
+		                     opts);
 	}
 	mg_project_renumber(project);
 	return project;
@@ -203,6 +284,10 @@ bool mg_load_inside(mg_project *project, const mg_load_options *opts, const char
 		            path, resolved);
 		break;
 	case MG_SCOPE_UNRESOLVED:
+		if (errno == ENAMETOOLONG || mg_path_too_long(path)) {
+			d = mg_diag_path_too_long(&project->diags, at, path);
+			break;
+		}
 		if (errno == ENOENT || errno == ENOTDIR)
 			return false;
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at,
@@ -251,10 +336,9 @@ int mg_load_read(mg_project *project, const char *path, const mg_load_options *o
 	}
 	mg_diag *d;
 	if (rc == -2) {
-		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-file-size", at,
-		                "%s is larger than %zu bytes, the --max-file-size limit: not read",
-		                path, max);
-		mg_diag_set_hint(&project->diags, d, "raise the limit with --max-file-size");
+		d = mg_diag_file_size(&project->diags, at, path, max);
+	} else if (errno == ENAMETOOLONG) {
+		d = mg_diag_path_too_long(&project->diags, at, path);
 	} else {
 		d = mg_diag_add(&project->diags, MG_SEV_HIGH, "input-unreadable", at, "cannot read %s: %s",
 		                path, strerror(errno));

@@ -17,6 +17,7 @@
 
 #include "migraph/profile.h"
 #include "migraph/yaml_guard.h"
+#include "migraph/yaml_read.h"
 
 #define PROFILE_MAX_BYTES (4u * 1024 * 1024)
 /* A real profile nests five or six levels.  libyaml's scanner costs the
@@ -26,35 +27,24 @@
 #define PROFILE_MAX_DEPTH 1000
 
 typedef struct reader {
+	mg_yaml_reader y;
 	mg_arena *arena;
-	mg_diag_list *diags;
-	const char *file;
-	yaml_document_t *doc;
 	mg_profile *profile;
 } reader;
 
 static mg_loc node_loc(reader *r, yaml_node_t *n)
 {
-	mg_loc loc = {r->file, (uint32_t)n->start_mark.line + 1, (uint32_t)n->start_mark.column + 1};
-	return loc;
+	return mg_yaml_loc(&r->y, n);
 }
 
 static void invalid(reader *r, yaml_node_t *n, const char *key, const char *why)
 {
-	mg_diag *d = mg_diag_add(r->diags, MG_SEV_HIGH, "profile-invalid", node_loc(r, n),
-	                         "%s: %s", key, why);
-	mg_diag_set_hint(r->diags, d, "see formats/profile.md for the profile's keys and units");
+	mg_yaml_invalid(&r->y, n, key, why);
 }
 
 static const char *scalar(reader *r, yaml_node_t *n, const char *key)
 {
-	if (!n || n->type != YAML_SCALAR_NODE) {
-		if (n)
-			invalid(r, n, key, "expected a single value");
-		return NULL;
-	}
-	return mg_arena_strndup(r->arena, (const char *)n->data.scalar.value,
-	                        n->data.scalar.length);
+	return mg_yaml_scalar(&r->y, r->arena, n, key);
 }
 
 static bool is_null(yaml_node_t *n)
@@ -125,40 +115,17 @@ static void read_bool(reader *r, yaml_node_t *n, const char *key, bool *out)
 		invalid(r, n, key, "expected true or false");
 }
 
-static void unknown_key(reader *r, yaml_node_t *n, const char *path, const char *key)
+static void each_pair(reader *r, yaml_node_t *map, const char *path, mg_yaml_pair_fn fn,
+                      void *ctx)
 {
-	mg_diag_add(r->diags, MG_SEV_MEDIUM, "profile-unknown-key", node_loc(r, n),
-	            "unknown key %s%s%s (ignored)", path, *path ? "." : "", key);
+	mg_yaml_each_pair(&r->y, r, map, path, fn, ctx);
 }
 
-/* Iterates the pairs of a mapping node; fn returns false for unknown keys. */
-typedef bool (*pair_fn)(reader *r, const char *path, const char *key, yaml_node_t *value,
-                        void *ctx);
-
-static void each_pair(reader *r, yaml_node_t *map, const char *path, pair_fn fn, void *ctx)
+static bool table_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                       yaml_node_t *v, void *ctx)
 {
-	if (!map || map->type != YAML_MAPPING_NODE) {
-		if (map)
-			invalid(r, map, *path ? path : "(document)", "expected a mapping of keys");
-		return;
-	}
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(r->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(r->doc, p->value);
-		if (!k || !v || k->type != YAML_SCALAR_NODE) {
-			if (k)
-				invalid(r, k, path, "keys must be plain names");
-			continue;
-		}
-		const char *key = (const char *)k->data.scalar.value;
-		if (!fn(r, path, key, v, ctx))
-			unknown_key(r, k, path, key);
-	}
-}
-
-static bool table_pair(reader *r, const char *path, const char *key, yaml_node_t *v, void *ctx)
-{
+	reader *r = self;
+	(void)k;
 	mg_profile_table *t = ctx;
 	char *full = mg_arena_printf(r->arena, "%s.%s", path, key);
 	if (!strcmp(key, "rows"))
@@ -176,8 +143,11 @@ static bool table_pair(reader *r, const char *path, const char *key, yaml_node_t
 	return true;
 }
 
-static bool tables_pair(reader *r, const char *path, const char *key, yaml_node_t *v, void *ctx)
+static bool tables_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                        yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)k;
 	(void)ctx;
 	mg_profile *p = r->profile;
 	p->tables = mg_arena_grow(r->arena, p->tables, sizeof *p->tables, p->n_tables,
@@ -194,8 +164,11 @@ static bool tables_pair(reader *r, const char *path, const char *key, yaml_node_
 	return true;
 }
 
-static bool slo_pair(reader *r, const char *path, const char *key, yaml_node_t *v, void *ctx)
+static bool slo_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                     yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)k;
 	(void)ctx;
 	char *full = mg_arena_printf(r->arena, "%s.%s", path, key);
 	if (!strcmp(key, "max_lock_ms"))
@@ -207,9 +180,11 @@ static bool slo_pair(reader *r, const char *path, const char *key, yaml_node_t *
 	return true;
 }
 
-static bool throughput_pair(reader *r, const char *path, const char *key, yaml_node_t *v,
-                            void *ctx)
+static bool throughput_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                            yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)k;
 	(void)ctx;
 	char *full = mg_arena_printf(r->arena, "%s.%s", path, key);
 	mg_opt_f64 mb = {0};
@@ -248,8 +223,11 @@ static int day_bit(const char *d)
 	return 0;
 }
 
-static bool window_pair(reader *r, const char *path, const char *key, yaml_node_t *v, void *ctx)
+static bool window_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                        yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)k;
 	mg_window *w = ctx;
 	char *full = mg_arena_printf(r->arena, "%s.%s", path, key);
 	if (!strcmp(key, "days")) {
@@ -259,7 +237,7 @@ static bool window_pair(reader *r, const char *path, const char *key, yaml_node_
 		}
 		for (yaml_node_item_t *it = v->data.sequence.items.start;
 		     it < v->data.sequence.items.top; it++) {
-			yaml_node_t *d = yaml_document_get_node(r->doc, *it);
+			yaml_node_t *d = yaml_document_get_node(r->y.doc, *it);
 			const char *s = scalar(r, d, full);
 			int bit = s ? day_bit(s) : 0;
 			if (!bit && s)
@@ -295,7 +273,7 @@ static void read_windows(reader *r, yaml_node_t *v)
 		                           p->n_windows + 1);
 		mg_window *w = &p->windows[p->n_windows++];
 		w->tz = "UTC";
-		each_pair(r, yaml_document_get_node(r->doc, *it), "windows", window_pair, w);
+		each_pair(r, yaml_document_get_node(r->y.doc, *it), "windows", window_pair, w);
 	}
 }
 
@@ -344,8 +322,11 @@ static void read_version(reader *r, yaml_node_t *v)
 	r->profile->engine.minor = (int)minor;
 }
 
-static bool top_pair(reader *r, const char *path, const char *key, yaml_node_t *v, void *ctx)
+static bool top_pair(void *self, const char *path, const char *key, yaml_node_t *k,
+                     yaml_node_t *v, void *ctx)
 {
+	reader *r = self;
+	(void)k;
 	(void)path;
 	(void)ctx;
 	mg_profile *p = r->profile;
@@ -381,11 +362,17 @@ static bool top_pair(reader *r, const char *path, const char *key, yaml_node_t *
 	return true;
 }
 
-mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *diags)
+mg_profile *mg_profile_load(mg_arena *arena, const char *path, size_t max_file,
+                            mg_diag_list *diags)
 {
 	mg_loc at = {path, 0, 0};
 	mg_file_data data;
-	int rc = mg_file_read(path, PROFILE_MAX_BYTES, &data);
+	bool by_option = max_file && max_file < PROFILE_MAX_BYTES;
+	int rc = mg_file_read(path, by_option ? max_file : PROFILE_MAX_BYTES, &data);
+	if (rc == -2 && by_option) {
+		mg_diag_file_size(diags, at, path, max_file);
+		return NULL;
+	}
 	if (rc != 0) {
 		mg_diag_add(diags, MG_SEV_HIGH, "profile-unreadable", at,
 		            rc == -2 ? "traffic profile larger than 4 MiB" : "cannot read the traffic "
@@ -422,7 +409,10 @@ mg_profile *mg_profile_load(mg_arena *arena, const char *path, mg_diag_list *dia
 	profile->rewrite_bytes_s = MG_PROFILE_DEFAULT_REWRITE_MB_S * 1e6;
 	profile->index_build_bytes_s = MG_PROFILE_DEFAULT_INDEX_BUILD_MB_S * 1e6;
 	profile->default_table.name = "(default)";
-	reader r = {arena, diags, profile->file, &doc, profile};
+	reader r = {{&doc, diags, profile->file, "profile-invalid", "profile-unknown-key",
+	             MG_SEV_MEDIUM, " (ignored)",
+	             "see formats/profile.md for the profile's keys and units", 0},
+	            arena, profile};
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root)
 		mg_diag_add(diags, MG_SEV_HIGH, "profile-invalid", at, "the traffic profile is empty");

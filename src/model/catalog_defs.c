@@ -83,6 +83,23 @@ static void fk_link(ap_ctx *a, cat_rel *r, mg_cat_constraint *k, const mg_constr
 	cat_vec_push(a->cat->arena, &target->fk_in, r);
 }
 
+/* PostgreSQL names a table CHECK after the one column its expression
+ * reads (orders_total_check), or after the table alone when it reads
+ * several or none (orders_check). */
+static const char *check_column(const cat_rel *r, const char *expr)
+{
+	const char *found = NULL;
+	for (size_t i = 0; expr && i < r->pub.n_columns; i++) {
+		const char *c = r->pub.columns[i].name;
+		if (!cat_text_has_word(expr, strlen(expr), c))
+			continue;
+		if (found)
+			return NULL;
+		found = c;
+	}
+	return found;
+}
+
 void ap_constraint_def(ap_ctx *a, cat_rel *r, const mg_constraint_def *def, const char *column)
 {
 	mg_arena *arena = a->cat->arena;
@@ -106,8 +123,9 @@ void ap_constraint_def(ap_ctx *a, cat_rel *r, const mg_constraint_def *def, cons
 	}
 	if (!name) {
 		const char *part = def->kind == MG_CONSTRAINT_PRIMARY_KEY ? NULL
-		                   : def->kind == MG_CONSTRAINT_CHECK && !column ? NULL
-		                                                               : joined(arena, &cols, NULL);
+		                   : def->kind == MG_CONSTRAINT_CHECK && !column
+		                       ? check_column(r, def->expr)
+		                       : joined(arena, &cols, NULL);
 		name = cat_object_name(arena, r->pub.name, part, label);
 	} else if (mg_catalog_constraint(&r->pub, name) && a->creating == r &&
 	           mg_catalog_constraint(&r->pub, name)->kind == def->kind) {
@@ -126,6 +144,7 @@ void ap_constraint_def(ap_ctx *a, cat_rel *r, const mg_constraint_def *def, cons
 	k->expr = def->expr;
 	k->ref_columns = def->ref_columns;
 	k->on_delete = def->on_delete;
+	k->on_update = def->on_update;
 	if (def->kind == MG_CONSTRAINT_FOREIGN_KEY)
 		fk_link(a, r, k, def);
 	if (def->kind == MG_CONSTRAINT_PRIMARY_KEY || def->kind == MG_CONSTRAINT_UNIQUE ||
@@ -220,14 +239,14 @@ void ap_drop_column(ap_ctx *a, cat_rel *r, const char *name, bool cascade)
 	for (size_t i = r->pub.n_indexes; i-- > 0;)
 		if (names_have(&r->pub.indexes[i].columns, name))
 			ap_remove_index(a, r, r->pub.indexes[i].name);
-	for (size_t i = 0; i < r->pub.n_columns; i++) {
-		if (mg_str_ieq(r->pub.columns[i].name, name)) {
-			memmove(&r->pub.columns[i], &r->pub.columns[i + 1],
-			        (r->pub.n_columns - i - 1) * sizeof *r->pub.columns);
-			r->pub.n_columns--;
-			cat_column_dropped(r, i);
-			break;
-		}
+	/* Found through the column index, not by comparing every name. */
+	mg_cat_column *c = mg_catalog_column(&r->pub, name);
+	if (c) {
+		size_t i = (size_t)(c - r->pub.columns);
+		memmove(&r->pub.columns[i], &r->pub.columns[i + 1],
+		        (r->pub.n_columns - i - 1) * sizeof *r->pub.columns);
+		r->pub.n_columns--;
+		cat_column_dropped(r, i);
 	}
 	for (size_t i = 0; i < r->pub.n_partitions; i++)
 		ap_drop_column(a, (cat_rel *)r->pub.partitions[i], name, true);

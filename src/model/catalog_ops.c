@@ -15,6 +15,61 @@ static bool has(const mg_operation *op, unsigned f)
 	return (op->flags & f) != 0;
 }
 
+/* DETACH PARTITION ... CONCURRENTLY leaves the partition's bound behind as
+ * a CHECK constraint on the detached table (named as PostgreSQL names an
+ * unnamed CHECK).  Written for a single-column key, which is what its
+ * expression can be told for; a NULL in a list bound makes PostgreSQL
+ * write another form, left out. */
+/* The key column in double quotes, always: the model cannot tell a keyword
+ * that needs them (the SQL front end can), and quoting a name that does not
+ * need them changes nothing. */
+static void put_quoted(mg_buf *b, const char *name)
+{
+	mg_buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			mg_buf_putc(b, '"');
+		mg_buf_putc(b, *p);
+	}
+	mg_buf_putc(b, '"');
+}
+
+static void detached_bound_check(ap_ctx *a, cat_rel *parent, cat_rel *part)
+{
+	const mg_cat_relation *p = &part->pub;
+	if (parent->pub.partition_key.count != 1 || p->is_default_partition)
+		return;
+	mg_buf col = MG_BUF_INIT;
+	put_quoted(&col, parent->pub.partition_key.items[0]);
+	const char *c = mg_buf_cstr(&col);
+	mg_buf e = MG_BUF_INIT;
+	mg_buf_printf(&e, "(%s IS NOT NULL)", c);
+	bool ok = true;
+	if (p->bound_in.count) {
+		mg_buf_printf(&e, " AND (%s = ANY (ARRAY[", c);
+		for (size_t i = 0; i < p->bound_in.count; i++) {
+			ok &= !mg_str_ieq(p->bound_in.items[i], "null");
+			mg_buf_printf(&e, "%s%s", i ? ", " : "", p->bound_in.items[i]);
+		}
+		mg_buf_puts(&e, "]))");
+	} else if (p->bound_from.count == 1 && p->bound_to.count == 1) {
+		const char *from = p->bound_from.items[0], *to = p->bound_to.items[0];
+		if (!mg_str_ieq(from, "minvalue"))
+			mg_buf_printf(&e, " AND (%s >= %s)", c, from);
+		if (!mg_str_ieq(to, "maxvalue"))
+			mg_buf_printf(&e, " AND (%s < %s)", c, to);
+	} else {
+		ok = false;
+	}
+	if (ok) {
+		mg_constraint_def def = {.kind = MG_CONSTRAINT_CHECK,
+		                         .expr = mg_arena_strdup(a->cat->arena, mg_buf_cstr(&e))};
+		ap_constraint_def(a, part, &def, NULL);
+	}
+	mg_buf_dispose(&col);
+	mg_buf_dispose(&e);
+}
+
 static cat_rel *need_table(ap_ctx *a)
 {
 	mg_object t = mg_op_table(a->op);
@@ -736,6 +791,8 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 						parent->pub.partitions[--parent->pub.n_partitions];
 					break;
 				}
+			if (has(op, MG_OPF_CONCURRENTLY))
+				detached_bound_check(&a, parent, part);
 			part->pub.parent = NULL;
 			part->pub.is_default_partition = false;
 		}
@@ -769,6 +826,7 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
 	case MG_OP_CREATE_RULE:
 	case MG_OP_CREATE_POLICY:
 	case MG_OP_DROP_TRIGGER:
+	case MG_OP_RENAME_TRIGGER:
 	case MG_OP_DROP_RULE:
 	case MG_OP_DROP_POLICY:
 	case MG_OP_ALTER_POLICY:

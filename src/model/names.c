@@ -93,6 +93,7 @@ static const char *const op_names[MG_OP__COUNT] = {
 	[MG_OP_ALTER_FUNCTION] = "alter_function",
 	[MG_OP_CREATE_TRIGGER] = "create_trigger",
 	[MG_OP_DROP_TRIGGER] = "drop_trigger",
+	[MG_OP_RENAME_TRIGGER] = "rename_trigger",
 	[MG_OP_CREATE_RULE] = "create_rule",
 	[MG_OP_DROP_RULE] = "drop_rule",
 	[MG_OP_CREATE_POLICY] = "create_policy",

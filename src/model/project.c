@@ -3,6 +3,7 @@
  * and operations through these functions so that every allocation lands
  * in the project's arena.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,43 @@ mg_project *mg_project_new(void)
 	mg_diag_list_init(&p->diags, &p->arena);
 	p->engine.kind = MG_ENGINE_POSTGRESQL;
 	p->engine.major = MG_ENGINE_DEFAULT_MAJOR;
+	p->max_file_bytes = MG_DEFAULT_MAX_FILE_BYTES;
+	p->max_expansion = MG_EXPANSION_PER_FILE_SIZE * MG_DEFAULT_MAX_FILE_BYTES;
 	return p;
+}
+
+int mg_project_read_given(mg_project *project, const char *path, const char *option,
+                          const char *code, mg_file_data *out)
+{
+	int rc = mg_file_read(path, project->max_file_bytes, out);
+	if (rc == 0)
+		return 0;
+	mg_loc at = {path, 0, 0};
+	if (rc == -2)
+		mg_diag_file_size(&project->diags, at, path, project->max_file_bytes);
+	else
+		mg_diag_add(&project->diags, MG_SEV_HIGH, code, at, "cannot read the %s file: %s",
+		            option, strerror(errno));
+	return -1;
+}
+
+bool mg_project_expand(mg_project *project, size_t bytes, mg_loc at, const char *then)
+{
+	if (bytes <= project->max_expansion - project->expanded) {
+		project->expanded += bytes;
+		return true;
+	}
+	if (!project->expansion_file || !at.file || strcmp(project->expansion_file, at.file) != 0) {
+		project->expansion_file = at.file;
+		mg_diag *d = mg_diag_add(&project->diags, MG_SEV_HIGH, "limit-expansion", at,
+		                         "placeholders, properties and YAML aliases would expand past "
+		                         "%zu bytes, the --max-expansion limit: %s",
+		                         project->max_expansion, then);
+		mg_diag_set_hint(&project->diags, d,
+		                 "a value repeated without end, or a very large project: raise the "
+		                 "limit with --max-expansion");
+	}
+	return false;
 }
 
 void mg_project_free(mg_project *project)
@@ -40,7 +77,8 @@ mg_changeset *mg_project_add_changeset(mg_project *project, mg_changeset_kind ki
 
 bool mg_changeset_runs(const mg_changeset *cs)
 {
-	return !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED));
+	return !(cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED)) &&
+	       cs->kind != MG_CS_FLYWAY_UNDO;
 }
 
 bool mg_changeset_in_release(const mg_changeset *cs)
@@ -93,4 +131,19 @@ mg_operation *mg_statement_add_op(mg_project *project, mg_statement *stmt, mg_op
 	op->loc = stmt->loc;
 	mg_arena_push(&project->arena, (void ***)&stmt->ops, &stmt->n_ops, &stmt->ops_cap, op);
 	return op;
+}
+
+const mg_changeset *mg_project_undo_of(const mg_project *project, const mg_changeset *cs)
+{
+	if (!cs || cs->kind != MG_CS_FLYWAY_VERSIONED || !cs->version.n_parts)
+		return NULL;
+	/* Flyway sorts an undo right after the migration of its version. */
+	for (size_t i = cs->index + 1; i < project->n_changesets; i++) {
+		const mg_changeset *u = project->changesets[i];
+		if (!u->version.n_parts || mg_version_compare(&u->version, &cs->version) != 0)
+			break;
+		if (u->kind == MG_CS_FLYWAY_UNDO)
+			return u;
+	}
+	return NULL;
 }

@@ -9,9 +9,15 @@
  * plan has a contract, release 2 starts with a deploy step too: every
  * instance must run a version that no longer uses what the contract
  * drops, before it runs.
+ *
+ * What these steps make safe, a check of the steps' own SQL cannot see:
+ * the waivers record it per step (a NOT NULL after the deploy, the
+ * contract's drops), for the emitted migrations to carry.
  */
 #include <string.h>
 
+#include "migraph/graph.h"
+#include "migraph/rollback.h"
 #include "plan/rewrite_int.h"
 
 static const char *strategy_text(mg_deploy d)
@@ -51,13 +57,32 @@ static void add_name(mg_buf *b, const mg_object *o)
 	mg_object_put(b, o);
 }
 
+/* The synced-column change whose shadow column is `name` on the table of
+ * op, or NULL. */
+static const plan_app_change *shadow_of(const plan_ctx *ctx, const mg_object *o, const char *name)
+{
+	for (size_t i = 0; i < ctx->n_app; i++) {
+		const plan_app_change *c = &ctx->app[i];
+		if (c->kind == PLAN_APP_SYNCED_COLUMN && mg_str_eq(c->table, o->table) &&
+		    mg_str_eq(c->shadow, name))
+			return c;
+	}
+	return NULL;
+}
+
+/* A column the shadow rewrite adds, or the old column a type change swaps
+ * out: announced with their change (describe_app), never on their own. */
 static bool is_plan_column(const plan_ctx *ctx, const mg_operation *op)
 {
-	/* Columns the shadow rewrite adds are announced with their change. */
-	for (size_t i = 0; i < ctx->n_app; i++)
-		if (ctx->app[i].kind == PLAN_APP_SYNCED_COLUMN && mg_str_eq(ctx->app[i].table, op->object.table) &&
-		    (ctx->app[i].type_change || mg_str_eq(ctx->app[i].new_name, op->object.name)))
+	const mg_object *o = &op->object;
+	if (op->kind == MG_OP_ADD_COLUMN)
+		return shadow_of(ctx, o, o->name) != NULL;
+	for (size_t i = 0; i < ctx->n_app; i++) {
+		const plan_app_change *c = &ctx->app[i];
+		if (c->kind == PLAN_APP_SYNCED_COLUMN && c->type_change && mg_str_eq(c->table, o->table) &&
+		    mg_str_eq(c->old_name, o->name))
 			return true;
+	}
 	return false;
 }
 
@@ -76,12 +101,19 @@ static void collect(plan_ctx *ctx, facts *f)
 					add_name(&f->dropped, o);
 				continue;
 			}
-			if (op->kind == MG_OP_ADD_COLUMN && !is_plan_column(ctx, op))
+			if (op->kind == MG_OP_ADD_COLUMN && !is_plan_column(ctx, op)) {
 				add_name(&f->news, o);
-			else if (op->kind == MG_OP_CREATE_TABLE)
+			} else if (op->kind == MG_OP_CREATE_TABLE) {
 				add_name(&f->news, o);
-			else if (op->kind == MG_OP_SET_NOT_NULL)
-				add_name(&f->must_write, o);
+			} else if (op->kind == MG_OP_SET_NOT_NULL) {
+				/* A shadow column is filled by its trigger from the column
+				 * the application writes. */
+				const plan_app_change *c = shadow_of(ctx, o, o->name);
+				mg_object written = *o;
+				if (c)
+					written.name = c->old_name;
+				add_name(&f->must_write, &written);
+			}
 		}
 	}
 }
@@ -167,4 +199,123 @@ void plan_add_deploy_steps(plan_ctx *ctx)
 	mg_buf_dispose(&f.news);
 	mg_buf_dispose(&f.must_write);
 	mg_buf_dispose(&f.dropped);
+}
+
+/* ---- What the deploy steps answer ----------------------------------------- */
+
+typedef struct waive {
+	const mg_plan_step *deploy;   /* release 1's deploy step */
+	const mg_plan_step *confirm;  /* release 2's: no instance runs the old version */
+} waive;
+
+static void add_waiver(plan_ctx *ctx, mg_plan_step *s, const char *rule, const mg_operation *op,
+                       const char *reason)
+{
+	s->waivers = mg_arena_grow(ctx->arena, s->waivers, sizeof *s->waivers, s->n_waivers,
+	                           s->n_waivers + 1);
+	s->waivers[s->n_waivers++] = (mg_step_waiver){rule, op->kind, op->object, reason};
+}
+
+/* The synced-column change a type change made of column `name`, or NULL. */
+static const plan_app_change *type_change_of(const plan_ctx *ctx, const mg_object *o,
+                                             const char *name)
+{
+	for (size_t i = 0; i < ctx->n_app; i++) {
+		const plan_app_change *c = &ctx->app[i];
+		if (c->kind == PLAN_APP_SYNCED_COLUMN && c->type_change && mg_str_eq(c->table, o->table) &&
+		    mg_str_eq(c->old_name, name))
+			return c;
+	}
+	return NULL;
+}
+
+static void waive_step(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step *s,
+                       mg_statement *const *stmts, size_t n)
+{
+	(void)stmts;
+	(void)n;
+	const waive *w = data;
+	mg_arena *a = ctx->arena;
+	if (s->kind != MG_STEP_SQL)
+		return;
+	bool after_deploy = s->release == 1 && w->deploy && s->index > w->deploy->index;
+	bool contract = s->release == 2 && w->confirm && s->index > w->confirm->index;
+	for (size_t i = 0; i < s->n_ops; i++) {
+		const mg_operation *op = s->ops[i];
+		const mg_object *o = &op->object;
+		const char *what = o->table ? mg_arena_printf(a, "%s.%s", o->table, o->name)
+		                            : mg_arena_printf(a, "%s", o->name ? o->name : "?");
+		if (after_deploy && op->kind == MG_OP_SET_NOT_NULL) {
+			const mg_cat_relation *rel = mg_catalog_relation(cat, o->schema, o->table);
+			const mg_cat_column *c = rel ? mg_catalog_column(rel, o->name) : NULL;
+			if (c && c->default_expr)
+				continue;
+			/* Compatibility rules judge columns the running version knew:
+			 * with a release selected, those before it; without one, every
+			 * earlier migration counts as deployed. */
+			const mg_catalog *start =
+			    ctx->analysis->graph ? ctx->analysis->graph->before_release : NULL;
+			const mg_cat_relation *was = start ? mg_catalog_relation(start, o->schema, o->table) : NULL;
+			if (ctx->release_known && !(was && mg_catalog_column(was, o->name)))
+				continue;
+			const plan_app_change *sh = shadow_of(ctx, o, o->name);
+			add_waiver(ctx, s, "compat-not-null-without-default", op,
+			           sh ? mg_arena_printf(a, "plan: the trigger of this plan fills %s from %s "
+			                                   "on every insert, whatever version writes",
+			                                o->name, sh->old_name)
+			              : mg_arena_printf(a, "plan: it runs after step %s, the deploy of the "
+			                                   "version that writes %s on insert",
+			                                w->deploy->id, what));
+		}
+		if (!contract)
+			continue;
+		const plan_app_change *tc =
+		    op->kind == MG_OP_DROP_COLUMN ? type_change_of(ctx, o, o->name) : NULL;
+		const plan_app_change *own =
+		    op->kind == MG_OP_RENAME_COLUMN ? shadow_of(ctx, o, o->name) : NULL;
+		const char *gone = mg_arena_printf(
+		    a, "plan: release 2 starts once every instance runs the release-1 version (step %s), "
+		       "which no longer uses %s",
+		    w->confirm->id, what);
+		if (op->kind == MG_OP_DROP_COLUMN)
+			add_waiver(ctx, s, "compat-drop-column", op,
+			           tc ? mg_arena_printf(a, "plan: the contract of the type change: %s takes "
+			                                   "the name %s in the same transaction, with every "
+			                                   "value",
+			                                tc->shadow, o->name)
+			              : gone);
+		else if (op->kind == MG_OP_DROP_TABLE || op->kind == MG_OP_DROP_VIEW ||
+		         op->kind == MG_OP_DROP_MATERIALIZED_VIEW)
+			add_waiver(ctx, s, "compat-drop-table", op, gone);
+		else if (own && own->type_change)
+			add_waiver(ctx, s, "compat-rename-column", op,
+			           mg_arena_printf(a, "plan: %s is this plan's own column, which no "
+			                              "application version uses by that name",
+			                           o->name));
+		if (s->hold_until_confirmed && mg_op_destroys_data(op))
+			add_waiver(ctx, s, "rollback-irreversible", op,
+			           "plan: the later release this rule's safe alternative asks for: held "
+			           "back until release 1 is confirmed good, when no running version uses "
+			           "it");
+	}
+}
+
+void plan_deploy_waivers(plan_ctx *ctx)
+{
+	/* One deploy strategy runs no two versions at once: no compatibility
+	 * finding to answer. */
+	if (ctx->plan->deploy == MG_DEPLOY_SINGLE)
+		return;
+	waive w = {NULL, NULL};
+	for (size_t i = 0; i < ctx->plan->n_steps; i++) {
+		const mg_plan_step *s = ctx->plan->steps[i];
+		if (s->kind != MG_STEP_APP_DEPLOY)
+			continue;
+		if (s->release == 1 && !w.deploy)
+			w.deploy = s;
+		else if (s->release == 2 && !w.confirm)
+			w.confirm = s;
+	}
+	if (w.deploy || w.confirm)
+		plan_walk(ctx, waive_step, NULL, &w);
 }

@@ -139,6 +139,8 @@ mg_check *plan_add_check(plan_ctx *ctx, mg_check_when when, const char *title, c
  *   shp:s.t    the table's final shape, for what copies or reads all of it
  *              (CREATE TABLE ... LIKE, a view): only a contract that swaps a
  *              column defines it
+ *   sdw:s.t.c  the values of a shadow column c: its backfill defines them,
+ *              what later proves them on it (NOT NULL) uses them
  * A column change defines its column and uses its table; DML uses the
  * table and its added columns and defines its rows; what checks rows
  * (SET NOT NULL, a constraint, a unique index, a type change) uses them.
@@ -638,6 +640,7 @@ mg_plan *mg_plan_build(mg_analysis *analysis)
 	link_dependencies(&ctx);
 	order_steps(&ctx);
 	plan_rollback(&ctx);
+	plan_deploy_waivers(&ctx);
 	plan_verify(&ctx);
 	plan_assess(&ctx);
 	return ctx.plan;

@@ -31,7 +31,11 @@ typedef struct plan_app_change {
 	const char *new_name;          /* the name the new version uses */
 	bool type_change;              /* a column whose type changes (same name in the end) */
 	const mg_plan_step *backfill;  /* the step after which the new column is complete */
+	const char *shadow;            /* the column that takes old_name's place, by the name it
+	                                  has until the contract (email_new for a type change) */
 } plan_app_change;
+
+typedef struct plan_backfill_state plan_backfill_state;
 
 typedef struct plan_ctx {
 	mg_plan *plan;
@@ -60,6 +64,7 @@ typedef struct plan_ctx {
 	struct plan_keys **keys;       /* per step (by index): keys given by the rewriter */
 	size_t keys_cap;
 	mg_map index_tails;            /* "schema.index" -> its CREATE INDEX text after the table */
+	plan_backfill_state *backfill_state; /* backfill.c's own bookkeeping (names, catalog) */
 } plan_ctx;
 
 /* Adds a step for the current statement (or a plan-wide step when
@@ -107,6 +112,9 @@ void plan_step_additive(plan_ctx *ctx, mg_plan_step *s);
 void plan_step_keys_of(plan_ctx *ctx, mg_plan_step *s, const mg_operation *op, bool schema_only);
 /* The application deploy steps, from the deploy strategy. */
 void plan_add_deploy_steps(plan_ctx *ctx);
+/* Once the steps are in order: the findings a check of each step would
+ * raise that the deploy steps answer (mg_step_waiver), with why. */
+void plan_deploy_waivers(plan_ctx *ctx);
 
 /* backfill.c: a batched, resumable backfill of `table` that sets
  * set_clause on the rows matching the idempotent predicate (set_clause
@@ -117,6 +125,35 @@ void plan_add_deploy_steps(plan_ctx *ctx);
  * plan lists it in plan->backfills. */
 mg_backfill *plan_backfill_new(plan_ctx *ctx, const mg_object *table, const char *set_clause,
                                const char *predicate, const char *source_sql);
+/* backfill.c: the columns a SET list assigns (empty when it does not
+ * parse as one). */
+mg_name_list plan_backfill_set_columns(plan_ctx *ctx, const char *set_clause);
+/* backfill_dml.c: the backfill for the current statement, an UPDATE or
+ * DELETE (op) of ctx->stmt: its SET list and WHERE cut from the text, the
+ * idempotent predicate derived from them.  NULL, with a note, when it
+ * cannot be batched (WITH, RETURNING, ...): keep the statement then. */
+mg_backfill *plan_backfill_from_statement(plan_ctx *ctx, const mg_operation *op);
+/* Makes s the step that runs backfill b: its script (a procedure and
+ * its CALL from PostgreSQL 11, a psql script before), retry, verify query
+ * and runtime.  A backfill without a key to batch on runs as one
+ * statement, said in the title. */
+void plan_backfill_script(plan_ctx *ctx, mg_plan_step *s, mg_backfill *b);
+
+/* walk.c: the steps replayed on a copy of the catalog at the release's
+ * start, in plan order (the passes after ordering need the schema just
+ * before and after each step).  plan_step_stmts gives the statements a
+ * step runs: its original statement when it kept the original SQL, else
+ * its own SQL parsed (none for deploy and backfill steps, or SQL that does
+ * not parse).  plan_walk calls before and after (either may be NULL)
+ * around each step and returns the catalog at the end (NULL without a
+ * release). */
+struct mg_catalog;
+typedef void (*plan_walk_fn)(plan_ctx *ctx, void *data, struct mg_catalog *cat, mg_plan_step *s,
+                             mg_statement *const *stmts, size_t n);
+size_t plan_step_stmts(plan_ctx *ctx, const mg_plan_step *s, mg_statement *const **stmts);
+const mg_operation **plan_stmts_ops(plan_ctx *ctx, mg_statement *const *stmts, size_t n,
+                                    size_t *n_ops);
+struct mg_catalog *plan_walk(plan_ctx *ctx, plan_walk_fn before, plan_walk_fn after, void *data);
 
 /* The passes after ordering. */
 void plan_rollback(plan_ctx *ctx);

@@ -287,14 +287,9 @@ typedef enum step_class {
 	CLASS_DEPLOY
 } step_class;
 
-static step_class class_of(const mg_plan_step *s)
+/* What the step's operations do while they hold their locks. */
+static step_class ops_class(const mg_plan_step *s)
 {
-	if (s->kind == MG_STEP_MANUAL)
-		return CLASS_MANUAL;
-	if (s->kind == MG_STEP_BACKFILL)
-		return CLASS_BACKFILL;
-	if (s->kind == MG_STEP_APP_DEPLOY)
-		return CLASS_DEPLOY;
 	step_class c = CLASS_CATALOG;
 	for (size_t i = 0; i < s->n_ops; i++) {
 		const mg_operation *op = s->ops[i];
@@ -313,6 +308,17 @@ static step_class class_of(const mg_plan_step *s)
 			return CLASS_HEAVY;
 	}
 	return c;
+}
+
+static step_class class_of(const mg_plan_step *s)
+{
+	if (s->kind == MG_STEP_MANUAL)
+		return CLASS_MANUAL;
+	if (s->kind == MG_STEP_BACKFILL)
+		return CLASS_BACKFILL;
+	if (s->kind == MG_STEP_APP_DEPLOY)
+		return CLASS_DEPLOY;
+	return ops_class(s);
 }
 
 static const char *lock_list(plan_ctx *ctx, const mg_plan_step *s, bool blocking_only)
@@ -414,28 +420,46 @@ static const mg_finding *original_finding(plan_ctx *ctx, const mg_operation *op)
 	return best;
 }
 
+/* The step's risk as planned, from its locks and its runtime.  A blocking
+ * lock costs what the risk model says of holding it for the step's hold
+ * (a catalog change holds it for no time); and any step that blocks a live
+ * table, or works on one for a long time without blocking it (a backfill, a
+ * concurrent build, a validation), is at least low: while a blocking lock
+ * waits for its lock_timeout a queue forms behind it, and a long step loads
+ * the table and its replicas while it runs.  Info is left for steps that
+ * touch nothing live. */
 static int step_severity(plan_ctx *ctx, mg_plan_step *s, step_class cls)
 {
 	int worst = -1;
-	bool unknown = false;
-	double hold = cls == CLASS_HEAVY ? s->runtime_ms : 0;
-	bool hold_known = cls != CLASS_HEAVY || s->runtime_known;
+	bool unknown = false, live = false;
+	/* A manual step is judged as if run as written: a VACUUM FULL left to
+	 * the reader holds its lock for the whole rewrite. */
+	bool holds = cls == CLASS_HEAVY || (cls == CLASS_MANUAL && ops_class(s) == CLASS_HEAVY);
+	double hold = holds ? s->runtime_ms : 0;
+	bool hold_known = !holds || s->runtime_known;
+	bool long_running = cls == CLASS_CONCURRENT || cls == CLASS_VALIDATE ||
+	                    cls == CLASS_BACKFILL || holds;
 	for (size_t i = 0; i < s->n_locks; i++) {
 		const mg_lock *lk = &s->locks[i];
-		if (!mg_lock_blocks_reads(lk->mode) && !mg_lock_blocks_writes(lk->mode))
-			continue;
 		if (lk->relation.kind != MG_OBJ_TABLE && lk->relation.kind != MG_OBJ_MATERIALIZED_VIEW)
 			continue;
-		int sev = mg_risk_hold_severity(ctx->analysis, &lk->relation, lk->mode,
-		                                table_empty(ctx, &lk->relation), hold, hold_known,
-		                                s->has_lock_timeout);
+		bool blocks = mg_lock_blocks_reads(lk->mode) || mg_lock_blocks_writes(lk->mode);
+		bool empty = table_empty(ctx, &lk->relation);
+		if (!empty && (blocks || (long_running && lk->mode >= MG_LOCK_ROW_EXCLUSIVE)))
+			live = true;
+		if (!blocks)
+			continue;
+		int sev = mg_risk_hold_severity(ctx->analysis, &lk->relation, lk->mode, empty, hold,
+		                                hold_known, s->has_lock_timeout);
 		if (sev < 0)
 			unknown = true;
 		else if (sev > worst)
 			worst = sev;
 	}
-	if (unknown && worst < (int)(cls == CLASS_HEAVY ? MG_SEV_HIGH : MG_SEV_LOW))
-		worst = cls == CLASS_HEAVY ? MG_SEV_HIGH : MG_SEV_LOW;
+	if (live && worst < (int)MG_SEV_LOW)
+		worst = MG_SEV_LOW;
+	if (unknown && worst < (int)(holds ? MG_SEV_HIGH : MG_SEV_LOW))
+		worst = holds ? MG_SEV_HIGH : MG_SEV_LOW;
 	if (cls == CLASS_MANUAL && worst < (int)MG_SEV_MEDIUM)
 		worst = MG_SEV_MEDIUM;
 	return worst < 0 ? MG_SEV_INFO : worst;
@@ -555,27 +579,29 @@ void rw_finish(rw *r, mg_plan_step *s, const char *why)
 	step_policy(r->ctx, s, NULL);
 }
 
-mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const char *set_clause,
-                          const char *predicate, const char *source_sql, const char *title,
-                          const char *why)
+mg_plan_step *rw_backfill_of(rw *r, mg_backfill *b, const char *title, const char *why)
 {
 	mg_plan_step *s = rw_step(r, MG_PHASE_BACKFILL, MG_STEP_BACKFILL, title);
-	mg_object t = {MG_OBJ_TABLE, schema, NULL, table};
-	s->backfill = plan_backfill_new(r->ctx, &t, set_clause, predicate, source_sql);
-	mg_operation *op = rw_op_on(r, set_clause ? MG_OP_UPDATE : MG_OP_DELETE, schema, table);
-	op->set_clause = set_clause;
-	op->where_expr = predicate;
-	if (predicate)
+	mg_operation *op = rw_op_on(r, b->set_clause ? MG_OP_UPDATE : MG_OP_DELETE, b->table.schema,
+	                            b->table.name);
+	op->set_clause = b->set_clause;
+	op->where_expr = b->predicate;
+	if (b->predicate)
 		op->flags |= MG_OPF_HAS_WHERE;
 	plan_step_run(r->ctx, s, op);
 	s->in_transaction = false; /* it commits per batch */
 	rw_finish(r, s, why);
-	if (s->backfill && s->backfill->runtime_known) {
-		s->runtime_known = true;
-		s->runtime_ms = s->backfill->runtime_ms;
-		s->runtime_assumption = s->backfill->sizing_reasoning;
-	}
+	plan_backfill_script(r->ctx, s, b);
 	return s;
+}
+
+mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const char *set_clause,
+                          const char *predicate, const char *source_sql, const char *title,
+                          const char *why)
+{
+	mg_object t = {MG_OBJ_TABLE, schema, NULL, table};
+	return rw_backfill_of(r, plan_backfill_new(r->ctx, &t, set_clause, predicate, source_sql),
+	                      title, why);
 }
 
 void rw_text_keys(plan_ctx *ctx, mg_plan_step *s, const char *sql)
@@ -742,6 +768,12 @@ static void keep(plan_ctx *ctx, const mg_operation **ops, size_t n, bool whole)
 	}
 }
 
+void rw_keep(rw *r)
+{
+	const mg_operation *ops[1] = {r->op};
+	keep(r->ctx, ops, 1, r->ctx->stmt && r->ctx->stmt->n_ops == 1);
+}
+
 /* ---- Statements ------------------------------------------------------------ */
 
 static const char *index_key(plan_ctx *ctx, const char *schema, const char *name)
@@ -774,21 +806,6 @@ void plan_note_statement(plan_ctx *ctx)
 const char *rw_index_tail_of(rw *r, const char *schema, const char *index)
 {
 	return mg_map_get(&r->ctx->index_tails, index_key(r->ctx, schema, index));
-}
-
-static bool session_op(const mg_operation *op)
-{
-	switch (op->kind) {
-	case MG_OP_SET_SETTING:
-	case MG_OP_RESET_SETTING:
-	case MG_OP_BEGIN:
-	case MG_OP_COMMIT:
-	case MG_OP_ROLLBACK:
-	case MG_OP_SAVEPOINT:
-		return true;
-	default:
-		return false;
-	}
 }
 
 static void absorb_session(plan_ctx *ctx)
@@ -866,7 +883,7 @@ void plan_rewrite_statement(plan_ctx *ctx)
 	}
 	bool all_session = true;
 	for (size_t i = 0; i < st->n_ops; i++)
-		all_session &= session_op(st->ops[i]);
+		all_session &= mg_op_is_session(st->ops[i]);
 	if (all_session) {
 		absorb_session(ctx);
 		return;

@@ -149,7 +149,7 @@ static void add_emit(rw *r)
 		plan_step_additive(ctx, bf);
 	}
 	if (c->not_null || c->primary_key) {
-		rw_nn nn = {schema, table, c->name, NULL};
+		rw_nn nn = {schema, table, c->name, NULL, false};
 		rw_nn_expand(r, &nn, MG_PHASE_VALIDATE);
 		rw_nn_validate(r, &nn);
 	}
@@ -576,14 +576,15 @@ void rw_shadow_emit(rw *r, const rw_shadow *sh)
 	 * rows made earlier is affected by it. */
 	plan_step_use(ctx, bf, plan_key(ctx, "rel", schema, table, NULL));
 	plan_step_define(ctx, bf, plan_key(ctx, "dat", schema, table, NULL));
+	plan_step_define(ctx, bf, plan_key(ctx, "sdw", schema, table, tmp));
 	plan_step_additive(ctx, bf);
 	rw_app_change(r, (plan_app_change){PLAN_APP_SYNCED_COLUMN, schema, table, sh->column,
-	                                   sh->new_column, type_change, bf});
+	                                   sh->new_column, type_change, bf, tmp});
 
 	/* 4. What the old column carries. */
 	carried cy = {MG_BUF_INIT, NULL, 0, 0};
 	if (c->not_null) {
-		rw_nn nn = {schema, table, tmp, NULL};
+		rw_nn nn = {schema, table, tmp, NULL, false};
 		rw_nn_expand(r, &nn, MG_PHASE_VALIDATE);
 		rw_nn_validate(r, &nn);
 	}

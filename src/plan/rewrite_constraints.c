@@ -60,6 +60,22 @@ static mg_operation *constraint_op(rw *r, mg_op_kind kind, const char *schema, c
 
 /* ---- The CHECK route to NOT NULL ------------------------------------------ */
 
+/* Keys of a step of the route on a shadow column: it reads the values
+ * the shadow's backfill fills and makes its own CHECK.  Its operations'
+ * keys would order it after the contract of the type change (which renames
+ * the shadow column), and the table's rows as a whole would drag later
+ * data changes of other columns behind it. */
+static void nn_shadow_keys(rw *r, const rw_nn *nn, mg_plan_step *s)
+{
+	plan_ctx *ctx = r->ctx;
+	if (!nn->shadow)
+		return;
+	plan_step_use(ctx, s, plan_key(ctx, "rel", nn->schema, nn->table, NULL));
+	plan_step_use(ctx, s, plan_key(ctx, "sdw", nn->schema, nn->table, nn->column));
+	if (nn->check)
+		plan_step_define(ctx, s, plan_key(ctx, "con", nn->schema, nn->table, nn->check));
+}
+
 void rw_nn_expand(rw *r, rw_nn *nn, mg_phase phase)
 {
 	nn->check = NULL;
@@ -77,6 +93,7 @@ void rw_nn_expand(rw *r, rw_nn *nn, mg_phase phase)
 	mg_plan_step *s = rw_step(r, phase, MG_STEP_SQL,
 	                          mg_arena_printf(r->ctx->arena, "Add %s NOT VALID", nn->check));
 	rw_run(r, s, add_constraint_op(r, nn->schema, nn->table, &k, nn->check, true));
+	nn_shadow_keys(r, nn, s);
 	rw_finish(r, s, mg_arena_printf(r->ctx->arena,
 	                                "First half of NOT NULL on %s: a CHECK (%s IS NOT NULL) "
 	                                "added NOT VALID is a catalog change; new rows are checked "
@@ -92,6 +109,7 @@ void rw_nn_validate(rw *r, const rw_nn *nn)
 		s = rw_step(r, MG_PHASE_VALIDATE, MG_STEP_SQL,
 		            mg_arena_printf(a, "Validate %s", nn->check));
 		rw_run(r, s, constraint_op(r, MG_OP_VALIDATE_CONSTRAINT, nn->schema, nn->table, nn->check));
+		nn_shadow_keys(r, nn, s);
 		rw_finish(r, s, "VALIDATE scans the table under SHARE UPDATE EXCLUSIVE: reads and "
 		                "writes go on while it proves every row has a value.");
 	}
@@ -102,6 +120,7 @@ void rw_nn_validate(rw *r, const rw_nn *nn)
 	rw_run(r, s, set);
 	if (nn->check)
 		rw_run(r, s, constraint_op(r, MG_OP_DROP_CONSTRAINT, nn->schema, nn->table, nn->check));
+	nn_shadow_keys(r, nn, s);
 	rw_finish(r, s, nn->check
 	                    ? mg_arena_printf(a, "Behind the valid CHECK, SET NOT NULL on %s skips "
 	                                         "its full scan (PostgreSQL 12+): a brief ACCESS "
@@ -233,7 +252,7 @@ static void pk_emit(rw *r)
 		mg_cat_column *c = mg_catalog_column(r->rel, k->columns.items[i]);
 		if (c && c->not_null)
 			continue;
-		nn[n_nn] = (rw_nn){schema, table, k->columns.items[i], NULL};
+		nn[n_nn] = (rw_nn){schema, table, k->columns.items[i], NULL, false};
 		rw_nn_expand(r, &nn[n_nn++], MG_PHASE_EXPAND);
 	}
 	rw_unique_index(r, MG_PHASE_EXPAND, schema, table, name, &k->columns,
@@ -261,10 +280,30 @@ static bool nn_applies(const rw *r)
 	return !(r->major >= 12 && mg_catalog_check_proves_not_null(r->rel, op->object.name));
 }
 
+/* The column a type change of this release replaces by a shadow column
+ * (renamed to the old name by the contract), or NULL.  What the release
+ * does to the old column afterwards belongs on the shadow: the contract
+ * drops the old one. */
+static const char *type_shadow(const rw *r, const char *column)
+{
+	const plan_ctx *ctx = r->ctx;
+	for (size_t i = 0; i < ctx->n_app; i++) {
+		const plan_app_change *c = &ctx->app[i];
+		if (c->kind == PLAN_APP_SYNCED_COLUMN && c->type_change &&
+		    mg_str_eq(c->schema, r->rel->schema) && mg_str_eq(c->table, r->rel->name) &&
+		    mg_str_eq(c->old_name, column))
+			return c->shadow;
+	}
+	return NULL;
+}
+
 static void nn_emit(rw *r)
 {
-	rw_nn nn = {r->op->object.schema, r->op->object.table, r->op->object.name, NULL};
-	rw_nn_expand(r, &nn, MG_PHASE_EXPAND);
+	const char *shadow = type_shadow(r, r->op->object.name);
+	rw_nn nn = {r->op->object.schema, r->op->object.table,
+	            shadow ? shadow : r->op->object.name, NULL, shadow != NULL};
+	/* A shadow column is proven once its backfill has filled it. */
+	rw_nn_expand(r, &nn, shadow ? MG_PHASE_VALIDATE : MG_PHASE_EXPAND);
 	rw_nn_validate(r, &nn);
 }
 

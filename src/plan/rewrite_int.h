@@ -69,6 +69,13 @@ mg_plan_step *rw_backfill(rw *r, const char *schema, const char *table, const ch
                           const char *predicate, const char *source_sql, const char *title,
                           const char *why);
 
+/* The same for a backfill already made (an UPDATE or DELETE of the
+ * release taken apart by plan_backfill_from_statement). */
+mg_plan_step *rw_backfill_of(rw *r, mg_backfill *b, const char *title, const char *why);
+/* Keeps the statement of r as written (a form that finds, once it looks
+ * closer, that it cannot rewrite it). */
+void rw_keep(rw *r);
+
 /* Ordering keys for a step whose SQL migraph cannot read (a DO block):
  * every relation its text names is read and its rows may change. */
 void rw_text_keys(plan_ctx *ctx, mg_plan_step *s, const char *sql);
@@ -153,6 +160,9 @@ void rw_guarded(rw *r, const char *what, const char *why);
 typedef struct rw_nn {
 	const char *schema, *table, *column;
 	const char *check;         /* the temporary CHECK's name; NULL before 12 */
+	bool shadow;               /* column is a type change's shadow, which an earlier
+	                              statement's contract renames: the steps wait for its
+	                              rows, not for that contract */
 } rw_nn;
 
 void rw_nn_expand(rw *r, rw_nn *nn, mg_phase phase);

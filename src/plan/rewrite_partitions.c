@@ -138,6 +138,24 @@ static bool detach_applies(const rw *r)
 	return true;
 }
 
+static size_t checks_of(rw *r, const char *schema, const char *table)
+{
+	const mg_cat_relation *t = mg_catalog_relation(r->ctx->pcat, schema, table);
+	return t ? t->n_constraints : 0;
+}
+
+/* The CHECK the plan's catalog added to the partition when the detach ran
+ * (its constraints past the first `had`), or NULL when it could not tell
+ * the bound's expression. */
+static const char *left_check(rw *r, const char *schema, const char *table, size_t had)
+{
+	const mg_cat_relation *t = mg_catalog_relation(r->ctx->pcat, schema, table);
+	for (size_t i = had; t && i < t->n_constraints; i++)
+		if (t->constraints[i].kind == MG_CONSTRAINT_CHECK)
+			return t->constraints[i].name;
+	return NULL;
+}
+
 static void detach_emit(rw *r)
 {
 	mg_arena *a = r->ctx->arena;
@@ -146,6 +164,7 @@ static void detach_emit(rw *r)
 	s->in_transaction = false;
 	mg_operation *d = rw_copy_op(r);
 	d->flags |= MG_OPF_CONCURRENTLY;
+	size_t had = checks_of(r, r->op->object.schema, r->op->object.name);
 	rw_run(r, s, d);
 	rw_finish(r, s, mg_arena_printf(a, "DETACH PARTITION takes ACCESS EXCLUSIVE on %s: every "
 	                                   "query of it waits; CONCURRENTLY (PostgreSQL 14+) takes "
@@ -156,8 +175,12 @@ static void detach_emit(rw *r)
 	 * not, so it goes. */
 	mg_cat_relation *parent = parent_of(r);
 	const char *schema = r->op->object.schema, *part = r->op->object.name;
-	mg_name_list key = parent->partition_key.count == 1 ? parent->partition_key : (mg_name_list){0};
-	const char *check = rw_pg_name(r, schema, part, key.count ? &key : NULL, "check");
+	const char *check = left_check(r, schema, part, had);
+	if (!check) {
+		mg_name_list key =
+		    parent->partition_key.count == 1 ? parent->partition_key : (mg_name_list){0};
+		check = rw_pg_name(r, schema, part, key.count ? &key : NULL, "check");
+	}
 	s = rw_step(r, MG_PHASE_EXPAND, MG_STEP_SQL, mg_arena_printf(a, "Drop %s", check));
 	mg_operation *drop = rw_op_on(r, MG_OP_DROP_CONSTRAINT, schema, part);
 	drop->object = (mg_object){MG_OBJ_CONSTRAINT, schema, part, check};

@@ -64,7 +64,7 @@ static void table_emit(rw *r)
 	                                   "that name over %s is updatable, so its reads and writes "
 	                                   "keep working until the contract drops it.",
 	                                old, nw));
-	rw_app_change(r, (plan_app_change){PLAN_APP_RENAMED_TABLE, schema, nw, old, nw, false, NULL});
+	rw_app_change(r, (plan_app_change){PLAN_APP_RENAMED_TABLE, schema, nw, old, nw, false, NULL, nw});
 	s = rw_step(r, MG_PHASE_CONTRACT, MG_STEP_SQL, mg_arena_printf(a, "Drop view %s", old));
 	mg_operation *dv = rw_op_on(r, MG_OP_DROP_VIEW, schema, old);
 	dv->object = cv->object;

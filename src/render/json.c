@@ -18,6 +18,7 @@
 #include "migraph/triage.h"
 #include "migraph/risk.h"
 #include "render/json_writer.h"
+#include "render/review_int.h"
 
 static void write_object(mg_json *j, const mg_object *o)
 {
@@ -31,6 +32,12 @@ static void write_object(mg_json *j, const mg_object *o)
 	mg_json_kv_string(j, "table", o->table);
 	mg_json_kv_string(j, "name", o->name);
 	mg_json_end_object(j);
+}
+
+/* The plan's JSON (plan_json.c) writes objects the same way. */
+void rv_json_object(mg_json *j, const mg_object *o)
+{
+	write_object(j, o);
 }
 
 static void write_names(mg_json *j, const char *key, const mg_name_list *list)
@@ -457,6 +464,12 @@ static void write_graph(mg_json *j, const mg_analysis *a)
 
 void mg_render_json(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts)
 {
+	rv_json_report(out, analysis, opts, NULL);
+}
+
+void rv_json_report(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts,
+                    const mg_plan *plan)
+{
 	const mg_project *p = analysis->project;
 	mg_json j;
 	mg_json_init(&j, out, true);
@@ -523,6 +536,8 @@ void mg_render_json(mg_buf *out, const mg_analysis *analysis, const mg_render_op
 	mg_json_end_array(&j);
 
 	write_graph(&j, analysis);
+	if (plan)
+		rv_json_plan(&j, plan);
 
 	mg_json_key(&j, "summary");
 	mg_json_begin_object(&j);

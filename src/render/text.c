@@ -17,6 +17,7 @@
 #include "migraph/engine.h"
 #include "migraph/render.h"
 #include "migraph/triage.h"
+#include "render/review_int.h"
 
 static void put_names(mg_buf *out, const mg_name_list *l)
 {
@@ -298,6 +299,7 @@ void mg_render_check_text(mg_buf *out, const mg_analysis *analysis, const mg_ren
 			put_indented(out, f->safe_alternative, "      ");
 		}
 	}
+	rv_check_changeset_lines(out, analysis);
 	put_diagnostics(out, &row, p);
 	mg_buf_dispose(&row);
 	mg_buf_putc(out, '\n');

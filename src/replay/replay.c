@@ -404,15 +404,53 @@ static void classify_missing(replay *r)
 /* The session the engine model judges a statement in.  The TimeZone
  * decides timestamp <-> timestamptz rewrites: each changeset starts in
  * the profile's zone (UTC by default) and follows its own SET TimeZone. */
-static mg_engine_session engine_session(const mg_timeline_entry *e, bool start_utc)
+static mg_engine_session engine_session(const mg_timeline_entry *e, bool start_utc,
+                                         const mg_statement *st)
 {
 	const mg_setting *tz = &e->timezone;
 	bool own = tz->value && tz->origin_changeset == e->changeset;
 	mg_engine_session session = {
 		.timezone_utc = own ? mg_timezone_is_utc(tz->value) : start_utc,
 		.in_transaction_block = e->in_block,
+		.statement_ops = st->ops,
+		.n_statement_ops = st->n_ops,
 	};
 	return session;
+}
+
+void mg_replay_statements(mg_catalog *cat, mg_statement *const *stmts, size_t n,
+                          size_t changeset_index, mg_cat_event_fn fn, void *ctx)
+{
+	for (size_t s = 0; s < n; s++) {
+		const mg_statement *st = stmts[s];
+		if (st->parse_failed)
+			continue;
+		mg_catalog_set_statement(cat, st->sql, st->sql_len);
+		for (size_t k = 0; k < st->n_ops; k++)
+			mg_catalog_apply(cat, st->ops[k], changeset_index, fn, ctx);
+	}
+	mg_catalog_set_statement(cat, NULL, 0);
+}
+
+mg_catalog *mg_replay_release(mg_project *project, const mg_graph *g, bool release_known,
+                              mg_replay_fn fn, void *ctx)
+{
+	if (!g || !g->before_release)
+		return NULL;
+	mg_catalog *cat = mg_catalog_copy(g->before_release, &project->arena, NULL, 0);
+	bool started = false;
+	for (size_t i = 0; i < project->n_changesets; i++) {
+		const mg_changeset *cs = project->changesets[i];
+		started = started || (in_release(cs) && mg_changeset_runs(cs));
+		if (!started || !mg_changeset_runs(cs))
+			continue;
+		if (!release_known)
+			mg_catalog_assume_rows(cat);
+		if (in_release(cs) && fn)
+			fn(ctx, cat, cs);
+		mg_replay_statements(cat, cs->stmts, cs->n_stmts, cs->index, NULL, NULL);
+	}
+	return cat;
 }
 
 mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
@@ -446,6 +484,10 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 		 * live and may hold rows. */
 		if (!release_known)
 			mg_catalog_assume_rows(cat);
+		/* The schema production has when the release starts: the plan and
+		 * the rollback rules replay the release again from here. */
+		if (in_release(cs) && !r.g->before_release)
+			r.g->before_release = mg_catalog_copy(cat, &project->arena, NULL, 0);
 		before_release = before_release || !in_release(cs);
 		if (have_prev)
 			mg_graph_add_edge(&project->arena, r.g, prev, cs->index, MG_EDGE_ORDER, NULL);
@@ -457,7 +499,7 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 				continue;
 			r.stmt = st;
 			mg_catalog_set_statement(cat, st->sql, st->sql_len);
-			mg_engine_session session = engine_session(mg_timeline_at(tl, i, s), start_utc);
+			mg_engine_session session = engine_session(mg_timeline_at(tl, i, s), start_utc, st);
 			for (size_t k = 0; k < st->n_ops; k++) {
 				mg_operation *op = st->ops[k];
 				mg_engine_annotate(&project->arena, &project->engine, &session, cat, op);

@@ -473,6 +473,15 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	 * depth decides the rest. */
 	ctx.parse_cap = ctx.depth_limit + ctx.depth_limit / 2 + 64;
 
+	size_t copy_open;
+	if (mg_sql_blank_copy_data(buf, len, &copy_open) && copy_open != SIZE_MAX) {
+		mg_diag *d = mg_diag_add(&project->diags, MG_SEV_MEDIUM, "sql-copy-unterminated",
+		                         loc_at(&ctx, copy_open),
+		                         "COPY ... FROM STDIN without a line \\. ending its data: "
+		                         "the rest of the script is read as its data");
+		mg_diag_set_hint(&project->diags, d,
+		                 "end the data with a line holding only \\. as psql and Flyway expect");
+	}
 	size_t comment_depth;
 	parse_job job = {&ctx, cs, buf, len, mg_sql_depth_scan(buf, len, &comment_depth), 0};
 	size_t max_nesting = opts->max_nesting ? opts->max_nesting : MG_SQL_DEFAULT_MAX_NESTING;

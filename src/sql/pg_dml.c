@@ -20,12 +20,86 @@ static const char *const lock_modes[] = {
     "AccessExclusiveLock",
 };
 
+/* The column a term names (its last field: e.alias.col is col), or NULL. */
+static const char *term_column(const pg_node *n)
+{
+	if (!n || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !n->column_ref->n_fields)
+		return NULL;
+	return mg_pg_node_str(n->column_ref->fields[n->column_ref->n_fields - 1]);
+}
+
+/* A constant, possibly cast once: '2024-03-01', '2024-03-01'::date, 42. */
+static bool is_constant(const pg_node *n)
+{
+	if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+		n = n->type_cast->arg;
+	return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && !n->a_const->isnull;
+}
+
+static void add_term(mg_pg_ctx *ctx, mg_operation *op, size_t *cap, const char *column,
+                     const char *oper, const pg_node *value)
+{
+	if (op->n_where_terms == *cap) {
+		size_t n = *cap ? *cap * 2 : 4;
+		mg_where_term *t = mg_arena_alloc(ctx->arena, n * sizeof *t);
+		if (op->n_where_terms)
+			memcpy(t, op->where_terms, op->n_where_terms * sizeof *t);
+		op->where_terms = t;
+		*cap = n;
+	}
+	pg_node *v = (pg_node *)value;
+	op->where_terms[op->n_where_terms++] = (mg_where_term){
+		mg_pg_str(ctx, column), oper, mg_pg_expr_list(ctx, &v, 1).items[0]};
+}
+
+/* Collects the terms "column OP constant" (and BETWEEN) ANDed at the top
+ * of a WHERE; any other term is left out, which only widens what the
+ * terms admit. */
+static void where_terms(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w, size_t *cap,
+                        int depth)
+{
+	if (!w || depth > 16)
+		return;
+	if (w->node_case == PG_QUERY__NODE__NODE_BOOL_EXPR &&
+	    w->bool_expr->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR) {
+		for (size_t i = 0; i < w->bool_expr->n_args; i++)
+			where_terms(ctx, op, w->bool_expr->args[i], cap, depth + 1);
+		return;
+	}
+	if (w->node_case != PG_QUERY__NODE__NODE_A_EXPR)
+		return;
+	const PgQuery__AExpr *e = w->a_expr;
+	const char *col = term_column(e->lexpr);
+	if (e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN && col && e->rexpr &&
+	    e->rexpr->node_case == PG_QUERY__NODE__NODE_LIST && e->rexpr->list->n_items == 2 &&
+	    is_constant(e->rexpr->list->items[0]) && is_constant(e->rexpr->list->items[1])) {
+		add_term(ctx, op, cap, col, ">=", e->rexpr->list->items[0]);
+		add_term(ctx, op, cap, col, "<=", e->rexpr->list->items[1]);
+		return;
+	}
+	if (e->kind != PG_QUERY__A__EXPR__KIND__AEXPR_OP || e->n_name != 1)
+		return;
+	static const char *const ops[][2] = {
+		{"=", "="}, {"<", ">"}, {"<=", ">="}, {">", "<"}, {">=", "<="}};
+	const char *name = mg_pg_node_str(e->name[0]);
+	for (size_t i = 0; name && i < sizeof ops / sizeof ops[0]; i++) {
+		if (strcmp(name, ops[i][0]) != 0)
+			continue;
+		if (col && is_constant(e->rexpr))
+			add_term(ctx, op, cap, col, ops[i][0], e->rexpr);
+		else if (term_column(e->rexpr) && is_constant(e->lexpr)) /* 5 < id: id > 5 */
+			add_term(ctx, op, cap, term_column(e->rexpr), ops[i][1], e->lexpr);
+	}
+}
+
 static void where(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w)
 {
 	if (!w)
 		return;
 	op->flags |= MG_OPF_HAS_WHERE;
 	op->where_expr = mg_pg_expr_text(ctx, w, 0, "returning");
+	size_t cap = 0;
+	where_terms(ctx, op, w, &cap, 0);
 }
 
 /* The functions a SELECT calls at its top level: "setval", "pg_sleep" ... */
@@ -75,6 +149,42 @@ static bool collect_calls(const ProtobufCMessage *msg, void *ud)
 	return true;
 }
 
+static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested);
+
+/* Data-modifying WITH queries run with the statement: each is an operation
+ * of its own (its table is written, not read). */
+static void map_dml_ctes(mg_pg_ctx *ctx, const PgQuery__WithClause *w)
+{
+	for (size_t i = 0; w && i < w->n_ctes; i++) {
+		const pg_node *c = w->ctes[i];
+		if (c->node_case != PG_QUERY__NODE__NODE_COMMON_TABLE_EXPR)
+			continue;
+		const pg_node *q = c->common_table_expr->ctequery;
+		if (q && q->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+			map_dml(ctx, q, true);
+	}
+}
+
+/* The names of a column list (INSERT (a, b), COPY t (a, b)) or of an
+ * UPDATE's SET targets. */
+static mg_name_list target_names(mg_pg_ctx *ctx, pg_node **items, size_t n)
+{
+	mg_name_list l = {NULL, 0};
+	if (!n)
+		return l;
+	l.items = mg_arena_alloc(ctx->arena, n * sizeof *l.items);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = NULL;
+		if (items[i]->node_case == PG_QUERY__NODE__NODE_RES_TARGET)
+			name = items[i]->res_target->name;
+		else
+			name = mg_pg_node_str(items[i]);
+		if (name && *name)
+			l.items[l.count++] = mg_arena_strdup(ctx->arena, name);
+	}
+	return l;
+}
+
 static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_node *n)
 {
 	if (s->into_clause) {
@@ -85,6 +195,7 @@ static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_no
 		mg_pg_add_depends(ctx, op, n);
 		return;
 	}
+	map_dml_ctes(ctx, s->with_clause);
 	mg_operation *op = mg_pg_op(ctx, MG_OP_SELECT);
 	fn_walk w = {ctx, MG_BUF_INIT, op};
 	for (size_t i = 0; i < s->n_target_list; i++)
@@ -94,10 +205,13 @@ static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_no
 	mg_buf_dispose(&w.names);
 	if (s->where_clause)
 		op->flags |= MG_OPF_HAS_WHERE;
-	if (s->n_locking_clause)
-		op->flags |= MG_OPF_FOR_UPDATE;
-	/* The relations it reads take ACCESS SHARE (ROW SHARE with FOR UPDATE). */
+	/* The relations it reads take ACCESS SHARE; those whose rows FOR
+	 * UPDATE/SHARE locks, ROW SHARE. */
 	mg_pg_add_depends(ctx, op, n);
+	if (s->n_locking_clause) {
+		op->flags |= MG_OPF_FOR_UPDATE;
+		mg_pg_add_row_locks(ctx, op, s);
+	}
 }
 
 static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
@@ -269,33 +383,81 @@ static void map_vacuum(mg_pg_ctx *ctx, const PgQuery__VacuumStmt *s)
 	}
 }
 
-bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
+/* MERGE's WHEN actions: detail lists them ("update,insert"), set_columns
+ * are what its UPDATEs assign and insert_columns its INSERT's column list
+ * (the foreign keys checked and the defaults used follow from them). */
+static void merge_actions(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__MergeStmt *s)
+{
+	bool seen[3] = {false, false, false};
+	static const char *const names[3] = {"update", "insert", "delete"};
+	const char **set = NULL;
+	size_t n_set = 0;
+	for (size_t i = 0; i < s->n_merge_when_clauses; i++) {
+		const pg_node *w = s->merge_when_clauses[i];
+		if (w->node_case != PG_QUERY__NODE__NODE_MERGE_WHEN_CLAUSE)
+			continue;
+		const PgQuery__MergeWhenClause *c = w->merge_when_clause;
+		mg_name_list cols = target_names(ctx, c->target_list, c->n_target_list);
+		switch (c->command_type) {
+		case PG_QUERY__CMD_TYPE__CMD_UPDATE:
+			seen[0] = true;
+			set = mg_arena_grow(ctx->arena, set, sizeof *set, n_set, n_set + cols.count + 1);
+			for (size_t k = 0; k < cols.count; k++)
+				set[n_set++] = cols.items[k];
+			break;
+		case PG_QUERY__CMD_TYPE__CMD_INSERT:
+			seen[1] = true;
+			op->insert_columns = cols;
+			break;
+		case PG_QUERY__CMD_TYPE__CMD_DELETE: seen[2] = true; break;
+		default: break;
+		}
+	}
+	op->set_columns = (mg_name_list){set, n_set};
+	mg_buf b = MG_BUF_INIT;
+	for (size_t i = 0; i < 3; i++)
+		if (seen[i])
+			mg_buf_printf(&b, "%s%s", b.len ? "," : "", names[i]);
+	if (b.len)
+		op->detail = mg_arena_strdup(ctx->arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+}
+
+/* nested: a data-modifying WITH query of another statement, whose text
+ * is not its own. */
+static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 {
 	mg_operation *op;
 	switch (n->node_case) {
 	case PG_QUERY__NODE__NODE_INSERT_STMT: {
 		const PgQuery__InsertStmt *s = n->insert_stmt;
+		map_dml_ctes(ctx, s->with_clause);
 		op = mg_pg_op(ctx, MG_OP_INSERT);
 		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		const pg_node *q = s->select_stmt;
 		if (q && q->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
-		    q->select_stmt->n_values_lists == 0) {
+		    q->select_stmt->n_values_lists == 0)
 			op->flags |= MG_OPF_AS_SELECT;
-			mg_pg_add_depends(ctx, op, q);
+		/* What it reads: the SELECT's tables, subqueries among the VALUES,
+		 * in ON CONFLICT and RETURNING. */
+		mg_pg_add_reads(ctx, op, n, s->relation);
+		if (s->on_conflict_clause) {
+			/* With a conflict target the server opens the table's indexes
+			 * to infer the arbiter; DO UPDATE also assigns columns. */
+			const PgQuery__OnConflictClause *oc = s->on_conflict_clause;
+			bool upd = oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE;
+			op->detail = oc->infer ? (upd ? "on conflict (arbiter) do update"
+			                              : "on conflict (arbiter) do nothing")
+			                       : "on conflict do nothing";
+			if (upd)
+				op->set_columns = target_names(ctx, oc->target_list, oc->n_target_list);
 		}
-		if (s->on_conflict_clause)
-			op->detail = "on conflict";
+		op->insert_columns = target_names(ctx, s->cols, s->n_cols);
 		/* The rows of INSERT ... VALUES, for tuple routing into partitions
 		 * (bounded: a bulk load is routed everywhere anyway). */
 		if (q && q->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
 		    q->select_stmt->n_values_lists && q->select_stmt->n_values_lists <= 1000) {
 			const PgQuery__SelectStmt *v = q->select_stmt;
-			op->insert_columns.items = mg_arena_alloc(ctx->arena, (s->n_cols + 1) * sizeof(char *));
-			for (size_t i = 0; i < s->n_cols; i++)
-				if (s->cols[i]->node_case == PG_QUERY__NODE__NODE_RES_TARGET &&
-				    s->cols[i]->res_target->name)
-					op->insert_columns.items[op->insert_columns.count++] =
-						mg_arena_strdup(ctx->arena, s->cols[i]->res_target->name);
 			op->insert_rows = mg_arena_alloc(ctx->arena, v->n_values_lists * sizeof *op->insert_rows);
 			for (size_t r = 0; r < v->n_values_lists; r++) {
 				const pg_node *row = v->values_lists[r];
@@ -307,29 +469,44 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		}
 		return true;
 	}
-	case PG_QUERY__NODE__NODE_UPDATE_STMT:
+	case PG_QUERY__NODE__NODE_UPDATE_STMT: {
+		const PgQuery__UpdateStmt *s = n->update_stmt;
+		map_dml_ctes(ctx, s->with_clause);
 		op = mg_pg_op(ctx, MG_OP_UPDATE);
-		op->object = mg_pg_rangevar(ctx, n->update_stmt->relation, MG_OBJ_TABLE);
-		where(ctx, op, n->update_stmt->where_clause);
+		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		where(ctx, op, s->where_clause);
+		op->set_columns = target_names(ctx, s->target_list, s->n_target_list);
+		/* FROM, and subqueries in SET, WHERE and RETURNING. */
+		mg_pg_add_reads(ctx, op, n, s->relation);
 		/* The SET list as written, for the plan's backfills; none for an
 		 * UPDATE in a WITH query, whose text is not the statement's own. */
-		if (!n->update_stmt->with_clause && ctx->stmt_end > ctx->stmt_start)
+		if (!nested && !s->with_clause && ctx->stmt_end > ctx->stmt_start)
 			op->set_clause = mg_sql_update_set_clause(ctx->arena, ctx->src + ctx->stmt_start,
 			                                          ctx->stmt_end - ctx->stmt_start);
 		return true;
-	case PG_QUERY__NODE__NODE_DELETE_STMT:
+	}
+	case PG_QUERY__NODE__NODE_DELETE_STMT: {
+		const PgQuery__DeleteStmt *s = n->delete_stmt;
+		map_dml_ctes(ctx, s->with_clause);
 		op = mg_pg_op(ctx, MG_OP_DELETE);
-		op->object = mg_pg_rangevar(ctx, n->delete_stmt->relation, MG_OBJ_TABLE);
-		where(ctx, op, n->delete_stmt->where_clause);
+		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		where(ctx, op, s->where_clause);
+		/* USING, and subqueries in WHERE and RETURNING. */
+		mg_pg_add_reads(ctx, op, n, s->relation);
 		return true;
+	}
 	case PG_QUERY__NODE__NODE_MERGE_STMT: {
 		const PgQuery__MergeStmt *s = n->merge_stmt;
+		map_dml_ctes(ctx, s->with_clause);
 		op = mg_pg_op(ctx, MG_OP_MERGE);
 		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		if (s->source_relation &&
 		    s->source_relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
 			op->related =
 			    mg_pg_rangevar(ctx, s->source_relation->range_var, MG_OBJ_TABLE);
+		/* The source (a table or a query) and subqueries of the clauses. */
+		mg_pg_add_reads(ctx, op, n, s->relation);
+		merge_actions(ctx, op, s);
 		return true;
 	}
 	case PG_QUERY__NODE__NODE_COPY_STMT: {
@@ -338,7 +515,10 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 		if (s->relation)
 			op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		op->detail = s->is_from ? "from" : "to";
+		op->insert_columns = target_names(ctx, s->attlist, s->n_attlist);
 		where(ctx, op, s->where_clause);
+		/* COPY (query) TO reads the query's tables. */
+		mg_pg_add_depends(ctx, op, s->query);
 		return true;
 	}
 	case PG_QUERY__NODE__NODE_SELECT_STMT: map_select(ctx, n->select_stmt, n); return true;
@@ -393,4 +573,9 @@ bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
 	}
 	default: return false;
 	}
+}
+
+bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
+{
+	return map_dml(ctx, n, false);
 }

@@ -9,6 +9,26 @@
 
 #include "sql/pg_internal.h"
 
+/* The offset just past the parenthesis that closes the one s starts
+ * with (quotes and comments skipped), or 0 when it does not close. */
+static size_t closing(const char *s, size_t len)
+{
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *open = NULL;
+		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		if (next != i) {
+			i = next - 1;
+			continue;
+		}
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i + 1;
+	}
+	return 0;
+}
+
 /* "(lower(email))" -> "lower(email)": index expressions come wrapped in
  * the parentheses the grammar requires. */
 static const char *unwrap(mg_pg_ctx *ctx, const char *s)
@@ -16,25 +36,7 @@ static const char *unwrap(mg_pg_ctx *ctx, const char *s)
 	if (!s)
 		return NULL;
 	size_t len = strlen(s);
-	while (len >= 2 && s[0] == '(' && s[len - 1] == ')') {
-		int depth = 0;
-		bool wraps = true;
-		for (size_t i = 0; i < len; i++) {
-			const char *open = NULL;
-			size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
-			if (next != i) {
-				i = next - 1;
-				continue;
-			}
-			if (s[i] == '(')
-				depth++;
-			else if (s[i] == ')' && --depth == 0 && i != len - 1) {
-				wraps = false;
-				break;
-			}
-		}
-		if (!wraps)
-			break;
+	while (len >= 2 && s[0] == '(' && closing(s, len) == len) {
 		s++;
 		len -= 2;
 		while (len && (*s == ' ' || *s == '\n' || *s == '\t')) {
@@ -151,11 +153,22 @@ void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s)
 
 typedef struct dep_walk {
 	mg_pg_ctx *ctx;
-	mg_operation *op;
+	mg_arena *arena;
+	mg_object **items; /* op->depends or op->row_locks */
+	size_t *n;
 	size_t cap;
 	const char **ctes;
 	size_t n_ctes;
+	const void *skip; /* the statement's own target: written, not read */
 } dep_walk;
+
+static bool is_dml(const pg_node *n)
+{
+	return n && (n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ||
+	             n->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
+	             n->node_case == PG_QUERY__NODE__NODE_DELETE_STMT ||
+	             n->node_case == PG_QUERY__NODE__NODE_MERGE_STMT);
+}
 
 static bool collect_ctes(const ProtobufCMessage *msg, void *ud)
 {
@@ -163,7 +176,7 @@ static bool collect_ctes(const ProtobufCMessage *msg, void *ud)
 	if (msg->descriptor == &pg_query__common_table_expr__descriptor) {
 		const PgQuery__CommonTableExpr *cte = (const PgQuery__CommonTableExpr *)msg;
 		if (cte->ctename && *cte->ctename) {
-			w->ctes = mg_arena_grow(w->ctx->arena, w->ctes, sizeof *w->ctes, w->n_ctes,
+			w->ctes = mg_arena_grow(w->arena, w->ctes, sizeof *w->ctes, w->n_ctes,
 			                        w->n_ctes + 1);
 			w->ctes[w->n_ctes++] = cte->ctename;
 		}
@@ -171,9 +184,31 @@ static bool collect_ctes(const ProtobufCMessage *msg, void *ud)
 	return true;
 }
 
+static void add_object(dep_walk *w, mg_object o)
+{
+	for (size_t i = 0; i < *w->n; i++)
+		if (mg_str_eq((*w->items)[i].schema, o.schema) && mg_str_eq((*w->items)[i].name, o.name))
+			return;
+	if (*w->n == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 4;
+		*w->items = mg_arena_grow(w->arena, *w->items, sizeof **w->items, *w->n, ncap);
+		w->cap = ncap;
+	}
+	(*w->items)[(*w->n)++] = o;
+}
+
 static bool collect_rels(const ProtobufCMessage *msg, void *ud)
 {
 	dep_walk *w = ud;
+	if ((const void *)msg == w->skip)
+		return false;
+	/* A data-modifying WITH query is an operation of its own (mapped
+	 * with the statement); SELECT ... INTO names the table it creates. */
+	if (msg->descriptor == &pg_query__common_table_expr__descriptor)
+		return !is_dml(((const PgQuery__CommonTableExpr *)msg)->ctequery);
+	if (msg->descriptor == &pg_query__into_clause__descriptor ||
+	    msg->descriptor == &pg_query__locking_clause__descriptor)
+		return false; /* FOR UPDATE OF names FROM items, not relations */
 	if (msg->descriptor != &pg_query__range_var__descriptor)
 		return true;
 	const PgQuery__RangeVar *rv = (const PgQuery__RangeVar *)msg;
@@ -183,29 +218,71 @@ static bool collect_rels(const ProtobufCMessage *msg, void *ud)
 		for (size_t i = 0; i < w->n_ctes; i++)
 			if (strcmp(w->ctes[i], rv->relname) == 0)
 				return true;
-	mg_object o = mg_pg_rangevar(w->ctx, rv, MG_OBJ_TABLE);
-	mg_operation *op = w->op;
-	for (size_t i = 0; i < op->n_depends; i++)
-		if (mg_str_eq(op->depends[i].schema, o.schema) &&
-		    mg_str_eq(op->depends[i].name, o.name))
-			return true;
-	if (op->n_depends == w->cap) {
-		size_t ncap = w->cap ? w->cap * 2 : 4;
-		op->depends = mg_arena_grow(w->ctx->arena, op->depends, sizeof *op->depends,
-		                            op->n_depends, ncap);
-		w->cap = ncap;
-	}
-	op->depends[op->n_depends++] = o;
+	add_object(w, mg_pg_rangevar(w->ctx, rv, MG_OBJ_TABLE));
 	return true;
+}
+
+void mg_pg_add_reads(mg_pg_ctx *ctx, mg_operation *op, const pg_node *stmt, const void *target)
+{
+	if (!stmt)
+		return;
+	dep_walk w = {ctx, ctx->arena, &op->depends, &op->n_depends, op->n_depends, NULL, 0, target};
+	mg_pg_walk((const ProtobufCMessage *)stmt, collect_ctes, &w);
+	mg_pg_walk((const ProtobufCMessage *)stmt, collect_rels, &w);
 }
 
 void mg_pg_add_depends(mg_pg_ctx *ctx, mg_operation *op, const pg_node *query)
 {
-	if (!query)
+	mg_pg_add_reads(ctx, op, query, NULL);
+}
+
+/* The FROM items a locking clause names: a table by its alias (or name),
+ * or every table of a subquery in FROM by the subquery's alias. */
+static void lock_from_item(dep_walk *w, const pg_node *item, const char *name)
+{
+	if (!item)
 		return;
-	dep_walk w = {ctx, op, op->n_depends, NULL, 0};
-	mg_pg_walk((const ProtobufCMessage *)query, collect_ctes, &w);
-	mg_pg_walk((const ProtobufCMessage *)query, collect_rels, &w);
+	switch (item->node_case) {
+	case PG_QUERY__NODE__NODE_RANGE_VAR: {
+		const PgQuery__RangeVar *rv = item->range_var;
+		const char *seen = rv->alias && rv->alias->aliasname ? rv->alias->aliasname : rv->relname;
+		if (!name || mg_str_eq(seen, name))
+			collect_rels((const ProtobufCMessage *)rv, w);
+		return;
+	}
+	case PG_QUERY__NODE__NODE_JOIN_EXPR:
+		lock_from_item(w, item->join_expr->larg, name);
+		lock_from_item(w, item->join_expr->rarg, name);
+		return;
+	case PG_QUERY__NODE__NODE_RANGE_SUBSELECT: {
+		const PgQuery__RangeSubselect *sub = item->range_subselect;
+		if (!name || (sub->alias && mg_str_eq(sub->alias->aliasname, name)))
+			mg_pg_walk((const ProtobufCMessage *)sub->subquery, collect_rels, w);
+		return;
+	}
+	default: return;
+	}
+}
+
+void mg_pg_add_row_locks(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__SelectStmt *s)
+{
+	dep_walk w = {ctx, ctx->arena, &op->row_locks, &op->n_row_locks, op->n_row_locks, NULL, 0,
+	              NULL};
+	mg_pg_walk((const ProtobufCMessage *)s, collect_ctes, &w);
+	for (size_t i = 0; i < s->n_locking_clause; i++) {
+		const pg_node *lc = s->locking_clause[i];
+		if (lc->node_case != PG_QUERY__NODE__NODE_LOCKING_CLAUSE)
+			continue;
+		const PgQuery__LockingClause *l = lc->locking_clause;
+		for (size_t f = 0; f < s->n_from_clause; f++) {
+			if (!l->n_locked_rels)
+				lock_from_item(&w, s->from_clause[f], NULL);
+			for (size_t k = 0; k < l->n_locked_rels; k++)
+				if (l->locked_rels[k]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
+					lock_from_item(&w, s->from_clause[f],
+					               l->locked_rels[k]->range_var->relname);
+		}
+	}
 }
 
 void mg_pg_map_view(mg_pg_ctx *ctx, const PgQuery__ViewStmt *s)

@@ -109,7 +109,15 @@ void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s);
 void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s);
 void mg_pg_map_view(mg_pg_ctx *ctx, const PgQuery__ViewStmt *s);
 void mg_pg_map_refresh(mg_pg_ctx *ctx, const PgQuery__RefreshMatViewStmt *s);
+/* The relations a query reads, into op->depends (once each; WITH query
+ * names are not relations). */
 void mg_pg_add_depends(mg_pg_ctx *ctx, mg_operation *op, const pg_node *query);
+/* The same over a whole statement, leaving out its target (the RangeVar it
+ * writes), SELECT ... INTO's new table and data-modifying WITH queries. */
+void mg_pg_add_reads(mg_pg_ctx *ctx, mg_operation *op, const pg_node *stmt, const void *target);
+/* SELECT ... FOR UPDATE/SHARE [OF ...]: the relations whose rows it locks,
+ * into op->row_locks. */
+void mg_pg_add_row_locks(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__SelectStmt *s);
 /* pg_objects.c: drops, renames, SET SCHEMA, owners, comments, grants */
 void mg_pg_map_drop(mg_pg_ctx *ctx, const PgQuery__DropStmt *s);
 void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s);
@@ -197,6 +205,13 @@ size_t mg_sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size
  * *deepest the deepest nesting among them. */
 size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t *first,
                                   size_t *deepest);
+/* Replaces the data of each COPY ... FROM STDIN (the lines after the
+ * statement, up to and including the line "\."), by blanks, line breaks
+ * kept: the data is not SQL, and libpg_query would reject the script and
+ * the splitter cut it at its semicolons.  Returns how many; *unterminated
+ * is where a COPY whose data has no "\." line starts (its data then runs
+ * to the end, as psql and Flyway read it), or SIZE_MAX. */
+size_t mg_sql_blank_copy_data(char *s, size_t len, size_t *unterminated);
 /* First offset >= i that is not blank and not in a comment. */
 size_t mg_sql_skip_blank(const char *s, size_t len, size_t i);
 size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,

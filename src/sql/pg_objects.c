@@ -191,6 +191,7 @@ void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 		kind = MG_OP_ALTER_POLICY;
 		detail = "rename";
 		break;
+	case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: kind = MG_OP_RENAME_TRIGGER; break;
 	default: kind = MG_OP_OPAQUE; break;
 	}
 	mg_operation *op = mg_pg_op(ctx, kind);

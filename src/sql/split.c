@@ -7,6 +7,7 @@
  * allocation per token: quotes, dollar quotes and comments are skipped as
  * units so a ';' inside them never ends a statement.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "sql/pg_internal.h"
@@ -195,6 +196,94 @@ size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t 
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool word_is(const char *s, size_t n, const char *word)
+{
+	if (strlen(word) != n)
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if ((s[k] | 0x20) != word[k])
+			return false;
+	return true;
+}
+
+/* The end of the statement starting at i (just after its ';', or len);
+ * *copy_in is set when it is COPY ... FROM STDIN, FROM STDIN outside
+ * parentheses (COPY (SELECT ... FROM stdin_t) TO STDOUT is not). */
+static size_t statement_end(const char *s, size_t len, size_t i, bool *copy_in)
+{
+	bool is_copy = false, after_from = false;
+	size_t depth = 0, words = 0;
+	*copy_in = false;
+	while (i < len) {
+		const char *open = NULL;
+		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		if (next != i) {
+			i = next;
+			continue;
+		}
+		char c = s[i];
+		if (c == ';')
+			return i + 1;
+		if (is_tag_start((unsigned char)c)) {
+			size_t w = i;
+			while (i < len && is_ident_char((unsigned char)s[i]) && s[i] != '$')
+				i++;
+			if (words++ == 0)
+				is_copy = word_is(s + w, i - w, "copy");
+			else if (is_copy && depth == 0 && after_from && word_is(s + w, i - w, "stdin"))
+				*copy_in = true;
+			after_from = is_copy && depth == 0 && word_is(s + w, i - w, "from");
+			continue;
+		}
+		if (c == '(')
+			depth++;
+		else if (c == ')' && depth > 0)
+			depth--;
+		if (!is_blank(c))
+			after_from = false;
+		i++;
+	}
+	return len;
+}
+
+size_t mg_sql_blank_copy_data(char *s, size_t len, size_t *unterminated)
+{
+	size_t n = 0;
+	*unterminated = SIZE_MAX;
+	for (size_t i = mg_sql_skip_blank(s, len, 0); i < len; i = mg_sql_skip_blank(s, len, i)) {
+		bool copy_in;
+		size_t start = i;
+		i = statement_end(s, len, i, &copy_in);
+		if (!copy_in)
+			continue;
+		/* The data starts on the line after the statement. */
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t data = nl ? (size_t)(nl - s) + 1 : len, end = len;
+		bool ended = false;
+		for (size_t line = data; line < len;) {
+			const char *eol = memchr(s + line, '\n', len - line);
+			size_t stop = eol ? (size_t)(eol - s) : len;
+			size_t l = stop - line;
+			if (l > 0 && s[stop - 1] == '\r')
+				l--;
+			if (l == 2 && s[line] == '\\' && s[line + 1] == '.') {
+				end = stop;
+				ended = true;
+				break;
+			}
+			line = eol ? stop + 1 : len;
+		}
+		if (!ended && *unterminated == SIZE_MAX)
+			*unterminated = start;
+		for (size_t k = data; k < end; k++)
+			if (s[k] != '\n' && s[k] != '\r')
+				s[k] = ' ';
+		n++;
+		i = end;
+	}
+	return n;
 }
 
 size_t mg_sql_skip_blank(const char *s, size_t len, size_t i)

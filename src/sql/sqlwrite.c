@@ -144,6 +144,15 @@ void mg_sql_put_literal(mg_buf *out, const char *text)
 	mg_buf_putc(out, '\'');
 }
 
+const char *mg_sql_literal(mg_arena *arena, const char *text)
+{
+	mg_buf b = MG_BUF_INIT;
+	mg_sql_put_literal(&b, text);
+	const char *r = mg_arena_strdup(arena, mg_buf_cstr(&b));
+	mg_buf_dispose(&b);
+	return r;
+}
+
 const char *mg_sql_index_name(mg_arena *arena, const char *table, const mg_name_list *cols,
                               const char *suffix)
 {

@@ -863,6 +863,14 @@ static bool object_op(sw *s)
 		drop(s, op->object.kind == MG_OBJ_PROCEDURE ? "PROCEDURE" : "FUNCTION");
 		break;
 	case MG_OP_DROP_TRIGGER: drop(s, "TRIGGER"); break;
+	case MG_OP_RENAME_TRIGGER:
+		mg_buf_puts(b, "ALTER TRIGGER ");
+		mg_sql_put_ident(b, op->object.name);
+		mg_buf_puts(b, " ON ");
+		put_name(s, op->related.schema, op->related.name);
+		mg_buf_puts(b, " RENAME TO ");
+		mg_sql_put_ident(b, op->new_name);
+		break;
 	case MG_OP_DROP_RULE: drop(s, "RULE"); break;
 	case MG_OP_DROP_POLICY: drop(s, "POLICY"); break;
 	default: return false;

@@ -68,6 +68,26 @@ expect "parse error reaches --fail-on high" 1 "$M" check "$tmp/proj"
 expect_out "parse error names file and line" 'V3__broken.sql:1'
 expect "parse error below --fail-on critical" 0 "$M" check --fail-on critical "$tmp/proj"
 
+# A Liquibase root is looked up through --search-path, as the Liquibase CLI
+# does: here it exists only under the second search path, and its identity
+# is relative to that search path, whether named through it or absolutely.
+mkdir -p "$tmp/lb/first" "$tmp/lb/second/db"
+lbx='<?xml version="1.0"?><databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog">'
+printf '%s<changeSet id="1" author="a"><sql>select 1</sql></changeSet><include file="db/child.xml"/></databaseChangeLog>\n' "$lbx" >"$tmp/lb/second/db/root.xml"
+printf '%s<changeSet id="2" author="a"><sql>select 2</sql></changeSet></databaseChangeLog>\n' "$lbx" >"$tmp/lb/second/db/child.xml"
+Mabs=$(cd "$(dirname "$M")" && pwd)/$(basename "$M")
+identities() { # expected filenames of the JSON in $tmp/out, in order
+	/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); got=[c["filename"] for c in d["changesets"]]; sys.exit(got != sys.argv[2:])' "$tmp/out" "$@"
+}
+expect "root under the second search path" 0 env -C "$tmp/lb" "$Mabs" list --format json --search-path first,second db/root.xml
+if identities db/root.xml db/child.xml; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL root through the search path: identity not relative to it"; fi
+expect "absolute root" 0 env -C "$tmp/lb" "$Mabs" list --format json --search-path first --search-path second "$tmp/lb/second/db/root.xml"
+if identities db/root.xml db/child.xml; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL absolute root: identity not relative to its search path"; fi
+expect "root under no search path" 2 env -C "$tmp/lb" "$Mabs" list --search-path first,second db/none.xml
+expect_out "missing root names the search paths tried" 'db/none.xml: .*under the search path \(first, second\)'
+
 # Output a repository cannot abuse: a file name with an ANSI escape and a
 # newline followed by a forged finding row is shown escaped in text (no raw
 # control byte, no row of its own), and percent-encoded as a SARIF URI.
@@ -89,6 +109,54 @@ for fmt in gcc github; do
 		grep -qF 'V2__x\x1b[31mred' "$tmp/out"; then
 		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL --format $fmt shows a hostile file name raw"; fi
 done
+# review, plan and graph (formats/review.md).
+expect "review --help" 0 "$M" review --help
+expect_out "review --help shows --graph" '--graph FILE'
+expect "plan --help" 0 "$M" plan --help
+expect_out "plan --help shows --emit" '--emit DIR'
+expect "graph --help" 0 "$M" graph --help
+expect_out "graph --help shows --focus" '--focus'
+expect "review of a project" 0 "$M" review "$tmp/proj"
+expect_out "review to a pipe is Markdown" '^# Release review'
+expect_out "review covers the changesets" '^### 2\. V2 idx'
+expect "review -o FILE.json" 0 "$M" review -o "$tmp/review.json" "$tmp/proj"
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["plan"]["steps"]' "$tmp/review.json"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL review -o FILE.json is not the JSON report with a plan"; fi
+expect "review -o FILE.txt" 0 "$M" review -o "$tmp/review.txt" "$tmp/proj"
+if grep -q '^Release review$' "$tmp/review.txt" && ! grep -q $'\033' "$tmp/review.txt"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL review -o FILE.txt is not plain text"; fi
+expect "review --color=always" 0 "$M" review --format text --color=always "$tmp/proj"
+if grep -q $'\033\[' "$tmp/out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL --color=always writes no colour"; fi
+# On a terminal (script(1) gives one): text, in colour unless NO_COLOR is set.
+if command -v script >/dev/null; then
+	script -qec "'$M' review '$tmp/proj'" /dev/null >"$tmp/tty" 2>&1
+	if grep -q $'^\033\[1mRelease review' "$tmp/tty"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL review on a terminal is not coloured text"; fi
+	NO_COLOR=1 script -qec "'$M' review '$tmp/proj'" /dev/null >"$tmp/tty" 2>&1
+	if grep -q '^Release review' "$tmp/tty" && ! grep -q $'\033' "$tmp/tty"; then
+		pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL NO_COLOR still colours"; fi
+fi
+expect "plan is the plan sections" 0 "$M" plan "$tmp/proj"
+expect_out "plan has section C" '^## C\. Phased rollout plan'
+if ! grep -q '^## [AB]\.' "$tmp/out"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL plan prints sections A or B"; fi
+expect "review --format sarif is refused" 2 "$M" review --format sarif "$tmp/proj"
+expect_out "the refusal lists review's formats" 'text, json, markdown'
+expect "graph --format markdown is refused" 2 "$M" graph --format markdown "$tmp/proj"
+expect "review --fail-on does not apply" 2 "$M" review --fail-on high "$tmp/proj"
+expect "graph --group bogus" 2 "$M" graph --group bogus "$tmp/proj"
+expect "review --color bogus" 2 "$M" review --color sometimes "$tmp/proj"
+expect "review --graph with no known extension" 2 "$M" review --graph "$tmp/rollout.bmp" "$tmp/proj"
+expect "graph --focus on nothing" 2 "$M" graph --focus no_such "$tmp/proj"
+expect "graph to a pipe is DOT" 0 "$M" graph "$tmp/proj"
+expect_out "graph prints DOT" '^digraph rollout \{'
+expect "graph -o FILE.svg" 0 "$M" graph -o "$tmp/rollout.svg" "$tmp/proj"
+if head -c 200 "$tmp/rollout.svg" | grep -q '<svg\|<?xml'; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL graph -o FILE.svg is not SVG"; fi
+expect "review of nothing" 2 "$M" review "$tmp/does-not-exist"
+expect "plan --emit DIR" 0 "$M" plan --emit "$tmp/emitted" "$tmp/proj"
+expect_out "plan --emit says what it wrote" 'wrote [0-9]+ files? under'
 
 # formats/rules.md is the registry's own output: documentation cannot drift.
 expect "rules --format markdown" 0 "$M" rules --format markdown

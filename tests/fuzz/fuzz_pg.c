@@ -18,8 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = fz_cstr(data + 1, size - 1);
 	size_t len = size - 1;
 	uint32_t lines = 1;
+	/* Lines as migraph counts them: a lone CR ends one too (old Mac
+	 * files, and mixed endings). */
 	for (size_t i = 0; i < len; i++)
-		lines += text[i] == '\n';
+		lines += text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n'));
 
 	mg_project *p = mg_project_new();
 	mg_engine_target eng = {MG_ENGINE_POSTGRESQL, 10 + (mode >> 4) % 9, 0};

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mg_arena_init(&arena);
 	mg_diag_list diags;
 	mg_diag_list_init(&diags, &arena);
-	mg_profile *prof = mg_profile_load(&arena, path, &diags);
+	mg_profile *prof = mg_profile_load(&arena, path, 0, &diags);
 	if (prof)
 		for (size_t i = 0; i < prof->n_tables; i++)
 			(void)mg_profile_find(prof, prof->tables[i].schema, prof->tables[i].name);

@@ -133,5 +133,24 @@ put("fuzz_history_csv", b"\x01ID;AUTHOR;FILENAME;DATEEXECUTED;ORDEREXECUTED;EXEC
     b"1;a;lb.xml;2024-01-01;1;EXECUTED;9:0123456789abcdef0123456789abcdef\n"
     b"\"2\";\"a\";\"lb.xml\";x;2;MARK_RAN;\"8:\"\"q\"\"\"\n3;b;lb.xml;x;3;FAILED;\n")
 
+# Hostile-repository shapes (issue 11): chains and nesting past
+# --max-sql-depth, comments nested deeper than --max-nesting-depth, and COPY
+# FROM STDIN data with and without its end line; engine 15 (mode 0x50).
+put("fuzz_pg", b"\x50CREATE TABLE a (id int);\nSELECT 1" + b"+1" * 12000 + b";\nSELECT 2;\n")
+put("fuzz_pg", b"\x50SELECT " + b"(" * 12000 + b"1" + b")" * 12000 + b";\nSELECT 2;\n")
+put("fuzz_pg", b"\x50SELECT 1" + b" UNION ALL SELECT 1" * 3000 + b";\n")
+put("fuzz_pg", b"\x50SELECT CASE WHEN true THEN " * 2000 + b"1" + b" END" * 2000 + b";\n")
+put("fuzz_pg", b"\x50SELECT 1;\n" + b"/*" * 3000 + b" x " + b"*/" * 3000 + b"\nSELECT 2;\n")
+put("fuzz_pg", b"\x50CREATE TABLE t (a int, b text);\nCOPY t (a, b) FROM stdin;\n1\tx; DROP TABLE t;\n"
+    b"2\t'$$ /*\n\\.\nCREATE INDEX i ON t (a);\nCOPY t FROM STDIN WITH (FORMAT csv);\r\n3,\"a;b\"\r\n"
+    b"\\.\r\nCOPY (SELECT 1 FROM stdin_t) TO STDOUT;\n")
+put("fuzz_pg", b"\x51COPY t FROM stdin;\n1\n2;\nSELECT 1;\n")
+# Wildcard locations: pattern, newline, path.
+for pattern, path in [("db/**/migration", "db/a/b/c/migration"), ("db/*/v?", "db/x/v1"),
+                      ("*a" * 30 + "*", "a" * 200 + "00042"), ("**/*.sql", "x/y/z.sql"),
+                      ("db/**", "db"), ("a*b*c*d*e*f*g*h", "a" * 60 + "h"),
+                      ("**" * 20 + "x", "/".join(["d"] * 50) + "/x"), ("?" * 8, "abcdefgh")]:
+    put("fuzz_flyway_glob", pattern + "\n" + path)
+
 for t in sorted(os.listdir(SEEDS)):
     print(f"{t}: {len(os.listdir(os.path.join(SEEDS, t)))} seeds")

@@ -81,6 +81,8 @@ export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_one() {
 	local t=$1 corpus=$OUT/corpus/$1 log=$OUT/$1.log
+	# Crashes of an earlier run were copied then: count this run's only.
+	rm -rf "$OUT/crashes/$t"
 	mkdir -p "$corpus" "$OUT/crashes/$t"
 	local seeds=tests/fuzz/seeds/$t
 	[ -d "$seeds" ] || seeds=

@@ -6,7 +6,8 @@ Each case is a folder tests/golden/cases/NAME holding
                  (paths relative to the repository root, where the test runs)
   expected.json  for JSON output: compared as canonical JSON (keys sorted),
                  and the output is validated against formats/report.schema.json
-  expected.txt   for text output: compared exactly
+  expected.txt   for text output: compared exactly (expected.md for Markdown,
+                 expected.dot for a diagram: the same, by their names)
   expected.exit  the exit code (default 0)
   env            optional: KEY=VALUE lines added to the environment (GITHUB_ACTIONS
                  is removed from it otherwise, so the output never depends on where
@@ -33,6 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CASES = os.path.join(ROOT, "tests", "golden", "cases")
 MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
 UPDATE = os.environ.get("UPDATE") == "1"
+TEXT_NAMES = ("expected.txt", "expected.md", "expected.dot")
 
 try:
     import jsonschema
@@ -162,7 +164,9 @@ def run_case(name, schemas, skips):
                         + proc.stderr.decode(errors="replace")[:500])
     out = proc.stdout.decode("utf-8", errors="replace")
     json_file = os.path.join(case, "expected.json")
-    txt_file = os.path.join(case, "expected.txt")
+    txt_file = next((os.path.join(case, n) for n in TEXT_NAMES
+                     if os.path.exists(os.path.join(case, n))),
+                    os.path.join(case, "expected.txt"))
     is_json = fmt in ("json", "sarif", "gitlab", "baseline")
     if os.path.exists(json_file) or (is_json and not os.path.exists(txt_file)):
         try:

@@ -2,7 +2,7 @@
 """Growth: hostile inputs cost time in proportion to their size.
 
 Each case builds the same hostile input at size N and at 10N, runs
-`migraph list` on both and compares the CPU time the two runs took (user
+`migraph list` (or `check`, which adds the rules) on both and compares the CPU time the two runs took (user
 plus system, of the child alone: other work on the machine does not count).
 Linear growth gives a ratio near 10, quadratic near 100; a case passes under
 25.  Times below a floor count as the floor, so that a run too short to
@@ -13,8 +13,10 @@ Ratios only: no case asserts an absolute time.
 The cases are the "hang" items of the hostile-repository issue: Flyway
 location wildcards with many stars, XML recovery around many bad spots,
 block comments nested a million deep, 100,000 placeholders and properties,
-a table of 200,000 columns, a history CSV of a million rows, and SQL chains
-far deeper than --max-sql-depth.
+a table of 200,000 columns (created at once, or added by as many ALTERs,
+through replay and the rules), history CSVs of a million rows
+(flyway_schema_history and DATABASECHANGELOG, through --applied), and SQL
+chains far deeper than --max-sql-depth.
 """
 import os
 import shutil
@@ -40,11 +42,11 @@ def check(name, ok, detail=""):
         print(f"FAIL {name} {detail}")
 
 
-def measure(args, timeout):
+def measure(command, args, timeout):
     """(CPU seconds, exit code) of one migraph run; (None, None) when it timed out."""
     before = os.times()
     with open(os.devnull, "wb") as null:
-        p = subprocess.Popen([MIGRAPH, "list"] + args, stdout=null, stderr=null)
+        p = subprocess.Popen([MIGRAPH, command] + args, stdout=null, stderr=null)
         try:
             p.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -58,7 +60,7 @@ def measure(args, timeout):
     return spent, p.returncode
 
 
-def growth(name, build, n, factor=10, timeout=120):
+def growth(name, build, n, factor=10, timeout=120, command="list"):
     """build(dir, size) writes the input into dir and returns migraph's arguments."""
     times = []
     for size in (n, n * factor):
@@ -67,7 +69,7 @@ def growth(name, build, n, factor=10, timeout=120):
             args = build(tmp, size)
             best = None
             for _ in range(2):
-                t, rc = measure(args, timeout)
+                t, rc = measure(command, args, timeout)
                 if t is None:
                     check(name, False, f"(size {size}: no answer within {timeout} s: a hang)")
                     return
@@ -145,6 +147,18 @@ def wide_table(tmp, n):
     return [f"{tmp}/db"]
 
 
+# Each column added by its own ALTER: the catalog, the lock model and the
+# rules see the table grow one column at a time.  (A dropped column moves
+# every later one: a drop costs the table's width, so the drops are few.)
+def added_columns(tmp, n):
+    write(f"{tmp}/db/V1__w.sql", "CREATE TABLE wide (id int);\n" +
+          "".join(f"ALTER TABLE wide ADD COLUMN c{i} int;\n" for i in range(n)) +
+          "".join(f"ALTER TABLE wide ALTER COLUMN c{i} TYPE bigint;\n" for i in range(0, n, 100)))
+    write(f"{tmp}/db/V2__x.sql", "".join(f"ALTER TABLE wide DROP COLUMN c{i};\n"
+                                          for i in range(1, n, n // 20)))
+    return [f"{tmp}/db"]
+
+
 # Each history row scanned every migration.
 def history_csv(tmp, n):
     for i in range(1, 1001):
@@ -154,6 +168,24 @@ def history_csv(tmp, n):
     write(f"{tmp}/history.csv", "installed_rank,version,description,type,script,checksum,"
           "installed_by,installed_on,execution_time,success\n" + rows)
     return ["--applied", f"{tmp}/history.csv", f"{tmp}/db"]
+
+
+# The same for Liquibase: rows of DATABASECHANGELOG find their changeset
+# by id, author and file.  A million rows are over 100 MB: the limit is
+# raised, as it would be for such an export.
+def databasechangelog_csv(tmp, n):
+    write(f"{tmp}/root.xml", XMLNS + "".join(
+        f'<changeSet id="c{i}" author="a"><sql>CREATE TABLE t{i} (id int)</sql></changeSet>\n'
+        for i in range(1000)) + "</databaseChangeLog>\n")
+    with open(f"{tmp}/history.csv", "w") as f:
+        f.write("ID,AUTHOR,FILENAME,DATEEXECUTED,ORDEREXECUTED,EXECTYPE,MD5SUM,DESCRIPTION,"
+                "COMMENTS,TAG,LIQUIBASE,CONTEXTS,LABELS,DEPLOYMENT_ID\n")
+        for start in range(0, n, 100000):
+            f.write("".join(f"c{r % 1500},a,root.xml,2024-01-01 00:00:00,{r + 1},"
+                            f"{'EXECUTED' if r % 7 else 'RERAN'},9:{r:032x},sql,,,4.20.0,,,{r}\n"
+                            for r in range(start, min(n, start + 100000))))
+    return ["--max-file-size", "1GB", "--search-path", tmp, "--applied", f"{tmp}/history.csv",
+            f"{tmp}/root.xml"]
 
 
 # Chains far deeper than --max-sql-depth are refused from their tokens,
@@ -172,10 +204,13 @@ if not os.path.exists(MIGRAPH):
 growth("hang-wildcard-30-stars", wildcard, 200)
 growth("hang-xml-recovery-bad-elements", xml_recovery, 5000)
 growth("hang-nested-comment", nested_comment, 100000)
-growth("hang-flyway-placeholders", flyway_placeholders, 10000)
-growth("hang-liquibase-properties", liquibase_properties, 10000)
-growth("hang-table-columns", wide_table, 20000)
-growth("hang-history-csv-rows", history_csv, 100000)
+growth("hang-flyway-placeholders", flyway_placeholders, 10000, command="check")
+growth("hang-liquibase-properties", liquibase_properties, 10000, command="check")
+growth("hang-table-columns", wide_table, 20000, command="check")
+growth("hang-table-columns-added-by-alter", added_columns, 20000, command="check")
+growth("hang-history-csv-rows", history_csv, 100000, command="check")
+growth("hang-databasechangelog-csv-rows", databasechangelog_csv, 100000, command="check",
+       timeout=300)
 growth("deep-sql-chain", deep_chain, 100000)
 
 print(f"{passed} passed, {failed} failed")

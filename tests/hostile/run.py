@@ -1042,6 +1042,184 @@ output_case("output-a Liquibase changelog whose ids, authors and file names carr
             root="root.xml", evil=XEVIL.replace("\r", "").replace("\n", ""), shown="\\u009bcsi")
 # ==== end of sec-a =========================================================
 
+# ==== sec-b part B: hang-, mem-, loss- =====================================
+# Issue 11, items 4 to 6: no unbounded memory (expanded text has a limit,
+# --max-file-size holds for every file read), nothing silently lost or
+# merged.  tests/hostile/growth.py holds the hang- items (cost ratios).
+
+
+def flyway_conf(text, locations=""):
+    """A flyway.conf whose first location is the project folder itself."""
+    def write_conf(path):
+        with open(path, "w") as f:
+            f.write(f"flyway.locations=filesystem:{os.path.dirname(path)}{locations}\n" + text)
+    return write_conf
+
+
+BIG_VALUE = "v" * 10000
+case("mem-Flyway placeholders past --max-expansion",
+     {"flyway.conf": flyway_conf(f"flyway.placeholders.big={BIG_VALUE}\n"),
+      "V1__ph.sql": ("CREATE TABLE a (id int);\n" + "COMMENT ON TABLE a IS '${big}';\n" * 2000 +
+                     "CREATE TABLE b (id int);\n").encode()},
+     root="flyway.conf", args=["--max-expansion", "1MB"], expect_codes=["limit-expansion"],
+     option="--max-expansion", extra=expect_lines("V1__ph.sql", list(range(1, 2003))))
+case("mem-Liquibase properties past --max-expansion",
+     {"root.xml": lb_root(f'<property name="big" value="{BIG_VALUE}"/>\n',
+                          tail="".join(f'<changeSet id="p{i}" author="h"><sql>COMMENT ON TABLE good '
+                                       f"IS '${{big}}'</sql></changeSet>\n" for i in range(200)))},
+     root="root.xml", args=["--max-expansion", "1MB"], expect_codes=["limit-expansion"],
+     option="--max-expansion")
+# One alias of a 1 MB scalar, a thousand times: a gigabyte from a 1 MB file,
+# past the default budget (4 x --max-file-size) without any option.
+case("mem-YAML alias of a 1 MB scalar repeated 1,000 times",
+     {"alias.yaml": ("databaseChangeLog:\n- changeSet:\n    id: a\n    author: h\n    changes:\n"
+                     "    - sql: {sql: &big \"SELECT '" + "x" * 1000000 + "'\"}\n" +
+                     "".join(f"- changeSet: {{id: a{i}, author: h, changes: [sql: {{sql: *big}}]}}\n"
+                             for i in range(1000))).encode(),
+      "root.xml": lb_root(include("alias.yaml"))},
+     root="root.xml", expect_codes=["limit-expansion"], option="--max-expansion", max_seconds=20)
+
+
+# --max-file-size holds for every file a run reads, not only migrations.
+case("mem---max-file-size holds for --applied",
+     {"history.csv": ("installed_rank,version,description,type,script,checksum,installed_by,"
+                      "installed_on,execution_time,success\n" +
+                      "1,9,good,SQL,V9__good.sql,1,u,2024-01-01,1,true\n" * 200).encode()},
+     args=["--max-file-size", "5000", "--applied", "{proj}/history.csv"],
+     expect_codes=["limit-file-size"], option="--max-file-size")
+case("mem---max-file-size holds for --schema",
+     {"schema.sql": b"CREATE TABLE x (id int);\n" * 400},
+     args=["--max-file-size", "5000", "--schema", "{proj}/schema.sql"],
+     expect_codes=["limit-file-size"], option="--max-file-size")
+case("mem---max-file-size holds for --profile",
+     {"prof.yaml": b"engine: postgresql\n" + b"# padding\n" * 600},
+     args=["--max-file-size", "5000", "--profile", "{proj}/prof.yaml"],
+     expect_codes=["limit-file-size"], option="--max-file-size")
+case("mem---max-file-size holds for a Liquibase property file",
+     {"big.properties": b"x=1\n" * 2000,
+      "root.xml": lb_root('<property file="big.properties" relativeToChangelogFile="true"/>\n')},
+     root="root.xml", args=["--max-file-size", "5000"], expect_codes=["limit-file-size"],
+     option="--max-file-size")
+case("mem---max-file-size holds for a Flyway script configuration",
+     {"V1__s.sql": b"SELECT 1;\n", "V1__s.sql.conf": b"executeInTransaction=true\n" * 400},
+     args=["--max-file-size", "5000"], expect_codes=["limit-file-size"], option="--max-file-size")
+case("mem---max-file-size holds for a sqlFile (and its checksum)",
+     {"big.sql": b"SELECT 1;\n" * 1000,
+      "root.xml": lb_root(tail='<changeSet id="f" author="h"><sqlFile path="big.sql" '
+                               'relativeToChangelogFile="true"/></changeSet>\n')},
+     root="root.xml", args=["--max-file-size", "5000"], expect_codes=["limit-file-size"],
+     option="--max-file-size")
+
+
+def cli_file_size(name, files, args):
+    """--config and --baseline stop the run: the refusal is on stderr."""
+    tmp = tempfile.mkdtemp(prefix="migraph-hostile-")
+    try:
+        for rel, content in files.items():
+            with open(os.path.join(tmp, rel), "wb") as f:
+                f.write(content)
+        os.makedirs(os.path.join(tmp, "db"))
+        with open(os.path.join(tmp, "db", "V9__good.sql"), "w") as f:
+            f.write(GOOD)
+        for tag, binary in [("", MIGRAPH), (" [asan]", MIGRAPH_SAN)]:
+            if not os.path.exists(binary) or (WRAP and tag):
+                continue
+            argv = ["check", "--max-file-size", "5000"] + [a.replace("{tmp}", tmp) for a in args]
+            p = run(binary, argv + [os.path.join(tmp, "db")], 60)
+            err = p.stderr.decode(errors="replace")
+            ok = (p.returncode == 2 and "limit-file-size" in err and "--max-file-size" in err
+                  and "Sanitizer" not in err and "runtime error" not in err)
+            check(name + tag, ok, f"(exit {p.returncode}) {err[:400]}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+cli_file_size("mem---max-file-size holds for --config", {"cfg.yaml": b"# padding\n" * 600},
+              ["--config", "{tmp}/cfg.yaml"])
+cli_file_size("mem---max-file-size holds for --baseline", {"base.yaml": b"# padding\n" * 600},
+              ["--baseline", "{tmp}/base.yaml"])
+# loss-: nothing silently lost or merged.
+def codes_at(code, want):
+    """extra(): the lines of every `code` diagnostic are exactly want."""
+    def extra(doc):
+        got = sorted(d["line"] for d in doc["diagnostics"] if d["code"] == code)
+        return None if got == want else f"{code} at lines {got}, want {want}"
+    return extra
+
+
+case("loss-duplicate keys in a YAML changelog, at any depth",
+     {"dup.yaml": ("databaseChangeLog:\n- changeSet:\n    id: d1\n    author: h\n    changes:\n"
+                   "    - createTable:\n        tableName: t\n"
+                   "        columns: [{column: {name: a, type: int, name: b}}]\n"
+                   "        tableName: u\n    id: d2\n").encode(),
+      "root.xml": lb_root(include("dup.yaml"))},
+     root="root.xml", expect_codes=["yaml-duplicate-key"],
+     extra=codes_at("yaml-duplicate-key", [8, 9, 10]))
+case("loss-duplicate keys in a JSON changelog",
+     {"dup.json": b'{"databaseChangeLog": [\n {"changeSet": {"id": "j1", "author": "h",\n'
+                  b'  "changes": [{"sql": {"sql": "SELECT 1"}}],\n'
+                  b'  "changes": [{"sql": {"sql": "DROP TABLE good"}}]}}]}\n',
+      "root.xml": lb_root(include("dup.json"))},
+     root="root.xml", expect_codes=["yaml-duplicate-key"], extra=codes_at("yaml-duplicate-key", [4]))
+COPY_SCRIPT = ("CREATE TABLE t (a int, b text);\n"
+               "COPY t (a, b) FROM stdin;\n"
+               "1\tvalue; DROP TABLE t;\n"
+               "2\tit's $$ /* not a comment\n"
+               "\\.\n"
+               "CREATE INDEX i ON t (a);\n"
+               "ALTER TABLE t ADD COLUMN c int;\n")
+case("loss-COPY FROM stdin data is data: the statements after it are analysed",
+     {"V1__copy.sql": COPY_SCRIPT.encode()},
+     extra=all_of(expect_lines("V1__copy.sql", [1, 2, 6, 7]),
+                  lambda doc: None if not [d for d in doc["diagnostics"]
+                                           if d["code"].startswith("sql-")]
+                  else "the data was read as SQL"))
+case("loss-COPY FROM stdin without its end line",
+     {"V1__copy.sql": b"CREATE TABLE t (a int);\nCOPY t FROM stdin;\n1\n2\n"},
+     expect_codes=["sql-copy-unterminated"], extra=expect_lines("V1__copy.sql", [1, 2]))
+
+
+def deep_tree(path):
+    """A migration under twenty folders of 250-character names: a path of
+    5,000 bytes, longer than PATH_MAX, made one folder at a time."""
+    fd = os.open(os.path.dirname(path), os.O_RDONLY)
+    for _ in range(20):
+        os.mkdir("n" * 250, dir_fd=fd)
+        nfd = os.open("n" * 250, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = nfd
+    with open(os.open("V5__deep.sql", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as f:
+        f.write("CREATE TABLE deep (id int);\n")
+    os.close(fd)
+
+
+def names_too_long(doc):
+    for d in doc["diagnostics"]:
+        if d["code"] == "input-path-too-long":
+            if "4095" not in d["message"] or "255" not in d["message"] or len(d["message"]) > 400:
+                return f"not shortened or without the limits: {d['message'][:200]}"
+        if "not found" in d["message"] or d["code"].endswith("missing"):
+            return f"reported as missing: {d['code']} {d['message'][:120]}"
+    return None
+
+
+LONG_NAME = "a" * 300
+case("loss-paths too long for the system (Liquibase include, includeAll, sqlFile, property file)",
+     {"root.xml": lb_root(include(LONG_NAME + ".xml"),
+                          include("/".join(["d" * 200] * 25) + "/x.xml"),
+                          f'<includeAll path="{LONG_NAME}/" relativeToChangelogFile="true"/>\n',
+                          f'<property file="{LONG_NAME}.properties" relativeToChangelogFile="true"/>\n',
+                          tail=f'<changeSet id="f" author="h"><sqlFile path="{LONG_NAME}.sql" '
+                               'relativeToChangelogFile="true"/></changeSet>\n')},
+     root="root.xml", expect_codes=["input-path-too-long"],
+     extra=all_of(names_too_long, codes_at("input-path-too-long", [2, 3, 4, 5, 7])))
+case("loss-paths too long for the system (Flyway location, a walk deeper than PATH_MAX)",
+     {"flyway.conf": flyway_conf("", locations=f",filesystem:{LONG_NAME}"),
+      "deep/keep": deep_tree},
+     root="flyway.conf", expect_codes=["input-path-too-long"],
+     extra=all_of(names_too_long, codes_at("input-path-too-long", [1, 1])))
+# ==== end of sec-b part B ==================================================
+
 shutil.rmtree(SECRET_DIR, ignore_errors=True)
 
 print(f"{passed} passed, {failed} failed")

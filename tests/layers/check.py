@@ -50,6 +50,7 @@ HEADER_OWNER = {
     "diag.h": "core",
     "checksum.h": "core",
     "yaml_guard.h": "core",
+    "yaml_read.h": "core",
     "model.h": "model",
     "catalog.h": "model",
     "release.h": "model",
@@ -66,8 +67,10 @@ HEADER_OWNER = {
     "rules.h": "analyze",
     "risk.h": "analyze",
     "triage.h": "analyze",
+    "rollback.h": "analyze",
     "plan.h": "plan",
     "render.h": "render",
+    "review.h": "render",
 }
 
 MAX_FUNCTION_LINES = 150

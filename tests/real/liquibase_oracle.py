@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -66,8 +67,11 @@ def run_migraph(corpus, root, engine):
         cmd += ["--labels", root["labels"]]
     for prop in filter(None, (root.get("properties") or "").split(",")):
         cmd += ["-D", prop.strip()]
-    cmd.append(os.path.join(sp, root["changelog_file"]))
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    # The root as the oracle's Liquibase CLI was given it: a name under the
+    # search path, from a working directory that holds nothing else.
+    cmd.append(root["changelog_file"])
+    with tempfile.TemporaryDirectory() as cwd:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=cwd)
     try:
         return json.loads(proc.stdout), None
     except ValueError:

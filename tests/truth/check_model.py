@@ -14,9 +14,10 @@ Table level (a failure fails the test):
     gives equals the strongest mode observed (held, or requested when the
     form was seen waiting), and the model locks no such relation that was
     not observed;
-  * the model's rewrite flag is set iff an observed r/p relation got a new
-    relfilenode (TRUNCATE excepted: its new files are empty, nothing is
-    copied, and the model's rewrite means "the data is copied");
+  * the model's rewrite flag is set iff an observed r/p/m relation got a new
+    relfilenode (TRUNCATE and REFRESH ... WITH NO DATA excepted: their new
+    files are empty, nothing is copied, and the model's rewrite means "the
+    data is copied");
   * predicted_error is set iff the form fails on that version;
   * a form that cannot run in a transaction block has
     transaction_block_allowed false.
@@ -143,7 +144,7 @@ def parse_observed(path):
 				elif mode == "no-transaction-block":
 					o.no_txn_block = True
 				continue
-			if kind in "rp" and rewritten == "yes" and not rel.startswith("pg_toast"):
+			if kind in "rpm" and rewritten == "yes" and not rel.startswith("pg_toast"):
 				o.rewrite = True
 			if rewritten == "new":
 				continue
@@ -170,6 +171,7 @@ class Model:
 		self.error = None
 		self.txn_block_allowed = True
 		self.kinds = set()
+		self.empties = False  # new empty files only: nothing copied
 		self.notes = []
 		self.failure = None
 
@@ -203,6 +205,9 @@ def run_model(binary, version, base_sql, form):
 			m.error = "not parsed (sql-parse-error)"
 		for op in st.get("operations", []):
 			m.kinds.add(op.get("kind"))
+			if op.get("kind") == "truncate" or (op.get("kind") == "refresh_materialized_view"
+			                                    and "with_no_data" in op.get("flags", [])):
+				m.empties = True
 			if op.get("engine_note"):
 				m.notes.append(op["engine_note"])
 			m.rewrite |= bool(op.get("rewrite"))
@@ -261,7 +266,7 @@ def judge(m, o, version, bases):
 	if not o.no_txn_block and not m.txn_block_allowed:
 		probs.append("runs in a transaction block, but the model forbids it")
 	probs += compare_modes(m.tables, o.tables)
-	want_rewrite = o.rewrite and "truncate" not in m.kinds
+	want_rewrite = o.rewrite and not m.empties
 	if m.rewrite != want_rewrite:
 		probs.append(f"rewrite: model {'yes' if m.rewrite else 'no'} vs observed "
 		             f"{'yes' if want_rewrite else 'no'}")

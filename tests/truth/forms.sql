@@ -181,6 +181,21 @@ CREATE MATERIALIZED VIEW customer_order_stats AS
 	SELECT customer_id, count(*) AS n, sum(total) AS total FROM orders GROUP BY customer_id;
 CREATE UNIQUE INDEX customer_order_stats_customer_id_idx ON customer_order_stats (customer_id);
 
+-- Stock per warehouse: a foreign key whose referenced table has rows nothing
+-- references (to update a referenced key), and a view over a view.
+CREATE TABLE warehouses (id int PRIMARY KEY, name text NOT NULL);
+INSERT INTO warehouses SELECT i, 'warehouse ' || i FROM generate_series(1, 10) i;
+CREATE TABLE stock (
+	id serial PRIMARY KEY,
+	warehouse_id int NOT NULL REFERENCES warehouses (id),
+	product_id int NOT NULL,
+	qty int NOT NULL
+);
+INSERT INTO stock (warehouse_id, product_id, qty)
+SELECT 1 + i % 5, 1 + i % 300, i % 50 FROM generate_series(1, 1000) i;
+CREATE VIEW stock_levels AS SELECT id, warehouse_id, product_id, qty FROM stock;
+CREATE VIEW low_stock AS SELECT id, warehouse_id, product_id FROM stock_levels WHERE qty < 5;
+
 -- @base since=11
 CREATE TABLE events_default PARTITION OF events DEFAULT;
 INSERT INTO events_default SELECT 10000 + i, date '2019-01-01' + i, 1, 'old', 0 FROM generate_series(1, 100) i;
@@ -820,6 +835,10 @@ DROP TABLE orders CASCADE;
 -- @why referenced by an FK, no CASCADE: fails
 DROP TABLE products;
 
+-- @form drop-table-referenced-together
+-- @why the referencing table is dropped by the same statement: no CASCADE needed
+DROP TABLE products, order_items;
+
 -- @form drop-table-partitioned
 -- @why drops every partition
 DROP TABLE metrics;
@@ -831,6 +850,10 @@ TRUNCATE order_notes;
 -- @form truncate-referenced
 -- @why referenced by an FK: fails without CASCADE
 TRUNCATE orders;
+
+-- @form truncate-referenced-together
+-- @why every referencing table is truncated by the same statement: no CASCADE needed
+TRUNCATE orders, order_items, order_notes;
 
 -- @form truncate-cascade
 -- @why truncates the referencing tables as well
@@ -901,9 +924,29 @@ REFRESH MATERIALIZED VIEW customer_order_stats;
 -- @why readers continue; needs the unique index
 REFRESH MATERIALIZED VIEW CONCURRENTLY customer_order_stats;
 
+-- @form refresh-materialized-view-with-no-data
+-- @why new empty heap: nothing is read or copied
+REFRESH MATERIALIZED VIEW customer_order_stats WITH NO DATA;
+
 -- @form drop-materialized-view
 -- @why drops the matview and its index
 DROP MATERIALIZED VIEW customer_order_stats;
+
+-- @form create-view-over-view
+-- @why reads the definition of the view it selects from
+CREATE VIEW low_stock_w1 AS SELECT * FROM low_stock WHERE warehouse_id = 1;
+
+-- @form drop-view-with-dependent-view
+-- @why another view reads it: fails without CASCADE
+DROP VIEW stock_levels;
+
+-- @form drop-view-cascade
+-- @why CASCADE drops the view that reads it too
+DROP VIEW stock_levels CASCADE;
+
+-- @form drop-view-with-dependent-view-together
+-- @why the view that reads it is dropped by the same statement: no CASCADE needed
+DROP VIEW stock_levels, low_stock;
 
 -- ================================================================ SEQUENCES
 -- @form create-sequence
@@ -993,6 +1036,10 @@ CREATE TRIGGER customers_touch BEFORE UPDATE ON customers FOR EACH ROW EXECUTE P
 -- @why trigger removal
 DROP TRIGGER orders_touch ON orders;
 
+-- @form alter-trigger-rename
+-- @why renaming a trigger locks its table
+ALTER TRIGGER orders_touch ON orders RENAME TO orders_touched;
+
 -- @form comment-on-table
 -- @why comment
 COMMENT ON TABLE orders IS 'customer orders';
@@ -1066,3 +1113,145 @@ SELECT * FROM orders WHERE id = 2 FOR UPDATE;
 -- @form select
 -- @why plain read
 SELECT count(*) FROM orders;
+
+-- ================================================= RELATIONS A STATEMENT READS
+-- @form create-table-like
+-- @why LIKE reads the definition of the table it copies
+CREATE TABLE customers_copy (LIKE customers);
+
+-- @form create-table-like-including-all
+-- @why INCLUDING ALL also copies its indexes, constraints and defaults
+CREATE TABLE customers_copy (LIKE customers INCLUDING ALL);
+
+-- @form update-from
+-- @why the FROM table is read
+UPDATE orders SET total = total + 1 FROM customers
+WHERE orders.customer_id = customers.id AND customers.country = 'JP';
+
+-- @form delete-using
+-- @why the USING table is read
+DELETE FROM order_notes USING orders
+WHERE order_notes.order_id = orders.id AND orders.status = 'cancelled';
+
+-- @form update-where-subquery
+-- @why a subquery in WHERE reads another table
+UPDATE customers SET score = 0 WHERE id IN (SELECT customer_id FROM orders WHERE total > 990);
+
+-- @form update-set-subquery
+-- @why a subquery in SET reads another table
+UPDATE customers SET score = (SELECT count(*) FROM orders WHERE orders.customer_id = customers.id)
+WHERE id < 10;
+
+-- @form delete-where-subquery
+-- @why a subquery in WHERE reads another table
+DELETE FROM shipments WHERE order_id IN (SELECT id FROM orders WHERE status = 'cancelled');
+
+-- @form insert-select
+-- @why reads the source table; the FK check reads it again FOR KEY SHARE
+INSERT INTO order_notes (order_id, body) SELECT id, 'bulk' FROM orders WHERE status = 'paid';
+
+-- @form insert-select-no-fk
+-- @why reads the source table
+INSERT INTO scratch (id, payload) SELECT id, email FROM customers;
+
+-- @form insert-values-subquery
+-- @why a subquery among the VALUES reads another table
+INSERT INTO scratch (id, payload) VALUES ((SELECT max(id) FROM customers), 'x');
+
+-- @form insert-explicit-id
+-- @why the id is given: the serial's nextval() never runs
+INSERT INTO orders (id, customer_id, total) VALUES (100000, 1, 10);
+
+-- @form insert-on-conflict-do-update
+-- @why upsert: the arbiter index decides
+INSERT INTO tokens (id, value) VALUES (5, 'x') ON CONFLICT (id) DO UPDATE SET value = excluded.value;
+
+-- @form insert-on-conflict-do-nothing
+-- @why the default's nextval() runs before the conflict is found
+INSERT INTO customers (email) VALUES ('user5@example.com') ON CONFLICT DO NOTHING;
+
+-- @form cte-delete-insert
+-- @why a data-modifying WITH query writes a second table
+WITH moved AS (DELETE FROM shipments WHERE id <= 100 RETURNING id, carrier)
+INSERT INTO scratch (id, payload) SELECT id, carrier FROM moved;
+
+-- @form cte-update-select
+-- @why a SELECT whose WITH query updates a table
+WITH touched AS (UPDATE customers SET score = 0 WHERE id < 10 RETURNING id)
+SELECT count(*) FROM touched;
+
+-- @form cte-select-update
+-- @why a plain WITH query read by an UPDATE
+WITH big AS (SELECT customer_id FROM orders WHERE total > 990)
+UPDATE customers SET score = 0 WHERE id IN (SELECT customer_id FROM big);
+
+-- @form merge
+-- @why MERGE (15+) reads its source
+MERGE INTO customers c USING orders o ON c.id = o.customer_id AND o.id = 3
+WHEN MATCHED THEN UPDATE SET score = 0;
+
+-- @form select-for-update-join
+-- @why FOR UPDATE without OF locks the rows of every table
+SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = 2 FOR UPDATE;
+
+-- @form select-for-update-of
+-- @why FOR UPDATE OF one table: the other is only read
+SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = 2 FOR UPDATE OF o;
+
+-- @form select-for-share-of-several
+-- @why FOR SHARE OF two of three tables
+SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id
+JOIN order_items i ON i.order_id = o.id WHERE o.id = 2 FOR SHARE OF o, c;
+
+-- @form copy-to
+-- @why COPY TO only reads the table
+COPY orders TO '/dev/null';
+
+-- @form copy-query-to
+-- @why COPY (query) TO reads the query's tables
+COPY (SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id) TO '/dev/null';
+
+-- @form copy-from
+-- @why COPY FROM writes: FK check and the id default's sequence
+COPY order_notes (order_id, body) FROM PROGRAM 'echo 5,copied' WITH (FORMAT csv);
+
+-- @form select-view-over-view
+-- @why a view over a view: every level and the table are read
+SELECT count(*) FROM low_stock;
+
+-- @form lock-view-over-view
+-- @why 11+: LOCK recurses through both views to the table
+LOCK TABLE low_stock IN SHARE MODE;
+
+-- @form update-view-over-view
+-- @why an auto-updatable view over a view writes the table
+UPDATE low_stock SET product_id = 1 WHERE warehouse_id = 2;
+
+-- @form insert-view
+-- @why inserts through a view: the table's default and FK apply
+INSERT INTO stock_levels (warehouse_id, product_id, qty) VALUES (1, 1, 1);
+
+-- @form update-fk-column
+-- @why the FK trigger checks the new key in the referenced table
+UPDATE stock SET warehouse_id = 7 WHERE id = 3;
+
+-- @form update-referenced-key
+-- @why the FK trigger looks for referencing rows of the old key
+UPDATE warehouses SET id = 100 WHERE id = 9;
+
+-- ========================================== DML ON PARTITIONS AND IDENTITIES
+-- @form update-partitioned
+-- @why no condition on the partition key: every partition is written
+UPDATE events SET amount = amount + 1;
+
+-- @form delete-partitioned-pruned
+-- @why a partition key condition: from 12 the planner opens only the partitions it keeps
+DELETE FROM events WHERE created_at >= '2024-03-01' AND created_at < '2024-04-01';
+
+-- @form select-partitioned
+-- @why a read of a partitioned table reads every partition
+SELECT count(*) FROM events;
+
+-- @form insert-identity
+-- @why an identity column's default calls its sequence
+INSERT INTO tickets (num, title) VALUES (501, 'ticket 501');

@@ -344,6 +344,10 @@ class Observer:
 
 	def observe(self, form):
 		rows = []
+		# Plans cached by earlier forms (the foreign keys' check queries
+		# above all) would open only the index they use: each form is
+		# observed as the first statement of its session would run.
+		q(self.a, "DISCARD PLANS")
 		for name, value in form.settings:
 			q(self.a, f"SET {name} = %s", (value,))
 		try:

@@ -138,7 +138,7 @@ static int load_config(const char *yaml, mg_config *cfg, mg_diag_list *diags, mg
 	snprintf(path, sizeof path, "%s/.migraph.yaml", *dir);
 	mg_arena_init(arena);
 	mg_diag_list_init(diags, arena);
-	return mg_config_load(arena, path, false, diags, cfg);
+	return mg_config_load(arena, path, false, 0, diags, cfg);
 }
 
 static void config_reads_every_key(void **state)

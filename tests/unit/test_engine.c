@@ -114,10 +114,13 @@ static int setup(void **state)
 	e->partition_key = list1("created_at");
 	apply(e);
 	const char *parts[] = {"events_2023", "events_2024"};
+	const char *bounds[] = {"'2023-01-01'", "'2024-01-01'", "'2025-01-01'"};
 	for (size_t i = 0; i < 2; i++) {
 		mg_operation *p = create_table(parts[i], 0);
 		p->flags = MG_OPF_PARTITION_OF;
 		p->related = table_obj("events");
+		p->bound_from = list1(bounds[i]);
+		p->bound_to = list1(bounds[i + 1]);
 		apply(p);
 	}
 	mg_operation *eix = op_new(MG_OP_CREATE_INDEX, MG_OBJ_INDEX, "events", "events_created_at_idx");
@@ -128,6 +131,26 @@ static int setup(void **state)
 	st->columns[0] = (mg_column_def){.name = "id", .type = "bigint"};
 	st->columns[1] = (mg_column_def){.name = "created_at", .type = "date"};
 	apply(st);
+
+	/* stock(id), the view stock_levels over it, low_stock over that view,
+	 * and the materialized view stock_stats over stock. */
+	mg_operation *sk = create_table("stock", 1);
+	sk->columns[0] = (mg_column_def){.name = "id", .type = "integer", .primary_key = true};
+	apply(sk);
+	const char *views[][2] = {{"stock_levels", "stock"}, {"low_stock", "stock_levels"}};
+	for (size_t i = 0; i < 2; i++) {
+		mg_operation *v = op_new(MG_OP_CREATE_VIEW, MG_OBJ_VIEW, NULL, views[i][0]);
+		v->depends = mg_arena_alloc(&arena, sizeof *v->depends);
+		v->depends[0] = table_obj(views[i][1]);
+		v->n_depends = 1;
+		apply(v);
+	}
+	mg_operation *mv = op_new(MG_OP_CREATE_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, NULL,
+	                          "stock_stats");
+	mv->depends = mg_arena_alloc(&arena, sizeof *mv->depends);
+	mv->depends[0] = table_obj("stock");
+	mv->n_depends = 1;
+	apply(mv);
 	return 0;
 }
 
@@ -392,6 +415,39 @@ static void drop_and_truncate_of_referenced_table_fail_without_cascade(void **st
 	assert_int_equal(mode_on(dref, "customers"), MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
+/* Whether the first of a statement's operations fails on PostgreSQL 15,
+ * given all of them. */
+static bool first_fails_among(mg_operation **stmt, size_t n)
+{
+	mg_engine_target t = {MG_ENGINE_POSTGRESQL, 15, 0};
+	mg_engine_session s = {.timezone_utc = true, .in_transaction_block = true,
+	                       .statement_ops = stmt, .n_statement_ops = n};
+	mg_operation *a = mg_arena_alloc(&arena, sizeof *a);
+	*a = *stmt[0];
+	mg_engine_annotate(&arena, &t, &s, cat, a);
+	return has(a, MG_EFF_FAILS);
+}
+
+/* DROP TABLE customers, orders: the referencing table goes with it. */
+static void drop_of_several_objects_needs_no_cascade_among_them(void **state)
+{
+	(void)state;
+	mg_operation *drop[] = {op_new(MG_OP_DROP_TABLE, MG_OBJ_TABLE, NULL, "customers"),
+	                        op_new(MG_OP_DROP_TABLE, MG_OBJ_TABLE, NULL, "orders")};
+	assert_false(first_fails_among(drop, 2));
+	/* Alone in its statement, it fails. */
+	assert_true(first_fails_among(drop, 1));
+	/* The same holds for TRUNCATE customers, orders, and views. */
+	mg_operation *trunc[] = {op_new(MG_OP_TRUNCATE, MG_OBJ_TABLE, NULL, "customers"),
+	                         op_new(MG_OP_TRUNCATE, MG_OBJ_TABLE, NULL, "orders")};
+	assert_false(first_fails_among(trunc, 2));
+	assert_true(first_fails_among(trunc, 1));
+	mg_operation *views[] = {op_new(MG_OP_DROP_VIEW, MG_OBJ_VIEW, NULL, "stock_levels"),
+	                         op_new(MG_OP_DROP_VIEW, MG_OBJ_VIEW, NULL, "low_stock")};
+	assert_false(first_fails_among(views, 2));
+	assert_true(first_fails_among(views, 1));
+}
+
 static void insert_takes_row_share_on_referenced_table(void **state)
 {
 	(void)state;
@@ -414,6 +470,206 @@ static void insert_into_partitioned_table_locks_partitions_before_12(void **stat
 	mg_operation *a12 = annotate(op, 12);
 	assert_int_equal(mode_on(a12, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
 	assert_non_null(a12->effect_note);
+}
+
+/* DELETE FROM events WHERE <terms>, annotated for major. */
+static mg_operation *delete_events(int major, const mg_where_term *terms, size_t n)
+{
+	mg_operation *op = op_new(MG_OP_DELETE, MG_OBJ_TABLE, NULL, "events");
+	op->flags = MG_OPF_HAS_WHERE;
+	op->where_terms = (mg_where_term *)terms;
+	op->n_where_terms = n;
+	return annotate(op, major);
+}
+
+static void update_delete_prune_partitions_from_12(void **state)
+{
+	(void)state;
+	const mg_where_term march[] = {{"created_at", ">=", "'2024-03-01'"},
+	                               {"created_at", "<", "'2024-04-01'"}};
+	mg_operation *a11 = delete_events(11, march, 2);
+	assert_int_equal(mode_on(a11, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	mg_operation *a12 = delete_events(12, march, 2);
+	assert_int_equal(mode_on(a12, "events"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(a12, "events_2024"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(a12, "events_2023"), MG_LOCK_NONE);
+	/* the upper bound is exclusive: < '2024-01-01' stays in 2023 */
+	const mg_where_term y2023[] = {{"created_at", "<", "'2024-01-01'"}};
+	mg_operation *b = delete_events(12, y2023, 1);
+	assert_int_equal(mode_on(b, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(b, "events_2024"), MG_LOCK_NONE);
+	/* a range over both partitions, one on another column, or values the
+	 * model cannot compare with the bounds keep every partition */
+	const mg_where_term both[] = {{"created_at", ">=", "'2023-06-01'"},
+	                              {"created_at", "<=", "'2024-06-01'"}};
+	mg_operation *c = delete_events(12, both, 2);
+	assert_int_equal(mode_on(c, "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(c, "events_2024"), MG_LOCK_ROW_EXCLUSIVE);
+	const mg_where_term other[] = {{"id", "=", "5"}};
+	assert_int_equal(mode_on(delete_events(12, other, 1), "events_2023"), MG_LOCK_ROW_EXCLUSIVE);
+	const mg_where_term number[] = {{"created_at", "=", "5"}};
+	assert_int_equal(mode_on(delete_events(12, number, 1), "events_2023"),
+	                 MG_LOCK_ROW_EXCLUSIVE);
+}
+
+/* ---- relations a statement reads ------------------------------------- */
+
+static mg_object *objs(const char *a, const char *b)
+{
+	mg_object *o = mg_arena_alloc(&arena, 2 * sizeof *o);
+	o[0] = table_obj(a);
+	if (b)
+		o[1] = table_obj(b);
+	return o;
+}
+
+static void dml_reads_its_other_relations_under_access_share(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "orders");
+	mg_operation *plain = annotate(op, 15);
+	assert_int_equal(mode_on(plain, "customers"), MG_LOCK_NONE);
+	op->depends = objs("customers", NULL); /* UPDATE orders ... FROM customers */
+	op->n_depends = 1;
+	mg_operation *a = annotate(op, 15);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(a, "customers"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "customers_score_idx"), MG_LOCK_ACCESS_SHARE);
+	/* The written table comes first: the risk figures size the work by it. */
+	assert_string_equal(a->locks[0].relation.name, "orders");
+}
+
+static void select_for_update_of_locks_rows_of_the_named_tables_only(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_SELECT, MG_OBJ_NONE, NULL, NULL);
+	op->depends = objs("orders", "customers");
+	op->n_depends = 2;
+	op->flags = MG_OPF_FOR_UPDATE;
+	op->row_locks = objs("orders", NULL);
+	op->n_row_locks = 1;
+	mg_operation *a = annotate(op, 12), *b = annotate(op, 11);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_ROW_SHARE);
+	assert_int_equal(mode_on(a, "customers"), MG_LOCK_ACCESS_SHARE);
+	/* The planner opens the indexes in the table's mode from 12 only. */
+	assert_int_equal(mode_on(a, "orders_pkey"), MG_LOCK_ROW_SHARE);
+	assert_int_equal(mode_on(b, "orders_pkey"), MG_LOCK_ACCESS_SHARE);
+	op->n_row_locks = 0; /* FOR UPDATE without a list: every table */
+	assert_int_equal(mode_on(annotate(op, 15), "customers"), MG_LOCK_ROW_SHARE);
+}
+
+static void copy_to_keeps_its_lock_until_commit_from_13(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_COPY, MG_OBJ_TABLE, NULL, "orders");
+	op->detail = "to";
+	mg_operation *a = annotate(op, 12), *b = annotate(op, 13);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_NONE);
+	assert_true(note_has(a, "before PostgreSQL 13"));
+	assert_int_equal(mode_on(b, "orders"), MG_LOCK_ACCESS_SHARE);
+	op->detail = "from";
+	assert_int_equal(mode_on(annotate(op, 12), "orders"), MG_LOCK_ROW_EXCLUSIVE);
+}
+
+static void update_of_a_key_column_fires_the_foreign_key_check(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "orders");
+	op->set_columns = list1("customer_id"); /* the new key must exist */
+	assert_int_equal(mode_on(annotate(op, 15), "customers"), MG_LOCK_ROW_SHARE);
+	op->set_columns = list1("id");
+	assert_int_equal(mode_on(annotate(op, 15), "customers"), MG_LOCK_NONE);
+
+	mg_operation *pk = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "customers");
+	pk->set_columns = list1("id"); /* rows may still point at the old key */
+	assert_int_equal(mode_on(annotate(pk, 15), "orders"), MG_LOCK_ROW_SHARE);
+	pk->set_columns = list1("email");
+	assert_int_equal(mode_on(annotate(pk, 15), "orders"), MG_LOCK_NONE);
+}
+
+static void insert_calls_nextval_only_for_columns_it_leaves_out(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_INSERT, MG_OBJ_TABLE, NULL, "customers");
+	op->insert_columns = (mg_name_list){names("id", "email"), 2};
+	op->insert_rows = mg_arena_alloc(&arena, sizeof *op->insert_rows);
+	op->insert_rows[0] = (mg_name_list){names("5", "'a@b'"), 2};
+	op->n_insert_rows = 1;
+	assert_int_equal(mode_on(annotate(op, 15), "customers_id_seq"), MG_LOCK_NONE);
+	op->insert_rows[0] = (mg_name_list){names("DEFAULT", "'a@b'"), 2};
+	assert_int_equal(mode_on(annotate(op, 15), "customers_id_seq"), MG_LOCK_ROW_EXCLUSIVE);
+	op->insert_columns = list1("email");
+	op->insert_rows[0] = list1("'a@b'");
+	assert_int_equal(mode_on(annotate(op, 15), "customers_id_seq"), MG_LOCK_ROW_EXCLUSIVE);
+}
+
+static void views_over_views_lock_every_level(void **state)
+{
+	(void)state;
+	mg_operation *sel = op_new(MG_OP_SELECT, MG_OBJ_NONE, NULL, NULL);
+	sel->depends = objs("low_stock", NULL);
+	sel->n_depends = 1;
+	mg_operation *a = annotate(sel, 15);
+	assert_int_equal(mode_on(a, "low_stock"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "stock_levels"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "stock"), MG_LOCK_ACCESS_SHARE);
+
+	mg_operation *up = op_new(MG_OP_UPDATE, MG_OBJ_TABLE, NULL, "low_stock");
+	mg_operation *u = annotate(up, 15);
+	assert_int_equal(mode_on(u, "stock_levels"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(u, "stock"), MG_LOCK_ROW_EXCLUSIVE);
+	assert_int_equal(mode_on(u, "stock_pkey"), MG_LOCK_ROW_EXCLUSIVE);
+
+	mg_operation *lk = op_new(MG_OP_LOCK_TABLE, MG_OBJ_TABLE, NULL, "low_stock");
+	lk->detail = "share";
+	assert_int_equal(mode_on(annotate(lk, 11), "stock"), MG_LOCK_SHARE);
+	assert_true(has(annotate(lk, 10), MG_EFF_FAILS));
+
+	mg_operation *drop = op_new(MG_OP_DROP_VIEW, MG_OBJ_VIEW, NULL, "stock_levels");
+	mg_operation *d = annotate(drop, 15);
+	assert_true(has(d, MG_EFF_FAILS)); /* low_stock reads it */
+	assert_int_equal(mode_on(d, "low_stock"), MG_LOCK_NONE);
+	drop->flags = MG_OPF_CASCADE;
+	d = annotate(drop, 15);
+	assert_false(has(d, MG_EFF_FAILS));
+	assert_int_equal(mode_on(d, "low_stock"), MG_LOCK_ACCESS_EXCLUSIVE);
+	drop->object.name = "low_stock"; /* nothing reads it */
+	drop->flags = 0;
+	assert_false(has(annotate(drop, 15), MG_EFF_FAILS));
+}
+
+static void refresh_rewrites_unless_concurrently_or_with_no_data(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_REFRESH_MATERIALIZED_VIEW, MG_OBJ_MATERIALIZED_VIEW, NULL,
+	                          "stock_stats");
+	mg_operation *a = annotate(op, 15);
+	assert_true(has(a, MG_EFF_REWRITE));
+	assert_int_equal(mode_on(a, "stock"), MG_LOCK_ACCESS_SHARE);
+	op->flags = MG_OPF_CONCURRENTLY;
+	a = annotate(op, 15);
+	assert_false(has(a, MG_EFF_REWRITE));
+	assert_int_equal(mode_on(a, "stock_stats"), MG_LOCK_EXCLUSIVE);
+	op->flags = MG_OPF_WITH_NO_DATA;
+	a = annotate(op, 15);
+	assert_false(has(a, MG_EFF_REWRITE) || has(a, MG_EFF_SCAN));
+	assert_int_equal(mode_on(a, "stock"), MG_LOCK_NONE);
+	assert_int_equal(mode_on(a, "stock_stats"), MG_LOCK_ACCESS_EXCLUSIVE);
+}
+
+static void rename_trigger_and_create_table_like_lock_their_tables(void **state)
+{
+	(void)state;
+	mg_operation *rt = op_new(MG_OP_RENAME_TRIGGER, MG_OBJ_TRIGGER, "orders", "orders_touch");
+	rt->related = table_obj("orders");
+	assert_int_equal(mode_on(annotate(rt, 10), "orders"), MG_LOCK_ACCESS_EXCLUSIVE);
+	mg_operation *like = create_table("orders_copy", 0);
+	assert_int_equal(like->n_locks, 0);
+	like->depends = objs("orders", NULL);
+	like->n_depends = 1;
+	mg_operation *a = annotate(like, 15);
+	assert_int_equal(mode_on(a, "orders"), MG_LOCK_ACCESS_SHARE);
+	assert_int_equal(mode_on(a, "orders_pkey"), MG_LOCK_NONE); /* the definition only */
 }
 
 /* ---- privileges, enums, storage parameters ---------------------------- */
@@ -470,10 +726,20 @@ int main(void)
 		cmocka_unit_test(reindex_concurrently_needs_12),
 		cmocka_unit_test(index_rename_lock_lowered_in_12),
 		cmocka_unit_test(create_index_on_partitioned_table_needs_11),
+		cmocka_unit_test(update_delete_prune_partitions_from_12),
 		cmocka_unit_test(unique_on_partitioned_table_locks_partitions_by_version),
 		cmocka_unit_test(drop_and_truncate_of_referenced_table_fail_without_cascade),
+		cmocka_unit_test(drop_of_several_objects_needs_no_cascade_among_them),
 		cmocka_unit_test(insert_takes_row_share_on_referenced_table),
 		cmocka_unit_test(insert_into_partitioned_table_locks_partitions_before_12),
+		cmocka_unit_test(dml_reads_its_other_relations_under_access_share),
+		cmocka_unit_test(select_for_update_of_locks_rows_of_the_named_tables_only),
+		cmocka_unit_test(copy_to_keeps_its_lock_until_commit_from_13),
+		cmocka_unit_test(update_of_a_key_column_fires_the_foreign_key_check),
+		cmocka_unit_test(insert_calls_nextval_only_for_columns_it_leaves_out),
+		cmocka_unit_test(views_over_views_lock_every_level),
+		cmocka_unit_test(refresh_rewrites_unless_concurrently_or_with_no_data),
+		cmocka_unit_test(rename_trigger_and_create_table_like_lock_their_tables),
 		cmocka_unit_test(grant_locks_the_table_from_18),
 		cmocka_unit_test(enum_add_value_in_transaction_block_fails_before_12),
 		cmocka_unit_test(storage_parameters_by_version_and_lock),

@@ -151,6 +151,22 @@ static void value_with_newlines_keeps_later_lines(void **state)
 	assert_int_equal(col, 1);
 }
 
+/* Values count against --max-expansion: past it the rest of the script
+ * stays as written, with the limit diagnostic where it was hit. */
+static void expansion_past_the_budget_stays_as_written(void **state)
+{
+	(void)state;
+	project->max_expansion = 2 * strlen("app_long_schema");
+	mg_text t = replace("${schema}.a;\n${schema}.b;\n${schema}.c; ${empty}\n");
+	assert_string_equal(str(&t), "app_long_schema.a;\napp_long_schema.b;\n${schema}.c; ${empty}\n");
+	assert_int_equal(project->diags.count, 1);
+	const mg_diag *d = project->diags.items[0];
+	assert_string_equal(d->code, "limit-expansion");
+	assert_int_equal(d->loc.line, 3);
+	assert_int_equal(d->loc.col, 1);
+	assert_non_null(strstr(d->hint, "--max-expansion"));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -163,6 +179,7 @@ int main(void)
 		T(custom_prefix_and_suffix),
 		T(anchors_map_back_to_the_file),
 		T(value_with_newlines_keeps_later_lines),
+		T(expansion_past_the_budget_stays_as_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

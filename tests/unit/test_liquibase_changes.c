@@ -518,6 +518,11 @@ static void test_data_changes(void **state)
 	assert_true(op_at(cs, 1, MG_OP_UPDATE)->flags & MG_OPF_HAS_WHERE);
 	assert_false(op_at(cs, 2, MG_OP_UPDATE)->flags & MG_OPF_HAS_WHERE);
 	assert_true(op_at(cs, 3, MG_OP_DELETE)->flags & MG_OPF_HAS_WHERE);
+	/* The columns it assigns, as UPDATE ... SET gives them (a foreign key
+	 * column among them makes the server check the referenced table). */
+	const mg_operation *up = op_at(cs, 1, MG_OP_UPDATE);
+	assert_int_equal(up->set_columns.count, 1);
+	assert_string_equal(up->set_columns.items[0], "b");
 }
 
 static void test_load_data_is_opaque_plus_insert(void **state)

@@ -390,14 +390,13 @@ static void test_duplicate_changeset_names_both_lines(void **state)
 static void test_property_table_scopes_and_size(void **state)
 {
 	(void)state;
-	mg_arena a;
-	mg_arena_init(&a);
+	mg_project *p = mg_project_new();
 	lb_props props;
 	memset(&props, 0, sizeof props);
-	lb_props_set(&a, &props, "x", "local-a", "a.xml");
-	lb_props_set(&a, &props, "x", "global", NULL);
-	lb_props_set(&a, &props, "x", "local-b", "b.xml"); /* the global one is visible: ignored */
-	lb_props_set(&a, &props, "x", "again", NULL);      /* first definition wins */
+	lb_props_set(&p->arena, &props, "x", "local-a", "a.xml");
+	lb_props_set(&p->arena, &props, "x", "global", NULL);
+	lb_props_set(&p->arena, &props, "x", "local-b", "b.xml"); /* the global one is visible: ignored */
+	lb_props_set(&p->arena, &props, "x", "again", NULL);      /* first definition wins */
 	assert_string_equal(lb_props_get(&props, "x", "a.xml"), "local-a");
 	assert_string_equal(lb_props_get(&props, "x", "b.xml"), "global");
 	assert_string_equal(lb_props_get(&props, "x", "c.xml"), "global");
@@ -405,13 +404,139 @@ static void test_property_table_scopes_and_size(void **state)
 	char name[32];
 	for (int i = 0; i < 100000; i++) {
 		snprintf(name, sizeof name, "p%d", i);
-		lb_props_set(&a, &props, name, name, NULL);
+		lb_props_set(&p->arena, &props, name, name, NULL);
 	}
 	assert_string_equal(lb_props_get(&props, "p99999", "a.xml"), "p99999");
-	assert_string_equal(lb_props_expand(&a, &props, "a.xml", "${p5}-${x}-${p77777}", NULL),
+	assert_string_equal(lb_props_expand(p, &props, "a.xml", "${p5}-${x}-${p77777}",
+	                                    (mg_loc){"a.xml", 1, 1}, NULL),
 	                    "p5-local-a-p77777");
-	mg_arena_free(&a);
+	mg_project_free(p);
 }
+
+/* Two search paths, the root only under the second: found there as the
+ * Liquibase CLI finds it, its identity relative to that search path. */
+typedef struct two_paths {
+	fixture *f;
+	char a[4096], b[4096];
+	const char *sp[2];
+	mg_load_options opts;
+} two_paths;
+
+static void two_paths_init(two_paths *t)
+{
+	t->f = fx_new();
+	snprintf(t->a, sizeof t->a, "%s/first", t->f->dir);
+	snprintf(t->b, sizeof t->b, "%s/second", t->f->dir);
+	th_write(t->f->dir, "first/other.xml", HDR END);
+	th_write(t->f->dir, "second/lb-sp-root/master.xml",
+	         HDR "<changeSet id=\"1\" author=\"kim\"><sql>select 1</sql></changeSet>\n"
+	             "<include file=\"lb-sp-root/child.xml\"/>\n" END);
+	th_write(t->f->dir, "second/lb-sp-root/child.xml",
+	         HDR "<changeSet id=\"2\" author=\"kim\"><sql>select 2</sql></changeSet>\n" END);
+	t->opts = t->f->opts;
+	t->sp[0] = t->a;
+	t->sp[1] = t->b;
+	t->opts.search_paths = t->sp;
+	t->opts.n_search_paths = 2;
+}
+
+/* Loading root yields both changesets, named relative to the second
+ * search path. */
+static void loads_as_under_second(two_paths *t, const char *root)
+{
+	const char *paths[] = {root};
+	mg_project *p = mg_load_project(paths, 1, &t->opts);
+	assert_int_equal(p->diags.count, 0);
+	assert_int_equal(p->n_changesets, 2);
+	assert_string_equal(p->changesets[0]->filename, "lb-sp-root/master.xml");
+	assert_string_equal(p->changesets[1]->filename, "lb-sp-root/child.xml");
+	mg_project_free(p);
+}
+
+static void test_root_found_under_the_second_search_path(void **state)
+{
+	(void)state;
+	two_paths t;
+	two_paths_init(&t);
+	mg_arena a = {0};
+	const char *res;
+	const char *file = mg_liquibase_find_root(&a, "lb-sp-root/./master.xml", &t.opts, &res);
+	assert_non_null(file);
+	assert_non_null(strstr(file, "/second/lb-sp-root/master.xml"));
+	assert_string_equal(res, "lb-sp-root/master.xml");
+	/* a leading slash is dropped, as Liquibase does */
+	assert_non_null(mg_liquibase_find_root(&a, "/lb-sp-root/master.xml", &t.opts, &res));
+	assert_string_equal(res, "lb-sp-root/master.xml");
+	assert_null(mg_liquibase_find_root(&a, "lb-sp-root/none.xml", &t.opts, &res));
+	assert_null(res);
+	/* climbing out of the search path is no lookup */
+	assert_null(mg_liquibase_find_root(&a, "../second/lb-sp-root/master.xml", &t.opts, &res));
+	mg_arena_free(&a);
+
+	loads_as_under_second(&t, "lb-sp-root/master.xml");
+	fx_free(t.f);
+}
+
+static void test_absolute_root_identity_relative_to_its_search_path(void **state)
+{
+	(void)state;
+	two_paths t;
+	two_paths_init(&t);
+	char root[4200];
+	snprintf(root, sizeof root, "%s/lb-sp-root/master.xml", t.b);
+	loads_as_under_second(&t, root);
+	fx_free(t.f);
+}
+
+static void test_root_under_no_search_path_names_them(void **state)
+{
+	(void)state;
+	two_paths t;
+	two_paths_init(&t);
+	const char *paths[] = {"lb-sp-root/missing.xml"};
+	mg_project *p = mg_load_project(paths, 1, &t.opts);
+	assert_int_equal(p->n_changesets, 0);
+	assert_int_equal(th_count_diags(p, "input-missing"), 1);
+	const char *msg = p->diags.items[0]->message;
+	assert_non_null(strstr(msg, t.a));
+	assert_non_null(strstr(msg, t.b));
+	assert_non_null(p->diags.items[0]->hint);
+	mg_project_free(p);
+	fx_free(t.f);
+}
+
+/* Values count against --max-expansion as they are produced: past it the
+ * rest of the text stays as written, and one diagnostic per file names
+ * the option at the place it was hit. */
+static void test_property_expansion_budget(void **state)
+{
+	(void)state;
+	mg_project *p = mg_project_new();
+	lb_props props;
+	memset(&props, 0, sizeof props);
+	lb_props_set(&p->arena, &props, "big", "0123456789", NULL);
+	p->max_expansion = 25;
+	mg_loc at = {"a.xml", 7, 3};
+	assert_string_equal(lb_props_expand(p, &props, "a.xml", "${big}${big}|${big}|${big}", at, NULL),
+	                    "01234567890123456789|${big}|${big}");
+	assert_int_equal(p->expanded, 20);
+	assert_string_equal(lb_props_expand(p, &props, "a.xml", "x${big}", at, NULL), "x${big}");
+	assert_string_equal(lb_props_expand(p, &props, "b.xml", "y${big}", (mg_loc){"b.xml", 2, 1},
+	                                    NULL),
+	                    "y${big}");
+	size_t hits = 0;
+	for (size_t i = 0; i < p->diags.count; i++) {
+		const mg_diag *d = p->diags.items[i];
+		assert_string_equal(d->code, "limit-expansion");
+		assert_non_null(strstr(d->hint, "--max-expansion"));
+		assert_int_equal(d->loc.line, hits ? 2 : 7);
+		hits++;
+	}
+	assert_int_equal(hits, 2);
+	mg_project_free(p);
+}
+
+
 
 int main(void)
 {
@@ -427,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_properties_dbms_scoped_for_mysql),
 		cmocka_unit_test(test_liquibase_properties_file_parameters),
 		cmocka_unit_test(test_property_table_scopes_and_size),
+		cmocka_unit_test(test_property_expansion_budget),
 		cmocka_unit_test(test_context_and_label_expressions),
 		cmocka_unit_test(test_dbms_lists),
 		cmocka_unit_test(test_filters_keep_changesets_visible),
@@ -435,6 +561,9 @@ int main(void)
 		cmocka_unit_test(test_checksum_vectors),
 		cmocka_unit_test(test_checksum_in_changesets),
 		cmocka_unit_test(test_duplicate_changeset_names_both_lines),
+		cmocka_unit_test(test_root_found_under_the_second_search_path),
+		cmocka_unit_test(test_absolute_root_identity_relative_to_its_search_path),
+		cmocka_unit_test(test_root_under_no_search_path_names_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

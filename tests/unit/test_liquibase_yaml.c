@@ -292,6 +292,80 @@ static void test_alias_bomb_is_refused(void **state)
 	assert_true(d->loc.line >= 3 && d->loc.line <= 10);
 }
 
+/* An alias of a large scalar repeated is few nodes and many bytes: the
+ * bytes count against --max-expansion before anything is built. */
+static void test_alias_bytes_are_refused(void **state)
+{
+	fixture *f = *state;
+	mg_buf y = MG_BUF_INIT;
+	mg_buf_puts(&y, "big: &big \"");
+	for (int i = 0; i < 10000; i++)
+		mg_buf_putc(&y, 'x');
+	mg_buf_puts(&y, "\"\ndatabaseChangeLog:\n");
+	for (int i = 0; i < 200; i++)
+		mg_buf_printf(&y, "  - changeSet: {id: c%d, author: a, changes: [sql: {sql: *big}]}\n", i);
+	f->project->max_expansion = 2000000; /* 200 x 10,000 bytes fit */
+	assert_non_null(read_text(f, y.data, y.len));
+	assert_int_equal(th_count_diags(f->project, "limit-expansion"), 0);
+	assert_int_equal(f->project->expanded, 2000000);
+	f->project->expanded = 0;
+	f->project->max_expansion = 1000000;
+	assert_null(read_text(f, y.data, y.len));
+	assert_int_equal(th_count_diags(f->project, "limit-expansion"), 1);
+	const mg_diag *d = f->project->diags.items[0];
+	assert_non_null(strstr(d->hint, "--max-expansion"));
+	assert_int_equal(d->loc.line, 2 + 101); /* the 101st alias (line 103) passes the budget */
+	mg_buf_dispose(&y);
+}
+
+/* SnakeYAML as Liquibase runs it refuses a key twice in one mapping: at
+ * any depth, in YAML and JSON, at the second key naming the first. */
+static void test_duplicate_keys_at_any_depth(void **state)
+{
+	fixture *f = *state;
+	const char *y =
+		"databaseChangeLog:\n"
+		"  - changeSet:\n"
+		"      id: 1\n"
+		"      author: a\n"
+		"      changes:\n"
+		"        - createTable:\n"
+		"            tableName: t\n"
+		"            columns:\n"
+		"              - column: {name: a, type: int, name: b}\n"
+		"            tableName: u\n"
+		"      id: 2\n"
+		"  - changeSet: {id: 3, author: a, \"id\": 4}\n";
+	assert_non_null(read_str(f, y));
+	assert_int_equal(th_count_diags(f->project, "yaml-duplicate-key"), 4);
+	static const unsigned lines[][2] = {{9, 9}, {10, 7}, {11, 3}, {12, 12}};
+	size_t k = 0;
+	for (size_t i = 0; i < f->project->diags.count; i++) {
+		const mg_diag *d = f->project->diags.items[i];
+		if (strcmp(d->code, "yaml-duplicate-key"))
+			continue;
+		assert_int_equal(d->loc.line, lines[k][0]);
+		char first[32];
+		snprintf(first, sizeof first, "first on line %u", lines[k][1]);
+		assert_non_null(strstr(d->message, first));
+		k++;
+	}
+	mg_project_free(f->project);
+	f->project = mg_project_new();
+	const char *j = "{\"databaseChangeLog\": [\n"
+	                "  {\"changeSet\": {\"id\": \"j\", \"author\": \"x\",\n"
+	                "   \"author\": \"y\"}}]}\n";
+	assert_non_null(read_str(f, j));
+	assert_int_equal(th_count_diags(f->project, "yaml-duplicate-key"), 1);
+	/* The same key in two mappings, and merge keys, are no duplicates. */
+	mg_project_free(f->project);
+	f->project = mg_project_new();
+	assert_non_null(read_str(f, "databaseChangeLog:\n"
+	                            "  - changeSet: {id: 1, author: a}\n"
+	                            "  - changeSet: {id: 2, author: a, <<: {x: 1}, <<: {y: 2}}\n"));
+	assert_int_equal(f->project->diags.count, 0);
+}
+
 static char *deep_flow(size_t depth)
 {
 	/* databaseChangeLog: [[[[ ... ]]]] */
@@ -433,6 +507,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_changelog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_anchors_and_merge_keys_expand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alias_bomb_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alias_bytes_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_keys_at_any_depth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nesting_10000_deep_is_a_diagnostic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nesting_100000_deep_is_a_diagnostic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_block_nesting_beyond_limit, setup, teardown),

@@ -33,7 +33,7 @@ static void plan_for(planned *p, int major, const char *const *files, const char
 		th_write(p->dir, "profile.yaml", profile_yaml);
 		char path[4200];
 		snprintf(path, sizeof path, "%s/profile.yaml", p->dir);
-		p->r.analysis.profile = mg_profile_load(&p->r.project->arena, path, &p->r.project->diags);
+		p->r.analysis.profile = mg_profile_load(&p->r.project->arena, path, 0, &p->r.project->diags);
 		assert_non_null(p->r.analysis.profile);
 	}
 	mg_analysis_run(&p->r.analysis);
@@ -318,6 +318,50 @@ static void lock_timeout_from_the_profile(void **state)
 	}
 }
 
+/* A step's risk is the step as planned: a catalog change or a long
+ * non-blocking step on a live table is low; a VACUUM FULL left to the
+ * reader is judged as run as written, its ACCESS EXCLUSIVE held for the
+ * rewrite of a hot 80 GB table: critical; the same catalog change on a
+ * table of the release is info. */
+static void step_risk_from_planned_locks_and_runtime(void **state)
+{
+	(void)state;
+	static const char *const files[] = {
+		SETUP, "V1__r.sql",
+		"ALTER TABLE t ADD COLUMN c int;\n"
+		"CREATE INDEX t_a_idx ON t (a);\n"
+		"UPDATE t SET b = 0 WHERE b IS NULL;\n"
+		"VACUUM FULL t;\n"
+		"CREATE TABLE n (id int PRIMARY KEY);\n"
+		"ALTER TABLE n ADD COLUMN c int;", NULL};
+	planned p;
+	plan_for(&p, 16, files,
+	         "slo: {max_lock_ms: 2000}\n"
+	         "tables:\n  public.t: {rows: 100M, bytes: 80GB, read_qps: 5000, write_qps: 500, "
+	         "hot: true}\n");
+	const mg_plan_step *s = find(&p, "ALTER TABLE t ADD COLUMN c int");
+	assert_non_null(s);
+	assert_int_equal(s->risk, MG_SEV_LOW);
+	s = find(&p, "CREATE INDEX CONCURRENTLY t_a_idx");
+	assert_non_null(s);
+	assert_int_equal(s->risk, MG_SEV_LOW);
+	for (size_t i = 0; i < p.plan->n_steps; i++)
+		if (p.plan->steps[i]->kind == MG_STEP_BACKFILL)
+			s = p.plan->steps[i];
+	assert_int_equal(s->kind, MG_STEP_BACKFILL);
+	assert_int_equal(s->risk, MG_SEV_LOW);
+	s = find(&p, "VACUUM FULL t");
+	assert_non_null(s);
+	assert_int_equal(s->risk, MG_SEV_CRITICAL);
+	s = find(&p, "CREATE TABLE n");
+	assert_non_null(s);
+	assert_int_equal(s->risk, MG_SEV_INFO);
+	s = find(&p, "ALTER TABLE n ADD COLUMN c int");
+	assert_non_null(s);
+	assert_int_equal(s->risk, MG_SEV_INFO);
+	done(&p);
+}
+
 static void rename_referenced_by_a_foreign_key_stays_one_step(void **state)
 {
 	(void)state;
@@ -429,6 +473,7 @@ int main(void)
 		cmocka_unit_test(partitioned_index_from_11),
 		cmocka_unit_test(sync_trigger_syntax_by_version),
 		cmocka_unit_test(lock_timeout_from_the_profile),
+		cmocka_unit_test(step_risk_from_planned_locks_and_runtime),
 		cmocka_unit_test(rename_referenced_by_a_foreign_key_stays_one_step),
 		cmocka_unit_test(deploy_steps_follow_the_strategy),
 		cmocka_unit_test(generated_names_fit_and_never_collide),

@@ -13,7 +13,7 @@ static mg_profile *load(mg_arena *arena, mg_diag_list *diags, const char *yaml, 
 	th_write(*dir, "p.yaml", yaml);
 	char path[4200];
 	snprintf(path, sizeof path, "%s/p.yaml", *dir);
-	return mg_profile_load(arena, path, diags);
+	return mg_profile_load(arena, path, 0, diags);
 }
 
 static void units_follow_the_contract(void **state)

@@ -505,6 +505,51 @@ static void test_non_transactional_statements(void **state)
 	}
 }
 
+/* COPY ... FROM STDIN: its data lines are not SQL.  The statement is one
+ * COPY on its table, the statements after the "\." line keep their
+ * lines, COPY TO STDOUT and FROM a file have no data, and data without
+ * "\." runs to the end with a diagnostic. */
+static void test_copy_from_stdin_data_is_not_sql(void **state)
+{
+	(void)state;
+	parsed r = parse("CREATE TABLE t (a int, b text);\n"
+	                 "COPY t (a, b) FROM stdin;\n"
+	                 "1\tfoo; DROP TABLE t;\n"
+	                 "2\tit's $$ /* \\N\n"
+	                 "\\.\n"
+	                 "CREATE INDEX i ON t (a);\n"
+	                 "copy t from STDIN with (format csv);\r\n"
+	                 "3,\"x;y\"\r\n"
+	                 "\\.\r\n"
+	                 "COPY (SELECT 1 FROM stdin_t) TO STDOUT;\n"
+	                 "COPY t FROM '/tmp/x';\n"
+	                 "ALTER TABLE t ADD COLUMN c int;\n");
+	static const struct {
+		unsigned line;
+		mg_op_kind kind;
+	} want[] = {{1, MG_OP_CREATE_TABLE}, {2, MG_OP_COPY},  {6, MG_OP_CREATE_INDEX},
+	            {7, MG_OP_COPY},         {10, MG_OP_COPY}, {11, MG_OP_COPY},
+	            {12, MG_OP_ADD_COLUMN}};
+	assert_int_equal(r.cs->n_stmts, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < r.cs->n_stmts; i++) {
+		const mg_statement *st = r.cs->stmts[i];
+		assert_int_equal(st->loc.line, want[i].line);
+		assert_true(st->n_ops >= 1);
+		assert_int_equal(st->ops[0]->kind, want[i].kind);
+	}
+	assert_string_equal(r.cs->stmts[1]->ops[0]->object.name, "t");
+	assert_int_equal(r.p->diags.count, 0);
+	mg_project_free(r.p);
+
+	r = parse("CREATE TABLE u (a int);\nCOPY u FROM stdin;\n1\n2;\nDROP TABLE u;\n");
+	assert_int_equal(r.cs->n_stmts, 2);
+	const mg_diag *d = find_diag(&r, "sql-copy-unterminated");
+	assert_non_null(d);
+	assert_int_equal(d->loc.line, 2);
+	assert_int_equal(r.p->diags.count, 1);
+	mg_project_free(r.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +571,7 @@ int main(void)
 	    cmocka_unit_test(test_type_canonical),
 	    cmocka_unit_test(test_serial_columns),
 	    cmocka_unit_test(test_non_transactional_statements),
+	    cmocka_unit_test(test_copy_from_stdin_data_is_not_sql),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();

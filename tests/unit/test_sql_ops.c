@@ -233,6 +233,8 @@ static const op_case cases[] = {
      MG_OP_CREATE_TRIGGER, MG_OBJ_TRIGGER, "s", "t", "trg", 0, "s", "t"},
     {"DROP TRIGGER IF EXISTS trg ON t", 0, MG_OP_DROP_TRIGGER, MG_OBJ_TRIGGER, "public", "t", "trg",
      MG_OPF_IF_EXISTS, "public", "t"},
+    {"ALTER TRIGGER trg ON s.t RENAME TO trg2", 0, MG_OP_RENAME_TRIGGER, MG_OBJ_TRIGGER, "s",
+     "t", "trg", 0, "s", "t"},
     {"CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING", 0, MG_OP_CREATE_RULE, MG_OBJ_RULE,
      "public", "t", "r", 0, "public", "t"},
     {"DROP RULE r ON t", 0, MG_OP_DROP_RULE, MG_OBJ_RULE, "public", "t", "r", 0, "public", "t"},
@@ -422,6 +424,14 @@ static void test_create_index_attributes(void **state)
 	assert_null(unnamed->object.name);
 	assert_null(unnamed->index_method); /* btree is the default */
 	done(&r);
+	/* The only expression of a column list, with a predicate after it. */
+	r = parse("CREATE INDEX ix ON t (lower(code)) WHERE code IS NOT NULL;\n"
+	          "CREATE INDEX iy ON t ((a + b));");
+	op = op_of(&r, 0, 0);
+	assert_int_equal(op->index_columns.count, 1);
+	assert_string_equal(op->index_columns.items[0], "lower(code)");
+	assert_string_equal(op_of(&r, 1, 0)->index_columns.items[0], "a + b");
+	done(&r);
 }
 
 static void test_view_depends_on_relations_read(void **state)
@@ -441,6 +451,107 @@ static void test_view_depends_on_relations_read(void **state)
 		             mg_str_eq(op->depends[i].name, "customers");
 	}
 	assert_true(orders && customers);
+	done(&r);
+}
+
+/* Whether the relation schema.name is among n objects. */
+static bool has_rel(const mg_object *objs, size_t n, const char *schema, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (mg_str_eq(objs[i].schema, schema) && mg_str_eq(objs[i].name, name))
+			return true;
+	return false;
+}
+
+static void test_dml_depends_on_relations_read(void **state)
+{
+	(void)state;
+	parsed r = parse("UPDATE orders o SET total = 0 FROM customers c "
+	                 "WHERE o.customer_id = c.id AND c.id IN (SELECT id FROM s.vip);\n"
+	                 "DELETE FROM notes USING orders WHERE notes.order_id = orders.id;\n"
+	                 "INSERT INTO t (a) VALUES ((SELECT max(a) FROM u));\n"
+	                 "UPDATE t SET a = (SELECT count(*) FROM t2) RETURNING (SELECT 1 FROM t3);\n"
+	                 "COPY (SELECT * FROM orders JOIN customers ON true) TO '/dev/null';\n"
+	                 "SELECT * INTO snapshot FROM orders");
+	const mg_operation *up = op_of(&r, 0, 0);
+	/* What it reads, never the table it writes. */
+	assert_int_equal(up->n_depends, 2);
+	assert_true(has_rel(up->depends, up->n_depends, "public", "customers"));
+	assert_true(has_rel(up->depends, up->n_depends, "s", "vip"));
+	const mg_operation *del = op_of(&r, 1, 0);
+	assert_int_equal(del->n_depends, 1);
+	assert_true(has_rel(del->depends, 1, "public", "orders"));
+	const mg_operation *ins = op_of(&r, 2, 0);
+	assert_int_equal(ins->n_depends, 1);
+	assert_true(has_rel(ins->depends, 1, "public", "u"));
+	assert_false(ins->flags & MG_OPF_AS_SELECT); /* VALUES, with a subquery */
+	const mg_operation *up2 = op_of(&r, 3, 0);
+	assert_int_equal(up2->n_depends, 2);
+	assert_true(has_rel(up2->depends, 2, "public", "t2") && has_rel(up2->depends, 2, "public", "t3"));
+	const mg_operation *copy = op_of(&r, 4, 0);
+	assert_int_equal(copy->n_depends, 2);
+	const mg_operation *into = op_of(&r, 5, 0);
+	assert_int_equal(into->kind, MG_OP_CREATE_TABLE);
+	assert_int_equal(into->n_depends, 1); /* the new table is not read */
+	assert_true(has_rel(into->depends, 1, "public", "orders"));
+	done(&r);
+}
+
+static void test_data_modifying_with_queries_are_operations(void **state)
+{
+	(void)state;
+	parsed r = parse("WITH moved AS (DELETE FROM shipments WHERE id <= 100 RETURNING id)\n"
+	                 "INSERT INTO scratch (id) SELECT id FROM moved;\n"
+	                 "WITH big AS (SELECT id FROM orders) UPDATE c SET a = 1 "
+	                 "WHERE id IN (SELECT id FROM big)");
+	assert_int_equal(r.cs->stmts[0]->n_ops, 2);
+	const mg_operation *del = op_of(&r, 0, 0), *ins = op_of(&r, 0, 1);
+	assert_int_equal(del->kind, MG_OP_DELETE);
+	assert_string_equal(del->object.name, "shipments");
+	assert_string_equal(del->where_expr, "id <= 100");
+	assert_int_equal(ins->kind, MG_OP_INSERT);
+	assert_int_equal(ins->n_depends, 0); /* moved is the WITH query, not a table */
+	/* A plain WITH query is read, and is no operation of its own. */
+	assert_int_equal(r.cs->stmts[1]->n_ops, 1);
+	const mg_operation *up = op_of(&r, 1, 0);
+	assert_int_equal(up->n_depends, 1);
+	assert_true(has_rel(up->depends, 1, "public", "orders"));
+	done(&r);
+}
+
+static void test_row_locks_and_assigned_columns(void **state)
+{
+	(void)state;
+	parsed r = parse("SELECT * FROM orders o JOIN customers c ON true "
+	                 "JOIN items i ON true FOR UPDATE OF o, c;\n"
+	                 "SELECT * FROM orders o JOIN (SELECT * FROM customers) c ON true FOR SHARE;\n"
+	                 "UPDATE t SET a = 1, (b, c) = (2, 3);\n"
+	                 "COPY t (a, b) FROM STDIN;\n"
+	                 "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = 1 "
+	                 "WHEN NOT MATCHED THEN INSERT (id) VALUES (u.id);\n"
+	                 "INSERT INTO t (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET a = 2;\n"
+	                 "INSERT INTO t (id) VALUES (1) ON CONFLICT DO NOTHING");
+	const mg_operation *sel = op_of(&r, 0, 0);
+	assert_true(sel->flags & MG_OPF_FOR_UPDATE);
+	assert_int_equal(sel->n_depends, 3); /* FOR UPDATE OF names aliases, not relations */
+	assert_int_equal(sel->n_row_locks, 2);
+	assert_true(has_rel(sel->row_locks, 2, "public", "orders"));
+	assert_true(has_rel(sel->row_locks, 2, "public", "customers"));
+	assert_false(has_rel(sel->row_locks, 2, "public", "items"));
+	const mg_operation *all = op_of(&r, 1, 0);
+	assert_int_equal(all->n_row_locks, 2); /* no list: every table of FROM */
+	const mg_operation *up = op_of(&r, 2, 0);
+	assert_int_equal(up->set_columns.count, 3);
+	assert_string_equal(up->set_columns.items[1], "b");
+	const mg_operation *copy = op_of(&r, 3, 0);
+	assert_int_equal(copy->insert_columns.count, 2);
+	const mg_operation *merge = op_of(&r, 4, 0);
+	assert_string_equal(merge->detail, "update,insert");
+	assert_int_equal(merge->set_columns.count, 1);
+	assert_int_equal(merge->insert_columns.count, 1);
+	assert_string_equal(op_of(&r, 5, 0)->detail, "on conflict (arbiter) do update");
+	assert_int_equal(op_of(&r, 5, 0)->set_columns.count, 1);
+	assert_string_equal(op_of(&r, 6, 0)->detail, "on conflict do nothing");
 	done(&r);
 }
 
@@ -597,15 +708,46 @@ static void test_using_identity_cast_not_recorded(void **state)
 	done(&r);
 }
 
+static void where_terms_compare_columns_with_constants(void **state)
+{
+	(void)state;
+	parsed r = parse("DELETE FROM events e WHERE e.created_at >= '2024-03-01'::date "
+	                 "AND created_at < '2024-04-01' AND amount > f(1) AND (id = 1 OR id = 2);\n"
+	                 "UPDATE events SET amount = 0 WHERE 5 < id AND created_at BETWEEN "
+	                 "'2024-01-01' AND '2024-02-01';\n"
+	                 "UPDATE events SET amount = 0 WHERE id = 1 OR id = 2");
+	const mg_operation *del = op_of(&r, 0, 0);
+	assert_int_equal(del->n_where_terms, 2); /* f(1) and the OR are no constants' terms */
+	assert_string_equal(del->where_terms[0].column, "created_at");
+	assert_string_equal(del->where_terms[0].op, ">=");
+	assert_string_equal(del->where_terms[0].value, "'2024-03-01'");
+	assert_string_equal(del->where_terms[1].op, "<");
+	assert_string_equal(del->where_terms[1].value, "'2024-04-01'");
+	const mg_operation *up = op_of(&r, 1, 0);
+	assert_int_equal(up->n_where_terms, 3);
+	assert_string_equal(up->where_terms[0].column, "id"); /* 5 < id is id > 5 */
+	assert_string_equal(up->where_terms[0].op, ">");
+	assert_string_equal(up->where_terms[0].value, "5");
+	assert_string_equal(up->where_terms[1].op, ">=");
+	assert_string_equal(up->where_terms[2].op, "<=");
+	assert_string_equal(up->where_terms[2].value, "'2024-02-01'");
+	assert_int_equal(op_of(&r, 2, 0)->n_where_terms, 0);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(where_terms_compare_columns_with_constants),
 	    cmocka_unit_test(test_every_op_kind_object_and_flags),
 	    cmocka_unit_test(test_create_table_columns_and_constraints),
 	    cmocka_unit_test(test_alter_table_one_op_per_subcommand),
 	    cmocka_unit_test(test_using_identity_cast_not_recorded),
 	    cmocka_unit_test(test_create_index_attributes),
 	    cmocka_unit_test(test_view_depends_on_relations_read),
+	    cmocka_unit_test(test_dml_depends_on_relations_read),
+	    cmocka_unit_test(test_data_modifying_with_queries_are_operations),
+	    cmocka_unit_test(test_row_locks_and_assigned_columns),
 	    cmocka_unit_test(test_settings_values),
 	    cmocka_unit_test(test_dml_where_text),
 	    cmocka_unit_test(test_opaque_kinds),

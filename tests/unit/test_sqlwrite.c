@@ -211,6 +211,7 @@ static const write_case cases[] = {
 	{"DROP DOMAIN d", 0, "DROP DOMAIN d;"},
 	{"DROP FUNCTION f", 0, "DROP FUNCTION f;"},
 	{"DROP TRIGGER IF EXISTS tg ON t", 0, "DROP TRIGGER IF EXISTS tg ON t;"},
+	{"ALTER TRIGGER tg ON s.t RENAME TO \"Tg2\"", 0, "ALTER TRIGGER tg ON s.t RENAME TO \"Tg2\";"},
 	{"DROP POLICY p ON t", 0, "DROP POLICY p ON t;"},
 	{"COMMENT ON COLUMN t.c IS 'the c'", 0, "COMMENT ON COLUMN t.c IS 'the c';"},
 	{"COMMENT ON TABLE t IS NULL", 0, "COMMENT ON TABLE t IS NULL;"},

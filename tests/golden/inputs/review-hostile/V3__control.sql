@@ -1,0 +1,2 @@
+CREATE TABLE "esc[2Jname
+forged: critical" (id int);

@@ -1,0 +1,2 @@
+-- Forgets the index V2 built.
+DROP TABLE tags;

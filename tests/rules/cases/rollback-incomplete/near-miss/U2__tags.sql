@@ -1,0 +1,2 @@
+DROP INDEX orders_total_idx;
+DROP TABLE tags;

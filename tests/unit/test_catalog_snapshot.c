@@ -1,0 +1,257 @@
+/*
+ * test_catalog_snapshot.c: copies of the catalog and its canonical text.
+ * A copy changes without touching its source; two orders of building the
+ * same schema give the same snapshot; every kind of fact (type, NOT NULL,
+ * default, constraint validity, index, view) makes a difference; partial
+ * copies and snapshots cover just the relations asked for.
+ */
+#include "harness.h"
+#include "migraph/catalog.h"
+#include "migraph/sql.h"
+
+static mg_project *proj;
+
+static int setup(void **state)
+{
+	(void)state;
+	proj = mg_project_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mg_project_free(proj);
+	return 0;
+}
+
+/* Parses sql and applies every operation to cat. */
+static void apply(mg_catalog *cat, const char *sql)
+{
+	mg_changeset *cs = mg_project_add_changeset(proj, MG_CS_FLYWAY_VERSIONED);
+	mg_sql_options o;
+	mg_engine_target e = {MG_ENGINE_POSTGRESQL, 16, 0};
+	mg_sql_options_init(&o, e);
+	mg_text t = {"V1__t.sql", sql, strlen(sql), NULL, 0};
+	mg_sql_parse_script(proj, cs, &t, &o);
+	for (size_t s = 0; s < cs->n_stmts; s++) {
+		assert_false(cs->stmts[s]->parse_failed);
+		mg_catalog_set_statement(cat, cs->stmts[s]->sql, cs->stmts[s]->sql_len);
+		for (size_t k = 0; k < cs->stmts[s]->n_ops; k++)
+			mg_catalog_apply(cat, cs->stmts[s]->ops[k], cs->index, NULL, NULL);
+	}
+	mg_catalog_set_statement(cat, NULL, 0);
+}
+
+static const char *snap(const mg_catalog *cat)
+{
+	return mg_catalog_snapshot(cat, &proj->arena, NULL, 0);
+}
+
+static mg_catalog *built(const char *sql)
+{
+	mg_catalog *cat = mg_catalog_new(&proj->arena, "public");
+	apply(cat, sql);
+	return cat;
+}
+
+static const char *const base =
+	"CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL);\n"
+	"CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id),"
+	" status text DEFAULT 'new', total numeric(10,2));\n"
+	"CREATE INDEX orders_status_idx ON orders (status) WHERE status <> 'done';\n"
+	"ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n"
+	"CREATE VIEW open_orders AS SELECT id, status FROM orders WHERE status <> 'done';\n"
+	"CREATE SEQUENCE invoice_seq;\n"
+	"CREATE TYPE mood AS ENUM ('ok', 'sad');\n";
+
+static void the_same_schema_built_two_ways_gives_the_same_text(void **state)
+{
+	(void)state;
+	mg_catalog *a = built(base);
+	/* Columns added one by one, the index before the constraint, names
+	 * in another case: the same schema. */
+	mg_catalog *b = built(
+		"CREATE TYPE mood AS ENUM ('ok', 'sad');\n"
+		"CREATE SEQUENCE invoice_seq;\n"
+		"CREATE TABLE Customers (id bigint PRIMARY KEY);\n"
+		"ALTER TABLE customers ADD COLUMN email text NOT NULL;\n"
+		"CREATE TABLE orders (id bigint PRIMARY KEY, status text, total numeric(10,2));\n"
+		"ALTER TABLE orders ADD COLUMN customer_id bigint REFERENCES customers (id);\n"
+		"ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';\n"
+		"CREATE VIEW open_orders AS SELECT id, status FROM orders WHERE status <> 'done';\n"
+		"CREATE INDEX orders_status_idx ON orders (status) WHERE status <> 'done';\n"
+		"ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n");
+	assert_string_equal(snap(a), snap(b));
+	assert_non_null(strstr(snap(a), "index public.orders_status_idx on public.orders (status)"));
+	assert_non_null(strstr(snap(a), "constraint public.orders.orders_total_check check"));
+	assert_non_null(strstr(snap(a), "view public.open_orders reads public.orders"));
+	assert_non_null(strstr(snap(a), "type public.mood"));
+	assert_non_null(strstr(snap(a), "sequence public.invoice_seq"));
+}
+
+/* Each statement changes one fact; the snapshot must notice every one. */
+static void every_kind_of_fact_makes_a_difference(void **state)
+{
+	(void)state;
+	static const char *const changes[] = {
+		"ALTER TABLE orders ALTER COLUMN status TYPE varchar(20);",
+		"ALTER TABLE orders ALTER COLUMN status SET NOT NULL;",
+		"ALTER TABLE orders ALTER COLUMN status DROP DEFAULT;",
+		"ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'open';",
+		"ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;",
+		"ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;",
+		"ALTER TABLE orders ADD CONSTRAINT orders_status_key UNIQUE (status);",
+		"DROP INDEX orders_status_idx;",
+		"CREATE INDEX orders_total_idx ON orders (total);",
+		"ALTER INDEX orders_status_idx RENAME TO orders_status_open_idx;",
+		"ALTER TABLE orders ADD COLUMN note text;",
+		"ALTER TABLE orders RENAME COLUMN total TO amount;",
+		"ALTER TABLE orders RENAME TO purchases;",
+		"DROP VIEW open_orders;",
+		"DROP SEQUENCE invoice_seq;",
+		"DROP TYPE mood;",
+		"CREATE TABLE extra (id int);",
+		NULL};
+	const char *before = snap(built(base));
+	for (size_t i = 0; changes[i]; i++) {
+		mg_catalog *cat = built(base);
+		apply(cat, changes[i]);
+		const char *after = snap(cat);
+		if (!strcmp(before, after))
+			fail_msg("no difference after: %s", changes[i]);
+		const char *gone = mg_snapshot_missing(&proj->arena, before, after);
+		const char *new = mg_snapshot_missing(&proj->arena, after, before);
+		assert_true(*gone || *new);
+	}
+}
+
+static void a_copy_changes_alone(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built(base);
+	const char *before = snap(cat);
+	mg_catalog *copy = mg_catalog_copy(cat, &proj->arena, NULL, 0);
+	assert_string_equal(snap(copy), before);
+	apply(copy, "ALTER TABLE orders DROP COLUMN status;\n"
+	            "DROP TABLE customers CASCADE;\n"
+	            "ALTER TABLE orders ADD COLUMN note text;\n");
+	assert_string_equal(snap(cat), before);
+	assert_string_not_equal(snap(copy), before);
+	/* Undoing the change on the copy brings the text back, and the
+	 * copy's own links (the view reads orders, the foreign key points at
+	 * customers) work like the original's. */
+	mg_catalog *c2 = mg_catalog_copy(cat, &proj->arena, NULL, 0);
+	apply(c2, "ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders DROP COLUMN note;\n");
+	assert_string_equal(snap(c2), before);
+	apply(c2, "ALTER TABLE orders RENAME TO purchases;\n");
+	assert_non_null(strstr(snap(c2), "view public.open_orders reads public.purchases"));
+	assert_non_null(mg_catalog_relation(c2, "public", "customers"));
+}
+
+static void count_view(void *ctx, mg_cat_relation *v)
+{
+	(void)v;
+	(*(size_t *)ctx)++;
+}
+
+static void count_fk(void *ctx, mg_cat_relation *from, mg_cat_constraint *k)
+{
+	(void)from;
+	(void)k;
+	(*(size_t *)ctx)++;
+}
+
+static void a_copy_keeps_the_links_between_relations(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built(base);
+	mg_catalog *copy = mg_catalog_copy(cat, &proj->arena, NULL, 0);
+	mg_cat_relation *orders = mg_catalog_relation(copy, "public", "orders");
+	mg_cat_relation *customers = mg_catalog_relation(copy, "public", "customers");
+	assert_ptr_not_equal(orders, mg_catalog_relation(cat, "public", "orders"));
+	size_t views = 0, fks = 0;
+	mg_catalog_each_dependent_view(copy, orders, count_view, &views);
+	mg_catalog_each_referencing(copy, customers, count_fk, &fks);
+	assert_int_equal(views, 1);
+	assert_int_equal(fks, 1);
+	mg_cat_index *ix = NULL;
+	assert_ptr_equal(mg_catalog_index_table(copy, "public", "orders_status_idx", &ix), orders);
+	/* Dropping the referenced table on the copy takes the foreign key
+	 * with it there, and only there. */
+	apply(copy, "DROP TABLE customers CASCADE;");
+	assert_null(mg_catalog_constraint(orders, "orders_customer_id_fkey"));
+	assert_non_null(mg_catalog_constraint(mg_catalog_relation(cat, "public", "orders"),
+	                                      "orders_customer_id_fkey"));
+}
+
+static void partial_copies_and_snapshots_cover_what_is_asked(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built(base);
+	mg_object only[] = {{MG_OBJ_COLUMN, "public", "orders", "status"},
+	                    {MG_OBJ_TYPE, "public", NULL, "mood"}};
+	const char *part = mg_catalog_snapshot(cat, &proj->arena, only, 2);
+	assert_non_null(strstr(part, "table public.orders\n"));
+	assert_non_null(strstr(part, "type public.mood\n"));
+	assert_null(strstr(part, "table public.customers"));
+	assert_null(strstr(part, "open_orders"));
+	mg_catalog *copy = mg_catalog_copy(cat, &proj->arena, only, 2);
+	assert_string_equal(mg_catalog_snapshot(copy, &proj->arena, only, 2), part);
+	assert_null(mg_catalog_relation(copy, "public", "customers"));
+	/* An index names its table. */
+	mg_object ix[] = {{MG_OBJ_INDEX, "public", NULL, "orders_status_idx"}};
+	assert_non_null(strstr(mg_catalog_snapshot(cat, &proj->arena, ix, 1), "table public.orders\n"));
+	mg_catalog *c2 = mg_catalog_copy(cat, &proj->arena, ix, 1);
+	apply(c2, "DROP INDEX orders_status_idx;");
+	assert_null(strstr(mg_catalog_snapshot(c2, &proj->arena, ix, 1), "orders_status_idx"));
+}
+
+static void view_and_function_definitions_are_kept(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built(base);
+	apply(cat, "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; "
+	           "END $$;");
+	size_t len = 0;
+	const char *v = mg_catalog_view_sql(mg_catalog_relation(cat, "public", "open_orders"), &len);
+	assert_non_null(v);
+	assert_true(len > 0 && !strncmp(v, "CREATE VIEW open_orders", 23));
+	const char *f = mg_catalog_function_sql(cat, "public", "touch");
+	assert_non_null(f);
+	assert_non_null(strstr(f, "CREATE FUNCTION touch()"));
+	assert_null(mg_catalog_function_sql(cat, "public", "nothing"));
+}
+
+/* PostgreSQL names an unnamed table CHECK after the one column it reads,
+ * or after the table alone: a later DROP CONSTRAINT must find it. */
+static void unnamed_checks_get_postgresqls_names(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built("CREATE TABLE t (a int, b int);\n"
+	                        "ALTER TABLE t ADD CHECK (a > 0);\n"
+	                        "ALTER TABLE t ADD CHECK (a < b);\n"
+	                        "CREATE TABLE u (x int, CHECK (x <> 0));\n");
+	const mg_cat_relation *t = mg_catalog_relation(cat, "public", "t");
+	assert_non_null(mg_catalog_constraint(t, "t_a_check"));
+	assert_non_null(mg_catalog_constraint(t, "t_check"));
+	assert_non_null(mg_catalog_constraint(mg_catalog_relation(cat, "public", "u"), "u_x_check"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(the_same_schema_built_two_ways_gives_the_same_text, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(every_kind_of_fact_makes_a_difference, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_copy_changes_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_copy_keeps_the_links_between_relations, setup, teardown),
+		cmocka_unit_test_setup_teardown(partial_copies_and_snapshots_cover_what_is_asked, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(view_and_function_definitions_are_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(unnamed_checks_get_postgresqls_names, setup, teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	mg_sql_shutdown();
+	return rc;
+}
