@@ -48,8 +48,10 @@ typedef struct mg_table_risk {
 	bool new_in_release;       /* created earlier in the release: empty, no traffic */
 	bool blocks_reads;
 	bool blocks_writes;
-	bool blocked_known;
-	double blocked_ms;         /* how long that lock is held */
+	bool blocked_known;        /* something of the hold time is known */
+	bool blocked_partial;      /* blocked_ms is a lower bound: part of the hold has an
+	                            * unknown runtime (an opaque or unsized neighbour) */
+	double blocked_ms;         /* how long that lock is held (at least, when partial) */
 	double queued_requests;    /* QPS of blocked traffic x blocked time */
 	bool lock_queue_risk;      /* ACCESS EXCLUSIVE on a table with traffic */
 	double lock_wait_ms;       /* worst wait behind the longest transaction, bounded by lock_timeout */
@@ -104,6 +106,14 @@ mg_changeset_risk *mg_risk_compute(mg_analysis *analysis, const mg_profile *prof
  * lock_timeout), low otherwise, info when nothing in production is hit. */
 int mg_risk_severity(const mg_profile *profile, const mg_table_risk *t, bool lock_timeout_set);
 /* Returns -1 when the figures cannot decide (no profile, size unknown):
- * the rule's default severity applies. */
+ * the rule's default severity applies.  A partial blocked time is a lower
+ * bound: the severity it reaches holds, and an unknown remainder can only
+ * raise it (mg_risk_at_least). */
+
+/* The severity a finding gets from its table's figures: the figures'
+ * when they decide, else the rule's default; a partial figure never
+ * lowers the default, since the unknown part may be as long as any. */
+mg_severity mg_risk_at_least(const mg_profile *profile, const mg_table_risk *t,
+                             bool lock_timeout_set, mg_severity rule_default);
 
 #endif

@@ -131,13 +131,10 @@ mg_finding *lk_report(lk_site *s, const mg_object *table, const char *message,
                       const char *alternative)
 {
 	mg_project *p = s->a->project;
-	int sev = -1;
 	const mg_table_risk *t = lk_table_risk(s, table);
-	if (t)
-		sev = mg_risk_severity(s->a->profile, t, s->lock_timeout_before);
-	mg_finding *f = mg_analysis_add_finding(
-		s->a, s->rule, sev < 0 ? s->rule->default_severity : (mg_severity)sev, s->op->loc,
-		s->cs);
+	mg_severity sev = mg_risk_at_least(s->a->profile, t, s->lock_timeout_before,
+	                                   s->rule->default_severity);
+	mg_finding *f = mg_analysis_add_finding(s->a, s->rule, sev, s->op->loc, s->cs);
 	if (table) {
 		f->object = *table;
 	} else {

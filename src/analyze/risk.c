@@ -255,9 +255,11 @@ static void hold_lock(risk_ctx *r, mg_changeset_risk *cr, size_t *tcap, const mg
 		t->mode = lk->mode;
 	bool br = mg_lock_blocks_reads(lk->mode), bw = mg_lock_blocks_writes(lk->mode);
 	if ((br || bw) && !t->new_in_release) {
+		/* hold is the known part of the hold time: with an unknown
+		 * neighbour it is a lower bound, never a reason to forget it. */
 		if (!hold_known)
-			t->blocked_known = false;
-		else if (hold > t->blocked_ms)
+			t->blocked_partial = true;
+		if (hold > t->blocked_ms)
 			t->blocked_ms = hold;
 	}
 	t->blocks_reads |= br;
@@ -333,6 +335,8 @@ static bool summarise_tables(risk_ctx *r, mg_changeset_risk *cr)
 		mg_table_risk *t = &cr->tables[i];
 		if (t->new_in_release)
 			t->size_known = true, t->bytes = 0, t->rows = 0;
+		/* Nothing is known only when no part of the hold time is. */
+		t->blocked_known = !t->blocked_partial || t->blocked_ms > 0;
 		double qps = (t->blocks_reads ? t->read_qps : 0) + (t->blocks_writes ? t->write_qps : 0);
 		if (t->blocked_known)
 			t->queued_requests = qps * t->blocked_ms / 1000.0;
@@ -404,8 +408,9 @@ int mg_risk_hold_severity(const mg_analysis *analysis, const mg_object *table,
 	t.new_in_release = table_empty;
 	t.blocks_reads = mg_lock_blocks_reads(mode);
 	t.blocks_writes = mg_lock_blocks_writes(mode);
-	t.blocked_known = hold_known;
-	t.blocked_ms = hold_known ? hold_ms : 0;
+	t.blocked_partial = !hold_known;
+	t.blocked_ms = hold_ms > 0 ? hold_ms : 0;
+	t.blocked_known = hold_known || t.blocked_ms > 0;
 	double qps = (t.blocks_reads ? t.read_qps : 0) + (t.blocks_writes ? t.write_qps : 0);
 	t.queued_requests = qps * t.blocked_ms / 1000.0;
 	return mg_risk_severity(analysis->profile, &t, lock_timeout_set);
@@ -433,16 +438,31 @@ int mg_risk_severity(const mg_profile *profile, const mg_table_risk *t, bool loc
 	if (!t->blocked_known || !t->size_known)
 		return ae_hot_unbounded ? MG_SEV_MEDIUM : -1;
 	bool traffic_known = t->read_qps > 0 || t->write_qps > 0;
-	if (traffic_known && t->queued_requests < 1.0 && !ae_hot_unbounded)
+	if (!t->blocked_partial && traffic_known && t->queued_requests < 1.0 && !ae_hot_unbounded)
 		return MG_SEV_INFO; /* not one request is expected to wait */
 	double slo = profile->max_lock_ms.known ? profile->max_lock_ms.value : DEFAULT_MAX_LOCK_MS;
+	/* A partial figure is a lower bound: what it reaches holds, below
+	 * that the unknown rest decides (the rule's default). */
 	if (t->hot && t->blocked_ms > 10.0 * slo)
 		return MG_SEV_CRITICAL;
 	if (t->blocked_ms > slo)
 		return MG_SEV_HIGH;
+	if (t->blocked_partial)
+		return ae_hot_unbounded ? MG_SEV_MEDIUM : -1;
 	if (t->blocked_ms > slo / 10.0 || ae_hot_unbounded)
 		return MG_SEV_MEDIUM;
 	return MG_SEV_LOW;
+}
+
+mg_severity mg_risk_at_least(const mg_profile *profile, const mg_table_risk *t,
+                             bool lock_timeout_set, mg_severity rule_default)
+{
+	int sev = t ? mg_risk_severity(profile, t, lock_timeout_set) : -1;
+	if (sev < 0)
+		return rule_default;
+	if (t->blocked_partial && (int)rule_default > sev)
+		return rule_default;
+	return (mg_severity)sev;
 }
 
 mg_changeset_risk *mg_risk_compute(mg_analysis *analysis, const mg_profile *profile)

@@ -176,6 +176,8 @@ static void write_risk(mg_json *j, const mg_changeset_risk *r)
 			mg_json_int(j, (long long)llround(t->blocked_ms));
 		else
 			mg_json_null(j);
+		if (t->blocked_partial && t->blocked_known && t->size_known)
+			mg_json_kv_bool(j, "blocked_ms_is_lower_bound", true);
 		mg_json_key(j, "requests_queued");
 		if (t->blocked_known && t->size_known)
 			mg_json_int(j, (long long)llround(t->queued_requests));

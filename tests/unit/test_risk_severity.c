@@ -1,0 +1,125 @@
+/*
+ * test_risk_severity.c: a finding's severity comes from the known risk of
+ * its table, and an unknown never lowers it (issue 10, item 1).
+ */
+#include "issue4_helpers.h"
+#include "migraph/profile.h"
+#include "migraph/risk.h"
+
+/* A hot 80 GB table and a 200 MB cold one; nothing else is sized (no
+ * default_table), so any other table has an unknown runtime. */
+static const char *const PROFILE =
+	"engine: postgresql\n"
+	"version: 16\n"
+	"slo: {max_lock_ms: 2000}\n"
+	"throughput: {scan_mb_s: 250, rewrite_mb_s: 70, index_build_mb_s: 50}\n"
+	"tables:\n"
+	"  orders: {rows: 400M, bytes: 80GB, write_qps: 500, read_qps: 3000, hot: true}\n"
+	"  customers: {rows: 1M, bytes: 200MB, write_qps: 5, read_qps: 100}\n";
+
+#define V1 "V1__base.sql",                                                                  \
+	   "CREATE TABLE orders (id bigint PRIMARY KEY, total int);\n"                          \
+	   "CREATE TABLE customers (id bigint PRIMARY KEY, score int);\n"                       \
+	   "CREATE TABLE unsized (id bigint PRIMARY KEY, n int);\n"
+
+static void run_with_profile(i4_run *r, const char *dir, char **pdir)
+{
+	*pdir = th_tmpdir();
+	th_write(*pdir, "profile.yaml", PROFILE);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/profile.yaml", *pdir);
+	mg_load_options lo;
+	mg_load_options_init(&lo);
+	lo.engine.kind = MG_ENGINE_POSTGRESQL;
+	lo.engine.major = 16;
+	const char *paths[] = {dir};
+	r->project = mg_load_project(paths, 1, &lo);
+	const mg_analysis_options opts = {0};
+	mg_analysis_init(&r->analysis, r->project, &opts);
+	r->analysis.profile = mg_profile_load(&r->project->arena, path, 0, &r->project->diags);
+	assert_non_null(r->analysis.profile);
+	mg_analysis_run(&r->analysis);
+}
+
+/* The severity of the first finding of rule on table, or -1. */
+static int severity_of(const char *const *files, const char *rule, const char *table)
+{
+	char *dir = i4_project(files), *pdir;
+	i4_run r;
+	run_with_profile(&r, dir, &pdir);
+	int sev = -1;
+	for (size_t i = 0; i < r.analysis.n_findings; i++) {
+		const mg_finding *f = r.analysis.findings[i];
+		if (strcmp(f->rule->id, rule) == 0 && f->object.name &&
+		    strcmp(f->object.name, table) == 0) {
+			sev = (int)f->severity;
+			break;
+		}
+	}
+	i4_free(&r);
+	th_rmtree(dir);
+	th_rmtree(pdir);
+	return sev;
+}
+
+static void an_unknown_neighbour_does_not_lower_a_hot_rewrite(void **state)
+{
+	(void)state;
+	const char *alone[] = {V1, "V2__t.sql", "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
+	                       NULL};
+	assert_int_equal(severity_of(alone, "lock-type-change-rewrite", "orders"), MG_SEV_CRITICAL);
+	/* the same rewrite, then a rewrite of a table the profile does not size */
+	const char *with[] = {V1, "V2__t.sql",
+	                      "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n"
+	                      "ALTER TABLE unsized ALTER COLUMN n TYPE bigint;\n",
+	                      NULL};
+	assert_int_equal(severity_of(with, "lock-type-change-rewrite", "orders"), MG_SEV_CRITICAL);
+}
+
+static void a_lower_bound_below_the_slo_keeps_the_rule_default(void **state)
+{
+	(void)state;
+	/* customers alone: 200 MB at 70 MB/s = 2.9 s > SLO, not hot: high */
+	const char *with[] = {V1, "V2__t.sql",
+	                      "ALTER TABLE customers ALTER COLUMN score TYPE bigint;\n"
+	                      "ALTER TABLE unsized ALTER COLUMN n TYPE bigint;\n",
+	                      NULL};
+	assert_int_equal(severity_of(with, "lock-type-change-rewrite", "customers"), MG_SEV_HIGH);
+}
+
+static void the_risk_block_keeps_the_known_part(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__t.sql",
+	                       "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n"
+	                       "ALTER TABLE unsized ALTER COLUMN n TYPE bigint;\n",
+	                       NULL};
+	char *dir = i4_project(files), *pdir;
+	i4_run r;
+	run_with_profile(&r, dir, &pdir);
+	mg_table_risk *t = mg_risk_table(&r.analysis.risk[1], "public", "orders");
+	if (!t)
+		t = mg_risk_table(&r.analysis.risk[1], NULL, "orders");
+	assert_non_null(t);
+	assert_true(t->blocked_known);
+	assert_true(t->blocked_partial);
+	assert_true(t->blocked_ms > 80e9 / 70e6 * 1000 * 0.99); /* at least its own rewrite */
+	mg_table_risk *u = mg_risk_table(&r.analysis.risk[1], "public", "unsized");
+	if (!u)
+		u = mg_risk_table(&r.analysis.risk[1], NULL, "unsized");
+	assert_non_null(u);
+	assert_false(u->size_known);
+	i4_free(&r);
+	th_rmtree(dir);
+	th_rmtree(pdir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(an_unknown_neighbour_does_not_lower_a_hot_rewrite),
+		cmocka_unit_test(a_lower_bound_below_the_slo_keeps_the_rule_default),
+		cmocka_unit_test(the_risk_block_keeps_the_known_part),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
