@@ -44,6 +44,7 @@ typedef struct risk_ctx {
 	const mg_profile *profile;
 	mg_arena *arena;
 	mg_map created;            /* "schema.name" of tables created in the release so far */
+	mg_map created_here;       /* ... and by the statements of this changeset costed so far */
 	bool release_known;        /* a release selection was given */
 } risk_ctx;
 
@@ -114,7 +115,8 @@ static mg_stmt_risk cost_of_op(risk_ctx *r, const mg_operation *op)
 	mg_table_risk t = {.table = tbl};
 	table_figures(r, &t);
 	const char *key = table_key(r->arena, tbl.schema, tbl.name);
-	if (mg_map_get(&r->created, key)) {
+	if (mg_map_get(&r->created, key) ||
+	    (r->created_here.arena && mg_map_get(&r->created_here, key))) {
 		s.cost = MG_COST_METADATA;
 		s.assumption = "the table was created earlier in this release: it is empty";
 		return s;
@@ -226,13 +228,26 @@ static void statement_costs(risk_ctx *r, const mg_changeset *cs, mg_changeset_ri
 	cr->stmts = mg_arena_alloc(r->arena, (n ? n : 1) * sizeof *cr->stmts);
 	cr->n_stmts = n;
 	cr->runtime_known = true;
+	/* A table created by an earlier statement is empty: whatever the
+	 * profile says of its name is the size it will have in production
+	 * later, not now.  Creations are known here in statement order
+	 * (pass 2 records them for the release as it walks the locks). */
+	mg_map_init(&r->created_here, r->arena);
 	for (size_t i = 0; i < n; i++) {
-		cr->stmts[i] = cost_of_statement(r, cs->stmts[i]);
+		const mg_statement *st = cs->stmts[i];
+		cr->stmts[i] = cost_of_statement(r, st);
 		if (cr->stmts[i].runtime_known)
 			cr->runtime_ms += cr->stmts[i].runtime_ms;
 		else
 			cr->runtime_known = false;
+		for (size_t k = 0; k < st->n_ops; k++)
+			if (st->ops[k]->kind == MG_OP_CREATE_TABLE)
+				mg_map_put(&r->created_here,
+				           table_key(r->arena, st->ops[k]->object.schema,
+				                     st->ops[k]->object.name),
+				           (void *)1);
 	}
+	r->created_here = (mg_map){0};
 }
 
 static bool dangerous(mg_lock_mode mode)
@@ -269,8 +284,8 @@ static void hold_lock(risk_ctx *r, mg_changeset_risk *cr, size_t *tcap, const mg
 static void add_rewritten_bytes(risk_ctx *r, mg_changeset_risk *cr, const mg_operation *op)
 {
 	const mg_object *tbl = (op->effects & MG_EFF_REWRITE) ? mg_op_locked_table(op) : NULL;
-	if (!tbl)
-		return;
+	if (!tbl || mg_map_get(&r->created, table_key(r->arena, tbl->schema, tbl->name)))
+		return; /* an empty table writes no WAL to speak of */
 	mg_table_risk tmp = {.table = *tbl};
 	table_figures(r, &tmp);
 	if (tmp.size_known)
@@ -389,7 +404,7 @@ mg_stmt_risk mg_risk_op_cost(const mg_analysis *analysis, const mg_operation *op
                              bool table_empty)
 {
 	mg_project *p = analysis->project;
-	risk_ctx r = {(mg_analysis *)analysis, analysis->profile, &p->arena, {0}, false};
+	risk_ctx r = {.a = (mg_analysis *)analysis, .profile = analysis->profile, .arena = &p->arena};
 	mg_map_init(&r.created, &p->arena);
 	const mg_object *tbl = table_empty ? mg_op_locked_table(op) : NULL;
 	if (tbl)
@@ -401,8 +416,8 @@ int mg_risk_hold_severity(const mg_analysis *analysis, const mg_object *table,
                           mg_lock_mode mode, bool table_empty, double hold_ms, bool hold_known,
                           bool lock_timeout_set)
 {
-	risk_ctx r = {(mg_analysis *)analysis, analysis->profile, &analysis->project->arena, {0},
-	              false};
+	risk_ctx r = {.a = (mg_analysis *)analysis, .profile = analysis->profile,
+	              .arena = &analysis->project->arena};
 	mg_table_risk t = {.table = *table, .mode = mode};
 	table_figures(&r, &t);
 	t.new_in_release = table_empty;
@@ -468,7 +483,7 @@ mg_severity mg_risk_at_least(const mg_profile *profile, const mg_table_risk *t,
 mg_changeset_risk *mg_risk_compute(mg_analysis *analysis, const mg_profile *profile)
 {
 	mg_project *p = analysis->project;
-	risk_ctx r = {analysis, profile, &p->arena, {0}, false};
+	risk_ctx r = {.a = analysis, .profile = profile, .arena = &p->arena};
 	mg_map_init(&r.created, &p->arena);
 	mg_changeset_risk *all =
 		mg_arena_alloc(&p->arena, (p->n_changesets ? p->n_changesets : 1) * sizeof *all);

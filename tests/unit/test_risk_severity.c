@@ -15,7 +15,8 @@ static const char *const PROFILE =
 	"throughput: {scan_mb_s: 250, rewrite_mb_s: 70, index_build_mb_s: 50}\n"
 	"tables:\n"
 	"  orders: {rows: 400M, bytes: 80GB, write_qps: 500, read_qps: 3000, hot: true}\n"
-	"  customers: {rows: 1M, bytes: 200MB, write_qps: 5, read_qps: 100}\n";
+	"  customers: {rows: 1M, bytes: 200MB, write_qps: 5, read_qps: 100}\n"
+	"  archive: {rows: 300M, bytes: 50GB, write_qps: 50, read_qps: 10}\n";
 
 #define V1 "V1__base.sql",                                                                  \
 	   "CREATE TABLE orders (id bigint PRIMARY KEY, total int);\n"                          \
@@ -114,12 +115,35 @@ static void the_risk_block_keeps_the_known_part(void **state)
 	th_rmtree(pdir);
 }
 
+static void a_table_created_in_the_changeset_costs_nothing(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__t.sql",
+	                       "CREATE TABLE archive (id bigint PRIMARY KEY, at date);\n"
+	                       "CREATE INDEX archive_at_idx ON archive (at);\n"
+	                       "ALTER TABLE archive ALTER COLUMN at TYPE timestamptz;\n",
+	                       NULL};
+	char *dir = i4_project(files), *pdir;
+	i4_run r;
+	run_with_profile(&r, dir, &pdir);
+	const mg_changeset_risk *cr = &r.analysis.risk[1];
+	assert_true(cr->runtime_known);
+	assert_true(cr->runtime_ms < 1.0); /* not 17 minutes of a 50 GB build */
+	assert_int_equal(cr->stmts[1].cost, MG_COST_METADATA);
+	assert_int_equal(cr->stmts[2].cost, MG_COST_METADATA);
+	assert_true(cr->rewritten_bytes < 1.0); /* nor 50 GB of replication lag */
+	i4_free(&r);
+	th_rmtree(dir);
+	th_rmtree(pdir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(an_unknown_neighbour_does_not_lower_a_hot_rewrite),
 		cmocka_unit_test(a_lower_bound_below_the_slo_keeps_the_rule_default),
 		cmocka_unit_test(the_risk_block_keeps_the_known_part),
+		cmocka_unit_test(a_table_created_in_the_changeset_costs_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
