@@ -6,6 +6,7 @@
 
 #include "analyze/lock_site.h"
 #include "migraph/graph.h"
+#include "migraph/timeline.h"
 
 static bool under_review(const mg_changeset *cs)
 {
@@ -37,8 +38,8 @@ void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
 		mg_changeset *cs = p->changesets[c];
 		if (!under_review(cs))
 			continue;
-		lk_site s = {a, rule, cs, 0, NULL, NULL, a->risk ? &a->risk[c] : NULL, false, false,
-		             false, NULL};
+		lk_site s = {.a = a, .rule = rule, .cs = cs, .cr = a->risk ? &a->risk[c] : NULL};
+		mg_map_init(&s.seen, &p->arena);
 		s.work_after = work_after(a, s.cr, cs->n_stmts);
 		for (size_t i = 0; i < cs->n_stmts; i++) {
 			mg_statement *st = cs->stmts[i];
@@ -68,6 +69,37 @@ bool lk_table_is_live(const lk_site *s, const mg_object *table)
 		return false;
 	const mg_table_risk *t = lk_table_risk(s, table);
 	return !(t && t->new_in_release);
+}
+
+bool lk_first_in_statement(lk_site *s, const mg_object *table)
+{
+	mg_buf key = MG_BUF_INIT;
+	mg_buf_printf(&key, "%zu:", s->stmt_index);
+	if (table)
+		mg_object_put(&key, table);
+	bool first = !mg_map_get(&s->seen, mg_buf_cstr(&key));
+	if (first)
+		mg_map_put(&s->seen, mg_buf_cstr(&key), (void *)1);
+	mg_buf_dispose(&key);
+	return first;
+}
+
+bool lk_already_held(lk_site *s, const mg_lock *lk)
+{
+	const mg_timeline *tl = s->a->graph ? s->a->graph->timeline : NULL;
+	const mg_timeline_entry *e = mg_timeline_at(tl, s->cs->index, s->stmt_index);
+	size_t txn_end = e ? e->txn_end : s->cs->run_in_transaction ? s->cs->n_stmts : s->stmt_index;
+	mg_buf key = MG_BUF_INIT;
+	mg_buf_puts(&key, "held:");
+	mg_object_put(&key, &lk->relation);
+	uintptr_t was = (uintptr_t)mg_map_get(&s->seen, mg_buf_cstr(&key));
+	/* value: (transaction end + 1) << 5 | mode of the strongest lock */
+	bool held = was && (was >> 5) == txn_end + 1 && (mg_lock_mode)(was & 31) >= lk->mode;
+	if (!held)
+		mg_map_put(&s->seen, mg_buf_cstr(&key),
+		           (void *)(((uintptr_t)(txn_end + 1) << 5) | (uintptr_t)lk->mode));
+	mg_buf_dispose(&key);
+	return held;
 }
 
 bool lk_is_liquibase(const lk_site *s)

@@ -23,6 +23,7 @@ typedef struct lk_site {
 	bool lock_timeout_before;   /* a lock_timeout this changeset set is in effect */
 	bool reported;              /* the rule already reported in this changeset */
 	const size_t *work_after;   /* statements after i that do real work (scan, rewrite ...) */
+	mg_map seen;                /* "statement:table" the rule reported in this changeset */
 } lk_site;
 
 typedef void (*lk_fn)(lk_site *site);
@@ -35,6 +36,16 @@ mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table);
 /* True when the table existed before this changeset's release: only then
  * does the lock hit production traffic. */
 bool lk_table_is_live(const lk_site *s, const mg_object *table);
+
+/* True the first time the rule asks for this table in this statement:
+ * one finding per rule, table and statement, however many subcommands
+ * of one ALTER TABLE hit it. */
+bool lk_first_in_statement(lk_site *s, const mg_object *table);
+
+/* True when an earlier statement of the same transaction already took
+ * lk's mode or a stronger one on its relation: this statement waits for
+ * nothing.  Records lk for the statements after it. */
+bool lk_already_held(lk_site *s, const mg_lock *lk);
 
 /* Adds a finding at the operation, severity from the risk figures of
  * `table` or the rule's default. message and alternative are copied. */

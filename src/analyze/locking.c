@@ -438,47 +438,48 @@ static void no_lock_timeout(lk_site *s)
 	const mg_operation *op = s->op;
 	if (s->lock_timeout_before)
 		return;
-	const mg_object *t = NULL;
-	for (size_t i = 0; i < op->n_locks && !t; i++)
-		if (op->locks[i].mode == MG_LOCK_ACCESS_EXCLUSIVE &&
-		    op->locks[i].relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &op->locks[i].relation))
-			t = &op->locks[i].relation;
-	/* One finding per changeset: the first dangerous lock. */
-	if (!t || s->reported)
+	/* ACCESS EXCLUSIVE queues reads and writes behind a long transaction,
+	 * SHARE (a plain CREATE INDEX) queues writes: every statement that
+	 * requests one on a live table, once per table. */
+	const mg_lock *lk = NULL;
+	for (size_t i = 0; i < op->n_locks; i++) {
+		const mg_lock *l = &op->locks[i];
+		if ((l->mode == MG_LOCK_ACCESS_EXCLUSIVE || l->mode == MG_LOCK_SHARE) &&
+		    l->relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &l->relation) &&
+		    (!lk || l->mode > lk->mode))
+			lk = l;
+	}
+	if (!lk || !lk_first_in_statement(s, &lk->relation) || lk_already_held(s, lk))
 		return;
-	s->reported = true;
+	const mg_object *t = &lk->relation;
+	bool ae = lk->mode == MG_LOCK_ACCESS_EXCLUSIVE;
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
-	mg_buf_puts(&msg, "ACCESS EXCLUSIVE on ");
+	mg_buf_puts(&msg, ae ? "ACCESS EXCLUSIVE on " : "SHARE on ");
 	mg_object_put(&msg, t);
-	mg_buf_puts(&msg, " is requested with no lock_timeout: if a long "
-	                  "transaction holds the table, this statement waits in the lock queue and "
-	                  "every later query on the table waits behind it");
+	mg_buf_printf(&msg, " is requested with no lock_timeout: if a long transaction holds the "
+	                    "table, this statement waits in the lock queue and every later %s on "
+	                    "the table waits behind it",
+	              ae ? "query" : "write");
 	const mg_table_risk *wt = lk_table_risk(s, t);
 	if (wt && wt->lock_wait_ms > 0)
 		mg_buf_printf(&msg, " (behind a %.0f s transaction: ~%.0f requests)",
-		              wt->lock_wait_ms / 1000, (wt->read_qps + wt->write_qps) * wt->lock_wait_ms / 1000);
+		              wt->lock_wait_ms / 1000,
+		              ((ae ? wt->read_qps : 0) + wt->write_qps) * wt->lock_wait_ms / 1000);
 	mg_buf_puts(&alt, "SET lock_timeout = '2s';  -- fail fast and retry instead of queueing "
 	                  "traffic\n");
 	const char *sql = stmt_sql(s);
 	if (sql)
 		mg_buf_printf(&alt, "%s;", sql);
+	/* Severity from the table's figures like every lock rule (a hot
+	 * table without lock_timeout is medium, a long hold raises it); the
+	 * rule's default is the floor for a live table with traffic or of
+	 * unknown traffic, since the wait it risks does not depend on size. */
 	mg_finding *f = lk_report(s, t, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
+	if (f->severity < s->rule->default_severity && !(wt && wt->size_known && wt->rows == 0 &&
+	                                                 wt->bytes == 0))
+		f->severity = s->rule->default_severity;
 	mg_buf_dispose(&msg);
 	mg_buf_dispose(&alt);
-	/* What is at stake here is the wait, not the statement's own work
-	 * (other rules judge that): traffic queues for as long as the
-	 * longest transaction the profile says is usually open. */
-	const mg_table_risk *tr = lk_table_risk(s, t);
-	if (tr && s->a->profile) {
-		mg_table_risk wait = *tr;
-		wait.mode = MG_LOCK_ACCESS_EXCLUSIVE;
-		wait.blocks_reads = wait.blocks_writes = true;
-		wait.blocked_known = tr->lock_wait_ms > 0;
-		wait.blocked_ms = tr->lock_wait_ms;
-		wait.queued_requests = (tr->read_qps + tr->write_qps) * tr->lock_wait_ms / 1000.0;
-		int sev = mg_risk_severity(s->a->profile, &wait, false);
-		f->severity = sev < 0 ? s->rule->default_severity : (mg_severity)sev;
-	}
 }
 
 /* ---- lock-vacuum-full, lock-cluster, lock-truncate ---------------------- */
@@ -1008,10 +1009,14 @@ const mg_rule an_locking_rules[] = {
 		.id = "lock-no-lock-timeout",
 		.category = MG_CAT_LOCKING,
 		.default_severity = MG_SEV_LOW,
-		.summary = "ACCESS EXCLUSIVE requested without lock_timeout",
+		.summary = "ACCESS EXCLUSIVE or SHARE requested without lock_timeout",
 		.doc = "A DDL statement waiting for ACCESS EXCLUSIVE behind a long transaction makes every "
 		       "later query on the table queue behind it: a metadata-only change becomes an "
-		       "outage. SET lock_timeout first, and retry on timeout.",
+		       "outage; a plain CREATE INDEX waiting for SHARE queues every write the same way. "
+		       "Every such statement on a live table is reported once per table; the severity "
+		       "follows the table's figures like every lock rule (medium on a hot table, more "
+		       "when the lock is held long), never below the default. SET lock_timeout first, "
+		       "and retry on timeout.",
 		.example = "ALTER TABLE orders ADD COLUMN note text;",
 		.versions = "PostgreSQL 10 to 18",
 		.run = lock_no_lock_timeout,

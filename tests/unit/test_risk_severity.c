@@ -12,16 +12,19 @@ static const char *const PROFILE =
 	"engine: postgresql\n"
 	"version: 16\n"
 	"slo: {max_lock_ms: 2000}\n"
+	"longest_transaction_ms: 60000\n"
 	"throughput: {scan_mb_s: 250, rewrite_mb_s: 70, index_build_mb_s: 50}\n"
 	"tables:\n"
 	"  orders: {rows: 400M, bytes: 80GB, write_qps: 500, read_qps: 3000, hot: true}\n"
 	"  customers: {rows: 1M, bytes: 200MB, write_qps: 5, read_qps: 100}\n"
-	"  archive: {rows: 300M, bytes: 50GB, write_qps: 50, read_qps: 10}\n";
+	"  archive: {rows: 300M, bytes: 50GB, write_qps: 50, read_qps: 10}\n"
+	"  settings: {rows: 2K, bytes: 5MB, write_qps: 1, read_qps: 20}\n";
 
 #define V1 "V1__base.sql",                                                                  \
 	   "CREATE TABLE orders (id bigint PRIMARY KEY, total int);\n"                          \
 	   "CREATE TABLE customers (id bigint PRIMARY KEY, score int);\n"                       \
-	   "CREATE TABLE unsized (id bigint PRIMARY KEY, n int);\n"
+	   "CREATE TABLE unsized (id bigint PRIMARY KEY, n int);\n"                            \
+	   "CREATE TABLE settings (id bigint PRIMARY KEY, v text);\n"
 
 static void run_with_profile(i4_run *r, const char *dir, char **pdir)
 {
@@ -137,6 +140,84 @@ static void a_table_created_in_the_changeset_costs_nothing(void **state)
 	th_rmtree(pdir);
 }
 
+/* How many findings of rule, and the severity of the one on table (-1: none). */
+static size_t count_of(const char *const *files, const char *rule, const char *table, int *sev)
+{
+	char *dir = i4_project(files), *pdir;
+	i4_run r;
+	run_with_profile(&r, dir, &pdir);
+	size_t n = 0;
+	*sev = -1;
+	for (size_t i = 0; i < r.analysis.n_findings; i++) {
+		const mg_finding *f = r.analysis.findings[i];
+		if (strcmp(f->rule->id, rule) != 0)
+			continue;
+		n++;
+		if (table && f->object.name && strcmp(f->object.name, table) == 0)
+			*sev = (int)f->severity;
+	}
+	i4_free(&r);
+	th_rmtree(dir);
+	th_rmtree(pdir);
+	return n;
+}
+
+#define NLT "lock-no-lock-timeout"
+
+static void no_lock_timeout_checks_every_statement(void **state)
+{
+	(void)state;
+	int sev;
+	const char *two[] = {V1, "V2__t.sql",
+	                     "ALTER TABLE customers ADD COLUMN a int;\n"
+	                     "ALTER TABLE orders ADD COLUMN b int;\n",
+	                     NULL};
+	assert_int_equal(count_of(two, NLT, "orders", &sev), 2);
+	/* a plain CREATE INDEX queues writes behind a long transaction too */
+	const char *idx[] = {V1, "V2__t.sql", "CREATE INDEX orders_total_idx ON orders (total);\n",
+	                     NULL};
+	assert_int_equal(count_of(idx, NLT, "orders", &sev), 1);
+	/* near miss: a lock_timeout set first protects both */
+	const char *safe[] = {V1, "V2__t.sql",
+	                      "SET lock_timeout = '2s';\n"
+	                      "ALTER TABLE customers ADD COLUMN a int;\n"
+	                      "CREATE INDEX orders_total_idx ON orders (total);\n",
+	                      NULL};
+	assert_int_equal(count_of(safe, NLT, NULL, &sev), 0);
+	/* once granted in the transaction, the lock is not requested again */
+	const char *twice[] = {V1, "V2__t.sql",
+	                       "ALTER TABLE orders ADD COLUMN a int;\n"
+	                       "ALTER TABLE orders ADD COLUMN b int;\n"
+	                       "CREATE INDEX orders_a_idx ON orders (a);\n",
+	                       NULL};
+	assert_int_equal(count_of(twice, NLT, "orders", &sev), 1);
+	/* one statement, one table: one finding */
+	const char *many[] = {V1, "V2__t.sql",
+	                      "ALTER TABLE orders ADD COLUMN a int, ADD COLUMN b int, ADD COLUMN c int;\n",
+	                      NULL};
+	assert_int_equal(count_of(many, NLT, "orders", &sev), 1);
+}
+
+static void no_lock_timeout_severity_follows_the_table(void **state)
+{
+	(void)state;
+	int small, unknown, hot, hot_rewrite;
+	const char *a[] = {V1, "V2__t.sql", "ALTER TABLE settings ADD COLUMN a int;\n", NULL};
+	count_of(a, NLT, "settings", &small);
+	const char *b[] = {V1, "V2__t.sql", "ALTER TABLE unsized ADD COLUMN a int;\n", NULL};
+	count_of(b, NLT, "unsized", &unknown);
+	const char *c[] = {V1, "V2__t.sql", "ALTER TABLE orders ADD COLUMN a int;\n", NULL};
+	count_of(c, NLT, "orders", &hot);
+	const char *d[] = {V1, "V2__t.sql", "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
+	                   NULL};
+	count_of(d, NLT, "orders", &hot_rewrite);
+	/* a 5 MB table with 21 requests/s is no worse than one of unknown size */
+	assert_true(small <= unknown);
+	assert_int_equal(unknown, MG_SEV_LOW); /* the rule's default */
+	assert_int_equal(hot, MG_SEV_MEDIUM);  /* ACCESS EXCLUSIVE on a hot table, no lock_timeout */
+	assert_int_equal(hot_rewrite, MG_SEV_CRITICAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +225,8 @@ int main(void)
 		cmocka_unit_test(a_lower_bound_below_the_slo_keeps_the_rule_default),
 		cmocka_unit_test(the_risk_block_keeps_the_known_part),
 		cmocka_unit_test(a_table_created_in_the_changeset_costs_nothing),
+		cmocka_unit_test(no_lock_timeout_checks_every_statement),
+		cmocka_unit_test(no_lock_timeout_severity_follows_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
