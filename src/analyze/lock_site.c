@@ -163,6 +163,20 @@ mg_finding *lk_report(lk_site *s, const mg_object *table, const char *message,
                       const char *alternative)
 {
 	mg_project *p = s->a->project;
+	/* One finding per locking rule, table and statement: the subcommands
+	 * of one ALTER TABLE share one lock and one pass over the table.  (A
+	 * missing index per foreign key stays one finding each: each needs
+	 * its own index.) */
+	mg_buf key = MG_BUF_INIT;
+	mg_buf_printf(&key, "finding:%zu:", s->stmt_index);
+	mg_object_put(&key, table ? table : &s->op->object);
+	mg_finding *had = s->rule->category == MG_CAT_LOCKING
+	                      ? mg_map_get(&s->seen, mg_buf_cstr(&key))
+	                      : NULL;
+	if (had) {
+		mg_buf_dispose(&key);
+		return had;
+	}
 	const mg_table_risk *t = lk_table_risk(s, table);
 	mg_severity sev = mg_risk_at_least(s->a->profile, t, s->lock_timeout_before,
 	                                   s->rule->default_severity);
@@ -174,5 +188,7 @@ mg_finding *lk_report(lk_site *s, const mg_object *table, const char *message,
 	}
 	f->message = mg_arena_strdup(&p->arena, message);
 	f->safe_alternative = alternative ? mg_arena_strdup(&p->arena, alternative) : NULL;
+	mg_map_put(&s->seen, mg_buf_cstr(&key), f);
+	mg_buf_dispose(&key);
 	return f;
 }

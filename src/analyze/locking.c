@@ -389,9 +389,9 @@ static void concurrently_in_transaction(lk_site *s)
 	else
 		mg_buf_printf(&alt, "-- %s.conf\nexecuteInTransaction=false",
 		              s->cs->script ? mg_path_basename(s->cs->script) : "V__migration.sql");
-	lk_report(s, &op->object, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
+	mg_finding *f = lk_report(s, &op->object, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
 	/* A deploy failure is high whatever the table's size. */
-	s->a->findings[s->a->n_findings - 1]->severity = s->rule->default_severity;
+	f->severity = s->rule->default_severity;
 	mg_buf_dispose(&msg);
 	mg_buf_dispose(&alt);
 }
@@ -682,11 +682,12 @@ static void enum_value_in_transaction(lk_site *s)
 	mg_buf_printf(&msg, "ALTER TYPE ... ADD VALUE cannot run inside a transaction block before "
 	                    "PostgreSQL 12 (target: %d): the deploy fails",
 	              s->a->project->engine.major);
-	lk_report(s, &op->object, mg_buf_cstr(&msg),
-	          lk_is_liquibase(s) ? "<changeSet id=\"...\" author=\"...\" runInTransaction=\"false\">"
-	                             : "-- in a migration of its own, with its .sql.conf:\n"
-	                               "executeInTransaction=false");
-	s->a->findings[s->a->n_findings - 1]->severity = s->rule->default_severity;
+	mg_finding *f = lk_report(
+		s, &op->object, mg_buf_cstr(&msg),
+		lk_is_liquibase(s) ? "<changeSet id=\"...\" author=\"...\" runInTransaction=\"false\">"
+		                   : "-- in a migration of its own, with its .sql.conf:\n"
+		                     "executeInTransaction=false");
+	f->severity = s->rule->default_severity;
 	mg_buf_dispose(&msg);
 }
 

@@ -218,6 +218,24 @@ static void no_lock_timeout_severity_follows_the_table(void **state)
 	assert_int_equal(hot_rewrite, MG_SEV_CRITICAL);
 }
 
+static void one_finding_per_rule_table_and_statement(void **state)
+{
+	(void)state;
+	int sev;
+	const char *many[] = {V1, "V2__t.sql",
+	                      "ALTER TABLE orders ALTER COLUMN id TYPE numeric, "
+	                      "ALTER COLUMN total TYPE bigint;\n",
+	                      NULL};
+	assert_int_equal(count_of(many, "lock-type-change-rewrite", "orders", &sev), 1);
+	assert_int_equal(sev, MG_SEV_CRITICAL);
+	/* near miss: two statements are two rewrites */
+	const char *two[] = {V1, "V2__t.sql",
+	                     "ALTER TABLE orders ALTER COLUMN id TYPE numeric;\n"
+	                     "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
+	                     NULL};
+	assert_int_equal(count_of(two, "lock-type-change-rewrite", "orders", &sev), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +245,7 @@ int main(void)
 		cmocka_unit_test(a_table_created_in_the_changeset_costs_nothing),
 		cmocka_unit_test(no_lock_timeout_checks_every_statement),
 		cmocka_unit_test(no_lock_timeout_severity_follows_the_table),
+		cmocka_unit_test(one_finding_per_rule_table_and_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
