@@ -9,11 +9,19 @@ were recorded (see the notes below); the test fails when a count changes,
 so a new finding (a possible false positive from a catalog gap) or a lost
 one gets looked at again.  UPDATE=1 records the counts after that review.
 
+Second, under a believable production profile per project (tests/real/
+<corpus>-profile.yaml: the project's hot tables with sizes and QPS, each file
+says why), it records every rule's findings per severity (findings_profile_
+counts.json; a change is explained in the commit that makes it) and asserts
+DESIGN's severity function where it matters most: a hot table whose lock is
+held for more than a minute has no locking finding below critical.
+
 Without ../shared the test skips, except with CI=true, where that is a failure.
 """
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -24,6 +32,9 @@ ORACLE = os.path.join(SHARED, "oracle")
 MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
 COUNTS = os.path.join(ROOT, "tests", "real", "findings_counts.json")
 FAMILIES = ("order-", "compat-", "data-")
+PROFILE_COUNTS = os.path.join(ROOT, "tests", "real", "findings_profile_counts.json")
+PROFILED = ("dhis2", "conductor", "kestra", "hawkbit", "marquez")
+HOT_MINUTE_MS = 60000
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from flyway_corpora import CORPUS_LOCATIONS  # noqa: E402  (one list of Flyway locations)
@@ -93,6 +104,73 @@ def run(args):
         return None, f"no JSON: {e}"
 
 
+def profile_path(name):
+    return os.path.join(ROOT, "tests", "real", f"{name}-profile.yaml")
+
+
+def hot_tables(path):
+    """The tables a profile marks hot: "  name: {..., hot: true}" lines."""
+    hot = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"\s+([A-Za-z_0-9]+):\s*\{.*\bhot:\s*true", line)
+            if m:
+                hot.add(m.group(1))
+    return hot
+
+
+def profiled_findings(targets):
+    """Per profiled corpus: findings per rule and severity, and no hot table
+    held more than a minute with a locking finding below critical."""
+    recorded = json.load(open(PROFILE_COUNTS)) if os.path.exists(PROFILE_COUNTS) else {}
+    measured = {}
+    for name in PROFILED:
+        profile = profile_path(name)
+        doc, err = run(["--profile", profile] + targets[name])
+        if err:
+            check(f"{name} with its profile: runs", False, err)
+            continue
+        bad_profile = [d for d in doc["diagnostics"] if d["code"].startswith("profile")]
+        check(f"{name}: its profile is valid", not bad_profile, str(bad_profile[:2]))
+        hot = hot_tables(profile)
+        check(f"{name}: its profile names hot tables", bool(hot))
+        counts = {}
+        for f in doc["findings"]:
+            key = f"{f['rule']} {f['severity']}"
+            counts[key] = counts.get(key, 0) + 1
+        measured[name] = dict(sorted(counts.items()))
+        held = below = 0
+        for cs in doc["changesets"]:
+            for t in (cs.get("risk") or {}).get("tables", []):
+                table = t["relation"].split(".")[-1]
+                if table not in hot or t["new_in_release"] or (t["blocked_ms"] or 0) <= HOT_MINUTE_MS:
+                    continue
+                held += 1
+                for f in doc["findings"]:
+                    obj = f.get("object") or {}
+                    if (f.get("changeset_index") == cs["index"] and f["category"] == "locking"
+                            and (obj.get("table") or obj.get("name")) == table
+                            and f["severity"] != "critical"):
+                        below += 1
+                        check(f"{name}: {cs['script']} holds hot {table} "
+                              f"{t['blocked_ms'] / 60000:.0f} min: {f['rule']} is critical",
+                              False, f"{f['severity']}: {f['message'][:160]}")
+        check(f"{name}: some hot table is held more than a minute (the check has material)",
+              held > 0)
+        print(f"{name} with its profile: {sum(counts.values())} findings, {held} hot tables "
+              f"held > 1 min, {below} findings on them below critical")
+        if os.environ.get("UPDATE") != "1":
+            check(f"{name}: finding counts under the profile as recorded",
+                  recorded.get(name) == measured[name],
+                  "changed: " + json.dumps({k: [recorded.get(name, {}).get(k, 0), v]
+                                            for k, v in measured[name].items()
+                                            if recorded.get(name, {}).get(k) != v}))
+    if os.environ.get("UPDATE") == "1":
+        with open(PROFILE_COUNTS, "w") as f:
+            json.dump(measured, f, indent=2, sort_keys=True)
+            f.write("\n")
+
+
 def main():
     if not os.path.isdir(CORPORA):
         if os.environ.get("CI") == "true":
@@ -125,6 +203,7 @@ def main():
             check(f"{name}: finding counts as recorded", recorded.get(name) == measured[name],
                   f"recorded {recorded.get(name)}, now {measured[name]}: look at each finding, "
                   "fix false positives at their root, then UPDATE=1")
+    profiled_findings(targets)
     if os.environ.get("UPDATE") == "1":
         with open(COUNTS, "w") as f:
             json.dump(measured, f, indent=2, sort_keys=True)
