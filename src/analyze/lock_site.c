@@ -32,6 +32,11 @@ static const size_t *work_after(mg_analysis *a, const mg_changeset_risk *cr, siz
 
 void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
 {
+	lk_each_op_with(a, rule, fn, NULL);
+}
+
+void lk_each_op_with(mg_analysis *a, const mg_rule *rule, lk_fn fn, void *user)
+{
 	mg_project *p = a->project;
 	const mg_timeline *tl = a->graph ? a->graph->timeline : NULL;
 	for (size_t c = 0; c < p->n_changesets; c++) {
@@ -40,6 +45,7 @@ void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn)
 			continue;
 		lk_site s = {.a = a, .rule = rule, .cs = cs, .cr = a->risk ? &a->risk[c] : NULL};
 		mg_map_init(&s.seen, &p->arena);
+		s.user = user;
 		s.work_after = work_after(a, s.cr, cs->n_stmts);
 		for (size_t i = 0; i < cs->n_stmts; i++) {
 			mg_statement *st = cs->stmts[i];

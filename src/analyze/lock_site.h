@@ -24,12 +24,15 @@ typedef struct lk_site {
 	bool reported;              /* the rule already reported in this changeset */
 	const size_t *work_after;   /* statements after i that do real work (scan, rewrite ...) */
 	mg_map seen;                /* "statement:table" the rule reported in this changeset */
+	void *user;                 /* the rule's own state across the walk (lk_each_op_with) */
 } lk_site;
 
 typedef void (*lk_fn)(lk_site *site);
 
 /* Calls fn for every operation of every changeset under review. */
 void lk_each_op(mg_analysis *a, const mg_rule *rule, lk_fn fn);
+/* The same, with user in every site. */
+void lk_each_op_with(mg_analysis *a, const mg_rule *rule, lk_fn fn, void *user);
 
 /* The risk entry of a table in the site's changeset, or NULL. */
 mg_table_risk *lk_table_risk(const lk_site *s, const mg_object *table);

@@ -287,6 +287,96 @@ static void add_column_rewrite(lk_site *s)
 
 /* ---- lock-type-change-rewrite ------------------------------------------- */
 
+/* The rewrites of the release, per table, so that repeated rewrites of
+ * one table become one finding proposing one ALTER TABLE. */
+typedef struct rewrite_note_t {
+	mg_finding *f;
+	const char *table;         /* as SQL */
+	const char *clause;        /* "ALTER COLUMN c TYPE t" */
+} rewrite_note_t;
+
+typedef struct rewrites {
+	rewrite_note_t *items;
+	size_t n, cap;
+} rewrites;
+
+static void rewrite_note(void *user, mg_arena *arena, mg_finding *f, const char *table,
+                         const char *clause)
+{
+	rewrites *rw = user;
+	if (rw->n == rw->cap) {
+		size_t ncap = rw->cap ? rw->cap * 2 : 8;
+		rw->items = mg_arena_grow(arena, rw->items, sizeof *rw->items, rw->n, ncap);
+		rw->cap = ncap;
+	}
+	rw->items[rw->n++] = (rewrite_note_t){f, table, mg_arena_strdup(arena, clause)};
+}
+
+/* Keeps the first finding of each table rewritten by more than one
+ * statement of the release, with every clause in one ALTER TABLE as its
+ * alternative and the worst severity; drops the others.  Notes of one
+ * table are found through a map of per-table lists, so a release with
+ * thousands of rewrites stays linear. */
+static void combine_rewrites(mg_analysis *a, rewrites *rw, size_t first)
+{
+	mg_arena *arena = &a->project->arena;
+	size_t *next = mg_arena_alloc(arena, (rw->n ? rw->n : 1) * sizeof *next);
+	mg_map head, tail, dropped;
+	mg_map_init(&head, arena);
+	mg_map_init(&tail, arena);
+	mg_map_init(&dropped, arena);
+	for (size_t i = 0; i < rw->n; i++) {
+		const char *k = rw->items[i].table;
+		size_t t = (size_t)(uintptr_t)mg_map_get(&tail, k);
+		if (t)
+			next[t - 1] = i + 1;
+		else
+			mg_map_put(&head, k, (void *)(uintptr_t)(i + 1));
+		mg_map_put(&tail, k, (void *)(uintptr_t)(i + 1));
+	}
+	for (size_t i = 0; i < rw->n; i++) {
+		rewrite_note_t *h = &rw->items[i];
+		if ((size_t)(uintptr_t)mg_map_get(&head, h->table) != i + 1)
+			continue;
+		size_t times = 0;
+		mg_buf clauses = MG_BUF_INIT, where = MG_BUF_INIT;
+		const mg_finding *last = NULL;
+		for (size_t j = i + 1; j; j = next[j - 1]) {
+			rewrite_note_t *e = &rw->items[j - 1];
+			mg_buf_printf(&clauses, "%s\n  %s", clauses.len ? "," : "", e->clause);
+			if (e->f == last)
+				continue; /* another subcommand of the same statement */
+			last = e->f;
+			times++;
+			if (e->f == h->f)
+				continue;
+			if (e->f->severity > h->f->severity)
+				h->f->severity = e->f->severity;
+			mg_buf_printf(&where, "%s%s:%u", where.len ? ", " : "",
+			              e->f->loc.file ? mg_path_basename(e->f->loc.file) : "?",
+			              e->f->loc.line);
+			mg_map_put(&dropped, mg_arena_printf(arena, "%p", (void *)e->f), (void *)1);
+		}
+		if (times > 1) {
+			h->f->message = mg_arena_printf(
+				arena, "%s; the release rewrites %s %zu times (also %s): each copy holds "
+				       "ACCESS EXCLUSIVE for the whole table, combine them into one ALTER TABLE",
+				h->f->message, h->table, times, mg_buf_cstr(&where));
+			h->f->safe_alternative = mg_arena_printf(
+				arena, "-- one ALTER TABLE rewrites the table once:\nALTER TABLE %s%s;\n%s",
+				h->table, mg_buf_cstr(&clauses),
+				h->f->safe_alternative ? h->f->safe_alternative : "");
+		}
+		mg_buf_dispose(&clauses);
+		mg_buf_dispose(&where);
+	}
+	size_t out = first;
+	for (size_t i = first; i < a->n_findings; i++)
+		if (!mg_map_get(&dropped, mg_arena_printf(arena, "%p", (void *)a->findings[i])))
+			a->findings[out++] = a->findings[i];
+	a->n_findings = out;
+}
+
 static void type_change_rewrite(lk_site *s)
 {
 	const mg_operation *op = s->op;
@@ -324,9 +414,17 @@ static void type_change_rewrite(lk_site *s)
 	/* An assumed rewrite keeps the severity of the table at stake: the
 	 * unknown column type never lowers a known risk, and the message
 	 * says how to settle it (--schema). */
-	lk_report(s, t, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
+	mg_finding *f = lk_report(s, t, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
 	mg_buf_dispose(&msg);
 	mg_buf_dispose(&alt);
+	if (s->user && op->type_to) {
+		mg_buf clause = MG_BUF_INIT;
+		mg_buf_puts(&clause, "ALTER COLUMN ");
+		mg_sql_put_ident(&clause, col);
+		mg_buf_printf(&clause, " TYPE %s", op->type_to);
+		rewrite_note(s->user, &s->a->project->arena, f, tn, mg_buf_cstr(&clause));
+		mg_buf_dispose(&clause);
+	}
 }
 
 /* ---- lock-unique-without-index ------------------------------------------ */
@@ -812,7 +910,10 @@ static void lock_add_column_rewrite(mg_analysis *a, const mg_rule *rule)
 
 static void lock_type_change_rewrite(mg_analysis *a, const mg_rule *rule)
 {
-	lk_each_op(a, rule, type_change_rewrite);
+	rewrites rw = {0};
+	size_t first = a->n_findings;
+	lk_each_op_with(a, rule, type_change_rewrite, &rw);
+	combine_rewrites(a, &rw, first);
 }
 
 static void lock_unique_without_index(mg_analysis *a, const mg_rule *rule)
@@ -962,7 +1063,9 @@ const mg_rule an_locking_rules[] = {
 		.summary = "ALTER COLUMN TYPE that rewrites the table",
 		.doc = "A type change that is not binary-coercible (int to bigint, a shorter varchar, a "
 		       "USING clause) rewrites the table and its indexes under ACCESS EXCLUSIVE. Add a new "
-		       "column, backfill it, and switch readers over in expand/contract steps.",
+		       "column, backfill it, and switch readers over in expand/contract steps. Several "
+		       "statements of the release rewriting one table are one finding that proposes "
+		       "one ALTER TABLE with all their clauses: one copy instead of many.",
 		.example = "ALTER TABLE orders ALTER COLUMN id TYPE bigint;",
 		.versions = "PostgreSQL 10 to 18",
 		.run = lock_type_change_rewrite,

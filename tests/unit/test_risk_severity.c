@@ -229,12 +229,36 @@ static void one_finding_per_rule_table_and_statement(void **state)
 	                      NULL};
 	assert_int_equal(count_of(many, "lock-type-change-rewrite", "orders", &sev), 1);
 	assert_int_equal(sev, MG_SEV_CRITICAL);
-	/* near miss: two statements are two rewrites */
+	/* near miss: two tables are two rewrites */
 	const char *two[] = {V1, "V2__t.sql",
 	                     "ALTER TABLE orders ALTER COLUMN id TYPE numeric;\n"
-	                     "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
+	                     "ALTER TABLE customers ALTER COLUMN score TYPE bigint;\n",
 	                     NULL};
 	assert_int_equal(count_of(two, "lock-type-change-rewrite", "orders", &sev), 2);
+}
+
+static void repeated_rewrites_of_a_table_are_one_finding(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__t.sql", "ALTER TABLE orders ALTER COLUMN id TYPE numeric;\n",
+	                       "V3__t.sql", "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
+	                       NULL};
+	char *dir = i4_project(files), *pdir;
+	i4_run r;
+	run_with_profile(&r, dir, &pdir);
+	size_t n = 0;
+	const mg_finding *f = NULL;
+	for (size_t i = 0; i < r.analysis.n_findings; i++)
+		if (strcmp(r.analysis.findings[i]->rule->id, "lock-type-change-rewrite") == 0)
+			n++, f = r.analysis.findings[i];
+	assert_int_equal(n, 1);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_non_null(strstr(f->message, "2 times"));
+	assert_non_null(strstr(f->safe_alternative, "ALTER COLUMN id TYPE numeric"));
+	assert_non_null(strstr(f->safe_alternative, "ALTER COLUMN total TYPE bigint"));
+	i4_free(&r);
+	th_rmtree(dir);
+	th_rmtree(pdir);
 }
 
 static void an_assumed_rewrite_keeps_the_tables_severity(void **state)
@@ -258,6 +282,7 @@ int main(void)
 		cmocka_unit_test(no_lock_timeout_severity_follows_the_table),
 		cmocka_unit_test(one_finding_per_rule_table_and_statement),
 		cmocka_unit_test(an_assumed_rewrite_keeps_the_tables_severity),
+		cmocka_unit_test(repeated_rewrites_of_a_table_are_one_finding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
