@@ -9,6 +9,7 @@
 #include "harness.h"
 #include "migraph/graph.h"
 #include "migraph/load.h"
+#include "migraph/profile.h"
 #include "migraph/rules.h"
 #include "migraph/sql.h"
 
@@ -18,8 +19,10 @@ typedef struct i4_run {
 } i4_run;
 
 /* Loads dir (a Flyway location or a Liquibase changelog path) and runs
- * every rule with the given options. */
-static inline void i4_analyze(i4_run *r, const char *path, const mg_analysis_options *opts)
+ * every rule with the given options, under the traffic profile at
+ * profile_path when it is not NULL. */
+static inline void i4_analyze_profiled(i4_run *r, const char *path,
+                                       const mg_analysis_options *opts, const char *profile_path)
 {
 	mg_load_options lo;
 	mg_load_options_init(&lo);
@@ -28,7 +31,17 @@ static inline void i4_analyze(i4_run *r, const char *path, const mg_analysis_opt
 	const char *paths[] = {path};
 	r->project = mg_load_project(paths, 1, &lo);
 	mg_analysis_init(&r->analysis, r->project, opts);
+	if (profile_path) {
+		r->analysis.profile =
+			mg_profile_load(&r->project->arena, profile_path, 0, &r->project->diags);
+		assert_non_null(r->analysis.profile);
+	}
 	mg_analysis_run(&r->analysis);
+}
+
+static inline void i4_analyze(i4_run *r, const char *path, const mg_analysis_options *opts)
+{
+	i4_analyze_profiled(r, path, opts, NULL);
 }
 
 static inline void i4_free(i4_run *r)

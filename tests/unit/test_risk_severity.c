@@ -27,43 +27,46 @@ static const char *const PROFILE =
 	   "CREATE TABLE unsized (id bigint PRIMARY KEY, n int);\n"                            \
 	   "CREATE TABLE settings (id bigint PRIMARY KEY, v text);\n"
 
-static void run_with_profile(i4_run *r, const char *dir, char **pdir)
+/* A project of the given files analysed under PROFILE. */
+typedef struct sev_run {
+	i4_run r;
+	char *dir, *pdir;
+} sev_run;
+
+static mg_analysis *sev_open(sev_run *s, const char *const *files)
 {
-	*pdir = th_tmpdir();
-	th_write(*pdir, "profile.yaml", PROFILE);
+	s->dir = i4_project(files);
+	s->pdir = th_tmpdir();
+	th_write(s->pdir, "profile.yaml", PROFILE);
 	char path[4200];
-	snprintf(path, sizeof path, "%s/profile.yaml", *pdir);
-	mg_load_options lo;
-	mg_load_options_init(&lo);
-	lo.engine.kind = MG_ENGINE_POSTGRESQL;
-	lo.engine.major = 16;
-	const char *paths[] = {dir};
-	r->project = mg_load_project(paths, 1, &lo);
+	snprintf(path, sizeof path, "%s/profile.yaml", s->pdir);
 	const mg_analysis_options opts = {0};
-	mg_analysis_init(&r->analysis, r->project, &opts);
-	r->analysis.profile = mg_profile_load(&r->project->arena, path, 0, &r->project->diags);
-	assert_non_null(r->analysis.profile);
-	mg_analysis_run(&r->analysis);
+	i4_analyze_profiled(&s->r, s->dir, &opts, path);
+	return &s->r.analysis;
+}
+
+static void sev_close(sev_run *s)
+{
+	i4_free(&s->r);
+	th_rmtree(s->dir);
+	th_rmtree(s->pdir);
 }
 
 /* The severity of the first finding of rule on table, or -1. */
 static int severity_of(const char *const *files, const char *rule, const char *table)
 {
-	char *dir = i4_project(files), *pdir;
-	i4_run r;
-	run_with_profile(&r, dir, &pdir);
+	sev_run run;
+	mg_analysis *a = sev_open(&run, files);
 	int sev = -1;
-	for (size_t i = 0; i < r.analysis.n_findings; i++) {
-		const mg_finding *f = r.analysis.findings[i];
+	for (size_t i = 0; i < a->n_findings; i++) {
+		const mg_finding *f = a->findings[i];
 		if (strcmp(f->rule->id, rule) == 0 && f->object.name &&
 		    strcmp(f->object.name, table) == 0) {
 			sev = (int)f->severity;
 			break;
 		}
 	}
-	i4_free(&r);
-	th_rmtree(dir);
-	th_rmtree(pdir);
+	sev_close(&run);
 	return sev;
 }
 
@@ -99,24 +102,21 @@ static void the_risk_block_keeps_the_known_part(void **state)
 	                       "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n"
 	                       "ALTER TABLE unsized ALTER COLUMN n TYPE bigint;\n",
 	                       NULL};
-	char *dir = i4_project(files), *pdir;
-	i4_run r;
-	run_with_profile(&r, dir, &pdir);
-	mg_table_risk *t = mg_risk_table(&r.analysis.risk[1], "public", "orders");
+	sev_run run;
+	mg_analysis *a = sev_open(&run, files);
+	mg_table_risk *t = mg_risk_table(&a->risk[1], "public", "orders");
 	if (!t)
-		t = mg_risk_table(&r.analysis.risk[1], NULL, "orders");
+		t = mg_risk_table(&a->risk[1], NULL, "orders");
 	assert_non_null(t);
 	assert_true(t->blocked_known);
 	assert_true(t->blocked_partial);
 	assert_true(t->blocked_ms > 80e9 / 70e6 * 1000 * 0.99); /* at least its own rewrite */
-	mg_table_risk *u = mg_risk_table(&r.analysis.risk[1], "public", "unsized");
+	mg_table_risk *u = mg_risk_table(&a->risk[1], "public", "unsized");
 	if (!u)
-		u = mg_risk_table(&r.analysis.risk[1], NULL, "unsized");
+		u = mg_risk_table(&a->risk[1], NULL, "unsized");
 	assert_non_null(u);
 	assert_false(u->size_known);
-	i4_free(&r);
-	th_rmtree(dir);
-	th_rmtree(pdir);
+	sev_close(&run);
 }
 
 static void a_table_created_in_the_changeset_costs_nothing(void **state)
@@ -127,39 +127,33 @@ static void a_table_created_in_the_changeset_costs_nothing(void **state)
 	                       "CREATE INDEX archive_at_idx ON archive (at);\n"
 	                       "ALTER TABLE archive ALTER COLUMN at TYPE timestamptz;\n",
 	                       NULL};
-	char *dir = i4_project(files), *pdir;
-	i4_run r;
-	run_with_profile(&r, dir, &pdir);
-	const mg_changeset_risk *cr = &r.analysis.risk[1];
+	sev_run run;
+	mg_analysis *a = sev_open(&run, files);
+	const mg_changeset_risk *cr = &a->risk[1];
 	assert_true(cr->runtime_known);
 	assert_true(cr->runtime_ms < 1.0); /* not 17 minutes of a 50 GB build */
 	assert_int_equal(cr->stmts[1].cost, MG_COST_METADATA);
 	assert_int_equal(cr->stmts[2].cost, MG_COST_METADATA);
 	assert_true(cr->rewritten_bytes < 1.0); /* nor 50 GB of replication lag */
-	i4_free(&r);
-	th_rmtree(dir);
-	th_rmtree(pdir);
+	sev_close(&run);
 }
 
 /* How many findings of rule, and the severity of the one on table (-1: none). */
 static size_t count_of(const char *const *files, const char *rule, const char *table, int *sev)
 {
-	char *dir = i4_project(files), *pdir;
-	i4_run r;
-	run_with_profile(&r, dir, &pdir);
+	sev_run run;
+	mg_analysis *a = sev_open(&run, files);
 	size_t n = 0;
 	*sev = -1;
-	for (size_t i = 0; i < r.analysis.n_findings; i++) {
-		const mg_finding *f = r.analysis.findings[i];
+	for (size_t i = 0; i < a->n_findings; i++) {
+		const mg_finding *f = a->findings[i];
 		if (strcmp(f->rule->id, rule) != 0)
 			continue;
 		n++;
 		if (table && f->object.name && strcmp(f->object.name, table) == 0)
 			*sev = (int)f->severity;
 	}
-	i4_free(&r);
-	th_rmtree(dir);
-	th_rmtree(pdir);
+	sev_close(&run);
 	return n;
 }
 
@@ -243,22 +237,19 @@ static void repeated_rewrites_of_a_table_are_one_finding(void **state)
 	const char *files[] = {V1, "V2__t.sql", "ALTER TABLE orders ALTER COLUMN id TYPE numeric;\n",
 	                       "V3__t.sql", "ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
 	                       NULL};
-	char *dir = i4_project(files), *pdir;
-	i4_run r;
-	run_with_profile(&r, dir, &pdir);
+	sev_run run;
+	mg_analysis *a = sev_open(&run, files);
 	size_t n = 0;
 	const mg_finding *f = NULL;
-	for (size_t i = 0; i < r.analysis.n_findings; i++)
-		if (strcmp(r.analysis.findings[i]->rule->id, "lock-type-change-rewrite") == 0)
-			n++, f = r.analysis.findings[i];
+	for (size_t i = 0; i < a->n_findings; i++)
+		if (strcmp(a->findings[i]->rule->id, "lock-type-change-rewrite") == 0)
+			n++, f = a->findings[i];
 	assert_int_equal(n, 1);
 	assert_int_equal(f->severity, MG_SEV_CRITICAL);
 	assert_non_null(strstr(f->message, "2 times"));
 	assert_non_null(strstr(f->safe_alternative, "ALTER COLUMN id TYPE numeric"));
 	assert_non_null(strstr(f->safe_alternative, "ALTER COLUMN total TYPE bigint"));
-	i4_free(&r);
-	th_rmtree(dir);
-	th_rmtree(pdir);
+	sev_close(&run);
 }
 
 static void an_assumed_rewrite_keeps_the_tables_severity(void **state)
