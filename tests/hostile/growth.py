@@ -45,11 +45,12 @@ def check(name, ok, detail=""):
         print(f"FAIL {name} {detail}")
 
 
-def measure(command, args, timeout):
-    """(CPU seconds, exit code) of one migraph run; (None, None) when it timed out."""
+def measure(command, args, timeout, migraph=None):
+    """(CPU seconds, exit code) of one migraph run (MIGRAPH unless another
+    build is given); (None, None) when it timed out."""
     before = os.times()
     with open(os.devnull, "wb") as null:
-        p = subprocess.Popen([MIGRAPH, command] + args, stdout=null, stderr=null)
+        p = subprocess.Popen([migraph or MIGRAPH, command] + args, stdout=null, stderr=null)
         try:
             p.wait(timeout)
         except subprocess.TimeoutExpired:
