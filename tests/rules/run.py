@@ -5,6 +5,8 @@ migration, must not trigger it again.
 
 A case is a folder tests/rules/cases/<rule-id>/ with
   fires/        migrations that offend (V2__... onwards)
+  fires-NAME/   more offending variants, where the rule's alternative takes
+                another form (e.g. fires-if-not-exists/)
   near-miss/    a variant that is fine
 and every project starts from tests/rules/base.sql as its V1: tables that are
 live in production.
@@ -64,7 +66,29 @@ def findings(project, args, rule):
     if p.returncode not in (0, 1):
         return None, p.stderr.decode(errors="replace")[:300]
     doc = json.loads(p.stdout)
-    return [f for f in doc["findings"] if f["rule"] == rule], None
+    found = [f for f in doc["findings"] if f["rule"] == rule]
+    for f in found:
+        cs = doc["changesets"][f["changeset_index"]] if f.get("changeset_index") is not None else {}
+        f["_statement"] = next((st.get("sql") for st in cs.get("statements", [])
+                                if st.get("line") == f.get("line") and st.get("column") == f.get("column")), None)
+    return found, None
+
+
+def with_alternative(text, finding, alt):
+    """The migration text with the finding's statement replaced by alt, as
+    a user applies the advice; the whole file when the statement's text
+    cannot be found in it (a Liquibase change, say)."""
+    sql = finding.get("_statement")
+    if sql:
+        lines = text.split("\n")
+        start = len("\n".join(lines[:max(finding.get("line", 1) - 1, 0)]))
+        at = text.find(sql, start)
+        if at >= 0:
+            end = at + len(sql)
+            m = re.match(r"\s*;", text[end:])
+            end += m.end() if m else 0
+            return text[:at] + alt.rstrip() + "\n" + text[end:]
+    return alt + "\n"
 
 
 SQL_START = re.compile(r"(ALTER|CREATE|DROP|UPDATE|INSERT|DELETE|SET|RESET|BEGIN|COMMIT|VACUUM|"
@@ -126,34 +150,47 @@ def main():
         check(f"{rule}: case folder names a listed rule", False, "(no such rule in `migraph rules`)")
     for rule in sorted(have):
         case = os.path.join(CASES, rule)
-        args = case_args(case, "fires")
-        fires, err = findings(os.path.join(case, "fires"), args, rule)
-        check(f"{rule}: fires", bool(fires), err or "(no finding)")
         quiet, err = findings(os.path.join(case, "near-miss"), case_args(case, "near-miss"), rule)
         check(f"{rule}: quiet on the near miss", quiet == [], err or str([f["message"][:120] for f in quiet or []]))
-        if not fires:
-            continue
-        alt = fires[0].get("safe_alternative") or ""
-        check(f"{rule}: has a safe alternative", bool(alt.strip()))
-        if alternative_kind(alt) != "sql":
-            continue  # advice, a template or a changelog: nothing to feed back as a migration
-        tmp = tempfile.mkdtemp(prefix="migraph-rule-")
-        try:
-            proj = os.path.join(tmp, "p")
-            shutil.copytree(os.path.join(case, "fires"), proj)
-            target = os.path.join(proj, os.path.basename(fires[0]["file"]))
-            if os.path.basename(target) == "V1__base.sql":
-                check(f"{rule}: the finding points at the offending migration", False, target)
-                continue
-            with open(target, "w") as f:
-                f.write(this_release(alt) + "\n")
-            again, err = findings(proj, args, rule)
-            check(f"{rule}: its safe alternative does not trigger it", again == [],
-                  err or str([f["message"][:120] for f in again or []]))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        for variant in variants(case):
+            feed_back(rule, case, variant)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def variants(case):
+    """The offending variants of a case: fires/ and any fires-NAME/."""
+    return sorted(v for v in os.listdir(case)
+                  if (v == "fires" or v.startswith("fires-")) and os.path.isdir(os.path.join(case, v)))
+
+
+def feed_back(rule, case, variant):
+    name = rule if variant == "fires" else f"{rule} ({variant})"
+    args = case_args(case, variant)
+    fires, err = findings(os.path.join(case, variant), args, rule)
+    check(f"{name}: fires", bool(fires), err or "(no finding)")
+    if not fires:
+        return
+    alt = fires[0].get("safe_alternative") or ""
+    check(f"{name}: has a safe alternative", bool(alt.strip()))
+    if alternative_kind(alt) != "sql":
+        return  # advice, a template or a changelog: nothing to feed back as a migration
+    tmp = tempfile.mkdtemp(prefix="migraph-rule-")
+    try:
+        proj = os.path.join(tmp, "p")
+        shutil.copytree(os.path.join(case, variant), proj)
+        target = os.path.join(proj, os.path.basename(fires[0]["file"]))
+        if os.path.basename(target) == "V1__base.sql":
+            check(f"{name}: the finding points at the offending migration", False, target)
+            return
+        text = open(target).read()
+        with open(target, "w") as f:
+            f.write(with_alternative(text, fires[0], this_release(alt)))
+        again, err = findings(proj, args, rule)
+        check(f"{name}: its safe alternative does not trigger it", again == [],
+              err or str([f["message"][:120] for f in again or []]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
