@@ -147,13 +147,13 @@ static void reindex_not_concurrent(lk_site *s)
 
 /* ---- lock-constraint-validates ------------------------------------------ */
 
-static void put_constraint_def(mg_buf *b, const mg_operation *op)
+static void put_constraint_def(mg_buf *b, const mg_operation *op, const char *name)
 {
 	const mg_constraint_def *k = op->constraint;
 	mg_buf_puts(b, "ALTER TABLE ");
 	mg_sql_put_table(b, &op->object);
 	mg_buf_puts(b, " ADD CONSTRAINT ");
-	mg_sql_put_ident(b, k->name ? k->name : "new_constraint");
+	mg_sql_put_ident(b, name);
 	if (k->kind == MG_CONSTRAINT_FOREIGN_KEY) {
 		mg_buf_puts(b, " FOREIGN KEY ");
 		mg_sql_put_list(b, &k->columns);
@@ -169,6 +169,42 @@ static void put_constraint_def(mg_buf *b, const mg_operation *op)
 	} else {
 		mg_buf_printf(b, " CHECK (%s)", k->expr ? k->expr : "...");
 	}
+}
+
+/* "ALTER TABLE t WHAT name[ TO to];\n" */
+static void put_alter(mg_buf *b, const mg_operation *op, const char *what, const char *name,
+                      const char *to)
+{
+	mg_buf_puts(b, "ALTER TABLE ");
+	mg_sql_put_table(b, &op->object);
+	mg_buf_printf(b, " %s ", what);
+	mg_sql_put_ident(b, name);
+	if (to) {
+		mg_buf_puts(b, " TO ");
+		mg_sql_put_ident(b, to);
+	}
+	mg_buf_puts(b, ";\n");
+}
+
+/* True when the changeset dropped a constraint of this name on the same
+ * table before this operation (in an earlier statement or earlier in the
+ * same ALTER TABLE): the ADD replaces it. */
+static bool replaces_constraint(const lk_site *s, const char *name)
+{
+	const char *table = s->op->object.kind == MG_OBJ_TABLE ? s->op->object.name
+	                                                       : s->op->object.table;
+	if (!name || !table)
+		return false;
+	for (size_t i = 0; i <= s->stmt_index && i < s->cs->n_stmts; i++) {
+		const mg_statement *st = s->cs->stmts[i];
+		for (size_t j = 0; j < st->n_ops && st->ops[j] != s->op; j++) {
+			const mg_operation *o = st->ops[j];
+			if (o->kind == MG_OP_DROP_CONSTRAINT && mg_str_eq(o->object.name, name) &&
+			    mg_str_eq(o->object.table, table))
+				return true;
+		}
+	}
+	return false;
 }
 
 static void constraint_validates(lk_site *s)
@@ -189,14 +225,29 @@ static void constraint_validates(lk_site *s)
 		mg_buf_puts(&msg, "adding a CHECK validates every row under ACCESS EXCLUSIVE: reads "
 		                  "and writes wait; ");
 	lk_describe_impact(&msg, s, t);
-	mg_buf_puts(&alt, "-- add it without checking existing rows (brief lock), then validate\n"
-	                  "-- in a separate migration (SHARE UPDATE EXCLUSIVE: traffic continues)\n");
-	put_constraint_def(&alt, op);
-	mg_buf_puts(&alt, " NOT VALID;\nALTER TABLE ");
-	mg_sql_put_table(&alt, &op->object);
-	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
-	mg_sql_put_ident(&alt, k->name ? k->name : "new_constraint");
-	mg_buf_putc(&alt, ';');
+	const char *name = k->name ? k->name : "new_constraint";
+	if (replaces_constraint(s, k->name)) {
+		/* The old constraint keeps guarding the rows until its replacement
+		 * is valid; adding the new one under the old name would fail with
+		 * "already exists". */
+		const char *tmp = mg_arena_printf(&s->a->project->arena, "%s_new", name);
+		mg_buf_puts(&alt, "-- the replacement under a temporary name next to the old one (brief "
+		                  "lock), validated\n-- without blocking writes; then the old one goes "
+		                  "and the new one takes its name\n");
+		put_constraint_def(&alt, op, tmp);
+		mg_buf_puts(&alt, " NOT VALID;\n");
+		put_alter(&alt, op, "VALIDATE CONSTRAINT", tmp, NULL);
+		put_alter(&alt, op, "DROP CONSTRAINT IF EXISTS", name, NULL);
+		put_alter(&alt, op, "RENAME CONSTRAINT", tmp, name);
+	} else {
+		mg_buf_puts(&alt, "-- add it without checking existing rows (brief lock), then validate\n"
+		                  "-- in a separate migration (SHARE UPDATE EXCLUSIVE: traffic continues)\n");
+		put_constraint_def(&alt, op, name);
+		mg_buf_puts(&alt, " NOT VALID;\n");
+		put_alter(&alt, op, "VALIDATE CONSTRAINT", name, NULL);
+	}
+	if (alt.len && alt.data[alt.len - 1] == '\n')
+		alt.data[--alt.len] = '\0';
 	report(s, t, &msg, &alt);
 }
 
