@@ -502,11 +502,18 @@ static void no_lock_timeout(lk_site *s)
 	if (wt && wt->lock_wait_ms > 0)
 		mg_buf_printf(&msg, " (behind a %.0f s transaction: ~%.0f requests)",
 		              wt->lock_wait_ms / 1000, (wt->read_qps + wt->write_qps) * wt->lock_wait_ms / 1000);
-	mg_buf_puts(&alt, "SET lock_timeout = '2s';  -- fail fast and retry instead of queueing "
-	                  "traffic\n");
+	/* The setting must end with the migration: Flyway runs the next ones
+	 * on the same connection.  In a transaction SET LOCAL ends at COMMIT;
+	 * outside one only RESET ends it. */
+	bool in_txn = s->cs->run_in_transaction || s->in_explicit_txn;
+	mg_buf_printf(&alt, "SET %slock_timeout = '2s';  -- fail fast and retry instead of queueing "
+	                    "traffic\n",
+	              in_txn ? "LOCAL " : "");
 	const char *sql = stmt_sql(s);
 	if (sql)
 		mg_buf_printf(&alt, "%s;", sql);
+	if (!in_txn)
+		mg_buf_puts(&alt, "\nRESET lock_timeout;");
 	mg_finding *f = lk_report(s, t, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
 	mg_buf_dispose(&msg);
 	mg_buf_dispose(&alt);
