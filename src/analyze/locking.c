@@ -24,22 +24,68 @@ static const char *stmt_sql(const lk_site *s)
 	                  : NULL;
 }
 
-static void no_txn_wrapper(mg_buf *b, const lk_site *s, const char *sql)
+/* A statement that must run outside a transaction block, as a migration
+ * of its own.  The lock_timeout is RESET at the end: outside a transaction
+ * a SET lasts as long as the connection, and Flyway runs the next
+ * migrations on the same one.  `rebuild`, when given, is an index the
+ * statement builds CONCURRENTLY: a build that fails (lock timeout, cancel)
+ * leaves it behind INVALID, and only dropping it first makes the script
+ * safe to run again (IF NOT EXISTS would keep the invalid index). */
+static void no_txn_wrapper(mg_buf *b, const lk_site *s, const char *sql, const mg_object *rebuild)
 {
 	if (lk_is_liquibase(s)) {
 		mg_buf_printf(b,
-		              "<changeSet id=\"%s-concurrently\" author=\"%s\" runInTransaction=\"false\">\n"
-		              "  <sql>%s;</sql>\n"
-		              "</changeSet>",
-		              s->cs->id ? s->cs->id : "change", s->cs->author ? s->cs->author : "you",
-		              sql);
-	} else {
-		mg_buf_printf(b,
-		              "-- in a migration of its own (CONCURRENTLY cannot run in a transaction;\n"
-		              "-- Flyway runs such a script outside one)\n"
-		              "SET lock_timeout = '2s';\n%s;",
-		              sql);
+		              "<changeSet id=\"%s-concurrently\" author=\"%s\" runInTransaction=\"false\">\n",
+		              s->cs->id ? s->cs->id : "change", s->cs->author ? s->cs->author : "you");
+		if (rebuild) {
+			mg_buf_puts(b, "  <sql>DROP INDEX CONCURRENTLY IF EXISTS ");
+			mg_sql_put_qualified(b, rebuild->schema, rebuild->name);
+			mg_buf_puts(b, ";</sql>\n");
+		}
+		mg_buf_printf(b, "  <sql>%s;</sql>\n</changeSet>", sql);
+		return;
 	}
+	mg_buf_puts(b, "-- in a migration of its own (CONCURRENTLY cannot run in a transaction;\n"
+	               "-- Flyway runs such a script outside one)\n"
+	               "SET lock_timeout = '2s';\n");
+	if (rebuild) {
+		mg_buf_puts(b, "-- a failed build leaves an INVALID index: drop it, so a retry builds "
+		               "it again\nDROP INDEX CONCURRENTLY IF EXISTS ");
+		mg_sql_put_qualified(b, rebuild->schema, rebuild->name);
+		mg_buf_puts(b, ";\n");
+	}
+	mg_buf_printf(b, "%s;\nRESET lock_timeout;  -- the next migration runs on this connection",
+	              sql);
+}
+
+/* sql without its IF NOT EXISTS: the script drops a leftover first. */
+static const char *without_if_not_exists(mg_arena *arena, const char *sql)
+{
+	size_t len = strlen(sql);
+	long at = mg_sql_find_keyword(sql, len, "IF");
+	if (at < 0)
+		return sql;
+	const char *p = sql + at + 2;
+	static const char *const words[] = {"NOT", "EXISTS"};
+	for (size_t w = 0; w < 2; w++) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		size_t n = strlen(words[w]);
+		if (strncasecmp(p, words[w], n) != 0)
+			return sql;
+		p += n;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return mg_arena_printf(arena, "%.*s%s", (int)at, sql, p);
+}
+
+/* The index a CREATE INDEX operation builds, schema-qualified like its
+ * table (an index lives in its table's schema). */
+static mg_object index_of(const mg_operation *op, const mg_object *table, const char *name)
+{
+	mg_object ix = {MG_OBJ_INDEX, table ? table->schema : op->object.schema, NULL, name};
+	return ix;
 }
 
 static void report(lk_site *s, const mg_object *table, mg_buf *msg, mg_buf *alt)
@@ -71,13 +117,20 @@ static void index_not_concurrent(lk_site *s)
 	mg_buf_puts(&msg, " for the whole build: every INSERT, UPDATE and DELETE waits; ");
 	lk_describe_impact(&msg, s, t);
 	const char *sql = stmt_sql(s);
-	const char *fixed = sql ? mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql),
-	                                              "INDEX", "CONCURRENTLY")
+	const char *fixed = sql && op->object.name
+	                        ? mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql), "INDEX",
+	                                              "CONCURRENTLY")
 	                        : NULL;
+	if (fixed)
+		fixed = without_if_not_exists(&s->a->project->arena, fixed);
+	const char *name = op->object.name
+	                       ? op->object.name
+	                       : mg_sql_index_name(&s->a->project->arena, t->name, &op->index_columns,
+	                                           "idx");
 	if (!fixed) {
 		mg_buf b = MG_BUF_INIT;
 		mg_buf_printf(&b, "CREATE %sINDEX CONCURRENTLY ", (op->flags & MG_OPF_UNIQUE) ? "UNIQUE " : "");
-		mg_sql_put_ident(&b, op->object.name);
+		mg_sql_put_ident(&b, name);
 		mg_buf_puts(&b, " ON ");
 		mg_sql_put_qualified(&b, t->schema, t->name);
 		mg_buf_putc(&b, ' ');
@@ -85,7 +138,8 @@ static void index_not_concurrent(lk_site *s)
 		fixed = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&b));
 		mg_buf_dispose(&b);
 	}
-	no_txn_wrapper(&alt, s, fixed);
+	mg_object ix = index_of(op, t, name);
+	no_txn_wrapper(&alt, s, fixed, &ix);
 	report(s, t, &msg, &alt);
 }
 
@@ -107,7 +161,7 @@ static void drop_index_not_concurrent(lk_site *s)
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&sql, "DROP INDEX CONCURRENTLY IF EXISTS ");
 	mg_sql_put_qualified(&sql, op->object.schema, op->object.name);
-	no_txn_wrapper(&alt, s, mg_buf_cstr(&sql));
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&sql), NULL);
 	mg_buf_dispose(&sql);
 	report(s, t, &msg, &alt);
 }
@@ -135,7 +189,7 @@ static void reindex_not_concurrent(lk_site *s)
 		const char *fixed = mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql), kw,
 		                                        "CONCURRENTLY");
 		if (fixed)
-			no_txn_wrapper(&alt, s, fixed);
+			no_txn_wrapper(&alt, s, fixed, NULL);
 	} else {
 		mg_buf_puts(&alt, "-- before PostgreSQL 12: build a replacement CONCURRENTLY, then swap\n"
 		                  "CREATE INDEX CONCURRENTLY new_idx ON tbl (cols);\n"
@@ -404,7 +458,8 @@ static void unique_without_index(lk_site *s)
 	mg_sql_put_qualified(&idx, t->schema, t->name);
 	mg_buf_putc(&idx, ' ');
 	mg_sql_put_list(&idx, &k->columns);
-	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
+	mg_object ix = index_of(op, t, cname);
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx), &ix);
 	mg_buf_puts(&alt, "\n-- next migration: adopt the index (brief ACCESS EXCLUSIVE)\nALTER TABLE ");
 	mg_sql_put_qualified(&alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
@@ -714,7 +769,8 @@ static void detach_partition(lk_site *s)
 	if (can && sql) {
 		mg_buf_printf(&msg, " (PostgreSQL %d has DETACH ... CONCURRENTLY)",
 		              s->a->project->engine.major);
-		no_txn_wrapper(&alt, s, mg_arena_printf(&s->a->project->arena, "%s CONCURRENTLY", sql));
+		no_txn_wrapper(&alt, s, mg_arena_printf(&s->a->project->arena, "%s CONCURRENTLY", sql),
+		               NULL);
 	} else {
 		mg_buf_puts(&alt, "-- PostgreSQL 14+ detaches without blocking the parent:\n"
 		                  "-- ALTER TABLE parent DETACH PARTITION child CONCURRENTLY;\n"
@@ -782,14 +838,16 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 		mg_buf_printf(&msg, "%s%s", i ? ", " : "", k->columns.items[i]);
 	mg_buf_puts(&msg, ": every DELETE or key UPDATE on the referenced table scans it, and joins "
 	                  "on the key do too");
+	const char *name = mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx");
 	mg_buf idx = MG_BUF_INIT;
 	mg_buf_puts(&idx, "CREATE INDEX CONCURRENTLY ");
-	mg_sql_put_ident(&idx, mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx"));
+	mg_sql_put_ident(&idx, name);
 	mg_buf_puts(&idx, " ON ");
 	mg_sql_put_qualified(&idx, table->schema, table->name);
 	mg_buf_putc(&idx, ' ');
 	mg_sql_put_list(&idx, &k->columns);
-	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
+	mg_object ix = index_of(s->op, table, name);
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx), &ix);
 	mg_buf_dispose(&idx);
 	mg_finding *f = lk_report(s, table, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
 	f->severity = s->rule->default_severity;
