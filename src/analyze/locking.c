@@ -838,6 +838,11 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 		mg_buf_printf(&msg, "%s%s", i ? ", " : "", k->columns.items[i]);
 	mg_buf_puts(&msg, ": every DELETE or key UPDATE on the referenced table scans it, and joins "
 	                  "on the key do too");
+	/* The alternative replaces the statement, so it keeps the statement:
+	 * after the index for a table that has rows, before it for a new one. */
+	const char *sql = stmt_sql(s);
+	if (sql && s->op->kind == MG_OP_CREATE_TABLE)
+		mg_buf_printf(&alt, "%s;\n", sql);
 	const char *name = mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx");
 	mg_buf idx = MG_BUF_INIT;
 	mg_buf_puts(&idx, "CREATE INDEX CONCURRENTLY ");
@@ -849,6 +854,8 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 	mg_object ix = index_of(s->op, table, name);
 	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx), &ix);
 	mg_buf_dispose(&idx);
+	if (sql && s->op->kind != MG_OP_CREATE_TABLE)
+		mg_buf_printf(&alt, "\n-- then, in the next migration:\n%s;", sql);
 	mg_finding *f = lk_report(s, table, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
 	f->severity = s->rule->default_severity;
 	mg_buf_dispose(&msg);
