@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 	mg_arena_init(&scratch);
 	mg_diag_list pd;
 	mg_diag_list_init(&pd, &scratch);
-	const mg_profile *profile = profile_file ? mg_profile_load(&scratch, profile_file, &pd) : NULL;
+	const mg_profile *profile = profile_file ? mg_profile_load(&scratch, profile_file, 0, &pd) : NULL;
 	mg_load_options lo;
 	mg_load_options_init(&lo);
 	mg_engine_parse(engine, &lo.engine);

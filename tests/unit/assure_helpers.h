@@ -39,7 +39,7 @@ static inline void as_plan(as_run *r, const char *const *files, const char *prof
 		snprintf(pp, sizeof pp, "%s/profile.yaml.txt", r->dir);
 		mg_diag_list d;
 		mg_diag_list_init(&d, &r->scratch);
-		r->analysis.profile = mg_profile_load(&r->scratch, pp, &d);
+		r->analysis.profile = mg_profile_load(&r->scratch, pp, 0, &d);
 		assert_non_null(r->analysis.profile);
 	}
 	mg_analysis_run(&r->analysis);

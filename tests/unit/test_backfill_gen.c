@@ -43,7 +43,7 @@ static void build(run *r, const char *const *files, int major, const char *profi
 		assert_non_null(f);
 		fputs(profile, f);
 		fclose(f);
-		r->analysis.profile = mg_profile_load(&r->scratch, path, &r->diags);
+		r->analysis.profile = mg_profile_load(&r->scratch, path, 0, &r->diags);
 		assert_non_null(r->analysis.profile);
 	}
 	mg_analysis_run(&r->analysis);

@@ -43,7 +43,7 @@ static void analyze(run *r, const char *const *files, const char *root, const ch
 		snprintf(pp, sizeof pp, "%s/profile.yaml", r->dir);
 		mg_diag_list d;
 		mg_diag_list_init(&d, &r->scratch);
-		r->analysis.profile = mg_profile_load(&r->scratch, pp, &d);
+		r->analysis.profile = mg_profile_load(&r->scratch, pp, 0, &d);
 		assert_non_null(r->analysis.profile);
 	}
 	mg_analysis_run(&r->analysis);

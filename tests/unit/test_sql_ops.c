@@ -527,6 +527,8 @@ static void test_row_locks_and_assigned_columns(void **state)
 	                 "SELECT * FROM orders o JOIN (SELECT * FROM customers) c ON true FOR SHARE;\n"
 	                 "UPDATE t SET a = 1, (b, c) = (2, 3);\n"
 	                 "COPY t (a, b) FROM STDIN;\n"
+	                 "1\t2\n"
+	                 "\\.\n"
 	                 "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = 1 "
 	                 "WHEN NOT MATCHED THEN INSERT (id) VALUES (u.id);\n"
 	                 "INSERT INTO t (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET a = 2;\n"
