@@ -271,6 +271,25 @@ static bool adds_not_null_without_default(const mg_operation *op)
 	       !c->serial && !c->generated_stored;
 }
 
+/* True when the changeset that renames a table creates, after the rename,
+ * a view under the old name: the previous version's queries keep working
+ * through it (a simple view is updatable). */
+static bool old_name_kept(const mg_changeset *cs, const mg_operation *rename)
+{
+	bool after = false;
+	for (size_t i = 0; i < cs->n_stmts; i++)
+		for (size_t j = 0; j < cs->stmts[i]->n_ops; j++) {
+			const mg_operation *op = cs->stmts[i]->ops[j];
+			if (op == rename)
+				after = true;
+			else if (after && op->kind == MG_OP_CREATE_VIEW &&
+			         mg_str_eq(op->object.name, tbl_name(rename)) &&
+			         mg_str_eq(tbl_schema(op), tbl_schema(rename)))
+				return true;
+		}
+	return false;
+}
+
 void mg_rule_compat_breaking(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
@@ -323,7 +342,7 @@ void mg_rule_compat_breaking(mg_analysis *a, const mg_rule *rule)
 			                      op->new_name, op->new_name, s, t, c);
 		} else if (!strcmp(rule->id, "compat-rename-table")) {
 			if ((op->kind != MG_OP_RENAME_TABLE && op->kind != MG_OP_RENAME_VIEW) ||
-			    !fa->pre_existing)
+			    !fa->pre_existing || old_name_kept(a->project->changesets[fa->changeset], op))
 				continue;
 			msg = mg_arena_printf(ar, "%s.%s is renamed to %s: the previous application version "
 			                          "(%s deploy) still uses the old name and fails",
