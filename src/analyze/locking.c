@@ -350,6 +350,41 @@ static void set_not_null_scan(lk_site *s)
 
 /* ---- lock-add-column-rewrite -------------------------------------------- */
 
+static const char *paren_after(mg_arena *arena, const char *sql, const char *after);
+
+/* A stored generated column cannot be added without computing every row.
+ * What keeps its value without the rewrite is a plain column that a
+ * trigger computes from the same expression (the row's columns are in
+ * scope through SELECT NEW.*), backfilled in batches. */
+static void put_generated_alt(mg_buf *alt, const lk_site *s, const mg_object *t,
+                              const mg_column_def *c, const char *expr)
+{
+	mg_arena *ar = &s->a->project->arena;
+	mg_buf tn = MG_BUF_INIT, cn = MG_BUF_INIT, fn = MG_BUF_INIT;
+	mg_sql_put_qualified(&tn, t->schema, t->name);
+	mg_sql_put_ident(&cn, c->name);
+	mg_sql_put_qualified(&fn, t->schema, mg_arena_printf(ar, "%s_%s_compute", t->name, c->name));
+	const char *tq = mg_buf_cstr(&tn), *col = mg_buf_cstr(&cn), *f = mg_buf_cstr(&fn);
+	mg_buf_printf(alt,
+	              "-- a plain column a trigger computes as (%s), backfilled in batches: the\n"
+	              "-- value without the rewrite (it is not GENERATED: a direct write can set it)\n"
+	              "ALTER TABLE %s ADD COLUMN %s %s;\n"
+	              "CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	              "BEGIN NEW.%s := (SELECT (%s) FROM (SELECT NEW.*) AS r); RETURN NEW; END $$;\n"
+	              "CREATE TRIGGER ",
+	              expr, tq, col, c->type ? c->type : "type", f, col, expr);
+	mg_sql_put_ident(alt, mg_arena_printf(ar, "%s_%s_compute", t->name, c->name));
+	mg_buf_printf(alt,
+	              " BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s();\n"
+	              "-- then backfill existing rows in batches, outside the migration's "
+	              "transaction\n-- (the trigger computes the value):\n"
+	              "-- UPDATE %s SET %s = NULL WHERE id BETWEEN $1 AND $2 AND %s IS NULL;",
+	              tq, f, tq, col, col);
+	mg_buf_dispose(&tn);
+	mg_buf_dispose(&cn);
+	mg_buf_dispose(&fn);
+}
+
 static void add_column_rewrite(lk_site *s)
 {
 	const mg_operation *op = s->op;
@@ -364,6 +399,20 @@ static void add_column_rewrite(lk_site *s)
 	                    "reads and writes wait until every row is copied; ",
 	              c->name, op->effect_note ? op->effect_note : "a rewrite");
 	lk_describe_impact(&msg, s, t);
+	const char *sql = c->generated_stored ? stmt_sql(s) : NULL;
+	long g = sql ? mg_sql_find_keyword(sql, strlen(sql), "GENERATED") : -1;
+	const char *expr = g >= 0 ? paren_after(&s->a->project->arena, sql + g, " AS") : NULL;
+	if (c->generated_stored) {
+		/* Never a plain column in its place: that loses the expression. */
+		if (expr)
+			put_generated_alt(&alt, s, t, c, expr);
+		else
+			mg_buf_puts(&alt, "-- a stored generated column rewrites the table: add a plain "
+			                  "column that a BEFORE INSERT OR UPDATE\n-- trigger computes from "
+			                  "the expression, and backfill it in batches");
+		report(s, t, &msg, &alt);
+		return;
+	}
 	mg_buf_puts(&alt, "ALTER TABLE ");
 	mg_sql_put_qualified(&alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD COLUMN ");
