@@ -438,6 +438,25 @@ static void add_column_rewrite(lk_site *s)
 
 /* ---- lock-type-change-rewrite ------------------------------------------- */
 
+/* True for timestamp -> timestamptz USING col AT TIME ZONE 'UTC' on
+ * PostgreSQL 12+: the USING is what forces the rewrite. */
+static bool utc_using(const lk_site *s, const mg_operation *op)
+{
+	const char *u = op->using_expr, *to = op->type_to;
+	if (!u || !to || s->a->project->engine.major < 12 || s->in_explicit_txn ||
+	    (strcasecmp(to, "timestamptz") != 0 && strcasecmp(to, "timestamp with time zone") != 0))
+		return false;
+	if (op->type_from && strcasecmp(op->type_from, "timestamp") != 0 &&
+	    strcasecmp(op->type_from, "timestamp without time zone") != 0)
+		return false;
+	size_t n = strlen(op->object.name);
+	if (strncasecmp(u, op->object.name, n) != 0)
+		return false;
+	for (u += n; *u == ' '; u++)
+		;
+	return !strcasecmp(u, "AT TIME ZONE 'UTC'") || !strcasecmp(u, "AT TIME ZONE 'Etc/UTC'");
+}
+
 static void type_change_rewrite(lk_site *s)
 {
 	const mg_operation *op = s->op;
@@ -458,6 +477,20 @@ static void type_change_rewrite(lk_site *s)
 	if (assumed)
 		mg_buf_puts(&msg, "; give the production schema with --schema (pg_dump --schema-only) "
 		                  "to know");
+	if (utc_using(s, op)) {
+		/* PostgreSQL 12+ converts timestamp to timestamptz in place when
+		 * the session's TimeZone is UTC and there is no USING; reading the
+		 * values as UTC is what the USING said. */
+		mg_buf_puts(&alt, "-- without the USING and with TimeZone UTC, PostgreSQL 12+ changes "
+		                  "the type in place\n-- (no rewrite): the values are read as UTC, as "
+		                  "the USING said\nSET LOCAL TimeZone = 'UTC';\nALTER TABLE ");
+		mg_sql_put_qualified(&alt, t->schema, t->name);
+		mg_buf_puts(&alt, " ALTER COLUMN ");
+		mg_sql_put_ident(&alt, col);
+		mg_buf_puts(&alt, " TYPE timestamptz;");
+		report(s, t, &msg, &alt);
+		return;
+	}
 	const char *newcol = mg_arena_printf(&s->a->project->arena, "%s_new", col);
 	mg_buf puts_ = MG_BUF_INIT;
 	mg_sql_put_qualified(&puts_, t->schema, t->name);
