@@ -120,9 +120,14 @@ void mg_rule_order_duplicate(mg_analysis *a, const mg_rule *rule)
 			                                      n->object.name);
 			break;
 		case MG_OBJ_INDEX:
-			f->safe_alternative = mg_arena_printf(ar, "CREATE INDEX CONCURRENTLY IF NOT EXISTS "
-			                                          "%s ...; -- or drop the duplicate",
-			                                      n->object.name);
+			/* Not CONCURRENTLY IF NOT EXISTS: after a failed build it keeps
+			 * the INVALID index and the retry never builds it. */
+			f->safe_alternative = mg_arena_printf(
+				ar, "-- remove this statement: %s already exists.  Where building it again "
+				    "is meant,\n-- drop a leftover a failed build left INVALID first "
+				    "(IF NOT EXISTS would keep it):\n-- DROP INDEX CONCURRENTLY IF EXISTS "
+				    "%s;\n-- CREATE INDEX CONCURRENTLY %s ON ...;",
+				obj, obj, n->object.name);
 			break;
 		default:
 			f->safe_alternative = mg_arena_printf(ar, "Remove the second CREATE of %s, or write "
