@@ -34,7 +34,10 @@ void mg_rule_run_fk_without_index(mg_analysis *a, const mg_rule *rule);
 	 "A plain CREATE INDEX holds SHARE on the table for the whole build: every INSERT, "  \
 	 "UPDATE and DELETE waits. Build it with CREATE INDEX CONCURRENTLY in a migration "   \
 	 "that runs outside a transaction (Flyway does so by itself for a script of "         \
-	 "non-transactional statements; Liquibase needs runInTransaction=\"false\").",       \
+	 "non-transactional statements; Liquibase needs runInTransaction=\"false\"). A "     \
+	 "build that fails (lock_timeout, cancel) leaves an INVALID index: the script drops " \
+	 "it first (DROP INDEX CONCURRENTLY IF EXISTS), never CREATE ... IF NOT EXISTS, "     \
+	 "which would keep it, and RESETs its lock_timeout.",                                 \
 	 mg_rule_run_index_not_concurrent},                                                   \
 	{"lock-drop-index-not-concurrent", MG_CAT_LOCKING, MG_SEV_MEDIUM,                     \
 	 "DROP INDEX without CONCURRENTLY on a live table",                                   \
@@ -52,7 +55,9 @@ void mg_rule_run_fk_without_index(mg_analysis *a, const mg_rule *rule);
 	 "Adding the constraint checks every existing row while holding ACCESS EXCLUSIVE "    \
 	 "(CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY). Add it NOT VALID, "    \
 	 "then VALIDATE CONSTRAINT in a later migration: validation takes SHARE UPDATE "      \
-	 "EXCLUSIVE and traffic continues.",                                                  \
+	 "EXCLUSIVE and traffic continues. A constraint that replaces one of the same name "  \
+	 "is added under a temporary name, validated, then the old one is dropped and the "   \
+	 "new one renamed.",                                                                  \
 	 mg_rule_run_constraint_validates},                                                   \
 	{"lock-set-not-null-scan", MG_CAT_LOCKING, MG_SEV_HIGH,                               \
 	 "SET NOT NULL scans the table under ACCESS EXCLUSIVE",                               \
@@ -65,13 +70,16 @@ void mg_rule_run_fk_without_index(mg_analysis *a, const mg_rule *rule);
 	 "A volatile default (random(), clock_timestamp(), gen_random_uuid(), serial), an "  \
 	 "identity or stored generated column, or any default before PostgreSQL 11 rewrites " \
 	 "the table under ACCESS EXCLUSIVE. Add the column without the default, set the "     \
-	 "default, and backfill in batches.",                                                 \
+	 "default, and backfill in batches; for a stored generated column, a plain column "   \
+	 "that a trigger computes from the same expression.",                                 \
 	 mg_rule_run_add_column_rewrite},                                                     \
 	{"lock-type-change-rewrite", MG_CAT_LOCKING, MG_SEV_HIGH,                             \
 	 "ALTER COLUMN TYPE that rewrites the table",                                         \
 	 "A type change that is not binary-coercible (int to bigint, a shorter varchar, a "   \
 	 "USING clause) rewrites the table and its indexes under ACCESS EXCLUSIVE. Add a new " \
-	 "column, backfill it, and switch readers over in expand/contract steps.",            \
+	 "column, backfill it, and switch readers over in expand/contract steps. timestamp "  \
+	 "to timestamptz USING col AT TIME ZONE 'UTC' needs none of it on PostgreSQL 12+: "   \
+	 "drop the USING and SET LOCAL TimeZone = 'UTC' (no rewrite).",                       \
 	 mg_rule_run_type_change_rewrite},                                                    \
 	{"lock-unique-without-index", MG_CAT_LOCKING, MG_SEV_HIGH,                            \
 	 "UNIQUE or PRIMARY KEY added without USING INDEX",                                   \
@@ -96,7 +104,9 @@ void mg_rule_run_fk_without_index(mg_analysis *a, const mg_rule *rule);
 	 "ACCESS EXCLUSIVE requested without lock_timeout",                                   \
 	 "A DDL statement waiting for ACCESS EXCLUSIVE behind a long transaction makes every " \
 	 "later query on the table queue behind it: a metadata-only change becomes an "      \
-	 "outage. SET lock_timeout first, and retry on timeout.",                             \
+	 "outage. SET lock_timeout first, and retry on timeout: SET LOCAL in a migration "    \
+	 "that runs in a transaction, SET ... RESET outside one, so that it does not leak "    \
+	 "into later migrations on the same connection.",                                     \
 	 mg_rule_run_no_lock_timeout},                                                        \
 	{"lock-vacuum-full", MG_CAT_LOCKING, MG_SEV_HIGH, "VACUUM FULL in a migration",       \
 	 "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE. Use pg_repack online, or "   \
@@ -134,7 +144,7 @@ void mg_rule_run_fk_without_index(mg_analysis *a, const mg_rule *rule);
 	 "foreign key without an index on its referencing columns",                           \
 	 "Without an index leading with the foreign key columns, every DELETE or key UPDATE " \
 	 "on the referenced table scans the referencing table (under a lock), and joins on "  \
-	 "the key scan too. Create the index CONCURRENTLY.",                                  \
+	 "the key scan too. Create the index CONCURRENTLY, then add the foreign key.",        \
 	 mg_rule_run_fk_without_index},
 
 #endif

@@ -35,7 +35,8 @@ void mg_rule_order_release(mg_analysis *a, const mg_rule *rule);
 	 "A changeset creates an object that already exists at that point",                        \
 	 "PostgreSQL rejects the CREATE and the migration fails. Safe alternative: remove the "     \
 	 "duplicate, or make it idempotent where that is intended (CREATE ... IF NOT EXISTS, "     \
-	 "ADD COLUMN IF NOT EXISTS).",                                                             \
+	 "ADD COLUMN IF NOT EXISTS); for an index built CONCURRENTLY, drop an INVALID "           \
+	 "leftover first instead: IF NOT EXISTS would keep it.",                                   \
 	 mg_rule_order_duplicate},                                                                  \
 	{"order-dependency-cycle", MG_CAT_ORDERING, MG_SEV_HIGH,                                      \
 	 "Changesets depend on each other in a cycle",                                             \
