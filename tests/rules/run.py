@@ -43,6 +43,7 @@ def check(name, ok, detail=""):
     else:
         failed += 1
         print(f"FAIL {name} {detail}")
+    return ok
 
 
 BASE = os.path.join(ROOT, "tests", "rules", "base.sql")
