@@ -77,13 +77,15 @@ static void put_lit(mg_buf *b, const char *s)
 }
 
 /* A relation's name as text for to_regclass(): quoted where PostgreSQL
- * needs it, always schema-qualified (the search_path of whoever runs the
- * check is not the migrations'). */
+ * needs it, schema-qualified (the search_path of whoever runs the check is
+ * not the migrations'); callers pass the schema, defaulted by the run. */
 const char *verify_regname(mg_arena *a, const char *schema, const char *name)
 {
 	mg_buf b = MG_BUF_INIT;
-	mg_sql_put_ident(&b, schema ? schema : "public");
-	mg_buf_putc(&b, '.');
+	if (schema) {
+		mg_sql_put_ident(&b, schema);
+		mg_buf_putc(&b, '.');
+	}
 	mg_sql_put_ident(&b, name);
 	const char *s = mg_arena_strdup(a, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
@@ -571,7 +573,7 @@ static void post_deploy(vctx *v, const mg_catalog *end)
 
 void plan_verify(plan_ctx *ctx)
 {
-	vctx v = {ctx, NULL, "public", NULL, 0, 0, {0}, 1};
+	vctx v = {ctx, NULL, mg_project_default_schema(ctx->project), NULL, 0, 0, {0}, 1};
 	mg_map_init(&v.seen, ctx->arena);
 	const mg_graph *g = ctx->analysis->graph;
 	v.start = g ? g->before_release : NULL;

@@ -136,7 +136,7 @@ static size_t step_stmts_of(plan_ctx *ctx, struct plan_walk_cache *c, const mg_p
 		return 0;
 	const mg_catalog *start = ctx->analysis->graph ? ctx->analysis->graph->before_release : NULL;
 	mg_changeset *parsed = mg_sql_parse_generated(
-		p, s->sql, start ? mg_catalog_default_schema(start) : "public", s->loc.file);
+		p, s->sql, start ? mg_catalog_default_schema(start) : mg_project_default_schema(p), s->loc.file);
 	if (!parsed)
 		return 0;
 	*stmts = parsed->stmts;
