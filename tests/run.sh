@@ -66,6 +66,8 @@ run_script ci-readme $PY tests/ci/readme_snippets.py
 for s in tests/real/*.py; do [ -f "$s" ] && run_script "real/$(basename "$s" .py)" $PY "$s"; done
 for s in tests/real/*.sh; do [ -x "$s" ] && run_script "real/$(basename "$s" .sh)" "$s"; done
 [ -f tests/rules/run.py ] && run_script rules $PY tests/rules/run.py
+# Every SQL safe alternative of the rule cases runs on PostgreSQL 15 with rows.
+run_script rules-pg tests/pg/with_pg.sh rules-pg $PY tests/rules/pg_alternatives.py
 run_script graph $PY tests/graph/run.py
 [ -f tests/truth/check_model.py ] && run_script truth-model $PY tests/truth/check_model.py
 [ -x tests/truth/live_sample.sh ] && run_script truth-live tests/truth/live_sample.sh

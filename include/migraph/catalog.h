@@ -203,6 +203,15 @@ bool mg_catalog_check_proves_not_null(const mg_cat_relation *rel, const char *co
 mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
                             size_t n_only);
 
+/* A copy like mg_catalog_copy's that borrows from cat what a copy would
+ * duplicate - the relations' columns, indexes, constraints and the index
+ * over their column names; the types, domains, extensions and schemas -
+ * so that it costs the number of relations it holds, not their width.
+ * It is valid while cat does not change; a change to the copy itself
+ * first makes what it borrowed its own. */
+mg_catalog *mg_catalog_borrow(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                              size_t n_only);
+
 /* The schema as canonical text: one line per fact, sorted, so that two
  * catalogs with the same tables, columns (type, NOT NULL, default,
  * identity), constraints (kind, columns, expression, reference, whether

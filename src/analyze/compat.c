@@ -250,6 +250,25 @@ static bool adds_not_null_without_default(const mg_operation *op)
 	       !c->serial && !c->generated_stored;
 }
 
+/* True when the changeset that renames a table creates, after the rename,
+ * a view under the old name: the previous version's queries keep working
+ * through it (a simple view is updatable). */
+static bool old_name_kept(const mg_changeset *cs, const mg_operation *rename)
+{
+	bool after = false;
+	for (size_t i = 0; i < cs->n_stmts; i++)
+		for (size_t j = 0; j < cs->stmts[i]->n_ops; j++) {
+			const mg_operation *op = cs->stmts[i]->ops[j];
+			if (op == rename)
+				after = true;
+			else if (after && op->kind == MG_OP_CREATE_VIEW &&
+			         mg_str_eq(op->object.name, mg_op_table(rename).name) &&
+			         mg_str_eq(mg_op_table(op).schema, mg_op_table(rename).schema))
+				return true;
+		}
+	return false;
+}
+
 /* One operation of the release that may break the application version
  * still running; a check fills msg and alt when it does. */
 typedef struct breaking {
@@ -339,7 +358,8 @@ static void rename_table_breaks(breaking *b)
 {
 	const char *s = b->s, *t = b->t, *n = b->op->new_name;
 	if ((b->op->kind != MG_OP_RENAME_TABLE && b->op->kind != MG_OP_RENAME_VIEW) ||
-	    !b->fa->pre_existing)
+	    !b->fa->pre_existing ||
+	    old_name_kept(b->a->project->changesets[b->fa->changeset], b->op))
 		return;
 	b->msg = mg_arena_printf(b->ar, "%s.%s is renamed to %s: the previous application version "
 	                                "(%s deploy) still uses the old name and fails",

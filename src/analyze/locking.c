@@ -24,22 +24,68 @@ static const char *stmt_sql(const lk_site *s)
 	                  : NULL;
 }
 
-static void no_txn_wrapper(mg_buf *b, const lk_site *s, const char *sql)
+/* A statement that must run outside a transaction block, as a migration
+ * of its own.  The lock_timeout is RESET at the end: outside a transaction
+ * a SET lasts as long as the connection, and Flyway runs the next
+ * migrations on the same one.  `rebuild`, when given, is an index the
+ * statement builds CONCURRENTLY: a build that fails (lock timeout, cancel)
+ * leaves it behind INVALID, and only dropping it first makes the script
+ * safe to run again (IF NOT EXISTS would keep the invalid index). */
+static void no_txn_wrapper(mg_buf *b, const lk_site *s, const char *sql, const mg_object *rebuild)
 {
 	if (lk_is_liquibase(s)) {
 		mg_buf_printf(b,
-		              "<changeSet id=\"%s-concurrently\" author=\"%s\" runInTransaction=\"false\">\n"
-		              "  <sql>%s;</sql>\n"
-		              "</changeSet>",
-		              s->cs->id ? s->cs->id : "change", s->cs->author ? s->cs->author : "you",
-		              sql);
-	} else {
-		mg_buf_printf(b,
-		              "-- in a migration of its own (CONCURRENTLY cannot run in a transaction;\n"
-		              "-- Flyway runs such a script outside one)\n"
-		              "SET lock_timeout = '2s';\n%s;",
-		              sql);
+		              "<changeSet id=\"%s-concurrently\" author=\"%s\" runInTransaction=\"false\">\n",
+		              s->cs->id ? s->cs->id : "change", s->cs->author ? s->cs->author : "you");
+		if (rebuild) {
+			mg_buf_puts(b, "  <sql>DROP INDEX CONCURRENTLY IF EXISTS ");
+			mg_sql_put_qualified(b, mg_catalog_default_schema(s->a->catalog), rebuild->schema, rebuild->name);
+			mg_buf_puts(b, ";</sql>\n");
+		}
+		mg_buf_printf(b, "  <sql>%s;</sql>\n</changeSet>", sql);
+		return;
 	}
+	mg_buf_puts(b, "-- in a migration of its own (CONCURRENTLY cannot run in a transaction;\n"
+	               "-- Flyway runs such a script outside one)\n"
+	               "SET lock_timeout = '2s';\n");
+	if (rebuild) {
+		mg_buf_puts(b, "-- a failed build leaves an INVALID index: drop it, so a retry builds "
+		               "it again\nDROP INDEX CONCURRENTLY IF EXISTS ");
+		mg_sql_put_qualified(b, mg_catalog_default_schema(s->a->catalog), rebuild->schema, rebuild->name);
+		mg_buf_puts(b, ";\n");
+	}
+	mg_buf_printf(b, "%s;\nRESET lock_timeout;  -- the next migration runs on this connection",
+	              sql);
+}
+
+/* sql without its IF NOT EXISTS: the script drops a leftover first. */
+static const char *without_if_not_exists(mg_arena *arena, const char *sql)
+{
+	size_t len = strlen(sql);
+	long at = mg_sql_find_keyword(sql, len, "IF");
+	if (at < 0)
+		return sql;
+	const char *p = sql + at + 2;
+	static const char *const words[] = {"NOT", "EXISTS"};
+	for (size_t w = 0; w < 2; w++) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		size_t n = strlen(words[w]);
+		if (strncasecmp(p, words[w], n) != 0)
+			return sql;
+		p += n;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return mg_arena_printf(arena, "%.*s%s", (int)at, sql, p);
+}
+
+/* The index a CREATE INDEX operation builds, schema-qualified like its
+ * table (an index lives in its table's schema). */
+static mg_object index_of(const mg_operation *op, const mg_object *table, const char *name)
+{
+	mg_object ix = {MG_OBJ_INDEX, table ? table->schema : op->object.schema, NULL, name};
+	return ix;
 }
 
 static void report(lk_site *s, const mg_object *table, mg_buf *msg, mg_buf *alt)
@@ -72,13 +118,20 @@ static void index_not_concurrent(lk_site *s)
 	mg_buf_puts(&msg, " for the whole build: every INSERT, UPDATE and DELETE waits; ");
 	lk_describe_impact(&msg, s, t);
 	const char *sql = stmt_sql(s);
-	const char *fixed = sql ? mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql),
-	                                              "INDEX", "CONCURRENTLY")
+	const char *fixed = sql && op->object.name
+	                        ? mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql), "INDEX",
+	                                              "CONCURRENTLY")
 	                        : NULL;
+	if (fixed)
+		fixed = without_if_not_exists(&s->a->project->arena, fixed);
+	const char *name = op->object.name
+	                       ? op->object.name
+	                       : mg_sql_index_name(&s->a->project->arena, t->name, &op->index_columns,
+	                                           "idx");
 	if (!fixed) {
 		mg_buf b = MG_BUF_INIT;
 		mg_buf_printf(&b, "CREATE %sINDEX CONCURRENTLY ", (op->flags & MG_OPF_UNIQUE) ? "UNIQUE " : "");
-		mg_sql_put_ident(&b, op->object.name);
+		mg_sql_put_ident(&b, name);
 		mg_buf_puts(&b, " ON ");
 		put_rel(s, &b, t->schema, t->name);
 		mg_buf_putc(&b, ' ');
@@ -86,7 +139,8 @@ static void index_not_concurrent(lk_site *s)
 		fixed = mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&b));
 		mg_buf_dispose(&b);
 	}
-	no_txn_wrapper(&alt, s, fixed);
+	mg_object ix = index_of(op, t, name);
+	no_txn_wrapper(&alt, s, fixed, &ix);
 	report(s, t, &msg, &alt);
 }
 
@@ -108,7 +162,7 @@ static void drop_index_not_concurrent(lk_site *s)
 	lk_describe_impact(&msg, s, t);
 	mg_buf_puts(&sql, "DROP INDEX CONCURRENTLY IF EXISTS ");
 	put_rel(s, &sql, op->object.schema, op->object.name);
-	no_txn_wrapper(&alt, s, mg_buf_cstr(&sql));
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&sql), NULL);
 	mg_buf_dispose(&sql);
 	report(s, t, &msg, &alt);
 }
@@ -136,7 +190,7 @@ static void reindex_not_concurrent(lk_site *s)
 		const char *fixed = mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql), kw,
 		                                        "CONCURRENTLY");
 		if (fixed)
-			no_txn_wrapper(&alt, s, fixed);
+			no_txn_wrapper(&alt, s, fixed, NULL);
 	} else {
 		mg_buf_puts(&alt, "-- before PostgreSQL 12: build a replacement CONCURRENTLY, then swap\n"
 		                  "CREATE INDEX CONCURRENTLY new_idx ON tbl (cols);\n"
@@ -148,14 +202,15 @@ static void reindex_not_concurrent(lk_site *s)
 
 /* ---- lock-constraint-validates ------------------------------------------ */
 
-static void put_constraint_def(const lk_site *s, mg_buf *b, const mg_operation *op)
+static void put_constraint_def(const lk_site *s, mg_buf *b, const mg_operation *op,
+                               const char *name)
 {
 	const mg_constraint_def *k = op->constraint;
 	mg_object t = mg_op_table(op);
 	mg_buf_puts(b, "ALTER TABLE ");
 	put_rel(s, b, t.schema, t.name);
 	mg_buf_puts(b, " ADD CONSTRAINT ");
-	mg_sql_put_ident(b, k->name ? k->name : "new_constraint");
+	mg_sql_put_ident(b, name);
 	if (k->kind == MG_CONSTRAINT_FOREIGN_KEY) {
 		mg_buf_puts(b, " FOREIGN KEY ");
 		mg_sql_put_list(b, &k->columns);
@@ -171,6 +226,43 @@ static void put_constraint_def(const lk_site *s, mg_buf *b, const mg_operation *
 	} else {
 		mg_buf_printf(b, " CHECK (%s)", k->expr ? k->expr : "...");
 	}
+}
+
+/* "ALTER TABLE t WHAT name[ TO to];\n" */
+static void put_alter(const lk_site *s, mg_buf *b, const mg_operation *op, const char *what,
+                      const char *name, const char *to)
+{
+	mg_object t = mg_op_table(op);
+	mg_buf_puts(b, "ALTER TABLE ");
+	put_rel(s, b, t.schema, t.name);
+	mg_buf_printf(b, " %s ", what);
+	mg_sql_put_ident(b, name);
+	if (to) {
+		mg_buf_puts(b, " TO ");
+		mg_sql_put_ident(b, to);
+	}
+	mg_buf_puts(b, ";\n");
+}
+
+/* True when the changeset dropped a constraint of this name on the same
+ * table before this operation (in an earlier statement or earlier in the
+ * same ALTER TABLE): the ADD replaces it. */
+static bool replaces_constraint(const lk_site *s, const char *name)
+{
+	const char *table = s->op->object.kind == MG_OBJ_TABLE ? s->op->object.name
+	                                                       : s->op->object.table;
+	if (!name || !table)
+		return false;
+	for (size_t i = 0; i <= s->stmt_index && i < s->cs->n_stmts; i++) {
+		const mg_statement *st = s->cs->stmts[i];
+		for (size_t j = 0; j < st->n_ops && st->ops[j] != s->op; j++) {
+			const mg_operation *o = st->ops[j];
+			if (o->kind == MG_OP_DROP_CONSTRAINT && mg_str_eq(o->object.name, name) &&
+			    mg_str_eq(o->object.table, table))
+				return true;
+		}
+	}
+	return false;
 }
 
 static void constraint_validates(lk_site *s)
@@ -191,15 +283,29 @@ static void constraint_validates(lk_site *s)
 		mg_buf_puts(&msg, "adding a CHECK validates every row under ACCESS EXCLUSIVE: reads "
 		                  "and writes wait; ");
 	lk_describe_impact(&msg, s, t);
-	mg_buf_puts(&alt, "-- add it without checking existing rows (brief lock), then validate\n"
-	                  "-- in a separate migration (SHARE UPDATE EXCLUSIVE: traffic continues)\n");
-	put_constraint_def(s, &alt, op);
-	mg_buf_puts(&alt, " NOT VALID;\nALTER TABLE ");
-	mg_object table = mg_op_table(op);
-	put_rel(s, &alt, table.schema, table.name);
-	mg_buf_puts(&alt, " VALIDATE CONSTRAINT ");
-	mg_sql_put_ident(&alt, k->name ? k->name : "new_constraint");
-	mg_buf_putc(&alt, ';');
+	const char *name = k->name ? k->name : "new_constraint";
+	if (replaces_constraint(s, k->name)) {
+		/* The old constraint keeps guarding the rows until its replacement
+		 * is valid; adding the new one under the old name would fail with
+		 * "already exists". */
+		const char *tmp = mg_arena_printf(&s->a->project->arena, "%s_new", name);
+		mg_buf_puts(&alt, "-- the replacement under a temporary name next to the old one (brief "
+		                  "lock), validated\n-- without blocking writes; then the old one goes "
+		                  "and the new one takes its name\n");
+		put_constraint_def(s, &alt, op, tmp);
+		mg_buf_puts(&alt, " NOT VALID;\n");
+		put_alter(s, &alt, op, "VALIDATE CONSTRAINT", tmp, NULL);
+		put_alter(s, &alt, op, "DROP CONSTRAINT IF EXISTS", name, NULL);
+		put_alter(s, &alt, op, "RENAME CONSTRAINT", tmp, name);
+	} else {
+		mg_buf_puts(&alt, "-- add it without checking existing rows (brief lock), then validate\n"
+		                  "-- in a separate migration (SHARE UPDATE EXCLUSIVE: traffic continues)\n");
+		put_constraint_def(s, &alt, op, name);
+		mg_buf_puts(&alt, " NOT VALID;\n");
+		put_alter(s, &alt, op, "VALIDATE CONSTRAINT", name, NULL);
+	}
+	if (alt.len && alt.data[alt.len - 1] == '\n')
+		alt.data[--alt.len] = '\0';
 	report(s, t, &msg, &alt);
 }
 
@@ -248,6 +354,41 @@ static void set_not_null_scan(lk_site *s)
 
 /* ---- lock-add-column-rewrite -------------------------------------------- */
 
+static const char *paren_after(mg_arena *arena, const char *sql, const char *after);
+
+/* A stored generated column cannot be added without computing every row.
+ * What keeps its value without the rewrite is a plain column that a
+ * trigger computes from the same expression (the row's columns are in
+ * scope through SELECT NEW.*), backfilled in batches. */
+static void put_generated_alt(mg_buf *alt, const lk_site *s, const mg_object *t,
+                              const mg_column_def *c, const char *expr)
+{
+	mg_arena *ar = &s->a->project->arena;
+	mg_buf tn = MG_BUF_INIT, cn = MG_BUF_INIT, fn = MG_BUF_INIT;
+	mg_sql_put_qualified(&tn, mg_catalog_default_schema(s->a->catalog), t->schema, t->name);
+	mg_sql_put_ident(&cn, c->name);
+	mg_sql_put_qualified(&fn, mg_catalog_default_schema(s->a->catalog), t->schema, mg_arena_printf(ar, "%s_%s_compute", t->name, c->name));
+	const char *tq = mg_buf_cstr(&tn), *col = mg_buf_cstr(&cn), *f = mg_buf_cstr(&fn);
+	mg_buf_printf(alt,
+	              "-- a plain column a trigger computes as (%s), backfilled in batches: the\n"
+	              "-- value without the rewrite (it is not GENERATED: a direct write can set it)\n"
+	              "ALTER TABLE %s ADD COLUMN %s %s;\n"
+	              "CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	              "BEGIN NEW.%s := (SELECT (%s) FROM (SELECT NEW.*) AS r); RETURN NEW; END $$;\n"
+	              "CREATE TRIGGER ",
+	              expr, tq, col, c->type ? c->type : "type", f, col, expr);
+	mg_sql_put_ident(alt, mg_arena_printf(ar, "%s_%s_compute", t->name, c->name));
+	mg_buf_printf(alt,
+	              " BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s();\n"
+	              "-- then backfill existing rows in batches, outside the migration's "
+	              "transaction\n-- (the trigger computes the value):\n"
+	              "-- UPDATE %s SET %s = NULL WHERE id BETWEEN $1 AND $2 AND %s IS NULL;",
+	              tq, f, tq, col, col);
+	mg_buf_dispose(&tn);
+	mg_buf_dispose(&cn);
+	mg_buf_dispose(&fn);
+}
+
 static void add_column_rewrite(lk_site *s)
 {
 	const mg_operation *op = s->op;
@@ -262,6 +403,20 @@ static void add_column_rewrite(lk_site *s)
 	                    "reads and writes wait until every row is copied; ",
 	              c->name, op->effect_note ? op->effect_note : "a rewrite");
 	lk_describe_impact(&msg, s, t);
+	const char *sql = c->generated_stored ? stmt_sql(s) : NULL;
+	long g = sql ? mg_sql_find_keyword(sql, strlen(sql), "GENERATED") : -1;
+	const char *expr = g >= 0 ? paren_after(&s->a->project->arena, sql + g, " AS") : NULL;
+	if (c->generated_stored) {
+		/* Never a plain column in its place: that loses the expression. */
+		if (expr)
+			put_generated_alt(&alt, s, t, c, expr);
+		else
+			mg_buf_puts(&alt, "-- a stored generated column rewrites the table: add a plain "
+			                  "column that a BEFORE INSERT OR UPDATE\n-- trigger computes from "
+			                  "the expression, and backfill it in batches");
+		report(s, t, &msg, &alt);
+		return;
+	}
 	mg_buf_puts(&alt, "ALTER TABLE ");
 	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD COLUMN ");
@@ -377,6 +532,25 @@ static void combine_rewrites(mg_analysis *a, rewrites *rw, size_t first)
 	a->n_findings = out;
 }
 
+/* True for timestamp -> timestamptz USING col AT TIME ZONE 'UTC' on
+ * PostgreSQL 12+: the USING is what forces the rewrite. */
+static bool utc_using(const lk_site *s, const mg_operation *op)
+{
+	const char *u = op->using_expr, *to = op->type_to;
+	if (!u || !to || s->a->project->engine.major < 12 || s->in_explicit_txn ||
+	    (strcasecmp(to, "timestamptz") != 0 && strcasecmp(to, "timestamp with time zone") != 0))
+		return false;
+	if (op->type_from && strcasecmp(op->type_from, "timestamp") != 0 &&
+	    strcasecmp(op->type_from, "timestamp without time zone") != 0)
+		return false;
+	size_t n = strlen(op->object.name);
+	if (strncasecmp(u, op->object.name, n) != 0)
+		return false;
+	for (u += n; *u == ' '; u++)
+		;
+	return !strcasecmp(u, "AT TIME ZONE 'UTC'") || !strcasecmp(u, "AT TIME ZONE 'Etc/UTC'");
+}
+
 static void type_change_rewrite(lk_site *s)
 {
 	const mg_operation *op = s->op;
@@ -397,6 +571,20 @@ static void type_change_rewrite(lk_site *s)
 	if (assumed)
 		mg_buf_puts(&msg, "; give the production schema with --schema (pg_dump --schema-only) "
 		                  "to know");
+	if (utc_using(s, op)) {
+		/* PostgreSQL 12+ converts timestamp to timestamptz in place when
+		 * the session's TimeZone is UTC and there is no USING; reading the
+		 * values as UTC is what the USING said. */
+		mg_buf_puts(&alt, "-- without the USING and with TimeZone UTC, PostgreSQL 12+ changes "
+		                  "the type in place\n-- (no rewrite): the values are read as UTC, as "
+		                  "the USING said\nSET LOCAL TimeZone = 'UTC';\nALTER TABLE ");
+		mg_sql_put_qualified(&alt, mg_catalog_default_schema(s->a->catalog), t->schema, t->name);
+		mg_buf_puts(&alt, " ALTER COLUMN ");
+		mg_sql_put_ident(&alt, col);
+		mg_buf_puts(&alt, " TYPE timestamptz;");
+		report(s, t, &msg, &alt);
+		return;
+	}
 	const char *newcol = mg_arena_printf(&s->a->project->arena, "%s_new", col);
 	mg_buf puts_ = MG_BUF_INIT;
 	put_rel(s, &puts_, t->schema, t->name);
@@ -454,7 +642,8 @@ static void unique_without_index(lk_site *s)
 	put_rel(s, &idx, t->schema, t->name);
 	mg_buf_putc(&idx, ' ');
 	mg_sql_put_list(&idx, &k->columns);
-	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
+	mg_object ix = index_of(op, t, cname);
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx), &ix);
 	mg_buf_puts(&alt, "\n-- next migration: adopt the index (brief ACCESS EXCLUSIVE)\nALTER TABLE ");
 	put_rel(s, &alt, t->schema, t->name);
 	mg_buf_puts(&alt, " ADD CONSTRAINT ");
@@ -563,11 +752,18 @@ static void no_lock_timeout(lk_site *s)
 		mg_buf_printf(&msg, " (behind a %.0f s transaction: ~%.0f requests)",
 		              wt->lock_wait_ms / 1000,
 		              ((ae ? wt->read_qps : 0) + wt->write_qps) * wt->lock_wait_ms / 1000);
-	mg_buf_puts(&alt, "SET lock_timeout = '2s';  -- fail fast and retry instead of queueing "
-	                  "traffic\n");
+	/* The setting must end with the migration: Flyway runs the next ones
+	 * on the same connection.  In a transaction SET LOCAL ends at COMMIT;
+	 * outside one only RESET ends it. */
+	bool in_txn = s->cs->run_in_transaction || s->in_explicit_txn;
+	mg_buf_printf(&alt, "SET %slock_timeout = '2s';  -- fail fast and retry instead of queueing "
+	                    "traffic\n",
+	              in_txn ? "LOCAL " : "");
 	const char *sql = stmt_sql(s);
 	if (sql)
 		mg_buf_printf(&alt, "%s;", sql);
+	if (!in_txn)
+		mg_buf_puts(&alt, "\nRESET lock_timeout;");
 	/* Severity from the table's figures like every lock rule (a hot
 	 * table without lock_timeout is medium, a long hold raises it); the
 	 * rule's default is the floor for a live table with traffic or of
@@ -760,7 +956,8 @@ static void detach_partition(lk_site *s)
 	if (can && sql) {
 		mg_buf_printf(&msg, " (PostgreSQL %d has DETACH ... CONCURRENTLY)",
 		              s->a->project->engine.major);
-		no_txn_wrapper(&alt, s, mg_arena_printf(&s->a->project->arena, "%s CONCURRENTLY", sql));
+		no_txn_wrapper(&alt, s, mg_arena_printf(&s->a->project->arena, "%s CONCURRENTLY", sql),
+		               NULL);
 	} else {
 		mg_buf_puts(&alt, "-- PostgreSQL 14+ detaches without blocking the parent:\n"
 		                  "-- ALTER TABLE parent DETACH PARTITION child CONCURRENTLY;\n"
@@ -829,15 +1026,24 @@ static void check_fk(lk_site *s, const mg_object *table, const mg_constraint_def
 		mg_buf_printf(&msg, "%s%s", i ? ", " : "", k->columns.items[i]);
 	mg_buf_puts(&msg, ": every DELETE or key UPDATE on the referenced table scans it, and joins "
 	                  "on the key do too");
+	/* The alternative replaces the statement, so it keeps the statement:
+	 * after the index for a table that has rows, before it for a new one. */
+	const char *sql = stmt_sql(s);
+	if (sql && s->op->kind == MG_OP_CREATE_TABLE)
+		mg_buf_printf(&alt, "%s;\n", sql);
+	const char *name = mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx");
 	mg_buf idx = MG_BUF_INIT;
 	mg_buf_puts(&idx, "CREATE INDEX CONCURRENTLY ");
-	mg_sql_put_ident(&idx, mg_sql_index_name(&s->a->project->arena, table->name, &k->columns, "idx"));
+	mg_sql_put_ident(&idx, name);
 	mg_buf_puts(&idx, " ON ");
 	put_rel(s, &idx, table->schema, table->name);
 	mg_buf_putc(&idx, ' ');
 	mg_sql_put_list(&idx, &k->columns);
-	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx));
+	mg_object ix = index_of(s->op, table, name);
+	no_txn_wrapper(&alt, s, mg_buf_cstr(&idx), &ix);
 	mg_buf_dispose(&idx);
+	if (sql && s->op->kind != MG_OP_CREATE_TABLE)
+		mg_buf_printf(&alt, "\n-- then, in the next migration:\n%s;", sql);
 	mg_finding *f = lk_report(s, table, mg_buf_cstr(&msg), mg_buf_cstr(&alt));
 	f->severity = s->rule->default_severity;
 	mg_buf_dispose(&msg);
@@ -984,9 +1190,12 @@ const mg_rule an_locking_rules[] = {
 		.default_severity = MG_SEV_HIGH,
 		.summary = "CREATE INDEX without CONCURRENTLY on a live table",
 		.doc = "A plain CREATE INDEX holds SHARE on the table for the whole build: every INSERT, "
-		       "UPDATE and DELETE waits. Build it with CREATE INDEX CONCURRENTLY in a migration "
-		       "that runs outside a transaction (Flyway does so by itself for a script of "
-		       "non-transactional statements; Liquibase needs runInTransaction=\"false\").",
+		       "UPDATE and DELETE waits. Build it with CREATE INDEX CONCURRENTLY in a migration that "
+		       "runs outside a transaction (Flyway does so by itself for a script of "
+		       "non-transactional statements; Liquibase needs runInTransaction=\"false\"). A build "
+		       "that fails (lock_timeout, cancel) leaves an INVALID index: the script drops it first "
+		       "(DROP INDEX CONCURRENTLY IF EXISTS), never CREATE ... IF NOT EXISTS, which would "
+		       "keep it, and RESETs its lock_timeout.",
 		.example = "CREATE INDEX orders_customer_idx ON orders (customer_id);",
 		.versions = "PostgreSQL 10 to 18",
 		.run = lock_index_not_concurrent,
@@ -1021,9 +1230,11 @@ const mg_rule an_locking_rules[] = {
 		.default_severity = MG_SEV_HIGH,
 		.summary = "CHECK or FOREIGN KEY added without NOT VALID on a live table",
 		.doc = "Adding the constraint checks every existing row while holding ACCESS EXCLUSIVE "
-		       "(CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY). Add it NOT VALID, "
-		       "then VALIDATE CONSTRAINT in a later migration: validation takes SHARE UPDATE "
-		       "EXCLUSIVE and traffic continues.",
+		       "(CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY). Add it NOT VALID, then "
+		       "VALIDATE CONSTRAINT in a later migration: validation takes SHARE UPDATE EXCLUSIVE "
+		       "and traffic continues. A constraint that replaces one of the same name is added "
+		       "under a temporary name, validated, then the old one is dropped and the new one "
+		       "renamed.",
 		.example = "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk\n"
 		           "  FOREIGN KEY (customer_id) REFERENCES customers (id);",
 		.versions = "PostgreSQL 10 to 18",
@@ -1050,7 +1261,8 @@ const mg_rule an_locking_rules[] = {
 		.doc = "A volatile default (random(), clock_timestamp(), gen_random_uuid(), serial), an "
 		       "identity or stored generated column, or any default before PostgreSQL 11 rewrites "
 		       "the table under ACCESS EXCLUSIVE. Add the column without the default, set the "
-		       "default, and backfill in batches.",
+		       "default, and backfill in batches; for a stored generated column, a plain column that "
+		       "a trigger computes from the same expression.",
 		.example = "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();",
 		.versions = "a volatile default, identity or stored generated column: PostgreSQL 10 "
 		            "to 18; any default at all: PostgreSQL 10 (11 added fast defaults)",
@@ -1065,7 +1277,9 @@ const mg_rule an_locking_rules[] = {
 		       "USING clause) rewrites the table and its indexes under ACCESS EXCLUSIVE. Add a new "
 		       "column, backfill it, and switch readers over in expand/contract steps. Several "
 		       "statements of the release rewriting one table are one finding that proposes "
-		       "one ALTER TABLE with all their clauses: one copy instead of many.",
+		       "one ALTER TABLE with all their clauses: one copy instead of many. timestamp to "
+		       "timestamptz USING col AT TIME ZONE 'UTC' needs none of it on PostgreSQL 12+: drop "
+		       "the USING and SET LOCAL TimeZone = 'UTC' (no rewrite).",
 		.example = "ALTER TABLE orders ALTER COLUMN id TYPE bigint;",
 		.versions = "PostgreSQL 10 to 18",
 		.run = lock_type_change_rewrite,
@@ -1120,7 +1334,9 @@ const mg_rule an_locking_rules[] = {
 		       "Every such statement on a live table is reported once per table; the severity "
 		       "follows the table's figures like every lock rule (medium on a hot table, more "
 		       "when the lock is held long), never below the default. SET lock_timeout first, "
-		       "and retry on timeout.",
+		       "and retry on timeout: SET LOCAL in a migration that runs in a transaction, "
+		       "SET ... RESET outside one, so that it does not leak into later migrations on the "
+		       "same connection.",
 		.example = "ALTER TABLE orders ADD COLUMN note text;",
 		.versions = "PostgreSQL 10 to 18",
 		.run = lock_no_lock_timeout,
@@ -1208,9 +1424,9 @@ const mg_rule an_locking_rules[] = {
 		.category = MG_CAT_PERFORMANCE,
 		.default_severity = MG_SEV_MEDIUM,
 		.summary = "foreign key without an index on its referencing columns",
-		.doc = "Without an index leading with the foreign key columns, every DELETE or key UPDATE "
-		       "on the referenced table scans the referencing table (under a lock), and joins on "
-		       "the key scan too. Create the index CONCURRENTLY.",
+		.doc = "Without an index leading with the foreign key columns, every DELETE or key UPDATE on "
+		       "the referenced table scans the referencing table (under a lock), and joins on the "
+		       "key scan too. Create the index CONCURRENTLY, then add the foreign key.",
 		.example = "ALTER TABLE order_lines ADD CONSTRAINT order_lines_order_fk\n"
 		           "  FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
 		.versions = "PostgreSQL 10 to 18",

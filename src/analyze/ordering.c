@@ -108,9 +108,14 @@ static void order_duplicate_object(mg_analysis *a, const mg_rule *rule)
 			                                      n->object.name);
 			break;
 		case MG_OBJ_INDEX:
-			f->safe_alternative = mg_arena_printf(ar, "CREATE INDEX CONCURRENTLY IF NOT EXISTS "
-			                                          "%s ...; -- or drop the duplicate",
-			                                      n->object.name);
+			/* Not CONCURRENTLY IF NOT EXISTS: after a failed build it keeps
+			 * the INVALID index and the retry never builds it. */
+			f->safe_alternative = mg_arena_printf(
+				ar, "-- remove this statement: %s already exists.  Where building it again "
+				    "is meant,\n-- drop a leftover a failed build left INVALID first "
+				    "(IF NOT EXISTS would keep it):\n-- DROP INDEX CONCURRENTLY IF EXISTS "
+				    "%s;\n-- CREATE INDEX CONCURRENTLY %s ON ...;",
+				obj, obj, n->object.name);
 			break;
 		default:
 			f->safe_alternative = mg_arena_printf(ar, "Remove the second CREATE of %s, or write "
@@ -254,7 +259,8 @@ const mg_rule an_ordering_rules[] = {
 		.summary = "A changeset creates an object that already exists at that point",
 		.doc = "PostgreSQL rejects the CREATE and the migration fails. Safe alternative: remove the "
 		       "duplicate, or make it idempotent where that is intended (CREATE ... IF NOT EXISTS, "
-		       "ADD COLUMN IF NOT EXISTS).",
+		       "ADD COLUMN IF NOT EXISTS); for an index built CONCURRENTLY, drop an INVALID leftover "
+		       "first instead: IF NOT EXISTS would keep it.",
 		.example = "-- V1__t.sql\n"
 		           "CREATE TABLE accounts (id bigint);\n"
 		           "-- V2__t_again.sql\n"

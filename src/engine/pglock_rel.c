@@ -133,7 +133,7 @@ bool eng_dropped_with(const eng_ctx *c, const mg_cat_relation *rel)
 		if (o == c->op || !(drop ? is_drop(o->kind) : o->kind == c->op->kind))
 			continue;
 		if (mg_str_eq(o->object.name, rel->name) &&
-		    mg_str_eq(o->object.schema ? o->object.schema : "public", rel->schema))
+		    mg_str_eq(o->object.schema ? o->object.schema : mg_catalog_default_schema(c->cat), rel->schema))
 			return true;
 	}
 	return false;

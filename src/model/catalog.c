@@ -217,6 +217,12 @@ void cat_column_dropped(cat_rel *r, size_t pos)
 	x->built--;
 }
 
+void cat_column_index_ready(cat_rel *r)
+{
+	if (r->pub.n_columns >= COLUMN_INDEX_MIN)
+		col_index_update(&r->col_index, &r->pub);
+}
+
 mg_cat_column *mg_catalog_column(const mg_cat_relation *rel, const char *name)
 {
 	if (!rel || !name)

@@ -63,6 +63,10 @@ struct mg_catalog {
 	size_t rows_mark;      /* all.items before this index already assumed to have rows */
 	const char *stmt_sql;
 	size_t stmt_len;
+	/* A borrowing copy (mg_catalog_borrow): its relations' arrays and
+	 * column indexes, and the maps of types, domains, extensions and
+	 * schemas, are the source's until its first change. */
+	bool borrowed;
 };
 
 const char *cat_key(mg_arena *arena, const char *schema, const char *name);
@@ -70,6 +74,12 @@ const char *cat_key(mg_arena *arena, const char *schema, const char *name);
  * after removing the column at pos from pub.columns. */
 void cat_column_renamed(cat_rel *r, size_t pos);
 void cat_column_dropped(cat_rel *r, size_t pos);
+/* Brings the column index of a wide relation up to date, so that a
+ * borrowing copy can read it without writing to it. */
+void cat_column_index_ready(cat_rel *r);
+/* Makes a borrowing copy's arrays and maps its own: called before any
+ * change to it. */
+void cat_own_borrowed(mg_catalog *cat);
 cat_rel *cat_find(const mg_catalog *cat, const char *schema, const char *name);
 void cat_register(mg_catalog *cat, cat_rel *r);
 void cat_unregister(mg_catalog *cat, cat_rel *r);

@@ -678,6 +678,7 @@ void mg_catalog_apply(mg_catalog *cat, const mg_operation *op, size_t changeset_
                       mg_cat_event_fn fn, void *ctx)
 {
 	ap_ctx a = {cat, op, changeset_index, fn, ctx, NULL};
+	cat_own_borrowed(cat);
 	switch (op->kind) {
 	case MG_OP_OPAQUE: opaque_op(&a); return;
 	case MG_OP_CREATE_SCHEMA:

@@ -126,19 +126,42 @@ static cat_vec remap_vec(const copier *c, const cat_vec *v)
 	return out;
 }
 
-static void copy_rel_fields(const copier *c, const cat_rel *o, cat_rel *n)
+/* The arrays of a relation, its own from here on. */
+static void own_arrays(mg_arena *a, cat_rel *n)
+{
+	mg_cat_relation *p = &n->pub;
+	p->columns = dup_array(a, p->columns, sizeof *p->columns, p->n_columns);
+	p->indexes = dup_array(a, p->indexes, sizeof *p->indexes, p->n_indexes);
+	p->constraints = dup_array(a, p->constraints, sizeof *p->constraints, p->n_constraints);
+	p->reads = dup_array(a, p->reads, sizeof *p->reads, p->n_reads);
+	p->caps[0] = p->n_columns;
+	p->caps[1] = p->n_indexes;
+	p->caps[2] = p->n_constraints;
+	p->caps[3] = p->n_reads;
+	/* Positions and names are the same: the index answers for the copy,
+	 * and the copy's changes must not reach the source's. */
+	cat_col_index *x = &n->col_index;
+	x->slots = dup_array(a, x->slots, sizeof *x->slots, x->cap);
+	x->arena = a;
+}
+
+static void copy_rel_fields(const copier *c, const cat_rel *o, cat_rel *n, bool borrow)
 {
 	mg_arena *a = c->dst->arena;
+	if (borrow)
+		cat_column_index_ready((cat_rel *)o);
 	*n = *o;
-	n->pub.columns = dup_array(a, o->pub.columns, sizeof *o->pub.columns, o->pub.n_columns);
-	n->pub.indexes = dup_array(a, o->pub.indexes, sizeof *o->pub.indexes, o->pub.n_indexes);
-	n->pub.constraints =
-		dup_array(a, o->pub.constraints, sizeof *o->pub.constraints, o->pub.n_constraints);
-	n->pub.reads = dup_array(a, o->pub.reads, sizeof *o->pub.reads, o->pub.n_reads);
-	n->pub.caps[0] = o->pub.n_columns;
-	n->pub.caps[1] = o->pub.n_indexes;
-	n->pub.caps[2] = o->pub.n_constraints;
-	n->pub.caps[3] = o->pub.n_reads;
+	if (borrow) {
+		/* Appending to a borrowed array must not write past the source's
+		 * end: with no spare capacity, an append reallocates. */
+		n->pub.caps[0] = o->pub.n_columns;
+		n->pub.caps[1] = o->pub.n_indexes;
+		n->pub.caps[2] = o->pub.n_constraints;
+		n->pub.caps[3] = o->pub.n_reads;
+		n->col_index.arena = a;
+	} else {
+		own_arrays(a, n);
+	}
 	cat_rel *parent = remap(c, o->pub.parent);
 	n->pub.parent = parent ? &parent->pub : NULL;
 	n->pub.partitions = NULL;
@@ -177,8 +200,8 @@ static void copy_map(const mg_map *src, mg_map *dst)
 			mg_map_put(dst, src->slots[i].key, src->slots[i].value);
 }
 
-mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
-                            size_t n_only)
+static mg_catalog *copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                        size_t n_only, bool borrow)
 {
 	copier c = {cat, mg_catalog_new(arena, cat->default_schema), {0}};
 	mg_catalog *d = c.dst;
@@ -194,7 +217,7 @@ mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_obj
 		mg_map_put(&c.remap, ptr_key(k, sizeof k, set.rels[i]), made[i]);
 	}
 	for (size_t i = 0; i < set.n; i++) {
-		copy_rel_fields(&c, set.rels[i], made[i]);
+		copy_rel_fields(&c, set.rels[i], made[i], borrow);
 		mg_arena_push(arena, &d->all.items, &d->all.n, &d->all.cap, made[i]);
 	}
 	if (set.all) {
@@ -214,14 +237,54 @@ mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_obj
 		}
 		d->rows_mark = d->all.n;
 	}
-	copy_map(&cat->types, &d->types);
-	copy_map(&cat->checked_domains, &d->checked_domains);
-	copy_map(&cat->extensions, &d->extensions);
-	copy_map(&cat->schemas, &d->schemas);
+	if (borrow) {
+		d->types = cat->types;
+		d->checked_domains = cat->checked_domains;
+		d->extensions = cat->extensions;
+		d->schemas = cat->schemas;
+		d->borrowed = true;
+	} else {
+		copy_map(&cat->types, &d->types);
+		copy_map(&cat->checked_domains, &d->checked_domains);
+		copy_map(&cat->extensions, &d->extensions);
+		copy_map(&cat->schemas, &d->schemas);
+	}
 	d->global_uncertain = cat->global_uncertain;
 	d->baseline_mode = cat->baseline_mode;
 	d->extensions_seen = cat->extensions_seen;
 	return d;
+}
+
+mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                            size_t n_only)
+{
+	return copy(cat, arena, only, n_only, false);
+}
+
+mg_catalog *mg_catalog_borrow(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                              size_t n_only)
+{
+	return copy(cat, arena, only, n_only, true);
+}
+
+static void own_map(mg_catalog *cat, mg_map *m)
+{
+	mg_map borrowed = *m;
+	mg_map_init(m, cat->arena);
+	copy_map(&borrowed, m);
+}
+
+void cat_own_borrowed(mg_catalog *cat)
+{
+	if (!cat->borrowed)
+		return;
+	cat->borrowed = false;
+	for (size_t i = 0; i < cat->all.n; i++)
+		own_arrays(cat->arena, cat->all.items[i]);
+	own_map(cat, &cat->types);
+	own_map(cat, &cat->checked_domains);
+	own_map(cat, &cat->extensions);
+	own_map(cat, &cat->schemas);
 }
 
 /* ---- Snapshot --------------------------------------------------------- */

@@ -178,7 +178,7 @@ static void risk_figures(plan_ctx *ctx, area_acc *acc)
 			if (tr->new_in_release || (!tr->blocks_reads && !tr->blocks_writes))
 				continue;
 			const char *rel = mg_arena_printf(a, "%s.%s", tr->table.schema ? tr->table.schema
-			                                                                : "public",
+			                                                                : mg_project_default_schema(ctx->project),
 			                                  tr->table.name ? tr->table.name : "?");
 			if (!tr->blocked_known || !tr->size_known) {
 				if (!mg_map_get(&seen_unknown, rel)) {
@@ -244,10 +244,10 @@ static void plan_figures(plan_ctx *ctx, area_acc *acc)
 			       b->rows_known
 			           ? mg_arena_printf(a, "%s: backfill of %s rows in %s.%s", s->id,
 			                             count_text(a, (double)b->rows),
-			                             b->table.schema ? b->table.schema : "public",
+			                             b->table.schema ? b->table.schema : mg_project_default_schema(ctx->project),
 			                             b->table.name)
 			           : mg_arena_printf(a, "%s: backfill of %s.%s, row count unknown", s->id,
-			                             b->table.schema ? b->table.schema : "public",
+			                             b->table.schema ? b->table.schema : mg_project_default_schema(ctx->project),
 			                             b->table.name));
 			raise(&acc[MG_AREA_DATA], MG_SEV_LOW, NULL);
 		}

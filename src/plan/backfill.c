@@ -38,7 +38,7 @@ static plan_backfill_state *state_of(plan_ctx *ctx)
 		return ctx->backfill_state;
 	plan_backfill_state *st = mg_arena_alloc(ctx->arena, sizeof *st);
 	const mg_catalog *final = ctx->analysis->catalog;
-	st->cat = mg_catalog_new(ctx->arena, final ? mg_catalog_default_schema(final) : "public");
+	st->cat = mg_catalog_new(ctx->arena, final ? mg_catalog_default_schema(final) : mg_project_default_schema(ctx->project));
 	mg_map_init(&st->used, ctx->arena);
 	mg_map_init(&st->helpers, ctx->arena);
 	ctx->backfill_state = st;
@@ -238,7 +238,7 @@ static void size_input(plan_ctx *ctx, const mg_object *t, bf_size_in *in)
 {
 	const mg_profile *p = ctx->analysis->profile;
 	*in = (bf_size_in){0};
-	in->table = mg_arena_printf(ctx->arena, "%s.%s", t->schema ? t->schema : "public", t->name);
+	in->table = mg_arena_printf(ctx->arena, "%s.%s", t->schema ? t->schema : mg_project_default_schema(ctx->project), t->name);
 	in->rewrite_bytes_s = MG_PROFILE_DEFAULT_REWRITE_MB_S * 1e6;
 	if (!p)
 		return;

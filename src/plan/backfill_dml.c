@@ -110,7 +110,7 @@ mg_backfill *plan_backfill_from_statement(plan_ctx *ctx, const mg_operation *op)
 	if (why) {
 		plan_add_note(ctx, "%s:%u: %s of %s.%s kept as one statement: %s", st->loc.file,
 		              st->loc.line, op->kind == MG_OP_UPDATE ? "UPDATE" : "DELETE",
-		              schema ? schema : "public", op->object.name, why);
+		              schema ? schema : mg_project_default_schema(ctx->project), op->object.name, why);
 		return NULL;
 	}
 	const char *source = mg_arena_printf(ctx->arena, "%.*s;", (int)len, text);
@@ -145,7 +145,7 @@ void plan_backfill_script(plan_ctx *ctx, mg_plan_step *s, mg_backfill *b)
 	s->backfill = b;
 	s->in_transaction = false; /* it commits per batch */
 	if (!b->key_known) {
-		const char *tbl = mg_arena_printf(a, "%s.%s", b->table.schema ? b->table.schema : "public",
+		const char *tbl = mg_arena_printf(a, "%s.%s", b->table.schema ? b->table.schema : mg_project_default_schema(ctx->project),
 		                                  b->table.name);
 		s->title = mg_arena_printf(a, "%s %s as one statement (no key to batch on)",
 		                           b->set_clause ? "Update" : "Delete from", tbl);

@@ -211,7 +211,7 @@ static const char *with_markers(emit_ctx *e, const mg_plan_step *s, const char *
 	size_t len = strlen(sql);
 	size_t n = mg_sql_split(e->arena, sql, len, NULL, &spans, &open);
 	const mg_catalog *cat = e->plan->analysis->catalog;
-	const char *schema = cat ? mg_catalog_default_schema(cat) : "public";
+	const char *schema = cat ? mg_catalog_default_schema(cat) : mg_project_default_schema(e->project);
 	mg_buf b = MG_BUF_INIT;
 	size_t done = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -152,7 +152,7 @@ static void cleanup_script(fw *f, const mg_plan_step *s, int release, size_t n)
 	mg_arena *a = f->e->arena;
 	const mg_backfill *b = s->backfill;
 	const char *table = mg_arena_printf(
-	    a, "%s.%s", b->table.schema ? b->table.schema : "public", b->table.name);
+	    a, "%s.%s", b->table.schema ? b->table.schema : mg_project_default_schema(f->e->project), b->table.name);
 	const char *desc =
 	    emit_slug(a, mg_arena_printf(a, "cleanup backfill %s", b->table.name), 60);
 	const char *content = mg_arena_printf(

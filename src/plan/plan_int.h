@@ -65,6 +65,8 @@ typedef struct plan_ctx {
 	size_t keys_cap;
 	mg_map index_tails;            /* "schema.index" -> its CREATE INDEX text after the table */
 	plan_backfill_state *backfill_state; /* backfill.c's own bookkeeping (names, catalog) */
+	struct plan_walk_cache *walk_cache;  /* walk.c's: each step's statements, found once */
+	struct plan_findings_by_cs *findings_by_cs; /* rewrite.c's: the findings per changeset */
 } plan_ctx;
 
 /* Adds a step for the current statement (or a plan-wide step when

@@ -398,17 +398,50 @@ static const char *retry_text(plan_ctx *ctx, mg_plan_step *s, step_class cls, bo
 	}
 }
 
+/* The analysis' findings by changeset, in their order: asked per
+ * statement, a scan of every finding made a release of N changesets cost
+ * N^2.  Built again if the analysis has gained findings since. */
+struct plan_findings_by_cs {
+	size_t n_findings;     /* how many the analysis had when built */
+	size_t *start;         /* per changeset: where its findings begin in order */
+	size_t *order;         /* finding indexes, grouped by changeset */
+};
+
+static const struct plan_findings_by_cs *findings_by_cs(plan_ctx *ctx)
+{
+	const mg_analysis *a = ctx->analysis;
+	struct plan_findings_by_cs *x = ctx->findings_by_cs;
+	if (x && x->n_findings == a->n_findings)
+		return x;
+	size_t n_cs = ctx->project->n_changesets;
+	x = mg_arena_alloc(ctx->arena, sizeof *x);
+	x->n_findings = a->n_findings;
+	x->start = mg_arena_alloc(ctx->arena, (n_cs + 2) * sizeof *x->start);
+	x->order = mg_arena_alloc(ctx->arena, (a->n_findings + 1) * sizeof *x->order);
+	for (size_t i = 0; i < a->n_findings; i++)
+		if (a->findings[i]->has_changeset && a->findings[i]->changeset_index < n_cs)
+			x->start[a->findings[i]->changeset_index + 2]++;
+	for (size_t c = 2; c < n_cs + 2; c++)
+		x->start[c] += x->start[c - 1];
+	for (size_t i = 0; i < a->n_findings; i++)
+		if (a->findings[i]->has_changeset && a->findings[i]->changeset_index < n_cs)
+			x->order[x->start[a->findings[i]->changeset_index + 1]++] = i;
+	ctx->findings_by_cs = x;
+	return x;
+}
+
 /* The finding of the original statement with the worst severity: what
  * the original costs production, in its own words. */
 static const mg_finding *original_finding(plan_ctx *ctx, const mg_operation *op)
 {
 	const mg_analysis *a = ctx->analysis;
 	const mg_finding *best = NULL;
+	if (!ctx->cs || ctx->cs->index >= ctx->project->n_changesets)
+		return NULL;
+	const struct plan_findings_by_cs *x = findings_by_cs(ctx);
 	uint32_t line = op && op->loc.line ? op->loc.line : ctx->stmt ? ctx->stmt->loc.line : 0;
-	for (size_t i = 0; i < a->n_findings && ctx->cs; i++) {
-		const mg_finding *f = a->findings[i];
-		if (!f->has_changeset || f->changeset_index != ctx->cs->index)
-			continue;
+	for (size_t k = x->start[ctx->cs->index]; k < x->start[ctx->cs->index + 1]; k++) {
+		const mg_finding *f = a->findings[x->order[k]];
 		bool here = f->loc.line == line ||
 		            (ctx->stmt && f->loc.line == ctx->stmt->loc.line);
 		if (!here || (f->rule->category != MG_CAT_LOCKING &&

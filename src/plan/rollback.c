@@ -123,6 +123,44 @@ static void backfill_rollback(plan_ctx *ctx, mg_plan_step *s, const mg_catalog *
 	                 "back.";
 }
 
+/* The inverse of a step's operations, against the schema just before it.
+ * A copy of just what the step touches is what it is worked out on (a
+ * drop may take views and foreign keys of other tables along, so it gets
+ * the whole schema).  One operation only reads the schema: it gets a copy
+ * that borrows the arrays (a 200,000-column table is not copied per step),
+ * or, for the whole schema, the walk's own catalog, which a whole copy
+ * would only repeat.  Several are applied on the way, so they get a copy
+ * of their own. */
+static mg_inverse step_inverse(plan_ctx *ctx, mg_catalog *cat, const mg_plan_step *s,
+                               const mg_operation **ops, size_t n_ops)
+{
+	mg_object *only = mg_arena_alloc(ctx->arena, (2 * n_ops + 1) * sizeof *only);
+	size_t n_only = 0;
+	bool whole = false;
+	for (size_t i = 0; i < n_ops; i++) {
+		only[n_only++] = ops[i]->object;
+		if (ops[i]->related.name)
+			only[n_only++] = ops[i]->related;
+		whole = whole || (ops[i]->flags & MG_OPF_CASCADE) || ops[i]->kind == MG_OP_DROP_TABLE ||
+		        ops[i]->kind == MG_OP_DROP_VIEW || ops[i]->kind == MG_OP_DROP_MATERIALIZED_VIEW;
+	}
+	bool conc = !s->in_transaction;
+	if (n_ops == 1 && whole)
+		return mg_inverse_of(ctx->project, cat, ops[0], conc);
+	mg_arena scratch;
+	mg_arena_init(&scratch);
+	mg_inverse inv;
+	if (n_ops == 1) {
+		inv = mg_inverse_of(ctx->project, mg_catalog_borrow(cat, &scratch, only, n_only), ops[0],
+		                    conc);
+	} else {
+		mg_catalog *work = mg_catalog_copy(cat, &scratch, whole ? NULL : only, whole ? 0 : n_only);
+		inv = mg_inverse_of_ops(ctx->project, work, ops, n_ops, conc);
+	}
+	mg_arena_free(&scratch);
+	return inv;
+}
+
 static void before_step(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step *s,
                         mg_statement *const *stmts, size_t n)
 {
@@ -150,24 +188,7 @@ static void before_step(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step
 	}
 	if (use_project_rollback(ctx, r, s, hold))
 		return;
-	/* The inverse is worked out on a copy of just what the step touches;
-	 * a drop may take views and foreign keys of other tables along, so it
-	 * gets the whole schema. */
-	mg_object *only = mg_arena_alloc(ctx->arena, (2 * n_ops + 1) * sizeof *only);
-	size_t n_only = 0;
-	bool whole = false;
-	for (size_t i = 0; i < n_ops; i++) {
-		only[n_only++] = ops[i]->object;
-		if (ops[i]->related.name)
-			only[n_only++] = ops[i]->related;
-		whole = whole || (ops[i]->flags & MG_OPF_CASCADE) || ops[i]->kind == MG_OP_DROP_TABLE ||
-		        ops[i]->kind == MG_OP_DROP_VIEW || ops[i]->kind == MG_OP_DROP_MATERIALIZED_VIEW;
-	}
-	mg_arena scratch;
-	mg_arena_init(&scratch);
-	mg_catalog *work = mg_catalog_copy(cat, &scratch, whole ? NULL : only, whole ? 0 : n_only);
-	mg_inverse inv = mg_inverse_of_ops(ctx->project, work, ops, n_ops, !s->in_transaction);
-	mg_arena_free(&scratch);
+	mg_inverse inv = step_inverse(ctx, cat, s, ops, n_ops);
 	s->rollback_source = derived_source(ctx, s);
 	s->rollback_note = inv.note;
 	switch (inv.kind) {

@@ -77,13 +77,15 @@ static void put_lit(mg_buf *b, const char *s)
 }
 
 /* A relation's name as text for to_regclass(): quoted where PostgreSQL
- * needs it, always schema-qualified (the search_path of whoever runs the
- * check is not the migrations'). */
+ * needs it, schema-qualified (the search_path of whoever runs the check is
+ * not the migrations'); callers pass the schema, defaulted by the run. */
 const char *verify_regname(mg_arena *a, const char *schema, const char *name)
 {
 	mg_buf b = MG_BUF_INIT;
-	mg_sql_put_ident(&b, schema ? schema : "public");
-	mg_buf_putc(&b, '.');
+	if (schema) {
+		mg_sql_put_ident(&b, schema);
+		mg_buf_putc(&b, '.');
+	}
 	mg_sql_put_ident(&b, name);
 	const char *s = mg_arena_strdup(a, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
@@ -334,9 +336,15 @@ static void op_checks(vctx *v, mg_plan_step *s, const mg_catalog *before, const 
 	}
 }
 
+/* The checks after a step compare the schema before it with the one after.
+ * The before side is a second catalog that follows the walk one step
+ * behind: each step's names are borrowed from it (a partial copy that
+ * shares the arrays), then it takes the step itself.  A copy per step
+ * made a step cost the width of the table it touches. */
 typedef struct walk_state {
 	vctx *v;
-	mg_catalog *before;    /* the names the current step touches, as they were */
+	mg_catalog *behind;    /* the schema before the current step */
+	mg_catalog *before;    /* the names the current step touches, borrowed from behind */
 	mg_catalog *end_of_1;  /* the schema once release 1 is out */
 	mg_arena scratch;      /* holds before, for one step */
 } walk_state;
@@ -347,12 +355,14 @@ static void snapshot_before(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_
 	walk_state *w = data;
 	w->before = NULL;
 	w->v->release = s->release;
+	if (!w->behind)
+		w->behind = mg_catalog_copy(cat, ctx->arena, NULL, 0);
 	if (s->release > 1 && !w->end_of_1)
 		w->end_of_1 = mg_catalog_copy(cat, ctx->arena, NULL, 0);
 	if (!n || s->kind != MG_STEP_SQL)
 		return;
 	/* Only the names a step's operations touch are asked of the schema
-	 * before it: a partial copy of those. */
+	 * before it. */
 	size_t n_ops = 0;
 	const mg_operation **ops = plan_stmts_ops(ctx, stmts, n, &n_ops);
 	mg_object *only = mg_arena_alloc(ctx->arena, (2 * n_ops + 1) * sizeof *only);
@@ -363,7 +373,7 @@ static void snapshot_before(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_
 			only[k++] = ops[i]->related;
 	}
 	mg_arena_init(&w->scratch);
-	w->before = mg_catalog_copy(cat, &w->scratch, only, k);
+	w->before = mg_catalog_borrow(w->behind, &w->scratch, only, k);
 }
 
 static void checks_after(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_step *s,
@@ -377,16 +387,16 @@ static void checks_after(plan_ctx *ctx, void *data, mg_catalog *cat, mg_plan_ste
 		                      verify_regname(ctx->arena, schema_of(v, s->backfill->table.schema),
 		                              s->backfill->table.name)),
 		      s->backfill->verify_sql);
-		return;
+	} else if (w->before) {
+		size_t n_ops = 0;
+		const mg_operation **ops = plan_stmts_ops(ctx, stmts, n, &n_ops);
+		for (size_t i = 0; i < n_ops; i++)
+			op_checks(v, s, w->before, cat, ops[i]);
+		w->before = NULL;
+		mg_arena_free(&w->scratch);
 	}
-	if (!w->before)
-		return;
-	size_t n_ops = 0;
-	const mg_operation **ops = plan_stmts_ops(ctx, stmts, n, &n_ops);
-	for (size_t i = 0; i < n_ops; i++)
-		op_checks(v, s, w->before, cat, ops[i]);
-	w->before = NULL;
-	mg_arena_free(&w->scratch);
+	/* Nothing borrows from behind now: it catches up, as the walk did. */
+	mg_replay_statements(w->behind, stmts, n, s->has_changeset ? s->changeset : 0, NULL, NULL);
 }
 
 /* ---- Post-deploy ----------------------------------------------------------------- */
@@ -563,14 +573,14 @@ static void post_deploy(vctx *v, const mg_catalog *end)
 
 void plan_verify(plan_ctx *ctx)
 {
-	vctx v = {ctx, NULL, "public", NULL, 0, 0, {0}, 1};
+	vctx v = {ctx, NULL, mg_project_default_schema(ctx->project), NULL, 0, 0, {0}, 1};
 	mg_map_init(&v.seen, ctx->arena);
 	const mg_graph *g = ctx->analysis->graph;
 	v.start = g ? g->before_release : NULL;
 	if (v.start)
 		v.default_schema = mg_catalog_default_schema(v.start);
 	plan_verify_pre_deploy(ctx);
-	walk_state w = {&v, NULL, NULL, {0}};
+	walk_state w = {&v, NULL, NULL, NULL, {0}};
 	/* The post-deploy state is the end of release 1: release 2 (the
 	 * contract) has checks of its own after each of its steps. */
 	mg_catalog *end = v.start ? plan_walk(ctx, snapshot_before, checks_after, &w) : NULL;

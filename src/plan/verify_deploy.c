@@ -83,7 +83,7 @@ static void size_checks(plan_ctx *ctx, const tables *t)
 	for (size_t i = 0; i < t->n; i++) {
 		const mg_object *o = &t->items[i];
 		const mg_profile_table *pt = pr ? mg_profile_find(pr, o->schema, o->name) : NULL;
-		const char *rel = verify_lit(a, verify_regname(a, o->schema, o->name));
+		const char *rel = verify_lit(a, verify_regname(a, o->schema ? o->schema : mg_project_default_schema(ctx->project), o->name));
 		if (pt && pt->bytes.known) {
 			mg_buf_printf(&known, "%s(%s, %llu::numeric, %s)", known.len ? ",\n            " : "",
 			              rel, (unsigned long long)pt->bytes.value,
@@ -173,7 +173,8 @@ void plan_verify_pre_deploy(plan_ctx *ctx)
 		for (size_t i = 0; i < copied.n; i++)
 			mg_buf_printf(&sum, "%scoalesce(pg_total_relation_size(to_regclass(%s)), 0)",
 			              i ? "\n     + " : "",
-			              verify_lit(a, verify_regname(a, copied.items[i].schema,
+			              verify_lit(a, verify_regname(a, copied.items[i].schema ? copied.items[i].schema
+			                                                                 : mg_project_default_schema(ctx->project),
 			                                           copied.items[i].name)));
 		plan_add_check(ctx, MG_CHECK_PRE_DEPLOY,
 		               "free disk for the rewrites and index builds (twice the tables they copy)",
@@ -209,7 +210,7 @@ static const char *locked_tables(plan_ctx *ctx, size_t from, size_t to)
 		const mg_plan_step *s = ctx->plan->steps[i];
 		for (size_t l = 0; l < s->n_locks; l++) {
 			const mg_object *r = &s->locks[l].relation;
-			const char *k = mg_arena_printf(ctx->arena, "%s.%s", r->schema ? r->schema : "public",
+			const char *k = mg_arena_printf(ctx->arena, "%s.%s", r->schema ? r->schema : mg_project_default_schema(ctx->project),
 			                                r->name ? r->name : "?");
 			if (mg_map_get(&seen, k) || s->locks[l].mode < MG_LOCK_SHARE_UPDATE_EXCLUSIVE ||
 			    r->kind == MG_OBJ_INDEX || r->kind == MG_OBJ_SEQUENCE)

@@ -156,9 +156,8 @@ static bool relation_matches(const char *schema, const char *name, const char *f
 	if (mg_str_eq(name, focus))
 		return true;
 	const char *dot = strchr(focus, '.');
-	return dot && mg_str_eq(name, dot + 1) &&
-	       strlen(schema ? schema : "public") == (size_t)(dot - focus) &&
-	       !strncmp(schema ? schema : "public", focus, (size_t)(dot - focus));
+	return dot && schema && mg_str_eq(name, dot + 1) && strlen(schema) == (size_t)(dot - focus) &&
+	       !strncmp(schema, focus, (size_t)(dot - focus));
 }
 
 static bool step_matches(const dg *g, const mg_plan_step *s)

@@ -263,7 +263,11 @@ const char *rv_lock_label(mg_lock_mode mode)
 
 void rv_put_relation(mg_buf *out, const mg_object *o)
 {
-	mg_buf_printf(out, "%s.%s", o->schema ? o->schema : "public", o->name ? o->name : "?");
+	/* Names are schema-qualified by the front end and locks by the engine,
+	 * so a missing schema is written as missing, not guessed. */
+	if (o->schema)
+		mg_buf_printf(out, "%s.", o->schema);
+	mg_buf_puts(out, o->name ? o->name : "?");
 }
 
 void rv_put_changeset_label(mg_buf *out, const mg_changeset *cs)

@@ -278,7 +278,7 @@ int mg_sql_dml_parts(mg_arena *arena, const char *sql, size_t len, const char *d
 		     pr->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT)) {
 			sql_pg_ctx ctx = {0};
 			ctx.arena = arena;
-			ctx.schema = default_schema ? default_schema : "public";
+			ctx.schema = default_schema ? default_schema : mg_engine_default_schema(MG_ENGINE_POSTGRESQL);
 			ctx.src = src;
 			ctx.src_len = len;
 			ctx.stmt_start = sql_skip_blank(src, len, 0);

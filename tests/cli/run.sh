@@ -174,5 +174,25 @@ undocumented=$(grep -rhoE '"(input|limit|sql|flyway|xml|yaml|lb|liquibase|profil
 if [ -z "$undocumented" ]; then
 	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL undocumented diagnostic codes: $undocumented"; fi
 
+# Flyway's defaultSchema qualifies every name: the review, the plan, its
+# emitted migrations and the diagram say app.orders, never public.orders.
+mkdir -p "$tmp/app/sql"
+printf 'flyway.defaultSchema=app\nflyway.locations=filesystem:sql\n' >"$tmp/app/flyway.conf"
+printf 'CREATE TABLE orders (id bigint PRIMARY KEY, state text);\n' >"$tmp/app/sql/V1__t.sql"
+printf '%s\n' "UPDATE orders SET state = 'x' WHERE state IS NULL;" \
+	'ALTER TABLE orders ALTER COLUMN state SET NOT NULL;' \
+	'CREATE INDEX orders_state ON orders (state);' >"$tmp/app/sql/V2__alter.sql"
+for fmt in markdown json; do
+	expect "review --format $fmt with defaultSchema=app" 0 "$M" review --since 1 --format "$fmt" "$tmp/app/flyway.conf"
+	expect_out "review --format $fmt names app.orders" 'app\.orders'
+	if grep -q 'public' "$tmp/out"; then fail=$((fail + 1)); echo "FAIL review --format $fmt with defaultSchema=app says public"; else pass=$((pass + 1)); fi
+done
+expect "plan --emit with defaultSchema=app" 0 "$M" plan --since 1 --emit "$tmp/app/emit" "$tmp/app/flyway.conf"
+if grep -rq 'app\.orders' "$tmp/app/emit" && ! grep -rq 'public' "$tmp/app/emit"; then
+	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL plan --emit with defaultSchema=app: app.orders missing or public present"; fi
+expect "graph --focus app.orders" 0 "$M" graph --since 1 --focus app.orders "$tmp/app/flyway.conf"
+expect_out "graph --focus app.orders keeps the table's steps" 'app\.orders'
+if grep -q 'public' "$tmp/out"; then fail=$((fail + 1)); echo "FAIL graph with defaultSchema=app says public"; else pass=$((pass + 1)); fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,7 +2,8 @@
 """Growth: hostile inputs cost time in proportion to their size.
 
 Each case builds the same hostile input at size N and at 10N, runs
-`migraph list` (or `check`, which adds the rules) on both and compares the CPU time the two runs took (user
+`migraph list` (or `check`, which adds the rules, or `review` and `graph`,
+which add the plan) on both and compares the CPU time the two runs took (user
 plus system, of the child alone: other work on the machine does not count).
 Linear growth gives a ratio near 10, quadratic near 100; a case passes under
 25.  Times below a floor count as the floor, so that a run too short to
@@ -15,8 +16,10 @@ location wildcards with many stars, XML recovery around many bad spots,
 block comments nested a million deep, 100,000 placeholders and properties,
 a table of 200,000 columns (created at once, or added by as many ALTERs,
 through replay and the rules), history CSVs of a million rows
-(flyway_schema_history and DATABASECHANGELOG, through --applied), and SQL
-chains far deeper than --max-sql-depth.
+(flyway_schema_history and DATABASECHANGELOG, through --applied), SQL
+chains far deeper than --max-sql-depth; and the release review (review,
+graph) of the wide tables, of N statements in one changeset and of N
+Liquibase changesets with rollback blocks.
 """
 import os
 import shutil
@@ -42,11 +45,12 @@ def check(name, ok, detail=""):
         print(f"FAIL {name} {detail}")
 
 
-def measure(command, args, timeout):
-    """(CPU seconds, exit code) of one migraph run; (None, None) when it timed out."""
+def measure(command, args, timeout, migraph=None):
+    """(CPU seconds, exit code) of one migraph run (MIGRAPH unless another
+    build is given); (None, None) when it timed out."""
     before = os.times()
     with open(os.devnull, "wb") as null:
-        p = subprocess.Popen([MIGRAPH, command] + args, stdout=null, stderr=null)
+        p = subprocess.Popen([migraph or MIGRAPH, command] + args, stdout=null, stderr=null)
         try:
             p.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -196,22 +200,63 @@ def deep_chain(tmp, n):
     return [f"{tmp}/db"]
 
 
-if not os.path.exists(MIGRAPH):
-    print(f"no {MIGRAPH}: build it first")
-    print("0 passed, 1 failed")
-    sys.exit(1)
+# The release review (review, plan, graph) replays the plan's steps in
+# three passes - rollbacks, waivers, verification - and each step found
+# its statement by scanning its changeset and copied the tables it
+# touches: N statements in one changeset, or N ALTERs of one wide table,
+# cost N^2.
+def statements_in_one_changeset(tmp, n):
+    write(f"{tmp}/db/V1__s.sql", "".join(
+        f"CREATE TABLE t{i} (id bigint PRIMARY KEY);\n" if i % 4 == 0 else
+        f"ALTER TABLE t{i - i % 4} ADD COLUMN c{i} text;\n" if i % 4 == 1 else
+        f"CREATE INDEX i{i} ON t{i - i % 4} (c{i - 1});\n" if i % 4 == 2 else
+        f"ALTER TABLE t{i - i % 4} ALTER COLUMN c{i - 2} SET NOT NULL;\n"
+        for i in range(n)))
+    return [f"{tmp}/db"]
 
-growth("hang-wildcard-30-stars", wildcard, 200)
-growth("hang-xml-recovery-bad-elements", xml_recovery, 5000)
-growth("hang-nested-comment", nested_comment, 100000)
-growth("hang-flyway-placeholders", flyway_placeholders, 10000, command="check")
-growth("hang-liquibase-properties", liquibase_properties, 10000, command="check")
-growth("hang-table-columns", wide_table, 20000, command="check")
-growth("hang-table-columns-added-by-alter", added_columns, 20000, command="check")
-growth("hang-history-csv-rows", history_csv, 100000, command="check")
-growth("hang-databasechangelog-csv-rows", databasechangelog_csv, 100000, command="check",
-       timeout=300)
-growth("deep-sql-chain", deep_chain, 100000)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+# Each changeset makes a table, adds a column and says how to take both
+# back: every step of the plan is weighed against the findings of its
+# changeset (it scanned them all) and rolled back on the schema as it was.
+def changesets_with_rollbacks(tmp, n):
+    write(f"{tmp}/root.xml", XMLNS + "".join(
+        f'<changeSet id="c{i}" author="a"><createTable tableName="t{i}">'
+        f'<column name="id" type="int"/></createTable><addColumn tableName="t{i}">'
+        f'<column name="c" type="int"/></addColumn>'
+        f'<rollback><dropTable tableName="t{i}"/></rollback></changeSet>\n'
+        for i in range(n)) + "</databaseChangeLog>\n")
+    return ["--search-path", tmp, f"{tmp}/root.xml"]
+
+
+def main():
+    if not os.path.exists(MIGRAPH):
+        print(f"no {MIGRAPH}: build it first")
+        print("0 passed, 1 failed")
+        sys.exit(1)
+
+    growth("hang-wildcard-30-stars", wildcard, 200)
+    growth("hang-xml-recovery-bad-elements", xml_recovery, 5000)
+    growth("hang-nested-comment", nested_comment, 100000)
+    growth("hang-flyway-placeholders", flyway_placeholders, 10000, command="check")
+    growth("hang-liquibase-properties", liquibase_properties, 10000, command="check")
+    growth("hang-table-columns", wide_table, 20000, command="check")
+    growth("hang-table-columns-added-by-alter", added_columns, 20000, command="check")
+    growth("hang-history-csv-rows", history_csv, 100000, command="check")
+    growth("hang-databasechangelog-csv-rows", databasechangelog_csv, 100000, command="check",
+           timeout=300)
+    growth("deep-sql-chain", deep_chain, 100000)
+    # The release review on the same inputs: the plan's passes over its steps.
+    growth("hang-review-table-columns", wide_table, 20000, command="review")
+    growth("hang-review-columns-added-by-alter", added_columns, 5000, command="review")
+    growth("hang-graph-columns-added-by-alter", added_columns, 5000, command="graph")
+    growth("hang-review-statements-in-one-changeset", statements_in_one_changeset, 5000,
+           command="review")
+    growth("hang-review-liquibase-changesets-with-rollbacks", changesets_with_rollbacks, 1000,
+           command="review")
+
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

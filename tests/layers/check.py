@@ -9,6 +9,10 @@ includes a header of a higher layer, a sibling, or another module's
 private header fails the check, and so does a quoted include that names no
 file.  CONTRIBUTING.md describes the same table in words.
 
+The default schema has one home, src/model/object.c: a "public" string
+literal anywhere else in src/ fails (names are schema-qualified by the
+front ends; a stage that needs the default asks the catalog or the project).
+
 Functions longer than MAX_FUNCTION_LINES fail too, except flat dispatch
 switches (a body that is one switch of short cases).
 
@@ -17,8 +21,9 @@ between modules are checked the same way (nm): a prototype written by hand
 in a .c file cannot hide a call upwards, and a name defined twice fails.
 
   check.py              checks the repository
-  check.py --self-test  also proves, on temporary copies, that a bad include
-                        and a long function make the check fail
+  check.py --self-test  also proves, on temporary copies, that a bad include,
+                        a long function and a "public" literal make the check
+                        fail, and that "public" in a comment does not
   check.py --root DIR   checks another copy of the tree
 
 Ends with one "N passed, N failed" line: one check per file and rule.
@@ -74,6 +79,9 @@ HEADER_OWNER = {
 }
 
 MAX_FUNCTION_LINES = 150
+
+# The one file that may spell the engine's default schema.
+DEFAULT_SCHEMA_HOME = "src/model/object.c"
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
@@ -201,6 +209,40 @@ def strip_code(text):
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def string_literals(text):
+    """(line, contents) of every string literal outside comments."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        if text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text[i] in "\"'":
+            q, j = text[i], i + 1
+            while j < n and text[j] != q and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            if q == '"':
+                out.append((text.count("\n", 0, i) + 1, text[i + 1:j]))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def default_schema_problems(root, rel):
+    if not rel.startswith("src/") or rel == DEFAULT_SCHEMA_HOME:
+        return []
+    with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    return [f"{rel}:{line}: \"public\" outside {DEFAULT_SCHEMA_HOME}: read the default "
+            "schema from the catalog or the project (mg_catalog_default_schema, "
+            "mg_project_default_schema)"
+            for line, lit in string_literals(text) if lit == "public"]
 
 
 FUNC_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\([^;{}]*\)\s*$", re.S)
@@ -344,6 +386,7 @@ def check_tree(root, verbose=True, objdir=None):
     for rel, module in source_files(root):
         report(include_problems(root, rel, module))
         report(length_problems(root, rel))
+        report(default_schema_problems(root, rel))
     return passed, failed
 
 
@@ -372,6 +415,32 @@ def symbol_self_test():
             ("a function defined twice", any("mg_twice" in p for p in problems))]
 
 
+def broken_copy_fails(root, rel, insert):
+    """Whether the check fails on a temporary copy of the tree with insert
+    added to rel (after its first include when insert is an include, else
+    at its end)."""
+    tmp = tempfile.mkdtemp(prefix="migraph-layers-")
+    try:
+        for part in ("src", "include"):
+            shutil.copytree(os.path.join(root, part), os.path.join(tmp, part))
+        path = os.path.join(tmp, rel)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if "#include" in insert:
+            # after the first include, where a real one would go
+            at = text.index("#include")
+            at = text.index("\n", at) + 1
+            text = text[:at] + insert + text[at:]
+        else:
+            text += "\n" + insert
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        _, bad = check_tree(tmp, verbose=False)
+    finally:
+        shutil.rmtree(tmp)
+    return bad > 0
+
+
 def self_test(root):
     """Each deliberate breakage, made in a temporary copy, must fail the check."""
     cases = [
@@ -386,6 +455,16 @@ def self_test(root):
         ("a function of 151 lines",
          "src/core/str.c",
          "int mg_too_long(int x);\nint mg_too_long(int x)\n{\n" + "\tx++;\n" * 149 + "}\n"),
+        ("a stage spells the default schema",
+         "src/plan/emit.c",
+         "const char *mg_guess_schema(void);\nconst char *mg_guess_schema(void) { return \"public\"; }\n"),
+    ]
+    # Near misses: each must leave the check green.
+    clean = [
+        ("a comment that says \"public\"", "src/plan/emit.c",
+         "/* tables default to \"public\" on PostgreSQL */\n"),
+        ("a longer literal that contains public", "src/plan/emit.c",
+         "const char *mg_not_schema(void);\nconst char *mg_not_schema(void) { return \"publication\"; }\n"),
     ]
     passed = failed = 0
     for what, ok in symbol_self_test():
@@ -395,30 +474,17 @@ def self_test(root):
             failed += 1
             print(f"FAIL self-test: the check did not notice {what}")
     for what, rel, insert in cases:
-        tmp = tempfile.mkdtemp(prefix="migraph-layers-")
-        try:
-            for part in ("src", "include"):
-                shutil.copytree(os.path.join(root, part), os.path.join(tmp, part))
-            path = os.path.join(tmp, rel)
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-            if "#include" in insert:
-                # after the first include, where a real one would go
-                at = text.index("#include")
-                at = text.index("\n", at) + 1
-                text = text[:at] + insert + text[at:]
-            else:
-                text += "\n" + insert
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-            _, bad = check_tree(tmp, verbose=False)
-        finally:
-            shutil.rmtree(tmp)
-        if bad:
+        if broken_copy_fails(root, rel, insert):
             passed += 1
         else:
             failed += 1
             print(f"FAIL self-test: the check did not notice {what}")
+    for what, rel, insert in clean:
+        if broken_copy_fails(root, rel, insert):
+            failed += 1
+            print(f"FAIL self-test: the check refused {what}")
+        else:
+            passed += 1
     return passed, failed
 
 

@@ -238,6 +238,109 @@ static void unnamed_checks_get_postgresqls_names(void **state)
 	assert_non_null(mg_catalog_constraint(mg_catalog_relation(cat, "public", "u"), "u_x_check"));
 }
 
+/* A table wide enough for the column index (lookups by hash, not by scan):
+ * what a copy does to its columns - drop, rename, add - never changes
+ * what the source answers, nor the other way round. */
+static mg_catalog *wide(size_t n)
+{
+	mg_buf b = MG_BUF_INIT;
+	mg_buf_puts(&b, "CREATE TABLE w (");
+	for (size_t i = 0; i < n; i++)
+		mg_buf_printf(&b, "%sc%zu int", i ? ", " : "", i);
+	mg_buf_puts(&b, ");");
+	mg_catalog *cat = built(mg_arena_strdup(&proj->arena, mg_buf_cstr(&b)));
+	mg_buf_dispose(&b);
+	return cat;
+}
+
+static const char *type_of(const mg_catalog *cat, const char *col)
+{
+	const mg_cat_column *c = mg_catalog_column(mg_catalog_relation(cat, "public", "w"), col);
+	return c ? c->type : NULL;
+}
+
+static void wide_copies_and_their_source_change_alone(void **state)
+{
+	(void)state;
+	mg_catalog *cat = wide(40);
+	assert_string_equal(type_of(cat, "c5"), "integer"); /* the source's index is built */
+	mg_object only[] = {{MG_OBJ_TABLE, "public", NULL, "w"}};
+	for (int partial = 0; partial < 2; partial++) {
+		mg_catalog *copy = mg_catalog_copy(cat, &proj->arena, partial ? only : NULL, partial);
+		apply(copy, "ALTER TABLE w DROP COLUMN c0;\n"
+		            "ALTER TABLE w RENAME COLUMN c7 TO r7;\n"
+		            "ALTER TABLE w ALTER COLUMN c9 TYPE bigint;\n"
+		            "ALTER TABLE w ADD COLUMN extra text;");
+		assert_null(type_of(copy, "c0"));
+		assert_null(type_of(copy, "c7"));
+		assert_string_equal(type_of(copy, "r7"), "integer");
+		assert_string_equal(type_of(copy, "c9"), "bigint");
+		assert_string_equal(type_of(copy, "extra"), "text");
+		for (size_t i = 0; i < 40; i++) {
+			const char *c = mg_arena_printf(&proj->arena, "c%zu", i);
+			const mg_cat_column *col =
+				mg_catalog_column(mg_catalog_relation(cat, "public", "w"), c);
+			assert_non_null(col);
+			assert_string_equal(col->name, c);
+			assert_string_equal(col->type, "integer");
+		}
+		assert_null(type_of(cat, "r7"));
+		assert_null(type_of(cat, "extra"));
+	}
+	/* And the source changing leaves a copy as it was. */
+	mg_catalog *copy = mg_catalog_copy(cat, &proj->arena, only, 1);
+	assert_string_equal(type_of(copy, "c3"), "integer");
+	apply(cat, "ALTER TABLE w DROP COLUMN c1;\n"
+	           "ALTER TABLE w RENAME COLUMN c3 TO r3;\n"
+	           "ALTER TABLE w ALTER COLUMN c4 SET NOT NULL;\n"
+	           "ALTER TABLE w ADD COLUMN more int;");
+	assert_string_equal(type_of(copy, "c1"), "integer");
+	assert_string_equal(type_of(copy, "c3"), "integer");
+	assert_null(type_of(copy, "r3"));
+	assert_null(type_of(copy, "more"));
+	assert_false(mg_catalog_column(mg_catalog_relation(copy, "public", "w"), "c4")->not_null);
+	assert_true(mg_catalog_column(mg_catalog_relation(cat, "public", "w"), "c4")->not_null);
+	assert_int_equal(mg_catalog_relation(copy, "public", "w")->n_columns, 40);
+}
+
+/* A borrowing copy answers as a copy would, for what it holds, without
+ * duplicating the columns; its first change makes them its own, and the
+ * source never sees it. */
+static void a_borrowing_copy_answers_as_a_copy_and_changes_alone(void **state)
+{
+	(void)state;
+	mg_catalog *cat = wide(40);
+	apply(cat, base);
+	mg_object only[] = {{MG_OBJ_COLUMN, "public", "w", "c3"},
+	                    {MG_OBJ_INDEX, "public", NULL, "orders_status_idx"}};
+	mg_catalog *b = mg_catalog_borrow(cat, &proj->arena, only, 2);
+	mg_catalog *c = mg_catalog_copy(cat, &proj->arena, only, 2);
+	assert_string_equal(mg_catalog_snapshot(b, &proj->arena, NULL, 0),
+	                    mg_catalog_snapshot(c, &proj->arena, NULL, 0));
+	assert_null(mg_catalog_relation(b, "public", "customers"));
+	assert_true(mg_catalog_has_type(b, "public", "mood"));
+	const mg_cat_relation *w = mg_catalog_relation(b, "public", "w");
+	assert_ptr_equal(w->columns, mg_catalog_relation(cat, "public", "w")->columns);
+	assert_string_equal(type_of(b, "c39"), "integer");
+	const char *before = snap(cat);
+	apply(b, "ALTER TABLE w RENAME COLUMN c3 TO r3;\n"
+	         "ALTER TABLE w DROP COLUMN c0;\n"
+	         "ALTER TABLE w ADD COLUMN extra text;\n"
+	         "ALTER TABLE orders ALTER COLUMN status SET NOT NULL;\n"
+	         "DROP INDEX orders_status_idx;\n"
+	         "CREATE TYPE sad AS ENUM ('x');");
+	assert_ptr_not_equal(mg_catalog_relation(b, "public", "w")->columns,
+	                     mg_catalog_relation(cat, "public", "w")->columns);
+	assert_string_equal(type_of(b, "r3"), "integer");
+	assert_null(type_of(b, "c0"));
+	assert_true(mg_catalog_has_type(b, "public", "sad"));
+	assert_null(mg_catalog_index_table(b, "public", "orders_status_idx", NULL));
+	assert_string_equal(snap(cat), before);
+	assert_false(mg_catalog_has_type(cat, "public", "sad"));
+	assert_string_equal(type_of(cat, "c3"), "integer");
+	assert_non_null(mg_catalog_index_table(cat, "public", "orders_status_idx", NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +353,10 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(view_and_function_definitions_are_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(unnamed_checks_get_postgresqls_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(wide_copies_and_their_source_change_alone, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(a_borrowing_copy_answers_as_a_copy_and_changes_alone,
+		                                setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();

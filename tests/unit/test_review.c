@@ -293,6 +293,23 @@ static void json_report_carries_the_plan(void **state)
 	done(&rr);
 }
 
+/* The front end qualifies names (Flyway's defaultSchema, the script's
+ * search_path): the render writes what it was given and never guesses a
+ * schema of its own. */
+static void relations_are_written_as_qualified(void **state)
+{
+	(void)state;
+	mg_buf b = MG_BUF_INIT;
+	mg_object app = {MG_OBJ_TABLE, "app", NULL, "orders"};
+	rv_put_relation(&b, &app);
+	assert_string_equal(mg_buf_cstr(&b), "app.orders");
+	mg_buf_clear(&b);
+	mg_object bare = {MG_OBJ_TABLE, NULL, NULL, "orders"};
+	rv_put_relation(&b, &bare);
+	assert_string_equal(mg_buf_cstr(&b), "orders");
+	mg_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +321,7 @@ int main(void)
 		cmocka_unit_test(diagram_focus_and_grouping),
 		cmocka_unit_test(diagram_options_parse),
 		cmocka_unit_test(json_report_carries_the_plan),
+		cmocka_unit_test(relations_are_written_as_qualified),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();

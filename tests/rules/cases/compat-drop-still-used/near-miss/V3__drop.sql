@@ -1,0 +1,2 @@
+DROP VIEW customer_emails;
+DROP TABLE customers;

@@ -1,0 +1,2 @@
+CREATE TABLE tag (id int);
+ALTER TABLE tag RENAME TO tags;

@@ -1,0 +1,2 @@
+CREATE TABLE a_t (id int);
+CREATE VIEW a_v AS SELECT * FROM b_t;

@@ -1,0 +1,2 @@
+CREATE TABLE b_t (id int);
+CREATE VIEW b_v AS SELECT * FROM a_t;

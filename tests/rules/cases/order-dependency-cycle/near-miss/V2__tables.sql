@@ -1,0 +1,2 @@
+CREATE TABLE a_t (id int);
+CREATE TABLE b_t (id int);

@@ -1,0 +1,1 @@
+CREATE VIEW tag_names AS SELECT name FROM tags;

@@ -1,0 +1,1 @@
+CREATE INDEX orders_created_at_idx ON orders (created_at);
