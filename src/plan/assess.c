@@ -190,8 +190,11 @@ static void risk_figures(plan_ctx *ctx, area_acc *acc)
 			int sev = mg_risk_severity(pr, tr, cr->lock_timeout_set);
 			if (sev < 0 || tr->blocked_ms <= 0)
 				continue;
-			const char *fig = mg_arena_printf(a, "%s holds %s on %s for ~%s (SLO %s)%s",
+			/* A partial hold is a lower bound: an unknown neighbour in the
+			 * transaction adds to it, so the figure never reads as the whole. */
+			const char *fig = mg_arena_printf(a, "%s holds %s on %s for %s~%s (SLO %s)%s",
 			                                  cs_label(ctx, i), lock_name(tr->mode), rel,
+			                                  tr->blocked_partial ? "at least " : "",
 			                                  duration(a, tr->blocked_ms), duration(a, slo),
 			                                  tr->hot ? ", a hot table" : "");
 			if (sev >= MG_SEV_MEDIUM)

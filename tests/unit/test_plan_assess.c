@@ -83,6 +83,27 @@ static void unknown_sizes_never_lower_a_level(void **state)
 	as_done(&r);
 }
 
+/* A hot table's known hold keeps its level when a later statement of the
+ * same transaction touches a table of unknown size: the figure is a lower
+ * bound, says so, and the unknown table is named. */
+static void an_unknown_neighbour_never_lowers_a_known_hold(void **state)
+{
+	(void)state;
+	static const char *const files[] = {"V1__base.sql", base,
+	                                    "V1_1__other.sql", "CREATE TABLE other (id int PRIMARY KEY, v int);",
+	                                    "V2__idx.sql",
+	                                    "CREATE INDEX orders_c ON orders (customer_id);\n"
+	                                    "CREATE INDEX other_v ON other (v);",
+	                                    NULL};
+	as_run r;
+	as_plan(&r, files, big, "1.1");
+	const mg_area_score *l = area(&r, MG_AREA_LOCKING);
+	assert_int_equal(l->level, MG_SEV_CRITICAL);
+	assert_true(has_reason(l, "holds SHARE on public.orders for at least ~"));
+	assert_true(has_reason(l, "public.other"));
+	as_done(&r);
+}
+
 static void rollback_area_from_irreversible_steps(void **state)
 {
 	(void)state;
@@ -117,6 +138,7 @@ int main(void)
 		cmocka_unit_test(a_quiet_release_is_info),
 		cmocka_unit_test(locking_from_blocked_time_against_the_slo),
 		cmocka_unit_test(unknown_sizes_never_lower_a_level),
+		cmocka_unit_test(an_unknown_neighbour_never_lowers_a_known_hold),
 		cmocka_unit_test(rollback_area_from_irreversible_steps),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
