@@ -297,8 +297,11 @@ static void drop_column_breaks(breaking *b)
 	                                "version may still read or write it (%s deploy): its "
 	                                "queries naming the column fail",
 	                         s, t, c, b->deploy);
+	/* The drop itself belongs to a later migration: pasted in place of
+	 * this one, the alternative must not drop the column again. */
 	b->alt = mg_arena_printf(b->ar, "-- release N: stop reading and writing %s in the "
-	                                "application\n-- release N+1:\nALTER TABLE %s.%s DROP COLUMN %s;",
+	                                "application\n-- release N+1, in a later migration:\n-- "
+	                                "ALTER TABLE %s.%s DROP COLUMN %s;",
 	                         c, s, t, c);
 }
 
