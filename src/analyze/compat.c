@@ -394,6 +394,42 @@ static void not_null_without_default_breaks(breaking *b)
 	                               s, t, c, c, s, t, c);
 }
 
+/* Does the release later drop the column, or drop or rename its table?
+ * Then that later statement is what breaks the running version. */
+static bool goes_later(const breaking *b)
+{
+	const mg_graph *g = b->a->graph;
+	for (size_t k = b->i + 1; k < g->n_facts; k++) {
+		const mg_graph_fact *f = &g->facts[k];
+		if (!same_release(b->a, f->changeset, b->fa->changeset) || !same_table(f->op, b->op))
+			continue;
+		mg_op_kind kind = f->op->kind;
+		if (kind == MG_OP_DROP_TABLE || kind == MG_OP_RENAME_TABLE ||
+		    (kind == MG_OP_DROP_COLUMN && mg_str_ieq(f->op->object.name, b->c)))
+			return true;
+	}
+	return false;
+}
+
+/* DROP DEFAULT on a NOT NULL column of a live table: the previous version's
+ * INSERTs relied on the default (or do not know the column at all, when the
+ * release added it with NOT NULL DEFAULT only to fill the rows). */
+static void drop_default_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t, *c = b->c;
+	if (b->op->kind != MG_OP_DROP_DEFAULT || !b->fa->table_pre_existing ||
+	    !b->fa->column_not_null || goes_later(b))
+		return;
+	b->msg = mg_arena_printf(b->ar, "the default of NOT NULL column %s.%s.%s is dropped: "
+	                                "INSERTs of the previous application version (%s deploy), "
+	                                "which do not set it, fail",
+	                         s, t, c, b->deploy);
+	b->alt = mg_arena_printf(b->ar, "-- this release: keep the default of %s\n-- a later "
+	                                "release, once every deployed version writes %s, in a later "
+	                                "migration:\n-- ALTER TABLE %s.%s ALTER COLUMN %s DROP DEFAULT;",
+	                         c, c, s, t, c);
+}
+
 static void compat_drop_column(mg_analysis *a, const mg_rule *rule)
 {
 	each_breaking(a, rule, drop_column_breaks);
@@ -422,6 +458,7 @@ static void compat_narrowing_type(mg_analysis *a, const mg_rule *rule)
 static void compat_not_null_without_default(mg_analysis *a, const mg_rule *rule)
 {
 	each_breaking(a, rule, not_null_without_default_breaks);
+	each_breaking(a, rule, drop_default_breaks);
 }
 
 /* ---- notes from the replay ------------------------------------------- */
@@ -761,8 +798,10 @@ const mg_rule an_compat_rules[] = {
 		.default_severity = MG_SEV_HIGH,
 		.summary = "Makes a column NOT NULL without a default while the old version may not write it",
 		.doc = "The previous application version does not know the column: its INSERTs leave it NULL "
-		       "and fail. Safe alternative: add the column with a DEFAULT (or nullable), deploy the "
-		       "version that writes it, backfill, then add the NOT NULL.",
+		       "and fail. The same happens when a NOT NULL column loses its default (ADD COLUMN ... "
+		       "NOT NULL DEFAULT x to fill the rows, then DROP DEFAULT). Safe alternative: add the "
+		       "column with a DEFAULT (or nullable), deploy the version that writes it, backfill, then "
+		       "add the NOT NULL; drop the default only in a later release.",
 		.example = "ALTER TABLE orders ADD COLUMN region text;\n"
 		           "ALTER TABLE orders ALTER COLUMN region SET NOT NULL;",
 		.versions = "every version: this is about the migrations, not the server",

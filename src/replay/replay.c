@@ -268,6 +268,7 @@ static void record_fact(replay *r, const mg_operation *op)
 	case MG_OP_ALTER_COLUMN_TYPE:
 	case MG_OP_ADD_COLUMN:
 	case MG_OP_SET_NOT_NULL:
+	case MG_OP_DROP_DEFAULT:
 	case MG_OP_ADD_CONSTRAINT:
 	case MG_OP_VALIDATE_CONSTRAINT:
 	case MG_OP_UPDATE:
@@ -286,6 +287,7 @@ static void record_fact(replay *r, const mg_operation *op)
 	f->changeset = r->cs->index;
 	f->loc = op_loc(r, op);
 	f->pre_existing = pre_existing_rel(r, rel, op);
+	f->table_pre_existing = f->pre_existing;
 	f->table_has_rows = mg_catalog_has_rows(rel);
 	if (rel && op->object.kind == MG_OBJ_COLUMN && op->object.name) {
 		void *added = mg_map_get(&r->added_cols, col_key(r, rel, op->object.name));
@@ -293,6 +295,7 @@ static void record_fact(replay *r, const mg_operation *op)
 			f->pre_existing = false;
 		mg_cat_column *c = mg_catalog_column(rel, op->object.name);
 		f->column_has_default = c && (c->default_expr || c->identity || c->generated);
+		f->column_not_null = c && c->not_null;
 		f->type_before = op->type_from ? op->type_from : c ? c->type : NULL;
 		if (op->kind == MG_OP_ADD_COLUMN && (in_release(r->cs) || !r->release_known))
 			mg_map_put(&r->added_cols, col_key(r, rel, op->object.name),
