@@ -56,7 +56,50 @@ static bool depends_on(const mg_operation *op, const char *schema, const char *n
 	return false;
 }
 
-/* The fact that added the replacement of what fact i drops, or NULL. */
+static const char *find_word(const char *text, size_t len, const char *w);
+
+/* Does one name contain the other (email and email_address, value and
+ * jbvalue)?  Names that short are too common to link anything. */
+static bool names_linked(const char *x, const char *y)
+{
+	if (!x || !y || strlen(x) < 3 || strlen(y) < 3)
+		return false;
+	size_t lx = strlen(x), ly = strlen(y);
+	const char *in = lx < ly ? y : x, *part = lx < ly ? x : y;
+	size_t lp = strlen(part);
+	for (size_t k = 0; k + lp <= strlen(in); k++)
+		if (strncasecmp(in + k, part, lp) == 0)
+			return true;
+	return false;
+}
+
+/* Does an UPDATE of the release fill column neu from column old (it assigns
+ * neu and reads old)? */
+static bool backfilled_from(const mg_analysis *a, const mg_graph_fact *d, const char *neu,
+                            const char *old)
+{
+	const mg_graph *g = a->graph;
+	for (size_t k = 0; k < g->n_facts; k++) {
+		const mg_graph_fact *u = &g->facts[k];
+		if (u->op->kind != MG_OP_UPDATE || !u->stmt || !u->stmt->sql ||
+		    !same_release(a, u->changeset, d->changeset) || !same_table(u->op, d->op))
+			continue;
+		const mg_statement *st = u->stmt;
+		const char *set = find_word(st->sql, st->sql_len, "set");
+		if (!set)
+			continue;
+		size_t rest = st->sql_len - (size_t)(set - st->sql);
+		const char *where = find_word(set, rest, "where");
+		size_t span = where ? (size_t)(where - set) : rest;
+		if (find_word(set, span, neu) && find_word(set, rest, old))
+			return true;
+	}
+	return false;
+}
+
+/* The fact that added the replacement of what fact i drops, or NULL: an
+ * added column of the same table that a backfill or its name links to the
+ * dropped one, never just any column the release adds. */
 static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 {
 	const mg_graph *g = a->graph;
@@ -69,7 +112,9 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 			const mg_graph_fact *f = &g->facts[k];
 			if (!same_release(a, f->changeset, d->changeset) || !same_table(f->op, drop))
 				continue;
-			if (k < i && f->op->kind == MG_OP_ADD_COLUMN)
+			if (k < i && f->op->kind == MG_OP_ADD_COLUMN &&
+			    (names_linked(f->op->object.name, drop->object.name) ||
+			     backfilled_from(a, d, f->op->object.name, drop->object.name)))
 				return f;
 			/* copy-swap: the new column takes the dropped one's name */
 			if (k > i && f->op->kind == MG_OP_RENAME_COLUMN && !f->pre_existing &&
@@ -722,7 +767,9 @@ const mg_rule an_compat_rules[] = {
 		.summary = "One release adds an object and drops the one it replaces",
 		.doc = "Expand and contract squeezed into one release: the application version still running "
 		       "reads the old column or table, which is gone before the new version is live, and there "
-		       "is no way back without data loss. Safe alternative: ship the addition (and a backfill) "
+		       "is no way back without data loss. A column added in the release is the replacement only "
+		       "when an UPDATE fills it from the dropped column or one name contains the other. Safe "
+		       "alternative: ship the addition (and a backfill) "
 		       "now, move the application to it, and drop the old object in a later release.",
 		.example = "-- one release\n"
 		           "ALTER TABLE users ADD COLUMN email_address text;\n"

@@ -44,6 +44,9 @@ EXPECTED = [
      "public.programinstance.longitude"),
     ("V2_32_11__Remove_TEI_representative.sql", 2, "compat-drop-column",
      "public.trackedentityinstance.representativeid"),
+    # lastupdatedby, added in the same migration, does not replace it
+    ("V2_38_34__Migrate_users_to_userinfo.sql", 40, "compat-drop-column",
+     "public.userinfo.restorecode"),
     ("V2_40_7__Drop_column_twoFA_userinfo.sql", 3, "compat-drop-column",
      "public.userinfo.twofa"),
     ("V2_44_8__drop_stored_by_from_tracked_entities_enrollments_and_events_by.sql", 1,
@@ -54,8 +57,11 @@ EXPECTED = [
 
 # Every finding of these rules on dhis2, read by hand: the hot-table sites
 # above and the renames and drops of its other tables (before the
-# inference from the statement itself: 1, 1 and 4).
-COUNTS = {"compat-rename-column": 2, "compat-rename-table": 8, "compat-drop-column": 28}
+# inference from the statement itself: 1, 1 and 4).  compat-drop-after-add
+# pairs a drop only with a replacement a backfill or the name links to it
+# (latitude and longitude -> geometry, value -> jbvalue, ...).
+COUNTS = {"compat-rename-column": 2, "compat-rename-table": 8, "compat-drop-column": 68,
+          "compat-drop-after-add": 11}
 
 
 def main():
