@@ -75,15 +75,15 @@ TMP="$OUT.tmp"
 	echo " */"
 	echo "#include \"sql/pg_internal.h\""
 	echo ""
-	echo "const mg_pg_volatility_entry mg_pg_volatility_table[] = {"
+	echo "const sql_pg_volatility_entry sql_pg_volatility_table[] = {"
 	echo "$ROWS" | while read -r name vol; do
 		[ -n "$name" ] || continue
 		echo "	{\"$name\", '$vol'},"
 	done
 	echo "};"
 	echo ""
-	echo "const size_t mg_pg_volatility_table_len ="
-	echo "	sizeof mg_pg_volatility_table / sizeof mg_pg_volatility_table[0];"
+	echo "const size_t sql_pg_volatility_table_len ="
+	echo "	sizeof sql_pg_volatility_table / sizeof sql_pg_volatility_table[0];"
 } >"$TMP"
 mv "$TMP" "$OUT"
 echo "wrote $OUT ($(echo "$ROWS" | grep -c .) functions, PostgreSQL $VERSION)" >&2

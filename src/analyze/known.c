@@ -196,7 +196,7 @@ mg_known_findings *mg_known_findings_read(mg_arena *arena, const char *path, siz
 	return r.problems ? NULL : kf;
 }
 
-void mg_known_findings_apply(mg_analysis *a, mg_known_findings *kf, mg_triage *t)
+void an_known_findings_apply(mg_analysis *a, mg_known_findings *kf, mg_triage *t)
 {
 	mg_project *p = a->project;
 	mg_map index;

@@ -205,7 +205,7 @@ static bool check_marker(mg_project *p, const mg_ignore_marker *m, bool *rule_kn
 	return ok;
 }
 
-void mg_suppress_apply(mg_analysis *a, const mg_triage_options *o, mg_triage *t)
+void an_suppress_apply(mg_analysis *a, const mg_triage_options *o, mg_triage *t)
 {
 	mg_project *p = a->project;
 	if (!p->n_ignores)
@@ -239,7 +239,7 @@ void mg_suppress_apply(mg_analysis *a, const mg_triage_options *o, mg_triage *t)
 		if (!judged(p, &e))
 			continue;
 		for (size_t r = 0; r < m->n_rules; r++) {
-			if (!known[r] || m->used[r] || mg_triage_rule_disabled(o, m->rules[r]))
+			if (!known[r] || m->used[r] || an_triage_rule_disabled(o, m->rules[r]))
 				continue;
 			mg_diag *d = mg_diag_add(
 				&p->diags, MG_SEV_LOW, "suppression-unused", m->loc,

@@ -72,7 +72,7 @@ size_t mg_rule_settings_check(const mg_rule_setting *rules, size_t n, mg_diag_li
 	return problems;
 }
 
-bool mg_triage_rule_disabled(const mg_triage_options *o, const char *id)
+bool an_triage_rule_disabled(const mg_triage_options *o, const char *id)
 {
 	bool enabled = !o->rules_enable_given;
 	for (size_t i = 0; i < o->n_rules; i++) {
@@ -91,7 +91,7 @@ static void apply_rule_settings(mg_analysis *a, const mg_triage_options *o, mg_t
 	size_t kept = 0;
 	for (size_t i = 0; i < a->n_findings; i++) {
 		mg_finding *f = a->findings[i];
-		if (mg_triage_rule_disabled(o, f->rule->id)) {
+		if (an_triage_rule_disabled(o, f->rule->id)) {
 			t->disabled++;
 			continue;
 		}
@@ -144,10 +144,10 @@ void mg_triage_run(mg_analysis *a, const mg_triage_options *o, mg_triage *t)
 	if (!o)
 		o = &none;
 	apply_rule_settings(a, o, t);
-	mg_suppress_apply(a, o, t);
+	an_suppress_apply(a, o, t);
 	if (o->baseline) {
 		t->has_baseline = true;
-		mg_known_findings_apply(a, o->baseline, t);
+		an_known_findings_apply(a, o->baseline, t);
 	}
 	if (o->only_release)
 		only_release(a, t);

@@ -8,9 +8,9 @@
 #include "migraph/triage.h"
 
 /* True when the configuration turns the rule off. */
-bool mg_triage_rule_disabled(const mg_triage_options *o, const char *id);
+bool an_triage_rule_disabled(const mg_triage_options *o, const char *id);
 
-void mg_suppress_apply(mg_analysis *a, const mg_triage_options *o, mg_triage *t);
-void mg_known_findings_apply(mg_analysis *a, mg_known_findings *known, mg_triage *t);
+void an_suppress_apply(mg_analysis *a, const mg_triage_options *o, mg_triage *t);
+void an_known_findings_apply(mg_analysis *a, mg_known_findings *known, mg_triage *t);
 
 #endif

@@ -14,7 +14,7 @@
 /* Ant-style match of a path against a location's wildcard part: "**" is
  * any run of characters (a '/' after it included), "*" any run without
  * '/', "?" one character but '/'.  Time |pattern| x |path|. */
-bool mg_flyway_glob(const char *pattern, const char *path);
+bool fw_glob(const char *pattern, const char *path);
 
 /* ---- Configuration ---------------------------------------------------- */
 

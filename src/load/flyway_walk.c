@@ -50,7 +50,7 @@ static int cmp_names(const void *a, const void *b)
  * the end one pattern token at a time: time |pattern| x |path| whatever
  * the stars (trying each split recursively took 30 s for 8 stars against a
  * 60-character name, exponential in their number). */
-bool mg_flyway_glob(const char *p, const char *s)
+bool fw_glob(const char *p, const char *s)
 {
 	enum { LITERAL, ANY, STAR, DSTAR };
 	size_t n = strlen(s), pl = strlen(p), nt = 0;
@@ -229,7 +229,7 @@ static void walk_dir(walk *w, const char *path, const char *display, const char 
 						continue;
 					char saved = dirpart[k];
 					dirpart[k] = '\0';
-					if (mg_flyway_glob(w->pattern, dirpart))
+					if (fw_glob(w->pattern, dirpart))
 						script = crel + k + (k < dl || slash ? 1 : 0);
 					dirpart[k] = saved;
 				}

@@ -9,16 +9,16 @@
 
 #include "load/lb_node.h"
 
-mg_lb_node *mg_lb_node_new(mg_arena *arena, const char *name, mg_loc loc)
+lb_node *lb_node_new(mg_arena *arena, const char *name, mg_loc loc)
 {
-	mg_lb_node *node = mg_arena_alloc(arena, sizeof *node);
+	lb_node *node = mg_arena_alloc(arena, sizeof *node);
 	node->name = name ? mg_arena_strdup(arena, name) : "";
 	node->loc = loc;
 	node->text_loc = loc;
 	return node;
 }
 
-void mg_lb_node_add_attr(mg_arena *arena, mg_lb_node *node, const char *name,
+void lb_node_add_attr(mg_arena *arena, lb_node *node, const char *name,
                          const char *value, mg_loc loc)
 {
 	if (node->n_attrs == node->attrs_cap) {
@@ -27,19 +27,19 @@ void mg_lb_node_add_attr(mg_arena *arena, mg_lb_node *node, const char *name,
 		                            node->n_attrs, cap);
 		node->attrs_cap = cap;
 	}
-	mg_lb_attr *a = &node->attrs[node->n_attrs++];
+	lb_attr *a = &node->attrs[node->n_attrs++];
 	a->name = mg_arena_strdup(arena, name);
 	a->value = value ? mg_arena_strdup(arena, value) : NULL;
 	a->loc = loc;
 }
 
-void mg_lb_node_add_child(mg_arena *arena, mg_lb_node *node, mg_lb_node *child)
+void lb_node_add_child(mg_arena *arena, lb_node *node, lb_node *child)
 {
 	mg_arena_push(arena, (void ***)&node->children, &node->n_children,
 	              &node->children_cap, child);
 }
 
-const mg_lb_attr *mg_lb_attr_find(const mg_lb_node *node, const char *name)
+const lb_attr *lb_attr_find(const lb_node *node, const char *name)
 {
 	if (!node)
 		return NULL;
@@ -49,13 +49,13 @@ const mg_lb_attr *mg_lb_attr_find(const mg_lb_node *node, const char *name)
 	return NULL;
 }
 
-const char *mg_lb_attr_get(const mg_lb_node *node, const char *name)
+const char *lb_attr_get(const lb_node *node, const char *name)
 {
-	const mg_lb_attr *a = mg_lb_attr_find(node, name);
+	const lb_attr *a = lb_attr_find(node, name);
 	return a ? a->value : NULL;
 }
 
-mg_lb_node *mg_lb_child(const mg_lb_node *node, const char *name)
+lb_node *lb_child(const lb_node *node, const char *name)
 {
 	if (!node)
 		return NULL;
@@ -65,31 +65,31 @@ mg_lb_node *mg_lb_child(const mg_lb_node *node, const char *name)
 	return NULL;
 }
 
-const char *mg_lb_value(const mg_lb_node *node, const char *name)
+const char *lb_value(const lb_node *node, const char *name)
 {
-	const char *v = mg_lb_attr_get(node, name);
+	const char *v = lb_attr_get(node, name);
 	if (v)
 		return v;
-	mg_lb_node *c = mg_lb_child(node, name);
+	lb_node *c = lb_child(node, name);
 	if (c && c->text)
 		return c->text;
 	return NULL;
 }
 
-void mg_lb_each(const mg_lb_node *node, const char *wrapper_name,
+void lb_each(const lb_node *node, const char *wrapper_name,
                 const char *item_name,
-                void (*fn)(const mg_lb_node *item, void *ctx), void *ctx)
+                void (*fn)(const lb_node *item, void *ctx), void *ctx)
 {
 	if (!node)
 		return;
 	for (size_t i = 0; i < node->n_children; i++) {
-		const mg_lb_node *c = node->children[i];
+		const lb_node *c = node->children[i];
 		bool is_wrapper = wrapper_name && strcmp(c->name, wrapper_name) == 0;
 		bool is_item = strcmp(c->name, item_name) == 0;
 		/* A YAML "column:" key whose value is a list of {column: ...}
 		 * items is a wrapper even though it has the item's name. */
 		bool item_list = is_item && c->n_children > 0 && c->n_attrs == 0 &&
-		                 mg_lb_child(c, item_name) != NULL;
+		                 lb_child(c, item_name) != NULL;
 		if (is_wrapper || item_list) {
 			for (size_t j = 0; j < c->n_children; j++)
 				if (strcmp(c->children[j]->name, item_name) == 0)

@@ -29,21 +29,21 @@
 
 #include "migraph/model.h"
 
-typedef struct mg_lb_attr {
+typedef struct lb_attr {
 	const char *name;
 	const char *value;     /* NULL for a YAML null */
 	mg_loc loc;
-} mg_lb_attr;
+} lb_attr;
 
-typedef struct mg_lb_node mg_lb_node;
+typedef struct lb_node lb_node;
 
-struct mg_lb_node {
+struct lb_node {
 	const char *name;      /* local name (no namespace prefix) or YAML key */
 	const char *ns;        /* XML namespace URI, or NULL */
-	mg_lb_attr *attrs;
+	lb_attr *attrs;
 	size_t n_attrs;
 	size_t attrs_cap;
-	mg_lb_node **children;
+	lb_node **children;
 	size_t n_children;
 	size_t children_cap;
 	const char *text;      /* element text / scalar, or NULL */
@@ -53,25 +53,25 @@ struct mg_lb_node {
 	bool text_verbatim;    /* text is the file's bytes from text_loc on (anchors can be computed) */
 };
 
-mg_lb_node *mg_lb_node_new(mg_arena *arena, const char *name, mg_loc loc);
-void mg_lb_node_add_attr(mg_arena *arena, mg_lb_node *node, const char *name,
+lb_node *lb_node_new(mg_arena *arena, const char *name, mg_loc loc);
+void lb_node_add_attr(mg_arena *arena, lb_node *node, const char *name,
                          const char *value, mg_loc loc);
-void mg_lb_node_add_child(mg_arena *arena, mg_lb_node *node, mg_lb_node *child);
+void lb_node_add_child(mg_arena *arena, lb_node *node, lb_node *child);
 
 /* The attribute's value, or NULL when absent (or a YAML null). */
-const char *mg_lb_attr_get(const mg_lb_node *node, const char *name);
-const mg_lb_attr *mg_lb_attr_find(const mg_lb_node *node, const char *name);
+const char *lb_attr_get(const lb_node *node, const char *name);
+const lb_attr *lb_attr_find(const lb_node *node, const char *name);
 /* The first direct child with that name, or NULL. */
-mg_lb_node *mg_lb_child(const mg_lb_node *node, const char *name);
+lb_node *lb_child(const lb_node *node, const char *name);
 /* An attribute, or else the text of a child of that name ("where",
  * "comment", "sql" ...): the two shapes XML and YAML use for one value. */
-const char *mg_lb_value(const mg_lb_node *node, const char *name);
+const char *lb_value(const lb_node *node, const char *name);
 
 /* Calls fn for every child named item_name, whether it is a direct child
  * (XML <column>) or inside a wrapper child named wrapper_name or
  * item_name (YAML columns: [ {column: ...} ]). */
-void mg_lb_each(const mg_lb_node *node, const char *wrapper_name,
+void lb_each(const lb_node *node, const char *wrapper_name,
                 const char *item_name,
-                void (*fn)(const mg_lb_node *item, void *ctx), void *ctx);
+                void (*fn)(const lb_node *item, void *ctx), void *ctx);
 
 #endif

@@ -15,12 +15,12 @@
 /* XML (libxml2; liquibase_xml.c).  path is the file as opened, used in
  * node locations.  Returns the root node, or NULL after a diagnostic
  * when the file cannot be parsed at all. */
-mg_lb_node *mg_lb_read_xml(mg_project *project, const char *path,
+lb_node *lb_read_xml(mg_project *project, const char *path,
                            const mg_file_data *data,
                            const mg_load_options *opts);
 
 /* YAML and JSON (libyaml reads both; liquibase_yaml.c). */
-mg_lb_node *mg_lb_read_yaml(mg_project *project, const char *path,
+lb_node *lb_read_yaml(mg_project *project, const char *path,
                             const mg_file_data *data,
                             const mg_load_options *opts);
 

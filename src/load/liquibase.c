@@ -13,12 +13,12 @@
 
 #include "load/liquibase_int.h"
 
-static const char *attr_or_child(const mg_lb_node *n, const char *name)
+static const char *attr_or_child(const lb_node *n, const char *name)
 {
-	return mg_lb_value(n, name);
+	return lb_value(n, name);
 }
 
-static void property_file(lb_state *st, lb_file *f, const mg_lb_node *prop,
+static void property_file(lb_state *st, lb_file *f, const lb_node *prop,
                           const char *file, bool global)
 {
 	bool relative = lb_attr_bool(prop, "relativeToChangelogFile", false);
@@ -61,28 +61,28 @@ static void property_file(lb_state *st, lb_file *f, const mg_lb_node *prop,
 		             global ? NULL : f->path);
 }
 
-static void property(lb_state *st, lb_file *f, const mg_lb_node *raw)
+static void property(lb_state *st, lb_file *f, const lb_node *raw)
 {
-	mg_lb_node *prop = lb_expand_node(st, f, raw, false);
-	const char *ctx = mg_lb_attr_get(prop, "contextFilter");
+	lb_node *prop = lb_expand_node(st, f, raw, false);
+	const char *ctx = lb_attr_get(prop, "contextFilter");
 	if (!ctx)
-		ctx = mg_lb_attr_get(prop, "context");
+		ctx = lb_attr_get(prop, "context");
 	if (st->opts->contexts && *st->opts->contexts &&
 	    !lb_expr_matches(ctx, st->opts->contexts, NULL))
 		return;
-	const char *labels = mg_lb_attr_get(prop, "labels");
+	const char *labels = lb_attr_get(prop, "labels");
 	if (labels && st->opts->labels && *st->opts->labels &&
 	    !lb_expr_matches(st->opts->labels, labels, NULL))
 		return;
-	if (!lb_dbms_matches(mg_lb_attr_get(prop, "dbms"), st->engine, true))
+	if (!lb_dbms_matches(lb_attr_get(prop, "dbms"), st->engine, true))
 		return;
 	bool global = lb_attr_bool(prop, "global", true);
-	const char *file = mg_lb_attr_get(prop, "file");
+	const char *file = lb_attr_get(prop, "file");
 	if (file && *file) {
 		property_file(st, f, prop, file, global);
 		return;
 	}
-	const char *name = mg_lb_attr_get(prop, "name");
+	const char *name = lb_attr_get(prop, "name");
 	const char *value = attr_or_child(prop, "value");
 	if (!name || !*name) {
 		mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_MEDIUM, "lb-property-invalid",
@@ -94,15 +94,15 @@ static void property(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	             global ? NULL : f->path);
 }
 
-static mg_lb_quoting quoting_of(const char *v, mg_lb_quoting dflt)
+static lb_quoting quoting_of(const char *v, lb_quoting dflt)
 {
 	if (!v)
 		return dflt;
 	if (mg_str_ieq(v, "QUOTE_ALL_OBJECTS"))
-		return MG_LB_QUOTE_ALL_OBJECTS;
+		return LB_QUOTE_ALL_OBJECTS;
 	if (mg_str_ieq(v, "QUOTE_ONLY_RESERVED_WORDS"))
-		return MG_LB_QUOTE_ONLY_RESERVED_WORDS;
-	return MG_LB_QUOTE_LEGACY;
+		return LB_QUOTE_ONLY_RESERVED_WORDS;
+	return LB_QUOTE_LEGACY;
 }
 
 static void add_context(lb_state *st, lb_file *f, const char *ctx)
@@ -125,7 +125,7 @@ static void root_setting(lb_state *st, lb_file *f, const char *name, const char 
 		if (!f->logical && value && *value)
 			f->logical = value;
 	} else if (strcmp(name, "objectQuotingStrategy") == 0) {
-		f->quoting = quoting_of(value, MG_LB_QUOTE_LEGACY);
+		f->quoting = quoting_of(value, LB_QUOTE_LEGACY);
 	} else if (strcmp(name, "context") == 0 || strcmp(name, "contextFilter") == 0) {
 		add_context(st, f, value);
 	}
@@ -139,31 +139,31 @@ static bool is_root_setting(const char *name)
 	       strcmp(name, "changeLogId") == 0;
 }
 
-static void children(lb_state *st, lb_file *f, const mg_lb_node *parent, unsigned depth)
+static void children(lb_state *st, lb_file *f, const lb_node *parent, unsigned depth)
 {
 	mg_project *pr = st->project;
 	for (size_t i = 0; i < parent->n_children; i++) {
-		const mg_lb_node *c = parent->children[i];
+		const lb_node *c = parent->children[i];
 		const char *n = c->name;
 		if (strcmp(n, "changeSet") == 0) {
 			lb_changeset(st, f, c);
 		} else if (strcmp(n, "include") == 0) {
 			/* YAML may give a list of {file: ...} items under one include. */
-			if (!mg_lb_attr_get(c, "file") && c->n_children > 0) {
-				mg_lb_node merged = *c;
+			if (!lb_attr_get(c, "file") && c->n_children > 0) {
+				lb_node merged = *c;
 				merged.attrs = NULL;
 				merged.n_attrs = merged.attrs_cap = 0;
 				for (size_t j = 0; j < c->n_children; j++) {
-					const mg_lb_node *item = c->children[j];
+					const lb_node *item = c->children[j];
 					if (item->text)
-						mg_lb_node_add_attr(&pr->arena, &merged, item->name,
+						lb_node_add_attr(&pr->arena, &merged, item->name,
 						                    item->text, item->loc);
 					for (size_t k = 0; k < item->n_attrs; k++)
-						mg_lb_node_add_attr(&pr->arena, &merged, item->attrs[k].name,
+						lb_node_add_attr(&pr->arena, &merged, item->attrs[k].name,
 						                    item->attrs[k].value, item->attrs[k].loc);
 				}
 				for (size_t k = 0; k < c->n_attrs; k++)
-					mg_lb_node_add_attr(&pr->arena, &merged, c->attrs[k].name,
+					lb_node_add_attr(&pr->arena, &merged, c->attrs[k].name,
 					                    c->attrs[k].value, c->attrs[k].loc);
 				lb_include(st, f, lb_expand_node(st, f, &merged, true));
 			} else {
@@ -181,7 +181,7 @@ static void children(lb_state *st, lb_file *f, const mg_lb_node *parent, unsigne
 		           strcmp(n, "comment") == 0) {
 			/* Recorded by Liquibase, no effect on what is listed. */
 		} else if (is_root_setting(n)) {
-			root_setting(st, f, n, c->text ? c->text : mg_lb_attr_get(c, n), c->loc);
+			root_setting(st, f, n, c->text ? c->text : lb_attr_get(c, n), c->loc);
 		} else {
 			mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_LOW, "lb-unknown-element",
 			                          c->loc, "unknown changelog element <%s> ignored", n);
@@ -190,7 +190,7 @@ static void children(lb_state *st, lb_file *f, const mg_lb_node *parent, unsigne
 	}
 }
 
-void lb_interpret(lb_state *st, lb_file *f, const mg_lb_node *root)
+void lb_interpret(lb_state *st, lb_file *f, const lb_node *root)
 {
 	if (strcmp(root->name, "databaseChangeLog") != 0) {
 		mg_diag *dg = mg_diag_add(&st->project->diags, MG_SEV_HIGH, "lb-not-changelog",

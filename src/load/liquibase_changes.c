@@ -89,12 +89,12 @@ static const change_type *find_type(const char *name)
 	return NULL;
 }
 
-bool mg_lb_is_change_type(const char *name)
+bool lb_is_change_type(const char *name)
 {
 	return find_type(name) != NULL;
 }
 
-bool mg_lb_change_has_auto_rollback(const mg_lb_node *change)
+bool lb_change_has_auto_rollback(const lb_node *change)
 {
 	const change_type *t = change ? find_type(change->name) : NULL;
 	return t && t->auto_rollback;
@@ -145,12 +145,12 @@ const char *lbc_name(lbc *c, const char *name)
 	if (n >= 2 && name[0] == '"' && name[n - 1] == '"')
 		return mg_arena_strndup(c->arena, name + 1, n - 2);
 	char *s = mg_arena_strndup(c->arena, name, n);
-	if (c->ctx->quoting == MG_LB_QUOTE_ALL_OBJECTS)
+	if (c->ctx->quoting == LB_QUOTE_ALL_OBJECTS)
 		return s;
 	/* LEGACY quotes mixed-case names on PostgreSQL and leaves the rest
 	 * unquoted, which the server folds to lower case. */
 	if (needs_quotes(s) ||
-	    (c->ctx->quoting == MG_LB_QUOTE_LEGACY && has_upper(s) && has_lower(s)))
+	    (c->ctx->quoting == LB_QUOTE_LEGACY && has_upper(s) && has_lower(s)))
 		return s;
 	for (char *p = s; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -160,12 +160,12 @@ const char *lbc_name(lbc *c, const char *name)
 
 const char *lbc_attr(lbc *c, const char *name)
 {
-	return mg_lb_value(c->node, name);
+	return lb_value(c->node, name);
 }
 
-bool lbc_bool(const mg_lb_node *n, const char *name, bool dflt)
+bool lbc_bool(const lb_node *n, const char *name, bool dflt)
 {
-	const char *v = mg_lb_attr_get(n, name);
+	const char *v = lb_attr_get(n, name);
 	bool b = dflt;
 	if (v)
 		mg_str_parse_bool(v, &b);
@@ -174,7 +174,7 @@ bool lbc_bool(const mg_lb_node *n, const char *name, bool dflt)
 
 const char *lbc_schema_attr(lbc *c, const char *attr)
 {
-	const char *s = mg_lb_attr_get(c->node, attr);
+	const char *s = lb_attr_get(c->node, attr);
 	if (s && *s)
 		return lbc_name(c, s);
 	return mg_engine_default_schema(c->project->engine.kind);
@@ -306,13 +306,13 @@ void lbc_parse_sql(lbc *c, const char *text, size_t len, const char *file, mg_lo
 
 /* ---- entry point -------------------------------------------------------- */
 
-static const char *engine_name(const mg_lb_change_ctx *ctx)
+static const char *engine_name(const lb_change_ctx *ctx)
 {
 	mg_engine_kind k = ctx->opts ? ctx->opts->engine.kind : ctx->project->engine.kind;
 	return mg_engine_name(k);
 }
 
-int mg_lb_change_to_ops(mg_lb_change_ctx *ctx, const mg_lb_node *change)
+int lb_change_to_ops(lb_change_ctx *ctx, const lb_node *change)
 {
 	if (!ctx || !change || !ctx->cs)
 		return -1;
@@ -326,7 +326,7 @@ int mg_lb_change_to_ops(mg_lb_change_ctx *ctx, const mg_lb_node *change)
 
 	/* A change for another engine is not applied (the interpreter skips
 	 * it too; this keeps direct callers right). */
-	const char *dbms = mg_lb_attr_get(change, "dbms");
+	const char *dbms = lb_attr_get(change, "dbms");
 	if (dbms && !lb_dbms_matches(dbms, engine_name(ctx), true))
 		return 0;
 

@@ -156,10 +156,10 @@ typedef struct idx_cols {
 	size_t cap;
 } idx_cols;
 
-static void index_column(const mg_lb_node *col, void *ud)
+static void index_column(const lb_node *col, void *ud)
 {
 	idx_cols *ic = ud;
-	const char *name = mg_lb_attr_get(col, "name");
+	const char *name = lb_attr_get(col, "name");
 	if (!name)
 		return;
 	/* A computed column is an expression, written as is. */
@@ -188,7 +188,7 @@ int lbc_create_index(lbc *c)
 	if (using && *using && !mg_str_ieq(using, "btree"))
 		op->index_method = mg_str_lower(c->arena, using);
 	idx_cols ic = {c, &op->index_columns, 0};
-	mg_lb_each(c->node, "columns", "column", index_column, &ic);
+	lb_each(c->node, "columns", "column", index_column, &ic);
 	const char *where = lbc_attr(c, "where");
 	if (where && *where) {
 		op->flags |= MG_OPF_HAS_WHERE;

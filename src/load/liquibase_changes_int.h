@@ -16,8 +16,8 @@
 
 /* One change being mapped. */
 typedef struct lbc {
-	mg_lb_change_ctx *ctx;
-	const mg_lb_node *node;
+	lb_change_ctx *ctx;
+	const lb_node *node;
 	mg_project *project;
 	mg_arena *arena;
 	mg_statement *stmt;      /* created on first use, at the change element */
@@ -40,7 +40,7 @@ mg_operation *lbc_op(lbc *c, mg_op_kind kind);
 /* A missing required attribute: a diagnostic, returns -1. */
 int lbc_missing(lbc *c, const char *attr);
 const char *lbc_attr(lbc *c, const char *name);
-bool lbc_bool(const mg_lb_node *n, const char *name, bool dflt);
+bool lbc_bool(const lb_node *n, const char *name, bool dflt);
 /* Parses SQL text through the SQL front end into the changeset.  base is
  * where text[0] sits in file; per_line_col is the column every later line
  * starts at (0: the text is the file's bytes, so one anchor suffices). */
@@ -51,7 +51,7 @@ void lbc_comment(lbc *c, const mg_object *table, const char *column, const char 
 /* The SQL value of a <column> of insert/update (value, valueNumeric,
  * valueBoolean, valueDate, valueComputed, valueSequenceNext), "NULL" when it
  * gives none, NULL when it names a file or something else not written as SQL. */
-const char *lbc_value_sql(lbc *c, const mg_lb_node *col);
+const char *lbc_value_sql(lbc *c, const lb_node *col);
 /* The <column>s of insert, update or addColumn as names and SQL values;
  * given_only: only the columns that give a value (addColumn). */
 typedef struct lbc_values {
@@ -72,7 +72,7 @@ const char *lbc_sequence_options(lbc *c);
 const char *lbc_type(lbc *c, const char *lb_type, bool *serial);
 /* The default of a column-like node (defaultValue*, or value* when
  * prefix is "value"): its SQL text and volatility; NULL when none. */
-const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const char *type,
+const char *lbc_default(lbc *c, const lb_node *n, const char *prefix, const char *type,
                         mg_volatility *vol);
 /* Volatility of a SQL expression, as the SQL front end judges it. */
 mg_volatility lbc_expr_volatility(lbc *c, const char *expr);

@@ -28,13 +28,13 @@ static const char *body(lbc *c, const char *attr, mg_loc *loc, bool *verbatim)
 	*verbatim = c->node->text_verbatim;
 	if (c->node->text && !blank(c->node->text))
 		return c->node->text;
-	const mg_lb_attr *a = attr ? mg_lb_attr_find(c->node, attr) : NULL;
+	const lb_attr *a = attr ? lb_attr_find(c->node, attr) : NULL;
 	if (a && a->value) {
 		*loc = a->loc;
 		*verbatim = false;
 		return a->value;
 	}
-	const mg_lb_node *child = attr ? mg_lb_child(c->node, attr) : NULL;
+	const lb_node *child = attr ? lb_child(c->node, attr) : NULL;
 	if (child && child->text) {
 		*loc = child->text_loc;
 		*verbatim = child->text_verbatim;
@@ -48,7 +48,7 @@ static void parse_body(lbc *c, const char *text, mg_loc loc, bool verbatim, bool
 	const char *file = loc.file ? loc.file : c->node->loc.file;
 	lbc_parse_sql(c, text, strlen(text), file, loc, verbatim,
 	              lbc_bool(c->node, "splitStatements", split_default),
-	              mg_lb_attr_get(c->node, "endDelimiter"),
+	              lb_attr_get(c->node, "endDelimiter"),
 	              lbc_bool(c->node, "stripComments", false));
 }
 
@@ -114,7 +114,7 @@ int lbc_sql_file(lbc *c)
 	mg_loc start = {opened, 1, 1};
 	lbc_parse_sql(c, text, strlen(text), opened, start, true,
 	              lbc_bool(c->node, "splitStatements", true),
-	              mg_lb_attr_get(c->node, "endDelimiter"),
+	              lb_attr_get(c->node, "endDelimiter"),
 	              lbc_bool(c->node, "stripComments", false));
 	return 0;
 }
@@ -296,22 +296,22 @@ typedef struct values_acc {
 	size_t cap;
 } values_acc;
 
-static bool has_value(const mg_lb_node *col)
+static bool has_value(const lb_node *col)
 {
 	static const char *const attrs[] = {"value",         "valueNumeric",      "valueBoolean",
 	                                    "valueDate",     "valueComputed",     "valueSequenceNext",
 	                                    "valueBlobFile", "valueClobFile", "valueSequenceCurrent"};
 	for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
-		if (mg_lb_value(col, attrs[i]))
+		if (lb_value(col, attrs[i]))
 			return true;
 	return false;
 }
 
-static void collect_value(const mg_lb_node *col, void *ud)
+static void collect_value(const lb_node *col, void *ud)
 {
 	values_acc *acc = ud;
 	lbc_values *d = acc->out;
-	const char *name = lbc_name(acc->c, mg_lb_attr_get(col, "name"));
+	const char *name = lbc_name(acc->c, lb_attr_get(col, "name"));
 	if (!name || (acc->given_only && !has_value(col)))
 		return;
 	const char *v = lbc_value_sql(acc->c, col);
@@ -335,7 +335,7 @@ lbc_values lbc_column_values(lbc *c, bool given_only)
 {
 	lbc_values out = {{0}, {0}, false};
 	values_acc acc = {c, &out, given_only, 0};
-	mg_lb_each(c->node, "columns", "column", collect_value, &acc);
+	lb_each(c->node, "columns", "column", collect_value, &acc);
 	return out;
 }
 
@@ -354,12 +354,12 @@ const char *lbc_set_clause(lbc *c, const mg_name_list *names, const mg_name_list
 }
 
 typedef struct where_params {
-	const mg_lb_node **items;
+	const lb_node **items;
 	size_t n, cap;
 	mg_arena *arena;
 } where_params;
 
-static void collect_param(const mg_lb_node *param, void *ud)
+static void collect_param(const lb_node *param, void *ud)
 {
 	where_params *w = ud;
 	if (w->n == w->cap) {
@@ -375,7 +375,7 @@ static void collect_param(const mg_lb_node *param, void *ud)
 static const char *bind_where(lbc *c, const char *where)
 {
 	where_params w = {NULL, 0, 0, c->arena};
-	mg_lb_each(c->node, "whereParams", "param", collect_param, &w);
+	lb_each(c->node, "whereParams", "param", collect_param, &w);
 	if (!w.n)
 		return where;
 	mg_buf b = MG_BUF_INIT;
@@ -387,13 +387,13 @@ static const char *bind_where(lbc *c, const char *where)
 			mg_buf_putc(&b, *p);
 			continue;
 		}
-		const mg_lb_node *param = w.items[next++];
+		const lb_node *param = w.items[next++];
 		if (is_value) {
 			const char *v = lbc_value_sql(c, param);
 			mg_buf_puts(&b, v ? v : "NULL");
 			p += 5;
 		} else {
-			mg_sql_put_ident(&b, lbc_name(c, mg_lb_attr_get(param, "name")));
+			mg_sql_put_ident(&b, lbc_name(c, lb_attr_get(param, "name")));
 			p += 4;
 		}
 	}

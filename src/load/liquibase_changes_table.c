@@ -28,19 +28,19 @@ static mg_name_list one_name(lbc *c, const char *name)
 
 /* A foreign key declared on a column: references="t(id)" or
  * referencedTableName + referencedColumnNames. */
-static bool column_fk(lbc *c, const mg_lb_node *cons, const char *column,
+static bool column_fk(lbc *c, const lb_node *cons, const char *column,
                       mg_constraint_def *out)
 {
-	const char *refs = mg_lb_attr_get(cons, "references");
-	const char *rtable = mg_lb_attr_get(cons, "referencedTableName");
-	const char *rcols = mg_lb_attr_get(cons, "referencedColumnNames");
+	const char *refs = lb_attr_get(cons, "references");
+	const char *rtable = lb_attr_get(cons, "referencedTableName");
+	const char *rcols = lb_attr_get(cons, "referencedColumnNames");
 	if (!refs && !rtable)
 		return false;
 	memset(out, 0, sizeof *out);
 	out->kind = MG_CONSTRAINT_FOREIGN_KEY;
-	out->name = lbc_name(c, mg_lb_attr_get(cons, "foreignKeyName"));
+	out->name = lbc_name(c, lb_attr_get(cons, "foreignKeyName"));
 	out->columns = one_name(c, column);
-	const char *rschema = mg_lb_attr_get(cons, "referencedTableSchemaName");
+	const char *rschema = lb_attr_get(cons, "referencedTableSchemaName");
 	if (refs && !rtable) {
 		const char *p = strchr(refs, '(');
 		const char *q = p ? strchr(p, ')') : NULL;
@@ -89,12 +89,12 @@ static mg_constraint_def *new_cons(col_set *s)
 
 /* Reads one <column> into a column definition, collecting its table
  * constraints (primary key, unique, foreign key, check) into s. */
-static void read_column(col_set *s, const mg_lb_node *col, mg_column_def *out)
+static void read_column(col_set *s, const lb_node *col, mg_column_def *out)
 {
 	lbc *c = s->c;
 	memset(out, 0, sizeof *out);
-	out->name = lbc_name(c, mg_lb_attr_get(col, "name"));
-	out->type = lbc_type(c, mg_lb_attr_get(col, "type"), &out->serial);
+	out->name = lbc_name(c, lb_attr_get(col, "name"));
+	out->type = lbc_type(c, lb_attr_get(col, "type"), &out->serial);
 	out->default_expr = lbc_default(c, col, "defaultValue", out->type, &out->default_volatility);
 	if (lbc_bool(col, "autoIncrement", false)) {
 		out->identity = true;
@@ -107,9 +107,9 @@ static void read_column(col_set *s, const mg_lb_node *col, mg_column_def *out)
 			out->default_expr = mg_arena_printf(c->arena, "nextval('%s_%s_seq'::regclass)",
 			                                    s->table.name, out->name);
 	}
-	if (mg_lb_value(col, "remarks"))
+	if (lb_value(col, "remarks"))
 		s->remarks = true;
-	const mg_lb_node *cons = mg_lb_child(col, "constraints");
+	const lb_node *cons = lb_child(col, "constraints");
 	if (!cons)
 		return;
 	if (!lbc_bool(cons, "nullable", true))
@@ -118,7 +118,7 @@ static void read_column(col_set *s, const mg_lb_node *col, mg_column_def *out)
 		out->primary_key = true;
 		out->not_null = true;
 		if (!s->pk_name)
-			s->pk_name = lbc_name(c, mg_lb_attr_get(cons, "primaryKeyName"));
+			s->pk_name = lbc_name(c, lb_attr_get(cons, "primaryKeyName"));
 		s->pk.items = mg_arena_grow(c->arena, s->pk.items, sizeof *s->pk.items, s->pk.count,
 		                            s->pk.count + 1);
 		s->pk.items[s->pk.count++] = out->name;
@@ -127,13 +127,13 @@ static void read_column(col_set *s, const mg_lb_node *col, mg_column_def *out)
 		out->unique = true;
 		mg_constraint_def *u = new_cons(s);
 		u->kind = MG_CONSTRAINT_UNIQUE;
-		u->name = lbc_name(c, mg_lb_attr_get(cons, "uniqueConstraintName"));
+		u->name = lbc_name(c, lb_attr_get(cons, "uniqueConstraintName"));
 		u->columns = one_name(c, out->name);
 	}
 	mg_constraint_def fk;
 	if (column_fk(c, cons, out->name, &fk))
 		*new_cons(s) = fk;
-	const char *check = mg_lb_attr_get(cons, "checkConstraint");
+	const char *check = lb_attr_get(cons, "checkConstraint");
 	if (check && *check) {
 		mg_constraint_def *k = new_cons(s);
 		k->kind = MG_CONSTRAINT_CHECK;
@@ -141,7 +141,7 @@ static void read_column(col_set *s, const mg_lb_node *col, mg_column_def *out)
 	}
 }
 
-static void collect_column(const mg_lb_node *col, void *ud)
+static void collect_column(const lb_node *col, void *ud)
 {
 	col_set *s = ud;
 	if (s->n == s->cap) {
@@ -152,20 +152,20 @@ static void collect_column(const mg_lb_node *col, void *ud)
 	read_column(s, col, &s->cols[s->n++]);
 }
 
-static void remarks_ops(lbc *c, const mg_object *table, const mg_lb_node *parent)
+static void remarks_ops(lbc *c, const mg_object *table, const lb_node *parent)
 {
-	const mg_lb_node *n = parent;
+	const lb_node *n = parent;
 	for (size_t i = 0; i < n->n_children; i++) {
-		const mg_lb_node *w = n->children[i];
+		const lb_node *w = n->children[i];
 		bool wrapper = strcmp(w->name, "columns") == 0 ||
 		               (strcmp(w->name, "column") == 0 && w->n_attrs == 0);
 		if (wrapper) {
 			for (size_t j = 0; j < w->n_children; j++)
-				if (mg_lb_value(w->children[j], "remarks"))
-					lbc_comment(c, table, lbc_name(c, mg_lb_attr_get(w->children[j], "name")),
-					            mg_lb_value(w->children[j], "remarks"));
-		} else if (strcmp(w->name, "column") == 0 && mg_lb_value(w, "remarks")) {
-			lbc_comment(c, table, lbc_name(c, mg_lb_attr_get(w, "name")), mg_lb_value(w, "remarks"));
+				if (lb_value(w->children[j], "remarks"))
+					lbc_comment(c, table, lbc_name(c, lb_attr_get(w->children[j], "name")),
+					            lb_value(w->children[j], "remarks"));
+		} else if (strcmp(w->name, "column") == 0 && lb_value(w, "remarks")) {
+			lbc_comment(c, table, lbc_name(c, lb_attr_get(w, "name")), lb_value(w, "remarks"));
 		}
 	}
 }
@@ -179,7 +179,7 @@ int lbc_create_table(lbc *c)
 	op->object = lbc_table(c, NULL, name);
 	if (lbc_bool(c->node, "ifNotExists", false))
 		op->flags |= MG_OPF_IF_NOT_EXISTS;
-	const char *tt = mg_lb_attr_get(c->node, "tableType");
+	const char *tt = lb_attr_get(c->node, "tableType");
 	if (tt && mg_str_ieq(tt, "TEMPORARY"))
 		op->flags |= MG_OPF_TEMPORARY;
 	else if (tt && mg_str_ieq(tt, "UNLOGGED"))
@@ -188,7 +188,7 @@ int lbc_create_table(lbc *c)
 	memset(&s, 0, sizeof s);
 	s.c = c;
 	s.table = op->object;
-	mg_lb_each(c->node, "columns", "column", collect_column, &s);
+	lb_each(c->node, "columns", "column", collect_column, &s);
 	op->columns = s.cols;
 	op->n_columns = s.n;
 	if (s.pk.count) {
@@ -208,8 +208,8 @@ int lbc_create_table(lbc *c)
 	}
 	op->constraints = s.cons;
 	op->n_constraints = s.n_cons;
-	if (mg_lb_value(c->node, "remarks"))
-		lbc_comment(c, &op->object, NULL, mg_lb_value(c->node, "remarks"));
+	if (lb_value(c->node, "remarks"))
+		lbc_comment(c, &op->object, NULL, lb_value(c->node, "remarks"));
 	if (s.remarks)
 		remarks_ops(c, &op->object, c->node);
 	return 0;
@@ -249,7 +249,7 @@ int lbc_add_column(lbc *c)
 	memset(&s, 0, sizeof s);
 	s.c = c;
 	s.table = lbc_table(c, NULL, table);
-	mg_lb_each(c->node, "columns", "column", collect_column, &s);
+	lb_each(c->node, "columns", "column", collect_column, &s);
 	for (size_t i = 0; i < s.n; i++) {
 		mg_column_def *col = &s.cols[i];
 		mg_operation *op = lbc_op(c, MG_OP_ADD_COLUMN);
@@ -300,10 +300,10 @@ typedef struct drop_ctx {
 	size_t n;
 } drop_ctx;
 
-static void drop_each(const mg_lb_node *col, void *ud)
+static void drop_each(const lb_node *col, void *ud)
 {
 	drop_ctx *d = ud;
-	const char *name = mg_lb_attr_get(col, "name");
+	const char *name = lb_attr_get(col, "name");
 	if (name) {
 		drop_one(d->c, &d->table, name);
 		d->n++;
@@ -321,7 +321,7 @@ int lbc_drop_column(lbc *c)
 		drop_one(c, &d.table, col);
 		return 0;
 	}
-	mg_lb_each(c->node, "columns", "column", drop_each, &d);
+	lb_each(c->node, "columns", "column", drop_each, &d);
 	return d.n ? 0 : lbc_missing(c, "columnName");
 }
 

@@ -260,7 +260,7 @@ static bool is_temporal(const char *type)
 	                strcmp(type, "date") == 0);
 }
 
-const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const char *type,
+const char *lbc_default(lbc *c, const lb_node *n, const char *prefix, const char *type,
                         mg_volatility *vol)
 {
 	char key[64];
@@ -268,29 +268,29 @@ const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const c
 	const char *v;
 
 	snprintf(key, sizeof key, "%sComputed", prefix);
-	if ((v = mg_lb_value(n, key)) != NULL && *v) {
+	if ((v = lb_value(n, key)) != NULL && *v) {
 		*vol = lbc_expr_volatility(c, v);
 		return v;
 	}
 	snprintf(key, sizeof key, "%sSequenceNext", prefix);
-	if ((v = mg_lb_value(n, key)) != NULL && *v) {
+	if ((v = lb_value(n, key)) != NULL && *v) {
 		*vol = MG_VOLATILITY_VOLATILE;
 		return mg_arena_printf(c->arena, "nextval('%s'::regclass)", lbc_name(c, v));
 	}
 	snprintf(key, sizeof key, "%sNumeric", prefix);
-	if ((v = mg_lb_value(n, key)) != NULL && *v) {
+	if ((v = lb_value(n, key)) != NULL && *v) {
 		*vol = MG_VOLATILITY_CONSTANT;
 		return v;
 	}
 	snprintf(key, sizeof key, "%sBoolean", prefix);
-	if ((v = mg_lb_value(n, key)) != NULL && *v) {
+	if ((v = lb_value(n, key)) != NULL && *v) {
 		bool b = false;
 		mg_str_parse_bool(v, &b);
 		*vol = MG_VOLATILITY_CONSTANT;
 		return b ? "true" : "false";
 	}
 	snprintf(key, sizeof key, "%sDate", prefix);
-	if ((v = mg_lb_value(n, key)) != NULL && *v) {
+	if ((v = lb_value(n, key)) != NULL && *v) {
 		if (looks_like_function(v)) {
 			*vol = lbc_expr_volatility(c, v);
 			return v;
@@ -298,7 +298,7 @@ const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const c
 		*vol = MG_VOLATILITY_CONSTANT;
 		return mg_sql_literal(c->arena, v);
 	}
-	if ((v = mg_lb_value(n, prefix)) != NULL) {
+	if ((v = lb_value(n, prefix)) != NULL) {
 		if (is_temporal(type) && looks_like_function(v)) {
 			*vol = lbc_expr_volatility(c, v);
 			return v;
@@ -314,16 +314,16 @@ const char *lbc_default(lbc *c, const mg_lb_node *n, const char *prefix, const c
 	return NULL;
 }
 
-const char *lbc_value_sql(lbc *c, const mg_lb_node *col)
+const char *lbc_value_sql(lbc *c, const lb_node *col)
 {
 	mg_volatility vol;
 	const char *v = lbc_default(c, col, "value", NULL, &vol);
 	if (v)
 		return v;
-	const char *seq = mg_lb_value(col, "valueSequenceCurrent");
+	const char *seq = lb_value(col, "valueSequenceCurrent");
 	if (seq && *seq)
 		return mg_arena_printf(c->arena, "currval('%s'::regclass)", lbc_name(c, seq));
-	if (mg_lb_value(col, "valueBlobFile") || mg_lb_value(col, "valueClobFile"))
+	if (lb_value(col, "valueBlobFile") || lb_value(col, "valueClobFile"))
 		return NULL;
 	return "NULL";
 }

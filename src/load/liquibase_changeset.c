@@ -20,18 +20,18 @@ typedef struct resolve_data {
 	lb_file *f;
 } resolve_data;
 
-static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *node,
+static lb_node *expand_rec(lb_state *st, const lb_file *f, const lb_node *node,
                               bool report, bool *reported)
 {
 	mg_arena *a = &st->project->arena;
-	mg_lb_node *n = mg_arena_alloc(a, sizeof *n);
+	lb_node *n = mg_arena_alloc(a, sizeof *n);
 	*n = *node;
 	n->attrs = NULL;
 	n->n_attrs = n->attrs_cap = 0;
 	n->children = NULL;
 	n->n_children = n->children_cap = 0;
 	for (size_t i = 0; i < node->n_attrs; i++) {
-		const mg_lb_attr *at = &node->attrs[i];
+		const lb_attr *at = &node->attrs[i];
 		const char *unresolved = NULL;
 		const char *v = lb_props_expand(st->project, &st->props, f->path, at->value, at->loc,
 		                                &unresolved);
@@ -45,7 +45,7 @@ static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *
 			lb_set_chain(st, dg, f);
 			*reported = true;
 		}
-		mg_lb_node_add_attr(a, n, at->name, v, at->loc);
+		lb_node_add_attr(a, n, at->name, v, at->loc);
 	}
 	if (node->text) {
 		const char *t = lb_props_expand(st->project, &st->props, f->path, node->text,
@@ -57,11 +57,11 @@ static mg_lb_node *expand_rec(lb_state *st, const lb_file *f, const mg_lb_node *
 		}
 	}
 	for (size_t i = 0; i < node->n_children; i++)
-		mg_lb_node_add_child(a, n, expand_rec(st, f, node->children[i], report, reported));
+		lb_node_add_child(a, n, expand_rec(st, f, node->children[i], report, reported));
 	return n;
 }
 
-mg_lb_node *lb_expand_node(lb_state *st, const lb_file *f, const mg_lb_node *node,
+lb_node *lb_expand_node(lb_state *st, const lb_file *f, const lb_node *node,
                            bool report)
 {
 	bool reported = false;
@@ -81,8 +81,8 @@ static bool is_meta(const char *name)
 /* The change elements of a changeSet, in order: XML children, or the items
  * of a YAML "changes" list.  Meta elements (comment, modifySql ...) found
  * among the YAML changes are not changes; *modify_sql says one was seen. */
-static void push_change(mg_arena *a, const mg_lb_node ***v, size_t *n, size_t *cap,
-                        const mg_lb_node *c)
+static void push_change(mg_arena *a, const lb_node ***v, size_t *n, size_t *cap,
+                        const lb_node *c)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 8;
@@ -92,13 +92,13 @@ static void push_change(mg_arena *a, const mg_lb_node ***v, size_t *n, size_t *c
 	(*v)[(*n)++] = c;
 }
 
-static size_t collect_changes(mg_arena *a, const mg_lb_node *cs, const mg_lb_node ***out,
+static size_t collect_changes(mg_arena *a, const lb_node *cs, const lb_node ***out,
                               bool *modify_sql)
 {
 	size_t n = 0, cap = 0;
-	const mg_lb_node **v = NULL;
+	const lb_node **v = NULL;
 	for (size_t i = 0; i < cs->n_children; i++) {
-		const mg_lb_node *c = cs->children[i];
+		const lb_node *c = cs->children[i];
 		if (strcmp(c->name, "modifySql") == 0)
 			*modify_sql = true;
 		if (strcmp(c->name, "changes") != 0) {
@@ -107,7 +107,7 @@ static size_t collect_changes(mg_arena *a, const mg_lb_node *cs, const mg_lb_nod
 			continue;
 		}
 		for (size_t j = 0; j < c->n_children; j++) {
-			const mg_lb_node *item = c->children[j];
+			const lb_node *item = c->children[j];
 			if (strcmp(item->name, "modifySql") == 0)
 				*modify_sql = true;
 			if (strcmp(item->name, "changes") == 0) {
@@ -122,7 +122,7 @@ static size_t collect_changes(mg_arena *a, const mg_lb_node *cs, const mg_lb_nod
 							later = true;
 					if (later || is_meta(item->attrs[k].name))
 						continue;
-					mg_lb_node *syn = mg_lb_node_new(a, item->attrs[k].name,
+					lb_node *syn = lb_node_new(a, item->attrs[k].name,
 					                                 item->attrs[k].loc);
 					if (item->attrs[k].value) {
 						syn->text = item->attrs[k].value;
@@ -181,9 +181,9 @@ static bool is_pc_option(const char *name)
 	       strcmp(name, "onSqlOutput") == 0;
 }
 
-static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth);
+static tri eval_pc(const lb_state *st, const lb_node *n, unsigned depth);
 
-static tri eval_all(const lb_state *st, const mg_lb_node *n, unsigned depth)
+static tri eval_all(const lb_state *st, const lb_node *n, unsigned depth)
 {
 	tri r = TRI_TRUE;
 	for (size_t i = 0; i < n->n_children; i++) {
@@ -198,12 +198,12 @@ static tri eval_all(const lb_state *st, const mg_lb_node *n, unsigned depth)
 	return r;
 }
 
-static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth)
+static tri eval_pc(const lb_state *st, const lb_node *n, unsigned depth)
 {
 	if (depth > 100)
 		return TRI_UNKNOWN;
 	if (strcmp(n->name, "dbms") == 0) {
-		const char *type = mg_lb_value(n, "type");
+		const char *type = lb_value(n, "type");
 		if (!type)
 			return TRI_UNKNOWN;
 		return lb_dbms_matches(type, st->engine, true) ? TRI_TRUE : TRI_FALSE;
@@ -228,13 +228,13 @@ static tri eval_pc(const lb_state *st, const mg_lb_node *n, unsigned depth)
 	return TRI_UNKNOWN;
 }
 
-static const char *expand_cb(mg_lb_change_ctx *ctx, const char *text, mg_loc at)
+static const char *expand_cb(lb_change_ctx *ctx, const char *text, mg_loc at)
 {
 	resolve_data *rd = ctx->resolve_data;
 	return lb_props_expand(rd->st->project, &rd->st->props, rd->f->path, text, at, NULL);
 }
 
-static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool relative,
+static const char *resolve_cb(lb_change_ctx *ctx, const char *path, bool relative,
                               mg_loc where)
 {
 	resolve_data *rd = ctx->resolve_data;
@@ -256,14 +256,14 @@ static const char *resolve_cb(mg_lb_change_ctx *ctx, const char *path, bool rela
 /* The SQL text of a SQL-bearing change for the checksum, or NULL when the
  * change is of another type (*computable = false) or unreadable.  A
  * sqlFile the change itself read (cctx) is not read again. */
-static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
-                              const mg_lb_change_ctx *cctx, bool *computable)
+static const char *change_sql(lb_state *st, lb_file *f, const lb_node *ch,
+                              const lb_change_ctx *cctx, bool *computable)
 {
 	mg_arena *a = &st->project->arena;
 	*computable = true;
 	if (strcmp(ch->name, "sql") == 0) {
 		/* XML text, YAML "sql: ..." key, or a YAML list item {sql: ...}. */
-		const char *t = mg_lb_value(ch, "sql");
+		const char *t = lb_value(ch, "sql");
 		if (!t)
 			t = ch->text;
 		return t ? t : "";
@@ -271,7 +271,7 @@ static const char *change_sql(lb_state *st, lb_file *f, const mg_lb_node *ch,
 	/* createProcedure mixes a serialised checksum into its own (checked
 	 * against Liquibase's recorded values), so only sqlFile is exact. */
 	if (strcmp(ch->name, "sqlFile") == 0) {
-		const char *path = mg_lb_attr_get(ch, "path");
+		const char *path = lb_attr_get(ch, "path");
 		if (!path || !*path) {
 			*computable = false;
 			return NULL;
@@ -309,7 +309,7 @@ static void move_statements(lb_state *st, mg_changeset *cs, mg_changeset *scratc
 }
 
 static void parse_sql_text(lb_state *st, lb_file *f, mg_changeset *target,
-                           const mg_lb_node *n, const char *text)
+                           const lb_node *n, const char *text)
 {
 	mg_anchor *anchor = mg_arena_alloc(&st->project->arena, sizeof *anchor);
 	anchor->offset = 0;
@@ -322,7 +322,7 @@ static void parse_sql_text(lb_state *st, lb_file *f, mg_changeset *target,
 	so.max_depth = st->opts->limits.max_sql_depth;
 	so.max_nesting = st->opts->limits.max_nesting_depth;
 	so.split_statements = lb_attr_bool(n, "splitStatements", true);
-	so.end_delimiter = mg_lb_attr_get(n, "endDelimiter");
+	so.end_delimiter = lb_attr_get(n, "endDelimiter");
 	mg_sql_parse_script(st->project, target, &t, &so);
 }
 
@@ -334,15 +334,15 @@ static bool blank(const char *s)
 	return true;
 }
 
-static void rollback(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node *rb,
-                     mg_lb_change_ctx *proto)
+static void rollback(lb_state *st, lb_file *f, mg_changeset *cs, const lb_node *rb,
+                     lb_change_ctx *proto)
 {
 	mg_project *pr = st->project;
 	cs->has_rollback = true;
-	const char *ref_id = mg_lb_attr_get(rb, "changeSetId");
+	const char *ref_id = lb_attr_get(rb, "changeSetId");
 	if (ref_id) {
-		const char *ref_author = mg_lb_attr_get(rb, "changeSetAuthor");
-		const char *ref_path = mg_lb_attr_get(rb, "changeSetPath");
+		const char *ref_author = lb_attr_get(rb, "changeSetAuthor");
+		const char *ref_path = lb_attr_get(rb, "changeSetPath");
 		const char *want_path = ref_path ? ref_path : cs->filename;
 		for (size_t i = pr->n_changesets; i-- > 0;) {
 			mg_changeset *o = pr->changesets[i];
@@ -367,20 +367,20 @@ static void rollback(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_nod
 	scratch.id = cs->id;
 	scratch.author = cs->author;
 	scratch.filename = cs->filename;
-	const char *text = mg_lb_attr_get(rb, "sql");
+	const char *text = lb_attr_get(rb, "sql");
 	if (!text)
 		text = rb->text;
 	if (text && !blank(text))
 		parse_sql_text(st, f, &scratch, rb, text);
-	mg_lb_change_ctx ctx = *proto;
+	lb_change_ctx ctx = *proto;
 	ctx.cs = &scratch;
 	for (size_t i = 0; i < rb->n_children; i++) {
-		const mg_lb_node *c = rb->children[i];
+		const lb_node *c = rb->children[i];
 		if (strcmp(c->name, "changes") == 0) {
 			for (size_t j = 0; j < c->n_children; j++)
-				mg_lb_change_to_ops(&ctx, c->children[j]);
+				lb_change_to_ops(&ctx, c->children[j]);
 		} else if (strcmp(c->name, "comment") != 0) {
-			mg_lb_change_to_ops(&ctx, c);
+			lb_change_to_ops(&ctx, c);
 		}
 	}
 	move_statements(st, cs, &scratch);
@@ -405,7 +405,7 @@ static void check_duplicate(lb_state *st, lb_file *f, mg_changeset *cs)
 	mg_map_put(&st->seen, key, l);
 }
 
-static void filter(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node *n)
+static void filter(lb_state *st, lb_file *f, mg_changeset *cs, const lb_node *n)
 {
 	mg_arena *a = &st->project->arena;
 	const mg_load_options *o = st->opts;
@@ -413,13 +413,13 @@ static void filter(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node 
 	if (f->ignored || lb_attr_bool(n, "ignore", false)) {
 		cs->flags |= MG_CSF_IGNORED;
 		reason = f->ignored ? "its include has ignore=\"true\"" : "ignore=\"true\"";
-	} else if (!lb_dbms_matches(mg_lb_attr_get(n, "dbms"), st->engine, true)) {
-		reason = mg_arena_printf(a, "dbms \"%s\" excludes %s", mg_lb_attr_get(n, "dbms"),
+	} else if (!lb_dbms_matches(lb_attr_get(n, "dbms"), st->engine, true)) {
+		reason = mg_arena_printf(a, "dbms \"%s\" excludes %s", lb_attr_get(n, "dbms"),
 		                         st->engine);
 	} else if (o->contexts && *o->contexts) {
-		const char *own = mg_lb_attr_get(n, "contextFilter");
+		const char *own = lb_attr_get(n, "contextFilter");
 		if (!own)
-			own = mg_lb_attr_get(n, "context");
+			own = lb_attr_get(n, "context");
 		bool ok = lb_expr_matches(own, o->contexts, NULL);
 		for (size_t i = 0; ok && i < f->n_contexts; i++)
 			ok = lb_expr_matches(f->contexts[i], o->contexts, NULL);
@@ -429,7 +429,7 @@ static void filter(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node 
 	}
 	if (!reason && o->labels && *o->labels) {
 		/* Changesets without labels always run, as in Liquibase. */
-		const char *own = mg_lb_attr_get(n, "labels");
+		const char *own = lb_attr_get(n, "labels");
 		bool ok = !own || !*own || lb_expr_matches(o->labels, own, NULL);
 		for (size_t i = 0; ok && i < f->n_labels; i++)
 			ok = lb_expr_matches(o->labels, f->labels[i], NULL);
@@ -443,26 +443,26 @@ static void filter(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node 
 	}
 }
 
-static void preconditions(lb_state *st, mg_changeset *cs, const mg_lb_node *pc)
+static void preconditions(lb_state *st, mg_changeset *cs, const lb_node *pc)
 {
 	if (!pc || (cs->flags & MG_CSF_FILTERED))
 		return;
 	if (eval_all(st, pc, 0) != TRI_FALSE)
 		return;
-	const char *on_fail = mg_lb_value(pc, "onFail");
+	const char *on_fail = lb_value(pc, "onFail");
 	cs->flags |= MG_CSF_NOT_APPLICABLE;
 	cs->filter_reason = mg_arena_printf(&st->project->arena,
 	                                    "a dbms precondition excludes %s (onFail=%s)",
 	                                    st->engine, on_fail ? on_fail : "HALT");
 }
 
-void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
+void lb_changeset(lb_state *st, lb_file *f, const lb_node *raw)
 {
 	mg_project *pr = st->project;
 	mg_arena *a = &pr->arena;
-	mg_lb_node *n = lb_expand_node(st, f, raw, true);
-	const char *id = mg_lb_attr_get(n, "id");
-	const char *author = mg_lb_attr_get(n, "author");
+	lb_node *n = lb_expand_node(st, f, raw, true);
+	const char *id = lb_attr_get(n, "id");
+	const char *author = lb_attr_get(n, "author");
 	if (!id || !*id) {
 		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH, "lb-changeset-no-id", n->loc,
 		                          "changeSet without an id; Liquibase rejects it, migraph skips it");
@@ -479,14 +479,14 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	cs->loc = n->loc;
 	cs->id = id;
 	cs->author = author;
-	const char *logical = mg_lb_attr_get(n, "logicalFilePath");
+	const char *logical = lb_attr_get(n, "logicalFilePath");
 	cs->filename = logical && *logical ? logical : (f->logical ? f->logical : f->resource);
-	const char *ctx = mg_lb_attr_get(n, "contextFilter");
+	const char *ctx = lb_attr_get(n, "contextFilter");
 	if (!ctx)
-		ctx = mg_lb_attr_get(n, "context");
+		ctx = lb_attr_get(n, "context");
 	cs->contexts = full_expression(a, f->contexts, f->n_contexts, ctx);
-	cs->labels = full_expression(a, f->labels, f->n_labels, mg_lb_attr_get(n, "labels"));
-	cs->dbms = lb_dbms_normalise(a, mg_lb_attr_get(n, "dbms"));
+	cs->labels = full_expression(a, f->labels, f->n_labels, lb_attr_get(n, "labels"));
+	cs->dbms = lb_dbms_normalise(a, lb_attr_get(n, "dbms"));
 	cs->run_in_transaction = lb_attr_bool(n, "runInTransaction", true);
 	cs->run_on_change = lb_attr_bool(n, "runOnChange", false);
 	cs->run_always = lb_attr_bool(n, "runAlways", lb_attr_bool(n, "alwaysRun", false));
@@ -495,28 +495,28 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	filter(st, f, cs, n);
 	if (!(cs->flags & MG_CSF_FILTERED))
 		check_duplicate(st, f, cs);
-	cs->has_preconditions = mg_lb_child(n, "preConditions") != NULL;
-	preconditions(st, cs, mg_lb_child(n, "preConditions"));
+	cs->has_preconditions = lb_child(n, "preConditions") != NULL;
+	preconditions(st, cs, lb_child(n, "preConditions"));
 
-	const mg_lb_node **changes;
+	const lb_node **changes;
 	bool modify_sql = false;
 	size_t n_changes = collect_changes(a, n, &changes, &modify_sql);
 	cs->change_types = mg_arena_alloc(a, (n_changes ? n_changes : 1) * sizeof *cs->change_types);
 	resolve_data rd = {st, f};
-	mg_lb_change_ctx cctx;
+	lb_change_ctx cctx;
 	memset(&cctx, 0, sizeof cctx);
 	cctx.project = pr;
 	cctx.opts = st->opts;
 	cctx.cs = cs;
 	cctx.changelog_path = f->path;
 	cctx.changelog_dir = mg_path_dirname(a, f->path);
-	cctx.quoting = mg_lb_attr_get(n, "objectQuotingStrategy")
-	                   ? (mg_str_ieq(mg_lb_attr_get(n, "objectQuotingStrategy"), "QUOTE_ALL_OBJECTS")
-	                          ? MG_LB_QUOTE_ALL_OBJECTS
-	                          : mg_str_ieq(mg_lb_attr_get(n, "objectQuotingStrategy"),
+	cctx.quoting = lb_attr_get(n, "objectQuotingStrategy")
+	                   ? (mg_str_ieq(lb_attr_get(n, "objectQuotingStrategy"), "QUOTE_ALL_OBJECTS")
+	                          ? LB_QUOTE_ALL_OBJECTS
+	                          : mg_str_ieq(lb_attr_get(n, "objectQuotingStrategy"),
 	                                       "QUOTE_ONLY_RESERVED_WORDS")
-	                                ? MG_LB_QUOTE_ONLY_RESERVED_WORDS
-	                                : MG_LB_QUOTE_LEGACY)
+	                                ? LB_QUOTE_ONLY_RESERVED_WORDS
+	                                : LB_QUOTE_LEGACY)
 	                   : f->quoting;
 	cctx.resolve = resolve_cb;
 	cctx.resolve_data = &rd;
@@ -528,16 +528,16 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	bool auto_rb = n_changes > 0;
 	mg_buf sum = MG_BUF_INIT;
 	for (size_t i = 0; i < n_changes; i++) {
-		const mg_lb_node *ch = changes[i];
+		const lb_node *ch = changes[i];
 		cs->change_types[cs->n_change_types++] = ch->name;
 		if (!strcmp(ch->name, "tagDatabase"))
-			cs->tag = mg_lb_attr_get(ch, "tag");
-		if (!mg_lb_change_has_auto_rollback(ch))
+			cs->tag = lb_attr_get(ch, "tag");
+		if (!lb_change_has_auto_rollback(ch))
 			auto_rb = false;
-		if (!lb_dbms_matches(mg_lb_attr_get(ch, "dbms"), st->engine, true))
+		if (!lb_dbms_matches(lb_attr_get(ch, "dbms"), st->engine, true))
 			continue; /* Liquibase skips it, and v9 leaves it out of the checksum */
 		if (analyse)
-			mg_lb_change_to_ops(&cctx, ch);
+			lb_change_to_ops(&cctx, ch);
 		if (computable) {
 			bool ok;
 			const char *sql = change_sql(st, f, ch, &cctx, &ok);
@@ -561,14 +561,14 @@ void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *raw)
 	for (size_t i = 0; i < n->n_children; i++)
 		if (strcmp(n->children[i]->name, "rollback") == 0)
 			rollback(st, f, cs, n->children[i], &cctx);
-	if (!cs->has_rollback && mg_lb_attr_find(n, "rollback")) {
+	if (!cs->has_rollback && lb_attr_find(n, "rollback")) {
 		/* YAML "rollback: <sql>" or "rollback:" (empty). */
-		const mg_lb_attr *at = mg_lb_attr_find(n, "rollback");
+		const lb_attr *at = lb_attr_find(n, "rollback");
 		cs->has_rollback = true;
 		if (at->value && !blank(at->value)) {
 			mg_changeset scratch;
 			memset(&scratch, 0, sizeof scratch);
-			mg_lb_node tmp = *n;
+			lb_node tmp = *n;
 			tmp.text_loc = at->loc;
 			parse_sql_text(st, f, &scratch, &tmp, at->value);
 			move_statements(st, cs, &scratch);

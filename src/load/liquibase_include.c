@@ -29,9 +29,9 @@ bool lb_kind_of(const char *path, mg_changeset_kind *kind)
 	return true;
 }
 
-bool lb_attr_bool(const mg_lb_node *node, const char *name, bool dflt)
+bool lb_attr_bool(const lb_node *node, const char *name, bool dflt)
 {
-	const char *v = mg_lb_attr_get(node, name);
+	const char *v = lb_attr_get(node, name);
 	bool b = dflt;
 	if (v)
 		mg_str_parse_bool(v, &b);
@@ -188,15 +188,15 @@ void lb_load_file(lb_state *st, lb_file *f)
 		return;
 	}
 	pr->n_files++;
-	mg_lb_node *root = NULL;
+	lb_node *root = NULL;
 	if (!has_conflict_markers(st, f, fd.data)) {
 		switch (f->kind) {
 		case MG_CS_LIQUIBASE_XML:
-			root = mg_lb_read_xml(pr, f->path, &fd, st->opts);
+			root = lb_read_xml(pr, f->path, &fd, st->opts);
 			break;
 		case MG_CS_LIQUIBASE_YAML:
 		case MG_CS_LIQUIBASE_JSON:
-			root = mg_lb_read_yaml(pr, f->path, &fd, st->opts);
+			root = lb_read_yaml(pr, f->path, &fd, st->opts);
 			break;
 		default:
 			if (lb_is_formatted_sql(fd.data, fd.len))
@@ -215,7 +215,7 @@ void lb_load_file(lb_state *st, lb_file *f)
 		lb_interpret(st, f, root);
 }
 
-static lb_file *child_file(lb_state *st, lb_file *f, const mg_lb_node *inc,
+static lb_file *child_file(lb_state *st, lb_file *f, const lb_node *inc,
                            const char *path, const char *resource,
                            mg_changeset_kind kind)
 {
@@ -223,15 +223,15 @@ static lb_file *child_file(lb_state *st, lb_file *f, const mg_lb_node *inc,
 	lb_file *c = mg_arena_alloc(a, sizeof *c);
 	c->path = path;
 	c->resource = resource;
-	c->logical = mg_lb_attr_get(inc, "logicalFilePath");
+	c->logical = lb_attr_get(inc, "logicalFilePath");
 	c->kind = kind;
 	c->contexts = f->contexts;
 	c->n_contexts = f->n_contexts;
 	c->labels = f->labels;
 	c->n_labels = f->n_labels;
-	const char *ctx = mg_lb_attr_get(inc, "contextFilter");
+	const char *ctx = lb_attr_get(inc, "contextFilter");
 	if (!ctx)
-		ctx = mg_lb_attr_get(inc, "context");
+		ctx = lb_attr_get(inc, "context");
 	if (ctx && *ctx) {
 		const char **v = mg_arena_alloc(a, (f->n_contexts + 1) * sizeof *v);
 		if (f->n_contexts) /* memcpy from NULL is undefined even for 0 bytes */
@@ -240,7 +240,7 @@ static lb_file *child_file(lb_state *st, lb_file *f, const mg_lb_node *inc,
 		c->contexts = v;
 		c->n_contexts = f->n_contexts + 1;
 	}
-	const char *lbl = mg_lb_attr_get(inc, "labels");
+	const char *lbl = lb_attr_get(inc, "labels");
 	if (lbl && *lbl) {
 		const char **v = mg_arena_alloc(a, (f->n_labels + 1) * sizeof *v);
 		if (f->n_labels)
@@ -265,7 +265,7 @@ void lb_refuse_outside(lb_state *st, const lb_file *f, mg_loc at, const char *fi
 }
 
 /* A directory includeAll is about to walk, checked as files are. */
-static bool dir_inside(lb_state *st, const lb_file *f, const mg_lb_node *inc, const char *dir)
+static bool dir_inside(lb_state *st, const lb_file *f, const lb_node *inc, const char *dir)
 {
 	mg_diag *dg;
 	if (mg_load_inside(st->project, st->opts, dir, inc->loc, &dg))
@@ -275,10 +275,10 @@ static bool dir_inside(lb_state *st, const lb_file *f, const mg_lb_node *inc, co
 	return false;
 }
 
-void lb_include(lb_state *st, lb_file *f, const mg_lb_node *inc)
+void lb_include(lb_state *st, lb_file *f, const lb_node *inc)
 {
 	mg_project *pr = st->project;
-	const char *file = mg_lb_attr_get(inc, "file");
+	const char *file = lb_attr_get(inc, "file");
 	if (!file || !*file) {
 		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH, "lb-include-invalid",
 		                          inc->loc, "include without a file attribute");
@@ -385,9 +385,9 @@ static int cmp_found(const void *x, const void *y)
 	return strcmp(((const found_file *)x)->resource, ((const found_file *)y)->resource);
 }
 
-static unsigned uint_attr(const mg_lb_node *n, const char *name, unsigned dflt)
+static unsigned uint_attr(const lb_node *n, const char *name, unsigned dflt)
 {
-	const char *v = mg_lb_attr_get(n, name);
+	const char *v = lb_attr_get(n, name);
 	if (!v || !*v)
 		return dflt;
 	char *end;
@@ -395,11 +395,11 @@ static unsigned uint_attr(const mg_lb_node *n, const char *name, unsigned dflt)
 	return (*end || x < 0) ? dflt : (unsigned)x;
 }
 
-void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
+void lb_include_all(lb_state *st, lb_file *f, const lb_node *inc)
 {
 	mg_project *pr = st->project;
 	mg_arena *a = &pr->arena;
-	const char *dir = mg_lb_attr_get(inc, "path");
+	const char *dir = lb_attr_get(inc, "path");
 	if (!dir || !*dir) {
 		mg_diag *dg = mg_diag_add(&pr->diags, MG_SEV_HIGH, "lb-include-invalid",
 		                          inc->loc, "includeAll without a path attribute");
@@ -408,10 +408,10 @@ void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc)
 	}
 	bool relative = lb_attr_bool(inc, "relativeToChangelogFile", false);
 	bool required = lb_attr_bool(inc, "errorIfMissingOrEmpty", true);
-	const char *ends = mg_lb_attr_get(inc, "endsWithFilter");
+	const char *ends = lb_attr_get(inc, "endsWithFilter");
 	unsigned min_depth = uint_attr(inc, "minDepth", 0);
 	unsigned max_depth = uint_attr(inc, "maxDepth", 64);
-	if (mg_lb_attr_get(inc, "filter") || mg_lb_attr_get(inc, "resourceComparator"))
+	if (lb_attr_get(inc, "filter") || lb_attr_get(inc, "resourceComparator"))
 		mg_diag_add(&pr->diags, MG_SEV_LOW, "lb-includeall-class", inc->loc,
 		            "includeAll filter/resourceComparator name Java classes; migraph ignores them");
 

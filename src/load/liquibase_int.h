@@ -71,7 +71,7 @@ typedef struct lb_file {
 	const char **labels;       /* inherited label expressions */
 	size_t n_labels;
 	bool ignored;              /* include ignore="true" */
-	mg_lb_quoting quoting;
+	lb_quoting quoting;
 	mg_loc include_loc;        /* where the parent included this file */
 	struct lb_file *parent;
 	unsigned depth;
@@ -92,12 +92,12 @@ struct lb_state {
 void lb_set_chain(lb_state *st, mg_diag *dg, const lb_file *f);
 
 /* Interprets one changelog tree (liquibase.c). */
-void lb_interpret(lb_state *st, lb_file *f, const mg_lb_node *root);
+void lb_interpret(lb_state *st, lb_file *f, const lb_node *root);
 /* Loads, reads and interprets one changelog file (liquibase_include.c). */
 void lb_load_file(lb_state *st, lb_file *f);
 /* include and includeAll elements (liquibase_include.c). */
-void lb_include(lb_state *st, lb_file *f, const mg_lb_node *inc);
-void lb_include_all(lb_state *st, lb_file *f, const mg_lb_node *inc);
+void lb_include(lb_state *st, lb_file *f, const lb_node *inc);
+void lb_include_all(lb_state *st, lb_file *f, const lb_node *inc);
 /* Resolves a path the way Liquibase does; returns the path to open and
  * sets *resource to the identity, or NULL (no diagnostic pushed; *outside
  * says whether it was refused for leaving the search paths, st->too_long
@@ -115,19 +115,19 @@ void lb_refuse_outside(lb_state *st, const lb_file *f, mg_loc at, const char *fi
 /* The changelog kind of a file name, by extension; false when unknown. */
 bool lb_kind_of(const char *path, mg_changeset_kind *kind);
 /* A bool attribute with a default. */
-bool lb_attr_bool(const mg_lb_node *node, const char *name, bool dflt);
+bool lb_attr_bool(const lb_node *node, const char *name, bool dflt);
 
 /* One changeSet element (liquibase_changeset.c). */
-void lb_changeset(lb_state *st, lb_file *f, const mg_lb_node *cs_node);
+void lb_changeset(lb_state *st, lb_file *f, const lb_node *cs_node);
 /* Expands properties in a node's attributes and text, recursively. */
-mg_lb_node *lb_expand_node(lb_state *st, const lb_file *f,
-                           const mg_lb_node *node, bool report);
+lb_node *lb_expand_node(lb_state *st, const lb_file *f,
+                           const lb_node *node, bool report);
 
 /* Formatted SQL and plain SQL changelogs (liquibase_sql.c). */
 bool lb_is_formatted_sql(const char *data, size_t len);
-mg_lb_node *lb_read_formatted_sql(mg_project *project, const char *path,
+lb_node *lb_read_formatted_sql(mg_project *project, const char *path,
                                   const char *data, size_t len);
-mg_lb_node *lb_read_plain_sql(mg_project *project, const char *path,
+lb_node *lb_read_plain_sql(mg_project *project, const char *path,
                               const char *data, size_t len);
 
 /* v9 checksum of SQL text: MD5 of the bytes without spaces, tabs, CR, LF. */

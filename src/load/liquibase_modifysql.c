@@ -592,15 +592,15 @@ static void not_modelled(msql *m, mg_loc loc, const char *msg)
 	lb_set_chain(m->st, dg, m->f);
 }
 
-static const char *attr_or_text(const mg_lb_node *n, const char *name)
+static const char *attr_or_text(const lb_node *n, const char *name)
 {
-	const char *v = mg_lb_value(n, name);
+	const char *v = lb_value(n, name);
 	if (!v && n->text && !n->n_attrs && !n->n_children)
 		v = n->text; /* YAML "append: ' NOT VALID'" */
 	return v;
 }
 
-static void add_visitor(msql *m, const mg_lb_node *vn, vkind kind, bool rollback)
+static void add_visitor(msql *m, const lb_node *vn, vkind kind, bool rollback)
 {
 	visitor v;
 	memset(&v, 0, sizeof v);
@@ -608,8 +608,8 @@ static void add_visitor(msql *m, const mg_lb_node *vn, vkind kind, bool rollback
 	v.rollback = rollback;
 	v.loc = vn->loc;
 	if (kind == V_REPLACE || kind == V_REGEXP) {
-		v.from = mg_lb_value(vn, "replace");
-		v.with = mg_lb_value(vn, "with");
+		v.from = lb_value(vn, "replace");
+		v.with = lb_value(vn, "with");
 		if (!v.with)
 			v.with = "";
 		if (!v.from || !*v.from) {
@@ -657,21 +657,21 @@ static bool is_block_option(const char *name)
 	       strcmp(name, "applyToRollback") == 0;
 }
 
-static void block(msql *m, const mg_lb_node *blk, unsigned depth)
+static void block(msql *m, const lb_node *blk, unsigned depth)
 {
 	const mg_load_options *o = m->st->opts;
-	const char *ctx = mg_lb_value(blk, "contextFilter");
+	const char *ctx = lb_value(blk, "contextFilter");
 	if (!ctx)
-		ctx = mg_lb_value(blk, "context");
-	const char *labels = mg_lb_value(blk, "labels");
-	bool applies = lb_dbms_matches(mg_lb_value(blk, "dbms"), m->st->engine, true);
+		ctx = lb_value(blk, "context");
+	const char *labels = lb_value(blk, "labels");
+	bool applies = lb_dbms_matches(lb_value(blk, "dbms"), m->st->engine, true);
 	if (applies && o->contexts && *o->contexts)
 		applies = lb_expr_matches(ctx, o->contexts, NULL);
 	if (applies && labels && *labels && o->labels && *o->labels)
 		applies = lb_expr_matches(o->labels, labels, NULL);
 	bool rollback = lb_attr_bool(blk, "applyToRollback", false);
 	for (size_t i = 0; i < blk->n_children; i++) {
-		const mg_lb_node *c = blk->children[i];
+		const lb_node *c = blk->children[i];
 		if (strcmp(c->name, "modifySql") == 0) {
 			if (depth < 4)
 				block(m, c, depth + 1); /* YAML list form: modifySql: [ {...} ] */
@@ -697,15 +697,15 @@ static void block(msql *m, const mg_lb_node *blk, unsigned depth)
 
 /* modifySql blocks sit in the changeSet, or (YAML) among its changes, as
  * Liquibase's ChangeSet reads them from either place. */
-static void collect(msql *m, const mg_lb_node *cs_node)
+static void collect(msql *m, const lb_node *cs_node)
 {
 	for (size_t i = 0; i < cs_node->n_children; i++) {
-		const mg_lb_node *c = cs_node->children[i];
+		const lb_node *c = cs_node->children[i];
 		if (strcmp(c->name, "modifySql") == 0) {
 			block(m, c, 0);
 		} else if (strcmp(c->name, "changes") == 0) {
 			for (size_t j = 0; j < c->n_children; j++) {
-				const mg_lb_node *item = c->children[j];
+				const lb_node *item = c->children[j];
 				if (strcmp(item->name, "modifySql") == 0)
 					block(m, item, 0);
 				else if (strcmp(item->name, "changes") == 0)
@@ -717,7 +717,7 @@ static void collect(msql *m, const mg_lb_node *cs_node)
 	}
 }
 
-void lb_modify_sql(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node *cs_node)
+void lb_modify_sql(lb_state *st, lb_file *f, mg_changeset *cs, const lb_node *cs_node)
 {
 	msql m;
 	memset(&m, 0, sizeof m);

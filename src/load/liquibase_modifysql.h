@@ -14,6 +14,6 @@
  * column types, NOT VALID).  What cannot be interpreted gets the
  * diagnostic lb-modifysql-not-modelled; nothing is dropped silently.
  * Call it once the changeset's changes and rollback are mapped. */
-void lb_modify_sql(lb_state *st, lb_file *f, mg_changeset *cs, const mg_lb_node *cs_node);
+void lb_modify_sql(lb_state *st, lb_file *f, mg_changeset *cs, const lb_node *cs_node);
 
 #endif

@@ -19,14 +19,14 @@ typedef struct sql_reader {
 	mg_project *project;
 	mg_arena *arena;
 	const char *path;
-	mg_lb_node *root;
-	mg_lb_node *cs;         /* current changeSet, or NULL */
-	mg_lb_node *body;       /* its sql change */
+	lb_node *root;
+	lb_node *cs;         /* current changeSet, or NULL */
+	lb_node *body;       /* its sql change */
 	mg_buf text;            /* body text being built */
 	bool body_edited;       /* a directive line was blanked */
-	mg_lb_node *rollback;   /* the --rollback node being built */
+	lb_node *rollback;   /* the --rollback node being built */
 	mg_buf rb_text;
-	mg_lb_node *pre;        /* preConditions */
+	lb_node *pre;        /* preConditions */
 } sql_reader;
 
 /* Skips "--" and blanks; returns the rest if the line is a comment line. */
@@ -132,7 +132,7 @@ static void finish_rollback(sql_reader *r)
 			if (value && (strcmp(name, "changeSetId") == 0 ||
 			              strcmp(name, "changeSetAuthor") == 0 ||
 			              strcmp(name, "changeSetPath") == 0))
-				mg_lb_node_add_attr(r->arena, r->rollback, name, value, r->rollback->loc);
+				lb_node_add_attr(r->arena, r->rollback, name, value, r->rollback->loc);
 	} else if (r->rb_text.len) {
 		r->rollback->text = mg_arena_strndup(r->arena, t, r->rb_text.len);
 		r->rollback->text_len = r->rb_text.len;
@@ -157,7 +157,7 @@ static void finish_changeset(sql_reader *r)
 	if (empty)
 		mg_diag_add(&r->project->diags, MG_SEV_MEDIUM, "lb-sql-empty-changeset",
 		            r->cs->loc, "changeset %s has no SQL; Liquibase rejects it",
-		            mg_lb_attr_get(r->cs, "id"));
+		            lb_attr_get(r->cs, "id"));
 	mg_buf_clear(&r->text);
 	r->cs = NULL;
 	r->body = NULL;
@@ -165,17 +165,17 @@ static void finish_changeset(sql_reader *r)
 	r->body_edited = false;
 }
 
-static mg_lb_node *ensure_rollback(sql_reader *r, mg_loc loc)
+static lb_node *ensure_rollback(sql_reader *r, mg_loc loc)
 {
 	if (!r->rollback) {
-		r->rollback = mg_lb_node_new(r->arena, "rollback", loc);
-		mg_lb_node_add_child(r->arena, r->cs, r->rollback);
-		const char *split = mg_lb_attr_get(r->cs, "rollbackSplitStatements");
-		const char *delim = mg_lb_attr_get(r->cs, "rollbackEndDelimiter");
+		r->rollback = lb_node_new(r->arena, "rollback", loc);
+		lb_node_add_child(r->arena, r->cs, r->rollback);
+		const char *split = lb_attr_get(r->cs, "rollbackSplitStatements");
+		const char *delim = lb_attr_get(r->cs, "rollbackEndDelimiter");
 		if (split)
-			mg_lb_node_add_attr(r->arena, r->rollback, "splitStatements", split, loc);
+			lb_node_add_attr(r->arena, r->rollback, "splitStatements", split, loc);
 		if (delim)
-			mg_lb_node_add_attr(r->arena, r->rollback, "endDelimiter", delim, loc);
+			lb_node_add_attr(r->arena, r->rollback, "endDelimiter", delim, loc);
 		r->rollback->text_loc = loc;
 	}
 	return r->rollback;
@@ -222,11 +222,11 @@ static void start_changeset(sql_reader *r, const char *rest, mg_loc loc,
 	size_t al = strlen(author);
 	while (al > 0 && (author[al - 1] == ' ' || author[al - 1] == '\t'))
 		((char *)author)[--al] = '\0';
-	r->cs = mg_lb_node_new(a, "changeSet", loc);
-	mg_lb_node_add_child(a, r->root, r->cs);
-	mg_lb_node_add_attr(a, r->cs, "id", id, loc);
-	mg_lb_node_add_attr(a, r->cs, "author", author, loc);
-	r->body = mg_lb_node_new(a, "sql", loc);
+	r->cs = lb_node_new(a, "changeSet", loc);
+	lb_node_add_child(a, r->root, r->cs);
+	lb_node_add_attr(a, r->cs, "id", id, loc);
+	lb_node_add_attr(a, r->cs, "author", author, loc);
+	r->body = lb_node_new(a, "sql", loc);
 	mg_loc tl = {r->path, next_line, 1};
 	r->body->text_loc = tl;
 	const char *name, *value;
@@ -235,19 +235,19 @@ static void start_changeset(sql_reader *r, const char *rest, mg_loc loc,
 			continue;
 		if (strcmp(name, "splitStatements") == 0 || strcmp(name, "endDelimiter") == 0 ||
 		    strcmp(name, "stripComments") == 0)
-			mg_lb_node_add_attr(a, r->body, name, value, loc);
+			lb_node_add_attr(a, r->body, name, value, loc);
 		else
-			mg_lb_node_add_attr(a, r->cs, name, value, loc);
+			lb_node_add_attr(a, r->cs, name, value, loc);
 	}
-	mg_lb_node_add_child(a, r->cs, r->body);
+	lb_node_add_child(a, r->cs, r->body);
 }
 
 static void precondition(sql_reader *r, const char *kind, const char *rest, mg_loc loc)
 {
 	mg_arena *a = r->arena;
 	if (!r->pre) {
-		r->pre = mg_lb_node_new(a, "preConditions", loc);
-		mg_lb_node_add_child(a, r->cs, r->pre);
+		r->pre = lb_node_new(a, "preConditions", loc);
+		lb_node_add_child(a, r->cs, r->pre);
 	}
 	const char *names[][2] = {{"sql-check", "sqlCheck"},
 	                          {"table-exists", "tableExists"},
@@ -256,8 +256,8 @@ static void precondition(sql_reader *r, const char *kind, const char *rest, mg_l
 	for (size_t i = 0; i < 3; i++)
 		if (strcasecmp(kind, names[i][0]) == 0)
 			elem = names[i][1];
-	mg_lb_node *n = mg_lb_node_new(a, elem ? elem : kind, loc);
-	mg_lb_node_add_child(a, r->pre, n);
+	lb_node *n = lb_node_new(a, elem ? elem : kind, loc);
+	lb_node_add_child(a, r->pre, n);
 	const char *p = rest, *name, *value;
 	for (;;) {
 		const char *q = next_pair(a, p, &name, &value);
@@ -269,7 +269,7 @@ static void precondition(sql_reader *r, const char *kind, const char *rest, mg_l
 			name = "viewName";
 		else if (strcmp(name, "schema") == 0)
 			name = "schemaName";
-		mg_lb_node_add_attr(a, n, name, value, loc);
+		lb_node_add_attr(a, n, name, value, loc);
 		p = q;
 	}
 	p = skip_ws(p);
@@ -300,22 +300,22 @@ static bool directive(sql_reader *r, const char *line, mg_loc loc, uint32_t next
 		const char *p = rest, *name, *value;
 		while ((p = next_pair(a, p, &name, &value)) != NULL)
 			if (value && strcmp(name, "logicalFilePath") == 0)
-				mg_lb_node_add_attr(a, r->root, name, value, loc);
+				lb_node_add_attr(a, r->root, name, value, loc);
 		return true;
 	}
 	if ((rest = keyword(d, "property")) != NULL) {
-		mg_lb_node *n = mg_lb_node_new(a, "property", loc);
+		lb_node *n = lb_node_new(a, "property", loc);
 		const char *p = rest, *name, *value;
 		while ((p = next_pair(a, p, &name, &value)) != NULL)
 			if (value)
-				mg_lb_node_add_attr(a, n, name, value, loc);
-		mg_lb_node_add_child(a, r->root, n);
+				lb_node_add_attr(a, n, name, value, loc);
+		lb_node_add_child(a, r->root, n);
 		return true;
 	}
 	if (!r->cs)
 		return false;
 	if ((rest = keyword(d, "rollback")) != NULL) {
-		mg_lb_node *rb = ensure_rollback(r, loc);
+		lb_node *rb = ensure_rollback(r, loc);
 		(void)rb;
 		rest = skip_ws(rest);
 		if (*rest == ':')
@@ -326,13 +326,13 @@ static bool directive(sql_reader *r, const char *line, mg_loc loc, uint32_t next
 	}
 	if ((rest = keyword(d, "preconditions")) != NULL) {
 		if (!r->pre) {
-			r->pre = mg_lb_node_new(a, "preConditions", loc);
-			mg_lb_node_add_child(a, r->cs, r->pre);
+			r->pre = lb_node_new(a, "preConditions", loc);
+			lb_node_add_child(a, r->cs, r->pre);
 		}
 		const char *p = rest, *name, *value;
 		while ((p = next_pair(a, p, &name, &value)) != NULL)
 			if (value)
-				mg_lb_node_add_attr(a, r->pre, name, value, loc);
+				lb_node_add_attr(a, r->pre, name, value, loc);
 		return true;
 	}
 	if (strncasecmp(d, "precondition-", 13) == 0) {
@@ -347,26 +347,26 @@ static bool directive(sql_reader *r, const char *line, mg_loc loc, uint32_t next
 		rest = skip_ws(rest);
 		if (*rest == ':')
 			rest = skip_ws(rest + 1);
-		mg_lb_node *n = mg_lb_node_new(a, "comment", loc);
+		lb_node *n = lb_node_new(a, "comment", loc);
 		n->text = mg_arena_strdup(a, rest);
 		n->text_len = strlen(rest);
-		mg_lb_node_add_child(a, r->cs, n);
+		lb_node_add_child(a, r->cs, n);
 		return true;
 	}
 	if ((rest = keyword(d, "validCheckSum")) != NULL) {
 		rest = skip_ws(rest);
 		if (*rest == ':')
 			rest = skip_ws(rest + 1);
-		mg_lb_node *n = mg_lb_node_new(a, "validCheckSum", loc);
+		lb_node *n = lb_node_new(a, "validCheckSum", loc);
 		n->text = mg_arena_strdup(a, rest);
 		n->text_len = strlen(rest);
-		mg_lb_node_add_child(a, r->cs, n);
+		lb_node_add_child(a, r->cs, n);
 		return true;
 	}
 	return false;
 }
 
-mg_lb_node *lb_read_formatted_sql(mg_project *project, const char *path,
+lb_node *lb_read_formatted_sql(mg_project *project, const char *path,
                                   const char *data, size_t len)
 {
 	sql_reader r = {0};
@@ -374,7 +374,7 @@ mg_lb_node *lb_read_formatted_sql(mg_project *project, const char *path,
 	r.arena = &project->arena;
 	r.path = path;
 	mg_loc l1 = {path, 1, 1};
-	r.root = mg_lb_node_new(r.arena, "databaseChangeLog", l1);
+	r.root = lb_node_new(r.arena, "databaseChangeLog", l1);
 	size_t pos = 0;
 	uint32_t line_no = 1;
 	long ignore_lines = 0;
@@ -444,7 +444,7 @@ mg_lb_node *lb_read_formatted_sql(mg_project *project, const char *path,
 	return r.root;
 }
 
-mg_lb_node *lb_read_plain_sql(mg_project *project, const char *path,
+lb_node *lb_read_plain_sql(mg_project *project, const char *path,
                               const char *data, size_t len)
 {
 	mg_arena *a = &project->arena;
@@ -458,16 +458,16 @@ mg_lb_node *lb_read_plain_sql(mg_project *project, const char *path,
 		            "an included SQL file without content: Liquibase rejects it");
 		return NULL;
 	}
-	mg_lb_node *root = mg_lb_node_new(a, "databaseChangeLog", l1);
-	mg_lb_node *cs = mg_lb_node_new(a, "changeSet", l1);
-	mg_lb_node_add_attr(a, cs, "id", "raw", l1);
-	mg_lb_node_add_attr(a, cs, "author", "includeAll", l1);
-	mg_lb_node *sql = mg_lb_node_new(a, "sql", l1);
-	mg_lb_node_add_attr(a, sql, "splitStatements", "false", l1);
+	lb_node *root = lb_node_new(a, "databaseChangeLog", l1);
+	lb_node *cs = lb_node_new(a, "changeSet", l1);
+	lb_node_add_attr(a, cs, "id", "raw", l1);
+	lb_node_add_attr(a, cs, "author", "includeAll", l1);
+	lb_node *sql = lb_node_new(a, "sql", l1);
+	lb_node_add_attr(a, sql, "splitStatements", "false", l1);
 	sql->text = mg_arena_strndup(a, data, len);
 	sql->text_len = len;
 	sql->text_verbatim = true;
-	mg_lb_node_add_child(a, cs, sql);
-	mg_lb_node_add_child(a, root, cs);
+	lb_node_add_child(a, cs, sql);
+	lb_node_add_child(a, root, cs);
 	return root;
 }

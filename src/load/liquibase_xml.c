@@ -258,7 +258,7 @@ static bool all_blank(const char *s, size_t n)
 	return true;
 }
 
-static mg_lb_node *convert(xml_reader *r, xmlNodePtr el, unsigned depth)
+static lb_node *convert(xml_reader *r, xmlNodePtr el, unsigned depth)
 {
 	mg_arena *arena = &r->project->arena;
 	mg_loc loc = {r->path, (uint32_t)xmlGetLineNo(el), 1};
@@ -268,13 +268,13 @@ static mg_lb_node *convert(xml_reader *r, xmlNodePtr el, unsigned depth)
 	                              &content, &empty);
 	if (located)
 		loc = loc_at(r, start);
-	mg_lb_node *node = mg_lb_node_new(arena, (const char *)el->name, loc);
+	lb_node *node = lb_node_new(arena, (const char *)el->name, loc);
 	if (el->ns && el->ns->href)
 		node->ns = mg_arena_strdup(arena, (const char *)el->ns->href);
 
 	for (xmlAttrPtr a = el->properties; a; a = a->next) {
 		xmlChar *v = xmlNodeListGetString(el->doc, a->children, 1);
-		mg_lb_node_add_attr(arena, node, (const char *)a->name,
+		lb_node_add_attr(arena, node, (const char *)a->name,
 		                    v ? (const char *)v : "", loc);
 		xmlFree(v);
 	}
@@ -317,7 +317,7 @@ static mg_lb_node *convert(xml_reader *r, xmlNodePtr el, unsigned depth)
 			}
 			continue;
 		}
-		mg_lb_node_add_child(arena, node, convert(r, c, depth + 1));
+		lb_node_add_child(arena, node, convert(r, c, depth + 1));
 	}
 	return node;
 }
@@ -415,7 +415,7 @@ static char *neutralise_doctype(mg_project *project, const char *path,
 	return copy;
 }
 
-mg_lb_node *mg_lb_read_xml(mg_project *project, const char *path,
+lb_node *lb_read_xml(mg_project *project, const char *path,
                            const mg_file_data *data, const mg_load_options *opts)
 {
 	char *copy = neutralise_doctype(project, path, data->data, data->len);
@@ -438,7 +438,7 @@ mg_lb_node *mg_lb_read_xml(mg_project *project, const char *path,
 	xmlSetGenericErrorFunc(NULL, NULL);
 	xmlSetExternalEntityLoader(old_loader);
 
-	mg_lb_node *root = NULL;
+	lb_node *root = NULL;
 	if (errs.have || !doc) {
 		mg_loc loc = {path, errs.line > 0 ? (uint32_t)errs.line : 1, 0};
 		bool deep = strstr(errs.message, "Excessive depth") != NULL;

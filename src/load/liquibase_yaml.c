@@ -407,7 +407,7 @@ static bool read_events(yreader *r)
 
 typedef struct ytask {
 	const ynode *y;
-	mg_lb_node *node;
+	lb_node *node;
 	bool root_list;      /* the databaseChangeLog list: skip incomplete items */
 } ytask;
 
@@ -418,7 +418,7 @@ typedef struct ywork {
 	size_t cap;
 } ywork;
 
-static void push_task(ywork *w, const ynode *y, mg_lb_node *node, bool root_list)
+static void push_task(ywork *w, const ynode *y, lb_node *node, bool root_list)
 {
 	if (w->n == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
@@ -432,7 +432,7 @@ static const char *key_name(const ynode *k)
 	return k->kind == Y_SCALAR && k->text ? k->text : "?";
 }
 
-static void set_text(mg_lb_node *node, const ynode *s)
+static void set_text(lb_node *node, const ynode *s)
 {
 	node->text = s->is_null ? NULL : s->text;
 	node->text_len = s->is_null ? 0 : s->len;
@@ -441,11 +441,11 @@ static void set_text(mg_lb_node *node, const ynode *s)
 }
 
 /* A child node for a non-scalar value (or a scalar child with text). */
-static mg_lb_node *child_for(ywork *w, mg_lb_node *parent, const char *name,
+static lb_node *child_for(ywork *w, lb_node *parent, const char *name,
                              mg_loc loc, const ynode *value)
 {
-	mg_lb_node *c = mg_lb_node_new(w->r->arena, name, loc);
-	mg_lb_node_add_child(w->r->arena, parent, c);
+	lb_node *c = lb_node_new(w->r->arena, name, loc);
+	lb_node_add_child(w->r->arena, parent, c);
 	if (value->kind == Y_SCALAR)
 		set_text(c, value);
 	else
@@ -474,12 +474,12 @@ static bool map_has_key(const ynode *map, const char *key)
 	return false;
 }
 
-static void fill_map_entries(ywork *w, mg_lb_node *node, const ynode *map,
+static void fill_map_entries(ywork *w, lb_node *node, const ynode *map,
                              const ynode *outer, unsigned merge_depth);
 
 /* YAML merge keys (<<: *defaults), which SnakeYAML honours: entries of
  * the merged mappings that the mapping does not set itself. */
-static void merge_into(ywork *w, mg_lb_node *node, const ynode *value,
+static void merge_into(ywork *w, lb_node *node, const ynode *value,
                        const ynode *outer, unsigned merge_depth)
 {
 	if (merge_depth > 32)
@@ -493,7 +493,7 @@ static void merge_into(ywork *w, mg_lb_node *node, const ynode *value,
 	}
 }
 
-static void fill_map_entries(ywork *w, mg_lb_node *node, const ynode *map,
+static void fill_map_entries(ywork *w, lb_node *node, const ynode *map,
                              const ynode *outer, unsigned merge_depth)
 {
 	mg_arena *a = w->r->arena;
@@ -507,7 +507,7 @@ static void fill_map_entries(ywork *w, mg_lb_node *node, const ynode *map,
 		if (merge_depth > 0 && map_has_key(outer, name))
 			continue;
 		if (v->kind == Y_SCALAR) {
-			mg_lb_node_add_attr(a, node, name, v->is_null ? NULL : v->text, k->loc);
+			lb_node_add_attr(a, node, name, v->is_null ? NULL : v->text, k->loc);
 			if (!v->is_null && !node->text && is_text_key(node->name, name))
 				set_text(node, v);
 		} else {
@@ -523,7 +523,7 @@ static bool is_include(const char *name)
 	return strcmp(name, "include") == 0 || strcmp(name, "includeAll") == 0;
 }
 
-static void fill_seq(ywork *w, mg_lb_node *node, const ynode *seq, bool root_list)
+static void fill_seq(ywork *w, lb_node *node, const ynode *seq, bool root_list)
 {
 	mg_arena *a = w->r->arena;
 	bool include = is_include(node->name);
@@ -536,7 +536,7 @@ static void fill_seq(ywork *w, mg_lb_node *node, const ynode *seq, bool root_lis
 			if (root_list && !v->complete)
 				continue;
 			if (include && v->kind == Y_SCALAR) {
-				mg_lb_node_add_attr(a, node, key_name(k), v->is_null ? NULL : v->text,
+				lb_node_add_attr(a, node, key_name(k), v->is_null ? NULL : v->text,
 				                    k->loc);
 				continue;
 			}
@@ -559,7 +559,7 @@ static void run_task(ywork *w, const ytask *t)
 		set_text(t->node, t->y);
 }
 
-static mg_lb_node *build_tree(yreader *r, bool quiet)
+static lb_node *build_tree(yreader *r, bool quiet)
 {
 	const ynode *doc = r->doc;
 	if (!doc || (doc->kind == Y_SCALAR && doc->is_null)) {
@@ -585,7 +585,7 @@ static mg_lb_node *build_tree(yreader *r, bool quiet)
 		            "no databaseChangeLog key at the top of the file; it is not a Liquibase changelog");
 		return NULL;
 	}
-	mg_lb_node *root = mg_lb_node_new(r->arena, "databaseChangeLog", key->loc);
+	lb_node *root = lb_node_new(r->arena, "databaseChangeLog", key->loc);
 	ywork w = {r, NULL, 0, 0};
 	if (value->kind == Y_SCALAR)
 		set_text(root, value);
@@ -621,7 +621,7 @@ static bool conflict_markers(yreader *r)
 	return false;
 }
 
-mg_lb_node *mg_lb_read_yaml(mg_project *project, const char *path,
+lb_node *lb_read_yaml(mg_project *project, const char *path,
                             const mg_file_data *data, const mg_load_options *opts)
 {
 	yreader r;
@@ -638,7 +638,7 @@ mg_lb_node *mg_lb_read_yaml(mg_project *project, const char *path,
 	mg_map_init(&r.keys, r.arena);
 	index_lines(&r);
 
-	mg_lb_node *root = NULL;
+	lb_node *root = NULL;
 	if (!conflict_markers(&r)) {
 		bool ok = read_events(&r);
 		/* An alias bomb or runaway nesting gives nothing worth reading;

@@ -8,14 +8,14 @@
 #include "migraph/triage.h"
 #include "render/json_writer.h"
 
-static void write_object(mg_json *j, const mg_object *o)
+static void write_object(rnd_json *j, const mg_object *o)
 {
-	mg_json_begin_object(j);
-	mg_json_kv_string(j, "kind", o->kind != MG_OBJ_NONE ? mg_object_kind_name(o->kind) : NULL);
-	mg_json_kv_string(j, "schema", o->schema);
-	mg_json_kv_string(j, "table", o->table);
-	mg_json_kv_string(j, "name", o->name);
-	mg_json_end_object(j);
+	rnd_json_begin_object(j);
+	rnd_json_kv_string(j, "kind", o->kind != MG_OBJ_NONE ? mg_object_kind_name(o->kind) : NULL);
+	rnd_json_kv_string(j, "schema", o->schema);
+	rnd_json_kv_string(j, "table", o->table);
+	rnd_json_kv_string(j, "name", o->name);
+	rnd_json_end_object(j);
 }
 
 void mg_render_baseline(mg_buf *out, const mg_analysis *analysis)
@@ -38,49 +38,49 @@ void mg_render_baseline(mg_buf *out, const mg_analysis *analysis)
 	}
 	mg_buf_dispose(&key);
 
-	mg_json j;
-	mg_json_init(&j, out, true);
-	mg_json_begin_object(&j);
-	mg_json_kv_string(&j, "tool", "migraph");
-	mg_json_kv_string(&j, "tool_version", MG_VERSION_STRING);
-	mg_json_kv_int(&j, "format", 1);
-	mg_json_key(&j, "findings");
-	mg_json_begin_array(&j);
+	rnd_json j;
+	rnd_json_init(&j, out, true);
+	rnd_json_begin_object(&j);
+	rnd_json_kv_string(&j, "tool", "migraph");
+	rnd_json_kv_string(&j, "tool_version", MG_VERSION_STRING);
+	rnd_json_kv_int(&j, "format", 1);
+	rnd_json_key(&j, "findings");
+	rnd_json_begin_array(&j);
 	for (size_t i = 0; i < n; i++) {
 		if (!counts[i])
 			continue;
 		const mg_finding *f = analysis->findings[i];
 		mg_finding_identity id;
 		mg_finding_identity_of(analysis, f, &id);
-		mg_json_begin_object(&j);
-		mg_json_kv_string(&j, "rule", f->rule->id);
-		mg_json_key(&j, "changeset");
+		rnd_json_begin_object(&j);
+		rnd_json_kv_string(&j, "rule", f->rule->id);
+		rnd_json_key(&j, "changeset");
 		if (id.version || id.script) {
-			mg_json_begin_object(&j);
+			rnd_json_begin_object(&j);
 			if (id.version)
-				mg_json_kv_string(&j, "version", id.version);
+				rnd_json_kv_string(&j, "version", id.version);
 			else
-				mg_json_kv_string(&j, "script", id.script);
-			mg_json_end_object(&j);
+				rnd_json_kv_string(&j, "script", id.script);
+			rnd_json_end_object(&j);
 		} else if (id.id || id.author || id.filename) {
-			mg_json_begin_object(&j);
-			mg_json_kv_string(&j, "id", id.id);
-			mg_json_kv_string(&j, "author", id.author);
-			mg_json_kv_string(&j, "filename", id.filename);
-			mg_json_end_object(&j);
+			rnd_json_begin_object(&j);
+			rnd_json_kv_string(&j, "id", id.id);
+			rnd_json_kv_string(&j, "author", id.author);
+			rnd_json_kv_string(&j, "filename", id.filename);
+			rnd_json_end_object(&j);
 		} else {
-			mg_json_null(&j);
+			rnd_json_null(&j);
 		}
-		mg_json_key(&j, "object");
+		rnd_json_key(&j, "object");
 		write_object(&j, &f->object);
-		mg_json_kv_int(&j, "count", (long long)counts[i]);
-		mg_json_kv_string(&j, "file", f->loc.file);
-		mg_json_kv_int(&j, "line", f->loc.line);
-		mg_json_kv_string(&j, "message", f->message);
-		mg_json_end_object(&j);
+		rnd_json_kv_int(&j, "count", (long long)counts[i]);
+		rnd_json_kv_string(&j, "file", f->loc.file);
+		rnd_json_kv_int(&j, "line", f->loc.line);
+		rnd_json_kv_string(&j, "message", f->message);
+		rnd_json_end_object(&j);
 	}
-	mg_json_end_array(&j);
-	mg_json_end_object(&j);
+	rnd_json_end_array(&j);
+	rnd_json_end_object(&j);
 	mg_buf_putc(out, '\n');
 	mg_arena_free(&arena);
 }

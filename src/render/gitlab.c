@@ -29,36 +29,36 @@ static const char *gitlab_severity(mg_severity sev)
 	}
 }
 
-static void issue(mg_json *j, const char *check, const char *description, const char *body,
+static void issue(rnd_json *j, const char *check, const char *description, const char *body,
                   const char *severity, const char *category, const mg_loc *loc,
                   const char *fingerprint)
 {
-	mg_json_begin_object(j);
-	mg_json_kv_string(j, "type", "issue");
-	mg_json_kv_string(j, "engine_name", "migraph");
-	mg_json_kv_string(j, "check_name", check);
-	mg_json_kv_string(j, "description", description);
+	rnd_json_begin_object(j);
+	rnd_json_kv_string(j, "type", "issue");
+	rnd_json_kv_string(j, "engine_name", "migraph");
+	rnd_json_kv_string(j, "check_name", check);
+	rnd_json_kv_string(j, "description", description);
 	if (body) {
-		mg_json_key(j, "content");
-		mg_json_begin_object(j);
-		mg_json_kv_string(j, "body", body);
-		mg_json_end_object(j);
+		rnd_json_key(j, "content");
+		rnd_json_begin_object(j);
+		rnd_json_kv_string(j, "body", body);
+		rnd_json_end_object(j);
 	}
-	mg_json_key(j, "categories");
-	mg_json_begin_array(j);
-	mg_json_string(j, category);
-	mg_json_end_array(j);
-	mg_json_kv_string(j, "severity", severity);
-	mg_json_kv_string(j, "fingerprint", fingerprint);
-	mg_json_key(j, "location");
-	mg_json_begin_object(j);
-	mg_json_kv_string(j, "path", loc->file ? loc->file : ".");
-	mg_json_key(j, "lines");
-	mg_json_begin_object(j);
-	mg_json_kv_int(j, "begin", loc->line ? loc->line : 1);
-	mg_json_end_object(j);
-	mg_json_end_object(j);
-	mg_json_end_object(j);
+	rnd_json_key(j, "categories");
+	rnd_json_begin_array(j);
+	rnd_json_string(j, category);
+	rnd_json_end_array(j);
+	rnd_json_kv_string(j, "severity", severity);
+	rnd_json_kv_string(j, "fingerprint", fingerprint);
+	rnd_json_key(j, "location");
+	rnd_json_begin_object(j);
+	rnd_json_kv_string(j, "path", loc->file ? loc->file : ".");
+	rnd_json_key(j, "lines");
+	rnd_json_begin_object(j);
+	rnd_json_kv_int(j, "begin", loc->line ? loc->line : 1);
+	rnd_json_end_object(j);
+	rnd_json_end_object(j);
+	rnd_json_end_object(j);
 }
 
 /* Code Climate's categories: locking and performance findings cost
@@ -76,9 +76,9 @@ void mg_render_gitlab(mg_buf *out, const mg_analysis *analysis, const mg_render_
 	mg_map seen; /* key -> occurrences so far */
 	mg_map_init(&seen, &arena);
 	mg_buf key = MG_BUF_INIT, text = MG_BUF_INIT;
-	mg_json j;
-	mg_json_init(&j, out, true);
-	mg_json_begin_array(&j);
+	rnd_json j;
+	rnd_json_init(&j, out, true);
+	rnd_json_begin_array(&j);
 	char hex[33];
 	for (size_t i = 0; i < analysis->n_findings; i++) {
 		const mg_finding *f = analysis->findings[i];
@@ -112,7 +112,7 @@ void mg_render_gitlab(mg_buf *out, const mg_analysis *analysis, const mg_render_
 		issue(&j, mg_buf_cstr(&text), d->message, d->hint, gitlab_severity(d->severity),
 		      "Bug Risk", &d->loc, hex);
 	}
-	mg_json_end_array(&j);
+	rnd_json_end_array(&j);
 	mg_buf_putc(out, '\n');
 	mg_buf_dispose(&key);
 	mg_buf_dispose(&text);

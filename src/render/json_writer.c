@@ -11,7 +11,7 @@
 
 #include "render/json_writer.h"
 
-void mg_json_init(mg_json *j, mg_buf *out, bool pretty)
+void rnd_json_init(rnd_json *j, mg_buf *out, bool pretty)
 {
 	memset(j, 0, sizeof *j);
 	j->out = out;
@@ -19,7 +19,7 @@ void mg_json_init(mg_json *j, mg_buf *out, bool pretty)
 	j->first[0] = true;
 }
 
-static void newline(mg_json *j)
+static void newline(rnd_json *j)
 {
 	if (!j->pretty)
 		return;
@@ -29,7 +29,7 @@ static void newline(mg_json *j)
 }
 
 /* Writes the separator before a value (or key) at the current depth. */
-static void before_value(mg_json *j)
+static void before_value(rnd_json *j)
 {
 	if (j->after_key) {
 		j->after_key = false;
@@ -43,16 +43,16 @@ static void before_value(mg_json *j)
 	newline(j);
 }
 
-static void open(mg_json *j, char c)
+static void open(rnd_json *j, char c)
 {
 	before_value(j);
 	mg_buf_putc(j->out, c);
-	if (j->depth + 1 < MG_JSON_MAX_DEPTH)
+	if (j->depth + 1 < RND_JSON_MAX_DEPTH)
 		j->depth++;
 	j->first[j->depth] = true;
 }
 
-static void close_(mg_json *j, char c)
+static void close_(rnd_json *j, char c)
 {
 	bool empty = j->first[j->depth];
 	if (j->depth > 0)
@@ -62,10 +62,10 @@ static void close_(mg_json *j, char c)
 	mg_buf_putc(j->out, c);
 }
 
-void mg_json_begin_object(mg_json *j) { open(j, '{'); }
-void mg_json_end_object(mg_json *j) { close_(j, '}'); }
-void mg_json_begin_array(mg_json *j) { open(j, '['); }
-void mg_json_end_array(mg_json *j) { close_(j, ']'); }
+void rnd_json_begin_object(rnd_json *j) { open(j, '{'); }
+void rnd_json_end_object(rnd_json *j) { close_(j, '}'); }
+void rnd_json_begin_array(rnd_json *j) { open(j, '['); }
+void rnd_json_end_array(rnd_json *j) { close_(j, ']'); }
 
 static void write_string(mg_buf *out, const char *s, size_t n)
 {
@@ -108,7 +108,7 @@ static void write_string(mg_buf *out, const char *s, size_t n)
 	mg_buf_putc(out, '"');
 }
 
-void mg_json_key(mg_json *j, const char *key)
+void rnd_json_key(rnd_json *j, const char *key)
 {
 	before_value(j);
 	write_string(j->out, key, strlen(key));
@@ -116,59 +116,59 @@ void mg_json_key(mg_json *j, const char *key)
 	j->after_key = true;
 }
 
-void mg_json_string_n(mg_json *j, const char *s, size_t n)
+void rnd_json_string_n(rnd_json *j, const char *s, size_t n)
 {
 	before_value(j);
 	write_string(j->out, s, n);
 }
 
-void mg_json_string(mg_json *j, const char *s)
+void rnd_json_string(rnd_json *j, const char *s)
 {
 	if (!s) {
-		mg_json_null(j);
+		rnd_json_null(j);
 		return;
 	}
-	mg_json_string_n(j, s, strlen(s));
+	rnd_json_string_n(j, s, strlen(s));
 }
 
-void mg_json_int(mg_json *j, long long v)
+void rnd_json_int(rnd_json *j, long long v)
 {
 	before_value(j);
 	mg_buf_printf(j->out, "%lld", v);
 }
 
-void mg_json_bool(mg_json *j, bool v)
+void rnd_json_bool(rnd_json *j, bool v)
 {
 	before_value(j);
 	mg_buf_puts(j->out, v ? "true" : "false");
 }
 
-void mg_json_null(mg_json *j)
+void rnd_json_null(rnd_json *j)
 {
 	before_value(j);
 	mg_buf_puts(j->out, "null");
 }
 
-void mg_json_kv_string(mg_json *j, const char *key, const char *s)
+void rnd_json_kv_string(rnd_json *j, const char *key, const char *s)
 {
-	mg_json_key(j, key);
-	mg_json_string(j, s);
+	rnd_json_key(j, key);
+	rnd_json_string(j, s);
 }
 
-void mg_json_kv_int(mg_json *j, const char *key, long long v)
+void rnd_json_kv_int(rnd_json *j, const char *key, long long v)
 {
-	mg_json_key(j, key);
-	mg_json_int(j, v);
+	rnd_json_key(j, key);
+	rnd_json_int(j, v);
 }
 
-void mg_json_kv_bool(mg_json *j, const char *key, bool v)
+void rnd_json_kv_bool(rnd_json *j, const char *key, bool v)
 {
-	mg_json_key(j, key);
-	mg_json_bool(j, v);
+	rnd_json_key(j, key);
+	rnd_json_bool(j, v);
 }
 
-void mg_json_kv_string_opt(mg_json *j, const char *key, const char *s)
+void rnd_json_kv_string_opt(rnd_json *j, const char *key, const char *s)
 {
 	if (s)
-		mg_json_kv_string(j, key, s);
+		rnd_json_kv_string(j, key, s);
 }

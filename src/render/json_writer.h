@@ -9,33 +9,33 @@
 
 #include "migraph/core.h"
 
-#define MG_JSON_MAX_DEPTH 64
+#define RND_JSON_MAX_DEPTH 64
 
-typedef struct mg_json {
+typedef struct rnd_json {
 	mg_buf *out;
 	int depth;
-	bool first[MG_JSON_MAX_DEPTH]; /* no element written yet at this depth */
+	bool first[RND_JSON_MAX_DEPTH]; /* no element written yet at this depth */
 	bool after_key;
 	bool pretty;
-} mg_json;
+} rnd_json;
 
-void mg_json_init(mg_json *j, mg_buf *out, bool pretty);
-void mg_json_begin_object(mg_json *j);
-void mg_json_end_object(mg_json *j);
-void mg_json_begin_array(mg_json *j);
-void mg_json_end_array(mg_json *j);
-void mg_json_key(mg_json *j, const char *key);
-void mg_json_string(mg_json *j, const char *s);       /* NULL writes null */
-void mg_json_string_n(mg_json *j, const char *s, size_t n);
-void mg_json_int(mg_json *j, long long v);
-void mg_json_bool(mg_json *j, bool v);
-void mg_json_null(mg_json *j);
+void rnd_json_init(rnd_json *j, mg_buf *out, bool pretty);
+void rnd_json_begin_object(rnd_json *j);
+void rnd_json_end_object(rnd_json *j);
+void rnd_json_begin_array(rnd_json *j);
+void rnd_json_end_array(rnd_json *j);
+void rnd_json_key(rnd_json *j, const char *key);
+void rnd_json_string(rnd_json *j, const char *s);       /* NULL writes null */
+void rnd_json_string_n(rnd_json *j, const char *s, size_t n);
+void rnd_json_int(rnd_json *j, long long v);
+void rnd_json_bool(rnd_json *j, bool v);
+void rnd_json_null(rnd_json *j);
 
 /* key + value in one call. */
-void mg_json_kv_string(mg_json *j, const char *key, const char *s);
-void mg_json_kv_int(mg_json *j, const char *key, long long v);
-void mg_json_kv_bool(mg_json *j, const char *key, bool v);
+void rnd_json_kv_string(rnd_json *j, const char *key, const char *s);
+void rnd_json_kv_int(rnd_json *j, const char *key, long long v);
+void rnd_json_kv_bool(rnd_json *j, const char *key, bool v);
 /* Writes the key only when s is not NULL. */
-void mg_json_kv_string_opt(mg_json *j, const char *key, const char *s);
+void rnd_json_kv_string_opt(rnd_json *j, const char *key, const char *s);
 
 #endif

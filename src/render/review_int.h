@@ -187,9 +187,9 @@ void rv_image(rv_doc *d, const char *alt, const char *path);
 /* ---- JSON ---------------------------------------------------------------- */
 
 /* An object as the report writes it: {"kind", "schema", "table", "name"}. */
-void rv_json_object(mg_json *j, const mg_object *o);
+void rv_json_object(rnd_json *j, const mg_object *o);
 /* Writes "plan": {...} into the report being written. */
-void rv_json_plan(mg_json *j, const mg_plan *plan);
+void rv_json_plan(rnd_json *j, const mg_plan *plan);
 /* The report of json.c with the plan (NULL: none) before its summary. */
 void rv_json_report(mg_buf *out, const mg_analysis *analysis, const mg_render_options *opts,
                     const mg_plan *plan);

@@ -55,19 +55,19 @@ void mg_render_rules_markdown(mg_buf *out)
 
 void mg_render_rules_json(mg_buf *out)
 {
-	mg_json j;
-	mg_json_init(&j, out, true);
-	mg_json_begin_array(&j);
+	rnd_json j;
+	rnd_json_init(&j, out, true);
+	rnd_json_begin_array(&j);
 	for (size_t i = 0; i < mg_rule_count(); i++) {
 		const mg_rule *r = mg_rule_at(i);
-		mg_json_begin_object(&j);
-		mg_json_kv_string(&j, "id", r->id);
-		mg_json_kv_string(&j, "category", mg_category_name(r->category));
-		mg_json_kv_string(&j, "default_severity", mg_severity_name(r->default_severity));
-		mg_json_kv_string(&j, "summary", r->summary);
-		mg_json_kv_string(&j, "doc", r->doc);
-		mg_json_end_object(&j);
+		rnd_json_begin_object(&j);
+		rnd_json_kv_string(&j, "id", r->id);
+		rnd_json_kv_string(&j, "category", mg_category_name(r->category));
+		rnd_json_kv_string(&j, "default_severity", mg_severity_name(r->default_severity));
+		rnd_json_kv_string(&j, "summary", r->summary);
+		rnd_json_kv_string(&j, "doc", r->doc);
+		rnd_json_end_object(&j);
 	}
-	mg_json_end_array(&j);
+	rnd_json_end_array(&j);
 	mg_buf_putc(out, '\n');
 }

@@ -154,7 +154,7 @@ static void close_level(est *e, bool is_case)
 /* The weight of a "(" at s[i]: what the grammar may build under it. */
 static size_t paren_weight(const char *s, size_t len, size_t i, bool after_name)
 {
-	size_t j = mg_sql_skip_blank(s, len, i + 1), b = j;
+	size_t j = sql_skip_blank(s, len, i + 1), b = j;
 	while (j < len && ident_char((unsigned char)s[j]))
 		j++;
 	tok_kind k = keyword_kind(s + b, j - b);
@@ -178,12 +178,12 @@ static size_t operator_count(const char *s, size_t i, size_t end)
 	return trailing + (end - trailing > i ? 1 : 0);
 }
 
-size_t mg_sql_depth_estimate(const char *s, size_t len)
+size_t sql_depth_estimate(const char *s, size_t len)
 {
-	return mg_sql_depth_scan(s, len, NULL);
+	return sql_depth_scan(s, len, NULL);
 }
 
-size_t mg_sql_depth_scan(const char *s, size_t len, size_t *comment_depth)
+size_t sql_depth_scan(const char *s, size_t len, size_t *comment_depth)
 {
 	est e = {0};
 	size_t deepest_comment = 0;
@@ -193,14 +193,14 @@ size_t mg_sql_depth_scan(const char *s, size_t len, size_t *comment_depth)
 		unsigned char c = (unsigned char)s[i];
 		if (c == '/' && i + 1 < len && s[i + 1] == '*') {
 			size_t d;
-			i = mg_sql_skip_comment(s, len, i, true, &d, NULL);
+			i = sql_skip_comment(s, len, i, true, &d, NULL);
 			if (d > deepest_comment)
 				deepest_comment = d;
 			continue;
 		}
 		if (special_start(c)) {
 			const char *open = NULL;
-			size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+			size_t next = sql_skip_special(s, len, i, SQL_DIALECT_PG, &open);
 			if (next != i) {
 				/* A quoted identifier is a name ("f"(x) is a call). */
 				after_name = c == '"' || (c != '-' && c != '/' && after_name);

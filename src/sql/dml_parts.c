@@ -63,7 +63,7 @@ static const char *without_comments(mg_arena *arena, const char *text)
 	size_t i = 0;
 	while (i < len) {
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(text, len, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(text, len, i, SQL_DIALECT_PG, &open);
 		if (next == i) {
 			mg_buf_putc(&b, text[i++]);
 			continue;
@@ -99,9 +99,9 @@ static bool reads_target(const ProtobufCMessage *msg, void *ud)
 	const PgQuery__ColumnRef *cr = (const PgQuery__ColumnRef *)msg;
 	if (!cr->n_fields)
 		return false;
-	const char *name = mg_pg_node_str(cr->fields[cr->n_fields - 1]);
+	const char *name = sql_pg_node_str(cr->fields[cr->n_fields - 1]);
 	if (!name && cr->n_fields >= 2)
-		name = mg_pg_node_str(cr->fields[cr->n_fields - 2]); /* t.col.* style */
+		name = sql_pg_node_str(cr->fields[cr->n_fields - 2]); /* t.col.* style */
 	for (size_t i = 0; name && i < w->targets->count; i++)
 		if (!strcmp(name, w->targets->items[i]))
 			w->hit = true;
@@ -112,14 +112,14 @@ static int min_loc(pg_node **items, size_t n)
 {
 	int best = -1;
 	for (size_t i = 0; i < n; i++) {
-		int l = mg_pg_first_location((const ProtobufCMessage *)items[i]);
+		int l = sql_pg_first_location((const ProtobufCMessage *)items[i]);
 		if (l >= 0 && (best < 0 || l < best))
 			best = l;
 	}
 	return best;
 }
 
-static void set_list(mg_pg_ctx *ctx, const PgQuery__UpdateStmt *u, size_t set_end, mg_sql_dml *out)
+static void set_list(sql_pg_ctx *ctx, const PgQuery__UpdateStmt *u, size_t set_end, mg_sql_dml *out)
 {
 	out->set_columns.items =
 	    mg_arena_alloc(ctx->arena, (u->n_target_list + 1) * sizeof(char *));
@@ -142,10 +142,10 @@ static void set_list(mg_pg_ctx *ctx, const PgQuery__UpdateStmt *u, size_t set_en
 		}
 		if (v->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT)
 			out->set_default = true;
-		mg_volatility vol = mg_pg_expr_volatility(v);
+		mg_volatility vol = sql_pg_expr_volatility(v);
 		if (vol > out->set_volatility)
 			out->set_volatility = vol;
-		const char *e = mg_pg_expr_text(ctx, v, set_end, NULL);
+		const char *e = sql_pg_expr_text(ctx, v, set_end, NULL);
 		e = without_comments(ctx->arena, e);
 		out->set_exprs.items[out->set_exprs.count++] = e ? e : "";
 	}
@@ -153,7 +153,7 @@ static void set_list(mg_pg_ctx *ctx, const PgQuery__UpdateStmt *u, size_t set_en
 	for (size_t i = 0; i < u->n_target_list; i++) {
 		const pg_node *t = u->target_list[i];
 		if (t->node_case == PG_QUERY__NODE__NODE_RES_TARGET && t->res_target->val)
-			mg_pg_walk((const ProtobufCMessage *)t->res_target->val, reads_target, &w);
+			sql_pg_walk((const ProtobufCMessage *)t->res_target->val, reads_target, &w);
 	}
 	out->set_reads_targets = w.hit;
 	if (out->set_exprs.count != out->set_columns.count)
@@ -162,7 +162,7 @@ static void set_list(mg_pg_ctx *ctx, const PgQuery__UpdateStmt *u, size_t set_en
 
 /* Fills out from the statement's tree.  Returns 0, or -1 when a part
  * cannot be cut from the text reliably. */
-static int dissect(mg_pg_ctx *ctx, const pg_node *n, mg_sql_dml *out)
+static int dissect(sql_pg_ctx *ctx, const pg_node *n, mg_sql_dml *out)
 {
 	const char *s = ctx->src;
 	size_t len = ctx->src_len;
@@ -194,7 +194,7 @@ static int dissect(mg_pg_ctx *ctx, const pg_node *n, mg_sql_dml *out)
 	out->has_returning = n_returning > 0;
 	if (!rel || !rel->relname || !*rel->relname)
 		return -1;
-	out->table = mg_pg_rangevar(ctx, rel, MG_OBJ_TABLE);
+	out->table = sql_pg_rangevar(ctx, rel, MG_OBJ_TABLE);
 	out->only = !rel->inh;
 	if (rel->alias && rel->alias->aliasname && *rel->alias->aliasname)
 		out->alias = mg_arena_strdup(ctx->arena, rel->alias->aliasname);
@@ -220,13 +220,13 @@ static int dissect(mg_pg_ctx *ctx, const pg_node *n, mg_sql_dml *out)
 	}
 	size_t where_start = end;
 	if (where_node) {
-		int l = mg_pg_first_location((const ProtobufCMessage *)where_node);
+		int l = sql_pg_first_location((const ProtobufCMessage *)where_node);
 		size_t kw;
 		if (l < 0 ||
 		    keyword_before(s, ctx->stmt_start, (size_t)l, "where", &kw) == (size_t)-1)
 			return -1;
 		where_start = kw;
-		out->where_clause = without_comments(ctx->arena, mg_pg_span(ctx, kw + 5, end));
+		out->where_clause = without_comments(ctx->arena, sql_pg_span(ctx, kw + 5, end));
 	}
 	size_t from_start = where_start;
 	if (n_from) {
@@ -237,7 +237,7 @@ static int dissect(mg_pg_ctx *ctx, const pg_node *n, mg_sql_dml *out)
 			return -1;
 		from_start = kw;
 		out->from_clause = without_comments(
-		    ctx->arena, mg_pg_span(ctx, kw + strlen(from_kw), where_start));
+		    ctx->arena, sql_pg_span(ctx, kw + strlen(from_kw), where_start));
 	}
 	(void)returning_start;
 	if (out->kind == MG_OP_UPDATE) {
@@ -251,7 +251,7 @@ static int dissect(mg_pg_ctx *ctx, const pg_node *n, mg_sql_dml *out)
 		size_t after = keyword_before(s, ctx->stmt_start, st, "set", &kw);
 		if (after == (size_t)-1)
 			return -1;
-		out->set_clause = without_comments(ctx->arena, mg_pg_span(ctx, after, from_start));
+		out->set_clause = without_comments(ctx->arena, sql_pg_span(ctx, after, from_start));
 		set_list(ctx, u, from_start, out);
 		if (!out->set_clause || !out->set_columns.count)
 			return -1;
@@ -276,12 +276,12 @@ int mg_sql_dml_parts(mg_arena *arena, const char *sql, size_t len, const char *d
 		if (pr && pr->n_stmts == 1 && pr->stmts[0]->stmt &&
 		    (pr->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_UPDATE_STMT ||
 		     pr->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_DELETE_STMT)) {
-			mg_pg_ctx ctx = {0};
+			sql_pg_ctx ctx = {0};
 			ctx.arena = arena;
 			ctx.schema = default_schema ? default_schema : "public";
 			ctx.src = src;
 			ctx.src_len = len;
-			ctx.stmt_start = mg_sql_skip_blank(src, len, 0);
+			ctx.stmt_start = sql_skip_blank(src, len, 0);
 			ctx.stmt_end = len;
 			rc = dissect(&ctx, pr->stmts[0]->stmt, out);
 		}

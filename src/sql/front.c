@@ -24,8 +24,8 @@ size_t mg_sql_parse_script(mg_project *project, mg_changeset *cs,
 	/* MySQL and MariaDB have no front end yet: their statements are split
 	 * and recorded as opaque SQL of another engine (see pg.c). */
 	if (opts->engine.kind == MG_ENGINE_MYSQL || opts->engine.kind == MG_ENGINE_MARIADB)
-		return mg_other_engine_parse_script(project, cs, text, opts);
-	return mg_pg_parse_script(project, cs, text, opts);
+		return sql_other_engine_parse_script(project, cs, text, opts);
+	return sql_pg_parse_script(project, cs, text, opts);
 }
 
 mg_changeset *mg_sql_parse_generated(mg_project *project, const char *sql,

@@ -14,7 +14,7 @@
 #include "sql/pg.h"
 #include "sql/pg_internal.h"
 
-static mg_loc loc_at(mg_pg_ctx *ctx, size_t src_offset)
+static mg_loc loc_at(sql_pg_ctx *ctx, size_t src_offset)
 {
 	mg_loc l = {ctx->text->file, 0, 0};
 	if (src_offset > ctx->src_len)
@@ -28,7 +28,7 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start, size_t end)
+mg_statement *sql_pg_new_statement(sql_pg_ctx *ctx, mg_changeset *cs, size_t start, size_t end)
 {
 	while (end > start && is_blank(ctx->src[end - 1]))
 		end--;
@@ -40,40 +40,40 @@ mg_statement *mg_pg_new_statement(mg_pg_ctx *ctx, mg_changeset *cs, size_t start
 	return st;
 }
 
-static void map_statement(mg_pg_ctx *ctx, const pg_node *n)
+static void map_statement(sql_pg_ctx *ctx, const pg_node *n)
 {
 	switch (n->node_case) {
-	case PG_QUERY__NODE__NODE_CREATE_STMT: mg_pg_map_create_table(ctx, n->create_stmt); return;
+	case PG_QUERY__NODE__NODE_CREATE_STMT: sql_pg_map_create_table(ctx, n->create_stmt); return;
 	case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
-		mg_pg_map_create_table_as(ctx, n->create_table_as_stmt);
+		sql_pg_map_create_table_as(ctx, n->create_table_as_stmt);
 		return;
 	case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
-		mg_pg_map_alter_table(ctx, n->alter_table_stmt);
+		sql_pg_map_alter_table(ctx, n->alter_table_stmt);
 		return;
-	case PG_QUERY__NODE__NODE_INDEX_STMT: mg_pg_map_index(ctx, n->index_stmt); return;
-	case PG_QUERY__NODE__NODE_REINDEX_STMT: mg_pg_map_reindex(ctx, n->reindex_stmt); return;
-	case PG_QUERY__NODE__NODE_VIEW_STMT: mg_pg_map_view(ctx, n->view_stmt); return;
+	case PG_QUERY__NODE__NODE_INDEX_STMT: sql_pg_map_index(ctx, n->index_stmt); return;
+	case PG_QUERY__NODE__NODE_REINDEX_STMT: sql_pg_map_reindex(ctx, n->reindex_stmt); return;
+	case PG_QUERY__NODE__NODE_VIEW_STMT: sql_pg_map_view(ctx, n->view_stmt); return;
 	case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
-		mg_pg_map_refresh(ctx, n->refresh_mat_view_stmt);
+		sql_pg_map_refresh(ctx, n->refresh_mat_view_stmt);
 		return;
-	case PG_QUERY__NODE__NODE_DROP_STMT: mg_pg_map_drop(ctx, n->drop_stmt); return;
-	case PG_QUERY__NODE__NODE_RENAME_STMT: mg_pg_map_rename(ctx, n->rename_stmt); return;
+	case PG_QUERY__NODE__NODE_DROP_STMT: sql_pg_map_drop(ctx, n->drop_stmt); return;
+	case PG_QUERY__NODE__NODE_RENAME_STMT: sql_pg_map_rename(ctx, n->rename_stmt); return;
 	case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
-		mg_pg_map_set_schema(ctx, n->alter_object_schema_stmt);
+		sql_pg_map_set_schema(ctx, n->alter_object_schema_stmt);
 		return;
 	case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
-		mg_pg_map_owner(ctx, n->alter_owner_stmt);
+		sql_pg_map_owner(ctx, n->alter_owner_stmt);
 		return;
-	case PG_QUERY__NODE__NODE_COMMENT_STMT: mg_pg_map_comment(ctx, n->comment_stmt); return;
-	case PG_QUERY__NODE__NODE_GRANT_STMT: mg_pg_map_grant(ctx, n->grant_stmt); return;
+	case PG_QUERY__NODE__NODE_COMMENT_STMT: sql_pg_map_comment(ctx, n->comment_stmt); return;
+	case PG_QUERY__NODE__NODE_GRANT_STMT: sql_pg_map_grant(ctx, n->grant_stmt); return;
 	default: break;
 	}
-	if (mg_pg_map_misc(ctx, n) || mg_pg_map_dml(ctx, n))
+	if (sql_pg_map_misc(ctx, n) || sql_pg_map_dml(ctx, n))
 		return;
-	mg_pg_opaque(ctx, MG_OPAQUE_UNMODELLED_STATEMENT, mg_pg_node_type_name(n));
+	sql_pg_opaque(ctx, MG_OPAQUE_UNMODELLED_STATEMENT, sql_pg_node_type_name(n));
 }
 
-void mg_pg_limit_diag(mg_pg_ctx *ctx, mg_statement *st, size_t len)
+void sql_pg_limit_diag(sql_pg_ctx *ctx, mg_statement *st, size_t len)
 {
 	st->parse_failed = true;
 	mg_diag *d = mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "limit-statement-size", st->loc,
@@ -83,7 +83,7 @@ void mg_pg_limit_diag(mg_pg_ctx *ctx, mg_statement *st, size_t len)
 	mg_diag_set_hint(&ctx->project->diags, d, "raise the limit with --max-statement-size");
 }
 
-bool mg_pg_over_limit(const mg_pg_ctx *ctx, size_t len)
+bool sql_pg_over_limit(const sql_pg_ctx *ctx, size_t len)
 {
 	return ctx->opts->max_statement_bytes && len > ctx->opts->max_statement_bytes;
 }
@@ -107,7 +107,7 @@ static size_t cursor_offset(const char *src, size_t len, int cursorpos)
 	return len;
 }
 
-static void parse_error(mg_pg_ctx *ctx, mg_statement *st, const PgQueryError *err)
+static void parse_error(sql_pg_ctx *ctx, mg_statement *st, const PgQueryError *err)
 {
 	st->parse_failed = true;
 	size_t off = cursor_offset(ctx->src, ctx->src_len, err->cursorpos);
@@ -125,23 +125,23 @@ static void parse_error(mg_pg_ctx *ctx, mg_statement *st, const PgQueryError *er
 		            err->message ? err->message : "syntax error");
 }
 
-void mg_pg_depth_diag(mg_pg_ctx *ctx, mg_statement *st, mg_loc at, size_t depth, bool estimated)
+void sql_pg_depth_diag(sql_pg_ctx *ctx, mg_statement *st, mg_loc at, size_t depth, bool estimated)
 {
 	st->parse_failed = true;
 	mg_diag *d = mg_diag_add(
 	    &ctx->project->diags, MG_SEV_HIGH, "limit-sql-depth", at,
 	    "statement nested %s%zu levels deep is deeper than the limit of %zu levels; it was "
 	    "not analysed",
-	    estimated ? "about " : "", depth, mg_pg_depth_limit(ctx));
+	    estimated ? "about " : "", depth, sql_pg_depth_limit(ctx));
 	mg_diag_set_hint(&ctx->project->diags, d, "raise the limit with --max-sql-depth");
 }
 
-size_t mg_pg_depth_limit(const mg_pg_ctx *ctx)
+size_t sql_pg_depth_limit(const sql_pg_ctx *ctx)
 {
 	return ctx->depth_limit;
 }
 
-size_t mg_pg_map_raw_stmt(mg_pg_ctx *ctx, mg_changeset *cs, int32_t location, int32_t len,
+size_t sql_pg_map_raw_stmt(sql_pg_ctx *ctx, mg_changeset *cs, int32_t location, int32_t len,
                           const pg_node *stmt, size_t too_deep, mg_statement *one)
 {
 	size_t start = location > 0 ? (size_t)location : 0;
@@ -150,7 +150,7 @@ size_t mg_pg_map_raw_stmt(mg_pg_ctx *ctx, mg_changeset *cs, int32_t location, in
 		start = ctx->src_len;
 	if (end > ctx->src_len)
 		end = ctx->src_len;
-	start = mg_sql_skip_blank(ctx->src, end, start);
+	start = sql_skip_blank(ctx->src, end, start);
 	ctx->stmt_start = start;
 	ctx->stmt_end = end;
 	/* Several RawStmts may share one statement (Liquibase's
@@ -162,15 +162,15 @@ size_t mg_pg_map_raw_stmt(mg_pg_ctx *ctx, mg_changeset *cs, int32_t location, in
 	if (one) {
 		ctx->stmt = one;
 	} else {
-		ctx->stmt = mg_pg_new_statement(ctx, cs, start, end);
+		ctx->stmt = sql_pg_new_statement(ctx, cs, start, end);
 		added = 1;
-		if (mg_pg_over_limit(ctx, end - start)) {
-			mg_pg_limit_diag(ctx, ctx->stmt, end - start);
+		if (sql_pg_over_limit(ctx, end - start)) {
+			sql_pg_limit_diag(ctx, ctx->stmt, end - start);
 			return added;
 		}
 	}
 	if (too_deep) {
-		mg_pg_depth_diag(ctx, ctx->stmt, ctx->raw_loc, too_deep, false);
+		sql_pg_depth_diag(ctx, ctx->stmt, ctx->raw_loc, too_deep, false);
 		return added;
 	}
 	if (stmt)
@@ -178,56 +178,56 @@ size_t mg_pg_map_raw_stmt(mg_pg_ctx *ctx, mg_changeset *cs, int32_t location, in
 	return added;
 }
 
-bool mg_pg_too_deep(mg_pg_ctx *ctx, const char *src, size_t len, size_t *estimate)
+bool sql_pg_too_deep(sql_pg_ctx *ctx, const char *src, size_t len, size_t *estimate)
 {
-	size_t e = mg_sql_depth_estimate(src, len);
+	size_t e = sql_depth_estimate(src, len);
 	if (estimate)
 		*estimate = e;
-	return e > mg_pg_parse_depth_cap(ctx);
+	return e > sql_pg_parse_depth_cap(ctx);
 }
 
-size_t mg_pg_parse_depth_cap(const mg_pg_ctx *ctx)
+size_t sql_pg_parse_depth_cap(const sql_pg_ctx *ctx)
 {
 	return ctx->parse_cap;
 }
 
 /* Parses src[0, len) (a NUL-terminated string at src_base in the text). */
-static size_t parse_piece(mg_pg_ctx *ctx, mg_changeset *cs, const char *src, size_t len,
+static size_t parse_piece(sql_pg_ctx *ctx, mg_changeset *cs, const char *src, size_t len,
                           size_t src_base, bool one_stmt)
 {
 	ctx->src = src;
 	ctx->src_len = len;
 	ctx->src_base = src_base;
-	ctx->stmt_start = mg_sql_skip_blank(src, len, 0);
+	ctx->stmt_start = sql_skip_blank(src, len, 0);
 	ctx->stmt_end = len;
 	if (ctx->stmt_start >= len)
 		return 0;
 
 	mg_statement *one = NULL;
-	if (one_stmt || mg_pg_over_limit(ctx, len)) {
-		one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, len);
-		if (mg_pg_over_limit(ctx, len - ctx->stmt_start)) {
-			mg_pg_limit_diag(ctx, one, len - ctx->stmt_start);
+	if (one_stmt || sql_pg_over_limit(ctx, len)) {
+		one = sql_pg_new_statement(ctx, cs, ctx->stmt_start, len);
+		if (sql_pg_over_limit(ctx, len - ctx->stmt_start)) {
+			sql_pg_limit_diag(ctx, one, len - ctx->stmt_start);
 			return 1;
 		}
 	}
 	size_t estimate;
-	if (mg_pg_too_deep(ctx, src, len, &estimate)) {
+	if (sql_pg_too_deep(ctx, src, len, &estimate)) {
 		if (!one)
-			one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, len);
-		mg_pg_depth_diag(ctx, one, one->loc, estimate, true);
+			one = sql_pg_new_statement(ctx, cs, ctx->stmt_start, len);
+		sql_pg_depth_diag(ctx, one, one->loc, estimate, true);
 		return 1;
 	}
 	PgQueryProtobufParseResult r = pg_query_parse_protobuf(src);
 	size_t added = one ? 1 : 0;
 	if (r.error) {
 		if (!one) {
-			one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, len);
+			one = sql_pg_new_statement(ctx, cs, ctx->stmt_start, len);
 			added = 1;
 		}
 		parse_error(ctx, one, r.error);
 	} else {
-		added += mg_pg_map_tree(ctx, cs, &r.parse_tree, one);
+		added += sql_pg_map_tree(ctx, cs, &r.parse_tree, one);
 	}
 	pg_query_free_protobuf_parse_result(r);
 	return added;
@@ -237,7 +237,7 @@ static size_t parse_piece(mg_pg_ctx *ctx, mg_changeset *cs, const char *src, siz
 /* An unterminated quote, dollar quote or comment at the end of a script
  * makes the server reject it.  When the last piece produced no failed
  * statement (a lone unterminated comment parses as nothing), say so. */
-static void report_unterminated(mg_pg_ctx *ctx, mg_changeset *cs, const mg_sql_span *spans,
+static void report_unterminated(sql_pg_ctx *ctx, mg_changeset *cs, const mg_sql_span *spans,
                                 size_t n, const char *open, size_t stmts_before)
 {
 	if (!open)
@@ -251,7 +251,7 @@ static void report_unterminated(mg_pg_ctx *ctx, mg_changeset *cs, const mg_sql_s
 	            "%s runs to the end of the script: the server rejects it", open);
 }
 
-static size_t parse_spans(mg_pg_ctx *ctx, mg_changeset *cs, const char *buf,
+static size_t parse_spans(sql_pg_ctx *ctx, mg_changeset *cs, const char *buf,
                           const mg_sql_span *spans, size_t n, bool one_stmt)
 {
 	size_t added = 0;
@@ -366,7 +366,7 @@ enum {
 };
 
 typedef struct parse_job {
-	mg_pg_ctx *ctx;
+	sql_pg_ctx *ctx;
 	mg_changeset *cs;
 	char *buf;
 	size_t len;
@@ -376,7 +376,7 @@ typedef struct parse_job {
 
 static void parse_body(parse_job *j)
 {
-	mg_pg_ctx *ctx = j->ctx;
+	sql_pg_ctx *ctx = j->ctx;
 	mg_project *project = ctx->project;
 	const mg_sql_options *opts = ctx->opts;
 	mg_changeset *cs = j->cs;
@@ -395,8 +395,8 @@ static void parse_body(parse_job *j)
 		report_unterminated(ctx, cs, spans, n, open, before);
 	} else if (!opts->split_statements) {
 		added = parse_piece(ctx, cs, buf, len, 0, true);
-	} else if (len >= mg_pg_bulk_threshold && j->estimate <= mg_pg_parse_depth_cap(ctx) &&
-	           (added = mg_pg_parse_bulk(ctx, cs, buf, len)) != (size_t)-1) {
+	} else if (len >= sql_pg_bulk_threshold && j->estimate <= sql_pg_parse_depth_cap(ctx) &&
+	           (added = sql_pg_parse_bulk(ctx, cs, buf, len)) != (size_t)-1) {
 		/* done: a large script, parsed without building its whole tree (not
 		 * when a statement is too deep to parse: libpg_query's raw tree of
 		 * a million-branch UNION alone takes 40 times the text's size) */
@@ -405,14 +405,14 @@ static void parse_body(parse_job *j)
 		/* One parse for the whole script, unless a statement in it is too
 		 * deep to parse at all: then statement by statement. */
 		PgQueryProtobufParseResult r = {0};
-		bool whole = j->estimate <= mg_pg_parse_depth_cap(ctx);
+		bool whole = j->estimate <= sql_pg_parse_depth_cap(ctx);
 		if (whole)
 			r = pg_query_parse_protobuf(buf);
 		if (whole && !r.error) {
 			ctx->src = buf;
 			ctx->src_len = len;
 			ctx->src_base = 0;
-			added = mg_pg_map_tree(ctx, cs, &r.parse_tree, NULL);
+			added = sql_pg_map_tree(ctx, cs, &r.parse_tree, NULL);
 			pg_query_free_protobuf_parse_result(r);
 		} else {
 			if (whole)
@@ -442,7 +442,7 @@ static size_t stack_need(size_t estimate, size_t cap, size_t limit)
 	return parse > unpack ? parse : unpack;
 }
 
-size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
+size_t sql_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
                           const mg_sql_options *opts)
 {
 	mg_text_cursor cur;
@@ -452,7 +452,7 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	memcpy(buf, text->data, len);
 	buf[len] = '\0';
 
-	mg_pg_ctx ctx = {0};
+	sql_pg_ctx ctx = {0};
 	ctx.project = project;
 	ctx.arena = &project->arena;
 	ctx.opts = opts;
@@ -474,7 +474,7 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 	ctx.parse_cap = ctx.depth_limit + ctx.depth_limit / 2 + 64;
 
 	size_t copy_open;
-	if (mg_sql_blank_copy_data(buf, len, &copy_open) && copy_open != SIZE_MAX) {
+	if (sql_blank_copy_data(buf, len, &copy_open) && copy_open != SIZE_MAX) {
 		mg_diag *d = mg_diag_add(&project->diags, MG_SEV_MEDIUM, "sql-copy-unterminated",
 		                         loc_at(&ctx, copy_open),
 		                         "COPY ... FROM STDIN without a line \\. ending its data: "
@@ -483,11 +483,11 @@ size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs, const mg_text *
 		                 "end the data with a line holding only \\. as psql and Flyway expect");
 	}
 	size_t comment_depth;
-	parse_job job = {&ctx, cs, buf, len, mg_sql_depth_scan(buf, len, &comment_depth), 0};
+	parse_job job = {&ctx, cs, buf, len, sql_depth_scan(buf, len, &comment_depth), 0};
 	size_t max_nesting = opts->max_nesting ? opts->max_nesting : MG_SQL_DEFAULT_MAX_NESTING;
 	if (comment_depth > max_nesting) {
 		size_t first = 0, deepest = 0;
-		size_t n = mg_sql_blank_deep_comments(buf, len, max_nesting, &first, &deepest);
+		size_t n = sql_blank_deep_comments(buf, len, max_nesting, &first, &deepest);
 		mg_diag *d = mg_diag_add(&project->diags, MG_SEV_MEDIUM, "limit-nesting",
 		                         loc_at(&ctx, first),
 		                         "%zu block comment%s nested up to %zu deep (more than %zu): "
@@ -521,7 +521,7 @@ void mg_sql_shutdown(void)
 
 /* ---- MySQL and MariaDB -------------------------------------------------- */
 
-size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
+size_t sql_other_engine_parse_script(mg_project *project, mg_changeset *cs, const mg_text *text,
                                     const mg_sql_options *opts)
 {
 	mg_text_cursor cur;
@@ -529,8 +529,8 @@ size_t mg_other_engine_parse_script(mg_project *project, mg_changeset *cs, const
 
 	mg_sql_span *spans = NULL;
 	const char *open = NULL;
-	size_t n = mg_sql_split_dialect(&project->arena, text->data, len, opts->end_delimiter,
-	                                MG_SQL_DIALECT_MYSQL, &spans, &open);
+	size_t n = sql_split_dialect(&project->arena, text->data, len, opts->end_delimiter,
+	                                SQL_DIALECT_MYSQL, &spans, &open);
 	const char *engine = mg_engine_name(opts->engine.kind);
 	for (size_t i = 0; i < n; i++) {
 		mg_statement *st = mg_changeset_add_statement(project, cs);

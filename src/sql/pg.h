@@ -7,7 +7,7 @@
 
 #include "migraph/sql.h"
 
-size_t mg_pg_parse_script(mg_project *project, mg_changeset *cs,
+size_t sql_pg_parse_script(mg_project *project, mg_changeset *cs,
                           const mg_text *text, const mg_sql_options *opts);
 
 #endif

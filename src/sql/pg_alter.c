@@ -15,7 +15,7 @@ typedef PgQuery__AlterTableCmd cmd_t;
 /* USING col::newtype is exactly the conversion PostgreSQL applies without a
  * USING clause (Liquibase writes it for every modifyDataType), so it must
  * not count as an expression that recomputes every value. */
-static bool is_identity_cast(mg_pg_ctx *ctx, const PgQuery__Node *u, const char *column,
+static bool is_identity_cast(sql_pg_ctx *ctx, const PgQuery__Node *u, const char *column,
                              const char *type_to)
 {
 	if (u->node_case != PG_QUERY__NODE__NODE_TYPE_CAST || !u->type_cast->arg || !type_to)
@@ -26,7 +26,7 @@ static bool is_identity_cast(mg_pg_ctx *ctx, const PgQuery__Node *u, const char 
 		return false;
 	if (!mg_str_eq(arg->column_ref->fields[0]->string->sval, column))
 		return false;
-	const char *cast_type = mg_pg_type_text(ctx, u->type_cast->type_name, NULL);
+	const char *cast_type = sql_pg_type_text(ctx, u->type_cast->type_name, NULL);
 	return mg_str_eq(cast_type, type_to);
 }
 
@@ -36,7 +36,7 @@ static mg_object column_obj(const mg_object *table, const char *col)
 	return o;
 }
 
-static const char *def_names(mg_pg_ctx *ctx, const pg_node *def)
+static const char *def_names(sql_pg_ctx *ctx, const pg_node *def)
 {
 	/* SET (fillfactor = 70, autovacuum_enabled = off) -> "fillfactor,autovacuum_enabled" */
 	if (!def || def->node_case != PG_QUERY__NODE__NODE_LIST)
@@ -59,18 +59,18 @@ static const char *def_names(mg_pg_ctx *ctx, const pg_node *def)
 	return r;
 }
 
-static void at_def(mg_pg_ctx *ctx, mg_operation *op, const pg_node *def)
+static void at_def(sql_pg_ctx *ctx, mg_operation *op, const pg_node *def)
 {
-	int loc = def ? mg_pg_first_location((const ProtobufCMessage *)def) : -1;
+	int loc = def ? sql_pg_first_location((const ProtobufCMessage *)def) : -1;
 	if (loc >= 0 && (size_t)loc >= ctx->stmt_start)
-		mg_pg_op_at(ctx, op, (size_t)loc);
+		sql_pg_op_at(ctx, op, (size_t)loc);
 }
 
-static void add_constraint(mg_pg_ctx *ctx, mg_operation *op, const mg_object *table,
+static void add_constraint(sql_pg_ctx *ctx, mg_operation *op, const mg_object *table,
                            const PgQuery__Constraint *c)
 {
 	op->constraint = mg_arena_alloc(ctx->arena, sizeof *op->constraint);
-	mg_pg_constraint(ctx, c, NULL, op->constraint);
+	sql_pg_constraint(ctx, c, NULL, op->constraint);
 	op->object.kind = MG_OBJ_CONSTRAINT;
 	op->object.schema = table->schema;
 	op->object.table = table->name;
@@ -81,7 +81,7 @@ static void add_constraint(mg_pg_ctx *ctx, mg_operation *op, const mg_object *ta
 		op->flags |= MG_OPF_NOT_VALID;
 }
 
-static const char *replica_identity(mg_pg_ctx *ctx, const pg_node *def)
+static const char *replica_identity(sql_pg_ctx *ctx, const pg_node *def)
 {
 	if (!def || def->node_case != PG_QUERY__NODE__NODE_REPLICA_IDENTITY_STMT)
 		return NULL;
@@ -96,7 +96,7 @@ static const char *replica_identity(mg_pg_ctx *ctx, const pg_node *def)
 }
 
 /* Table subcommands; returns false for the internal ones nobody writes. */
-static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, const mg_object *table)
+static bool map_table_cmd(sql_pg_ctx *ctx, mg_operation *op, const cmd_t *c, const mg_object *table)
 {
 	const char *name = c->name && *c->name ? mg_arena_strdup(ctx->arena, c->name) : NULL;
 	const pg_node *def = c->def;
@@ -110,7 +110,7 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 			op->flags |= MG_OPF_IF_NOT_EXISTS;
 		if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			op->column = mg_arena_alloc(ctx->arena, sizeof *op->column);
-			mg_pg_column_def(ctx, def->column_def, table, op->column, ctx->stmt_end);
+			sql_pg_column_def(ctx, def->column_def, table, op->column, ctx->stmt_end);
 			op->object = column_obj(table, op->column->name);
 			for (size_t i = 0; i < op->column->n_constraints; i++)
 				if (op->column->constraints[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
@@ -126,8 +126,8 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 			op->kind = MG_OP_DROP_DEFAULT;
 		} else {
 			op->kind = MG_OP_SET_DEFAULT;
-			op->default_expr = mg_pg_expr_text(ctx, def, 0, NULL);
-			op->default_volatility = mg_pg_expr_volatility(def);
+			op->default_expr = sql_pg_expr_text(ctx, def, 0, NULL);
+			op->default_volatility = sql_pg_expr_volatility(def);
 		}
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
@@ -167,12 +167,12 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage:
 		op->kind = MG_OP_SET_COLUMN_STORAGE;
 		op->object = column_obj(table, name);
-		op->detail = mg_pg_str(ctx, mg_pg_node_str(def));
+		op->detail = sql_pg_str(ctx, sql_pg_node_str(def));
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_SetCompression:
 		op->kind = MG_OP_SET_COMPRESSION;
 		op->object = column_obj(table, name);
-		op->detail = mg_pg_str(ctx, mg_pg_node_str(def));
+		op->detail = sql_pg_str(ctx, sql_pg_node_str(def));
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
@@ -211,16 +211,16 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 		op->kind = MG_OP_ALTER_COLUMN_TYPE;
 		op->object = column_obj(table, name);
 		if (def && def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
-			op->type_to = mg_pg_type_text(ctx, def->column_def->type_name, NULL);
+			op->type_to = sql_pg_type_text(ctx, def->column_def->type_name, NULL);
 			const PgQuery__Node *u = def->column_def->raw_default;
 			if (u && !is_identity_cast(ctx, u, name, op->type_to))
-				op->using_expr = mg_pg_expr_text(ctx, u, 0, NULL);
+				op->using_expr = sql_pg_expr_text(ctx, u, 0, NULL);
 		}
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner:
 		op->kind = MG_OP_SET_OWNER;
 		if (c->newowner)
-			op->detail = mg_pg_str(ctx, c->newowner->rolename);
+			op->detail = sql_pg_str(ctx, c->newowner->rolename);
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropCluster:
@@ -299,7 +299,7 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 		if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit)
 			op->flags |= MG_OPF_NEGATED;
 		if (def && def->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-			op->related = mg_pg_rangevar(ctx, def->range_var, MG_OBJ_TABLE);
+			op->related = sql_pg_rangevar(ctx, def->range_var, MG_OBJ_TABLE);
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf:
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf:
@@ -307,7 +307,7 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 		if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf)
 			op->flags |= MG_OPF_NEGATED;
 		else if (def && def->node_case == PG_QUERY__NODE__NODE_TYPE_NAME)
-			op->detail = mg_pg_type_text(ctx, def->type_name, NULL);
+			op->detail = sql_pg_type_text(ctx, def->type_name, NULL);
 		return true;
 	case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
 		op->kind = MG_OP_REPLICA_IDENTITY;
@@ -340,10 +340,10 @@ static bool map_table_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c, cons
 		op->related = *table;
 		if (def && def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD) {
 			const PgQuery__PartitionCmd *pc = def->partition_cmd;
-			op->object = mg_pg_rangevar(ctx, pc->name, MG_OBJ_TABLE);
+			op->object = sql_pg_rangevar(ctx, pc->name, MG_OBJ_TABLE);
 			if (pc->concurrent)
 				op->flags |= MG_OPF_CONCURRENTLY;
-			mg_pg_partition_bound(ctx, op, pc->bound);
+			sql_pg_partition_bound(ctx, op, pc->bound);
 			if (pc->bound && pc->bound->is_default) {
 				op->detail = "default partition";
 				op->flags |= MG_OPF_DEFAULT;
@@ -382,14 +382,14 @@ static const char *subtype_name(PgQuery__AlterTableType t)
 
 /* ALTER INDEX / VIEW / MATERIALIZED VIEW / SEQUENCE / TYPE share the
  * statement with ALTER TABLE but act on other objects. */
-static void map_other_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
+static void map_other_cmd(sql_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
                           PgQuery__ObjectType objtype, const mg_object *rel)
 {
 	op->object = *rel;
 	op->detail = subtype_name(c->subtype);
 	if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ChangeOwner) {
 		op->kind = MG_OP_SET_OWNER;
-		op->detail = c->newowner ? mg_pg_str(ctx, c->newowner->rolename) : NULL;
+		op->detail = c->newowner ? sql_pg_str(ctx, c->newowner->rolename) : NULL;
 		return;
 	}
 	switch (objtype) {
@@ -398,13 +398,13 @@ static void map_other_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 			op->kind = MG_OP_ATTACH_INDEX;
 			if (c->def && c->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD)
 				op->related =
-				    mg_pg_rangevar(ctx, c->def->partition_cmd->name, MG_OBJ_INDEX);
+				    sql_pg_rangevar(ctx, c->def->partition_cmd->name, MG_OBJ_INDEX);
 			op->detail = NULL;
 			return;
 		}
 		op->kind = MG_OP_ALTER_INDEX;
 		if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetTableSpace)
-			op->new_name = mg_pg_str(ctx, c->name);
+			op->new_name = sql_pg_str(ctx, c->name);
 		else if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions ||
 		         c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions)
 			op->new_name = def_names(ctx, c->def);
@@ -415,7 +415,7 @@ static void map_other_cmd(mg_pg_ctx *ctx, mg_operation *op, const cmd_t *c,
 	}
 }
 
-void mg_pg_map_alter_table(mg_pg_ctx *ctx, const PgQuery__AlterTableStmt *s)
+void sql_pg_map_alter_table(sql_pg_ctx *ctx, const PgQuery__AlterTableStmt *s)
 {
 	mg_object_kind kind = MG_OBJ_TABLE;
 	switch (s->objtype) {
@@ -426,14 +426,14 @@ void mg_pg_map_alter_table(mg_pg_ctx *ctx, const PgQuery__AlterTableStmt *s)
 	case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE: kind = MG_OBJ_TYPE; break;
 	default: break;
 	}
-	mg_object rel = mg_pg_rangevar(ctx, s->relation, kind);
+	mg_object rel = sql_pg_rangevar(ctx, s->relation, kind);
 	bool table_like = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE ||
 	                  s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE;
 	for (size_t i = 0; i < s->n_cmds; i++) {
 		if (s->cmds[i]->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD)
 			continue;
 		const cmd_t *c = s->cmds[i]->alter_table_cmd;
-		mg_operation *op = mg_pg_op(ctx, MG_OP_OPAQUE);
+		mg_operation *op = sql_pg_op(ctx, MG_OP_OPAQUE);
 		if (table_like) {
 			if (!map_table_cmd(ctx, op, c, &rel)) {
 				op->kind = MG_OP_OPAQUE;

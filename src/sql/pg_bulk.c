@@ -15,7 +15,7 @@
 
 #include "sql/pg_internal.h"
 
-size_t mg_pg_bulk_threshold = (size_t)4 << 20;
+size_t sql_pg_bulk_threshold = (size_t)4 << 20;
 
 static bool ident_start(unsigned char c)
 {
@@ -29,7 +29,7 @@ static bool ident_char(unsigned char c)
 
 /* Reads one identifier at s[*i] folded as PostgreSQL folds it; NULL when
  * there is none or it needs the parser (U&"...", more than 63 bytes). */
-static const char *read_ident(mg_pg_ctx *ctx, const char *s, size_t end, size_t *i)
+static const char *read_ident(sql_pg_ctx *ctx, const char *s, size_t end, size_t *i)
 {
 	size_t p = *i;
 	if (p >= end)
@@ -89,16 +89,16 @@ static bool keyword(const char *s, size_t end, size_t *i, const char *kw)
 	return true;
 }
 
-bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *table)
+bool sql_pg_simple_insert(sql_pg_ctx *ctx, size_t start, size_t end, mg_object *table)
 {
 	const char *s = ctx->src;
 	size_t i = start;
 	if (!keyword(s, end, &i, "insert"))
 		return false;
-	i = mg_sql_skip_blank(s, end, i);
+	i = sql_skip_blank(s, end, i);
 	if (!keyword(s, end, &i, "into"))
 		return false;
-	i = mg_sql_skip_blank(s, end, i);
+	i = sql_skip_blank(s, end, i);
 
 	const char *parts[3];
 	size_t n = 0;
@@ -107,9 +107,9 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 		if (!id || n == 3)
 			return false;
 		parts[n++] = id;
-		i = mg_sql_skip_blank(s, end, i);
+		i = sql_skip_blank(s, end, i);
 		if (i < end && s[i] == '.') {
-			i = mg_sql_skip_blank(s, end, i + 1);
+			i = sql_skip_blank(s, end, i + 1);
 			continue;
 		}
 		break;
@@ -119,7 +119,7 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 		int depth = 0;
 		while (i < end) {
 			const char *open = NULL;
-			size_t next = mg_sql_skip_special(s, end, i, MG_SQL_DIALECT_PG, &open);
+			size_t next = sql_skip_special(s, end, i, SQL_DIALECT_PG, &open);
 			if (next != i) {
 				i = next;
 				continue;
@@ -132,7 +132,7 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 			}
 			i++;
 		}
-		i = mg_sql_skip_blank(s, end, i);
+		i = sql_skip_blank(s, end, i);
 	}
 	if (!keyword(s, end, &i, "values"))
 		return false;
@@ -141,7 +141,7 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 	int depth = 0;
 	while (i < end) {
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(s, end, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(s, end, i, SQL_DIALECT_PG, &open);
 		if (next != i) {
 			i = next;
 			continue;
@@ -170,7 +170,7 @@ bool mg_pg_simple_insert(mg_pg_ctx *ctx, size_t start, size_t end, mg_object *ta
 
 /* Parses the statements [a, b) of the split as one text; one by one when a
  * statement among them may be too deep to parse. */
-static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
+static size_t parse_run(sql_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
                         PgQuerySplitStmt **st, int a, int b)
 {
 	size_t rstart = (size_t)st[a]->stmt_location;
@@ -180,7 +180,7 @@ static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
 	if (rend > len)
 		rend = len;
 	size_t estimate;
-	if (mg_pg_too_deep(ctx, buf + rstart, rend - rstart, &estimate)) {
+	if (sql_pg_too_deep(ctx, buf + rstart, rend - rstart, &estimate)) {
 		if (b - a > 1) {
 			size_t added = 0;
 			for (int i = a; i < b; i++)
@@ -190,10 +190,10 @@ static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
 		ctx->src = buf;
 		ctx->src_len = len;
 		ctx->src_base = 0;
-		ctx->stmt_start = mg_sql_skip_blank(buf, rend, rstart);
+		ctx->stmt_start = sql_skip_blank(buf, rend, rstart);
 		ctx->stmt_end = rend;
-		mg_statement *one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, rend);
-		mg_pg_depth_diag(ctx, one, one->loc, estimate, true);
+		mg_statement *one = sql_pg_new_statement(ctx, cs, ctx->stmt_start, rend);
+		sql_pg_depth_diag(ctx, one, one->loc, estimate, true);
 		return 1;
 	}
 	char saved = buf[rend];
@@ -207,15 +207,15 @@ static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
 	if (r.error) {
 		/* The whole-text parse accepted it; keep it, flagged, if a part
 		 * alone does not parse. */
-		ctx->stmt_start = mg_sql_skip_blank(ctx->src, ctx->src_len, 0);
+		ctx->stmt_start = sql_skip_blank(ctx->src, ctx->src_len, 0);
 		ctx->stmt_end = ctx->src_len;
-		mg_statement *one = mg_pg_new_statement(ctx, cs, ctx->stmt_start, ctx->src_len);
+		mg_statement *one = sql_pg_new_statement(ctx, cs, ctx->stmt_start, ctx->src_len);
 		one->parse_failed = true;
 		mg_diag_add(&ctx->project->diags, MG_SEV_HIGH, "sql-parse-error", one->loc, "%s",
 		            r.error->message ? r.error->message : "syntax error");
 		added = 1;
 	} else {
-		added = mg_pg_map_tree(ctx, cs, &r.parse_tree, NULL);
+		added = sql_pg_map_tree(ctx, cs, &r.parse_tree, NULL);
 	}
 	pg_query_free_protobuf_parse_result(r);
 	buf[rend] = saved;
@@ -225,7 +225,7 @@ static size_t parse_run(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len,
 	return added;
 }
 
-size_t mg_pg_parse_bulk(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len)
+size_t sql_pg_parse_bulk(sql_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len)
 {
 	PgQuerySplitResult sr = pg_query_split_with_parser(buf);
 	if (sr.error) {
@@ -247,9 +247,9 @@ size_t mg_pg_parse_bulk(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len)
 			    sr.stmts[i]->stmt_len > 0 ? start + (size_t)sr.stmts[i]->stmt_len : len;
 			if (end > len)
 				end = len;
-			start = mg_sql_skip_blank(buf, end, start);
-			simple = !mg_pg_over_limit(ctx, end - start) &&
-			         mg_pg_simple_insert(ctx, start, end, &table);
+			start = sql_skip_blank(buf, end, start);
+			simple = !sql_pg_over_limit(ctx, end - start) &&
+			         sql_pg_simple_insert(ctx, start, end, &table);
 		}
 		if ((i == sr.n_stmts || simple) && run >= 0) {
 			added += parse_run(ctx, cs, buf, len, sr.stmts, run, i);
@@ -264,8 +264,8 @@ size_t mg_pg_parse_bulk(mg_pg_ctx *ctx, mg_changeset *cs, char *buf, size_t len)
 		}
 		ctx->stmt_start = start;
 		ctx->stmt_end = end;
-		ctx->stmt = mg_pg_new_statement(ctx, cs, start, end);
-		mg_operation *op = mg_pg_op(ctx, MG_OP_INSERT);
+		ctx->stmt = sql_pg_new_statement(ctx, cs, start, end);
+		mg_operation *op = sql_pg_op(ctx, MG_OP_INSERT);
 		op->object = table;
 		added++;
 	}

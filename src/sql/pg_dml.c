@@ -25,7 +25,7 @@ static const char *term_column(const pg_node *n)
 {
 	if (!n || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !n->column_ref->n_fields)
 		return NULL;
-	return mg_pg_node_str(n->column_ref->fields[n->column_ref->n_fields - 1]);
+	return sql_pg_node_str(n->column_ref->fields[n->column_ref->n_fields - 1]);
 }
 
 /* A constant, possibly cast once: '2024-03-01', '2024-03-01'::date, 42. */
@@ -36,7 +36,7 @@ static bool is_constant(const pg_node *n)
 	return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && !n->a_const->isnull;
 }
 
-static void add_term(mg_pg_ctx *ctx, mg_operation *op, size_t *cap, const char *column,
+static void add_term(sql_pg_ctx *ctx, mg_operation *op, size_t *cap, const char *column,
                      const char *oper, const pg_node *value)
 {
 	if (op->n_where_terms == *cap) {
@@ -49,13 +49,13 @@ static void add_term(mg_pg_ctx *ctx, mg_operation *op, size_t *cap, const char *
 	}
 	pg_node *v = (pg_node *)value;
 	op->where_terms[op->n_where_terms++] = (mg_where_term){
-		mg_pg_str(ctx, column), oper, mg_pg_expr_list(ctx, &v, 1).items[0]};
+		sql_pg_str(ctx, column), oper, sql_pg_expr_list(ctx, &v, 1).items[0]};
 }
 
 /* Collects the terms "column OP constant" (and BETWEEN) ANDed at the top
  * of a WHERE; any other term is left out, which only widens what the
  * terms admit. */
-static void where_terms(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w, size_t *cap,
+static void where_terms(sql_pg_ctx *ctx, mg_operation *op, const pg_node *w, size_t *cap,
                         int depth)
 {
 	if (!w || depth > 16)
@@ -81,7 +81,7 @@ static void where_terms(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w, size
 		return;
 	static const char *const ops[][2] = {
 		{"=", "="}, {"<", ">"}, {"<=", ">="}, {">", "<"}, {">=", "<="}};
-	const char *name = mg_pg_node_str(e->name[0]);
+	const char *name = sql_pg_node_str(e->name[0]);
 	for (size_t i = 0; name && i < sizeof ops / sizeof ops[0]; i++) {
 		if (strcmp(name, ops[i][0]) != 0)
 			continue;
@@ -92,19 +92,19 @@ static void where_terms(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w, size
 	}
 }
 
-static void where(mg_pg_ctx *ctx, mg_operation *op, const pg_node *w)
+static void where(sql_pg_ctx *ctx, mg_operation *op, const pg_node *w)
 {
 	if (!w)
 		return;
 	op->flags |= MG_OPF_HAS_WHERE;
-	op->where_expr = mg_pg_expr_text(ctx, w, 0, "returning");
+	op->where_expr = sql_pg_expr_text(ctx, w, 0, "returning");
 	size_t cap = 0;
 	where_terms(ctx, op, w, &cap, 0);
 }
 
 /* The functions a SELECT calls at its top level: "setval", "pg_sleep" ... */
 typedef struct fn_walk {
-	mg_pg_ctx *ctx;
+	sql_pg_ctx *ctx;
 	mg_buf names;
 	mg_operation *op;
 } fn_walk;
@@ -119,7 +119,7 @@ static bool collect_calls(const ProtobufCMessage *msg, void *ud)
 	const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)msg;
 	if (!fc->n_funcname)
 		return true;
-	const char *name = mg_pg_node_str(fc->funcname[fc->n_funcname - 1]);
+	const char *name = sql_pg_node_str(fc->funcname[fc->n_funcname - 1]);
 	if (!name)
 		return true;
 	if (w->names.len)
@@ -128,9 +128,9 @@ static bool collect_calls(const ProtobufCMessage *msg, void *ud)
 	/* setval('seq', n) / nextval('seq'): the sequence is the object. */
 	if (w->op->object.kind == MG_OBJ_NONE && fc->n_args >= 1 &&
 	    (strcmp(name, "setval") == 0 || strcmp(name, "nextval") == 0)) {
-		const char *seq = mg_pg_node_str(fc->args[0]);
+		const char *seq = sql_pg_node_str(fc->args[0]);
 		if (!seq && fc->args[0]->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
-			seq = mg_pg_node_str(fc->args[0]->type_cast->arg); /* 'seq'::regclass */
+			seq = sql_pg_node_str(fc->args[0]->type_cast->arg); /* 'seq'::regclass */
 		if (seq) {
 			const char *dot = strchr(seq, '.');
 			mg_object *o = &w->op->object;
@@ -149,11 +149,11 @@ static bool collect_calls(const ProtobufCMessage *msg, void *ud)
 	return true;
 }
 
-static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested);
+static bool map_dml(sql_pg_ctx *ctx, const pg_node *n, bool nested);
 
 /* Data-modifying WITH queries run with the statement: each is an operation
  * of its own (its table is written, not read). */
-static void map_dml_ctes(mg_pg_ctx *ctx, const PgQuery__WithClause *w)
+static void map_dml_ctes(sql_pg_ctx *ctx, const PgQuery__WithClause *w)
 {
 	for (size_t i = 0; w && i < w->n_ctes; i++) {
 		const pg_node *c = w->ctes[i];
@@ -167,7 +167,7 @@ static void map_dml_ctes(mg_pg_ctx *ctx, const PgQuery__WithClause *w)
 
 /* The names of a column list (INSERT (a, b), COPY t (a, b)) or of an
  * UPDATE's SET targets. */
-static mg_name_list target_names(mg_pg_ctx *ctx, pg_node **items, size_t n)
+static mg_name_list target_names(sql_pg_ctx *ctx, pg_node **items, size_t n)
 {
 	mg_name_list l = {NULL, 0};
 	if (!n)
@@ -178,28 +178,28 @@ static mg_name_list target_names(mg_pg_ctx *ctx, pg_node **items, size_t n)
 		if (items[i]->node_case == PG_QUERY__NODE__NODE_RES_TARGET)
 			name = items[i]->res_target->name;
 		else
-			name = mg_pg_node_str(items[i]);
+			name = sql_pg_node_str(items[i]);
 		if (name && *name)
 			l.items[l.count++] = mg_arena_strdup(ctx->arena, name);
 	}
 	return l;
 }
 
-static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_node *n)
+static void map_select(sql_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_node *n)
 {
 	if (s->into_clause) {
 		/* SELECT ... INTO t: CREATE TABLE t AS SELECT. */
-		mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_TABLE);
-		op->object = mg_pg_rangevar(ctx, s->into_clause->rel, MG_OBJ_TABLE);
+		mg_operation *op = sql_pg_op(ctx, MG_OP_CREATE_TABLE);
+		op->object = sql_pg_rangevar(ctx, s->into_clause->rel, MG_OBJ_TABLE);
 		op->flags |= MG_OPF_AS_SELECT;
-		mg_pg_add_depends(ctx, op, n);
+		sql_pg_add_depends(ctx, op, n);
 		return;
 	}
 	map_dml_ctes(ctx, s->with_clause);
-	mg_operation *op = mg_pg_op(ctx, MG_OP_SELECT);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_SELECT);
 	fn_walk w = {ctx, MG_BUF_INIT, op};
 	for (size_t i = 0; i < s->n_target_list; i++)
-		mg_pg_walk((const ProtobufCMessage *)s->target_list[i], collect_calls, &w);
+		sql_pg_walk((const ProtobufCMessage *)s->target_list[i], collect_calls, &w);
 	if (w.names.len)
 		op->detail = mg_arena_strdup(ctx->arena, mg_buf_cstr(&w.names));
 	mg_buf_dispose(&w.names);
@@ -207,14 +207,14 @@ static void map_select(mg_pg_ctx *ctx, const PgQuery__SelectStmt *s, const pg_no
 		op->flags |= MG_OPF_HAS_WHERE;
 	/* The relations it reads take ACCESS SHARE; those whose rows FOR
 	 * UPDATE/SHARE locks, ROW SHARE. */
-	mg_pg_add_depends(ctx, op, n);
+	sql_pg_add_depends(ctx, op, n);
 	if (s->n_locking_clause) {
 		op->flags |= MG_OPF_FOR_UPDATE;
-		mg_pg_add_row_locks(ctx, op, s);
+		sql_pg_add_row_locks(ctx, op, s);
 	}
 }
 
-static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
+static const char *arg_text(sql_pg_ctx *ctx, const pg_node *a)
 {
 	/* SET TIME ZONE INTERVAL '+1': the literal under the casts. */
 	while (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && a->type_cast->arg)
@@ -231,7 +231,7 @@ static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
 		default: break;
 		}
 	}
-	const char *t = mg_pg_expr_text(ctx, a, 0, NULL);
+	const char *t = sql_pg_expr_text(ctx, a, 0, NULL);
 	return t ? t : "?";
 }
 
@@ -239,14 +239,14 @@ static const char *arg_text(mg_pg_ctx *ctx, const pg_node *a)
  * schema ("$user" aside, which names no schema of a migration), as
  * PostgreSQL creates them; RESET returns to the script's base schema.  SET
  * LOCAL counts like SET: a migration's transaction ends with its script. */
-static void follow_search_path(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s, bool reset)
+static void follow_search_path(sql_pg_ctx *ctx, const PgQuery__VariableSetStmt *s, bool reset)
 {
 	if (reset) {
 		ctx->schema = ctx->base_schema;
 		return;
 	}
 	for (size_t i = 0; i < s->n_args; i++) {
-		const char *name = mg_pg_node_str(s->args[i]);
+		const char *name = sql_pg_node_str(s->args[i]);
 		if (name && *name && strcmp(name, "$user") != 0) {
 			ctx->schema = mg_arena_strdup(ctx->arena, name);
 			return;
@@ -254,12 +254,12 @@ static void follow_search_path(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s
 	}
 }
 
-static void map_set(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s)
+static void map_set(sql_pg_ctx *ctx, const PgQuery__VariableSetStmt *s)
 {
 	bool reset = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
 	             s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL ||
 	             s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT;
-	mg_operation *op = mg_pg_op(ctx, reset ? MG_OP_RESET_SETTING : MG_OP_SET_SETTING);
+	mg_operation *op = sql_pg_op(ctx, reset ? MG_OP_RESET_SETTING : MG_OP_SET_SETTING);
 	op->setting_name = s->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL
 	                       ? "all"
 	                       : mg_str_lower(ctx->arena, s->name ? s->name : "");
@@ -295,46 +295,46 @@ static void map_set(mg_pg_ctx *ctx, const PgQuery__VariableSetStmt *s)
 	mg_buf_dispose(&b);
 }
 
-static void map_transaction(mg_pg_ctx *ctx, const PgQuery__TransactionStmt *s)
+static void map_transaction(sql_pg_ctx *ctx, const PgQuery__TransactionStmt *s)
 {
 	mg_operation *op;
 	switch (s->kind) {
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
-	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: mg_pg_op(ctx, MG_OP_BEGIN); return;
+	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: sql_pg_op(ctx, MG_OP_BEGIN); return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
-		op = mg_pg_op(ctx, MG_OP_COMMIT);
+		op = sql_pg_op(ctx, MG_OP_COMMIT);
 		if (s->chain)
 			op->detail = "and chain";
 		return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
-		op = mg_pg_op(ctx, MG_OP_ROLLBACK);
+		op = sql_pg_op(ctx, MG_OP_ROLLBACK);
 		if (s->chain)
 			op->detail = "and chain";
 		return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
-		op = mg_pg_op(ctx, MG_OP_SAVEPOINT);
-		op->new_name = mg_pg_str(ctx, s->savepoint_name);
+		op = sql_pg_op(ctx, MG_OP_SAVEPOINT);
+		op->new_name = sql_pg_str(ctx, s->savepoint_name);
 		return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
-		op = mg_pg_op(ctx, MG_OP_SAVEPOINT);
-		op->new_name = mg_pg_str(ctx, s->savepoint_name);
+		op = sql_pg_op(ctx, MG_OP_SAVEPOINT);
+		op->new_name = sql_pg_str(ctx, s->savepoint_name);
 		op->detail = "release";
 		return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
-		op = mg_pg_op(ctx, MG_OP_ROLLBACK);
-		op->new_name = mg_pg_str(ctx, s->savepoint_name);
+		op = sql_pg_op(ctx, MG_OP_ROLLBACK);
+		op->new_name = sql_pg_str(ctx, s->savepoint_name);
 		op->detail = "to savepoint";
 		return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE:
-		op = mg_pg_op(ctx, MG_OP_COMMIT);
+		op = sql_pg_op(ctx, MG_OP_COMMIT);
 		op->detail = "prepare transaction";
 		return;
 	case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT_PREPARED:
-		op = mg_pg_op(ctx, MG_OP_COMMIT);
+		op = sql_pg_op(ctx, MG_OP_COMMIT);
 		op->detail = "commit prepared";
 		return;
 	default:
-		op = mg_pg_op(ctx, MG_OP_ROLLBACK);
+		op = sql_pg_op(ctx, MG_OP_ROLLBACK);
 		op->detail = "rollback prepared";
 		return;
 	}
@@ -342,7 +342,7 @@ static void map_transaction(mg_pg_ctx *ctx, const PgQuery__TransactionStmt *s)
 
 static bool option_on(const PgQuery__DefElem *d)
 {
-	const char *v = mg_pg_node_str(d->arg);
+	const char *v = sql_pg_node_str(d->arg);
 	bool on = true;
 	if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
 	    d->arg->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
@@ -352,7 +352,7 @@ static bool option_on(const PgQuery__DefElem *d)
 	return on;
 }
 
-static void map_vacuum(mg_pg_ctx *ctx, const PgQuery__VacuumStmt *s)
+static void map_vacuum(sql_pg_ctx *ctx, const PgQuery__VacuumStmt *s)
 {
 	unsigned flags = 0;
 	mg_buf opts = MG_BUF_INIT;
@@ -372,13 +372,13 @@ static void map_vacuum(mg_pg_ctx *ctx, const PgQuery__VacuumStmt *s)
 	mg_buf_dispose(&opts);
 	mg_op_kind kind = s->is_vacuumcmd ? MG_OP_VACUUM : MG_OP_ANALYZE;
 	for (size_t i = 0; i < s->n_rels || i == 0; i++) {
-		mg_operation *op = mg_pg_op(ctx, kind);
+		mg_operation *op = sql_pg_op(ctx, kind);
 		op->flags |= flags;
 		op->detail = detail;
 		if (i >= s->n_rels)
 			break; /* the whole database */
 		if (s->rels[i]->node_case == PG_QUERY__NODE__NODE_VACUUM_RELATION)
-			op->object = mg_pg_rangevar(ctx, s->rels[i]->vacuum_relation->relation,
+			op->object = sql_pg_rangevar(ctx, s->rels[i]->vacuum_relation->relation,
 			                            MG_OBJ_TABLE);
 	}
 }
@@ -386,7 +386,7 @@ static void map_vacuum(mg_pg_ctx *ctx, const PgQuery__VacuumStmt *s)
 /* MERGE's WHEN actions: detail lists them ("update,insert"), set_columns
  * are what its UPDATEs assign and insert_columns its INSERT's column list
  * (the foreign keys checked and the defaults used follow from them). */
-static void merge_actions(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__MergeStmt *s)
+static void merge_actions(sql_pg_ctx *ctx, mg_operation *op, const PgQuery__MergeStmt *s)
 {
 	bool seen[3] = {false, false, false};
 	static const char *const names[3] = {"update", "insert", "delete"};
@@ -425,22 +425,22 @@ static void merge_actions(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__Merge
 
 /* nested: a data-modifying WITH query of another statement, whose text
  * is not its own. */
-static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
+static bool map_dml(sql_pg_ctx *ctx, const pg_node *n, bool nested)
 {
 	mg_operation *op;
 	switch (n->node_case) {
 	case PG_QUERY__NODE__NODE_INSERT_STMT: {
 		const PgQuery__InsertStmt *s = n->insert_stmt;
 		map_dml_ctes(ctx, s->with_clause);
-		op = mg_pg_op(ctx, MG_OP_INSERT);
-		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		op = sql_pg_op(ctx, MG_OP_INSERT);
+		op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		const pg_node *q = s->select_stmt;
 		if (q && q->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
 		    q->select_stmt->n_values_lists == 0)
 			op->flags |= MG_OPF_AS_SELECT;
 		/* What it reads: the SELECT's tables, subqueries among the VALUES,
 		 * in ON CONFLICT and RETURNING. */
-		mg_pg_add_reads(ctx, op, n, s->relation);
+		sql_pg_add_reads(ctx, op, n, s->relation);
 		if (s->on_conflict_clause) {
 			/* With a conflict target the server opens the table's indexes
 			 * to infer the arbiter; DO UPDATE also assigns columns. */
@@ -464,7 +464,7 @@ static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 				if (row->node_case != PG_QUERY__NODE__NODE_LIST)
 					continue;
 				op->insert_rows[op->n_insert_rows++] =
-					mg_pg_expr_list(ctx, row->list->items, row->list->n_items);
+					sql_pg_expr_list(ctx, row->list->items, row->list->n_items);
 			}
 		}
 		return true;
@@ -472,12 +472,12 @@ static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 	case PG_QUERY__NODE__NODE_UPDATE_STMT: {
 		const PgQuery__UpdateStmt *s = n->update_stmt;
 		map_dml_ctes(ctx, s->with_clause);
-		op = mg_pg_op(ctx, MG_OP_UPDATE);
-		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		op = sql_pg_op(ctx, MG_OP_UPDATE);
+		op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		where(ctx, op, s->where_clause);
 		op->set_columns = target_names(ctx, s->target_list, s->n_target_list);
 		/* FROM, and subqueries in SET, WHERE and RETURNING. */
-		mg_pg_add_reads(ctx, op, n, s->relation);
+		sql_pg_add_reads(ctx, op, n, s->relation);
 		/* The SET list as written, for the plan's backfills; none for an
 		 * UPDATE in a WITH query, whose text is not the statement's own. */
 		if (!nested && !s->with_clause && ctx->stmt_end > ctx->stmt_start)
@@ -488,37 +488,37 @@ static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 	case PG_QUERY__NODE__NODE_DELETE_STMT: {
 		const PgQuery__DeleteStmt *s = n->delete_stmt;
 		map_dml_ctes(ctx, s->with_clause);
-		op = mg_pg_op(ctx, MG_OP_DELETE);
-		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		op = sql_pg_op(ctx, MG_OP_DELETE);
+		op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		where(ctx, op, s->where_clause);
 		/* USING, and subqueries in WHERE and RETURNING. */
-		mg_pg_add_reads(ctx, op, n, s->relation);
+		sql_pg_add_reads(ctx, op, n, s->relation);
 		return true;
 	}
 	case PG_QUERY__NODE__NODE_MERGE_STMT: {
 		const PgQuery__MergeStmt *s = n->merge_stmt;
 		map_dml_ctes(ctx, s->with_clause);
-		op = mg_pg_op(ctx, MG_OP_MERGE);
-		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		op = sql_pg_op(ctx, MG_OP_MERGE);
+		op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		if (s->source_relation &&
 		    s->source_relation->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
 			op->related =
-			    mg_pg_rangevar(ctx, s->source_relation->range_var, MG_OBJ_TABLE);
+			    sql_pg_rangevar(ctx, s->source_relation->range_var, MG_OBJ_TABLE);
 		/* The source (a table or a query) and subqueries of the clauses. */
-		mg_pg_add_reads(ctx, op, n, s->relation);
+		sql_pg_add_reads(ctx, op, n, s->relation);
 		merge_actions(ctx, op, s);
 		return true;
 	}
 	case PG_QUERY__NODE__NODE_COPY_STMT: {
 		const PgQuery__CopyStmt *s = n->copy_stmt;
-		op = mg_pg_op(ctx, MG_OP_COPY);
+		op = sql_pg_op(ctx, MG_OP_COPY);
 		if (s->relation)
-			op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+			op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		op->detail = s->is_from ? "from" : "to";
 		op->insert_columns = target_names(ctx, s->attlist, s->n_attlist);
 		where(ctx, op, s->where_clause);
 		/* COPY (query) TO reads the query's tables. */
-		mg_pg_add_depends(ctx, op, s->query);
+		sql_pg_add_depends(ctx, op, s->query);
 		return true;
 	}
 	case PG_QUERY__NODE__NODE_SELECT_STMT: map_select(ctx, n->select_stmt, n); return true;
@@ -533,8 +533,8 @@ static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 		for (size_t i = 0; i < s->n_relations; i++) {
 			if (s->relations[i]->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
 				continue;
-			op = mg_pg_op(ctx, MG_OP_TRUNCATE);
-			op->object = mg_pg_rangevar(ctx, s->relations[i]->range_var, MG_OBJ_TABLE);
+			op = sql_pg_op(ctx, MG_OP_TRUNCATE);
+			op->object = sql_pg_rangevar(ctx, s->relations[i]->range_var, MG_OBJ_TABLE);
 			if (!s->relations[i]->range_var->inh)
 				op->flags |= MG_OPF_ONLY;
 			if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
@@ -547,9 +547,9 @@ static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 	case PG_QUERY__NODE__NODE_VACUUM_STMT: map_vacuum(ctx, n->vacuum_stmt); return true;
 	case PG_QUERY__NODE__NODE_CLUSTER_STMT: {
 		const PgQuery__ClusterStmt *s = n->cluster_stmt;
-		op = mg_pg_op(ctx, MG_OP_CLUSTER);
+		op = sql_pg_op(ctx, MG_OP_CLUSTER);
 		if (s->relation) {
-			op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+			op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 			if (s->indexname && *s->indexname)
 				op->related =
 				    (mg_object){MG_OBJ_INDEX, op->object.schema, op->object.name,
@@ -563,8 +563,8 @@ static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 		for (size_t i = 0; i < s->n_relations; i++) {
 			if (s->relations[i]->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
 				continue;
-			op = mg_pg_op(ctx, MG_OP_LOCK_TABLE);
-			op->object = mg_pg_rangevar(ctx, s->relations[i]->range_var, MG_OBJ_TABLE);
+			op = sql_pg_op(ctx, MG_OP_LOCK_TABLE);
+			op->object = sql_pg_rangevar(ctx, s->relations[i]->range_var, MG_OBJ_TABLE);
 			op->detail = mode;
 			if (!s->relations[i]->range_var->inh)
 				op->flags |= MG_OPF_ONLY;
@@ -575,7 +575,7 @@ static bool map_dml(mg_pg_ctx *ctx, const pg_node *n, bool nested)
 	}
 }
 
-bool mg_pg_map_dml(mg_pg_ctx *ctx, const pg_node *n)
+bool sql_pg_map_dml(sql_pg_ctx *ctx, const pg_node *n)
 {
 	return map_dml(ctx, n, false);
 }

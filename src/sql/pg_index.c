@@ -16,7 +16,7 @@ static size_t closing(const char *s, size_t len)
 	int depth = 0;
 	for (size_t i = 0; i < len; i++) {
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(s, len, i, SQL_DIALECT_PG, &open);
 		if (next != i) {
 			i = next - 1;
 			continue;
@@ -31,7 +31,7 @@ static size_t closing(const char *s, size_t len)
 
 /* "(lower(email))" -> "lower(email)": index expressions come wrapped in
  * the parentheses the grammar requires. */
-static const char *unwrap(mg_pg_ctx *ctx, const char *s)
+static const char *unwrap(sql_pg_ctx *ctx, const char *s)
 {
 	if (!s)
 		return NULL;
@@ -52,7 +52,7 @@ static const char *unwrap(mg_pg_ctx *ctx, const char *s)
 /* The text of a key expression that is the only item of the key list
  * takes the list's '(' along and runs on past its ')' ("(lower(a)) WHERE
  * ..."): what lies inside the first parentheses is the expression. */
-static const char *within_first_parens(mg_pg_ctx *ctx, const char *t)
+static const char *within_first_parens(sql_pg_ctx *ctx, const char *t)
 {
 	if (!t || t[0] != '(')
 		return t;
@@ -60,7 +60,7 @@ static const char *within_first_parens(mg_pg_ctx *ctx, const char *t)
 	int depth = 0;
 	for (size_t i = 0; i < len; i++) {
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(t, len, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(t, len, i, SQL_DIALECT_PG, &open);
 		if (next != i) {
 			i = next - 1;
 			continue;
@@ -73,14 +73,14 @@ static const char *within_first_parens(mg_pg_ctx *ctx, const char *t)
 	return t;
 }
 
-void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
+void sql_pg_map_index(sql_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_INDEX);
-	op->related = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_CREATE_INDEX);
+	op->related = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 	op->object.kind = MG_OBJ_INDEX;
 	op->object.schema = op->related.schema;
 	op->object.table = op->related.name;
-	op->object.name = mg_pg_str(ctx, s->idxname);
+	op->object.name = sql_pg_str(ctx, s->idxname);
 	if (s->concurrent)
 		op->flags |= MG_OPF_CONCURRENTLY;
 	if (s->unique)
@@ -102,7 +102,7 @@ void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 			const PgQuery__IndexElem *e = p->index_elem;
 			const char *col = e->name && *e->name
 			                      ? mg_arena_strdup(ctx->arena, e->name)
-			                      : unwrap(ctx, within_first_parens(ctx, mg_pg_expr_text(
+			                      : unwrap(ctx, within_first_parens(ctx, sql_pg_expr_text(
 			                                                                  ctx, e->expr, 0, NULL)));
 			if (col)
 				op->index_columns.items[op->index_columns.count++] = col;
@@ -110,32 +110,32 @@ void mg_pg_map_index(mg_pg_ctx *ctx, const PgQuery__IndexStmt *s)
 	}
 	if (s->where_clause) {
 		op->flags |= MG_OPF_HAS_WHERE;
-		op->where_expr = unwrap(ctx, mg_pg_expr_text(ctx, s->where_clause, 0, NULL));
+		op->where_expr = unwrap(ctx, sql_pg_expr_text(ctx, s->where_clause, 0, NULL));
 	}
 }
 
-void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s)
+void sql_pg_map_reindex(sql_pg_ctx *ctx, const PgQuery__ReindexStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_REINDEX);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_REINDEX);
 	switch (s->kind) {
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX:
-		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_INDEX);
+		op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_INDEX);
 		break;
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE:
-		op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+		op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 		break;
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA:
 		op->object.kind = MG_OBJ_SCHEMA;
-		op->object.name = mg_pg_str(ctx, s->name);
+		op->object.name = sql_pg_str(ctx, s->name);
 		break;
 	case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM:
 		op->object.kind = MG_OBJ_DATABASE;
-		op->object.name = mg_pg_str(ctx, s->name);
+		op->object.name = sql_pg_str(ctx, s->name);
 		op->detail = "system";
 		break;
 	default:
 		op->object.kind = MG_OBJ_DATABASE;
-		op->object.name = mg_pg_str(ctx, s->name);
+		op->object.name = sql_pg_str(ctx, s->name);
 		break;
 	}
 	for (size_t i = 0; i < s->n_params; i++) {
@@ -143,7 +143,7 @@ void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s)
 		if (p->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && p->def_elem->defname &&
 		    strcmp(p->def_elem->defname, "concurrently") == 0) {
 			/* "CONCURRENTLY false" is possible in the option list. */
-			const char *v = mg_pg_node_str(p->def_elem->arg);
+			const char *v = sql_pg_node_str(p->def_elem->arg);
 			bool off = false;
 			if (!v || !mg_str_parse_bool(v, &off) || off)
 				op->flags |= MG_OPF_CONCURRENTLY;
@@ -152,7 +152,7 @@ void mg_pg_map_reindex(mg_pg_ctx *ctx, const PgQuery__ReindexStmt *s)
 }
 
 typedef struct dep_walk {
-	mg_pg_ctx *ctx;
+	sql_pg_ctx *ctx;
 	mg_arena *arena;
 	mg_object **items; /* op->depends or op->row_locks */
 	size_t *n;
@@ -218,22 +218,22 @@ static bool collect_rels(const ProtobufCMessage *msg, void *ud)
 		for (size_t i = 0; i < w->n_ctes; i++)
 			if (strcmp(w->ctes[i], rv->relname) == 0)
 				return true;
-	add_object(w, mg_pg_rangevar(w->ctx, rv, MG_OBJ_TABLE));
+	add_object(w, sql_pg_rangevar(w->ctx, rv, MG_OBJ_TABLE));
 	return true;
 }
 
-void mg_pg_add_reads(mg_pg_ctx *ctx, mg_operation *op, const pg_node *stmt, const void *target)
+void sql_pg_add_reads(sql_pg_ctx *ctx, mg_operation *op, const pg_node *stmt, const void *target)
 {
 	if (!stmt)
 		return;
 	dep_walk w = {ctx, ctx->arena, &op->depends, &op->n_depends, op->n_depends, NULL, 0, target};
-	mg_pg_walk((const ProtobufCMessage *)stmt, collect_ctes, &w);
-	mg_pg_walk((const ProtobufCMessage *)stmt, collect_rels, &w);
+	sql_pg_walk((const ProtobufCMessage *)stmt, collect_ctes, &w);
+	sql_pg_walk((const ProtobufCMessage *)stmt, collect_rels, &w);
 }
 
-void mg_pg_add_depends(mg_pg_ctx *ctx, mg_operation *op, const pg_node *query)
+void sql_pg_add_depends(sql_pg_ctx *ctx, mg_operation *op, const pg_node *query)
 {
-	mg_pg_add_reads(ctx, op, query, NULL);
+	sql_pg_add_reads(ctx, op, query, NULL);
 }
 
 /* The FROM items a locking clause names: a table by its alias (or name),
@@ -257,18 +257,18 @@ static void lock_from_item(dep_walk *w, const pg_node *item, const char *name)
 	case PG_QUERY__NODE__NODE_RANGE_SUBSELECT: {
 		const PgQuery__RangeSubselect *sub = item->range_subselect;
 		if (!name || (sub->alias && mg_str_eq(sub->alias->aliasname, name)))
-			mg_pg_walk((const ProtobufCMessage *)sub->subquery, collect_rels, w);
+			sql_pg_walk((const ProtobufCMessage *)sub->subquery, collect_rels, w);
 		return;
 	}
 	default: return;
 	}
 }
 
-void mg_pg_add_row_locks(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__SelectStmt *s)
+void sql_pg_add_row_locks(sql_pg_ctx *ctx, mg_operation *op, const PgQuery__SelectStmt *s)
 {
 	dep_walk w = {ctx, ctx->arena, &op->row_locks, &op->n_row_locks, op->n_row_locks, NULL, 0,
 	              NULL};
-	mg_pg_walk((const ProtobufCMessage *)s, collect_ctes, &w);
+	sql_pg_walk((const ProtobufCMessage *)s, collect_ctes, &w);
 	for (size_t i = 0; i < s->n_locking_clause; i++) {
 		const pg_node *lc = s->locking_clause[i];
 		if (lc->node_case != PG_QUERY__NODE__NODE_LOCKING_CLAUSE)
@@ -285,21 +285,21 @@ void mg_pg_add_row_locks(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__Select
 	}
 }
 
-void mg_pg_map_view(mg_pg_ctx *ctx, const PgQuery__ViewStmt *s)
+void sql_pg_map_view(sql_pg_ctx *ctx, const PgQuery__ViewStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_VIEW);
-	op->object = mg_pg_rangevar(ctx, s->view, MG_OBJ_VIEW);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_CREATE_VIEW);
+	op->object = sql_pg_rangevar(ctx, s->view, MG_OBJ_VIEW);
 	if (s->replace)
 		op->flags |= MG_OPF_OR_REPLACE;
 	if (s->view && s->view->relpersistence && s->view->relpersistence[0] == 't')
 		op->flags |= MG_OPF_TEMPORARY;
-	mg_pg_add_depends(ctx, op, s->query);
+	sql_pg_add_depends(ctx, op, s->query);
 }
 
-void mg_pg_map_refresh(mg_pg_ctx *ctx, const PgQuery__RefreshMatViewStmt *s)
+void sql_pg_map_refresh(sql_pg_ctx *ctx, const PgQuery__RefreshMatViewStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_REFRESH_MATERIALIZED_VIEW);
-	op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_MATERIALIZED_VIEW);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_REFRESH_MATERIALIZED_VIEW);
+	op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_MATERIALIZED_VIEW);
 	if (s->concurrent)
 		op->flags |= MG_OPF_CONCURRENTLY;
 	if (s->skip_data)

@@ -9,14 +9,14 @@
 
 #include "sql/pg_internal.h"
 
-const char *mg_pg_str(mg_pg_ctx *ctx, const char *s)
+const char *sql_pg_str(sql_pg_ctx *ctx, const char *s)
 {
 	if (!s || !*s)
 		return NULL;
 	return mg_arena_strdup(ctx->arena, s);
 }
 
-const char *mg_pg_node_str(const pg_node *n)
+const char *sql_pg_node_str(const pg_node *n)
 {
 	if (!n)
 		return NULL;
@@ -28,50 +28,50 @@ const char *mg_pg_node_str(const pg_node *n)
 	return NULL;
 }
 
-mg_object mg_pg_rangevar(mg_pg_ctx *ctx, const PgQuery__RangeVar *rv, mg_object_kind kind)
+mg_object sql_pg_rangevar(sql_pg_ctx *ctx, const PgQuery__RangeVar *rv, mg_object_kind kind)
 {
 	mg_object o = {kind, NULL, NULL, NULL};
 	if (!rv)
 		return o;
-	o.schema = mg_pg_str(ctx, rv->schemaname);
+	o.schema = sql_pg_str(ctx, rv->schemaname);
 	if (!o.schema)
 		o.schema = ctx->schema;
-	o.name = mg_pg_str(ctx, rv->relname);
+	o.name = sql_pg_str(ctx, rv->relname);
 	return o;
 }
 
-mg_object mg_pg_qualified(mg_pg_ctx *ctx, pg_node **names, size_t n, mg_object_kind kind)
+mg_object sql_pg_qualified(sql_pg_ctx *ctx, pg_node **names, size_t n, mg_object_kind kind)
 {
 	mg_object o = {kind, NULL, NULL, NULL};
 	if (n == 0)
 		return o;
-	o.name = mg_pg_str(ctx, mg_pg_node_str(names[n - 1]));
+	o.name = sql_pg_str(ctx, sql_pg_node_str(names[n - 1]));
 	if (n >= 2)
-		o.schema = mg_pg_str(ctx, mg_pg_node_str(names[n - 2]));
+		o.schema = sql_pg_str(ctx, sql_pg_node_str(names[n - 2]));
 	if (!o.schema)
 		o.schema = ctx->schema;
 	return o;
 }
 
-mg_name_list mg_pg_name_list(mg_pg_ctx *ctx, pg_node **names, size_t n)
+mg_name_list sql_pg_name_list(sql_pg_ctx *ctx, pg_node **names, size_t n)
 {
 	mg_name_list l = {NULL, 0};
 	if (n == 0)
 		return l;
 	l.items = mg_arena_alloc(ctx->arena, n * sizeof *l.items);
 	for (size_t i = 0; i < n; i++) {
-		const char *s = mg_pg_node_str(names[i]);
+		const char *s = sql_pg_node_str(names[i]);
 		if (s)
 			l.items[l.count++] = mg_arena_strdup(ctx->arena, s);
 	}
 	return l;
 }
 
-const char *mg_pg_dotted(mg_pg_ctx *ctx, pg_node **names, size_t n)
+const char *sql_pg_dotted(sql_pg_ctx *ctx, pg_node **names, size_t n)
 {
 	mg_buf b = MG_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		const char *s = mg_pg_node_str(names[i]);
+		const char *s = sql_pg_node_str(names[i]);
 		if (!s)
 			continue;
 		if (b.len)
@@ -83,7 +83,7 @@ const char *mg_pg_dotted(mg_pg_ctx *ctx, pg_node **names, size_t n)
 	return r;
 }
 
-mg_operation *mg_pg_op(mg_pg_ctx *ctx, mg_op_kind kind)
+mg_operation *sql_pg_op(sql_pg_ctx *ctx, mg_op_kind kind)
 {
 	mg_operation *op = mg_statement_add_op(ctx->project, ctx->stmt, kind);
 	if (ctx->raw_loc.line)
@@ -91,15 +91,15 @@ mg_operation *mg_pg_op(mg_pg_ctx *ctx, mg_op_kind kind)
 	return op;
 }
 
-mg_operation *mg_pg_opaque(mg_pg_ctx *ctx, mg_opaque_kind kind, const char *detail)
+mg_operation *sql_pg_opaque(sql_pg_ctx *ctx, mg_opaque_kind kind, const char *detail)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_OPAQUE);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_OPAQUE);
 	op->opaque_kind = kind;
 	op->detail = detail;
 	return op;
 }
 
-void mg_pg_op_at(mg_pg_ctx *ctx, mg_operation *op, size_t src_offset)
+void sql_pg_op_at(sql_pg_ctx *ctx, mg_operation *op, size_t src_offset)
 {
 	if (src_offset > ctx->src_len)
 		src_offset = ctx->src_len;
@@ -112,7 +112,7 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-const char *mg_pg_span(mg_pg_ctx *ctx, size_t start, size_t end)
+const char *sql_pg_span(sql_pg_ctx *ctx, size_t start, size_t end)
 {
 	if (end > ctx->src_len)
 		end = ctx->src_len;
@@ -148,12 +148,12 @@ static bool word_at(const char *s, size_t len, size_t i, const char *w)
 	         (n >= '0' && n <= '9'));
 }
 
-const char *mg_pg_expr_text(mg_pg_ctx *ctx, const pg_node *expr, size_t limit,
+const char *sql_pg_expr_text(sql_pg_ctx *ctx, const pg_node *expr, size_t limit,
                             const char *stop_word)
 {
 	if (!expr)
 		return NULL;
-	int loc = mg_pg_first_location((const ProtobufCMessage *)expr);
+	int loc = sql_pg_first_location((const ProtobufCMessage *)expr);
 	if (loc < 0 || (size_t)loc >= ctx->src_len)
 		return NULL;
 	const char *s = ctx->src;
@@ -163,7 +163,7 @@ const char *mg_pg_expr_text(mg_pg_ctx *ctx, const pg_node *expr, size_t limit,
 	int depth = 0;
 	while (i < end) {
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(s, end, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(s, end, i, SQL_DIALECT_PG, &open);
 		if (next != i) {
 			i = next;
 			continue;
@@ -193,7 +193,7 @@ const char *mg_pg_expr_text(mg_pg_ctx *ctx, const pg_node *expr, size_t limit,
 		}
 		i++;
 	}
-	return mg_pg_span(ctx, start, i);
+	return sql_pg_span(ctx, start, i);
 }
 
 /* ---- generic walk ----------------------------------------------------- */
@@ -223,7 +223,7 @@ static void push_msg(walk_stack *w, const ProtobufCMessage *m)
 	w->items[w->n++] = m;
 }
 
-void mg_pg_walk(const ProtobufCMessage *root, mg_pg_visit_fn fn, void *ud)
+void sql_pg_walk(const ProtobufCMessage *root, sql_pg_visit_fn fn, void *ud)
 {
 	walk_stack w;
 	w.items = w.local;
@@ -275,14 +275,14 @@ static bool min_location(const ProtobufCMessage *msg, void *ud)
 	return true;
 }
 
-int mg_pg_first_location(const ProtobufCMessage *msg)
+int sql_pg_first_location(const ProtobufCMessage *msg)
 {
 	int best = -1;
-	mg_pg_walk(msg, min_location, &best);
+	sql_pg_walk(msg, min_location, &best);
 	return best;
 }
 
-const char *mg_pg_node_type_name(const pg_node *n)
+const char *sql_pg_node_type_name(const pg_node *n)
 {
 	if (!n)
 		return "unknown";
@@ -296,13 +296,13 @@ const char *mg_pg_node_type_name(const pg_node *n)
 /* A constant's value as SQL text ('x', 42, 1.5, true, NULL), built from
  * the tree rather than cut from the source, or NULL when n is no constant.
  * A type-cast constant ('2024-01-01'::date) gives its inner literal. */
-static const char *const_text(mg_pg_ctx *ctx, const pg_node *n)
+static const char *const_text(sql_pg_ctx *ctx, const pg_node *n)
 {
 	if (n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n->type_cast->arg)
 		n = n->type_cast->arg;
 	if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_REF && n->column_ref->n_fields == 1 &&
 	    n->column_ref->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING)
-		return mg_pg_str(ctx, n->column_ref->fields[0]->string->sval); /* MINVALUE / MAXVALUE */
+		return sql_pg_str(ctx, n->column_ref->fields[0]->string->sval); /* MINVALUE / MAXVALUE */
 	if (n->node_case != PG_QUERY__NODE__NODE_A_CONST)
 		return NULL;
 	const PgQuery__AConst *c = n->a_const;
@@ -312,7 +312,7 @@ static const char *const_text(mg_pg_ctx *ctx, const pg_node *n)
 	case PG_QUERY__A__CONST__VAL_IVAL:
 		return mg_arena_printf(ctx->arena, "%d", c->ival ? c->ival->ival : 0);
 	case PG_QUERY__A__CONST__VAL_FVAL:
-		return c->fval && c->fval->fval ? mg_pg_str(ctx, c->fval->fval) : NULL;
+		return c->fval && c->fval->fval ? sql_pg_str(ctx, c->fval->fval) : NULL;
 	case PG_QUERY__A__CONST__VAL_BOOLVAL:
 		return c->boolval && c->boolval->boolval ? "true" : "false";
 	case PG_QUERY__A__CONST__VAL_SVAL: {
@@ -335,7 +335,7 @@ static const char *const_text(mg_pg_ctx *ctx, const pg_node *n)
 
 /* The texts of a list of expressions (bound datums, VALUES items):
  * constants exactly, anything else as written. */
-mg_name_list mg_pg_expr_list(mg_pg_ctx *ctx, pg_node **items, size_t n)
+mg_name_list sql_pg_expr_list(sql_pg_ctx *ctx, pg_node **items, size_t n)
 {
 	mg_name_list l = {NULL, 0};
 	if (!n)
@@ -343,16 +343,16 @@ mg_name_list mg_pg_expr_list(mg_pg_ctx *ctx, pg_node **items, size_t n)
 	l.items = mg_arena_alloc(ctx->arena, n * sizeof *l.items);
 	for (size_t i = 0; i < n; i++) {
 		const char *t = const_text(ctx, items[i]);
-		l.items[l.count++] = t ? t : mg_pg_expr_text(ctx, items[i], 0, NULL);
+		l.items[l.count++] = t ? t : sql_pg_expr_text(ctx, items[i], 0, NULL);
 	}
 	return l;
 }
 
-void mg_pg_partition_bound(mg_pg_ctx *ctx, mg_operation *op, const PgQuery__PartitionBoundSpec *b)
+void sql_pg_partition_bound(sql_pg_ctx *ctx, mg_operation *op, const PgQuery__PartitionBoundSpec *b)
 {
 	if (!b || b->is_default)
 		return;
-	op->bound_from = mg_pg_expr_list(ctx, b->lowerdatums, b->n_lowerdatums);
-	op->bound_to = mg_pg_expr_list(ctx, b->upperdatums, b->n_upperdatums);
-	op->bound_in = mg_pg_expr_list(ctx, b->listdatums, b->n_listdatums);
+	op->bound_from = sql_pg_expr_list(ctx, b->lowerdatums, b->n_lowerdatums);
+	op->bound_to = sql_pg_expr_list(ctx, b->upperdatums, b->n_upperdatums);
+	op->bound_in = sql_pg_expr_list(ctx, b->listdatums, b->n_listdatums);
 }

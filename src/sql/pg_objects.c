@@ -2,7 +2,7 @@
  * pg_objects.c: statements that name objects of any kind: DROP, RENAME,
  * SET SCHEMA, OWNER TO, COMMENT ON, GRANT/REVOKE.  The parse tree names the
  * object differently per kind (a dotted list, a TypeName, a function with
- * its arguments, a bare string); mg_pg_object_node turns them all into one
+ * its arguments, a bare string); sql_pg_object_node turns them all into one
  * fully qualified mg_object.
  */
 #include <string.h>
@@ -11,7 +11,7 @@
 
 typedef PgQuery__ObjectType objtype_t;
 
-mg_object_kind mg_pg_object_kind(objtype_t type)
+mg_object_kind sql_pg_object_kind(objtype_t type)
 {
 	switch (type) {
 	case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
@@ -67,9 +67,9 @@ static bool global(objtype_t type)
 	       type == PG_QUERY__OBJECT_TYPE__OBJECT_ACCESS_METHOD;
 }
 
-mg_object mg_pg_object_node(mg_pg_ctx *ctx, objtype_t type, const pg_node *obj)
+mg_object sql_pg_object_node(sql_pg_ctx *ctx, objtype_t type, const pg_node *obj)
 {
-	mg_object_kind kind = mg_pg_object_kind(type);
+	mg_object_kind kind = sql_pg_object_kind(type);
 	mg_object o = {kind, NULL, NULL, NULL};
 	if (!obj)
 		return o;
@@ -78,26 +78,26 @@ mg_object mg_pg_object_node(mg_pg_ctx *ctx, objtype_t type, const pg_node *obj)
 		pg_node **items = obj->list->items;
 		size_t n = obj->list->n_items;
 		if (on_table(type) && n >= 2) {
-			o = mg_pg_qualified(ctx, items, n - 1, kind);
+			o = sql_pg_qualified(ctx, items, n - 1, kind);
 			o.table = o.name;
-			o.name = mg_pg_str(ctx, mg_pg_node_str(items[n - 1]));
+			o.name = sql_pg_str(ctx, sql_pg_node_str(items[n - 1]));
 			return o;
 		}
 		if (global(type))
-			return (mg_object){kind, NULL, NULL, mg_pg_dotted(ctx, items, n)};
-		return mg_pg_qualified(ctx, items, n, kind);
+			return (mg_object){kind, NULL, NULL, sql_pg_dotted(ctx, items, n)};
+		return sql_pg_qualified(ctx, items, n, kind);
 	}
 	case PG_QUERY__NODE__NODE_STRING:
-		o.name = mg_pg_str(ctx, obj->string->sval);
+		o.name = sql_pg_str(ctx, obj->string->sval);
 		if (!global(type))
 			o.schema = ctx->schema;
 		return o;
 	case PG_QUERY__NODE__NODE_TYPE_NAME:
-		return mg_pg_qualified(ctx, obj->type_name->names, obj->type_name->n_names, kind);
+		return sql_pg_qualified(ctx, obj->type_name->names, obj->type_name->n_names, kind);
 	case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
-		return mg_pg_qualified(ctx, obj->object_with_args->objname,
+		return sql_pg_qualified(ctx, obj->object_with_args->objname,
 		                       obj->object_with_args->n_objname, kind);
-	case PG_QUERY__NODE__NODE_RANGE_VAR: return mg_pg_rangevar(ctx, obj->range_var, kind);
+	case PG_QUERY__NODE__NODE_RANGE_VAR: return sql_pg_rangevar(ctx, obj->range_var, kind);
 	default: return o;
 	}
 }
@@ -133,17 +133,17 @@ static const char *objtype_name(objtype_t type)
 	return v ? v->name : "unknown";
 }
 
-void mg_pg_map_drop(mg_pg_ctx *ctx, const PgQuery__DropStmt *s)
+void sql_pg_map_drop(sql_pg_ctx *ctx, const PgQuery__DropStmt *s)
 {
 	mg_op_kind kind = drop_kind(s->remove_type);
 	for (size_t i = 0; i < s->n_objects; i++) {
-		mg_operation *op = mg_pg_op(ctx, kind);
+		mg_operation *op = sql_pg_op(ctx, kind);
 		if (kind == MG_OP_OPAQUE) {
 			op->opaque_kind = MG_OPAQUE_UNMODELLED_STATEMENT;
 			op->detail = mg_arena_printf(ctx->arena, "DropStmt %s",
 			                             objtype_name(s->remove_type));
 		}
-		op->object = mg_pg_object_node(ctx, s->remove_type, s->objects[i]);
+		op->object = sql_pg_object_node(ctx, s->remove_type, s->objects[i]);
 		if (s->missing_ok)
 			op->flags |= MG_OPF_IF_EXISTS;
 		if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
@@ -157,7 +157,7 @@ void mg_pg_map_drop(mg_pg_ctx *ctx, const PgQuery__DropStmt *s)
 	}
 }
 
-void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
+void sql_pg_map_rename(sql_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 {
 	mg_op_kind kind;
 	const char *detail = NULL;
@@ -194,7 +194,7 @@ void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 	case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: kind = MG_OP_RENAME_TRIGGER; break;
 	default: kind = MG_OP_OPAQUE; break;
 	}
-	mg_operation *op = mg_pg_op(ctx, kind);
+	mg_operation *op = sql_pg_op(ctx, kind);
 	if (kind == MG_OP_OPAQUE) {
 		op->opaque_kind = MG_OPAQUE_UNMODELLED_STATEMENT;
 		op->detail =
@@ -202,7 +202,7 @@ void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 	} else {
 		op->detail = detail;
 	}
-	op->new_name = mg_pg_str(ctx, s->newname);
+	op->new_name = sql_pg_str(ctx, s->newname);
 	if (s->missing_ok)
 		op->flags |= MG_OPF_IF_EXISTS;
 	if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
@@ -211,22 +211,22 @@ void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 	if (s->relation) {
 		/* Relation-based: the renamed thing is the relation itself, or a
 		 * column / constraint / trigger / rule / policy on it. */
-		mg_object_kind rk = mg_pg_object_kind(s->relation_type);
+		mg_object_kind rk = sql_pg_object_kind(s->relation_type);
 		if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN ||
 		    s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT ||
 		    s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER ||
 		    s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_RULE ||
 		    s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_POLICY ||
 		    s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ATTRIBUTE) {
-			mg_object rel = mg_pg_rangevar(ctx, s->relation, rk);
-			op->object = (mg_object){mg_pg_object_kind(s->rename_type), rel.schema,
-			                         rel.name, mg_pg_str(ctx, s->subname)};
+			mg_object rel = sql_pg_rangevar(ctx, s->relation, rk);
+			op->object = (mg_object){sql_pg_object_kind(s->rename_type), rel.schema,
+			                         rel.name, sql_pg_str(ctx, s->subname)};
 			if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ATTRIBUTE)
 				op->object.kind = MG_OBJ_COLUMN;
 			op->related = rel;
 		} else {
 			op->object =
-			    mg_pg_rangevar(ctx, s->relation, mg_pg_object_kind(s->rename_type));
+			    sql_pg_rangevar(ctx, s->relation, sql_pg_object_kind(s->rename_type));
 		}
 		if (!s->relation->inh)
 			op->flags |= MG_OPF_ONLY;
@@ -234,62 +234,62 @@ void mg_pg_map_rename(mg_pg_ctx *ctx, const PgQuery__RenameStmt *s)
 	}
 	if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA ||
 	    (s->object == NULL && s->subname && *s->subname)) {
-		op->object = (mg_object){mg_pg_object_kind(s->rename_type), NULL, NULL,
-		                         mg_pg_str(ctx, s->subname)};
+		op->object = (mg_object){sql_pg_object_kind(s->rename_type), NULL, NULL,
+		                         sql_pg_str(ctx, s->subname)};
 		return;
 	}
-	op->object = mg_pg_object_node(ctx, s->rename_type, s->object);
+	op->object = sql_pg_object_node(ctx, s->rename_type, s->object);
 	if (s->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT) {
 		op->related = op->object;
 		op->related.kind = MG_OBJ_DOMAIN;
 		op->object = (mg_object){MG_OBJ_CONSTRAINT, op->related.schema, op->related.name,
-		                         mg_pg_str(ctx, s->subname)};
+		                         sql_pg_str(ctx, s->subname)};
 	}
 }
 
-void mg_pg_map_set_schema(mg_pg_ctx *ctx, const PgQuery__AlterObjectSchemaStmt *s)
+void sql_pg_map_set_schema(sql_pg_ctx *ctx, const PgQuery__AlterObjectSchemaStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_SET_SCHEMA);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_SET_SCHEMA);
 	if (s->relation)
-		op->object = mg_pg_rangevar(ctx, s->relation, mg_pg_object_kind(s->object_type));
+		op->object = sql_pg_rangevar(ctx, s->relation, sql_pg_object_kind(s->object_type));
 	else
-		op->object = mg_pg_object_node(ctx, s->object_type, s->object);
-	op->new_name = mg_pg_str(ctx, s->newschema);
+		op->object = sql_pg_object_node(ctx, s->object_type, s->object);
+	op->new_name = sql_pg_str(ctx, s->newschema);
 	if (s->missing_ok)
 		op->flags |= MG_OPF_IF_EXISTS;
 }
 
-void mg_pg_map_owner(mg_pg_ctx *ctx, const PgQuery__AlterOwnerStmt *s)
+void sql_pg_map_owner(sql_pg_ctx *ctx, const PgQuery__AlterOwnerStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_SET_OWNER);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_SET_OWNER);
 	if (s->relation)
-		op->object = mg_pg_rangevar(ctx, s->relation, mg_pg_object_kind(s->object_type));
+		op->object = sql_pg_rangevar(ctx, s->relation, sql_pg_object_kind(s->object_type));
 	else
-		op->object = mg_pg_object_node(ctx, s->object_type, s->object);
+		op->object = sql_pg_object_node(ctx, s->object_type, s->object);
 	if (s->newowner)
-		op->detail = mg_pg_str(ctx, s->newowner->rolename);
+		op->detail = sql_pg_str(ctx, s->newowner->rolename);
 }
 
-void mg_pg_map_comment(mg_pg_ctx *ctx, const PgQuery__CommentStmt *s)
+void sql_pg_map_comment(sql_pg_ctx *ctx, const PgQuery__CommentStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_COMMENT);
-	op->object = mg_pg_object_node(ctx, s->objtype, s->object);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_COMMENT);
+	op->object = sql_pg_object_node(ctx, s->objtype, s->object);
 	if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_DOMCONSTRAINT && s->object &&
 	    s->object->node_case == PG_QUERY__NODE__NODE_LIST && s->object->list->n_items == 2) {
 		/* COMMENT ON CONSTRAINT c ON DOMAIN d: [TypeName d, String c] */
 		const pg_node *d = s->object->list->items[0];
 		if (d->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
-			mg_object dom = mg_pg_qualified(ctx, d->type_name->names,
+			mg_object dom = sql_pg_qualified(ctx, d->type_name->names,
 			                                d->type_name->n_names, MG_OBJ_DOMAIN);
 			op->object =
 			    (mg_object){MG_OBJ_CONSTRAINT, dom.schema, dom.name,
-			                mg_pg_str(ctx, mg_pg_node_str(s->object->list->items[1]))};
+			                sql_pg_str(ctx, sql_pg_node_str(s->object->list->items[1]))};
 		}
 	}
-	op->detail = mg_pg_str(ctx, s->comment);
+	op->detail = sql_pg_str(ctx, s->comment);
 }
 
-static const char *privileges(mg_pg_ctx *ctx, pg_node **privs, size_t n)
+static const char *privileges(sql_pg_ctx *ctx, pg_node **privs, size_t n)
 {
 	if (n == 0)
 		return "all";
@@ -307,12 +307,12 @@ static const char *privileges(mg_pg_ctx *ctx, pg_node **privs, size_t n)
 	return r;
 }
 
-void mg_pg_map_grant(mg_pg_ctx *ctx, const PgQuery__GrantStmt *s)
+void sql_pg_map_grant(sql_pg_ctx *ctx, const PgQuery__GrantStmt *s)
 {
 	const char *privs = privileges(ctx, s->privileges, s->n_privileges);
 	bool in_schema = s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_ALL_IN_SCHEMA;
 	for (size_t i = 0; i < s->n_objects || i == 0; i++) {
-		mg_operation *op = mg_pg_op(ctx, MG_OP_GRANT);
+		mg_operation *op = sql_pg_op(ctx, MG_OP_GRANT);
 		if (!s->is_grant)
 			op->flags |= MG_OPF_NEGATED;
 		if (s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
@@ -322,11 +322,11 @@ void mg_pg_map_grant(mg_pg_ctx *ctx, const PgQuery__GrantStmt *s)
 			break;
 		if (in_schema) {
 			op->object = (mg_object){MG_OBJ_SCHEMA, NULL, NULL,
-			                         mg_pg_str(ctx, mg_pg_node_str(s->objects[i]))};
+			                         sql_pg_str(ctx, sql_pg_node_str(s->objects[i]))};
 			op->detail = mg_arena_printf(ctx->arena, "%s on all %s in schema", privs,
 			                             objtype_name(s->objtype) + 7);
 		} else {
-			op->object = mg_pg_object_node(ctx, s->objtype, s->objects[i]);
+			op->object = sql_pg_object_node(ctx, s->objtype, s->objects[i]);
 		}
 	}
 }

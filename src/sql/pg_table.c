@@ -38,7 +38,7 @@ static const char *fk_action(const char *a)
 
 /* The text inside the first top-level parenthesised group at or after
  * from (CHECK (...)), or NULL. */
-static const char *paren_group(mg_pg_ctx *ctx, size_t from)
+static const char *paren_group(sql_pg_ctx *ctx, size_t from)
 {
 	const char *s = ctx->src;
 	size_t end = ctx->stmt_end;
@@ -46,7 +46,7 @@ static const char *paren_group(mg_pg_ctx *ctx, size_t from)
 	int depth = 0;
 	while (i < end) {
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(s, end, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(s, end, i, SQL_DIALECT_PG, &open);
 		if (next != i) {
 			i = next;
 			continue;
@@ -56,14 +56,14 @@ static const char *paren_group(mg_pg_ctx *ctx, size_t from)
 				open_at = i + 1;
 		} else if (s[i] == ')' && depth > 0) {
 			if (--depth == 0)
-				return mg_pg_span(ctx, open_at, i);
+				return sql_pg_span(ctx, open_at, i);
 		}
 		i++;
 	}
 	return NULL;
 }
 
-static mg_name_list exclusion_columns(mg_pg_ctx *ctx, const PgQuery__Constraint *c)
+static mg_name_list exclusion_columns(sql_pg_ctx *ctx, const PgQuery__Constraint *c)
 {
 	mg_name_list l = {NULL, 0};
 	if (!c->n_exclusions)
@@ -78,31 +78,31 @@ static mg_name_list exclusion_columns(mg_pg_ctx *ctx, const PgQuery__Constraint 
 		    *el->index_elem->name)
 			l.items[l.count++] = mg_arena_strdup(ctx->arena, el->index_elem->name);
 		else if (el->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM)
-			l.items[l.count++] = mg_pg_expr_text(ctx, el->index_elem->expr, 0, NULL);
+			l.items[l.count++] = sql_pg_expr_text(ctx, el->index_elem->expr, 0, NULL);
 	}
 	return l;
 }
 
-void mg_pg_constraint(mg_pg_ctx *ctx, const PgQuery__Constraint *c, const char *column,
+void sql_pg_constraint(sql_pg_ctx *ctx, const PgQuery__Constraint *c, const char *column,
                       mg_constraint_def *out)
 {
 	memset(out, 0, sizeof *out);
 	out->kind = constraint_kind(c->contype);
-	out->name = mg_pg_str(ctx, c->conname);
+	out->name = sql_pg_str(ctx, c->conname);
 	if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN)
-		out->columns = mg_pg_name_list(ctx, c->fk_attrs, c->n_fk_attrs);
+		out->columns = sql_pg_name_list(ctx, c->fk_attrs, c->n_fk_attrs);
 	else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION)
 		out->columns = exclusion_columns(ctx, c);
 	else
-		out->columns = mg_pg_name_list(ctx, c->keys, c->n_keys);
+		out->columns = sql_pg_name_list(ctx, c->keys, c->n_keys);
 	if (out->columns.count == 0 && column) {
 		out->columns.items = mg_arena_alloc(ctx->arena, sizeof *out->columns.items);
 		out->columns.items[0] = mg_arena_strdup(ctx->arena, column);
 		out->columns.count = 1;
 	}
 	if (c->pktable) {
-		out->ref_table = mg_pg_rangevar(ctx, c->pktable, MG_OBJ_TABLE);
-		out->ref_columns = mg_pg_name_list(ctx, c->pk_attrs, c->n_pk_attrs);
+		out->ref_table = sql_pg_rangevar(ctx, c->pktable, MG_OBJ_TABLE);
+		out->ref_columns = sql_pg_name_list(ctx, c->pk_attrs, c->n_pk_attrs);
 		out->on_delete = fk_action(c->fk_del_action);
 		out->on_update = fk_action(c->fk_upd_action);
 	}
@@ -110,11 +110,11 @@ void mg_pg_constraint(mg_pg_ctx *ctx, const PgQuery__Constraint *c, const char *
 		if (c->location >= 0)
 			out->expr = paren_group(ctx, (size_t)c->location);
 		if (!out->expr)
-			out->expr = mg_pg_expr_text(ctx, c->raw_expr, 0, NULL);
+			out->expr = sql_pg_expr_text(ctx, c->raw_expr, 0, NULL);
 	} else if (c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION && c->where_clause) {
-		out->expr = mg_pg_expr_text(ctx, c->where_clause, 0, NULL);
+		out->expr = sql_pg_expr_text(ctx, c->where_clause, 0, NULL);
 	}
-	out->using_index = mg_pg_str(ctx, c->indexname);
+	out->using_index = sql_pg_str(ctx, c->indexname);
 	out->not_valid = c->skip_validation;
 	out->deferrable = c->deferrable;
 	out->initially_deferred = c->initdeferred;
@@ -140,12 +140,12 @@ static void apply_attr(mg_constraint_def *c, PgQuery__ConstrType t)
 		c->initially_deferred = false;
 }
 
-void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd, const mg_object *table,
+void sql_pg_column_def(sql_pg_ctx *ctx, const PgQuery__ColumnDef *cd, const mg_object *table,
                       mg_column_def *out, size_t limit)
 {
 	memset(out, 0, sizeof *out);
-	out->name = mg_pg_str(ctx, cd->colname);
-	out->type = mg_pg_type_text(ctx, cd->type_name, &out->serial);
+	out->name = sql_pg_str(ctx, cd->colname);
+	out->type = sql_pg_type_text(ctx, cd->type_name, &out->serial);
 	out->not_null = cd->is_not_null;
 	if (cd->n_constraints)
 		out->constraints =
@@ -169,8 +169,8 @@ void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd, const mg_obj
 		case PG_QUERY__CONSTR_TYPE__CONSTR_NULL: continue;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL: out->not_null = true; continue;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
-			out->default_expr = mg_pg_expr_text(ctx, c->raw_expr, next, NULL);
-			out->default_volatility = mg_pg_expr_volatility(c->raw_expr);
+			out->default_expr = sql_pg_expr_text(ctx, c->raw_expr, next, NULL);
+			out->default_volatility = sql_pg_expr_volatility(c->raw_expr);
 			continue;
 		case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
 			out->identity = true;
@@ -186,7 +186,7 @@ void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd, const mg_obj
 		case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: out->unique = true; break;
 		default: break;
 		}
-		mg_pg_constraint(ctx, c, out->name, &out->constraints[out->n_constraints++]);
+		sql_pg_constraint(ctx, c, out->name, &out->constraints[out->n_constraints++]);
 	}
 	if (out->serial) {
 		/* What PostgreSQL turns serial into: an owned sequence named
@@ -203,20 +203,20 @@ void mg_pg_column_def(mg_pg_ctx *ctx, const PgQuery__ColumnDef *cd, const mg_obj
 }
 
 /* Where the element after table_elts[i] starts, or the statement's end. */
-static size_t element_limit(mg_pg_ctx *ctx, pg_node **elts, size_t n, size_t i)
+static size_t element_limit(sql_pg_ctx *ctx, pg_node **elts, size_t n, size_t i)
 {
 	for (size_t k = i + 1; k < n; k++) {
-		int loc = mg_pg_first_location((const ProtobufCMessage *)elts[k]);
+		int loc = sql_pg_first_location((const ProtobufCMessage *)elts[k]);
 		if (loc >= 0)
 			return (size_t)loc;
 	}
 	return ctx->stmt_end;
 }
 
-void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
+void sql_pg_map_create_table(sql_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 {
-	mg_operation *op = mg_pg_op(ctx, MG_OP_CREATE_TABLE);
-	op->object = mg_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
+	mg_operation *op = sql_pg_op(ctx, MG_OP_CREATE_TABLE);
+	op->object = sql_pg_rangevar(ctx, s->relation, MG_OBJ_TABLE);
 	if (s->if_not_exists)
 		op->flags |= MG_OPF_IF_NOT_EXISTS;
 	if (s->relation && s->relation->relpersistence) {
@@ -227,7 +227,7 @@ void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 	}
 	if (s->partspec) {
 		op->flags |= MG_OPF_PARTITIONED;
-		op->detail = mg_pg_str(ctx, s->partspec->strategy);
+		op->detail = sql_pg_str(ctx, s->partspec->strategy);
 		/* The partition key's plain columns: a rule proving a partition's
 		 * bound with a CHECK needs to name them. */
 		PgQuery__PartitionSpec *ps = s->partspec;
@@ -243,10 +243,10 @@ void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 		op->partition_key.count = nk;
 	}
 	if (s->n_inh_relations && s->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR)
-		op->related = mg_pg_rangevar(ctx, s->inh_relations[0]->range_var, MG_OBJ_TABLE);
+		op->related = sql_pg_rangevar(ctx, s->inh_relations[0]->range_var, MG_OBJ_TABLE);
 	if (s->partbound) {
 		op->flags |= MG_OPF_PARTITION_OF;
-		mg_pg_partition_bound(ctx, op, s->partbound);
+		sql_pg_partition_bound(ctx, op, s->partbound);
 		if (s->partbound->is_default) {
 			op->flags |= MG_OPF_DEFAULT;
 			op->detail = "default partition";
@@ -269,30 +269,30 @@ void mg_pg_map_create_table(mg_pg_ctx *ctx, const PgQuery__CreateStmt *s)
 		const pg_node *e = s->table_elts[i];
 		if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
 			size_t limit = element_limit(ctx, s->table_elts, s->n_table_elts, i);
-			mg_pg_column_def(ctx, e->column_def, &op->object,
+			sql_pg_column_def(ctx, e->column_def, &op->object,
 			                 &op->columns[op->n_columns++], limit);
 		} else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-			mg_pg_constraint(ctx, e->constraint, NULL,
+			sql_pg_constraint(ctx, e->constraint, NULL,
 			                 &op->constraints[op->n_constraints++]);
 		} else if (e->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
 			op->detail = "like";
 			/* The table it copies the shape of, as a view's query reads. */
-			mg_pg_add_depends(ctx, op, e);
+			sql_pg_add_depends(ctx, op, e);
 		}
 	}
 	for (size_t i = 0; i < s->n_constraints; i++)
 		if (s->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
-			mg_pg_constraint(ctx, s->constraints[i]->constraint, NULL,
+			sql_pg_constraint(ctx, s->constraints[i]->constraint, NULL,
 			                 &op->constraints[op->n_constraints++]);
 }
 
-void mg_pg_map_create_table_as(mg_pg_ctx *ctx, const PgQuery__CreateTableAsStmt *s)
+void sql_pg_map_create_table_as(sql_pg_ctx *ctx, const PgQuery__CreateTableAsStmt *s)
 {
 	bool matview = s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW;
 	mg_operation *op =
-	    mg_pg_op(ctx, matview ? MG_OP_CREATE_MATERIALIZED_VIEW : MG_OP_CREATE_TABLE);
+	    sql_pg_op(ctx, matview ? MG_OP_CREATE_MATERIALIZED_VIEW : MG_OP_CREATE_TABLE);
 	const PgQuery__IntoClause *into = s->into;
-	op->object = mg_pg_rangevar(ctx, into ? into->rel : NULL,
+	op->object = sql_pg_rangevar(ctx, into ? into->rel : NULL,
 	                            matview ? MG_OBJ_MATERIALIZED_VIEW : MG_OBJ_TABLE);
 	if (!matview)
 		op->flags |= MG_OPF_AS_SELECT;
@@ -306,5 +306,5 @@ void mg_pg_map_create_table_as(mg_pg_ctx *ctx, const PgQuery__CreateTableAsStmt 
 		else if (into->rel->relpersistence[0] == 'u')
 			op->flags |= MG_OPF_UNLOGGED;
 	}
-	mg_pg_add_depends(ctx, op, s->query);
+	sql_pg_add_depends(ctx, op, s->query);
 }

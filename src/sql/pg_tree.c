@@ -61,7 +61,7 @@ typedef struct frame {
 	size_t end;
 } frame;
 
-size_t mg_pg_wire_depth(const uint8_t *p, size_t len, const ProtobufCMessageDescriptor *desc,
+size_t sql_pg_wire_depth(const uint8_t *p, size_t len, const ProtobufCMessageDescriptor *desc,
                         size_t stop)
 {
 	frame *stack = mg_xmalloc(64 * sizeof *stack);
@@ -124,12 +124,12 @@ static int32_t top_int(const uint8_t *p, size_t len, unsigned number)
 	return 0;
 }
 
-size_t mg_pg_map_tree(mg_pg_ctx *ctx, mg_changeset *cs, const PgQueryProtobuf *tree,
+size_t sql_pg_map_tree(sql_pg_ctx *ctx, mg_changeset *cs, const PgQueryProtobuf *tree,
                       mg_statement *one)
 {
 	const uint8_t *p = (const uint8_t *)tree->data;
 	size_t len = tree->len, i = 0, added = 0;
-	size_t limit = mg_pg_depth_limit(ctx);
+	size_t limit = sql_pg_depth_limit(ctx);
 	while (i < len) {
 		uint64_t key;
 		size_t sub;
@@ -142,15 +142,15 @@ size_t mg_pg_map_tree(mg_pg_ctx *ctx, mg_changeset *cs, const PgQueryProtobuf *t
 		const uint8_t *raw = p + i;
 		i += sub;
 		int32_t loc = top_int(raw, sub, 2), stmt_len = top_int(raw, sub, 3);
-		size_t depth = mg_pg_wire_depth(raw, sub, &pg_query__raw_stmt__descriptor, limit);
+		size_t depth = sql_pg_wire_depth(raw, sub, &pg_query__raw_stmt__descriptor, limit);
 		if (depth > limit) {
-			added += mg_pg_map_raw_stmt(ctx, cs, loc, stmt_len, NULL, depth, one);
+			added += sql_pg_map_raw_stmt(ctx, cs, loc, stmt_len, NULL, depth, one);
 			continue;
 		}
 		PgQuery__RawStmt *rs = pg_query__raw_stmt__unpack(NULL, sub, raw);
 		if (!rs)
 			continue;
-		added += mg_pg_map_raw_stmt(ctx, cs, rs->stmt_location, rs->stmt_len, rs->stmt, 0, one);
+		added += sql_pg_map_raw_stmt(ctx, cs, rs->stmt_location, rs->stmt_len, rs->stmt, 0, one);
 		pg_query__raw_stmt__free_unpacked(rs, NULL);
 	}
 	return added;

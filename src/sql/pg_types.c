@@ -78,11 +78,11 @@ static void put_typmods(mg_buf *b, const PgQuery__TypeName *tn)
 			mg_buf_printf(b, "%ld", v);
 		} else {
 			const pg_node *m = tn->typmods[i];
-			const char *s = mg_pg_node_str(m);
+			const char *s = sql_pg_node_str(m);
 			/* geometry(Point, 4326): the word is a column reference. */
 			if (!s && m->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
 			    m->column_ref->n_fields == 1)
-				s = mg_pg_node_str(m->column_ref->fields[0]);
+				s = sql_pg_node_str(m->column_ref->fields[0]);
 			mg_buf_puts(b, s ? s : "?");
 		}
 	}
@@ -149,15 +149,15 @@ static void put_ident(mg_buf *b, const char *s)
 	mg_buf_putc(b, '"');
 }
 
-const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn, bool *serial)
+const char *sql_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn, bool *serial)
 {
 	if (serial)
 		*serial = false;
 	if (!tn || tn->n_names == 0)
 		return NULL;
 	mg_buf b = MG_BUF_INIT;
-	const char *name = mg_pg_node_str(tn->names[tn->n_names - 1]);
-	const char *schema = tn->n_names >= 2 ? mg_pg_node_str(tn->names[tn->n_names - 2]) : NULL;
+	const char *name = sql_pg_node_str(tn->names[tn->n_names - 1]);
+	const char *schema = tn->n_names >= 2 ? sql_pg_node_str(tn->names[tn->n_names - 2]) : NULL;
 	bool catalog = !schema || strcmp(schema, "pg_catalog") == 0;
 	if (!name)
 		name = "?";
@@ -180,7 +180,7 @@ const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn, 
 	} else {
 		if (!catalog) {
 			for (size_t i = 0; i + 1 < tn->n_names; i++) {
-				const char *part = mg_pg_node_str(tn->names[i]);
+				const char *part = sql_pg_node_str(tn->names[i]);
 				if (part) {
 					put_ident(&b, part);
 					mg_buf_putc(&b, '.');
@@ -199,9 +199,9 @@ const char *mg_pg_type_text_arena(mg_arena *arena, const PgQuery__TypeName *tn, 
 	return r;
 }
 
-const char *mg_pg_type_text(mg_pg_ctx *ctx, const PgQuery__TypeName *tn, bool *serial)
+const char *sql_pg_type_text(sql_pg_ctx *ctx, const PgQuery__TypeName *tn, bool *serial)
 {
-	return mg_pg_type_text_arena(ctx->arena, tn, serial);
+	return sql_pg_type_text_arena(ctx->arena, tn, serial);
 }
 
 /* The TypeName of "SELECT NULL::<type>" and nothing else, or NULL. */
@@ -241,7 +241,7 @@ const char *mg_sql_type_canonical(mg_arena *arena, const char *type_text)
 	/* No type is written deeper than this; a longer chain would have
 	 * libpg_query recurse on the caller's stack. */
 	size_t comment_depth;
-	if (mg_sql_depth_scan(q, n + 13, &comment_depth) > 256 || comment_depth > 16) {
+	if (sql_depth_scan(q, n + 13, &comment_depth) > 256 || comment_depth > 16) {
 		free(q);
 		return NULL;
 	}
@@ -254,9 +254,9 @@ const char *mg_sql_type_canonical(mg_arena *arena, const char *type_text)
 		const PgQuery__TypeName *tn = lone_cast_type(pr);
 		if (tn) {
 			bool serial = false;
-			out = mg_pg_type_text_arena(arena, tn, &serial);
+			out = sql_pg_type_text_arena(arena, tn, &serial);
 			if (serial) {
-				const char *name = mg_pg_node_str(tn->names[tn->n_names - 1]);
+				const char *name = sql_pg_node_str(tn->names[tn->n_names - 1]);
 				out = strcmp(name, "serial8") == 0 || strcmp(name, "bigserial") == 0
 				          ? "bigserial"
 				      : strcmp(name, "serial2") == 0 ||

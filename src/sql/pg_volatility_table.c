@@ -5,7 +5,7 @@
  */
 #include "sql/pg_internal.h"
 
-const mg_pg_volatility_entry mg_pg_volatility_table[] = {
+const sql_pg_volatility_entry sql_pg_volatility_table[] = {
 	{"RI_FKey_cascade_del", 'v'},
 	{"RI_FKey_cascade_upd", 'v'},
 	{"RI_FKey_check_ins", 'v'},
@@ -2792,5 +2792,5 @@ const mg_pg_volatility_entry mg_pg_volatility_table[] = {
 	{"xpath_exists", 'i'},
 };
 
-const size_t mg_pg_volatility_table_len =
-	sizeof mg_pg_volatility_table / sizeof mg_pg_volatility_table[0];
+const size_t sql_pg_volatility_table_len =
+	sizeof sql_pg_volatility_table / sizeof sql_pg_volatility_table[0];

@@ -62,12 +62,12 @@ static size_t skip_quoted(const char *s, size_t len, size_t i, char q, bool back
 	return (size_t)-1;
 }
 
-size_t mg_sql_skip_special(const char *s, size_t len, size_t i, mg_sql_dialect dialect,
+size_t sql_skip_special(const char *s, size_t len, size_t i, sql_dialect dialect,
                            const char **open)
 {
 	char c = s[i];
 	char n = i + 1 < len ? s[i + 1] : '\0';
-	bool my = dialect == MG_SQL_DIALECT_MYSQL;
+	bool my = dialect == SQL_DIALECT_MYSQL;
 	size_t end;
 
 	switch (c) {
@@ -134,12 +134,12 @@ size_t mg_sql_skip_special(const char *s, size_t len, size_t i, mg_sql_dialect d
 		if (n != '*')
 			return i;
 		/* PostgreSQL nests block comments; MySQL does not. */
-		return mg_sql_skip_comment(s, len, i, !my, NULL, open);
+		return sql_skip_comment(s, len, i, !my, NULL, open);
 	default: return i;
 	}
 }
 
-size_t mg_sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size_t *max_depth,
+size_t sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size_t *max_depth,
                            const char **open)
 {
 	size_t depth = 1, deepest = 1, j = i + 2;
@@ -163,7 +163,7 @@ size_t mg_sql_skip_comment(const char *s, size_t len, size_t i, bool nests, size
 	return j;
 }
 
-size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t *first,
+size_t sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t *first,
                                   size_t *deepest)
 {
 	size_t n = 0;
@@ -171,7 +171,7 @@ size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t 
 	for (size_t i = 0; i < len;) {
 		if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
 			const char *open = NULL;
-			size_t d, end = mg_sql_skip_comment(s, len, i, true, &d, &open);
+			size_t d, end = sql_skip_comment(s, len, i, true, &d, &open);
 			if (d > max_depth) {
 				if (n++ == 0)
 					*first = i;
@@ -187,7 +187,7 @@ size_t mg_sql_blank_deep_comments(char *s, size_t len, size_t max_depth, size_t 
 			continue;
 		}
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(s, len, i, SQL_DIALECT_PG, &open);
 		i = next != i ? next : i + 1;
 	}
 	return n;
@@ -218,7 +218,7 @@ static size_t statement_end(const char *s, size_t len, size_t i, bool *copy_in)
 	*copy_in = false;
 	while (i < len) {
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+		size_t next = sql_skip_special(s, len, i, SQL_DIALECT_PG, &open);
 		if (next != i) {
 			i = next;
 			continue;
@@ -248,11 +248,11 @@ static size_t statement_end(const char *s, size_t len, size_t i, bool *copy_in)
 	return len;
 }
 
-size_t mg_sql_blank_copy_data(char *s, size_t len, size_t *unterminated)
+size_t sql_blank_copy_data(char *s, size_t len, size_t *unterminated)
 {
 	size_t n = 0;
 	*unterminated = SIZE_MAX;
-	for (size_t i = mg_sql_skip_blank(s, len, 0); i < len; i = mg_sql_skip_blank(s, len, i)) {
+	for (size_t i = sql_skip_blank(s, len, 0); i < len; i = sql_skip_blank(s, len, i)) {
 		bool copy_in;
 		size_t start = i;
 		i = statement_end(s, len, i, &copy_in);
@@ -286,7 +286,7 @@ size_t mg_sql_blank_copy_data(char *s, size_t len, size_t *unterminated)
 	return n;
 }
 
-size_t mg_sql_skip_blank(const char *s, size_t len, size_t i)
+size_t sql_skip_blank(const char *s, size_t len, size_t i)
 {
 	while (i < len) {
 		if (is_blank(s[i])) {
@@ -296,7 +296,7 @@ size_t mg_sql_skip_blank(const char *s, size_t len, size_t i)
 		if ((s[i] == '-' && i + 1 < len && s[i + 1] == '-') ||
 		    (s[i] == '/' && i + 1 < len && s[i + 1] == '*')) {
 			const char *open = NULL;
-			i = mg_sql_skip_special(s, len, i, MG_SQL_DIALECT_PG, &open);
+			i = sql_skip_special(s, len, i, SQL_DIALECT_PG, &open);
 			continue;
 		}
 		break;
@@ -311,7 +311,7 @@ typedef struct span_vec {
 	size_t cap;
 } span_vec;
 
-static void push_span(span_vec *v, const char *s, size_t start, size_t end, mg_sql_dialect dialect)
+static void push_span(span_vec *v, const char *s, size_t start, size_t end, sql_dialect dialect)
 {
 	/* Leading blanks and comments belong to no statement. */
 	while (start < end) {
@@ -322,10 +322,10 @@ static void push_span(span_vec *v, const char *s, size_t start, size_t end, mg_s
 		const char *open = NULL;
 		bool comment = (s[start] == '-' && start + 1 < end && s[start + 1] == '-') ||
 		               (s[start] == '/' && start + 1 < end && s[start + 1] == '*') ||
-		               (dialect == MG_SQL_DIALECT_MYSQL && s[start] == '#');
+		               (dialect == SQL_DIALECT_MYSQL && s[start] == '#');
 		if (!comment)
 			break;
-		size_t next = mg_sql_skip_special(s, end, start, dialect, &open);
+		size_t next = sql_skip_special(s, end, start, dialect, &open);
 		if (next == start)
 			break;
 		start = next;
@@ -411,8 +411,8 @@ static size_t mysql_delimiter_line(const char *s, size_t len, size_t i, const ch
 	return j < len ? j + 1 : len;
 }
 
-size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
-                            const char *end_delimiter, mg_sql_dialect dialect, mg_sql_span **spans,
+size_t sql_split_dialect(mg_arena *arena, const char *text, size_t len,
+                            const char *end_delimiter, sql_dialect dialect, mg_sql_span **spans,
                             const char **unterminated)
 {
 	span_vec v = {arena, NULL, 0, 0};
@@ -425,7 +425,7 @@ size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
 
 	*unterminated = NULL;
 	while (i < len) {
-		if (dialect == MG_SQL_DIALECT_MYSQL && line_start) {
+		if (dialect == SQL_DIALECT_MYSQL && line_start) {
 			const char *nd = delim;
 			size_t ndl = dl;
 			size_t after = mysql_delimiter_line(text, len, i, &nd, &ndl);
@@ -441,7 +441,7 @@ size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
 		}
 		line_start = false;
 		const char *open = NULL;
-		size_t next = mg_sql_skip_special(text, len, i, dialect, &open);
+		size_t next = sql_skip_special(text, len, i, dialect, &open);
 		if (open) {
 			*unterminated = open;
 			i = len;
@@ -469,6 +469,6 @@ size_t mg_sql_split_dialect(mg_arena *arena, const char *text, size_t len,
 size_t mg_sql_split(mg_arena *arena, const char *text, size_t len, const char *end_delimiter,
                     mg_sql_span **spans, const char **unterminated)
 {
-	return mg_sql_split_dialect(arena, text, len, end_delimiter, MG_SQL_DIALECT_PG, spans,
+	return sql_split_dialect(arena, text, len, end_delimiter, SQL_DIALECT_PG, spans,
 	                            unterminated);
 }

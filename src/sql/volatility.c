@@ -12,16 +12,16 @@
 
 #include "sql/pg_internal.h"
 
-char mg_pg_function_volatility(const char *name)
+char sql_pg_function_volatility(const char *name)
 {
-	size_t lo = 0, hi = mg_pg_volatility_table_len;
+	size_t lo = 0, hi = sql_pg_volatility_table_len;
 	if (!name)
 		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, mg_pg_volatility_table[mid].name);
+		int c = strcmp(name, sql_pg_volatility_table[mid].name);
 		if (c == 0)
-			return mg_pg_volatility_table[mid].vol;
+			return sql_pg_volatility_table[mid].vol;
 		if (c < 0)
 			hi = mid;
 		else
@@ -55,15 +55,15 @@ static bool visit(const ProtobufCMessage *msg, void *ud)
 	if (msg->descriptor == &pg_query__func_call__descriptor) {
 		const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)msg;
 		const char *name =
-		    fc->n_funcname ? mg_pg_node_str(fc->funcname[fc->n_funcname - 1]) : NULL;
+		    fc->n_funcname ? sql_pg_node_str(fc->funcname[fc->n_funcname - 1]) : NULL;
 		const char *schema =
-		    fc->n_funcname >= 2 ? mg_pg_node_str(fc->funcname[fc->n_funcname - 2]) : NULL;
+		    fc->n_funcname >= 2 ? sql_pg_node_str(fc->funcname[fc->n_funcname - 2]) : NULL;
 		char v = 0;
 		/* A function of a user schema may share a catalog name; extensions
 		 * usually put theirs in the default schema. */
 		if (!schema || strcmp(schema, "pg_catalog") == 0 ||
 		    strcmp(schema, mg_engine_default_schema(MG_ENGINE_POSTGRESQL)) == 0)
-			v = mg_pg_function_volatility(name);
+			v = sql_pg_function_volatility(name);
 		raise_to(acc, v == 'i'   ? MG_VOLATILITY_CONSTANT
 		              : v == 's' ? MG_VOLATILITY_STABLE
 		              : v == 'v' ? MG_VOLATILITY_VOLATILE
@@ -78,11 +78,11 @@ static bool visit(const ProtobufCMessage *msg, void *ud)
 	return true;
 }
 
-mg_volatility mg_pg_expr_volatility(const pg_node *expr)
+mg_volatility sql_pg_expr_volatility(const pg_node *expr)
 {
 	if (!expr)
 		return MG_VOLATILITY_NONE;
 	mg_volatility acc = MG_VOLATILITY_CONSTANT;
-	mg_pg_walk((const ProtobufCMessage *)expr, visit, &acc);
+	sql_pg_walk((const ProtobufCMessage *)expr, visit, &acc);
 	return acc;
 }

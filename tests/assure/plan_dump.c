@@ -25,77 +25,77 @@ static const char *when_name(mg_check_when w)
 	return "?";
 }
 
-static void dump(mg_json *j, const mg_plan *plan)
+static void dump(rnd_json *j, const mg_plan *plan)
 {
-	mg_json_begin_object(j);
-	mg_json_kv_string(j, "overall", mg_severity_name(plan->overall));
-	mg_json_key(j, "areas");
-	mg_json_begin_array(j);
+	rnd_json_begin_object(j);
+	rnd_json_kv_string(j, "overall", mg_severity_name(plan->overall));
+	rnd_json_key(j, "areas");
+	rnd_json_begin_array(j);
 	for (int i = 0; i < MG_AREA__COUNT; i++) {
 		const mg_area_score *a = &plan->areas[i];
-		mg_json_begin_object(j);
-		mg_json_kv_string(j, "area", mg_risk_area_name(a->area));
-		mg_json_kv_string(j, "level", mg_severity_name(a->level));
-		mg_json_kv_string(j, "summary", a->summary);
-		mg_json_key(j, "reasons");
-		mg_json_begin_array(j);
+		rnd_json_begin_object(j);
+		rnd_json_kv_string(j, "area", mg_risk_area_name(a->area));
+		rnd_json_kv_string(j, "level", mg_severity_name(a->level));
+		rnd_json_kv_string(j, "summary", a->summary);
+		rnd_json_key(j, "reasons");
+		rnd_json_begin_array(j);
 		for (size_t k = 0; k < a->n_reasons; k++)
-			mg_json_string(j, a->reasons[k]);
-		mg_json_end_array(j);
-		mg_json_key(j, "findings");
-		mg_json_begin_array(j);
+			rnd_json_string(j, a->reasons[k]);
+		rnd_json_end_array(j);
+		rnd_json_key(j, "findings");
+		rnd_json_begin_array(j);
 		for (size_t k = 0; k < a->n_findings; k++)
-			mg_json_int(j, (long long)a->findings[k]);
-		mg_json_end_array(j);
-		mg_json_end_object(j);
+			rnd_json_int(j, (long long)a->findings[k]);
+		rnd_json_end_array(j);
+		rnd_json_end_object(j);
 	}
-	mg_json_end_array(j);
-	mg_json_key(j, "steps");
-	mg_json_begin_array(j);
+	rnd_json_end_array(j);
+	rnd_json_key(j, "steps");
+	rnd_json_begin_array(j);
 	for (size_t i = 0; i < plan->n_steps; i++) {
 		const mg_plan_step *s = plan->steps[i];
-		mg_json_begin_object(j);
-		mg_json_kv_string(j, "id", s->id);
-		mg_json_kv_int(j, "release", s->release);
-		mg_json_kv_string(j, "phase", mg_phase_name(s->phase));
-		mg_json_kv_string(j, "kind", mg_step_kind_name(s->kind));
-		mg_json_kv_string(j, "title", s->title);
-		mg_json_kv_string(j, "sql", s->sql);
-		mg_json_kv_bool(j, "in_transaction", s->in_transaction);
-		mg_json_kv_string(j, "reversibility", mg_reversibility_name(s->reversibility));
-		mg_json_kv_string(j, "rollback_sql", s->rollback_sql);
-		mg_json_kv_string(j, "rollback_source", s->rollback_source);
-		mg_json_kv_string(j, "rollback_note", s->rollback_note);
-		mg_json_kv_string(j, "forward_fix", s->forward_fix);
-		mg_json_kv_bool(j, "hold_until_confirmed", s->hold_until_confirmed);
-		mg_json_end_object(j);
+		rnd_json_begin_object(j);
+		rnd_json_kv_string(j, "id", s->id);
+		rnd_json_kv_int(j, "release", s->release);
+		rnd_json_kv_string(j, "phase", mg_phase_name(s->phase));
+		rnd_json_kv_string(j, "kind", mg_step_kind_name(s->kind));
+		rnd_json_kv_string(j, "title", s->title);
+		rnd_json_kv_string(j, "sql", s->sql);
+		rnd_json_kv_bool(j, "in_transaction", s->in_transaction);
+		rnd_json_kv_string(j, "reversibility", mg_reversibility_name(s->reversibility));
+		rnd_json_kv_string(j, "rollback_sql", s->rollback_sql);
+		rnd_json_kv_string(j, "rollback_source", s->rollback_source);
+		rnd_json_kv_string(j, "rollback_note", s->rollback_note);
+		rnd_json_kv_string(j, "forward_fix", s->forward_fix);
+		rnd_json_kv_bool(j, "hold_until_confirmed", s->hold_until_confirmed);
+		rnd_json_end_object(j);
 	}
-	mg_json_end_array(j);
-	mg_json_key(j, "checks");
-	mg_json_begin_array(j);
+	rnd_json_end_array(j);
+	rnd_json_key(j, "checks");
+	rnd_json_begin_array(j);
 	for (size_t i = 0; i < plan->n_checks; i++) {
 		const mg_check *c = &plan->checks[i];
-		mg_json_begin_object(j);
-		mg_json_kv_string(j, "when", when_name(c->when));
-		mg_json_kv_string(j, "title", c->title);
-		mg_json_kv_string(j, "sql", c->sql);
-		mg_json_kv_string(j, "expect", c->expect);
+		rnd_json_begin_object(j);
+		rnd_json_kv_string(j, "when", when_name(c->when));
+		rnd_json_kv_string(j, "title", c->title);
+		rnd_json_kv_string(j, "sql", c->sql);
+		rnd_json_kv_string(j, "expect", c->expect);
 		if (c->has_step)
-			mg_json_kv_string(j, "step", plan->steps[c->step]->id);
-		mg_json_end_object(j);
+			rnd_json_kv_string(j, "step", plan->steps[c->step]->id);
+		rnd_json_end_object(j);
 	}
-	mg_json_end_array(j);
-	mg_json_key(j, "oncall");
-	mg_json_begin_array(j);
+	rnd_json_end_array(j);
+	rnd_json_key(j, "oncall");
+	rnd_json_begin_array(j);
 	for (size_t i = 0; i < plan->n_oncall; i++)
-		mg_json_string(j, plan->oncall[i]);
-	mg_json_end_array(j);
-	mg_json_key(j, "notes");
-	mg_json_begin_array(j);
+		rnd_json_string(j, plan->oncall[i]);
+	rnd_json_end_array(j);
+	rnd_json_key(j, "notes");
+	rnd_json_begin_array(j);
 	for (size_t i = 0; i < plan->n_notes; i++)
-		mg_json_string(j, plan->notes[i]);
-	mg_json_end_array(j);
-	mg_json_end_object(j);
+		rnd_json_string(j, plan->notes[i]);
+	rnd_json_end_array(j);
+	rnd_json_end_object(j);
 }
 
 int main(int argc, char **argv)
@@ -133,8 +133,8 @@ int main(int argc, char **argv)
 	mg_analysis_run(&a);
 	mg_plan *plan = mg_plan_build(&a);
 	mg_buf out = MG_BUF_INIT;
-	mg_json j;
-	mg_json_init(&j, &out, true);
+	rnd_json j;
+	rnd_json_init(&j, &out, true);
 	dump(&j, plan);
 	fwrite(out.data, 1, out.len, stdout);
 	putchar('\n');

@@ -22,10 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *pattern = in, *path = nl ? nl + 1 : in;
 	if (nl)
 		*nl = '\0';
-	bool m = mg_flyway_glob(pattern, path);
+	bool m = fw_glob(pattern, path);
 	if (!strpbrk(pattern, "*?") && m != (strcmp(pattern, path) == 0))
 		abort();
-	if (!mg_flyway_glob("**", path))
+	if (!fw_glob("**", path))
 		abort();
 	/* The path against itself, one character turned into a wildcard. */
 	size_t pl = strlen(path);
@@ -34,13 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t at = (size_t)data[0] % pl;
 		memcpy(p, path, pl + 1);
 		if (p[at] != '/') {
-			if (!mg_flyway_glob(p, path))
+			if (!fw_glob(p, path))
 				abort();
 			p[at] = '?';
-			if (!mg_flyway_glob(p, path))
+			if (!fw_glob(p, path))
 				abort();
 			p[at] = '*';
-			if (!mg_flyway_glob(p, path))
+			if (!fw_glob(p, path))
 				abort();
 		}
 		free(p);

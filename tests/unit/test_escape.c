@@ -66,9 +66,9 @@ static void utf8_decoding(void **state)
 static const char *json_of(mg_buf *b, const char *s, size_t n)
 {
 	mg_buf_clear(b);
-	mg_json j;
-	mg_json_init(&j, b, false);
-	mg_json_string_n(&j, s, n);
+	rnd_json j;
+	rnd_json_init(&j, b, false);
+	rnd_json_string_n(&j, s, n);
 	return mg_buf_cstr(b);
 }
 

@@ -38,7 +38,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char *resolve_in_dir(mg_lb_change_ctx *ctx, const char *path, bool rel,
+static const char *resolve_in_dir(lb_change_ctx *ctx, const char *path, bool rel,
                                   mg_loc where)
 {
 	(void)rel;
@@ -48,20 +48,20 @@ static const char *resolve_in_dir(mg_lb_change_ctx *ctx, const char *path, bool 
 
 /* Maps the changes of a one-changeset YAML changelog; the change list is
  * given as YAML lines indented for "changes:". */
-static mg_changeset *map_quoted(fixture *f, const char *changes, mg_lb_quoting quoting)
+static mg_changeset *map_quoted(fixture *f, const char *changes, lb_quoting quoting)
 {
 	mg_buf b = MG_BUF_INIT;
 	mg_buf_puts(&b, "databaseChangeLog:\n- changeSet:\n    id: t1\n    author: test\n    changes:\n");
 	mg_buf_puts(&b, changes);
 	mg_file_data fd = {strdup(mg_buf_cstr(&b)), b.len};
 	mg_buf_dispose(&b);
-	mg_lb_node *root = mg_lb_read_yaml(f->project, "db/changelog.yaml", &fd, &f->opts);
+	lb_node *root = lb_read_yaml(f->project, "db/changelog.yaml", &fd, &f->opts);
 	mg_file_data_free(&fd);
 	assert_non_null(root);
-	const mg_lb_node *list = mg_lb_child(root->children[0], "changes");
+	const lb_node *list = lb_child(root->children[0], "changes");
 	assert_non_null(list);
 	f->cs = mg_project_add_changeset(f->project, MG_CS_LIQUIBASE_YAML);
-	mg_lb_change_ctx ctx;
+	lb_change_ctx ctx;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.project = f->project;
 	ctx.opts = &f->opts;
@@ -74,13 +74,13 @@ static mg_changeset *map_quoted(fixture *f, const char *changes, mg_lb_quoting q
 		ctx.resolve_data = f->dir;
 	}
 	for (size_t i = 0; i < list->n_children; i++)
-		mg_lb_change_to_ops(&ctx, list->children[i]);
+		lb_change_to_ops(&ctx, list->children[i]);
 	return f->cs;
 }
 
 static mg_changeset *map(fixture *f, const char *changes)
 {
-	return map_quoted(f, changes, MG_LB_QUOTE_LEGACY);
+	return map_quoted(f, changes, LB_QUOTE_LEGACY);
 }
 
 /* All operations of the changeset, in order. */
@@ -167,7 +167,7 @@ static void test_quote_all_objects_keeps_case(void **state)
 {
 	fixture *f = *state;
 	mg_changeset *cs = map_quoted(f,
-		"    - dropTable: {tableName: Orders, schemaName: Sales}\n", MG_LB_QUOTE_ALL_OBJECTS);
+		"    - dropTable: {tableName: Orders, schemaName: Sales}\n", LB_QUOTE_ALL_OBJECTS);
 	expect_object(&op_at(cs, 0, MG_OP_DROP_TABLE)->object, MG_OBJ_TABLE, "Sales", NULL, "Orders");
 }
 
@@ -610,8 +610,8 @@ static void test_unknown_change_is_opaque_with_diagnostic(void **state)
 	mg_changeset *cs = map(f, "    - createFunction: {functionName: f}\n");
 	assert_int_equal(op_at(cs, 0, MG_OP_OPAQUE)->opaque_kind, MG_OPAQUE_UNMODELLED_STATEMENT);
 	assert_int_equal(th_count_diags(f->project, "liquibase-unknown-change"), 1);
-	assert_false(mg_lb_is_change_type("createFunction"));
-	assert_true(mg_lb_is_change_type("mergeColumns"));
+	assert_false(lb_is_change_type("createFunction"));
+	assert_true(lb_is_change_type("mergeColumns"));
 }
 
 static void test_missing_attribute_is_a_diagnostic(void **state)
@@ -638,8 +638,8 @@ static void test_auto_rollback_table(void **state)
 	mg_arena a;
 	mg_arena_init(&a);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		mg_lb_node *n = mg_lb_node_new(&a, cases[i].name, (mg_loc){"x", 1, 1});
-		assert_int_equal(mg_lb_change_has_auto_rollback(n), cases[i].rollback);
+		lb_node *n = lb_node_new(&a, cases[i].name, (mg_loc){"x", 1, 1});
+		assert_int_equal(lb_change_has_auto_rollback(n), cases[i].rollback);
 	}
 	mg_arena_free(&a);
 }

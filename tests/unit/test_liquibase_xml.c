@@ -11,12 +11,12 @@
 
 
 
-static mg_lb_node *read_xml(mg_project *p, const char *text)
+static lb_node *read_xml(mg_project *p, const char *text)
 {
 	mg_file_data fd = {strdup(text), strlen(text)};
 	mg_load_options o;
 	mg_load_options_init(&o);
-	mg_lb_node *n = mg_lb_read_xml(p, "t.xml", &fd, &o);
+	lb_node *n = lb_read_xml(p, "t.xml", &fd, &o);
 	mg_file_data_free(&fd);
 	return n;
 }
@@ -25,7 +25,7 @@ static void test_xml_tree_lines_namespaces_and_text(void **state)
 {
 	(void)state;
 	mg_project *p = mg_project_new();
-	mg_lb_node *root = read_xml(p,
+	lb_node *root = read_xml(p,
 	    "<?xml version=\"1.0\"?>\n"
 	    "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\"\n"
 	    "   xmlns:ext=\"http://www.liquibase.org/xml/ns/dbchangelog-ext\">\n"
@@ -39,21 +39,21 @@ static void test_xml_tree_lines_namespaces_and_text(void **state)
 	assert_non_null(root);
 	assert_string_equal(root->name, "databaseChangeLog");
 	assert_int_equal(root->n_children, 1);
-	mg_lb_node *cs = root->children[0];
+	lb_node *cs = root->children[0];
 	assert_int_equal(cs->loc.line, 5);
 	assert_int_equal(cs->loc.col, 3);
-	assert_string_equal(mg_lb_attr_get(cs, "author"), "a");
+	assert_string_equal(lb_attr_get(cs, "author"), "a");
 	assert_int_equal(cs->n_children, 3);
-	mg_lb_node *sql = cs->children[0];
+	lb_node *sql = cs->children[0];
 	assert_string_equal(sql->text, "\n  select 1;\n  select 2;");
 	assert_int_equal(sql->text_loc.line, 7);
 	assert_int_equal(sql->text_loc.col, 10);
 	assert_true(sql->text_verbatim);
-	mg_lb_node *view = cs->children[1];
+	lb_node *view = cs->children[1];
 	assert_string_equal(view->text, "\nselect * from t where a < 3");
 	assert_int_equal(view->text_loc.line, 10);
 	assert_false(view->text_verbatim);
-	mg_lb_node *trig = cs->children[2];
+	lb_node *trig = cs->children[2];
 	assert_string_equal(trig->name, "createTrigger");
 	assert_string_equal(trig->ns, "http://www.liquibase.org/xml/ns/dbchangelog-ext");
 	mg_project_free(p);
@@ -63,7 +63,7 @@ static void test_xml_billion_laughs_is_refused(void **state)
 {
 	(void)state;
 	mg_project *p = mg_project_new();
-	mg_lb_node *root = read_xml(p,
+	lb_node *root = read_xml(p,
 	    "<?xml version=\"1.0\"?>\n"
 	    "<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
 	    " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
@@ -83,7 +83,7 @@ static void test_xml_xxe_and_network_dtd_never_loaded(void **state)
 {
 	(void)state;
 	mg_project *p = mg_project_new();
-	mg_lb_node *root = read_xml(p,
+	lb_node *root = read_xml(p,
 	    "<?xml version=\"1.0\"?>\n"
 	    "<!DOCTYPE d [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> ]>\n"
 	    "<databaseChangeLog><changeSet id=\"1\" author=\"a\"><sql>&xxe;</sql></changeSet></databaseChangeLog>\n");
@@ -159,12 +159,12 @@ static void test_xml_recovery_keeps_lines_after_bad_spots(void **state)
 		              "  <changeSet id=\"c%d\" author=\"a\"><sql>SELECT %d</sql></changeSet> <\n", i,
 		              i);
 	mg_buf_puts(&b, "</databaseChangeLog>\n");
-	mg_lb_node *root = read_xml(p, mg_buf_cstr(&b));
+	lb_node *root = read_xml(p, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
 	assert_non_null(root);
 	assert_int_equal(root->n_children, 3000);
 	for (size_t i = 0; i < root->n_children; i++) {
-		const mg_lb_node *cs = root->children[i];
+		const lb_node *cs = root->children[i];
 		assert_int_equal(cs->loc.line, i + 2);
 		assert_int_equal(cs->loc.col, 3); /* found, not guessed from libxml2's line */
 		assert_int_equal(cs->children[0]->text_loc.line, i + 2);

@@ -33,30 +33,30 @@ static int teardown(void **state)
 	return 0;
 }
 
-static mg_lb_node *read_text(fixture *f, const char *text, size_t len)
+static lb_node *read_text(fixture *f, const char *text, size_t len)
 {
 	mg_file_data fd;
 	fd.data = malloc(len + 1);
 	memcpy(fd.data, text, len);
 	fd.data[len] = '\0';
 	fd.len = len;
-	mg_lb_node *root = mg_lb_read_yaml(f->project, "changelog.yaml", &fd, &f->opts);
+	lb_node *root = lb_read_yaml(f->project, "changelog.yaml", &fd, &f->opts);
 	free(fd.data);
 	return root;
 }
 
-static mg_lb_node *read_str(fixture *f, const char *text)
+static lb_node *read_str(fixture *f, const char *text)
 {
 	return read_text(f, text, strlen(text));
 }
 
-static void count_item(const mg_lb_node *item, void *ctx)
+static void count_item(const lb_node *item, void *ctx)
 {
 	(void)item;
 	(*(int *)ctx)++;
 }
 
-static const mg_lb_node *nth_child(const mg_lb_node *n, size_t i)
+static const lb_node *nth_child(const lb_node *n, size_t i)
 {
 	assert_non_null(n);
 	assert_true(i < n->n_children);
@@ -85,37 +85,37 @@ static void test_changeset_structure_and_key_positions(void **state)
 		"              - column:\n"
 		"                  name: note\n"
 		"                  type: varchar(200)\n";
-	mg_lb_node *root = read_str(f, y);
+	lb_node *root = read_str(f, y);
 	assert_non_null(root);
 	assert_string_equal(root->name, "databaseChangeLog");
 	assert_int_equal(root->n_children, 1);
-	const mg_lb_node *cs = nth_child(root, 0);
+	const lb_node *cs = nth_child(root, 0);
 	assert_string_equal(cs->name, "changeSet");
 	assert_int_equal(cs->loc.line, 2);
 	assert_int_equal(cs->loc.col, 5);
-	assert_string_equal(mg_lb_attr_get(cs, "id"), "orders-1");
-	assert_string_equal(mg_lb_attr_get(cs, "author"), "kim");
-	assert_string_equal(mg_lb_attr_get(cs, "runInTransaction"), "false");
-	assert_int_equal(mg_lb_attr_find(cs, "author")->loc.line, 4);
-	assert_int_equal(mg_lb_attr_find(cs, "author")->loc.col, 7);
-	const mg_lb_node *changes = mg_lb_child(cs, "changes");
+	assert_string_equal(lb_attr_get(cs, "id"), "orders-1");
+	assert_string_equal(lb_attr_get(cs, "author"), "kim");
+	assert_string_equal(lb_attr_get(cs, "runInTransaction"), "false");
+	assert_int_equal(lb_attr_find(cs, "author")->loc.line, 4);
+	assert_int_equal(lb_attr_find(cs, "author")->loc.col, 7);
+	const lb_node *changes = lb_child(cs, "changes");
 	assert_non_null(changes);
-	const mg_lb_node *ct = nth_child(changes, 0);
+	const lb_node *ct = nth_child(changes, 0);
 	assert_string_equal(ct->name, "createTable");
 	assert_int_equal(ct->loc.line, 7);
 	assert_int_equal(ct->loc.col, 11);
-	assert_string_equal(mg_lb_attr_get(ct, "tableName"), "orders");
+	assert_string_equal(lb_attr_get(ct, "tableName"), "orders");
 	int n = 0;
-	mg_lb_each(ct, "columns", "column", count_item, &n);
+	lb_each(ct, "columns", "column", count_item, &n);
 	assert_int_equal(n, 2);
-	const mg_lb_node *cols = mg_lb_child(ct, "columns");
-	const mg_lb_node *id = nth_child(cols, 0);
+	const lb_node *cols = lb_child(ct, "columns");
+	const lb_node *id = nth_child(cols, 0);
 	assert_string_equal(id->name, "column");
-	assert_string_equal(mg_lb_attr_get(id, "type"), "BIGINT");
-	const mg_lb_node *cons = mg_lb_child(id, "constraints");
+	assert_string_equal(lb_attr_get(id, "type"), "BIGINT");
+	const lb_node *cons = lb_child(id, "constraints");
 	assert_non_null(cons);
-	assert_string_equal(mg_lb_attr_get(cons, "primaryKey"), "true");
-	assert_string_equal(mg_lb_attr_get(cons, "nullable"), "false");
+	assert_string_equal(lb_attr_get(cons, "primaryKey"), "true");
+	assert_string_equal(lb_attr_get(cons, "nullable"), "false");
 	assert_int_equal(f->project->diags.count, 0);
 }
 
@@ -134,14 +134,14 @@ static void test_column_key_form_is_a_wrapper_too(void **state)
 		"        - column: {name: a, type: int}\n"
 		"        - column: {name: b, type: int}\n"
 		"        - column: {name: c, type: int}\n";
-	mg_lb_node *root = read_str(f, y);
-	const mg_lb_node *ac = nth_child(mg_lb_child(nth_child(root, 0), "changes"), 0);
+	lb_node *root = read_str(f, y);
+	const lb_node *ac = nth_child(lb_child(nth_child(root, 0), "changes"), 0);
 	assert_string_equal(ac->name, "addColumn");
 	int n = 0;
-	mg_lb_each(ac, "columns", "column", count_item, &n);
+	lb_each(ac, "columns", "column", count_item, &n);
 	assert_int_equal(n, 3);
 	/* numbers stay text */
-	assert_string_equal(mg_lb_attr_get(nth_child(root, 0), "id"), "1");
+	assert_string_equal(lb_attr_get(nth_child(root, 0), "id"), "1");
 }
 
 static void test_include_as_map_and_as_list(void **state)
@@ -156,16 +156,16 @@ static void test_include_as_map_and_as_list(void **state)
 		"      - file: b.yaml\n"
 		"      - relativeToChangelogFile: true\n"
 		"  - objectQuotingStrategy: QUOTE_ALL_OBJECTS\n";
-	mg_lb_node *root = read_str(f, y);
+	lb_node *root = read_str(f, y);
 	assert_int_equal(root->n_children, 3);
-	const mg_lb_node *a = nth_child(root, 0), *b = nth_child(root, 1);
+	const lb_node *a = nth_child(root, 0), *b = nth_child(root, 1);
 	assert_string_equal(a->name, "include");
-	assert_string_equal(mg_lb_attr_get(a, "file"), "a.yaml");
+	assert_string_equal(lb_attr_get(a, "file"), "a.yaml");
 	assert_string_equal(b->name, "include");
-	assert_string_equal(mg_lb_attr_get(b, "file"), "b.yaml");
-	assert_string_equal(mg_lb_attr_get(b, "relativeToChangelogFile"), "true");
-	assert_int_equal(mg_lb_attr_find(b, "file")->loc.line, 6);
-	assert_string_equal(mg_lb_value(root, "objectQuotingStrategy"), "QUOTE_ALL_OBJECTS");
+	assert_string_equal(lb_attr_get(b, "file"), "b.yaml");
+	assert_string_equal(lb_attr_get(b, "relativeToChangelogFile"), "true");
+	assert_int_equal(lb_attr_find(b, "file")->loc.line, 6);
+	assert_string_equal(lb_value(root, "objectQuotingStrategy"), "QUOTE_ALL_OBJECTS");
 }
 
 static void test_block_scalar_sql_positions(void **state)
@@ -185,20 +185,20 @@ static void test_block_scalar_sql_positions(void **state)
 		"\n"                                           /* 11 */
 		"              UPDATE t SET b = 2;\n"          /* 12 */
 		"        - sql: SELECT 1\n";                   /* 13 */
-	mg_lb_node *root = read_str(f, y);
-	const mg_lb_node *cs = nth_child(root, 0);
-	assert_string_equal(mg_lb_attr_get(cs, "id"), "s1");
-	const mg_lb_node *changes = mg_lb_child(cs, "changes");
-	const mg_lb_node *sql = nth_child(changes, 0);
+	lb_node *root = read_str(f, y);
+	const lb_node *cs = nth_child(root, 0);
+	assert_string_equal(lb_attr_get(cs, "id"), "s1");
+	const lb_node *changes = lb_child(cs, "changes");
+	const lb_node *sql = nth_child(changes, 0);
 	assert_string_equal(sql->name, "sql");
-	assert_string_equal(mg_lb_attr_get(sql, "sql"),
+	assert_string_equal(lb_attr_get(sql, "sql"),
 	                    "UPDATE t SET a = 1;\n\nUPDATE t SET b = 2;\n");
 	assert_non_null(sql->text);
 	assert_string_equal(sql->text, "UPDATE t SET a = 1;\n\nUPDATE t SET b = 2;\n");
 	assert_int_equal(sql->text_loc.line, 10);
 	assert_int_equal(sql->text_loc.col, 15);
 	assert_false(sql->text_verbatim);
-	const mg_lb_node *plain = nth_child(changes, 1);
+	const lb_node *plain = nth_child(changes, 1);
 	assert_string_equal(plain->name, "sql");
 	assert_string_equal(plain->text, "SELECT 1");
 	assert_int_equal(plain->text_loc.line, 13);
@@ -221,26 +221,26 @@ static void test_json_changelog(void **state)
 		"      ]}}\n"
 		"  ]\n"
 		"}\n";
-	mg_lb_node *root = read_str(f, j);
+	lb_node *root = read_str(f, j);
 	assert_non_null(root);
-	const mg_lb_node *cs = nth_child(root, 0);
-	assert_string_equal(mg_lb_attr_get(cs, "id"), "j1");
-	assert_string_equal(mg_lb_attr_get(cs, "failOnError"), "true");
-	const mg_lb_node *changes = mg_lb_child(cs, "changes");
-	const mg_lb_node *ix = nth_child(changes, 0);
+	const lb_node *cs = nth_child(root, 0);
+	assert_string_equal(lb_attr_get(cs, "id"), "j1");
+	assert_string_equal(lb_attr_get(cs, "failOnError"), "true");
+	const lb_node *changes = lb_child(cs, "changes");
+	const lb_node *ix = nth_child(changes, 0);
 	assert_string_equal(ix->name, "createIndex");
 	assert_int_equal(ix->loc.line, 6);
 	int n = 0;
-	mg_lb_each(ix, "columns", "column", count_item, &n);
+	lb_each(ix, "columns", "column", count_item, &n);
 	assert_int_equal(n, 1);
-	const mg_lb_node *sql = nth_child(changes, 1);
+	const lb_node *sql = nth_child(changes, 1);
 	assert_string_equal(sql->text, "select 1");
 	assert_true(sql->text_verbatim);
 	assert_int_equal(sql->text_loc.line, 8);
 	assert_int_equal(sql->text_loc.col, 26);
 	/* a null is an attribute without value */
-	assert_non_null(mg_lb_attr_find(sql, "comment"));
-	assert_null(mg_lb_attr_get(sql, "comment"));
+	assert_non_null(lb_attr_find(sql, "comment"));
+	assert_null(lb_attr_get(sql, "comment"));
 }
 
 static void test_anchors_and_merge_keys_expand(void **state)
@@ -260,13 +260,13 @@ static void test_anchors_and_merge_keys_expand(void **state)
 		"                  <<: {name: x, type: int}\n"
 		"                  type: text\n"
 		"                  constraints: *cons\n";
-	mg_lb_node *root = read_str(f, y);
+	lb_node *root = read_str(f, y);
 	assert_non_null(root);
-	const mg_lb_node *ac = nth_child(mg_lb_child(nth_child(root, 0), "changes"), 0);
-	const mg_lb_node *col = nth_child(mg_lb_child(ac, "columns"), 0);
-	assert_string_equal(mg_lb_attr_get(col, "name"), "x");
-	assert_string_equal(mg_lb_attr_get(col, "type"), "text");
-	assert_string_equal(mg_lb_attr_get(mg_lb_child(col, "constraints"), "nullable"), "false");
+	const lb_node *ac = nth_child(lb_child(nth_child(root, 0), "changes"), 0);
+	const lb_node *col = nth_child(lb_child(ac, "columns"), 0);
+	assert_string_equal(lb_attr_get(col, "name"), "x");
+	assert_string_equal(lb_attr_get(col, "type"), "text");
+	assert_string_equal(lb_attr_get(lb_child(col, "constraints"), "nullable"), "false");
 }
 
 static void test_alias_bomb_is_refused(void **state)
@@ -283,7 +283,7 @@ static void test_alias_bomb_is_refused(void **state)
 		"h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
 		"i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
 		"databaseChangeLog: [*i, *i, *i, *i, *i, *i, *i, *i, *i, *i]\n";
-	mg_lb_node *root = read_str(f, y);
+	lb_node *root = read_str(f, y);
 	assert_null(root);
 	assert_int_equal(th_count_diags(f->project, "yaml-alias-limit"), 1);
 	const mg_diag *d = f->project->diags.items[0];
@@ -383,7 +383,7 @@ static char *deep_flow(size_t depth)
 static void check_too_deep(fixture *f, size_t depth)
 {
 	char *s = deep_flow(depth);
-	mg_lb_node *root = read_str(f, s);
+	lb_node *root = read_str(f, s);
 	free(s);
 	assert_null(root);
 	assert_int_equal(th_count_diags(f->project, "limit-nesting"), 1);
@@ -412,7 +412,7 @@ static void test_block_nesting_beyond_limit(void **state)
 			mg_buf_puts(&b, " ");
 		mg_buf_puts(&b, "k:\n");
 	}
-	mg_lb_node *root = read_str(f, mg_buf_cstr(&b));
+	lb_node *root = read_str(f, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
 	assert_null(root);
 	assert_int_equal(th_count_diags(f->project, "limit-nesting"), 1);
@@ -422,7 +422,7 @@ static void test_nesting_within_limit_is_read(void **state)
 {
 	fixture *f = *state;
 	char *s = deep_flow(100);
-	mg_lb_node *root = read_str(f, s);
+	lb_node *root = read_str(f, s);
 	free(s);
 	assert_non_null(root);
 	assert_int_equal(f->project->diags.count, 0);
@@ -440,7 +440,7 @@ static void test_malformed_yaml_keeps_complete_changesets(void **state)
 		"      id: broken\n"
 		"      author: \"unterminated\n"
 		"      changes: []\n";
-	mg_lb_node *root = read_str(f, y);
+	lb_node *root = read_str(f, y);
 	assert_int_equal(th_count_diags(f->project, "yaml-parse-error"), 1);
 	const mg_diag *d = f->project->diags.items[0];
 	assert_string_equal(d->loc.file, "changelog.yaml");
@@ -448,14 +448,14 @@ static void test_malformed_yaml_keeps_complete_changesets(void **state)
 	assert_true(d->loc.col >= 1);
 	assert_non_null(root);
 	assert_int_equal(root->n_children, 1);
-	assert_string_equal(mg_lb_attr_get(root->children[0], "id"), "ok");
+	assert_string_equal(lb_attr_get(root->children[0], "id"), "ok");
 }
 
 static void test_malformed_json_reports_line_and_column(void **state)
 {
 	fixture *f = *state;
 	const char *j = "{\"databaseChangeLog\": [\n  {\"changeSet\": {\"id\": \"1\",, }}\n]}\n";
-	mg_lb_node *root = read_str(f, j);
+	lb_node *root = read_str(f, j);
 	assert_null(root);
 	assert_int_equal(th_count_diags(f->project, "yaml-parse-error"), 1);
 	const mg_diag *d = f->project->diags.items[0];
@@ -473,7 +473,7 @@ static void test_merge_conflict_markers(void **state)
 		"=======\n"
 		"  - changeSet: {id: 2, author: a}\n"
 		">>>>>>> feature\n";
-	mg_lb_node *root = read_str(f, y);
+	lb_node *root = read_str(f, y);
 	assert_null(root);
 	assert_int_equal(th_count_diags(f->project, "merge-conflict-markers"), 1);
 	assert_int_equal(f->project->diags.items[0]->loc.line, 2);
@@ -492,7 +492,7 @@ static void test_binary_garbage_does_not_crash(void **state)
 {
 	fixture *f = *state;
 	const char bytes[] = "databaseChangeLog:\n  - \xff\xfe\x00\x01 changeSet: {]\n";
-	mg_lb_node *root = read_text(f, bytes, sizeof bytes - 1);
+	lb_node *root = read_text(f, bytes, sizeof bytes - 1);
 	(void)root;
 	assert_true(f->project->diags.count >= 1);
 }

@@ -202,10 +202,10 @@ static void test_every_parse_path_refuses_deep_statements(void **state)
 		free(broken);
 
 		/* The bulk path of large scripts. */
-		size_t saved = mg_pg_bulk_threshold;
-		mg_pg_bulk_threshold = 1;
+		size_t saved = sql_pg_bulk_threshold;
+		sql_pg_bulk_threshold = 1;
 		r = parse(sql);
-		mg_pg_bulk_threshold = saved;
+		sql_pg_bulk_threshold = saved;
 		assert_sandwich(&r);
 		mg_project_free(r.p);
 
@@ -319,7 +319,7 @@ static size_t exact_depth(const char *sql)
 	PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
 	size_t d = 0;
 	if (!r.error)
-		d = mg_pg_wire_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len,
+		d = sql_pg_wire_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len,
 		                     &pg_query__parse_result__descriptor, (size_t)-2) -
 		    1;
 	pg_query_free_protobuf_parse_result(r);
@@ -374,7 +374,7 @@ static void test_estimate_is_an_upper_bound(void **state)
 			bool is_case = strstr(shapes[i].unit, "CASE") != NULL;
 			char *sql = repeat(body, is_case ? " END" : strchr(shapes[i].unit, '[') ? "]" : ")",
 			                   opens || is_case ? reps[k] : 0, "");
-			size_t exact = exact_depth(sql), est = mg_sql_depth_estimate(sql, strlen(sql));
+			size_t exact = exact_depth(sql), est = sql_depth_estimate(sql, strlen(sql));
 			if (exact == 0)
 				fail_msg("does not parse: %.80s", sql);
 			if (est < exact)
@@ -385,17 +385,17 @@ static void test_estimate_is_an_upper_bound(void **state)
 	}
 	/* Siblings do not add up: long lists stay shallow in the estimate. */
 	char *list = repeat("INSERT INTO t VALUES (1+1)", ", (1+1)", 100000, "");
-	assert_true(mg_sql_depth_estimate(list, strlen(list)) < 64);
+	assert_true(sql_depth_estimate(list, strlen(list)) < 64);
 	free(list);
 	char *ors = repeat("SELECT 1 WHERE a = 1", " OR a = 1", 100000, "");
-	assert_true(mg_sql_depth_estimate(ors, strlen(ors)) < 64);
+	assert_true(sql_depth_estimate(ors, strlen(ors)) < 64);
 	free(ors);
 	char *whens = repeat("SELECT CASE", " WHEN a = 1 THEN 'x' || 'y'", 100000, " END");
-	assert_true(mg_sql_depth_estimate(whens, strlen(whens)) < 64);
+	assert_true(sql_depth_estimate(whens, strlen(whens)) < 64);
 	free(whens);
 	/* Quotes and comments are no operators. */
 	char *quoted = repeat("SELECT '", "+", 100000, "' /* + + + */ -- +\n");
-	assert_true(mg_sql_depth_estimate(quoted, strlen(quoted)) < 64);
+	assert_true(sql_depth_estimate(quoted, strlen(quoted)) < 64);
 	free(quoted);
 }
 
@@ -406,15 +406,15 @@ static void test_wire_depth(void **state)
 	assert_int_equal(exact_depth("SELECT 1+1"), 10);
 	/* Stops counting past `stop`. */
 	PgQueryProtobufParseResult r = pg_query_parse_protobuf("SELECT 1+1+1+1+1+1");
-	size_t d = mg_pg_wire_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len,
+	size_t d = sql_pg_wire_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len,
 	                            &pg_query__parse_result__descriptor, 5);
 	assert_int_equal(d, 6);
 	/* Truncated bytes are malformed, never read past their end. */
-	d = mg_pg_wire_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len - 3,
+	d = sql_pg_wire_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len - 3,
 	                     &pg_query__parse_result__descriptor, 1000);
 	assert_true(d == SIZE_MAX || d <= 16);
 	const uint8_t junk[] = {0x12, 0xff, 0xff, 0xff, 0xff, 0x0f};
-	assert_int_equal(mg_pg_wire_depth(junk, sizeof junk, &pg_query__parse_result__descriptor, 9),
+	assert_int_equal(sql_pg_wire_depth(junk, sizeof junk, &pg_query__parse_result__descriptor, 9),
 	                 SIZE_MAX);
 	pg_query_free_protobuf_parse_result(r);
 }

@@ -223,11 +223,11 @@ static void test_bulk_path_gives_the_same_operations(void **state)
 	                  "INSERT INTO t VALUES (4) ON CONFLICT DO NOTHING;\n"
 	                  "UPDATE t SET a = 1 WHERE a = 2;\n"
 	                  "INSERT INTO t SELECT * FROM u;\n";
-	size_t saved = mg_pg_bulk_threshold;
-	mg_pg_bulk_threshold = 1;
+	size_t saved = sql_pg_bulk_threshold;
+	sql_pg_bulk_threshold = 1;
 	mg_sql_options o = opts_for(15);
 	parsed bulk = parse_len(sql, strlen(sql), &o);
-	mg_pg_bulk_threshold = saved;
+	sql_pg_bulk_threshold = saved;
 	parsed normal = parse_len(sql, strlen(sql), &o);
 	assert_int_equal(bulk.cs->n_stmts, 6);
 	assert_int_equal(normal.cs->n_stmts, 6);
@@ -256,11 +256,11 @@ static void test_bulk_path_falls_back_on_a_parse_error(void **state)
 {
 	(void)state;
 	const char *sql = "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (;\nDROP TABLE t;\n";
-	size_t saved = mg_pg_bulk_threshold;
-	mg_pg_bulk_threshold = 1;
+	size_t saved = sql_pg_bulk_threshold;
+	sql_pg_bulk_threshold = 1;
 	mg_sql_options o = opts_for(15);
 	parsed r = parse_len(sql, strlen(sql), &o);
-	mg_pg_bulk_threshold = saved;
+	sql_pg_bulk_threshold = saved;
 	assert_int_equal(r.cs->n_stmts, 3);
 	assert_true(r.cs->stmts[1]->parse_failed);
 	assert_int_equal(r.cs->stmts[2]->ops[0]->kind, MG_OP_DROP_TABLE);
@@ -390,8 +390,8 @@ static void test_default_volatility(void **state)
 		assert_string_equal(op->column->default_expr, cases[i].def);
 		mg_project_free(r.p);
 	}
-	assert_int_equal(mg_pg_function_volatility("now"), 's');
-	assert_int_equal(mg_pg_function_volatility("no_such_function"), 0);
+	assert_int_equal(sql_pg_function_volatility("now"), 's');
+	assert_int_equal(sql_pg_function_volatility("no_such_function"), 0);
 }
 
 static void test_type_canonical(void **state)

@@ -1,17 +1,17 @@
 /*
- * pg.c: the PostgreSQL lock model, entry point and shared helpers.
+ * pglock.c: the PostgreSQL lock model, entry point and shared helpers.
  *
  * mg_engine_annotate asks the family models in turn (ALTER TABLE and
- * column changes in pg_alter.c; everything else in pg_other.c) and writes
+ * column changes in pglock_alter.c; everything else in pglock_other.c) and writes
  * their verdict onto the operation.  An operation no family models keeps
  * MG_EFF_MODELLED unset, so later stages can say "not judged" instead of
  * guessing.
  */
 #include <string.h>
 
-#include "engine/pg_internal.h"
+#include "engine/pglock_internal.h"
 
-void pg_lock(pg_ctx *c, mg_object_kind kind, const char *schema, const char *name,
+void eng_lock(eng_ctx *c, mg_object_kind kind, const char *schema, const char *name,
              mg_lock_mode mode)
 {
 	if (!name || mode == MG_LOCK_NONE)
@@ -38,7 +38,7 @@ void pg_lock(pg_ctx *c, mg_object_kind kind, const char *schema, const char *nam
 	l->mode = mode;
 }
 
-void pg_lock_object(pg_ctx *c, const mg_object *relation, mg_lock_mode mode)
+void eng_lock_object(eng_ctx *c, const mg_object *relation, mg_lock_mode mode)
 {
 	if (!relation || relation->kind == MG_OBJ_NONE)
 		return;
@@ -48,10 +48,10 @@ void pg_lock_object(pg_ctx *c, const mg_object *relation, mg_lock_mode mode)
 		name = relation->table;
 		kind = MG_OBJ_TABLE;
 	}
-	pg_lock(c, kind, relation->schema, name, mode);
+	eng_lock(c, kind, relation->schema, name, mode);
 }
 
-mg_cat_relation *pg_op_relation(pg_ctx *c)
+mg_cat_relation *eng_op_relation(eng_ctx *c)
 {
 	mg_object t = mg_op_table(c->op);
 	if (!c->cat || !t.name)
@@ -59,22 +59,22 @@ mg_cat_relation *pg_op_relation(pg_ctx *c)
 	return mg_catalog_relation(c->cat, t.schema, t.name);
 }
 
-void pg_note(pg_ctx *c, const char *note)
+void eng_note(eng_ctx *c, const char *note)
 {
 	c->note = note;
 }
 
-void pg_fail(pg_ctx *c, const char *error)
+void eng_fail(eng_ctx *c, const char *error)
 {
 	c->effects |= MG_EFF_FAILS;
 	c->error = error;
 }
 
-bool pg_require(pg_ctx *c, int major, const char *feature)
+bool eng_require(eng_ctx *c, int major, const char *feature)
 {
 	if (c->major >= major)
 		return true;
-	pg_fail(c, mg_arena_printf(c->arena, "%s needs PostgreSQL %d or later", feature, major));
+	eng_fail(c, mg_arena_printf(c->arena, "%s needs PostgreSQL %d or later", feature, major));
 	return false;
 }
 
@@ -86,14 +86,14 @@ void mg_engine_annotate(mg_arena *arena, const mg_engine_target *engine,
 		return; /* MySQL and MariaDB models come later */
 	static const mg_engine_session default_session = {.timezone_utc = true,
 	                                                  .in_transaction_block = true};
-	pg_ctx c = {
+	eng_ctx c = {
 		.arena = arena,
 		.major = engine->major,
 		.session = session ? session : &default_session,
 		.cat = catalog,
 		.op = op,
 	};
-	bool modelled = pg_model_alter(&c) || pg_model_other(&c);
+	bool modelled = eng_model_alter(&c) || eng_model_other(&c);
 	op->locks = c.locks;
 	op->n_locks = c.n_locks;
 	op->effects = c.effects | (modelled ? MG_EFF_MODELLED : 0);

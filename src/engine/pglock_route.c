@@ -1,5 +1,5 @@
 /*
- * pg_route.c: tuple routing and partition pruning.  Since PostgreSQL 12 an
+ * pglock_route.c: tuple routing and partition pruning.  Since PostgreSQL 12 an
  * INSERT into a partitioned table locks only the partitions its rows land
  * in, and an UPDATE or DELETE only the partitions the planner keeps (before,
  * every partition).  For INSERT ... VALUES with literal keys the model
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/pg_internal.h"
+#include "engine/pglock_internal.h"
 
 /* A literal without quotes or a trailing ::cast, in the arena. */
 static const char *literal(mg_arena *arena, const char *text, bool *quoted)
@@ -91,7 +91,7 @@ static long key_position(const mg_operation *op, const mg_cat_relation *rel, con
 	return -1;
 }
 
-bool pg_route_insert(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+bool eng_route_insert(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	const mg_operation *op = c->op;
 	if (!op->n_insert_rows || rel->partition_key.count != 1 || !rel->n_partitions)
@@ -124,9 +124,9 @@ bool pg_route_insert(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 			return false; /* no partition takes it: the server rejects the row */
 		if (dest->partitioned)
 			return false; /* sub-partitions: route no further, lock all */
-		pg_lock(c, MG_OBJ_TABLE, dest->schema, dest->name, mode);
+		eng_lock(c, MG_OBJ_TABLE, dest->schema, dest->name, mode);
 	}
-	pg_note(c, "since PostgreSQL 12 an INSERT into a partitioned table locks only the "
+	eng_note(c, "since PostgreSQL 12 an INSERT into a partitioned table locks only the "
 	           "partitions its rows are routed to");
 	return true;
 }
@@ -209,7 +209,7 @@ static int meets(mg_arena *arena, const mg_cat_relation *p, const key_range *r, 
 	return 1;
 }
 
-bool pg_prune_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+bool eng_prune_partitions(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	const mg_operation *op = c->op;
 	if (c->major < 12 || rel->partition_key.count != 1 || !rel->n_partitions)
@@ -237,16 +237,16 @@ bool pg_prune_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mod
 		if (!meets(c->arena, p, &r, &covered))
 			continue;
 		covered_any |= covered;
-		pg_lock_rel(c, p, mode);
-		pg_lock_partitions(c, p, mode);
-		pg_lock_tree_indexes(c, p, mode);
+		eng_lock_rel(c, p, mode);
+		eng_lock_partitions(c, p, mode);
+		eng_lock_tree_indexes(c, p, mode);
 	}
 	if (fallback && !covered_any) {
-		pg_lock_rel(c, fallback, mode);
-		pg_lock_partitions(c, fallback, mode);
-		pg_lock_tree_indexes(c, fallback, mode);
+		eng_lock_rel(c, fallback, mode);
+		eng_lock_partitions(c, fallback, mode);
+		eng_lock_tree_indexes(c, fallback, mode);
 	}
-	pg_note(c, "since PostgreSQL 12 the planner opens only the partitions whose bounds meet "
+	eng_note(c, "since PostgreSQL 12 the planner opens only the partitions whose bounds meet "
 	           "the WHERE's conditions on the partition key");
 	return true;
 }

@@ -1,5 +1,5 @@
 /*
- * pg_rel.c: the relations an operation reaches beyond the one it names,
+ * pglock_rel.c: the relations an operation reaches beyond the one it names,
  * as the catalog knows them: partitions (ALTER TABLE recurses into them),
  * the default partition (its rows must be rechecked when bounds change),
  * the sequences a table owns (serial and identity columns), the views that
@@ -8,20 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/pg_internal.h"
+#include "engine/pglock_internal.h"
 
 static mg_object_kind rel_kind(const mg_cat_relation *rel)
 {
 	return rel->kind == MG_OBJ_NONE ? MG_OBJ_TABLE : rel->kind;
 }
 
-void pg_lock_rel(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+void eng_lock_rel(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	if (rel)
-		pg_lock(c, rel_kind(rel), rel->schema, rel->name, mode);
+		eng_lock(c, rel_kind(rel), rel->schema, rel->name, mode);
 }
 
-mg_cat_relation *pg_find(pg_ctx *c, const mg_object *o)
+mg_cat_relation *eng_find(eng_ctx *c, const mg_object *o)
 {
 	if (!c->cat || !o || !o->name)
 		return NULL;
@@ -33,17 +33,17 @@ mg_cat_relation *pg_find(pg_ctx *c, const mg_object *o)
 	return mg_catalog_relation(c->cat, o->schema, name);
 }
 
-void pg_lock_partitions(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+void eng_lock_partitions(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	if (!rel)
 		return;
 	for (size_t i = 0; i < rel->n_partitions; i++) {
-		pg_lock_rel(c, rel->partitions[i], mode);
-		pg_lock_partitions(c, rel->partitions[i], mode);
+		eng_lock_rel(c, rel->partitions[i], mode);
+		eng_lock_partitions(c, rel->partitions[i], mode);
 	}
 }
 
-mg_cat_relation *pg_default_partition(const mg_cat_relation *parent)
+mg_cat_relation *eng_default_partition(const mg_cat_relation *parent)
 {
 	if (!parent)
 		return NULL;
@@ -91,7 +91,7 @@ static void identity_sequence_name(const char *table, const char *column, char *
 	snprintf(out, n, "%.*s_%.*s_seq", (int)lt, table, (int)lc, column);
 }
 
-void pg_each_owned_sequence(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+void eng_each_owned_sequence(eng_ctx *c, const mg_cat_relation *rel, const char *only_column,
                             mg_lock_mode mode)
 {
 	if (!rel)
@@ -109,10 +109,10 @@ void pg_each_owned_sequence(pg_ctx *c, const mg_cat_relation *rel, const char *o
 		char schema[128], name[128];
 		if (col->identity) {
 			identity_sequence_name(rel->name, col->name, name, sizeof name);
-			pg_lock(c, MG_OBJ_SEQUENCE, rel->schema, mg_arena_strdup(c->arena, name), mode);
+			eng_lock(c, MG_OBJ_SEQUENCE, rel->schema, mg_arena_strdup(c->arena, name), mode);
 		} else if (nextval_sequence(col->default_expr, schema, sizeof schema, name,
 		                            sizeof name)) {
-			pg_lock(c, MG_OBJ_SEQUENCE,
+			eng_lock(c, MG_OBJ_SEQUENCE,
 			        schema[0] ? mg_arena_strdup(c->arena, schema) : rel->schema,
 			        mg_arena_strdup(c->arena, name), mode);
 		}
@@ -124,7 +124,7 @@ static bool is_drop(mg_op_kind k)
 	return k == MG_OP_DROP_TABLE || k == MG_OP_DROP_VIEW || k == MG_OP_DROP_MATERIALIZED_VIEW;
 }
 
-bool pg_dropped_with(const pg_ctx *c, const mg_cat_relation *rel)
+bool eng_dropped_with(const eng_ctx *c, const mg_cat_relation *rel)
 {
 	const mg_engine_session *s = c->session;
 	bool drop = is_drop(c->op->kind);
@@ -140,7 +140,7 @@ bool pg_dropped_with(const pg_ctx *c, const mg_cat_relation *rel)
 }
 
 struct view_ctx {
-	pg_ctx *c;
+	eng_ctx *c;
 	mg_lock_mode mode;
 	size_t n;
 };
@@ -148,24 +148,24 @@ struct view_ctx {
 static void lock_view(void *ctx, mg_cat_relation *view)
 {
 	struct view_ctx *v = ctx;
-	if (v->mode == MG_LOCK_NONE && pg_dropped_with(v->c, view))
+	if (v->mode == MG_LOCK_NONE && eng_dropped_with(v->c, view))
 		return; /* DROP VIEW a, b: b goes too, it does not hold a back */
 	v->n++;
 	if (v->mode == MG_LOCK_NONE)
 		return;
 	/* Already locked in this mode: seen through another path (or a loop). */
-	if (pg_mode_of(v->c, view->schema, view->name) >= v->mode)
+	if (eng_mode_of(v->c, view->schema, view->name) >= v->mode)
 		return;
-	pg_lock_rel(v->c, view, v->mode);
+	eng_lock_rel(v->c, view, v->mode);
 	/* A dropped materialized view takes its indexes along. */
 	if (v->mode == MG_LOCK_ACCESS_EXCLUSIVE)
-		pg_lock_indexes(v->c, view, v->mode);
+		eng_lock_indexes(v->c, view, v->mode);
 	/* Views over this view go the same way (DROP ... CASCADE). */
 	struct view_ctx deeper = {v->c, v->mode, 0};
 	mg_catalog_each_dependent_view(v->c->cat, view, lock_view, &deeper);
 }
 
-size_t pg_lock_dependent_views(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+size_t eng_lock_dependent_views(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	struct view_ctx v = {c, mode, 0};
 	if (c->cat && rel)
@@ -181,7 +181,7 @@ static bool names_have(const mg_name_list *l, const char *name)
 	return false;
 }
 
-void pg_lock_fk_targets(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+void eng_lock_fk_targets(eng_ctx *c, const mg_cat_relation *rel, const char *only_column,
                         mg_lock_mode mode)
 {
 	if (!rel)
@@ -192,12 +192,12 @@ void pg_lock_fk_targets(pg_ctx *c, const mg_cat_relation *rel, const char *only_
 			continue;
 		if (only_column && !names_have(&k->columns, only_column))
 			continue;
-		pg_lock_object(c, &k->ref_table, mode);
+		eng_lock_object(c, &k->ref_table, mode);
 	}
 }
 
 struct ref_ctx {
-	pg_ctx *c;
+	eng_ctx *c;
 	const mg_cat_relation *self;
 	const char *column;
 	mg_lock_mode mode;
@@ -210,18 +210,18 @@ static void on_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *
 	struct ref_ctx *r = ctx;
 	if (from == r->self)
 		return;
-	if (r->mode == MG_LOCK_NONE && r->index_mode == MG_LOCK_NONE && pg_dropped_with(r->c, from))
+	if (r->mode == MG_LOCK_NONE && r->index_mode == MG_LOCK_NONE && eng_dropped_with(r->c, from))
 		return; /* DROP TABLE a, b / TRUNCATE a, b: b goes too */
 	if (r->column && fk->ref_columns.count && !names_have(&fk->ref_columns, r->column))
 		return;
 	r->n++;
 	if (r->mode != MG_LOCK_NONE)
-		pg_lock_rel(r->c, from, r->mode);
+		eng_lock_rel(r->c, from, r->mode);
 	if (r->index_mode != MG_LOCK_NONE)
-		pg_lock_tree_indexes(r->c, from, r->index_mode);
+		eng_lock_tree_indexes(r->c, from, r->index_mode);
 }
 
-size_t pg_lock_referencing(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+size_t eng_lock_referencing(eng_ctx *c, const mg_cat_relation *rel, const char *only_column,
                            mg_lock_mode mode)
 {
 	struct ref_ctx r = {c, rel, only_column, mode, 0, MG_LOCK_NONE};
@@ -230,7 +230,7 @@ size_t pg_lock_referencing(pg_ctx *c, const mg_cat_relation *rel, const char *on
 	return r.n;
 }
 
-void pg_index_fk_sides(pg_ctx *c, const mg_cat_relation *rel, const char *only_column,
+void eng_index_fk_sides(eng_ctx *c, const mg_cat_relation *rel, const char *only_column,
                        mg_lock_mode mode)
 {
 	if (!rel)
@@ -239,7 +239,7 @@ void pg_index_fk_sides(pg_ctx *c, const mg_cat_relation *rel, const char *only_c
 		const mg_cat_constraint *k = &rel->constraints[i];
 		if (k->kind == MG_CONSTRAINT_FOREIGN_KEY &&
 		    (!only_column || names_have(&k->columns, only_column)))
-			pg_lock_tree_indexes(c, pg_find(c, &k->ref_table), mode);
+			eng_lock_tree_indexes(c, eng_find(c, &k->ref_table), mode);
 	}
 	struct ref_ctx r = {c, rel, only_column, MG_LOCK_NONE, 0, mode};
 	if (c->cat)
@@ -265,7 +265,7 @@ static bool has_index_on(const mg_cat_relation *rel, const mg_name_list *cols)
  * PostgreSQL's ChooseIndexName does for a new index of that shape
  * (partition_pkey, partition_cols_key, partition_cols_idx).  The catalog
  * records only the parent's index, so the copies are derived here. */
-static void lock_inherited_indexes(pg_ctx *c, const mg_cat_relation *part, mg_lock_mode mode)
+static void lock_inherited_indexes(eng_ctx *c, const mg_cat_relation *part, mg_lock_mode mode)
 {
 	for (const mg_cat_relation *anc = part->parent; anc; anc = anc->parent) {
 		for (size_t i = 0; i < anc->n_indexes; i++) {
@@ -289,112 +289,112 @@ static void lock_inherited_indexes(pg_ctx *c, const mg_cat_relation *part, mg_lo
 			}
 			if (strlen(name) > 63)
 				continue; /* PostgreSQL would shorten it: not worth guessing */
-			pg_lock(c, MG_OBJ_INDEX, part->schema, mg_arena_strdup(c->arena, name), mode);
+			eng_lock(c, MG_OBJ_INDEX, part->schema, mg_arena_strdup(c->arena, name), mode);
 		}
 	}
 }
 
-void pg_lock_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+void eng_lock_indexes(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	/* A partitioned table's own indexes have no storage: what is locked
 	 * is their copies on the partitions. */
 	if (!rel || rel->partitioned)
 		return;
 	for (size_t i = 0; i < rel->n_indexes; i++)
-		pg_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
+		eng_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
 	lock_inherited_indexes(c, rel, mode);
 }
 
-void pg_lock_attached_indexes(pg_ctx *c, const mg_cat_relation *part, mg_lock_mode mode)
+void eng_lock_attached_indexes(eng_ctx *c, const mg_cat_relation *part, mg_lock_mode mode)
 {
 	if (part && part->parent)
 		lock_inherited_indexes(c, part, mode);
 }
 
-void pg_lock_own_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+void eng_lock_own_indexes(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	for (size_t i = 0; rel && i < rel->n_indexes; i++)
-		pg_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
+		eng_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
 }
 
-void pg_lock_tree_indexes(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
+void eng_lock_tree_indexes(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode)
 {
 	if (!rel)
 		return;
-	pg_lock_indexes(c, rel, mode);
+	eng_lock_indexes(c, rel, mode);
 	for (size_t i = 0; i < rel->n_partitions; i++)
-		pg_lock_tree_indexes(c, rel->partitions[i], mode);
+		eng_lock_tree_indexes(c, rel->partitions[i], mode);
 }
 
 /* Views nest only as deep as someone wrote them; a catalog made from
  * hostile input may even loop.  Past this depth the rest is not followed. */
 enum { VIEW_DEPTH_MAX = 32 };
 
-static void read_rel(pg_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode, int depth)
+static void read_rel(eng_ctx *c, const mg_cat_relation *rel, mg_lock_mode mode, int depth)
 {
 	if (!rel || depth > VIEW_DEPTH_MAX)
 		return;
-	pg_lock_rel(c, rel, mode);
+	eng_lock_rel(c, rel, mode);
 	if (rel->kind == MG_OBJ_VIEW) {
 		/* The rewriter replaces the view by its query: what the query
 		 * reads is read in the same mode, down to the tables. */
 		for (size_t i = 0; i < rel->n_reads; i++) {
-			mg_cat_relation *base = pg_find(c, &rel->reads[i]);
+			mg_cat_relation *base = eng_find(c, &rel->reads[i]);
 			if (base)
 				read_rel(c, base, mode, depth + 1);
 			else
-				pg_lock_object(c, &rel->reads[i], mode);
+				eng_lock_object(c, &rel->reads[i], mode);
 		}
 		return;
 	}
 	/* The planner opens every partition and every index, with the
 	 * table's mode from 12 (ACCESS SHARE before). */
-	pg_lock_partitions(c, rel, mode);
-	pg_lock_tree_indexes(c, rel, c->major >= 12 ? mode : MG_LOCK_ACCESS_SHARE);
+	eng_lock_partitions(c, rel, mode);
+	eng_lock_tree_indexes(c, rel, c->major >= 12 ? mode : MG_LOCK_ACCESS_SHARE);
 }
 
-void pg_read_table(pg_ctx *c, const mg_cat_relation *rel)
+void eng_read_table(eng_ctx *c, const mg_cat_relation *rel)
 {
 	read_rel(c, rel, MG_LOCK_ACCESS_SHARE, 0);
 }
 
-void pg_read_object(pg_ctx *c, const mg_object *o)
+void eng_read_object(eng_ctx *c, const mg_object *o)
 {
-	pg_read_object_as(c, o, MG_LOCK_ACCESS_SHARE);
+	eng_read_object_as(c, o, MG_LOCK_ACCESS_SHARE);
 }
 
-void pg_read_object_as(pg_ctx *c, const mg_object *o, mg_lock_mode mode)
+void eng_read_object_as(eng_ctx *c, const mg_object *o, mg_lock_mode mode)
 {
-	mg_cat_relation *rel = pg_find(c, o);
+	mg_cat_relation *rel = eng_find(c, o);
 	if (rel)
 		read_rel(c, rel, mode, 0);
 	else
-		pg_lock_object(c, o, mode);
+		eng_lock_object(c, o, mode);
 }
 
-void pg_lock_view_bases(pg_ctx *c, const mg_cat_relation *view, mg_lock_mode mode, int depth)
+void eng_lock_view_bases(eng_ctx *c, const mg_cat_relation *view, mg_lock_mode mode, int depth)
 {
 	if (!view || depth > VIEW_DEPTH_MAX)
 		return;
 	for (size_t i = 0; i < view->n_reads; i++) {
-		pg_lock_object(c, &view->reads[i], mode);
-		mg_cat_relation *base = pg_find(c, &view->reads[i]);
+		eng_lock_object(c, &view->reads[i], mode);
+		mg_cat_relation *base = eng_find(c, &view->reads[i]);
 		if (base && base->kind == MG_OBJ_VIEW)
-			pg_lock_view_bases(c, base, mode, depth + 1);
+			eng_lock_view_bases(c, base, mode, depth + 1);
 	}
 }
 
-void pg_lock_column_indexes(pg_ctx *c, const mg_cat_relation *rel, const char *column,
+void eng_lock_column_indexes(eng_ctx *c, const mg_cat_relation *rel, const char *column,
                             mg_lock_mode mode)
 {
 	if (!rel)
 		return;
 	for (size_t i = 0; i < rel->n_indexes; i++)
 		if (names_have(&rel->indexes[i].columns, column))
-			pg_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
+			eng_lock(c, MG_OBJ_INDEX, rel->schema, rel->indexes[i].name, mode);
 }
 
-bool pg_has_column_index(const mg_cat_relation *rel, const char *column)
+bool eng_has_column_index(const mg_cat_relation *rel, const char *column)
 {
 	for (size_t i = 0; rel && i < rel->n_indexes; i++)
 		if (names_have(&rel->indexes[i].columns, column))
@@ -402,7 +402,7 @@ bool pg_has_column_index(const mg_cat_relation *rel, const char *column)
 	return false;
 }
 
-mg_lock_mode pg_mode_of(const pg_ctx *c, const char *schema, const char *name)
+mg_lock_mode eng_mode_of(const eng_ctx *c, const char *schema, const char *name)
 {
 	for (size_t i = 0; i < c->n_locks; i++)
 		if (mg_str_eq(c->locks[i].relation.schema,

@@ -1,23 +1,23 @@
 /*
- * pg_other.c: everything that is not an ALTER TABLE subcommand: tables,
+ * pglock_other.c: everything that is not an ALTER TABLE subcommand: tables,
  * indexes, partitions, views, sequences, types, maintenance and data.
  */
 #include <string.h>
 
-#include "engine/pg_internal.h"
+#include "engine/pglock_internal.h"
 
-static void lock_target(pg_ctx *c, mg_lock_mode mode)
+static void lock_target(eng_ctx *c, mg_lock_mode mode)
 {
 	mg_object t = mg_op_table(c->op);
 	mg_object_kind kind = c->op->object.kind;
 	if (kind != MG_OBJ_VIEW && kind != MG_OBJ_MATERIALIZED_VIEW && kind != MG_OBJ_SEQUENCE)
 		kind = MG_OBJ_TABLE;
-	pg_lock(c, kind, t.schema, t.name, mode);
+	eng_lock(c, kind, t.schema, t.name, mode);
 }
 
 /* The table an index operation touches: related when the front end knew
  * it, else the catalog's owner of the index. */
-static mg_cat_relation *index_table(pg_ctx *c, const char **schema, const char **name)
+static mg_cat_relation *index_table(eng_ctx *c, const char **schema, const char **name)
 {
 	const mg_operation *op = c->op;
 	*schema = NULL;
@@ -41,68 +41,68 @@ static mg_cat_relation *index_table(pg_ctx *c, const char **schema, const char *
 	return rel;
 }
 
-static void model_create_index(pg_ctx *c)
+static void model_create_index(eng_ctx *c)
 {
 	const char *schema, *name;
 	mg_cat_relation *rel = index_table(c, &schema, &name);
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
 	mg_lock_mode mode = concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_SHARE;
-	pg_lock(c, MG_OBJ_TABLE, schema, name, mode);
+	eng_lock(c, MG_OBJ_TABLE, schema, name, mode);
 	c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
-	if ((c->op->flags & MG_OPF_ONLY) && !pg_require(c, 11, "CREATE INDEX ... ON ONLY"))
+	if ((c->op->flags & MG_OPF_ONLY) && !eng_require(c, 11, "CREATE INDEX ... ON ONLY"))
 		return;
 	if (rel && rel->partitioned && c->major < 11) {
-		pg_fail(c, "cannot create an index on a partitioned table before PostgreSQL 11");
+		eng_fail(c, "cannot create an index on a partitioned table before PostgreSQL 11");
 		return;
 	}
 	if (rel && rel->partitioned) {
 		if (concurrently) {
-			pg_fail(c, "cannot create an index concurrently on a partitioned table");
+			eng_fail(c, "cannot create an index concurrently on a partitioned table");
 			return;
 		}
 		if (!(c->op->flags & MG_OPF_ONLY))
 			for (size_t i = 0; i < rel->n_partitions; i++)
-				pg_lock(c, MG_OBJ_TABLE, rel->partitions[i]->schema,
+				eng_lock(c, MG_OBJ_TABLE, rel->partitions[i]->schema,
 				        rel->partitions[i]->name, MG_LOCK_SHARE);
 		else
 			c->effects &= ~(unsigned)(MG_EFF_INDEX_BUILD | MG_EFF_SCAN);
 	}
 	if (concurrently) {
 		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
-		pg_note(c, "CONCURRENTLY builds under SHARE UPDATE EXCLUSIVE: reads and writes "
+		eng_note(c, "CONCURRENTLY builds under SHARE UPDATE EXCLUSIVE: reads and writes "
 		           "continue; two scans and waits for older transactions");
 	} else {
-		pg_note(c, "CREATE INDEX holds SHARE for the whole build: writes wait, reads continue");
+		eng_note(c, "CREATE INDEX holds SHARE for the whole build: writes wait, reads continue");
 	}
 }
 
-static void model_drop_index(pg_ctx *c)
+static void model_drop_index(eng_ctx *c)
 {
 	const char *schema, *name;
 	mg_cat_relation *rel = index_table(c, &schema, &name);
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
 	if (rel && rel->partitioned) {
 		if (concurrently) {
-			pg_fail(c, "cannot drop a partitioned index concurrently");
+			eng_fail(c, "cannot drop a partitioned index concurrently");
 			return;
 		}
 		/* The partitions' indexes go with it, each under its table's lock. */
-		pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+		eng_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
 		for (size_t i = 0; i < rel->n_partitions; i++)
-			pg_lock_attached_indexes(c, rel->partitions[i], MG_LOCK_ACCESS_EXCLUSIVE);
+			eng_lock_attached_indexes(c, rel->partitions[i], MG_LOCK_ACCESS_EXCLUSIVE);
 	}
-	pg_lock(c, MG_OBJ_TABLE, schema, name,
+	eng_lock(c, MG_OBJ_TABLE, schema, name,
 	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
+	eng_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
 	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	if (concurrently)
 		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
 }
 
-static void model_reindex(pg_ctx *c)
+static void model_reindex(eng_ctx *c)
 {
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
-	if (concurrently && !pg_require(c, 12, "REINDEX CONCURRENTLY"))
+	if (concurrently && !eng_require(c, 12, "REINDEX CONCURRENTLY"))
 		return;
 	c->effects |= MG_EFF_INDEX_BUILD | MG_EFF_SCAN;
 	mg_object_kind kind = c->op->object.kind;
@@ -110,50 +110,50 @@ static void model_reindex(pg_ctx *c)
 		c->effects |= MG_EFF_NO_TXN_BLOCK;
 		return;
 	}
-	mg_cat_relation *table = kind == MG_OBJ_TABLE ? pg_op_relation(c) : NULL;
+	mg_cat_relation *table = kind == MG_OBJ_TABLE ? eng_op_relation(c) : NULL;
 	if (table && table->partitioned && c->major >= 14) {
 		/* 14 reindexes partition by partition, one transaction each. */
 		c->effects |= MG_EFF_NO_TXN_BLOCK;
-		pg_note(c, "since PostgreSQL 14 REINDEX of a partitioned table runs one transaction "
+		eng_note(c, "since PostgreSQL 14 REINDEX of a partitioned table runs one transaction "
 		           "per partition: not in a transaction block");
 	}
 	const char *schema, *name;
 	if (kind == MG_OBJ_INDEX) {
 		index_table(c, &schema, &name);
-		pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
+		eng_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
 		        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 	} else {
 		mg_object t = mg_op_table(c->op);
 		schema = t.schema;
 		name = t.name;
 		if (!(table && table->partitioned))
-			pg_lock_indexes(c, table, concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE
+			eng_lock_indexes(c, table, concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE
 			                                       : MG_LOCK_ACCESS_EXCLUSIVE);
 	}
-	pg_lock(c, MG_OBJ_TABLE, schema, name,
+	eng_lock(c, MG_OBJ_TABLE, schema, name,
 	        concurrently ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_SHARE);
 	if (concurrently) {
 		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
-		pg_note(c, "REINDEX CONCURRENTLY (12+) holds SHARE UPDATE EXCLUSIVE: reads and "
+		eng_note(c, "REINDEX CONCURRENTLY (12+) holds SHARE UPDATE EXCLUSIVE: reads and "
 		           "writes continue; not in a transaction block");
 	} else if (!(table && table->partitioned && c->major >= 14)) {
-		pg_note(c, "REINDEX holds SHARE on the table (writes wait) and ACCESS EXCLUSIVE on "
+		eng_note(c, "REINDEX holds SHARE on the table (writes wait) and ACCESS EXCLUSIVE on "
 		           "each index it rebuilds");
 	}
 }
 
-static void model_attach_partition(pg_ctx *c)
+static void model_attach_partition(eng_ctx *c)
 {
 	/* object = the partition, related = the parent. */
-	pg_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (c->major >= 12) {
-		pg_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
-		pg_lock_own_indexes(c, pg_find(c, &c->op->related), MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
-		pg_note(c, "since PostgreSQL 12 ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE "
+		eng_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		eng_lock_own_indexes(c, eng_find(c, &c->op->related), MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		eng_note(c, "since PostgreSQL 12 ATTACH PARTITION takes only SHARE UPDATE EXCLUSIVE "
 		           "on the parent");
 	} else {
-		pg_lock_object(c, &c->op->related, MG_LOCK_ACCESS_EXCLUSIVE);
-		pg_note(c, "before PostgreSQL 12 ATTACH PARTITION takes ACCESS EXCLUSIVE on the "
+		eng_lock_object(c, &c->op->related, MG_LOCK_ACCESS_EXCLUSIVE);
+		eng_note(c, "before PostgreSQL 12 ATTACH PARTITION takes ACCESS EXCLUSIVE on the "
 		           "parent");
 	}
 	mg_cat_relation *parent = c->cat ? mg_catalog_relation(c->cat, c->op->related.schema,
@@ -162,7 +162,7 @@ static void model_attach_partition(pg_ctx *c)
 	if (parent)
 		for (size_t i = 0; i < parent->n_partitions; i++)
 			if (parent->partitions[i]->is_default_partition) {
-				pg_lock(c, MG_OBJ_TABLE, parent->partitions[i]->schema,
+				eng_lock(c, MG_OBJ_TABLE, parent->partitions[i]->schema,
 				        parent->partitions[i]->name, MG_LOCK_ACCESS_EXCLUSIVE);
 				c->effects |= MG_EFF_SCAN;
 			}
@@ -183,48 +183,48 @@ static void model_attach_partition(pg_ctx *c)
 		c->effects |= MG_EFF_SCAN;
 }
 
-static void model_detach_partition(pg_ctx *c)
+static void model_detach_partition(eng_ctx *c)
 {
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
-	if (concurrently && !pg_require(c, 14, "DETACH PARTITION CONCURRENTLY"))
+	if (concurrently && !eng_require(c, 14, "DETACH PARTITION CONCURRENTLY"))
 		return;
-	mg_cat_relation *parent = pg_find(c, &c->op->related);
-	mg_cat_relation *deflt = pg_default_partition(parent);
+	mg_cat_relation *parent = eng_find(c, &c->op->related);
+	mg_cat_relation *deflt = eng_default_partition(parent);
 	if (concurrently) {
-		pg_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
-		pg_lock_object(c, &c->op->object, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		eng_lock_object(c, &c->op->related, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		eng_lock_object(c, &c->op->object, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		c->effects |= MG_EFF_NO_TXN_BLOCK | MG_EFF_WAITS_FOR_TXNS;
 		if (deflt)
-			pg_fail(c, "cannot detach partitions concurrently when a default partition "
+			eng_fail(c, "cannot detach partitions concurrently when a default partition "
 			           "exists");
-		pg_note(c, "DETACH CONCURRENTLY (14+) takes only SHARE UPDATE EXCLUSIVE on the "
+		eng_note(c, "DETACH CONCURRENTLY (14+) takes only SHARE UPDATE EXCLUSIVE on the "
 		           "parent, waits for older transactions, and cannot run in a transaction "
 		           "block");
 		return;
 	}
-	pg_lock_object(c, &c->op->related, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_object(c, &c->op->related, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (c->major >= 14) {
-		pg_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
-		pg_note(c, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent, and since "
+		eng_lock_object(c, &c->op->object, MG_LOCK_ACCESS_EXCLUSIVE);
+		eng_note(c, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent, and since "
 		           "PostgreSQL 14 on the partition too");
 	} else {
-		pg_lock_object(c, &c->op->object, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
-		pg_note(c, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; before "
+		eng_lock_object(c, &c->op->object, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		eng_note(c, "DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; before "
 		           "PostgreSQL 14 only SHARE UPDATE EXCLUSIVE on the partition");
 	}
 	/* The default partition's constraint changes with the bounds. */
-	pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock_attached_indexes(c, pg_find(c, &c->op->object), MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_attached_indexes(c, eng_find(c, &c->op->object), MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
-static void lock_fk_defs(pg_ctx *c, const mg_constraint_def *k, size_t n)
+static void lock_fk_defs(eng_ctx *c, const mg_constraint_def *k, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (k[i].kind == MG_CONSTRAINT_FOREIGN_KEY)
-			pg_lock_object(c, &k[i].ref_table, MG_LOCK_SHARE_ROW_EXCLUSIVE);
+			eng_lock_object(c, &k[i].ref_table, MG_LOCK_SHARE_ROW_EXCLUSIVE);
 }
 
-static void model_create_table(pg_ctx *c)
+static void model_create_table(eng_ctx *c)
 {
 	const mg_operation *op = c->op;
 	/* The new relation itself is invisible to others until commit. */
@@ -234,83 +234,83 @@ static void model_create_table(pg_ctx *c)
 	if (op->flags & MG_OPF_PARTITION_OF) {
 		/* Still ACCESS EXCLUSIVE on the parent in 18; the default
 		 * partition is locked and scanned for rows of the new bounds. */
-		pg_lock_object(c, &op->related, MG_LOCK_ACCESS_EXCLUSIVE);
-		mg_cat_relation *parent = pg_find(c, &op->related);
+		eng_lock_object(c, &op->related, MG_LOCK_ACCESS_EXCLUSIVE);
+		mg_cat_relation *parent = eng_find(c, &op->related);
 		if (c->major >= 12)
-			pg_lock_own_indexes(c, parent, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
-		mg_cat_relation *deflt = pg_default_partition(parent);
+			eng_lock_own_indexes(c, parent, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		mg_cat_relation *deflt = eng_default_partition(parent);
 		if (deflt) {
-			pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
+			eng_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
 			c->effects |= MG_EFF_SCAN;
 		}
-		pg_note(c, "CREATE TABLE ... PARTITION OF takes ACCESS EXCLUSIVE on the parent on "
+		eng_note(c, "CREATE TABLE ... PARTITION OF takes ACCESS EXCLUSIVE on the parent on "
 		           "every version (10-18), and on its default partition");
 	}
 	if (op->flags & MG_OPF_AS_SELECT) {
 		c->effects |= MG_EFF_SCAN;
 		for (size_t i = 0; i < op->n_depends; i++)
-			pg_read_object(c, &op->depends[i]);
+			eng_read_object(c, &op->depends[i]);
 	} else {
 		/* LIKE reads the definition of the table it copies (ACCESS
 		 * SHARE on the table alone, whatever it INCLUDES). */
 		for (size_t i = 0; i < op->n_depends; i++)
-			pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
+			eng_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
 	}
 }
 
-static void model_drop_table(pg_ctx *c)
+static void model_drop_table(eng_ctx *c)
 {
 	lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
-	mg_cat_relation *rel = pg_op_relation(c);
+	mg_cat_relation *rel = eng_op_relation(c);
 	if (!rel)
 		return;
 	bool cascade = c->op->flags & MG_OPF_CASCADE;
 	mg_lock_mode dep = cascade ? MG_LOCK_ACCESS_EXCLUSIVE : MG_LOCK_NONE;
-	size_t users = pg_lock_referencing(c, rel, NULL, dep) + pg_lock_dependent_views(c, rel, dep);
+	size_t users = eng_lock_referencing(c, rel, NULL, dep) + eng_lock_dependent_views(c, rel, dep);
 	if (users && !cascade && rel->kind == MG_OBJ_TABLE) {
-		pg_fail(c, "cannot drop the table: foreign keys or views depend on it (CASCADE "
+		eng_fail(c, "cannot drop the table: foreign keys or views depend on it (CASCADE "
 		           "would drop them)");
 		return;
 	}
 	/* Its own foreign keys have triggers on the referenced tables. */
-	pg_lock_fk_targets(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_fk_targets(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (rel->parent) {
 		/* A partition: its parent and the default partition, whose
 		 * constraint depends on the bounds, are locked too. */
-		pg_lock_rel(c, rel->parent, MG_LOCK_ACCESS_EXCLUSIVE);
-		mg_cat_relation *deflt = pg_default_partition(rel->parent);
+		eng_lock_rel(c, rel->parent, MG_LOCK_ACCESS_EXCLUSIVE);
+		mg_cat_relation *deflt = eng_default_partition(rel->parent);
 		if (deflt != rel)
-			pg_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
+			eng_lock_rel(c, deflt, MG_LOCK_ACCESS_EXCLUSIVE);
 	}
 }
 
-static void model_truncate(pg_ctx *c)
+static void model_truncate(eng_ctx *c)
 {
 	lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
-	mg_cat_relation *rel = pg_op_relation(c);
+	mg_cat_relation *rel = eng_op_relation(c);
 	if (!rel)
 		return;
 	bool cascade = c->op->flags & MG_OPF_CASCADE;
-	if (pg_lock_referencing(c, rel, NULL, cascade ? MG_LOCK_ACCESS_EXCLUSIVE : MG_LOCK_NONE) &&
+	if (eng_lock_referencing(c, rel, NULL, cascade ? MG_LOCK_ACCESS_EXCLUSIVE : MG_LOCK_NONE) &&
 	    !cascade) {
-		pg_fail(c, "cannot truncate a table referenced in a foreign key constraint (without "
+		eng_fail(c, "cannot truncate a table referenced in a foreign key constraint (without "
 		           "CASCADE)");
 		return;
 	}
-	pg_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_partitions(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_lock_tree_indexes(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (cascade)
-		pg_index_fk_sides(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+		eng_index_fk_sides(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
 	if (c->op->detail && strstr(c->op->detail, "restart identity"))
-		pg_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_note(c, "TRUNCATE swaps in new empty files under ACCESS EXCLUSIVE: instant, but "
+		eng_each_owned_sequence(c, rel, NULL, MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_note(c, "TRUNCATE swaps in new empty files under ACCESS EXCLUSIVE: instant, but "
 	           "every reader and writer waits for the lock");
 }
 
-static void model_lock_table(pg_ctx *c)
+static void model_lock_table(eng_ctx *c)
 {
 	mg_lock_mode mode = MG_LOCK_ACCESS_EXCLUSIVE; /* LOCK TABLE's default */
 	const char *d = c->op->detail;
@@ -331,41 +331,41 @@ static void model_lock_table(pg_ctx *c)
 		for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
 			if (mg_str_ieq(d, modes[i].sql) || !strcmp(d, mg_lock_mode_name(modes[i].mode)))
 				mode = modes[i].mode;
-	mg_cat_relation *rel = pg_op_relation(c);
+	mg_cat_relation *rel = eng_op_relation(c);
 	if (rel && rel->kind == MG_OBJ_VIEW) {
-		if (!pg_require(c, 11, "LOCK TABLE on a view"))
+		if (!eng_require(c, 11, "LOCK TABLE on a view"))
 			return;
-		pg_lock_rel(c, rel, mode);
+		eng_lock_rel(c, rel, mode);
 		/* 11+ locks what the view reads in the same mode, through views
 		 * over views down to the tables. */
-		pg_lock_view_bases(c, rel, mode, 0);
+		eng_lock_view_bases(c, rel, mode, 0);
 		return;
 	}
 	lock_target(c, mode);
 	if (!(c->op->flags & MG_OPF_ONLY))
-		pg_lock_partitions(c, rel, mode);
+		eng_lock_partitions(c, rel, mode);
 }
 
-static void model_view(pg_ctx *c)
+static void model_view(eng_ctx *c)
 {
 	const mg_operation *op = c->op;
 	/* A materialized view runs its query (the planner opens the indexes);
 	 * a view only reads the definitions. */
 	for (size_t i = 0; i < op->n_depends; i++) {
 		if (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW && !(op->flags & MG_OPF_WITH_NO_DATA))
-			pg_read_object(c, &op->depends[i]);
+			eng_read_object(c, &op->depends[i]);
 		else
-			pg_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
+			eng_lock_object(c, &op->depends[i], MG_LOCK_ACCESS_SHARE);
 	}
 	if (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW && !(op->flags & MG_OPF_WITH_NO_DATA))
 		c->effects |= MG_EFF_SCAN;
 	if (op->kind == MG_OP_CREATE_VIEW && (op->flags & MG_OPF_OR_REPLACE) && c->cat &&
-	    pg_op_relation(c))
+	    eng_op_relation(c))
 		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
 struct domain_use {
-	pg_ctx *c;
+	eng_ctx *c;
 	mg_lock_mode mode;
 	size_t n;
 };
@@ -374,14 +374,14 @@ static void lock_domain_user(void *ctx, mg_cat_relation *rel, mg_cat_column *col
 {
 	(void)col;
 	struct domain_use *u = ctx;
-	pg_lock(u->c, MG_OBJ_TABLE, rel->schema, rel->name, u->mode);
+	eng_lock(u->c, MG_OBJ_TABLE, rel->schema, rel->name, u->mode);
 	u->n++;
 }
 
 /* A domain's new or validated constraint is checked against every column
  * of that type, under SHARE on each table (writes wait); DROP DOMAIN ...
  * CASCADE drops those columns (ACCESS EXCLUSIVE). */
-static void model_domain(pg_ctx *c)
+static void model_domain(eng_ctx *c)
 {
 	const mg_operation *op = c->op;
 	const char *what = op->detail ? op->detail : "";
@@ -401,17 +401,17 @@ static void model_domain(pg_ctx *c)
 		                               lock_domain_user, &u);
 	if (u.n && u.mode == MG_LOCK_SHARE) {
 		c->effects |= MG_EFF_SCAN;
-		pg_note(c, "the domain's constraint is checked against every column of that type, "
+		eng_note(c, "the domain's constraint is checked against every column of that type, "
 		           "under SHARE on each table: writes wait");
 	}
 }
 
 struct delete_ctx {
-	pg_ctx *c;
+	eng_ctx *c;
 	int depth;
 };
 
-static void delete_follows_fks(pg_ctx *c, const mg_cat_relation *rel, int depth);
+static void delete_follows_fks(eng_ctx *c, const mg_cat_relation *rel, int depth);
 
 static void on_delete_referencing(void *ctx, mg_cat_relation *from, mg_cat_constraint *fk)
 {
@@ -422,17 +422,17 @@ static void on_delete_referencing(void *ctx, mg_cat_relation *from, mg_cat_const
 	if (!changes_rows) {
 		/* NO ACTION / RESTRICT: rows still pointing here are looked for
 		 * (FOR KEY SHARE). */
-		pg_lock(d->c, MG_OBJ_TABLE, from->schema, from->name, MG_LOCK_ROW_SHARE);
+		eng_lock(d->c, MG_OBJ_TABLE, from->schema, from->name, MG_LOCK_ROW_SHARE);
 		return;
 	}
 	/* CASCADE / SET NULL / SET DEFAULT write the referencing rows, whose own
 	 * referencing tables are then followed in turn. */
-	pg_lock(d->c, MG_OBJ_TABLE, from->schema, from->name, MG_LOCK_ROW_EXCLUSIVE);
+	eng_lock(d->c, MG_OBJ_TABLE, from->schema, from->name, MG_LOCK_ROW_EXCLUSIVE);
 	if (mg_str_ieq(act, "cascade"))
 		delete_follows_fks(d->c, from, d->depth + 1);
 }
 
-static void delete_follows_fks(pg_ctx *c, const mg_cat_relation *rel, int depth)
+static void delete_follows_fks(eng_ctx *c, const mg_cat_relation *rel, int depth)
 {
 	if (!c->cat || !rel || depth > 8) /* cycles of CASCADE stop somewhere */
 		return;
@@ -464,11 +464,11 @@ static bool row_locked(const mg_operation *op, const mg_object *o)
 /* Every relation the statement reads besides its target: FROM, USING,
  * subqueries, a MERGE source, COPY's query.  ACCESS SHARE, or ROW SHARE
  * for the tables whose rows SELECT ... FOR UPDATE/SHARE locks. */
-static void read_depends(pg_ctx *c)
+static void read_depends(eng_ctx *c)
 {
 	const mg_operation *op = c->op;
 	for (size_t i = 0; i < op->n_depends; i++)
-		pg_read_object_as(c, &op->depends[i],
+		eng_read_object_as(c, &op->depends[i],
 		                  row_locked(op, &op->depends[i]) ? MG_LOCK_ROW_SHARE
 		                                                  : MG_LOCK_ACCESS_SHARE);
 }
@@ -477,17 +477,17 @@ static void read_depends(pg_ctx *c)
  * view, and each view below it, takes the statement's lock too, down to
  * the table the rows land in (a view's first relation; what else it
  * reads is only read). */
-static mg_cat_relation *dml_target(pg_ctx *c, mg_lock_mode mode)
+static mg_cat_relation *dml_target(eng_ctx *c, mg_lock_mode mode)
 {
 	lock_target(c, mode);
-	mg_cat_relation *rel = pg_op_relation(c);
+	mg_cat_relation *rel = eng_op_relation(c);
 	for (int depth = 0; rel && rel->kind == MG_OBJ_VIEW; depth++) {
 		if (!rel->n_reads || depth > 32)
 			return NULL;
 		for (size_t i = 1; i < rel->n_reads; i++)
-			pg_read_object(c, &rel->reads[i]);
-		pg_lock_object(c, &rel->reads[0], mode);
-		rel = pg_find(c, &rel->reads[0]);
+			eng_read_object(c, &rel->reads[i]);
+		eng_lock_object(c, &rel->reads[0], mode);
+		rel = eng_find(c, &rel->reads[0]);
 	}
 	return rel;
 }
@@ -533,26 +533,26 @@ static bool default_used(const mg_operation *op, const mg_cat_relation *rel, siz
 	return false;
 }
 
-static void lock_default_sequences(pg_ctx *c, const mg_cat_relation *rel)
+static void lock_default_sequences(eng_ctx *c, const mg_cat_relation *rel)
 {
 	for (size_t i = 0; i < rel->n_columns; i++) {
 		const mg_cat_column *col = &rel->columns[i];
 		bool has_sequence =
 			col->identity || (col->default_expr && strstr(col->default_expr, "nextval("));
 		if (has_sequence && default_used(c->op, rel, i))
-			pg_each_owned_sequence(c, rel, col->name, MG_LOCK_ROW_EXCLUSIVE);
+			eng_each_owned_sequence(c, rel, col->name, MG_LOCK_ROW_EXCLUSIVE);
 	}
 }
 
 /* The RI check of a foreign key reads the other table's rows FOR KEY
  * SHARE: ROW SHARE on it, and on the indexes its query opens (ROW SHARE
  * from 12, ACCESS SHARE before). */
-static void ri_check(pg_ctx *c, const mg_cat_relation *other, mg_lock_mode mode)
+static void ri_check(eng_ctx *c, const mg_cat_relation *other, mg_lock_mode mode)
 {
 	if (!other)
 		return;
-	pg_lock_rel(c, other, mode);
-	pg_lock_tree_indexes(c, other, c->major >= 12 ? mode : MG_LOCK_ACCESS_SHARE);
+	eng_lock_rel(c, other, mode);
+	eng_lock_tree_indexes(c, other, c->major >= 12 ? mode : MG_LOCK_ACCESS_SHARE);
 }
 
 static bool sets_any(const mg_operation *op, const mg_name_list *cols)
@@ -572,7 +572,7 @@ static const mg_name_list *primary_key(const mg_cat_relation *rel)
 }
 
 struct upd_ctx {
-	pg_ctx *c;
+	eng_ctx *c;
 	const mg_cat_relation *rel;
 };
 
@@ -585,7 +585,7 @@ static void on_update_referencing(void *ctx, mg_cat_relation *from, mg_cat_const
 	const char *act = fk->on_update;
 	if (act && (mg_str_ieq(act, "cascade") || mg_str_ieq(act, "set null") ||
 	            mg_str_ieq(act, "set default")))
-		pg_lock_rel(u->c, from, MG_LOCK_ROW_EXCLUSIVE); /* the referencing rows change */
+		eng_lock_rel(u->c, from, MG_LOCK_ROW_EXCLUSIVE); /* the referencing rows change */
 	else
 		ri_check(u->c, from, MG_LOCK_ROW_SHARE); /* rows still pointing at the old key */
 }
@@ -593,7 +593,7 @@ static void on_update_referencing(void *ctx, mg_cat_relation *from, mg_cat_const
 /* An UPDATE that assigns a foreign key column checks the new key in the
  * referenced table; one that assigns a referenced key looks for the rows
  * that point at the old one.  Other columns fire no check. */
-static void update_follows_fks(pg_ctx *c, const mg_cat_relation *rel)
+static void update_follows_fks(eng_ctx *c, const mg_cat_relation *rel)
 {
 	const mg_operation *op = c->op;
 	if (!op->set_columns.count)
@@ -601,14 +601,14 @@ static void update_follows_fks(pg_ctx *c, const mg_cat_relation *rel)
 	for (size_t i = 0; i < rel->n_constraints; i++) {
 		const mg_cat_constraint *k = &rel->constraints[i];
 		if (k->kind == MG_CONSTRAINT_FOREIGN_KEY && sets_any(op, &k->columns))
-			ri_check(c, pg_find(c, &k->ref_table), MG_LOCK_ROW_SHARE);
+			ri_check(c, eng_find(c, &k->ref_table), MG_LOCK_ROW_SHARE);
 	}
 	struct upd_ctx u = {c, rel};
 	if (c->cat)
 		mg_catalog_each_referencing(c->cat, rel, on_update_referencing, &u);
 }
 
-static void model_copy_to(pg_ctx *c)
+static void model_copy_to(eng_ctx *c)
 {
 	const mg_operation *op = c->op;
 	read_depends(c); /* COPY (query) TO */
@@ -616,14 +616,14 @@ static void model_copy_to(pg_ctx *c)
 		return;
 	if (c->major >= 13) {
 		lock_target(c, MG_LOCK_ACCESS_SHARE);
-		pg_note(c, "COPY TO reads the table under ACCESS SHARE, held until commit");
+		eng_note(c, "COPY TO reads the table under ACCESS SHARE, held until commit");
 	} else {
-		pg_note(c, "before PostgreSQL 13 COPY TO releases its ACCESS SHARE lock when it ends: "
+		eng_note(c, "before PostgreSQL 13 COPY TO releases its ACCESS SHARE lock when it ends: "
 		           "it blocks only while it runs");
 	}
 }
 
-static void model_dml(pg_ctx *c)
+static void model_dml(eng_ctx *c)
 {
 	const mg_operation *op = c->op;
 	if (op->kind == MG_OP_SELECT) {
@@ -648,57 +648,57 @@ static void model_dml(pg_ctx *c)
 		/* The RI check reads the referenced rows FOR KEY SHARE. */
 		for (size_t i = 0; i < rel->n_constraints; i++)
 			if (rel->constraints[i].kind == MG_CONSTRAINT_FOREIGN_KEY) {
-				mg_cat_relation *ref = pg_find(c, &rel->constraints[i].ref_table);
+				mg_cat_relation *ref = eng_find(c, &rel->constraints[i].ref_table);
 				if (ref)
 					ri_check(c, ref, MG_LOCK_ROW_SHARE);
 				else
-					pg_lock_object(c, &rel->constraints[i].ref_table, MG_LOCK_ROW_SHARE);
+					eng_lock_object(c, &rel->constraints[i].ref_table, MG_LOCK_ROW_SHARE);
 			}
 		lock_default_sequences(c, rel);
 		/* ON CONFLICT with a target: every index is opened to infer the
 		 * arbiter. */
 		if (op->detail && strstr(op->detail, "(arbiter)"))
-			pg_lock_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+			eng_lock_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 		if (rel->partitioned && c->major < 12) {
-			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
-			pg_note(c, "before PostgreSQL 12 an INSERT into a partitioned table locks every "
+			eng_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+			eng_note(c, "before PostgreSQL 12 an INSERT into a partitioned table locks every "
 			           "partition; since 12 only the one each row is routed to");
 		} else if (rel->partitioned && op->kind == MG_OP_INSERT &&
-		           !pg_route_insert(c, rel, MG_LOCK_ROW_EXCLUSIVE)) {
-			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
-			pg_note(c, "the rows' partitions cannot be known before they are routed: every "
+		           !eng_route_insert(c, rel, MG_LOCK_ROW_EXCLUSIVE)) {
+			eng_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+			eng_note(c, "the rows' partitions cannot be known before they are routed: every "
 			           "partition is counted as locked");
 		}
 	}
 	if (op->kind == MG_OP_UPDATE || op->kind == MG_OP_DELETE || op->kind == MG_OP_MERGE) {
 		bool pruned = rel->partitioned && op->kind != MG_OP_MERGE &&
-		              pg_prune_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+		              eng_prune_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 		if (rel->partitioned && !pruned)
-			pg_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+			eng_lock_partitions(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 		if (!pruned)
-			pg_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
+			eng_lock_tree_indexes(c, rel, MG_LOCK_ROW_EXCLUSIVE);
 	}
 	update_follows_fks(c, rel); /* UPDATE, MERGE, INSERT ... ON CONFLICT DO UPDATE */
 	if (op->kind == MG_OP_DELETE)
 		delete_follows_fks(c, rel, 0);
 }
 
-static void model_refresh(pg_ctx *c)
+static void model_refresh(eng_ctx *c)
 {
 	bool concurrently = c->op->flags & MG_OPF_CONCURRENTLY;
 	bool no_data = c->op->flags & MG_OPF_WITH_NO_DATA;
 	lock_target(c, concurrently ? MG_LOCK_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
-	mg_cat_relation *mv = pg_op_relation(c);
+	mg_cat_relation *mv = eng_op_relation(c);
 	if (!no_data) {
 		/* The query runs: what it reads is read, and a plain REFRESH
 		 * writes the result into a new heap (CONCURRENTLY applies the
 		 * difference to the old one). */
 		c->effects |= MG_EFF_SCAN | (concurrently ? 0 : MG_EFF_REWRITE);
 		for (size_t i = 0; mv && i < mv->n_reads; i++)
-			pg_read_object(c, &mv->reads[i]);
+			eng_read_object(c, &mv->reads[i]);
 	}
-	pg_lock_indexes(c, mv, concurrently ? MG_LOCK_ROW_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_note(c, concurrently ? "REFRESH ... CONCURRENTLY takes EXCLUSIVE: readers continue, "
+	eng_lock_indexes(c, mv, concurrently ? MG_LOCK_ROW_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
+	eng_note(c, concurrently ? "REFRESH ... CONCURRENTLY takes EXCLUSIVE: readers continue, "
 	                          "and it may run in a transaction block"
 	           : no_data    ? "REFRESH ... WITH NO DATA empties the view under ACCESS EXCLUSIVE: "
 	                          "nothing is read, and the view cannot be queried until the next "
@@ -707,29 +707,29 @@ static void model_refresh(pg_ctx *c)
 	                          "heap: readers of the view wait");
 }
 
-static void model_drop_view(pg_ctx *c)
+static void model_drop_view(eng_ctx *c)
 {
 	lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
-	mg_cat_relation *rel = pg_op_relation(c);
+	mg_cat_relation *rel = eng_op_relation(c);
 	if (!rel)
 		return;
 	if (c->op->flags & MG_OPF_CASCADE) {
-		pg_lock_dependent_views(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
-	} else if (pg_lock_dependent_views(c, rel, MG_LOCK_NONE)) {
-		pg_fail(c, "cannot drop the view: other views depend on it (CASCADE would drop "
+		eng_lock_dependent_views(c, rel, MG_LOCK_ACCESS_EXCLUSIVE);
+	} else if (eng_lock_dependent_views(c, rel, MG_LOCK_NONE)) {
+		eng_fail(c, "cannot drop the view: other views depend on it (CASCADE would drop "
 		           "them)");
 	}
 }
 
-static void model_attach_index(pg_ctx *c)
+static void model_attach_index(eng_ctx *c)
 {
-	if (!pg_require(c, 11, "ALTER INDEX ... ATTACH PARTITION"))
+	if (!eng_require(c, 11, "ALTER INDEX ... ATTACH PARTITION"))
 		return;
 	/* The parent index is marked valid once every partition has one:
 	 * SHARE UPDATE EXCLUSIVE on it since 12; the child index is changed. */
-	pg_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
+	eng_lock(c, MG_OBJ_INDEX, c->op->object.schema, c->op->object.name,
 	        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
-	pg_lock(c, MG_OBJ_INDEX, c->op->related.schema, c->op->related.name,
+	eng_lock(c, MG_OBJ_INDEX, c->op->related.schema, c->op->related.name,
 	        MG_LOCK_ACCESS_EXCLUSIVE);
 	/* Both tables are read to check that the indexes match. */
 	const mg_object *ix[2] = {&c->op->object, &c->op->related};
@@ -738,11 +738,11 @@ static void model_attach_index(pg_ctx *c)
 			continue;
 		mg_cat_relation *t = mg_catalog_index_table(
 			c->cat, ix[i]->schema, ix[i]->name, NULL);
-		pg_lock_rel(c, t, MG_LOCK_ACCESS_SHARE);
+		eng_lock_rel(c, t, MG_LOCK_ACCESS_SHARE);
 	}
 }
 
-bool pg_model_other(pg_ctx *c)
+bool eng_model_other(eng_ctx *c)
 {
 	mg_operation *op = c->op;
 	switch (op->kind) {
@@ -756,9 +756,9 @@ bool pg_model_other(pg_ctx *c)
 		model_reindex(c);
 		return true;
 	case MG_OP_RENAME_INDEX:
-		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
+		eng_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
 		        c->major >= 12 ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
-		pg_note(c, c->major >= 12 ? "since PostgreSQL 12 renaming an index takes only SHARE "
+		eng_note(c, c->major >= 12 ? "since PostgreSQL 12 renaming an index takes only SHARE "
 		                            "UPDATE EXCLUSIVE on it"
 		                          : "before PostgreSQL 12 renaming an index takes ACCESS "
 		                            "EXCLUSIVE on it");
@@ -769,7 +769,7 @@ bool pg_model_other(pg_ctx *c)
 		bool light = op->detail && (!strcmp(op->detail, "AT_SetRelOptions") ||
 		                            !strcmp(op->detail, "AT_ResetRelOptions")) &&
 		             op->new_name && !strcmp(op->new_name, "fillfactor");
-		pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
+		eng_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
 		        light ? MG_LOCK_SHARE_UPDATE_EXCLUSIVE : MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
 	}
@@ -796,7 +796,7 @@ bool pg_model_other(pg_ctx *c)
 		if (op->flags & MG_OPF_FULL) {
 			lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
 			c->effects |= MG_EFF_REWRITE;
-			pg_note(c, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
+			eng_note(c, "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE");
 		} else {
 			lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 			c->effects |= MG_EFF_SCAN;
@@ -804,15 +804,15 @@ bool pg_model_other(pg_ctx *c)
 		return true;
 	case MG_OP_ANALYZE:
 		lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
-		pg_lock_partitions(c, pg_op_relation(c), MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
-		pg_lock_tree_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_SHARE);
+		eng_lock_partitions(c, eng_op_relation(c), MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
+		eng_lock_tree_indexes(c, eng_op_relation(c), MG_LOCK_ACCESS_SHARE);
 		c->effects |= MG_EFF_SCAN;
 		return true;
 	case MG_OP_CLUSTER:
 		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
-		pg_lock_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
+		eng_lock_indexes(c, eng_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
 		c->effects |= MG_EFF_REWRITE;
-		pg_note(c, "CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE");
+		eng_note(c, "CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE");
 		return true;
 	case MG_OP_LOCK_TABLE:
 		model_lock_table(c);
@@ -823,7 +823,7 @@ bool pg_model_other(pg_ctx *c)
 		return true;
 	case MG_OP_DROP_MATERIALIZED_VIEW:
 		lock_target(c, MG_LOCK_ACCESS_EXCLUSIVE);
-		pg_lock_indexes(c, pg_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
+		eng_lock_indexes(c, eng_op_relation(c), MG_LOCK_ACCESS_EXCLUSIVE);
 		return true;
 	case MG_OP_DROP_VIEW:
 		model_drop_view(c);
@@ -843,7 +843,7 @@ bool pg_model_other(pg_ctx *c)
 		lock_target(c, MG_LOCK_SHARE_ROW_EXCLUSIVE);
 		/* OWNED BY reads the owning table's definition. */
 		if (op->related.kind == MG_OBJ_COLUMN && op->related.table)
-			pg_lock(c, MG_OBJ_TABLE, op->related.schema, op->related.table,
+			eng_lock(c, MG_OBJ_TABLE, op->related.schema, op->related.table,
 			        MG_LOCK_ACCESS_SHARE);
 		return true;
 	case MG_OP_CREATE_TRIGGER:
@@ -858,7 +858,7 @@ bool pg_model_other(pg_ctx *c)
 		return true;
 	case MG_OP_COMMENT:
 		if (op->object.kind == MG_OBJ_INDEX)
-			pg_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
+			eng_lock(c, MG_OBJ_INDEX, op->object.schema, op->object.name,
 			        MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
 		else
 			lock_target(c, MG_LOCK_SHARE_UPDATE_EXCLUSIVE);
@@ -870,13 +870,13 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_ADD_ENUM_VALUE:
 		if (c->major < 12) {
 			c->effects |= MG_EFF_NO_TXN_BLOCK;
-			pg_note(c, "before PostgreSQL 12 ALTER TYPE ... ADD VALUE cannot run in a "
+			eng_note(c, "before PostgreSQL 12 ALTER TYPE ... ADD VALUE cannot run in a "
 			           "transaction block");
 			if (c->session->in_transaction_block)
-				pg_fail(c, "ALTER TYPE ... ADD VALUE cannot run inside a transaction block "
+				eng_fail(c, "ALTER TYPE ... ADD VALUE cannot run inside a transaction block "
 				           "before PostgreSQL 12");
 		} else {
-			pg_note(c, "since PostgreSQL 12 ALTER TYPE ... ADD VALUE may run in a "
+			eng_note(c, "since PostgreSQL 12 ALTER TYPE ... ADD VALUE may run in a "
 			           "transaction block (the new value is usable after commit); no table "
 			           "lock");
 		}
@@ -888,7 +888,7 @@ bool pg_model_other(pg_ctx *c)
 	case MG_OP_COPY:
 	case MG_OP_SELECT:
 		if (op->kind == MG_OP_MERGE)
-			pg_require(c, 15, "MERGE");
+			eng_require(c, 15, "MERGE");
 		model_dml(c);
 		return true;
 	case MG_OP_GRANT:
@@ -898,7 +898,7 @@ bool pg_model_other(pg_ctx *c)
 		                       op->object.kind == MG_OBJ_MATERIALIZED_VIEW ||
 		                       op->object.kind == MG_OBJ_SEQUENCE)) {
 			lock_target(c, MG_LOCK_ACCESS_SHARE);
-			pg_note(c, "since PostgreSQL 18 GRANT and REVOKE take ACCESS SHARE on the table");
+			eng_note(c, "since PostgreSQL 18 GRANT and REVOKE take ACCESS SHARE on the table");
 		}
 		return true;
 	case MG_OP_CREATE_SCHEMA:

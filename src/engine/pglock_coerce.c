@@ -1,5 +1,5 @@
 /*
- * pg_coerce.c: which column type changes PostgreSQL performs without
+ * pglock_coerce.c: which column type changes PostgreSQL performs without
  * rewriting the table.
  *
  * ALTER COLUMN TYPE rewrites unless the old values are valid, unchanged
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/pg_internal.h"
+#include "engine/pglock_internal.h"
 
 /* Splits "character varying(20)" into base "character varying" and
  * modifiers "20".  Returns false for arrays and other shapes we do not
@@ -71,7 +71,7 @@ static bool is_varlena_text(const char *base)
 	return !strcmp(base, "character varying") || !strcmp(base, "text");
 }
 
-bool pg_type_change_rewrites(const char *from, const char *to, int major, bool timezone_utc,
+bool eng_type_change_rewrites(const char *from, const char *to, int major, bool timezone_utc,
                              const char **why)
 {
 	type_shape a, b;
