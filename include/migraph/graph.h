@@ -69,6 +69,9 @@ typedef struct mg_graph_fact {
 	const char *type_before; /* ALTER COLUMN TYPE: the column's type, when known */
 	bool view_reads_column;  /* a view reads the column/table it changes */
 	bool column_has_default; /* the column it changes has a default */
+	bool column_not_null;    /* the column it changes is NOT NULL */
+	bool table_pre_existing; /* its table existed before the release (even when the
+	                          * column is new) */
 } mg_graph_fact;
 
 typedef struct mg_graph {

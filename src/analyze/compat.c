@@ -56,7 +56,50 @@ static bool depends_on(const mg_operation *op, const char *schema, const char *n
 	return false;
 }
 
-/* The fact that added the replacement of what fact i drops, or NULL. */
+static const char *find_word(const char *text, size_t len, const char *w);
+
+/* Does one name contain the other (email and email_address, value and
+ * jbvalue)?  Names that short are too common to link anything. */
+static bool names_linked(const char *x, const char *y)
+{
+	if (!x || !y || strlen(x) < 3 || strlen(y) < 3)
+		return false;
+	size_t lx = strlen(x), ly = strlen(y);
+	const char *in = lx < ly ? y : x, *part = lx < ly ? x : y;
+	size_t lp = strlen(part);
+	for (size_t k = 0; k + lp <= strlen(in); k++)
+		if (strncasecmp(in + k, part, lp) == 0)
+			return true;
+	return false;
+}
+
+/* Does an UPDATE of the release fill column neu from column old (it assigns
+ * neu and reads old)? */
+static bool backfilled_from(const mg_analysis *a, const mg_graph_fact *d, const char *neu,
+                            const char *old)
+{
+	const mg_graph *g = a->graph;
+	for (size_t k = 0; k < g->n_facts; k++) {
+		const mg_graph_fact *u = &g->facts[k];
+		if (u->op->kind != MG_OP_UPDATE || !u->stmt || !u->stmt->sql ||
+		    !same_release(a, u->changeset, d->changeset) || !same_table(u->op, d->op))
+			continue;
+		const mg_statement *st = u->stmt;
+		const char *set = find_word(st->sql, st->sql_len, "set");
+		if (!set)
+			continue;
+		size_t rest = st->sql_len - (size_t)(set - st->sql);
+		const char *where = find_word(set, rest, "where");
+		size_t span = where ? (size_t)(where - set) : rest;
+		if (find_word(set, span, neu) && find_word(set, rest, old))
+			return true;
+	}
+	return false;
+}
+
+/* The fact that added the replacement of what fact i drops, or NULL: an
+ * added column of the same table that a backfill or its name links to the
+ * dropped one, never just any column the release adds. */
 static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 {
 	const mg_graph *g = a->graph;
@@ -69,7 +112,9 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 			const mg_graph_fact *f = &g->facts[k];
 			if (!same_release(a, f->changeset, d->changeset) || !same_table(f->op, drop))
 				continue;
-			if (k < i && f->op->kind == MG_OP_ADD_COLUMN)
+			if (k < i && f->op->kind == MG_OP_ADD_COLUMN &&
+			    (names_linked(f->op->object.name, drop->object.name) ||
+			     backfilled_from(a, d, f->op->object.name, drop->object.name)))
 				return f;
 			/* copy-swap: the new column takes the dropped one's name */
 			if (k > i && f->op->kind == MG_OP_RENAME_COLUMN && !f->pre_existing &&
@@ -316,8 +361,11 @@ static void drop_column_breaks(breaking *b)
 	                                "version may still read or write it (%s deploy): its "
 	                                "queries naming the column fail",
 	                         s, t, c, b->deploy);
+	/* The drop itself belongs to a later migration: pasted in place of
+	 * this one, the alternative must not drop the column again. */
 	b->alt = mg_arena_printf(b->ar, "-- release N: stop reading and writing %s in the "
-	                                "application\n-- release N+1:\nALTER TABLE %s.%s DROP COLUMN %s;",
+	                                "application\n-- release N+1, in a later migration:\n-- "
+	                                "ALTER TABLE %s.%s DROP COLUMN %s;",
 	                         c, s, t, c);
 }
 
@@ -411,6 +459,42 @@ static void not_null_without_default_breaks(breaking *b)
 	                               s, t, c, c, s, t, c);
 }
 
+/* Does the release later drop the column, or drop or rename its table?
+ * Then that later statement is what breaks the running version. */
+static bool goes_later(const breaking *b)
+{
+	const mg_graph *g = b->a->graph;
+	for (size_t k = b->i + 1; k < g->n_facts; k++) {
+		const mg_graph_fact *f = &g->facts[k];
+		if (!same_release(b->a, f->changeset, b->fa->changeset) || !same_table(f->op, b->op))
+			continue;
+		mg_op_kind kind = f->op->kind;
+		if (kind == MG_OP_DROP_TABLE || kind == MG_OP_RENAME_TABLE ||
+		    (kind == MG_OP_DROP_COLUMN && mg_str_ieq(f->op->object.name, b->c)))
+			return true;
+	}
+	return false;
+}
+
+/* DROP DEFAULT on a NOT NULL column of a live table: the previous version's
+ * INSERTs relied on the default (or do not know the column at all, when the
+ * release added it with NOT NULL DEFAULT only to fill the rows). */
+static void drop_default_breaks(breaking *b)
+{
+	const char *s = b->s, *t = b->t, *c = b->c;
+	if (b->op->kind != MG_OP_DROP_DEFAULT || !b->fa->table_pre_existing ||
+	    !b->fa->column_not_null || goes_later(b))
+		return;
+	b->msg = mg_arena_printf(b->ar, "the default of NOT NULL column %s.%s.%s is dropped: "
+	                                "INSERTs of the previous application version (%s deploy), "
+	                                "which do not set it, fail",
+	                         s, t, c, b->deploy);
+	b->alt = mg_arena_printf(b->ar, "-- this release: keep the default of %s\n-- a later "
+	                                "release, once every deployed version writes %s, in a later "
+	                                "migration:\n-- ALTER TABLE %s.%s ALTER COLUMN %s DROP DEFAULT;",
+	                         c, c, s, t, c);
+}
+
 static void compat_drop_column(mg_analysis *a, const mg_rule *rule)
 {
 	each_breaking(a, rule, drop_column_breaks);
@@ -439,6 +523,7 @@ static void compat_narrowing_type(mg_analysis *a, const mg_rule *rule)
 static void compat_not_null_without_default(mg_analysis *a, const mg_rule *rule)
 {
 	each_breaking(a, rule, not_null_without_default_breaks);
+	each_breaking(a, rule, drop_default_breaks);
 }
 
 /* ---- notes from the replay ------------------------------------------- */
@@ -702,7 +787,9 @@ const mg_rule an_compat_rules[] = {
 		.summary = "One release adds an object and drops the one it replaces",
 		.doc = "Expand and contract squeezed into one release: the application version still running "
 		       "reads the old column or table, which is gone before the new version is live, and there "
-		       "is no way back without data loss. Safe alternative: ship the addition (and a backfill) "
+		       "is no way back without data loss. A column added in the release is the replacement only "
+		       "when an UPDATE fills it from the dropped column or one name contains the other. Safe "
+		       "alternative: ship the addition (and a backfill) "
 		       "now, move the application to it, and drop the old object in a later release.",
 		.example = "-- one release\n"
 		           "ALTER TABLE users ADD COLUMN email_address text;\n"
@@ -778,8 +865,10 @@ const mg_rule an_compat_rules[] = {
 		.default_severity = MG_SEV_HIGH,
 		.summary = "Makes a column NOT NULL without a default while the old version may not write it",
 		.doc = "The previous application version does not know the column: its INSERTs leave it NULL "
-		       "and fail. Safe alternative: add the column with a DEFAULT (or nullable), deploy the "
-		       "version that writes it, backfill, then add the NOT NULL.",
+		       "and fail. The same happens when a NOT NULL column loses its default (ADD COLUMN ... "
+		       "NOT NULL DEFAULT x to fill the rows, then DROP DEFAULT). Safe alternative: add the "
+		       "column with a DEFAULT (or nullable), deploy the version that writes it, backfill, then "
+		       "add the NOT NULL; drop the default only in a later release.",
 		.example = "ALTER TABLE orders ADD COLUMN region text;\n"
 		           "ALTER TABLE orders ALTER COLUMN region SET NOT NULL;",
 		.versions = "every version: this is about the migrations, not the server",

@@ -46,6 +46,9 @@ typedef struct replay {
 	size_t n_pend, cap_pend;
 	bool conditional;    /* the changeset has preconditions on the database */
 	bool release_known;  /* a release selection was given */
+	/* An opaque step (a Java migration, a DO block, ...) ran earlier in the
+	 * release: it may have created what the names of the release refer to. */
+	bool opaque_in_release;
 } replay;
 
 typedef struct creator {
@@ -181,16 +184,54 @@ static bool in_release(const mg_changeset *cs)
 	return (cs->flags & MG_CSF_IN_RELEASE) != 0;
 }
 
-static bool pre_existing_rel(const replay *r, const mg_cat_relation *rel)
+/* Does op name its relation as one that exists?  A rename or a DROP COLUMN
+ * does, even with IF EXISTS once the history has named the relation: the
+ * author targets something the migrations already use (one flag covers
+ * ALTER TABLE IF EXISTS and DROP COLUMN IF EXISTS).  A DROP TABLE IF EXISTS
+ * is often cleanup of what may never have been made: it proves nothing. */
+static bool names_existing(const mg_operation *op)
 {
-	if (!rel)
+	switch (op->kind) {
+	case MG_OP_RENAME_TABLE:
+	case MG_OP_RENAME_VIEW:
+	case MG_OP_RENAME_COLUMN:
+	case MG_OP_DROP_COLUMN:
+		return true;
+	case MG_OP_DROP_TABLE:
+	case MG_OP_DROP_VIEW:
+	case MG_OP_DROP_MATERIALIZED_VIEW:
+		return !(op->flags & MG_OPF_IF_EXISTS);
+	default:
 		return false;
+	}
+}
+
+/* An opaque step that may run DDL: defining a function, printing, or
+ * loading rows creates no relation. */
+static bool may_create(const mg_operation *op)
+{
+	if (op->kind != MG_OP_OPAQUE)
+		return false;
+	return op->opaque_kind != MG_OPAQUE_FUNCTION_BODY && op->opaque_kind != MG_OPAQUE_OUTPUT &&
+	       op->opaque_kind != MG_OPAQUE_LOAD_DATA;
+}
+
+static bool pre_existing_rel(const replay *r, const mg_cat_relation *rel, const mg_operation *op)
+{
+	bool proven = names_existing(op) && !r->opaque_in_release;
+	/* Named here first: only something opaque before can have made it, and
+	 * IF EXISTS leaves open that nothing did. */
+	if (!rel)
+		return proven && !(op->flags & MG_OPF_IF_EXISTS) &&
+		       mg_catalog_name_uncertain(r->cat, mg_op_table(op).name);
 	if (rel->from_baseline)
 		return true;
 	/* Nothing seen creates it: it predates the migrations, unless an
-	 * opaque step (a Java migration, a DO block naming it) may have made it. */
+	 * opaque step (a Java migration, a DO block naming it) may have made it;
+	 * a rename or a drop of it says it was there before the release,
+	 * unless an opaque step of the release itself may have made it. */
 	if (!rel->has_created_by)
-		return !mg_catalog_name_uncertain(r->cat, rel->name);
+		return !mg_catalog_name_uncertain(r->cat, rel->name) || proven;
 	if (rel->created_by >= r->p->n_changesets)
 		return false;
 	/* Without a release selection nothing says what production has, so
@@ -227,6 +268,7 @@ static void record_fact(replay *r, const mg_operation *op)
 	case MG_OP_ALTER_COLUMN_TYPE:
 	case MG_OP_ADD_COLUMN:
 	case MG_OP_SET_NOT_NULL:
+	case MG_OP_DROP_DEFAULT:
 	case MG_OP_ADD_CONSTRAINT:
 	case MG_OP_VALIDATE_CONSTRAINT:
 	case MG_OP_UPDATE:
@@ -244,7 +286,8 @@ static void record_fact(replay *r, const mg_operation *op)
 	f->stmt = r->stmt;
 	f->changeset = r->cs->index;
 	f->loc = op_loc(r, op);
-	f->pre_existing = pre_existing_rel(r, rel);
+	f->pre_existing = pre_existing_rel(r, rel, op);
+	f->table_pre_existing = f->pre_existing;
 	f->table_has_rows = mg_catalog_has_rows(rel);
 	if (rel && op->object.kind == MG_OBJ_COLUMN && op->object.name) {
 		void *added = mg_map_get(&r->added_cols, col_key(r, rel, op->object.name));
@@ -252,6 +295,7 @@ static void record_fact(replay *r, const mg_operation *op)
 			f->pre_existing = false;
 		mg_cat_column *c = mg_catalog_column(rel, op->object.name);
 		f->column_has_default = c && (c->default_expr || c->identity || c->generated);
+		f->column_not_null = c && c->not_null;
 		f->type_before = op->type_from ? op->type_from : c ? c->type : NULL;
 		if (op->kind == MG_OP_ADD_COLUMN && (in_release(r->cs) || !r->release_known))
 			mg_map_put(&r->added_cols, col_key(r, rel, op->object.name),
@@ -482,8 +526,10 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 		}
 		/* Without a release selection, what earlier changesets made is
 		 * live and may hold rows. */
-		if (!release_known)
+		if (!release_known) {
 			mg_catalog_assume_rows(cat);
+			r.opaque_in_release = false;
+		}
 		/* The schema production has when the release starts: the plan and
 		 * the rollback rules replay the release again from here. */
 		if (in_release(cs) && !r.g->before_release)
@@ -508,6 +554,8 @@ mg_graph *mg_replay(mg_project *project, mg_catalog *cat, bool have_baseline,
 				def_use(&r, op, true);
 				mg_catalog_apply(cat, op, cs->index, on_event, &r);
 				def_use(&r, op, false);
+				if (in_release(cs) && may_create(op))
+					r.opaque_in_release = true;
 			}
 		}
 		mg_catalog_set_statement(cat, NULL, 0);

@@ -16,11 +16,17 @@ static const mg_analysis_options all = {0};
 static void drop_after_add_fires_in_one_release(void **state)
 {
 	(void)state;
-	const char *files[] = {V1, "V2__add.sql", "ALTER TABLE t ADD COLUMN a2 text;\n",
+	const char *files[] = {V1, "V2__add.sql", "ALTER TABLE t ADD COLUMN a2 text;\n"
+	                       "UPDATE t SET a2 = a;\n",
 	                       "V3__drop.sql", "ALTER TABLE t DROP COLUMN a;\n", NULL};
 	assert_int_equal(i4_count_in(files, "compat-drop-after-add", &since1), 1);
 	/* reported once: the plain drop rule defers to the pair */
 	assert_int_equal(i4_count_in(files, "compat-drop-column", &since1), 0);
+	/* an added column nothing links to the dropped one is no replacement */
+	const char *unlinked[] = {V1, "V2__add.sql", "ALTER TABLE t ADD COLUMN c2 text;\n",
+	                          "V3__drop.sql", "ALTER TABLE t DROP COLUMN a;\n", NULL};
+	assert_int_equal(i4_count_in(unlinked, "compat-drop-after-add", &since1), 0);
+	assert_int_equal(i4_count_in(unlinked, "compat-drop-column", &since1), 1);
 	/* copy-swap of a table: new table filled from the old, old dropped */
 	const char *tables[] = {V1, "V2__swap.sql",
 	                        "CREATE TABLE t2 (id bigint, a text);\nINSERT INTO t2 SELECT id, a FROM t;\n"

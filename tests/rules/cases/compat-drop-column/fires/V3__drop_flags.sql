@@ -1,0 +1,1 @@
+ALTER TABLE legacy_accounts DROP COLUMN flags;

@@ -1,0 +1,1 @@
+ALTER TABLE legacy_accounts RENAME COLUMN login TO username;
