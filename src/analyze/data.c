@@ -194,8 +194,14 @@ static bool dml_cost_of(const lk_site *s, dml_cost *c)
 	if (!c->known)
 		return true;
 	c->runtime_ms = c->sr->runtime_ms;
-	c->hold_ms = c->t->blocked_known && c->t->blocked_ms > c->runtime_ms ? c->t->blocked_ms
-	                                                                     : c->runtime_ms;
+	/* row locks are held until the transaction ends: this statement's
+	 * runtime and that of every statement after it up to the commit */
+	const mg_timeline *tl = s->a->graph ? s->a->graph->timeline : NULL;
+	const mg_timeline_entry *e = mg_timeline_at(tl, s->cs->index, s->stmt_index);
+	c->hold_ms = c->runtime_ms;
+	for (size_t i = s->stmt_index + 1; e && i <= e->txn_end && i < s->cr->n_stmts; i++)
+		if (s->cr->stmts[i].runtime_known)
+			c->hold_ms += s->cr->stmts[i].runtime_ms;
 	/* every changed row is written again: WAL ~ rows x row size */
 	c->wal_bytes = (double)c->t->bytes;
 	if (p->replica_apply_mb_s.known && p->replica_apply_mb_s.value > 0) {
