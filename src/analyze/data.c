@@ -408,11 +408,178 @@ static bool live_mass_change(const lk_site *s, dml_cost *c)
 	return !known_small(s, c);
 }
 
+/* ---- ADD COLUMN, then UPDATE every row to a constant -------------------- */
+
+static bool same_name(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+/* A literal: 'text', 42, -1.5, TRUE, FALSE, each maybe with a ::type cast. */
+static bool is_literal(const char *e)
+{
+	if (!e)
+		return false;
+	while (isspace((unsigned char)*e))
+		e++;
+	const char *p = e;
+	if (*p == '\'') {
+		for (p++; *p; p++)
+			if (*p == '\'') {
+				if (p[1] != '\'')
+					break;
+				p++;
+			}
+		if (*p != '\'')
+			return false;
+		p++;
+	} else if (strncasecmp(p, "true", 4) == 0 || strncasecmp(p, "false", 5) == 0) {
+		p += tolower((unsigned char)*p) == 't' ? 4 : 5;
+	} else {
+		if (*p == '-' || *p == '+')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p) || *p == '.')
+			p++;
+	}
+	if (p[0] == ':' && p[1] == ':') {
+		p += 2;
+		while (isalnum((unsigned char)*p) || *p == '_' || *p == ' ' || *p == '(' || *p == ')' ||
+		       *p == ',')
+			p++;
+	}
+	while (isspace((unsigned char)*p))
+		p++;
+	return *p == '\0';
+}
+
+/* The UPDATE sets one column to a constant on every row (or on the rows
+ * where it is still NULL): *col and *value say which. */
+static bool sets_constant(const lk_site *s, const char **col, const char **value)
+{
+	if (s->op->kind != MG_OP_UPDATE)
+		return false;
+	mg_sql_dml d;
+	const char *dflt = s->a->catalog ? mg_catalog_default_schema(s->a->catalog) : NULL;
+	if (mg_sql_dml_parts(&s->a->project->arena, s->st->sql, s->st->sql_len, dflt, &d) != 0 ||
+	    d.from_clause || d.has_with || d.multi_assign || d.set_subfield ||
+	    d.set_columns.count != 1 || d.set_exprs.count != 1 || !is_literal(d.set_exprs.items[0]))
+		return false;
+	*col = d.set_columns.items[0];
+	*value = d.set_exprs.items[0];
+	if (!d.where_clause)
+		return true;
+	/* WHERE col IS NULL: the same rows, those the ADD COLUMN left NULL */
+	const char *w = d.where_clause;
+	size_t n = strlen(*col);
+	if (strncasecmp(w, *col, n) != 0)
+		return false;
+	w += n;
+	while (isspace((unsigned char)*w))
+		w++;
+	if (strncasecmp(w, "is", 2) != 0 || !isspace((unsigned char)w[2]))
+		return false;
+	w += 3;
+	while (isspace((unsigned char)*w))
+		w++;
+	return strncasecmp(w, "null", 4) == 0 && w[4] == '\0';
+}
+
+/* The ADD COLUMN of col on table earlier in the changeset, nullable and
+ * without a default; *at is its statement. */
+static const mg_operation *added_before(const lk_site *s, const mg_object *table, const char *col,
+                                        const mg_statement **at)
+{
+	for (size_t i = s->stmt_index; i-- > 0;) {
+		const mg_statement *st = s->cs->stmts[i];
+		for (size_t k = 0; k < st->n_ops; k++) {
+			const mg_operation *op = st->ops[k];
+			mg_object t = mg_op_table(op);
+			if (!same_name(t.name, table->name) ||
+			    (t.schema && table->schema && !same_name(t.schema, table->schema)))
+				continue;
+			if (op->kind == MG_OP_UPDATE)
+				return NULL; /* an earlier UPDATE of the table: the column is not new to it */
+			if (op->kind != MG_OP_ADD_COLUMN || !op->column || !same_name(op->column->name, col))
+				continue;
+			const mg_column_def *c = op->column;
+			if (c->default_expr || c->not_null || c->identity || c->generated_stored ||
+			    c->serial || !c->type)
+				return NULL;
+			*at = st;
+			return op;
+		}
+	}
+	return NULL;
+}
+
+static bool add_column_then_update_at(const lk_site *s, const mg_operation **add,
+                                      const mg_statement **at, const char **value)
+{
+	const char *col;
+	const mg_object *table = mg_op_locked_table(s->op);
+	return table && sets_constant(s, &col, value) &&
+	       (*add = added_before(s, table, col, at)) != NULL;
+}
+
+static void add_column_then_update(lk_site *s)
+{
+	const mg_operation *add;
+	const mg_statement *at;
+	const char *value;
+	dml_cost c;
+	if (!add_column_then_update_at(s, &add, &at, &value) || !live_mass_change(s, &c))
+		return;
+	mg_arena *ar = &s->a->project->arena;
+	const mg_column_def *col = add->column;
+	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT, tbl = MG_BUF_INIT, cn = MG_BUF_INIT;
+	mg_sql_put_qualified(&tbl, NULL, c.table->schema, c.table->name);
+	mg_sql_put_ident(&cn, col->name);
+	mg_buf_printf(&msg,
+	              "column %s.%s is added without a default, then the UPDATE at line %u writes "
+	              "%s into every row: a second copy of each row",
+	              mg_buf_cstr(&tbl), col->name, (unsigned)s->op->loc.line, value);
+	put_impact(&msg, s, &c);
+	mg_buf_puts(&msg, ". ADD COLUMN ... DEFAULT with a constant gives every existing row the "
+	                  "value without writing any (PostgreSQL 11 and later)");
+	if (at->n_ops == 1) {
+		mg_buf_printf(&alt,
+		              "-- Existing rows get the value without a rewrite (PostgreSQL 11+); drop the "
+		              "UPDATE at line %u.\n"
+		              "ALTER TABLE %s ADD COLUMN %s %s DEFAULT %s;\n"
+		              "-- Only if new rows must not get it by default:\n"
+		              "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;",
+		              (unsigned)s->op->loc.line, mg_buf_cstr(&tbl), mg_buf_cstr(&cn), col->type, value,
+		              mg_buf_cstr(&tbl), mg_buf_cstr(&cn));
+	} else {
+		mg_buf_printf(&alt,
+		              "-- In the ALTER TABLE, write the column as %s %s DEFAULT %s (no rewrite "
+		              "since PostgreSQL 11)\n-- and drop the UPDATE at line %u.",
+		              mg_buf_cstr(&cn), col->type, value, (unsigned)s->op->loc.line);
+	}
+	int sev = dml_severity(s, &c);
+	mg_finding *f = mg_analysis_add_finding(
+	    s->a, s->rule, sev < 0 ? s->rule->default_severity : (mg_severity)sev, at->loc, s->cs);
+	f->object = add->object;
+	f->message = mg_arena_strdup(ar, mg_buf_cstr(&msg));
+	f->safe_alternative = mg_arena_strdup(ar, mg_buf_cstr(&alt));
+	mg_buf_dispose(&msg);
+	mg_buf_dispose(&alt);
+	mg_buf_dispose(&tbl);
+	mg_buf_dispose(&cn);
+}
+
 static void unbatched_backfill(lk_site *s)
 {
 	dml_cost c;
+	const mg_operation *add;
+	const mg_statement *at;
+	const char *value;
 	if (!live_mass_change(s, &c))
 		return;
+	if (add_column_then_update_at(s, &add, &at, &value))
+		return; /* data-add-column-then-update reports it, with the better fix */
 	mg_arena *ar = &s->a->project->arena;
 	mg_buf msg = MG_BUF_INIT;
 	mg_buf_printf(&msg, "%s of %s %s.%s in one statement", dml_verb(s->op),
@@ -436,6 +603,11 @@ static void data_opaque_code(mg_analysis *a, const mg_rule *rule)
 static void data_unbatched_backfill(mg_analysis *a, const mg_rule *rule)
 {
 	lk_each_op(a, rule, unbatched_backfill);
+}
+
+static void data_add_column_then_update(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, add_column_then_update);
 }
 
 /* ---- the family's registry entries --------------------------------------- */
@@ -473,6 +645,22 @@ const mg_rule an_data_rules[] = {
 		.example = "UPDATE orders SET note = 'n/a' WHERE note IS NULL;",
 		.versions = "every version: row locks and WAL work alike on PostgreSQL 10 to 18",
 		.run = data_unbatched_backfill,
+	},
+	{
+		.id = "data-add-column-then-update",
+		.category = MG_CAT_DATA,
+		.default_severity = MG_SEV_MEDIUM,
+		.summary = "Adds a column, then UPDATEs every row to a constant instead of a DEFAULT",
+		.doc = "The UPDATE writes a new version of every row (row locks held until commit, WAL, "
+		       "replica lag and table bloat) only to store one constant. Since PostgreSQL 11, ADD "
+		       "COLUMN ... DEFAULT with a constant is a catalog change: existing rows read the "
+		       "value without being rewritten. Safe alternative: add the column with the DEFAULT, "
+		       "drop the UPDATE, and DROP DEFAULT afterwards if new rows must not get it.",
+		.example = "ALTER TABLE orders ADD COLUMN region text;\n"
+		           "UPDATE orders SET region = 'eu';",
+		.versions = "PostgreSQL 11 to 18: ADD COLUMN with a constant DEFAULT rewrites nothing; on 10 "
+		            "it rewrites the table as the UPDATE does",
+		.run = data_add_column_then_update,
 	},
 };
 const size_t an_data_rule_count = sizeof an_data_rules / sizeof an_data_rules[0];
