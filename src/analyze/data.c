@@ -570,6 +570,95 @@ static void add_column_then_update(lk_site *s)
 	mg_buf_dispose(&cn);
 }
 
+/* ---- mass DML and DDL on the table in one transaction ------------------- */
+
+static bool same_table(const mg_object *a, const mg_object *b)
+{
+	return same_name(a->name, b->name) &&
+	       (!a->schema || !b->schema || same_name(a->schema, b->schema));
+}
+
+/* The strongest lock a schema change (not a data change) in the same
+ * transaction takes on table, with its operation; NULL when there is none. */
+static const mg_operation *ddl_in_txn(const lk_site *s, const mg_object *table,
+                                      mg_lock_mode *mode)
+{
+	const mg_timeline *tl = s->a->graph ? s->a->graph->timeline : NULL;
+	const mg_timeline_entry *e = mg_timeline_at(tl, s->cs->index, s->stmt_index);
+	if (!e || !e->in_block)
+		return NULL;
+	size_t first = s->stmt_index;
+	while (first > 0) {
+		const mg_timeline_entry *p = mg_timeline_at(tl, s->cs->index, first - 1);
+		if (!p || !p->in_block || p->txn_end != e->txn_end)
+			break;
+		first--;
+	}
+	const mg_operation *best = NULL;
+	*mode = MG_LOCK_NONE;
+	for (size_t i = first; i <= e->txn_end && i < s->cs->n_stmts; i++) {
+		const mg_statement *st = s->cs->stmts[i];
+		for (size_t k = 0; k < st->n_ops; k++) {
+			const mg_operation *op = st->ops[k];
+			if (mass_dml(op) || mg_op_is_session(op) || op->kind == MG_OP_INSERT ||
+			    op->kind == MG_OP_SELECT || op->kind == MG_OP_COPY)
+				continue;
+			for (size_t l = 0; l < op->n_locks; l++)
+				if (op->locks[l].mode >= MG_LOCK_SHARE_UPDATE_EXCLUSIVE &&
+				    op->locks[l].mode > *mode && same_table(&op->locks[l].relation, table)) {
+					*mode = op->locks[l].mode;
+					best = op;
+				}
+		}
+	}
+	return best;
+}
+
+static void dml_with_ddl(lk_site *s)
+{
+	const mg_operation *add, *ddl;
+	const mg_statement *at;
+	const char *value;
+	mg_lock_mode mode;
+	dml_cost c;
+	if (!live_mass_change(s, &c) || add_column_then_update_at(s, &add, &at, &value))
+		return;
+	if (!(ddl = ddl_in_txn(s, c.table, &mode)))
+		return;
+	mg_arena *ar = &s->a->project->arena;
+	mg_buf msg = MG_BUF_INIT;
+	mg_buf_printf(&msg,
+	              "%s over %s %s.%s runs in the same transaction as the schema change at line %u, "
+	              "which takes %s on it: that lock is held while every row is changed",
+	              dml_verb(s->op), (s->op->flags & MG_OPF_HAS_WHERE) ? "rows of" : "every row of",
+	              c.table->schema ? c.table->schema : "", c.table->name, (unsigned)ddl->loc.line,
+	              mg_lock_mode_name(mode));
+	put_impact(&msg, s, &c);
+	int sev = MG_SEV_HIGH;
+	int fig = dml_severity(s, &c);
+	if (c.known) {
+		int held = mg_risk_hold_severity(s->a, c.table, mode, false, c.hold_ms, true,
+		                                 s->lock_timeout_before);
+		if (held > fig)
+			fig = held;
+	}
+	if (fig > sev)
+		sev = fig;
+	mg_finding *f = mg_analysis_add_finding(s->a, s->rule, (mg_severity)sev, s->op->loc, s->cs);
+	f->object = *c.table;
+	f->message = mg_arena_strdup(ar, mg_buf_cstr(&msg));
+	const char *batched = batched_sql(s, c.table);
+	f->safe_alternative =
+	    batched ? mg_arena_printf(ar,
+	                              "-- Let the schema change commit on its own (a migration of its "
+	                              "own), then change the rows in batches:\n%s",
+	                              batched)
+	            : "-- Let the schema change commit on its own (a migration of its own), then "
+	              "change the rows after the deploy\n-- in batches of about a thousand rows, each "
+	              "its own transaction (`migraph review` writes such a plan).";
+	mg_buf_dispose(&msg);
+}
+
 static void unbatched_backfill(lk_site *s)
 {
 	dml_cost c;
@@ -580,6 +669,9 @@ static void unbatched_backfill(lk_site *s)
 		return;
 	if (add_column_then_update_at(s, &add, &at, &value))
 		return; /* data-add-column-then-update reports it, with the better fix */
+	mg_lock_mode mode;
+	if (ddl_in_txn(s, c.table, &mode))
+		return; /* data-dml-with-ddl reports it: the DDL's lock is the larger harm */
 	mg_arena *ar = &s->a->project->arena;
 	mg_buf msg = MG_BUF_INIT;
 	mg_buf_printf(&msg, "%s of %s %s.%s in one statement", dml_verb(s->op),
@@ -603,6 +695,11 @@ static void data_opaque_code(mg_analysis *a, const mg_rule *rule)
 static void data_unbatched_backfill(mg_analysis *a, const mg_rule *rule)
 {
 	lk_each_op(a, rule, unbatched_backfill);
+}
+
+static void data_dml_with_ddl(mg_analysis *a, const mg_rule *rule)
+{
+	lk_each_op(a, rule, dml_with_ddl);
 }
 
 static void data_add_column_then_update(mg_analysis *a, const mg_rule *rule)
@@ -645,6 +742,22 @@ const mg_rule an_data_rules[] = {
 		.example = "UPDATE orders SET note = 'n/a' WHERE note IS NULL;",
 		.versions = "every version: row locks and WAL work alike on PostgreSQL 10 to 18",
 		.run = data_unbatched_backfill,
+	},
+	{
+		.id = "data-dml-with-ddl",
+		.category = MG_CAT_DATA,
+		.default_severity = MG_SEV_HIGH,
+		.summary = "Changes the rows of a live table in the same transaction as a schema change on it",
+		.doc = "The schema change's lock (ACCESS EXCLUSIVE for most ALTER TABLE forms) is held until "
+		       "the transaction commits, so every read and write of the table waits for the whole "
+		       "data change after it: the seed of safe rollouts is never to combine a schema change "
+		       "and a backfill in one migration transaction. High at least; critical when the "
+		       "figures say a hot table waits more than ten times the SLO. Safe alternative: let "
+		       "the schema change commit on its own, then change the rows in batches.",
+		.example = "ALTER TABLE orders ADD COLUMN region text;\n"
+		           "UPDATE orders SET region = upper(note);",
+		.versions = "every version: locks are held until commit on PostgreSQL 10 to 18",
+		.run = data_dml_with_ddl,
 	},
 	{
 		.id = "data-add-column-then-update",
