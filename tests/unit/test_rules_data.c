@@ -26,6 +26,7 @@ static void opaque_code_names_what_it_cannot_see(void **state)
 	assert_non_null(strstr(f->message, "DO block"));
 	assert_non_null(strstr(f->message, "UPDATE"));
 	i4_free(&r);
+	th_rmtree(dir);
 	const char *near[] = {V1, "V2__do.sql",
 	                      "DO $$ BEGIN RAISE NOTICE 'rows: %', (SELECT count(*) FROM t); END $$;\n"
 	                      "CREATE FUNCTION g() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n",
@@ -61,6 +62,7 @@ static void one_finding_per_statement_most_specific_first(void **state)
 	assert_non_null(strstr(i4_find(&r, "data-add-column-then-update")->safe_alternative,
 	                       "ADD COLUMN c text DEFAULT 'x'"));
 	i4_free(&r);
+	th_rmtree(dir);
 
 	const char *expr[] = {V1, "V2__c.sql",
 	                      "ALTER TABLE t ADD COLUMN c text;\nUPDATE t SET c = upper(a);\n", NULL};
@@ -71,6 +73,7 @@ static void one_finding_per_statement_most_specific_first(void **state)
 	assert_int_equal(i4_count(&r, "data-unbatched-backfill"), 0);
 	assert_int_equal(i4_find(&r, "data-dml-with-ddl")->severity, MG_SEV_HIGH);
 	i4_free(&r);
+	th_rmtree(dir);
 
 	/* the DDL committed in its own migration: only the backfill remains */
 	const char *split[] = {V1, "V2__c.sql", "ALTER TABLE t ADD COLUMN c text;\n", "V3__bf.sql",
@@ -80,6 +83,7 @@ static void one_finding_per_statement_most_specific_first(void **state)
 	assert_int_equal(i4_count(&r, "data-dml-with-ddl"), 0);
 	assert_int_equal(i4_count(&r, "data-unbatched-backfill"), 1);
 	i4_free(&r);
+	th_rmtree(dir);
 }
 
 int main(void)
