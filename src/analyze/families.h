@@ -23,6 +23,10 @@ extern const size_t an_compat_rule_count;
 extern const mg_rule an_locking_rules[];
 extern const size_t an_locking_rule_count;
 
+/* data.c: data-* of mass data changes and code migraph cannot see into */
+extern const mg_rule an_data_rules[];
+extern const size_t an_data_rule_count;
+
 /* rollback.c: rollback-*, from the changesets' rollbacks replayed on the catalog */
 extern const mg_rule an_rollback_rules[];
 extern const size_t an_rollback_rule_count;

@@ -20,6 +20,7 @@ static const struct family {
 	{an_ordering_rules, &an_ordering_rule_count},
 	{an_compat_rules, &an_compat_rule_count},
 	{an_locking_rules, &an_locking_rule_count},
+	{an_data_rules, &an_data_rule_count},
 	{an_rollback_rules, &an_rollback_rule_count},
 };
 

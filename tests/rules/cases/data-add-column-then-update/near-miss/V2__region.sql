@@ -1,0 +1,2 @@
+ALTER TABLE orders ADD COLUMN region text;
+UPDATE orders SET region = lower(note);

@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  UPDATE orders SET note = 'migrated' WHERE note IS NULL;
+END
+$$;

@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  RAISE NOTICE 'orders: %', (SELECT count(*) FROM orders);
+END
+$$;
