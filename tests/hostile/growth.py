@@ -34,6 +34,15 @@ FLOOR = 0.05  # seconds of CPU
 
 passed = failed = 0
 
+# Paths still quadratic, with their cases ready: they fail today (ratios 50
+# to 100 for 10x) and run only when named on the command line, so that the
+# suite stays green until their fix lands and removes them from this list.
+QUADRATIC = {
+    "hang-table-columns-dropped",          # ap_drop_column: memmove + index renumbering
+    "hang-review-table-columns-dropped",
+    "hang-rollback-changesets-on-one-table",  # rollback-incomplete copies+snapshots the table
+}
+
 
 def check(name, ok, detail=""):
     global passed, failed
@@ -65,7 +74,13 @@ def measure(command, args, timeout, migraph=None):
 
 
 def growth(name, build, n, factor=10, timeout=120, command="list"):
-    """build(dir, size) writes the input into dir and returns migraph's arguments."""
+    """build(dir, size) writes the input into dir and returns migraph's arguments.
+    Arguments on the command line pick the cases whose names contain one."""
+    if sys.argv[1:] and not any(a in name for a in sys.argv[1:]):
+        return
+    if name in QUADRATIC and not sys.argv[1:]:
+        print(f"skip {name} (still quadratic: runs only when named)")
+        return
     times = []
     for size in (n, n * factor):
         tmp = tempfile.mkdtemp(prefix="migraph-growth-")
@@ -163,6 +178,20 @@ def added_columns(tmp, n):
     return [f"{tmp}/db"]
 
 
+# A table twice as wide as the drops, emptied from the front one column at
+# a time: a drop that moves every later column and renumbers the column
+# index costs the table's width.
+def dropped_columns(tmp, n):
+    write(f"{tmp}/db/V1__w.sql", "CREATE TABLE wide (" +
+          ", ".join(f"c{i} int" for i in range(2 * n)) + ");\n")
+    write(f"{tmp}/db/V2__d.sql", "".join(f"ALTER TABLE wide DROP COLUMN c{i};\n"
+                                          for i in range(0, 2 * n, 2)) +
+          "".join(f"ALTER TABLE wide ALTER COLUMN c{i} SET NOT NULL;\n"
+                  for i in range(1, 2 * n, 20)) +
+          "ALTER TABLE wide ADD COLUMN c0 bigint;\n")
+    return [f"{tmp}/db"]
+
+
 # Each history row scanned every migration.
 def history_csv(tmp, n):
     for i in range(1, 1001):
@@ -228,6 +257,20 @@ def changesets_with_rollbacks(tmp, n):
     return ["--search-path", tmp, f"{tmp}/root.xml"]
 
 
+# N changesets that each add a column to the same table and say how to
+# take it back: the rollback analysis of each changeset must not copy the
+# table as it grew.
+def rollbacks_on_one_table(tmp, n):
+    write(f"{tmp}/root.xml", XMLNS +
+          '<changeSet id="t" author="a"><createTable tableName="t">'
+          '<column name="id" type="int"/></createTable></changeSet>\n' + "".join(
+              f'<changeSet id="c{i}" author="a"><addColumn tableName="t">'
+              f'<column name="c{i}" type="int"/></addColumn>'
+              f'<rollback><dropColumn tableName="t" columnName="c{i}"/></rollback>'
+              f'</changeSet>\n' for i in range(n)) + "</databaseChangeLog>\n")
+    return ["--search-path", tmp, f"{tmp}/root.xml"]
+
+
 def main():
     if not os.path.exists(MIGRAPH):
         print(f"no {MIGRAPH}: build it first")
@@ -241,6 +284,9 @@ def main():
     growth("hang-liquibase-properties", liquibase_properties, 10000, command="check")
     growth("hang-table-columns", wide_table, 20000, command="check")
     growth("hang-table-columns-added-by-alter", added_columns, 20000, command="check")
+    growth("hang-table-columns-dropped", dropped_columns, 2000, command="check")
+    growth("hang-rollback-changesets-on-one-table", rollbacks_on_one_table, 500,
+           command="check")
     growth("hang-history-csv-rows", history_csv, 100000, command="check")
     growth("hang-databasechangelog-csv-rows", databasechangelog_csv, 100000, command="check",
            timeout=300)
@@ -251,6 +297,7 @@ def main():
     growth("hang-graph-columns-added-by-alter", added_columns, 5000, command="graph")
     growth("hang-review-statements-in-one-changeset", statements_in_one_changeset, 5000,
            command="review")
+    growth("hang-review-table-columns-dropped", dropped_columns, 1000, command="review")
     growth("hang-review-liquibase-changesets-with-rollbacks", changesets_with_rollbacks, 1000,
            command="review")
 
