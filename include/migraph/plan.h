@@ -194,6 +194,8 @@ typedef struct mg_area_score {
 	mg_risk_area area;
 	mg_severity level;            /* the worst finding or figure behind it */
 	const char *summary;          /* one sentence with the decisive figures */
+	const char *because;          /* the same without "<area> risk is <level>: ", for a
+	                               * renderer that shows the area and level itself */
 	const char **reasons;         /* each: a figure or a finding ("V2_1: SHARE on orders 22 min") */
 	size_t n_reasons;
 	size_t *findings;             /* indexes into analysis->findings */

@@ -126,11 +126,9 @@ static void findings(plan_ctx *ctx, area_acc *acc)
 			x->n_findings_cap = ncap;
 		}
 		s->findings[s->n_findings++] = i;
+		/* The finding is listed by index, not repeated as a reason: the
+		 * reasons are the figures that are not findings of their own. */
 		const char *where = f->has_changeset ? cs_label(ctx, f->changeset_index) : "the project";
-		const char *text = mg_arena_printf(ctx->arena, "%s: %s %s (%s:%u)", where,
-		                                   mg_severity_name(f->severity), f->rule->id,
-		                                   f->loc.file ? f->loc.file : "?", f->loc.line);
-		reason(ctx, x, text);
 		raise(x, f->severity,
 		      mg_arena_printf(ctx->arena, "%s, %s: %s", where, f->rule->id, gist(ctx, f->message)));
 	}
@@ -281,7 +279,10 @@ static void plan_figures(plan_ctx *ctx, area_acc *acc)
 					sev = MG_SEV_HIGH;
 			}
 		}
-		const char *fig = mg_arena_printf(a, "%s %s (%s%s)%s", s->id,
+		/* The changeset comes first: a reviewer knows V11, not step s35. */
+		const char *fig = mg_arena_printf(a, "%s%s%s: %s (%s%s)%s",
+		                                  s->has_changeset ? cs_label(ctx, s->changeset) : "",
+		                                  s->has_changeset ? ", step " : "step ", s->id,
 		                                  mg_reversibility_name(s->reversibility), s->title, size,
 		                                  s->hold_until_confirmed ? ", held until confirmed" : "");
 		reason(ctx, &acc[MG_AREA_ROLLBACK], fig);
@@ -298,13 +299,15 @@ static void summarise(plan_ctx *ctx, area_acc *x)
 	mg_arena *a = ctx->arena;
 	const char *name = mg_risk_area_name(s->area);
 	const char *unknown = x->unknown ? "; some sizes are unknown, so it may be worse" : "";
-	if (x->decisive.len)
-		s->summary = mg_arena_printf(a, "%s risk is %s: %s (%zu finding%s)%s.", name,
-		                             mg_severity_name(s->level), mg_buf_cstr(&x->decisive),
+	if (x->decisive.len && s->n_findings)
+		s->because = mg_arena_printf(a, "%s (%zu finding%s)%s.", mg_buf_cstr(&x->decisive),
 		                             s->n_findings, s->n_findings == 1 ? "" : "s", unknown);
+	else if (x->decisive.len)
+		s->because = mg_arena_printf(a, "%s%s.", mg_buf_cstr(&x->decisive), unknown);
 	else
-		s->summary = mg_arena_printf(a, "%s risk is %s: nothing in the release raises it%s.", name,
-		                             mg_severity_name(s->level), unknown);
+		s->because = mg_arena_printf(a, "nothing in the release raises it%s.", unknown);
+	s->summary = mg_arena_printf(a, "%s risk is %s: %s", name, mg_severity_name(s->level),
+	                             s->because);
 }
 
 void plan_assess(plan_ctx *ctx)

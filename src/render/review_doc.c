@@ -239,9 +239,9 @@ static void summary(doc_ctx *c, bool plan_only)
 		mg_buf_dispose(&b);
 		if (area_scored(s)) {
 			rv_severity(d, s->level);
-			if (s->summary) {
+			if (s->because) {
 				rv_put(d, ": ");
-				rv_put(d, s->summary);
+				rv_put(d, s->because);
 			}
 		} else {
 			rv_put(d, "not scored");
@@ -329,9 +329,8 @@ static void section_risk(doc_ctx *c)
 			rv_para_end(d);
 			continue;
 		}
-		if (s->summary) {
-			para(d, s->summary);
-		}
+		if (s->because)
+			para(d, s->because);
 		for (size_t i = 0; i < s->n_reasons; i++) {
 			item(d, s->reasons[i]);
 		}

@@ -62,6 +62,10 @@ static void locking_from_blocked_time_against_the_slo(void **state)
 	assert_true(has_reason(l, "holds SHARE on public.orders for ~"));
 	assert_true(has_reason(l, "(SLO 2.0 s), a hot table"));
 	assert_non_null(strstr(l->summary, "locking risk is critical: V2 holds SHARE on public.orders"));
+	/* A renderer that shows the area and its level itself gets the reason
+	 * alone, so a row never reads "Locking risk  critical: locking risk is ...". */
+	assert_non_null(l->because);
+	assert_string_equal(l->because, l->summary + strlen("locking risk is critical: "));
 	assert_int_equal(r.plan->overall, MG_SEV_CRITICAL);
 	as_done(&r);
 }
@@ -118,6 +122,11 @@ static void rollback_area_from_irreversible_steps(void **state)
 	/* Each reason names the step by its title, with the table's figures. */
 	assert_true(has_reason(rb, "lossy (Drop column orders.note, 80.0 GB hot), held until confirmed"));
 	assert_true(has_reason(rb, "irreversible (Backfill legacy in batches)"));
+	/* ... and first the changeset, which the reviewer knows. */
+	assert_true(has_reason(rb, "V2, step s"));
+	/* A finding is listed by index, never repeated among the reasons. */
+	assert_false(has_reason(rb, "rollback-irreversible"));
+	assert_false(has_reason(area(&r, MG_AREA_LOCKING), "lock-"));
 	/* Four steps: the drop, the backfill, and the two deploy steps. */
 	assert_int_equal(r.plan->n_steps, 4);
 	assert_true(has_reason(rb, "1 of 4 steps irreversible, 1 lossy, 1 held back"));
