@@ -1,7 +1,10 @@
 /*
  * test_risk_severity.c: a finding's severity comes from the known risk of
- * its table, and an unknown never lowers it (issue 10, item 1).
+ * its table, and an unknown never lowers it (issue 10, item 1); the runtimes
+ * behind it count every table a statement's work depends on.
  */
+#include <math.h>
+
 #include "issue4_helpers.h"
 #include "migraph/profile.h"
 #include "migraph/risk.h"
@@ -138,6 +141,37 @@ static void a_table_created_in_the_changeset_costs_nothing(void **state)
 	sev_close(&run);
 }
 
+/* A query's runtime is a pass over every table it reads: a join costs
+ * both sides, and a REFRESH of a view the profile does not size is still
+ * costed by its sources rather than left unknown. */
+static void a_query_costs_every_table_it_reads(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__t.sql",
+	                       "CREATE TABLE pairs AS SELECT o.id FROM orders o JOIN customers c ON c.id = o.id;\n"
+	                       "CREATE MATERIALIZED VIEW scores AS SELECT id, score FROM customers;\n"
+	                       "REFRESH MATERIALIZED VIEW scores;\n"
+	                       "CREATE MATERIALIZED VIEW counts AS SELECT n FROM unsized;\n",
+	                       NULL};
+	sev_run run;
+	mg_analysis *a = sev_open(&run, files);
+	const mg_changeset_risk *cr = &a->risk[1];
+	const double scan = 250e6 / 1000; /* bytes per ms */
+	assert_true(cr->stmts[0].runtime_known);
+	assert_int_equal(cr->stmts[0].cost, MG_COST_SCAN);
+	assert_true(fabs(cr->stmts[0].runtime_ms - (80e9 + 200e6) / scan) < 1);
+	assert_true(cr->stmts[1].runtime_known);
+	assert_true(fabs(cr->stmts[1].runtime_ms - 200e6 / scan) < 1);
+	assert_true(cr->stmts[2].runtime_known);
+	assert_int_equal(cr->stmts[2].cost, MG_COST_REWRITE);
+	assert_true(fabs(cr->stmts[2].runtime_ms - 200e6 / scan) < 1);
+	assert_non_null(strstr(cr->stmts[2].assumption, "public.customers (200 MB)"));
+	/* an unsized source leaves the runtime unknown and says which */
+	assert_false(cr->stmts[3].runtime_known);
+	assert_non_null(strstr(cr->stmts[3].assumption, "public.unsized"));
+	sev_close(&run);
+}
+
 /* How many findings of rule, and the severity of the one on table (-1: none). */
 static size_t count_of(const char *const *files, const char *rule, const char *table, int *sev)
 {
@@ -269,6 +303,7 @@ int main(void)
 		cmocka_unit_test(a_lower_bound_below_the_slo_keeps_the_rule_default),
 		cmocka_unit_test(the_risk_block_keeps_the_known_part),
 		cmocka_unit_test(a_table_created_in_the_changeset_costs_nothing),
+		cmocka_unit_test(a_query_costs_every_table_it_reads),
 		cmocka_unit_test(no_lock_timeout_checks_every_statement),
 		cmocka_unit_test(no_lock_timeout_severity_follows_the_table),
 		cmocka_unit_test(one_finding_per_rule_table_and_statement),
