@@ -34,6 +34,50 @@ static void opaque_code_names_what_it_cannot_see(void **state)
 	assert_int_equal(i4_count_in(near, "data-opaque-code", &since1), 0);
 }
 
+/* Liquibase's own opaque changes: Java code and an external program.  The
+ * finding names the class and the program; migraph never runs either (the
+ * program here would leave a file behind). */
+static void liquibase_custom_change_and_command_ask_for_review(void **state)
+{
+	(void)state;
+	char *dir = th_tmpdir();
+	char changelog[8192];
+	snprintf(changelog, sizeof changelog,
+		"<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n"
+		"  <changeSet id=\"1\" author=\"a\"><createTable tableName=\"t\">"
+		"<column name=\"id\" type=\"bigint\"/></createTable></changeSet>\n"
+		"  <changeSet id=\"2\" author=\"a\">\n"
+		"    <customChange class=\"com.example.RecountStock\"/>\n"
+		"  </changeSet>\n"
+		"  <changeSet id=\"3\" author=\"a\">\n"
+		"    <executeCommand executable=\"/usr/bin/touch\">"
+		"<arg value=\"%s/ran\"/></executeCommand>\n"
+		"  </changeSet>\n"
+		"</databaseChangeLog>\n",
+		dir);
+	th_write(dir, "changelog.xml", changelog);
+	char path[4200];
+	snprintf(path, sizeof path, "%s/changelog.xml", dir);
+	i4_run r;
+	i4_analyze(&r, path, &(mg_analysis_options){0});
+	assert_int_equal(i4_count(&r, "data-opaque-code"), 2);
+	bool custom = false, command = false;
+	for (size_t i = 0; i < r.analysis.n_findings; i++) {
+		const mg_finding *f = r.analysis.findings[i];
+		if (strcmp(f->rule->id, "data-opaque-code") != 0)
+			continue;
+		custom |= strstr(f->message, "com.example.RecountStock") != NULL;
+		command |= strstr(f->message, "/usr/bin/touch") != NULL;
+		assert_true(f->loc.line > 0);
+	}
+	assert_true(custom);
+	assert_true(command);
+	snprintf(path, sizeof path, "%s/ran", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
 static void unbatched_backfill_fires_on_a_live_table_only(void **state)
 {
 	(void)state;
@@ -90,6 +134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(opaque_code_names_what_it_cannot_see),
+		cmocka_unit_test(liquibase_custom_change_and_command_ask_for_review),
 		cmocka_unit_test(unbatched_backfill_fires_on_a_live_table_only),
 		cmocka_unit_test(one_finding_per_statement_most_specific_first),
 	};
