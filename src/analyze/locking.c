@@ -31,31 +31,57 @@ static const char *stmt_sql(const lk_site *s)
  * statement builds CONCURRENTLY: a build that fails (lock timeout, cancel)
  * leaves it behind INVALID, and only dropping it first makes the script
  * safe to run again (IF NOT EXISTS would keep the invalid index). */
-static void no_txn_wrapper(mg_buf *b, const lk_site *s, const char *sql, const mg_object *rebuild)
+/* How a CONCURRENTLY statement is left when it is cancelled (lock
+ * timeout, statement timeout, a deploy killed) after its first
+ * transaction, and what a retry needs.  Observed on PostgreSQL 15. */
+typedef struct cancel_note {
+	const mg_object *leftover; /* an INVALID index the run leaves: dropped first */
+	const char *why;           /* the comment above that DROP */
+	const char *after;         /* lines of comment after the statement, or NULL; never
+	                            * "--" (it becomes an XML comment in a changelog) */
+} cancel_note;
+
+static void no_txn_script(mg_buf *b, const lk_site *s, const char *sql, const cancel_note *n)
 {
+	const mg_object *drop = n ? n->leftover : NULL;
+	const char *schema = mg_catalog_default_schema(s->a->catalog);
 	if (lk_is_liquibase(s)) {
 		mg_buf_printf(b,
 		              "<changeSet id=\"%s-concurrently\" author=\"%s\" runInTransaction=\"false\">\n",
 		              s->cs->id ? s->cs->id : "change", s->cs->author ? s->cs->author : "you");
-		if (rebuild) {
+		if (drop) {
 			mg_buf_puts(b, "  <sql>DROP INDEX CONCURRENTLY IF EXISTS ");
-			mg_sql_put_qualified(b, mg_catalog_default_schema(s->a->catalog), rebuild->schema, rebuild->name);
+			mg_sql_put_qualified(b, schema, drop->schema, drop->name);
 			mg_buf_puts(b, ";</sql>\n");
 		}
-		mg_buf_printf(b, "  <sql>%s;</sql>\n</changeSet>", sql);
+		mg_buf_printf(b, "  <sql>%s;</sql>\n", sql);
+		if (n && n->after)
+			mg_buf_printf(b, "  <!-- %s -->\n", n->after);
+		mg_buf_puts(b, "</changeSet>");
 		return;
 	}
 	mg_buf_puts(b, "-- in a migration of its own (CONCURRENTLY cannot run in a transaction;\n"
 	               "-- Flyway runs such a script outside one)\n"
 	               "SET lock_timeout = '2s';\n");
-	if (rebuild) {
-		mg_buf_puts(b, "-- a failed build leaves an INVALID index: drop it, so a retry builds "
-		               "it again\nDROP INDEX CONCURRENTLY IF EXISTS ");
-		mg_sql_put_qualified(b, mg_catalog_default_schema(s->a->catalog), rebuild->schema, rebuild->name);
+	if (drop) {
+		mg_buf_printf(b, "-- %s\nDROP INDEX CONCURRENTLY IF EXISTS ", n->why);
+		mg_sql_put_qualified(b, schema, drop->schema, drop->name);
 		mg_buf_puts(b, ";\n");
 	}
-	mg_buf_printf(b, "%s;\nRESET lock_timeout;  -- the next migration runs on this connection",
-	              sql);
+	mg_buf_printf(b, "%s;\n", sql);
+	for (const char *line = n ? n->after : NULL; line && *line;) {
+		size_t len = strcspn(line, "\n");
+		mg_buf_printf(b, "-- %.*s\n", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+	mg_buf_puts(b, "RESET lock_timeout;  -- the next migration runs on this connection");
+}
+
+static void no_txn_wrapper(mg_buf *b, const lk_site *s, const char *sql, const mg_object *rebuild)
+{
+	const cancel_note n = {rebuild, "a failed build leaves an INVALID index: drop it, so a retry "
+	                                "builds it again", NULL};
+	no_txn_script(b, s, sql, rebuild ? &n : NULL);
 }
 
 /* sql without its IF NOT EXISTS: the script drops a leftover first. */
@@ -189,8 +215,23 @@ static void reindex_not_concurrent(lk_site *s)
 		                 : op->object.kind == MG_OBJ_DATABASE ? "DATABASE" : "TABLE";
 		const char *fixed = mg_sql_insert_after(&s->a->project->arena, sql, strlen(sql), kw,
 		                                        "CONCURRENTLY");
+		/* A cancelled REINDEX CONCURRENTLY leaves its INVALID copy
+		 * <index>_ccnew behind; a retry succeeds but keeps it, and
+		 * every write keeps maintaining it. */
+		mg_object copy = {MG_OBJ_INDEX, op->object.schema, NULL, NULL};
+		cancel_note n = {NULL, "a cancelled run leaves an INVALID copy (<index>_ccnew) that a "
+		                       "retry keeps: drop it", NULL};
+		if (op->object.kind == MG_OBJ_INDEX && op->object.name &&
+		    strlen(op->object.name) + 6 < 64) {
+			copy.name = mg_arena_printf(&s->a->project->arena, "%s_ccnew", op->object.name);
+			n.leftover = &copy;
+		} else {
+			n.after = "a cancelled run leaves INVALID copies named <index>_ccnew that a retry\n"
+			          "keeps: find them with SELECT indexrelid::regclass FROM pg_index\n"
+			          "WHERE NOT indisvalid; and drop them (DROP INDEX CONCURRENTLY)";
+		}
 		if (fixed)
-			no_txn_wrapper(&alt, s, fixed, NULL);
+			no_txn_script(&alt, s, fixed, &n);
 	} else {
 		mg_buf_puts(&alt, "-- before PostgreSQL 12: build a replacement CONCURRENTLY, then swap\n"
 		                  "CREATE INDEX CONCURRENTLY new_idx ON tbl (cols);\n"
@@ -956,8 +997,24 @@ static void detach_partition(lk_site *s)
 	if (can && sql) {
 		mg_buf_printf(&msg, " (PostgreSQL %d has DETACH ... CONCURRENTLY)",
 		              s->a->project->engine.major);
-		no_txn_wrapper(&alt, s, mg_arena_printf(&s->a->project->arena, "%s CONCURRENTLY", sql),
-		               NULL);
+		/* Cancelled after its first transaction, the partition stays
+		 * "detach pending" and a plain retry fails ("already pending
+		 * detach"): FINALIZE completes it. */
+		const char *schema = mg_catalog_default_schema(s->a->catalog);
+		mg_buf fin = MG_BUF_INIT;
+		mg_buf_puts(&fin, "if it is cancelled after its first step, the partition stays \"detach "
+		                  "pending\"\nand a retry fails: complete it with\nALTER TABLE ");
+		mg_sql_put_qualified(&fin, schema, op->related.schema,
+		                     op->related.name ? op->related.name : "parent");
+		mg_buf_puts(&fin, " DETACH PARTITION ");
+		mg_sql_put_qualified(&fin, schema, op->object.schema,
+		                     op->object.name ? op->object.name : "child");
+		mg_buf_puts(&fin, " FINALIZE;");
+		const cancel_note n = {NULL, NULL,
+		                       mg_arena_strdup(&s->a->project->arena, mg_buf_cstr(&fin))};
+		mg_buf_dispose(&fin);
+		no_txn_script(&alt, s, mg_arena_printf(&s->a->project->arena, "%s CONCURRENTLY", sql),
+		              &n);
 	} else {
 		mg_buf_puts(&alt, "-- PostgreSQL 14+ detaches without blocking the parent:\n"
 		                  "-- ALTER TABLE parent DETACH PARTITION child CONCURRENTLY;\n"

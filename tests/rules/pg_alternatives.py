@@ -38,6 +38,11 @@ globally:
                        expects it to fail on its lock_timeout leaving an
                        INVALID index behind, then runs it again as written
                        and expects a valid index and the same schema as A
+  left_behind          with it: a query true once the alternative has timed
+                       out (default: exactly one INVALID index)
+  recover_from_comment with it: a word of the alternative's comment that
+                       gives the recovery SQL (e.g. FINALIZE): that comment,
+                       run as SQL, replaces the second run
   not_sql              why a case's alternative is not runnable SQL (advice,
                        a changelog, a .conf, a template to fill); the
                        suite fails when the alternative is in fact SQL, or
@@ -203,13 +208,19 @@ def retry_after_lock_timeout(srv, name, migs, target, alt, conf, schema_a, findi
         except pglive.ScriptError as e:
             check(f"{name}: a writer makes the alternative time out",
                   "lock timeout" in str(e), str(e)[:300])
-        invalid = srv.scalar(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid")
-        check(f"{name}: the timed-out build left an INVALID index", invalid == "1", f"({invalid})")
+        left = conf.get("left_behind", "SELECT count(*) = 1 FROM pg_index WHERE NOT indisvalid")
+        check(f"{name}: the timed-out run left its state behind ({left})",
+              srv.scalar(db, left) == "t")
     finally:
         holder.rollback()
         holder.close()
+    again = alt
+    if conf.get("recover_from_comment"):
+        again = recovery_comment(alt, conf["recover_from_comment"])
+        if not check(f"{name}: the alternative says how to recover", again is not None):
+            return
     try:
-        run_migration(srv, db, alt, False)
+        run_migration(srv, db, again, False)
         for n, sql, tx in migs[[m[0] for m in migs].index(target) + 1:]:
             run_migration(srv, db, sql, tx)
         ok = True
@@ -220,6 +231,20 @@ def retry_after_lock_timeout(srv, name, migs, target, alt, conf, schema_a, findi
         invalid = srv.scalar(db, "SELECT count(*) FROM pg_index WHERE NOT indisvalid")
         check(f"{name}: no INVALID index after the retry", invalid == "0", f"({invalid})")
         compare(f"{name} after the retry", schema_a, srv.schema(db), conf)
+
+
+def recovery_comment(alt, word):
+    """The SQL a comment of the alternative gives for recovery: the comment
+    lines from the one starting a statement up to the one naming word and
+    ending with a semicolon."""
+    lines = [l.strip()[2:].strip() for l in alt.splitlines() if l.strip().startswith("--")]
+    for i, l in enumerate(lines):
+        if word in l and l.endswith(";"):
+            start = i
+            while start > 0 and not re.match(r"(ALTER|DROP|CREATE|REINDEX)\b", lines[start]):
+                start -= 1
+            return "\n".join(lines[start:i + 1])
+    return None
 
 
 def run_case(srv, rule, variant, i):
