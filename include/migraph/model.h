@@ -419,6 +419,8 @@ typedef struct mg_operation {
 	const char *set_clause;      /* UPDATE: the SET list as SQL ("a = lower(b), c = 1") */
 	const char *options_sql;     /* CREATE/ALTER SEQUENCE: the options as SQL, when known
 	                                ("START WITH 1050 INCREMENT BY 50") */
+	const char *grantees;        /* GRANT/REVOKE on objects: the roles as SQL ("app, PUBLIC"),
+	                                NULL when one cannot be written back */
 
 	mg_object *depends;          /* relations the statement reads: a view's or CREATE TABLE AS's
 	                                query, LIKE's table, DML's FROM/USING, subqueries, sources */

@@ -12,6 +12,7 @@
  * Where the previous state was never recorded, there is no inverse and
  * the note says what to record before the release.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "analyze/rollback_int.h"
@@ -580,6 +581,48 @@ static void data_back(inv *v)
 	}
 }
 
+/* GRANT goes back with REVOKE and REVOKE with GRANT, of the same
+ * privileges to the same roles.  Privileges are a set, not a history: a
+ * role that held one of them before the release loses it to the REVOKE
+ * too, and a GRANT back gives one the REVOKE found missing, so the
+ * inverse restores the shape, not the exact ACL (PostgreSQL 15: a REVOKE
+ * ALL FROM PUBLIC on a sequence, granted back, adds USAGE).  Role membership, default privileges, ALL ...
+ * IN SCHEMA and grant options keep no inverse (the parser leaves their
+ * grantees unset). */
+static void grant_back(inv *v)
+{
+	const mg_operation *op = v->op;
+	const char *kw = op->object.kind == MG_OBJ_TABLE || op->object.kind == MG_OBJ_VIEW ||
+	                         op->object.kind == MG_OBJ_MATERIALIZED_VIEW ? "TABLE"
+	                 : op->object.kind == MG_OBJ_SEQUENCE              ? "SEQUENCE"
+	                 : op->object.kind == MG_OBJ_SCHEMA                ? "SCHEMA"
+	                                                                   : NULL;
+	if (!op->grantees || !op->detail || !kw || !op->object.name)
+		return none(v, "the privileges it changes are not recorded", fix_record(v));
+	bool revoke = has(op, MG_OPF_NEGATED);
+	mg_buf_puts(&v->b, revoke ? "GRANT " : "REVOKE ");
+	/* detail lists the privileges in lower case, "select,insert" */
+	for (const char *p = op->detail; *p; p++) {
+		if (*p == ',')
+			mg_buf_puts(&v->b, ", ");
+		else
+			mg_buf_putc(&v->b, (char)toupper((unsigned char)*p));
+	}
+	mg_buf_printf(&v->b, " ON %s ", kw);
+	if (op->object.kind == MG_OBJ_SCHEMA)
+		mg_sql_put_ident(&v->b, op->object.name);
+	else
+		rb_put_rel(&v->b, v->cat, op->object.schema, op->object.name);
+	mg_buf_printf(&v->b, " %s %s;\n", revoke ? "TO" : "FROM", op->grantees);
+	v->r.kind = MG_INVERSE_SHAPE;
+	v->r.note = revoke ? "the GRANT gives every privilege the REVOKE named, also one a role did "
+	                     "not hold before"
+	                   : "the REVOKE also takes away one of these privileges a role held before "
+	                     "the release";
+	v->r.forward_fix = "Record the privileges before the release (\\dp, or "
+	                   "information_schema.role_table_grants) and compare before rolling back.";
+}
+
 static void misc_back(inv *v)
 {
 	const mg_operation *op = v->op;
@@ -619,6 +662,8 @@ static void misc_back(inv *v)
 		mg_buf_printf(&v->b, "%s;\n", old);
 		return;
 	}
+	case MG_OP_GRANT:
+		return grant_back(v);
 	case MG_OP_CREATE_TRIGGER: {
 		mg_object on = mg_op_table(op);
 		const char *s = on.schema, *t = on.name;

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "migraph/sqlwrite.h"
 #include "sql/pg_internal.h"
 
 typedef PgQuery__ObjectType objtype_t;
@@ -307,9 +308,36 @@ static const char *privileges(sql_pg_ctx *ctx, pg_node **privs, size_t n)
 	return r;
 }
 
+/* The roles of a GRANT or REVOKE as SQL, for writing its inverse; NULL
+ * when one is not a plain name or PUBLIC (CURRENT_USER means whoever runs
+ * the rollback, which need not be who ran the migration). */
+static const char *grantees(sql_pg_ctx *ctx, const PgQuery__GrantStmt *s)
+{
+	mg_buf b = MG_BUF_INIT;
+	bool ok = s->n_grantees > 0;
+	for (size_t i = 0; ok && i < s->n_grantees; i++) {
+		const pg_node *n = s->grantees[i];
+		const PgQuery__RoleSpec *r = n->node_case == PG_QUERY__NODE__NODE_ROLE_SPEC
+		                                 ? n->role_spec : NULL;
+		if (b.len)
+			mg_buf_puts(&b, ", ");
+		if (r && r->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_PUBLIC)
+			mg_buf_puts(&b, "PUBLIC");
+		else if (r && r->roletype == PG_QUERY__ROLE_SPEC_TYPE__ROLESPEC_CSTRING &&
+		         r->rolename && *r->rolename)
+			mg_sql_put_ident(&b, r->rolename);
+		else
+			ok = false;
+	}
+	const char *out = ok ? mg_arena_strdup(ctx->arena, mg_buf_cstr(&b)) : NULL;
+	mg_buf_dispose(&b);
+	return out;
+}
+
 void sql_pg_map_grant(sql_pg_ctx *ctx, const PgQuery__GrantStmt *s)
 {
 	const char *privs = privileges(ctx, s->privileges, s->n_privileges);
+	const char *roles = grantees(ctx, s);
 	bool in_schema = s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_ALL_IN_SCHEMA;
 	for (size_t i = 0; i < s->n_objects || i == 0; i++) {
 		mg_operation *op = sql_pg_op(ctx, MG_OP_GRANT);
@@ -320,6 +348,8 @@ void sql_pg_map_grant(sql_pg_ctx *ctx, const PgQuery__GrantStmt *s)
 		op->detail = privs;
 		if (i >= s->n_objects)
 			break;
+		if (s->targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_OBJECT && !s->grant_option)
+			op->grantees = roles;
 		if (in_schema) {
 			op->object = (mg_object){MG_OBJ_SCHEMA, NULL, NULL,
 			                         sql_pg_str(ctx, sql_pg_node_str(s->objects[i]))};

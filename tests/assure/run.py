@@ -62,6 +62,7 @@ CREATE TABLE notes (id serial PRIMARY KEY, body text CHECK (body <> ''));
 CREATE TABLE old_flags (id int PRIMARY KEY, flag boolean NOT NULL DEFAULT false);
 CREATE VIEW customer_emails AS SELECT id, email FROM customers;
 CREATE SEQUENCE invoice_no_seq;
+GRANT USAGE ON SEQUENCE invoice_no_seq TO PUBLIC;
 CREATE TYPE order_state AS ENUM ('new', 'paid');
 CREATE TABLE events (id bigint, at date NOT NULL) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
@@ -95,6 +96,8 @@ CREATE FUNCTION order_total(o orders) RETURNS numeric LANGUAGE sql AS $$ SELECT 
 ALTER INDEX orders_placed_at_idx RENAME TO orders_placed_idx;
 ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 ALTER TABLE events DETACH PARTITION events_2024;
+GRANT SELECT, UPDATE ON orders, tags TO PUBLIC;
+REVOKE ALL ON SEQUENCE invoice_no_seq FROM PUBLIC;
 """,
     "V3__index.sql": "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n",
     "V4__validate.sql": "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\n",
@@ -184,6 +187,29 @@ def run_steps_and_rollbacks(srv, db, plan, label, release=None):
                 got = srv.query(db, c["sql"])
                 check(f"{name}: its check is clean: {c['title']}", got == [], str(got))
     return ran
+
+
+def privilege_tests(srv, plan):
+    """pg_dump --no-privileges cannot see a GRANT: its step and rollback are
+    checked through has_*_privilege on a database of their own."""
+    db = srv.fresh_db("assure_priv")
+    srv.run(db, BASE + "CREATE TABLE tags (id int PRIMARY KEY);\n")
+    probe = ("SELECT has_table_privilege('public', 'orders', 'UPDATE'), "
+             "has_sequence_privilege('public', 'invoice_no_seq', 'USAGE')")
+    start = srv.query(db, probe)
+    steps = [s for s in plan["steps"] if s["sql"] and ("GRANT " in s["sql"] or "REVOKE " in s["sql"])]
+    check("the GRANT and REVOKE have steps", len(steps) >= 1, str([s["title"] for s in plan["steps"]]))
+    for s in steps:
+        srv.run(db, s["sql"])
+    check("the steps change the privileges", srv.query(db, probe) != start, str(start))
+    for s in reversed(steps):
+        check(f"{s['id']} {s['title']}: has a rollback", bool(s["rollback_sql"]), str(s))
+        check(f"{s['id']} {s['title']}: lossy, it says why", s["reversibility"] == "lossy" and
+              bool(s["rollback_note"] and s["forward_fix"]), str(s))
+        if s["rollback_sql"]:
+            srv.run(db, s["rollback_sql"])
+    check("the rollbacks give back the privileges of before", srv.query(db, probe) == start,
+          f"{srv.query(db, probe)} != {start}")
 
 
 def rows(srv, db, sql):
@@ -351,6 +377,7 @@ def main():
         pre_deploy_tests(srv, db, path, plan)
         smoke_tests(srv, db, plan)
         n += run_steps_and_rollbacks(srv, db, plan, "flyway", release=2)
+        privilege_tests(srv, plan)
         check("rollbacks ran for most steps", n >= 25, str(n))
         for s in plan["steps"]:
             if s["title"] in ("drop_table", "drop_column") or "DROP TABLE" in (s["sql"] or ""):

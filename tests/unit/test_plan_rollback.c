@@ -148,6 +148,18 @@ static void inverse_of_every_kind(void **state)
 		 "DROP TABLE sales.\"Order Items 2\";"},
 		{"ALTER TABLE sales.\"Order Items\" RENAME COLUMN \"SKU\" TO sku;", MG_INVERSE_EXACT,
 		 "ALTER TABLE sales.\"Order Items\" RENAME COLUMN sku TO \"SKU\";"},
+		{"GRANT SELECT, UPDATE ON orders, sales.\"Order Items\" TO app, \"Reporting\";",
+		 MG_INVERSE_SHAPE,
+		 "REVOKE SELECT, UPDATE ON TABLE sales.\"Order Items\" FROM app, \"Reporting\";\n"
+		 "REVOKE SELECT, UPDATE ON TABLE orders FROM app, \"Reporting\";"},
+		{"REVOKE ALL ON SEQUENCE seq1 FROM PUBLIC;", MG_INVERSE_SHAPE,
+		 "GRANT ALL ON SEQUENCE seq1 TO PUBLIC;"},
+		{"GRANT USAGE ON SCHEMA sales TO app;", MG_INVERSE_SHAPE,
+		 "REVOKE USAGE ON SCHEMA sales FROM app;"},
+		/* no inverse where the roles or the previous state are not plain */
+		{"GRANT SELECT ON orders TO CURRENT_USER;", MG_INVERSE_NONE, "not recorded"},
+		{"GRANT SELECT ON orders TO app WITH GRANT OPTION;", MG_INVERSE_NONE, "not recorded"},
+		{"GRANT SELECT ON ALL TABLES IN SCHEMA sales TO app;", MG_INVERSE_NONE, "not recorded"},
 		{"CREATE TABLE a (id int); CREATE INDEX a_idx ON a (id);", MG_INVERSE_EXACT,
 		 "DROP INDEX IF EXISTS a_idx;\nDROP TABLE a;"},
 		{NULL, 0, NULL}};
