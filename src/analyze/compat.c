@@ -97,6 +97,28 @@ static bool backfilled_from(const mg_analysis *a, const mg_graph_fact *d, const 
 	return false;
 }
 
+static bool same_type(const char *x, const char *y);
+
+/* Does the transaction that drops a column (fact i) add it back, same name
+ * and same type?  Then the running version never sees it missing: its
+ * queries keep working (on fresh values).  Across two transactions, or
+ * with another type, the old version does see the change. */
+static bool readded_in_transaction(const mg_analysis *a, size_t i)
+{
+	const mg_graph *g = a->graph;
+	const mg_graph_fact *d = &g->facts[i];
+	const mg_changeset *cs = a->project->changesets[d->changeset];
+	if (d->op->kind != MG_OP_DROP_COLUMN || !cs->run_in_transaction || !d->type_before)
+		return false;
+	for (size_t k = i + 1; k < g->n_facts && g->facts[k].changeset == d->changeset; k++) {
+		const mg_operation *op = g->facts[k].op;
+		if (op->kind == MG_OP_ADD_COLUMN && same_table(op, d->op) && op->column &&
+		    mg_str_ieq(op->object.name, d->op->object.name))
+			return same_type(d->type_before, op->column->type);
+	}
+	return false;
+}
+
 /* The fact that added the replacement of what fact i drops, or NULL: an
  * added column of the same table that a backfill or its name links to the
  * dropped one, never just any column the release adds. */
@@ -105,7 +127,7 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 	const mg_graph *g = a->graph;
 	const mg_graph_fact *d = &g->facts[i];
 	const mg_operation *drop = d->op;
-	if (!d->pre_existing || !in_release(a, d->changeset))
+	if (!d->pre_existing || !in_release(a, d->changeset) || readded_in_transaction(a, i))
 		return NULL;
 	if (drop->kind == MG_OP_DROP_COLUMN) {
 		for (size_t k = 0; k < g->n_facts; k++) {
@@ -219,6 +241,18 @@ static void parse_type(const char *t, ptype *out)
 			snprintf(out->base, sizeof out->base, "%s", alias[i][1]);
 			break;
 		}
+}
+
+/* The same type under any of its spellings (int4 and integer, varchar(20)
+ * and character varying(20)). */
+static bool same_type(const char *x, const char *y)
+{
+	if (!x || !y)
+		return false;
+	ptype tx, ty;
+	parse_type(x, &tx);
+	parse_type(y, &ty);
+	return strcasecmp(tx.base, ty.base) == 0 && tx.a1 == ty.a1 && tx.a2 == ty.a2;
 }
 
 static int int_rank(const char *b)
@@ -355,7 +389,8 @@ static void each_breaking(mg_analysis *a, const mg_rule *rule, void (*check)(bre
 static void drop_column_breaks(breaking *b)
 {
 	const char *s = b->s, *t = b->t, *c = b->c;
-	if (b->op->kind != MG_OP_DROP_COLUMN || !b->fa->pre_existing || replacement(b->a, b->i))
+	if (b->op->kind != MG_OP_DROP_COLUMN || !b->fa->pre_existing || replacement(b->a, b->i) ||
+	    readded_in_transaction(b->a, b->i))
 		return;
 	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s is dropped while the previous application "
 	                                "version may still read or write it (%s deploy): its "

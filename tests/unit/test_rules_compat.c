@@ -45,6 +45,27 @@ static void drop_after_add_near_miss_add_in_earlier_release(void **state)
 	assert_int_equal(i4_count_in(files, "compat-drop-column", &since2), 1);
 }
 
+/* Dropped and added back in one transaction with the same type: the
+ * running version never misses the column.  Another type, or another
+ * migration, and it does. */
+static void drop_and_readd_same_type_in_one_transaction(void **state)
+{
+	(void)state;
+	const char *same[] = {V1, "V2__redo.sql", "ALTER TABLE t ADD COLUMN a_copy text;\n"
+	                      "UPDATE t SET a_copy = a;\nALTER TABLE t DROP COLUMN a;\n"
+	                      "ALTER TABLE t ADD COLUMN a character varying(100);\n",
+	                      NULL};
+	assert_int_equal(i4_count_in(same, "compat-drop-column", &since1), 0);
+	assert_int_equal(i4_count_in(same, "compat-drop-after-add", &since1), 0);
+	const char *other[] = {V1, "V2__redo.sql", "ALTER TABLE t DROP COLUMN b;\n"
+	                       "ALTER TABLE t ADD COLUMN b bigint;\n",
+	                       NULL};
+	assert_int_equal(i4_count_in(other, "compat-drop-column", &since1), 1);
+	const char *split[] = {V1, "V2__drop.sql", "ALTER TABLE t DROP COLUMN b;\n",
+	                       "V3__add.sql", "ALTER TABLE t ADD COLUMN b int;\n", NULL};
+	assert_int_equal(i4_count_in(split, "compat-drop-column", &since1), 1);
+}
+
 static void breaking_changes_fire_for_rolling_deploys(void **state)
 {
 	(void)state;
@@ -181,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(drop_after_add_fires_in_one_release),
 		cmocka_unit_test(drop_after_add_near_miss_add_in_earlier_release),
+		cmocka_unit_test(drop_and_readd_same_type_in_one_transaction),
 		cmocka_unit_test(breaking_changes_fire_for_rolling_deploys),
 		cmocka_unit_test(breaking_near_misses),
 		cmocka_unit_test(alter_type_under_view),
