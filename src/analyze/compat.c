@@ -59,6 +59,7 @@ static bool depends_on(const mg_operation *op, const char *schema, const char *n
 }
 
 static const char *find_word(const char *text, size_t len, const char *w);
+static bool ident_char(char c);
 
 /* Does one name contain the other (email and email_address, value and
  * jbvalue)?  Names that short are too common to link anything. */
@@ -754,6 +755,25 @@ static void drop_object_text(mg_analysis *a, mg_finding *f, const char *cls,
 	                                      s, o, kw, s, o, !strcmp(cls, "function") ? "(...)" : "");
 }
 
+/* Was the function made with RETURNS trigger (or event_trigger)?  Only
+ * triggers run it, never the application; a trigger still using it makes
+ * PostgreSQL refuse the drop, which compat-drop-still-used reports. */
+static bool trigger_function(const obj_seen *e)
+{
+	if (!e || !e->stmt || !e->stmt->sql)
+		return false;
+	const mg_statement *st = e->stmt;
+	const char *r = find_word(st->sql, st->sql_len, "returns");
+	if (!r)
+		return false;
+	r += strlen("returns");
+	while (r < st->sql + st->sql_len && (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\r'))
+		r++;
+	size_t rest = st->sql_len - (size_t)(r - st->sql);
+	return (rest >= 7 && strncasecmp(r, "trigger", 7) == 0 && (rest == 7 || !ident_char(r[7]))) ||
+	       (rest >= 13 && strncasecmp(r, "event_trigger", 13) == 0);
+}
+
 /* Walks every operation in order, keeping which sequences, types and
  * functions exist and where they were made, and reports the renames
  * (rename = true) or drops of those the running version may use: made
@@ -800,7 +820,7 @@ static void objects_breaking(mg_analysis *a, const mg_rule *rule, bool rename)
 				if (e && e->cs == SIZE_MAX)
 					live = true;
 				if (!live || is_rename != rename || !in_release(a, c) ||
-				    made_again(cs, op, cls, is_rename))
+				    made_again(cs, op, cls, is_rename) || trigger_function(e))
 					continue;
 				mg_loc loc = op->loc.file && op->loc.line ? op->loc : cs->stmts[i]->loc;
 				mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, loc,

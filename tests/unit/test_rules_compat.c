@@ -113,6 +113,12 @@ static void objects_the_running_version_uses(void **state)
 	                       NULL};
 	assert_int_equal(i4_count_in(quiet, "compat-rename-object", &all), 0);
 	assert_int_equal(i4_count_in(quiet, "compat-drop-object", &all), 0);
+	/* only triggers run a trigger function, never the application */
+	const char *trig[] = {V1, "V2__trig.sql",
+	                      "CREATE FUNCTION t_touch() RETURNS  TRIGGER LANGUAGE plpgsql AS "
+	                      "$$ BEGIN RETURN NEW; END $$;\n",
+	                      "V3__drop.sql", "DROP FUNCTION t_touch();\n", NULL};
+	assert_int_equal(i4_count_in(trig, "compat-drop-object", &since2), 0);
 	/* without IF EXISTS the drop proves the object exists */
 	const char *unknown[] = {V1, "V2__drop.sql", "DROP FUNCTION made_elsewhere(int);\n", NULL};
 	assert_int_equal(i4_count_in(unknown, "compat-drop-object", &since1), 1);
