@@ -335,20 +335,31 @@ static bool adds_not_null_without_default(const mg_operation *op)
 /* True when the changeset that renames a table creates, after the rename,
  * a view under the old name: the previous version's queries keep working
  * through it (a simple view is updatable). */
-static bool old_name_kept(const mg_changeset *cs, const mg_operation *rename)
+/* Does an operation of cs after `from` satisfy match(op, from)? */
+static bool later_in_changeset(const mg_changeset *cs, const mg_operation *from,
+                               bool (*match)(const mg_operation *op, const mg_operation *from))
 {
 	bool after = false;
 	for (size_t i = 0; i < cs->n_stmts; i++)
 		for (size_t j = 0; j < cs->stmts[i]->n_ops; j++) {
 			const mg_operation *op = cs->stmts[i]->ops[j];
-			if (op == rename)
+			if (op == from)
 				after = true;
-			else if (after && op->kind == MG_OP_CREATE_VIEW &&
-			         mg_str_eq(op->object.name, mg_op_table(rename).name) &&
-			         mg_str_eq(mg_op_table(op).schema, mg_op_table(rename).schema))
+			else if (after && match(op, from))
 				return true;
 		}
 	return false;
+}
+
+static bool view_under_old_name(const mg_operation *op, const mg_operation *rename)
+{
+	return op->kind == MG_OP_CREATE_VIEW && mg_str_eq(op->object.name, mg_op_table(rename).name) &&
+	       mg_str_eq(mg_op_table(op).schema, mg_op_table(rename).schema);
+}
+
+static bool old_name_kept(const mg_changeset *cs, const mg_operation *rename)
+{
+	return later_in_changeset(cs, rename, view_under_old_name);
 }
 
 /* One operation of the release that may break the application version
@@ -629,6 +640,13 @@ static bool known_before(const mg_analysis *a, const char *cls, const mg_object 
 	return mg_catalog_relation(c, o->schema, o->name) != NULL;
 }
 
+static bool creates_same_name(const mg_operation *o, const mg_operation *op)
+{
+	return obj_creates(o) && !strcmp(obj_class(o), obj_class(op)) &&
+	       mg_str_ieq(o->object.name, op->object.name) &&
+	       mg_str_ieq(o->object.schema, op->object.schema);
+}
+
 /* Is an object of the same class and name created after op, in the same
  * changeset?  After a DROP in one transaction it is the same name again.
  * After a RENAME only a function keeps the old name working (a wrapper):
@@ -641,18 +659,7 @@ static bool made_again(const mg_changeset *cs, const mg_operation *op, const cha
 	if (!strcmp(cls, "sequence") || (rename && strcmp(cls, "function") != 0) ||
 	    (!rename && !cs->run_in_transaction))
 		return false;
-	bool after = false;
-	for (size_t i = 0; i < cs->n_stmts; i++)
-		for (size_t j = 0; j < cs->stmts[i]->n_ops; j++) {
-			const mg_operation *o = cs->stmts[i]->ops[j];
-			if (o == op)
-				after = true;
-			else if (after && obj_creates(o) && !strcmp(obj_class(o), cls) &&
-			         mg_str_ieq(o->object.name, op->object.name) &&
-			         mg_str_ieq(o->object.schema, op->object.schema))
-				return true;
-		}
-	return false;
+	return later_in_changeset(cs, op, creates_same_name);
 }
 
 /* The CREATE FUNCTION text with its name changed to neu, or NULL when the
