@@ -45,6 +45,9 @@ typedef struct risk_ctx {
 	mg_arena *arena;
 	mg_map created;            /* "schema.name" of tables created in the release so far */
 	mg_map created_here;       /* ... and by the statements of this changeset costed so far */
+	mg_map unread;             /* relations the release creates with rows in them (a
+	                            * materialized view): not empty, but no running version
+	                            * reads them, so nobody waits for their locks */
 	bool release_known;        /* a release selection was given */
 } risk_ctx;
 
@@ -293,11 +296,22 @@ static mg_table_risk *table_entry(risk_ctx *r, mg_changeset_risk *cr, size_t *ca
 	t->table = *rel;
 	t->blocked_known = true;
 	table_figures(r, t);
-	t->new_in_release = mg_map_get(&r->created, table_key(r->arena, rel->schema, rel->name)) != NULL;
+	const char *key = table_key(r->arena, rel->schema, rel->name);
+	t->new_in_release = mg_map_get(&r->created, key) != NULL ||
+	                    (r->unread.arena && mg_map_get(&r->unread, key) != NULL);
 	return t;
 }
 
 /* Pass 1: each statement's runtime, and the changeset's. */
+/* Does op create a relation that starts empty?  A table (CREATE TABLE AS
+ * is counted with them, as before), or a materialized view WITH NO DATA;
+ * one with data holds its query's rows. */
+static bool created_empty(const mg_operation *op)
+{
+	return op->kind == MG_OP_CREATE_TABLE ||
+	       (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW && (op->flags & MG_OPF_WITH_NO_DATA));
+}
+
 static void statement_costs(risk_ctx *r, const mg_changeset *cs, mg_changeset_risk *cr)
 {
 	size_t n = cs->n_stmts;
@@ -317,7 +331,7 @@ static void statement_costs(risk_ctx *r, const mg_changeset *cs, mg_changeset_ri
 		else
 			cr->runtime_known = false;
 		for (size_t k = 0; k < st->n_ops; k++)
-			if (st->ops[k]->kind == MG_OP_CREATE_TABLE)
+			if (created_empty(st->ops[k]))
 				mg_map_put(&r->created_here,
 				           table_key(r->arena, st->ops[k]->object.schema,
 				                     st->ops[k]->object.name),
@@ -406,10 +420,13 @@ static void hold_locks(risk_ctx *r, const mg_changeset *cs, const mg_timeline_en
 				}
 				hold_lock(r, cr, &tcap, &op->locks[l], hold, hold_known);
 			}
-			if (op->kind == MG_OP_CREATE_TABLE &&
-			    ((cs->flags & MG_CSF_IN_RELEASE) || !r->release_known))
-				mg_map_put(&r->created, table_key(r->arena, op->object.schema, op->object.name),
-				           (void *)1);
+			if ((cs->flags & MG_CSF_IN_RELEASE) || !r->release_known) {
+				const char *key = table_key(r->arena, op->object.schema, op->object.name);
+				if (created_empty(op))
+					mg_map_put(&r->created, key, (void *)1);
+				else if (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW)
+					mg_map_put(&r->unread, key, (void *)1);
+			}
 		}
 	}
 	if (!dangerous_seen)
@@ -561,6 +578,7 @@ mg_changeset_risk *mg_risk_compute(mg_analysis *analysis, const mg_profile *prof
 	mg_project *p = analysis->project;
 	risk_ctx r = {.a = analysis, .profile = profile, .arena = &p->arena};
 	mg_map_init(&r.created, &p->arena);
+	mg_map_init(&r.unread, &p->arena);
 	mg_changeset_risk *all =
 		mg_arena_alloc(&p->arena, (p->n_changesets ? p->n_changesets : 1) * sizeof *all);
 	/* Without a release selection nothing says what production already
@@ -574,8 +592,10 @@ mg_changeset_risk *mg_risk_compute(mg_analysis *analysis, const mg_profile *prof
 		const mg_changeset *cs = p->changesets[i];
 		if (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE))
 			continue;
-		if (!release_known)
+		if (!release_known) {
 			mg_map_init(&r.created, &p->arena);
+			mg_map_init(&r.unread, &p->arena);
+		}
 		compute_changeset(&r, cs, &all[i]);
 	}
 	analysis->risk = all;

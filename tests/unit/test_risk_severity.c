@@ -172,6 +172,39 @@ static void a_query_costs_every_table_it_reads(void **state)
 	sev_close(&run);
 }
 
+/* A materialized view created in the changeset has no reader yet, so its
+ * index locks nobody out; but it holds its query's rows, so the build is
+ * not free.  Created in an earlier changeset, it is live. */
+static void a_matview_created_in_the_changeset_has_no_traffic(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__mv.sql",
+	                       "CREATE MATERIALIZED VIEW totals AS SELECT id, total FROM orders;\n"
+	                       "CREATE INDEX totals_id_idx ON totals (id);\n",
+	                       "V3__mv2.sql",
+	                       "CREATE INDEX totals_total_idx ON totals (total);\n", NULL};
+	sev_run run;
+	mg_analysis *a = sev_open(&run, files);
+	const mg_table_risk *here = mg_risk_table(&a->risk[1], "public", "totals");
+	assert_non_null(here);
+	assert_true(here->new_in_release);
+	assert_int_not_equal(a->risk[1].stmts[1].cost, MG_COST_METADATA);
+	const mg_table_risk *later = mg_risk_table(&a->risk[2], "public", "totals");
+	assert_non_null(later);
+	assert_false(later->new_in_release);
+	size_t on_new = 0, on_live = 0;
+	for (size_t i = 0; i < a->n_findings; i++) {
+		const mg_finding *f = a->findings[i];
+		if (strncmp(f->rule->id, "lock-", 5) != 0 || !f->has_changeset)
+			continue;
+		on_new += f->changeset_index == 1;
+		on_live += f->changeset_index == 2;
+	}
+	assert_int_equal(on_new, 0);
+	assert_true(on_live > 0);
+	sev_close(&run);
+}
+
 /* How many findings of rule, and the severity of the one on table (-1: none). */
 static size_t count_of(const char *const *files, const char *rule, const char *table, int *sev)
 {
@@ -304,6 +337,7 @@ int main(void)
 		cmocka_unit_test(the_risk_block_keeps_the_known_part),
 		cmocka_unit_test(a_table_created_in_the_changeset_costs_nothing),
 		cmocka_unit_test(a_query_costs_every_table_it_reads),
+		cmocka_unit_test(a_matview_created_in_the_changeset_has_no_traffic),
 		cmocka_unit_test(no_lock_timeout_checks_every_statement),
 		cmocka_unit_test(no_lock_timeout_severity_follows_the_table),
 		cmocka_unit_test(one_finding_per_rule_table_and_statement),

@@ -45,6 +45,85 @@ static void drop_after_add_near_miss_add_in_earlier_release(void **state)
 	assert_int_equal(i4_count_in(files, "compat-drop-column", &since2), 1);
 }
 
+/* Dropped and added back in one transaction with the same type: the
+ * running version never misses the column.  Another type, or another
+ * migration, and it does. */
+static void drop_and_readd_same_type_in_one_transaction(void **state)
+{
+	(void)state;
+	const char *same[] = {V1, "V2__redo.sql", "ALTER TABLE t ADD COLUMN a_copy text;\n"
+	                      "UPDATE t SET a_copy = a;\nALTER TABLE t DROP COLUMN a;\n"
+	                      "ALTER TABLE t ADD COLUMN a character varying(100);\n",
+	                      NULL};
+	assert_int_equal(i4_count_in(same, "compat-drop-column", &since1), 0);
+	assert_int_equal(i4_count_in(same, "compat-drop-after-add", &since1), 0);
+	const char *other[] = {V1, "V2__redo.sql", "ALTER TABLE t DROP COLUMN b;\n"
+	                       "ALTER TABLE t ADD COLUMN b bigint;\n",
+	                       NULL};
+	assert_int_equal(i4_count_in(other, "compat-drop-column", &since1), 1);
+	const char *split[] = {V1, "V2__drop.sql", "ALTER TABLE t DROP COLUMN b;\n",
+	                       "V3__add.sql", "ALTER TABLE t ADD COLUMN b int;\n", NULL};
+	assert_int_equal(i4_count_in(split, "compat-drop-column", &since1), 1);
+}
+
+/* Sequences, functions and types the running version may use: renamed or
+ * dropped they break it; made in the same release they do not. */
+static void objects_the_running_version_uses(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__objects.sql",
+	                       "CREATE SEQUENCE s;\nCREATE TYPE st AS ENUM ('a');\n"
+	                       "CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 $$;\n"
+	                       "CREATE FUNCTION g(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 $$;\n",
+	                       "V3__break.sql",
+	                       "ALTER SEQUENCE s RENAME TO s2;\nALTER TYPE st RENAME TO st2;\n"
+	                       "ALTER FUNCTION f(int) RENAME TO f2;\nDROP FUNCTION g(int);\n"
+	                       "DROP SEQUENCE s2;\n",
+	                       NULL};
+	const mg_analysis_options since2 = {.since = "2"};
+	const mg_analysis_options since2_single = {.since = "2", .deploy = MG_DEPLOY_SINGLE,
+	                                           .deploy_given = true};
+	/* in one release with their creation: nothing the running version knows */
+	assert_int_equal(i4_count_in(files, "compat-rename-object", &since1), 0);
+	char *dir = i4_project(files);
+	i4_run r;
+	i4_analyze(&r, dir, &since2);
+	assert_int_equal(i4_count(&r, "compat-rename-object"), 3);
+	assert_int_equal(i4_count(&r, "compat-drop-object"), 2);
+	const mg_finding *f = i4_find(&r, "compat-rename-object");
+	assert_non_null(strstr(f->message, "nextval('s')"));
+	assert_non_null(strstr(f->safe_alternative, "setval('public.s2'"));
+	i4_free(&r);
+	i4_analyze(&r, dir, &since2_single);
+	assert_int_equal(i4_count(&r, "compat-rename-object"), 0);
+	assert_int_equal(i4_count(&r, "compat-drop-object"), 0);
+	i4_free(&r);
+	th_rmtree(dir);
+	/* made in the release, kept as a wrapper, or dropped and made again */
+	const char *quiet[] = {V1, "V2__quiet.sql",
+	                       "CREATE SEQUENCE s;\nALTER SEQUENCE s RENAME TO s2;\nDROP SEQUENCE s2;\n"
+	                       "DROP FUNCTION IF EXISTS never_made(int);\n",
+	                       "V3__f.sql",
+	                       "CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT $1 $$;\n",
+	                       "V4__f.sql",
+	                       "ALTER FUNCTION f(int) RENAME TO f2;\n"
+	                       "CREATE FUNCTION f(int) RETURNS int LANGUAGE sql AS $$ SELECT f2($1) $$;\n"
+	                       "DROP FUNCTION f2(int);\n"
+	                       "CREATE FUNCTION f2(int) RETURNS bigint LANGUAGE sql AS $$ SELECT 1 $$;\n",
+	                       NULL};
+	assert_int_equal(i4_count_in(quiet, "compat-rename-object", &all), 0);
+	assert_int_equal(i4_count_in(quiet, "compat-drop-object", &all), 0);
+	/* only triggers run a trigger function, never the application */
+	const char *trig[] = {V1, "V2__trig.sql",
+	                      "CREATE FUNCTION t_touch() RETURNS  TRIGGER LANGUAGE plpgsql AS "
+	                      "$$ BEGIN RETURN NEW; END $$;\n",
+	                      "V3__drop.sql", "DROP FUNCTION t_touch();\n", NULL};
+	assert_int_equal(i4_count_in(trig, "compat-drop-object", &since2), 0);
+	/* without IF EXISTS the drop proves the object exists */
+	const char *unknown[] = {V1, "V2__drop.sql", "DROP FUNCTION made_elsewhere(int);\n", NULL};
+	assert_int_equal(i4_count_in(unknown, "compat-drop-object", &since1), 1);
+}
+
 static void breaking_changes_fire_for_rolling_deploys(void **state)
 {
 	(void)state;
@@ -181,6 +260,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(drop_after_add_fires_in_one_release),
 		cmocka_unit_test(drop_after_add_near_miss_add_in_earlier_release),
+		cmocka_unit_test(drop_and_readd_same_type_in_one_transaction),
+		cmocka_unit_test(objects_the_running_version_uses),
 		cmocka_unit_test(breaking_changes_fire_for_rolling_deploys),
 		cmocka_unit_test(breaking_near_misses),
 		cmocka_unit_test(alter_type_under_view),

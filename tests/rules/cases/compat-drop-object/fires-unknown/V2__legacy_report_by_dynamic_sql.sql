@@ -1,0 +1,1 @@
+DO $$ BEGIN EXECUTE 'CREATE FUNCTION legacy_report() RETURNS int LANGUAGE sql AS ''SELECT 1'''; END $$;
