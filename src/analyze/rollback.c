@@ -547,7 +547,8 @@ static void name_list(mg_arena *ar, named_columns *c, const mg_name_list *l)
 		name_column(ar, c, l->items[i]);
 }
 
-static bool columns_named(mg_arena *ar, named_columns *c, mg_statement *const *stmts, size_t n)
+static bool columns_named(mg_arena *ar, const mg_catalog *w, named_columns *c,
+                          mg_statement *const *stmts, size_t n)
 {
 	for (size_t s = 0; s < n; s++) {
 		if (stmts[s]->parse_failed)
@@ -572,9 +573,21 @@ static bool columns_named(mg_arena *ar, named_columns *c, mg_statement *const *s
 					name_list(ar, c, &op->column->constraints[i].columns);
 				break;
 			case MG_OP_CREATE_INDEX:
-			case MG_OP_DROP_INDEX:
-			case MG_OP_RENAME_INDEX:
+				if (!mg_op_table(op).name)
+					return false;
 				break;
+			case MG_OP_DROP_INDEX:
+			case MG_OP_RENAME_INDEX: {
+				/* The table must be one an operation names: found only
+				 * through the index, it would be compared before the drop
+				 * and not after, every column of it. */
+				mg_object t = mg_op_table(op);
+				const mg_cat_relation *on =
+					mg_catalog_index_table(w, op->object.schema, op->object.name, NULL);
+				if (!t.name || !on || on != mg_catalog_relation(w, t.schema, t.name))
+					return false;
+				break;
+			}
 			default:
 				return false;
 			}
@@ -601,8 +614,8 @@ static void incomplete_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_cha
 	touch_stmts(&scratch, &t, cs->stmts, cs->n_stmts);
 	touch_stmts(&scratch, &t, rb.stmts, rb.n_stmts);
 	named_columns cols = {0};
-	bool by_column = columns_named(&scratch, &cols, cs->stmts, cs->n_stmts) &&
-	                 columns_named(&scratch, &cols, rb.stmts, rb.n_stmts);
+	bool by_column = columns_named(&scratch, w, &cols, cs->stmts, cs->n_stmts) &&
+	                 columns_named(&scratch, w, &cols, rb.stmts, rb.n_stmts);
 	mg_catalog *c = by_column ? mg_catalog_copy_columns(w, &scratch, t.items, t.n, cols.items,
 	                                                    cols.n)
 	                          : mg_catalog_copy(w, &scratch, t.items, t.n);
