@@ -401,6 +401,22 @@ static void a_copy_of_named_columns_ends_where_a_whole_copy_does(void **state)
 	assert_non_null(mg_catalog_constraint(mg_catalog_relation(part, "public", "w"), "w_pk"));
 }
 
+/* A column added into the slot a DROP COLUMN freed starts empty: it does
+ * not inherit the type or default of the column the slot last held. */
+static void a_column_added_after_a_drop_starts_empty(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built("CREATE TABLE s (a int, b text, c bigint NOT NULL DEFAULT 4);");
+	apply(cat, "ALTER TABLE s DROP COLUMN a;\n"
+	           "ALTER TABLE s RENAME COLUMN missing TO x;");
+	const mg_cat_column *x = mg_catalog_column(mg_catalog_relation(cat, "public", "s"), "x");
+	assert_non_null(x);
+	assert_null(x->type);
+	assert_null(x->default_expr);
+	assert_false(x->not_null);
+	assert_non_null(strstr(snap(cat), "column public.s.x ?\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +431,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unnamed_checks_get_postgresqls_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(wide_copies_and_their_source_change_alone, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(a_column_added_after_a_drop_starts_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_copy_of_named_columns_ends_where_a_whole_copy_does,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(a_borrowing_copy_answers_as_a_copy_and_changes_alone,

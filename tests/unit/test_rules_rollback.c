@@ -410,6 +410,33 @@ static void incomplete_on_a_wide_table(void **state)
 	done(&r);
 }
 
+/* A DROP INDEX naming no table finds it through the index: when no
+ * operation names the table, it is compared whole (before the drop it is
+ * found, after it not); when one does, just the index differs. */
+static void incomplete_after_a_drop_index_naming_no_table(void **state)
+{
+	(void)state;
+	for (int named = 0; named < 2; named++) {
+		const char *const files[] = {
+			BASE,
+			"V2__ix.sql", "CREATE INDEX orders_total_idx ON orders (total);\n",
+			"V3__drop_ix.sql", "DROP INDEX orders_total_idx;\n",
+			"U3__drop_ix.sql", named ? "ALTER TABLE orders ALTER COLUMN note DROP DEFAULT;\n"
+			                         : "ALTER TABLE legacy ALTER COLUMN payload DROP DEFAULT;\n",
+			NULL};
+		run r;
+		analyze(&r, files, NULL, NULL, NULL);
+		assert_int_equal(count(&r, "rollback-incomplete"), 1);
+		const mg_finding *f = find(&r, "rollback-incomplete");
+		assert_non_null(strstr(f->message, "not restored: index public.orders_total_idx on "
+		                                   "public.orders (total)"));
+		bool whole = strstr(f->message, "not restored: column public.orders.id bigint not null") &&
+		             strstr(f->message, "not restored: table public.orders");
+		assert_int_equal(whole, !named);
+		done(&r);
+	}
+}
+
 /* ---- rollback-blocked ----------------------------------------------------------- */
 
 static void blocked_names_the_dependant_and_its_changeset(void **state)
@@ -483,6 +510,7 @@ int main(void)
 		cmocka_unit_test(incomplete_near_misses),
 		cmocka_unit_test(incomplete_fires_on_liquibase_blocks),
 		cmocka_unit_test(incomplete_on_a_wide_table),
+		cmocka_unit_test(incomplete_after_a_drop_index_naming_no_table),
 		cmocka_unit_test(blocked_names_the_dependant_and_its_changeset),
 		cmocka_unit_test(blocked_near_misses_and_liquibase),
 	};
