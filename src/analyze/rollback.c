@@ -522,14 +522,14 @@ static bool has_destructive_op(const mg_changeset *cs)
 	return false;
 }
 
-/* The columns whose snapshot lines statements can change, when they are
- * operations that change no column but the ones they name (adding,
- * dropping, renaming or altering a column; creating, dropping or renaming
- * an index): comparing just those lines, and the tables' constraints and
- * indexes, finds every difference at the cost of what the changeset
- * touches, not of the table's width.  False for anything else (a table
- * created, dropped or renamed, a constraint, a type, opaque SQL), which
- * is compared whole. */
+/* The columns statements can change, when they are operations that
+ * change no column but the ones they name (adding, dropping, renaming or
+ * altering a column; creating an index; dropping or renaming one on a
+ * table an operation names): a copy of just those columns, with the
+ * tables' constraints and indexes, differs before and after where a whole
+ * copy would, at the cost of what the changeset touches, not of the
+ * table's width.  False for anything else (a table created, dropped or
+ * renamed, a constraint, a type, DML, opaque SQL), compared whole. */
 typedef struct named_columns {
 	const char **items;
 	size_t n, cap;
