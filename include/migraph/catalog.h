@@ -203,6 +203,14 @@ bool mg_catalog_check_proves_not_null(const mg_cat_relation *rel, const char *co
 mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
                             size_t n_only);
 
+/* A partial copy like mg_catalog_copy's whose relations hold just the
+ * columns named (those that exist), with all their constraints and
+ * indexes: for operations that read and change no column but those, it
+ * ends in the same state as a whole copy would, but for the columns left
+ * out, at a cost of the columns named, not of the tables' width. */
+mg_catalog *mg_catalog_copy_columns(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                                    size_t n_only, const char *const *columns, size_t n_columns);
+
 /* A copy like mg_catalog_copy's that borrows from cat what a copy would
  * duplicate - the relations' columns, indexes, constraints and the index
  * over their column names; the types, domains, extensions and schemas -

@@ -522,6 +522,80 @@ static bool has_destructive_op(const mg_changeset *cs)
 	return false;
 }
 
+/* The columns statements can change, when they are operations that
+ * change no column but the ones they name (adding, dropping, renaming or
+ * altering a column; creating an index; dropping or renaming one on a
+ * table an operation names): a copy of just those columns, with the
+ * tables' constraints and indexes, differs before and after where a whole
+ * copy would, at the cost of what the changeset touches, not of the
+ * table's width.  False for anything else (a table created, dropped or
+ * renamed, a constraint, a type, DML, opaque SQL), compared whole. */
+typedef struct named_columns {
+	const char **items;
+	size_t n, cap;
+} named_columns;
+
+static void name_column(mg_arena *ar, named_columns *c, const char *name)
+{
+	if (name)
+		mg_arena_push(ar, (void ***)&c->items, &c->n, &c->cap, (void *)name);
+}
+
+static void name_list(mg_arena *ar, named_columns *c, const mg_name_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		name_column(ar, c, l->items[i]);
+}
+
+static bool columns_named(mg_arena *ar, const mg_catalog *w, named_columns *c,
+                          mg_statement *const *stmts, size_t n)
+{
+	for (size_t s = 0; s < n; s++) {
+		if (stmts[s]->parse_failed)
+			return false;
+		for (size_t k = 0; k < stmts[s]->n_ops; k++) {
+			const mg_operation *op = stmts[s]->ops[k];
+			switch (op->kind) {
+			case MG_OP_ADD_COLUMN:
+			case MG_OP_DROP_COLUMN:
+			case MG_OP_RENAME_COLUMN:
+			case MG_OP_ALTER_COLUMN_TYPE:
+			case MG_OP_SET_DEFAULT:
+			case MG_OP_DROP_DEFAULT:
+			case MG_OP_SET_NOT_NULL:
+			case MG_OP_DROP_NOT_NULL:
+				if (op->object.kind != MG_OBJ_COLUMN || !op->object.name)
+					return false;
+				name_column(ar, c, op->object.name);
+				name_column(ar, c, op->new_name);
+				/* An inline PRIMARY KEY makes its columns NOT NULL. */
+				for (size_t i = 0; op->column && i < op->column->n_constraints; i++)
+					name_list(ar, c, &op->column->constraints[i].columns);
+				break;
+			case MG_OP_CREATE_INDEX:
+				if (!mg_op_table(op).name)
+					return false;
+				break;
+			case MG_OP_DROP_INDEX:
+			case MG_OP_RENAME_INDEX: {
+				/* The table must be one an operation names: found only
+				 * through the index, it would be compared before the drop
+				 * and not after, every column of it. */
+				mg_object t = mg_op_table(op);
+				const mg_cat_relation *on =
+					mg_catalog_index_table(w, op->object.schema, op->object.name, NULL);
+				if (!t.name || !on || on != mg_catalog_relation(w, t.schema, t.name))
+					return false;
+				break;
+			}
+			default:
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
 static void incomplete_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_changeset *cs)
 {
 	incomplete *x = ctx;
@@ -539,7 +613,12 @@ static void incomplete_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_cha
 	touched t = {0};
 	touch_stmts(&scratch, &t, cs->stmts, cs->n_stmts);
 	touch_stmts(&scratch, &t, rb.stmts, rb.n_stmts);
-	mg_catalog *c = mg_catalog_copy(w, &scratch, t.items, t.n);
+	named_columns cols = {0};
+	bool by_column = columns_named(&scratch, w, &cols, cs->stmts, cs->n_stmts) &&
+	                 columns_named(&scratch, w, &cols, rb.stmts, rb.n_stmts);
+	mg_catalog *c = by_column ? mg_catalog_copy_columns(w, &scratch, t.items, t.n, cols.items,
+	                                                    cols.n)
+	                          : mg_catalog_copy(w, &scratch, t.items, t.n);
 	const char *before = mg_catalog_snapshot(c, &scratch, t.items, t.n);
 	mg_replay_statements(c, cs->stmts, cs->n_stmts, cs->index, NULL, NULL);
 	mg_replay_statements(c, rb.stmts, rb.n_stmts, cs->index, NULL, NULL);

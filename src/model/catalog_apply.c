@@ -146,6 +146,8 @@ mg_cat_column *ap_add_column(ap_ctx *a, cat_rel *r, const char *name)
 	grow(a->cat->arena, (void **)&r->pub.columns, sizeof *r->pub.columns, &r->pub.n_columns,
 	     &r->pub.caps[0]);
 	c = &r->pub.columns[r->pub.n_columns++];
+	/* The slot may hold what a DROP COLUMN moved down from it. */
+	memset(c, 0, sizeof *c);
 	c->name = mg_arena_strdup(a->cat->arena, name);
 	return c;
 }

@@ -98,6 +98,9 @@ typedef struct copier {
 	const mg_catalog *src;
 	mg_catalog *dst;
 	mg_map remap;  /* "%p" of an old cat_rel -> its copy */
+	bool some_columns;           /* only the columns named below */
+	const char *const *columns;
+	size_t n_columns;
 } copier;
 
 static cat_rel *remap(const copier *c, const void *old)
@@ -126,18 +129,40 @@ static cat_vec remap_vec(const copier *c, const cat_vec *v)
 	return out;
 }
 
-/* The arrays of a relation, its own from here on. */
-static void own_arrays(mg_arena *a, cat_rel *n)
+/* Of the source's columns, those named, each once: a fresh array, and a
+ * column index of its own built on first use. */
+static void keep_columns(const copier *c, const cat_rel *o, cat_rel *n)
+{
+	mg_arena *a = c->dst->arena;
+	mg_cat_relation *p = &n->pub;
+	p->columns = mg_arena_alloc(a, (c->n_columns + 1) * sizeof *p->columns);
+	p->n_columns = 0;
+	p->caps[0] = c->n_columns + 1;
+	memset(&n->col_index, 0, sizeof n->col_index);
+	n->col_index.arena = a;
+	for (size_t i = 0; i < c->n_columns; i++) {
+		const mg_cat_column *col = mg_catalog_column(&o->pub, c->columns[i]);
+		if (col && !mg_catalog_column(p, col->name))
+			p->columns[p->n_columns++] = *col;
+	}
+}
+
+/* The arrays of a relation, its own from here on (but for the columns,
+ * with_columns false: keep_columns made them). */
+static void own_arrays(mg_arena *a, cat_rel *n, bool with_columns)
 {
 	mg_cat_relation *p = &n->pub;
-	p->columns = dup_array(a, p->columns, sizeof *p->columns, p->n_columns);
+	if (with_columns)
+		p->columns = dup_array(a, p->columns, sizeof *p->columns, p->n_columns);
 	p->indexes = dup_array(a, p->indexes, sizeof *p->indexes, p->n_indexes);
 	p->constraints = dup_array(a, p->constraints, sizeof *p->constraints, p->n_constraints);
 	p->reads = dup_array(a, p->reads, sizeof *p->reads, p->n_reads);
-	p->caps[0] = p->n_columns;
 	p->caps[1] = p->n_indexes;
 	p->caps[2] = p->n_constraints;
 	p->caps[3] = p->n_reads;
+	if (!with_columns)
+		return;
+	p->caps[0] = p->n_columns;
 	/* Positions and names are the same: the index answers for the copy,
 	 * and the copy's changes must not reach the source's. */
 	cat_col_index *x = &n->col_index;
@@ -160,7 +185,9 @@ static void copy_rel_fields(const copier *c, const cat_rel *o, cat_rel *n, bool 
 		n->pub.caps[3] = o->pub.n_reads;
 		n->col_index.arena = a;
 	} else {
-		own_arrays(a, n);
+		if (c->some_columns)
+			keep_columns(c, o, n);
+		own_arrays(a, n, !c->some_columns);
 	}
 	cat_rel *parent = remap(c, o->pub.parent);
 	n->pub.parent = parent ? &parent->pub : NULL;
@@ -201,9 +228,11 @@ static void copy_map(const mg_map *src, mg_map *dst)
 }
 
 static mg_catalog *copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
-                        size_t n_only, bool borrow)
+                        size_t n_only, bool borrow, const char *const *columns,
+                        size_t n_columns)
 {
-	copier c = {cat, mg_catalog_new(arena, cat->default_schema), {0}};
+	copier c = {cat, mg_catalog_new(arena, cat->default_schema), {0}, columns != NULL, columns,
+	            n_columns};
 	mg_catalog *d = c.dst;
 	mg_map_init(&c.remap, arena);
 	rel_set set;
@@ -258,13 +287,21 @@ static mg_catalog *copy(const mg_catalog *cat, mg_arena *arena, const mg_object 
 mg_catalog *mg_catalog_copy(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
                             size_t n_only)
 {
-	return copy(cat, arena, only, n_only, false);
+	return copy(cat, arena, only, n_only, false, NULL, 0);
+}
+
+mg_catalog *mg_catalog_copy_columns(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
+                                    size_t n_only, const char *const *columns, size_t n_columns)
+{
+	static const char *const none[1] = {NULL};
+	return copy(cat, arena, only, n_only, false, columns ? columns : none,
+	            columns ? n_columns : 0);
 }
 
 mg_catalog *mg_catalog_borrow(const mg_catalog *cat, mg_arena *arena, const mg_object *only,
                               size_t n_only)
 {
-	return copy(cat, arena, only, n_only, true);
+	return copy(cat, arena, only, n_only, true, NULL, 0);
 }
 
 static void own_map(mg_catalog *cat, mg_map *m)
@@ -280,7 +317,7 @@ void cat_own_borrowed(mg_catalog *cat)
 		return;
 	cat->borrowed = false;
 	for (size_t i = 0; i < cat->all.n; i++)
-		own_arrays(cat->arena, cat->all.items[i]);
+		own_arrays(cat->arena, cat->all.items[i], true);
 	own_map(cat, &cat->types);
 	own_map(cat, &cat->checked_domains);
 	own_map(cat, &cat->extensions);

@@ -40,7 +40,6 @@ passed = failed = 0
 QUADRATIC = {
     "hang-table-columns-dropped",          # ap_drop_column: memmove + index renumbering
     "hang-review-table-columns-dropped",
-    "hang-rollback-changesets-on-one-table",  # rollback-incomplete copies+snapshots the table
 }
 
 

@@ -341,6 +341,82 @@ static void a_borrowing_copy_answers_as_a_copy_and_changes_alone(void **state)
 	assert_non_null(mg_catalog_index_table(cat, "public", "orders_status_idx", NULL));
 }
 
+/* The lines of snapshot a that name none of the columns named. */
+static size_t column_lines(const char *a)
+{
+	size_t n = 0;
+	for (const char *p = a; (p = strstr(p, "column ")) != NULL; p++)
+		n += p == a || p[-1] == '\n';
+	return n;
+}
+
+/* A copy of just the columns named (any case, each once, those that
+ * exist), with every constraint and index of its tables: operations on
+ * those columns leave it where a whole copy ends, but for the columns it
+ * left out, and the source as it was. */
+static void a_copy_of_named_columns_ends_where_a_whole_copy_does(void **state)
+{
+	(void)state;
+	mg_catalog *cat = wide(40);
+	apply(cat, "ALTER TABLE w ADD CONSTRAINT w_pk PRIMARY KEY (c1);\n"
+	           "CREATE INDEX w_c2_idx ON w (c2);\n"
+	           "ALTER TABLE w ADD CONSTRAINT w_c4_check CHECK (c4 > 0);");
+	const char *source = snap(cat);
+	mg_object only[] = {{MG_OBJ_TABLE, "public", NULL, "w"}};
+	const char *const named[] = {"c3", "C5", "c5", "nope", "c2", "c9", "extra", "r3"};
+	mg_catalog *part = mg_catalog_copy_columns(cat, &proj->arena, only, 1, named, 8);
+	mg_catalog *whole = mg_catalog_copy(cat, &proj->arena, only, 1);
+	const mg_cat_relation *w = mg_catalog_relation(part, "public", "w");
+	assert_int_equal(w->n_columns, 4); /* c3, c5, c2, c9 */
+	assert_null(type_of(part, "c1"));
+	assert_non_null(mg_catalog_constraint(w, "w_pk"));
+	assert_non_null(mg_catalog_constraint(w, "w_c4_check"));
+	assert_ptr_equal(mg_catalog_index_table(part, "public", "w_c2_idx", NULL), w);
+	const char *ops = "ALTER TABLE w RENAME COLUMN c3 TO r3;\n"
+	                  "ALTER TABLE w DROP COLUMN c2;\n"
+	                  "ALTER TABLE w ALTER COLUMN c9 TYPE bigint;\n"
+	                  "ALTER TABLE w ALTER COLUMN c5 SET DEFAULT 7;\n"
+	                  "ALTER TABLE w ADD COLUMN extra text NOT NULL DEFAULT 'x';\n"
+	                  "CREATE INDEX w_extra_idx ON w (extra);";
+	apply(part, ops);
+	apply(whole, ops);
+	const char *p = mg_catalog_snapshot(part, &proj->arena, only, 1);
+	const char *f = mg_catalog_snapshot(whole, &proj->arena, only, 1);
+	/* Every line of the partial copy is the whole copy's; what it lacks
+	 * is the columns it was not asked for, and nothing else. */
+	assert_string_equal(mg_snapshot_missing(&proj->arena, p, f), "");
+	const char *lacks = mg_snapshot_missing(&proj->arena, f, p);
+	assert_int_equal(column_lines(lacks), 40 - 4);
+	assert_null(strstr(lacks, "index "));
+	assert_null(strstr(lacks, "constraint "));
+	assert_null(strstr(lacks, ".r3 "));
+	assert_null(strstr(lacks, ".extra "));
+	assert_non_null(strstr(p, "column public.w.c5 integer default 7\n"));
+	assert_non_null(strstr(p, "column public.w.c9 bigint\n"));
+	assert_null(strstr(p, "w_c2_idx"));
+	assert_string_equal(snap(cat), source);
+	/* No names: the tables with none of their columns. */
+	part = mg_catalog_copy_columns(cat, &proj->arena, only, 1, NULL, 0);
+	assert_int_equal(mg_catalog_relation(part, "public", "w")->n_columns, 0);
+	assert_non_null(mg_catalog_constraint(mg_catalog_relation(part, "public", "w"), "w_pk"));
+}
+
+/* A column added into the slot a DROP COLUMN freed starts empty: it does
+ * not inherit the type or default of the column the slot last held. */
+static void a_column_added_after_a_drop_starts_empty(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built("CREATE TABLE s (a int, b text, c bigint NOT NULL DEFAULT 4);");
+	apply(cat, "ALTER TABLE s DROP COLUMN a;\n"
+	           "ALTER TABLE s RENAME COLUMN missing TO x;");
+	const mg_cat_column *x = mg_catalog_column(mg_catalog_relation(cat, "public", "s"), "x");
+	assert_non_null(x);
+	assert_null(x->type);
+	assert_null(x->default_expr);
+	assert_false(x->not_null);
+	assert_non_null(strstr(snap(cat), "column public.s.x ?\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +431,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unnamed_checks_get_postgresqls_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(wide_copies_and_their_source_change_alone, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(a_column_added_after_a_drop_starts_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_copy_of_named_columns_ends_where_a_whole_copy_does,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(a_borrowing_copy_answers_as_a_copy_and_changes_alone,
 		                                setup, teardown),
 	};

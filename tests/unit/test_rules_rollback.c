@@ -341,6 +341,102 @@ static void incomplete_fires_on_liquibase_blocks(void **state)
 	done(&r);
 }
 
+/* A table wider than the catalog's column index threshold, changesets
+ * that only add, drop, rename or alter columns and indexes (compared on
+ * the columns they name): each verdict is the one a whole comparison
+ * gives, and columns nothing names are never reported. */
+static void incomplete_on_a_wide_table(void **state)
+{
+	(void)state;
+	static const char *const lb[] = {
+		"changelog.xml",
+		HDR_LB
+		"<changeSet id=\"1\" author=\"a\"><sql>CREATE TABLE t (id int, c0 int, c1 int, c2 int, "
+		"c3 int, c4 int, c5 int, c6 int, c7 int, c8 int, c9 int, c10 int, c11 int, c12 int, "
+		"c13 int, c14 int, c15 int, c16 int, c17 int, c18 int, c19 int)</sql></changeSet>\n"
+		/* complete */
+		"<changeSet id=\"2\" author=\"a\"><addColumn tableName=\"t\"><column name=\"w\" "
+		"type=\"int\"/></addColumn><rollback><dropColumn tableName=\"t\" columnName=\"w\"/>"
+		"</rollback></changeSet>\n"
+		/* drops the wrong column: one not restored, one left behind */
+		"<changeSet id=\"3\" author=\"a\"><addColumn tableName=\"t\"><column name=\"x\" "
+		"type=\"int\"/></addColumn><rollback><dropColumn tableName=\"t\" columnName=\"c5\"/>"
+		"</rollback></changeSet>\n"
+		/* leaves an index */
+		"<changeSet id=\"4\" author=\"a\"><createIndex tableName=\"t\" indexName=\"t_c7_idx\">"
+		"<column name=\"c7\"/></createIndex><rollback><dropDefaultValue tableName=\"t\" "
+		"columnName=\"c8\"/></rollback></changeSet>\n"
+		/* leaves a column with its constraint and index */
+		"<changeSet id=\"5\" author=\"a\"><sql>ALTER TABLE t ADD COLUMN y int CONSTRAINT t_y_key "
+		"UNIQUE</sql><rollback>ALTER TABLE t ALTER COLUMN y DROP DEFAULT</rollback></changeSet>\n"
+		/* renames instead of dropping */
+		"<changeSet id=\"6\" author=\"a\"><addColumn tableName=\"t\"><column name=\"z\" "
+		"type=\"int\"/></addColumn><rollback><renameColumn tableName=\"t\" oldColumnName=\"z\" "
+		"newColumnName=\"z_old\"/></rollback></changeSet>\n"
+		/* complete: an index and its drop */
+		"<changeSet id=\"7\" author=\"a\"><createIndex tableName=\"t\" indexName=\"t_c9_idx\">"
+		"<column name=\"c9\"/></createIndex><rollback><dropIndex tableName=\"t\" "
+		"indexName=\"t_c9_idx\"/></rollback></changeSet>\n" END_LB,
+		NULL};
+	run r;
+	analyze(&r, lb, "changelog.xml", NULL, NULL);
+	assert_int_equal(count(&r, "rollback-incomplete"), 4);
+	const char *want[] = {
+		"changeset 3 ", "not restored: column public.t.c5 integer; "
+		                "left behind: column public.t.x integer",
+		"changeset 4 ", ": left behind: index public.t_c7_idx on public.t (c7)",
+		"changeset 5 ", "left behind: column public.t.y integer",
+		"changeset 6 ", ": left behind: column public.t.z_old integer",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof *want; i += 2) {
+		const mg_finding *f = NULL;
+		for (size_t k = 0; k < r.analysis.n_findings; k++)
+			if (!strcmp(r.analysis.findings[k]->rule->id, "rollback-incomplete") &&
+			    strstr(r.analysis.findings[k]->message, want[i]))
+				f = r.analysis.findings[k];
+		assert_non_null(f);
+		assert_non_null(strstr(f->message, want[i + 1]));
+		/* Nothing the changeset does not name. */
+		assert_null(strstr(f->message, "public.t.c1 "));
+		assert_null(strstr(f->message, "public.t.id "));
+	}
+	for (size_t k = 0; k < r.analysis.n_findings; k++) {
+		const mg_finding *f = r.analysis.findings[k];
+		if (!strcmp(f->rule->id, "rollback-incomplete") && strstr(f->message, "changeset 5 ")) {
+			assert_non_null(strstr(f->message, "constraint public.t.t_y_key unique (y)"));
+			assert_non_null(strstr(f->message, "index public.t_y_key on public.t (y) unique"));
+		}
+	}
+	done(&r);
+}
+
+/* A DROP INDEX naming no table finds it through the index: when no
+ * operation names the table, it is compared whole (before the drop it is
+ * found, after it not); when one does, just the index differs. */
+static void incomplete_after_a_drop_index_naming_no_table(void **state)
+{
+	(void)state;
+	for (int named = 0; named < 2; named++) {
+		const char *const files[] = {
+			BASE,
+			"V2__ix.sql", "CREATE INDEX orders_total_idx ON orders (total);\n",
+			"V3__drop_ix.sql", "DROP INDEX orders_total_idx;\n",
+			"U3__drop_ix.sql", named ? "ALTER TABLE orders ALTER COLUMN note DROP DEFAULT;\n"
+			                         : "ALTER TABLE legacy ALTER COLUMN payload DROP DEFAULT;\n",
+			NULL};
+		run r;
+		analyze(&r, files, NULL, NULL, NULL);
+		assert_int_equal(count(&r, "rollback-incomplete"), 1);
+		const mg_finding *f = find(&r, "rollback-incomplete");
+		assert_non_null(strstr(f->message, "not restored: index public.orders_total_idx on "
+		                                   "public.orders (total)"));
+		bool whole = strstr(f->message, "not restored: column public.orders.id bigint not null") &&
+		             strstr(f->message, "not restored: table public.orders");
+		assert_int_equal(whole, !named);
+		done(&r);
+	}
+}
+
 /* ---- rollback-blocked ----------------------------------------------------------- */
 
 static void blocked_names_the_dependant_and_its_changeset(void **state)
@@ -413,6 +509,8 @@ int main(void)
 		cmocka_unit_test(incomplete_names_what_differs),
 		cmocka_unit_test(incomplete_near_misses),
 		cmocka_unit_test(incomplete_fires_on_liquibase_blocks),
+		cmocka_unit_test(incomplete_on_a_wide_table),
+		cmocka_unit_test(incomplete_after_a_drop_index_naming_no_table),
 		cmocka_unit_test(blocked_names_the_dependant_and_its_changeset),
 		cmocka_unit_test(blocked_near_misses_and_liquibase),
 	};
