@@ -125,6 +125,8 @@ int mg_parse_count(const char *s, uint64_t *out);
 void mg_buf_put_duration(mg_buf *out, double ms);
 /* "315", "137K", "2.0M": a count of requests or rows, rounded. */
 void mg_buf_put_count(mg_buf *out, double n);
+/* "512 kB", "5.0 MB", "80 GB": a size in powers of 1000, one decimal below 10. */
+void mg_buf_put_bytes(mg_buf *out, double bytes);
 
 /* ---- Files ------------------------------------------------------------ */
 

@@ -244,17 +244,6 @@ static int dml_severity(const lk_site *s, const dml_cost *c)
 	return sev;
 }
 
-static void put_bytes(mg_buf *b, double v)
-{
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-	int u = 0;
-	while (v >= 1000 && u < 5) {
-		v /= 1000;
-		u++;
-	}
-	mg_buf_printf(b, v < 10 && u ? "%.1f %s" : "%.0f %s", v, units[u]);
-}
-
 /* The blocking locks the same transaction holds on other tables while the
  * change runs. */
 static void put_other_locks(mg_buf *b, const lk_site *s, const mg_object *table)
@@ -308,7 +297,7 @@ static void put_impact(mg_buf *b, const lk_site *s, const dml_cost *c)
 			mg_buf_puts(b, " writes/s)");
 		}
 		mg_buf_puts(b, "; WAL ~");
-		put_bytes(b, c->wal_bytes);
+		mg_buf_put_bytes(b, c->wal_bytes);
 		if (c->lag_known) {
 			mg_buf_puts(b, ", replica lag ~");
 			mg_buf_put_duration(b, c->lag_s * 1000.0);

@@ -77,16 +77,14 @@ static void table_figures(risk_ctx *r, mg_table_risk *t)
 	t->hot = use->hot;
 }
 
-/* "80 GB", "12.9 GB", "512 kB": sizes as a reviewer reads them. */
+/* "80 GB", "5.0 MB", "512 kB": sizes as a reviewer reads them. */
 static const char *human_bytes(mg_arena *arena, double b)
 {
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-	int u = 0;
-	while (b >= 1000 && u < 5) {
-		b /= 1000;
-		u++;
-	}
-	return mg_arena_printf(arena, b < 10 && u ? "%.1f %s" : "%.0f %s", b, units[u]);
+	mg_buf out = MG_BUF_INIT;
+	mg_buf_put_bytes(&out, b);
+	const char *text = mg_arena_strdup(arena, mg_buf_cstr(&out));
+	mg_buf_dispose(&out);
+	return text;
 }
 
 static bool table_is_new(risk_ctx *r, const mg_object *tbl)

@@ -92,3 +92,14 @@ void mg_buf_put_count(mg_buf *out, double n)
 	else
 		mg_buf_printf(out, "%.0f", n);
 }
+
+void mg_buf_put_bytes(mg_buf *out, double bytes)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	int u = 0;
+	while (bytes >= 1000 && u < 5) {
+		bytes /= 1000;
+		u++;
+	}
+	mg_buf_printf(out, bytes < 10 && u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}

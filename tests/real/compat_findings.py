@@ -11,17 +11,16 @@ under the believable profile of tests/real/dhis2-profile.yaml (rolling deploy).
 Without ../shared the test skips, except with CI=true, where that fails.
 """
 import collections
-import json
 import os
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.environ.get("MIGRAPH_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-DHIS2 = os.path.join(SHARED, "corpora", "dhis2", "dhis-2", "dhis-support",
-                     "dhis-support-db-migration", "src", "main")
 MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
 PROFILE = os.path.join(ROOT, "tests", "real", "dhis2-profile.yaml")
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from corpus_check import dhis2_report  # noqa: E402
+from suite import Suite  # noqa: E402
 
 # (migration, line, rule, the object the finding names): renames and drops of
 # the hot tables of the profile, read in the corpus by hand.  The column
@@ -65,32 +64,11 @@ COUNTS = {"compat-rename-column": 2, "compat-rename-table": 8, "compat-drop-colu
 
 
 def main():
-    if not os.path.isdir(DHIS2):
-        if os.environ.get("CI") == "true":
-            print(f"FAIL {DHIS2} is missing (CI=true)\n0 passed, 1 failed")
-            return 1
-        print(f"skipped: {DHIS2} is absent\n0 passed, 0 failed, 1 skipped")
-        return 0
-    p = subprocess.run([MIGRAPH, "check", "--format", "json", "--engine", "postgresql:15",
-                        "--profile", PROFILE,
-                        os.path.join(DHIS2, "resources/org/hisp/dhis/db/migration"),
-                        os.path.join(DHIS2, "java/org/hisp/dhis/db/migration")],
-                       capture_output=True, timeout=300)
-    passed = failed = 0
-
-    def check(name, ok, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL {name} {detail}")
-
-    check("check runs", p.returncode in (0, 1), p.stderr.decode(errors="replace")[:300])
-    if p.returncode not in (0, 1):
-        print(f"{passed} passed, {failed} failed")
-        return 1
-    doc = json.loads(p.stdout)
+    suite = Suite(quiet=True)
+    check = suite.check
+    doc = dhis2_report(ROOT, MIGRAPH, PROFILE, suite)
+    if not doc:
+        return suite.finish()
     found = {(os.path.basename(f["file"] or ""), f["line"], f["rule"]): f for f in doc["findings"]}
     for script, line, rule, obj in EXPECTED:
         f = found.get((script, line, rule))
@@ -103,8 +81,7 @@ def main():
     counts = collections.Counter(f["rule"] for f in doc["findings"] if f["rule"] in COUNTS)
     for rule, want in COUNTS.items():
         check(f"dhis2 has {want} {rule} findings", counts[rule] == want, f"now {counts[rule]}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return suite.finish()
 
 
 if __name__ == "__main__":

@@ -11,19 +11,18 @@ rule cases: tests/rules/cases/data-unbatched-backfill/.
 
 Without ../shared the test skips, except with CI=true, where that fails.
 """
-import json
 import os
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.environ.get("MIGRAPH_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-CORPORA = os.path.join(SHARED, "corpora")
 MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from corpus_check import check_json  # noqa: E402
 from flyway_corpora import CORPUS_LOCATIONS  # noqa: E402
+from suite import Suite, shared_corpora  # noqa: E402
 
 # The rules that report a backfill: one finding per statement, the most
 # specific (a backfill next to DDL on its table, or an ADD COLUMN's constant).
@@ -47,38 +46,19 @@ EXPECTED = [
     ("marquez", "V74__alter_jobs_to_add_current_run_uuid.sql", 5, "jobs", "high"),
 ]
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
-    return ok
-
-
-def findings(corpus):
-    locs = [os.path.join(CORPORA, l) for l in CORPUS_LOCATIONS[corpus]]
-    p = subprocess.run([MIGRAPH, "check", "--format", "json", "--engine", "postgresql:15",
-                        "--profile", os.path.join(HERE, PROFILES[corpus])] + locs,
-                       capture_output=True, timeout=300)
-    if not check(f"{corpus}: check runs", p.returncode in (0, 1),
-                 p.stderr.decode(errors="replace")[:300]):
-        return None
-    return json.loads(p.stdout)["findings"]
+def findings(corpora, corpus, suite):
+    doc = check_json(MIGRAPH, [os.path.join(corpora, l) for l in CORPUS_LOCATIONS[corpus]],
+                     os.path.join(HERE, PROFILES[corpus]), suite, corpus)
+    return doc["findings"] if doc else None
 
 
 def main():
-    if not os.path.isdir(CORPORA):
-        if os.environ.get("CI") == "true":
-            print(f"FAIL {CORPORA} is missing (CI=true)\n0 passed, 1 failed")
-            return 1
-        print(f"skipped: {CORPORA} is absent\n0 passed, 0 failed, 1 skipped")
-        return 0
-    by_corpus = {c: findings(c) for c in PROFILES}
+    suite = Suite(quiet=True)
+    check = suite.check
+    corpora = shared_corpora(ROOT, suite)
+    if not corpora:
+        return suite.finish()
+    by_corpus = {c: findings(corpora, c, suite) for c in PROFILES}
     for corpus, script, line, table, sev in EXPECTED:
         found = by_corpus[corpus]
         if found is None:
@@ -95,8 +75,7 @@ def main():
                   all("est. " in f["message"] and "WAL ~" in f["message"]
                       and "replica lag ~" in f["message"] for f in hits),
                   hits[0]["message"][:300])
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return suite.finish()
 
 
 if __name__ == "__main__":

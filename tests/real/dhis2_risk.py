@@ -12,45 +12,24 @@ Without ../shared the test skips, except with CI=true, where that fails.
 import collections
 import json
 import os
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHARED = os.environ.get("MIGRAPH_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-DHIS2 = os.path.join(SHARED, "corpora", "dhis2", "dhis-2", "dhis-support",
-                     "dhis-support-db-migration", "src", "main")
 MIGRAPH = os.environ.get("MIGRAPH", os.path.join(ROOT, "build", "migraph"))
 PROFILE = os.path.join(ROOT, "tests", "real", "dhis2-profile.yaml")
 COUNTS = os.path.join(ROOT, "tests", "real", "dhis2_counts.json")
 
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from corpus_check import dhis2_report  # noqa: E402
+from suite import Suite  # noqa: E402
+
 
 def main():
-    if not os.path.isdir(DHIS2):
-        if os.environ.get("CI") == "true":
-            print(f"FAIL {DHIS2} is missing (CI=true)\n0 passed, 1 failed")
-            return 1
-        print(f"skipped: {DHIS2} is absent\n0 passed, 0 failed, 1 skipped")
-        return 0
-    p = subprocess.run([MIGRAPH, "check", "--format", "json", "--engine", "postgresql:15",
-                        "--profile", PROFILE,
-                        os.path.join(DHIS2, "resources/org/hisp/dhis/db/migration"),
-                        os.path.join(DHIS2, "java/org/hisp/dhis/db/migration")],
-                       capture_output=True, timeout=300)
-    passed = failed = 0
-
-    def check(name, ok, detail=""):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print(f"FAIL {name} {detail}")
-
-    check("check runs", p.returncode in (0, 1), p.stderr.decode(errors="replace")[:300])
-    if p.returncode not in (0, 1):
-        print(f"{passed} passed, {failed} failed")
-        return 1
-    doc = json.loads(p.stdout)
+    suite = Suite(quiet=True)
+    check = suite.check
+    doc = dhis2_report(ROOT, MIGRAPH, PROFILE, suite)
+    if not doc:
+        return suite.finish()
     cs_all = doc["changesets"]
     missing = [c["script"] for c in cs_all if not isinstance(c.get("risk"), dict)]
     check("every changeset has a risk entry", not missing, str(missing[:5]))
@@ -79,8 +58,7 @@ def main():
         check("finding counts per rule and severity as reviewed", not diff,
               "(recorded, now): " + json.dumps(dict(sorted(diff.items()))) +
               " -- review the findings, then UPDATE=1")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return suite.finish()
 
 
 if __name__ == "__main__":

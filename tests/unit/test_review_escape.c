@@ -123,6 +123,13 @@ static void durations_and_counts_as_reviewers_read_them(void **state)
 	mg_buf_puts(&b, " ");
 	mg_buf_put_count(&b, 10500000);
 	assert_string_equal(mg_buf_cstr(&b), "315 137K 10.5M");
+	mg_buf_clear(&b);
+	static const double sizes[] = {512, 5e6, 12.9e9, 80e9, 2e15, 3e18};
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		mg_buf_put_bytes(&b, sizes[i]);
+		mg_buf_putc(&b, '|');
+	}
+	assert_string_equal(mg_buf_cstr(&b), "512 B|5.0 MB|13 GB|80 GB|2.0 PB|3000 PB|");
 	mg_buf_dispose(&b);
 }
 
