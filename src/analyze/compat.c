@@ -97,18 +97,46 @@ static bool backfilled_from(const mg_analysis *a, const mg_graph_fact *d, const 
 	return false;
 }
 
+/* The facts that can replace a dropped column or table: the search for a
+ * drop's replacement walks these, not every fact (a release of N drops
+ * would cost N^2). */
+typedef struct candidates {
+	size_t *items;
+	size_t n;
+	bool built;
+} candidates;
+
+static const candidates *replacement_candidates(const mg_analysis *a, candidates *c)
+{
+	const mg_graph *g = a->graph;
+	if (c->built)
+		return c;
+	c->built = true;
+	c->items = mg_arena_alloc(&a->project->arena, (g->n_facts + 1) * sizeof *c->items);
+	for (size_t k = 0; k < g->n_facts; k++) {
+		mg_op_kind kind = g->facts[k].op->kind;
+		if (kind == MG_OP_ADD_COLUMN || kind == MG_OP_RENAME_COLUMN ||
+		    kind == MG_OP_INSERT || kind == MG_OP_CREATE_TABLE ||
+		    kind == MG_OP_RENAME_TABLE)
+			c->items[c->n++] = k;
+	}
+	return c;
+}
+
 /* The fact that added the replacement of what fact i drops, or NULL: an
  * added column of the same table that a backfill or its name links to the
  * dropped one, never just any column the release adds. */
-static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
+static const mg_graph_fact *replacement(const mg_analysis *a, candidates *cands, size_t i)
 {
 	const mg_graph *g = a->graph;
 	const mg_graph_fact *d = &g->facts[i];
 	const mg_operation *drop = d->op;
 	if (!d->pre_existing || !in_release(a, d->changeset))
 		return NULL;
+	const candidates *c = replacement_candidates(a, cands);
 	if (drop->kind == MG_OP_DROP_COLUMN) {
-		for (size_t k = 0; k < g->n_facts; k++) {
+		for (size_t j = 0; j < c->n; j++) {
+			size_t k = c->items[j];
 			const mg_graph_fact *f = &g->facts[k];
 			if (!same_release(a, f->changeset, d->changeset) || !same_table(f->op, drop))
 				continue;
@@ -127,7 +155,8 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 		return NULL;
 	mg_object dt = mg_op_table(drop);
 	const char *ds = dt.schema, *dn = dt.name;
-	for (size_t k = 0; k < g->n_facts; k++) {
+	for (size_t j = 0; j < c->n; j++) {
+		size_t k = c->items[j];
 		const mg_graph_fact *f = &g->facts[k];
 		if (!same_release(a, f->changeset, d->changeset) || k == i)
 			continue;
@@ -147,8 +176,9 @@ static void compat_drop_after_add(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
+	candidates cands = {0};
 	for (size_t i = 0; g && i < g->n_facts; i++) {
-		const mg_graph_fact *r = replacement(a, i);
+		const mg_graph_fact *r = replacement(a, &cands, i);
 		if (!r)
 			continue;
 		const mg_graph_fact *d = &g->facts[i];
@@ -325,6 +355,7 @@ typedef struct breaking {
 	const char *s, *t, *c;     /* its table's schema and name, its column */
 	const char *deploy;
 	const char *msg, *alt;
+	candidates *cands;         /* of a replacement, shared by the facts */
 } breaking;
 
 /* Calls check for every fact of the release; a rolling, blue-green or
@@ -334,13 +365,15 @@ static void each_breaking(mg_analysis *a, const mg_rule *rule, void (*check)(bre
 	mg_graph *g = a->graph;
 	if (!g || a->opts.deploy == MG_DEPLOY_SINGLE)
 		return;
+	candidates cands = {0};
 	for (size_t i = 0; i < g->n_facts; i++) {
 		const mg_graph_fact *fa = &g->facts[i];
 		if (!in_release(a, fa->changeset))
 			continue;
 		mg_object tbl = mg_op_table(fa->op);
 		breaking b = {a, &a->project->arena, i, fa, fa->op, tbl.schema, tbl.name,
-		              fa->op->object.name, mg_deploy_name(a->opts.deploy), NULL, NULL};
+		              fa->op->object.name, mg_deploy_name(a->opts.deploy), NULL, NULL,
+		              &cands};
 		check(&b);
 		if (!b.msg)
 			continue;
@@ -355,7 +388,8 @@ static void each_breaking(mg_analysis *a, const mg_rule *rule, void (*check)(bre
 static void drop_column_breaks(breaking *b)
 {
 	const char *s = b->s, *t = b->t, *c = b->c;
-	if (b->op->kind != MG_OP_DROP_COLUMN || !b->fa->pre_existing || replacement(b->a, b->i))
+	if (b->op->kind != MG_OP_DROP_COLUMN || !b->fa->pre_existing ||
+	    replacement(b->a, b->cands, b->i))
 		return;
 	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s is dropped while the previous application "
 	                                "version may still read or write it (%s deploy): its "
@@ -374,7 +408,7 @@ static void drop_table_breaks(breaking *b)
 	const char *s = b->s, *t = b->t;
 	mg_op_kind k = b->op->kind;
 	if ((k != MG_OP_DROP_TABLE && k != MG_OP_DROP_VIEW && k != MG_OP_DROP_MATERIALIZED_VIEW) ||
-	    !b->fa->pre_existing || replacement(b->a, b->i))
+	    !b->fa->pre_existing || replacement(b->a, b->cands, b->i))
 		return;
 	b->msg = mg_arena_printf(b->ar, "%s.%s is dropped while the previous application version "
 	                                "may still query it (%s deploy)",
