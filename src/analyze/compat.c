@@ -102,38 +102,93 @@ static bool backfilled_from(const mg_analysis *a, const mg_graph_fact *d, const 
 
 static bool same_type(const char *x, const char *y);
 
+/* The facts that can replace a dropped column or table: the search for a
+ * drop's replacement walks these, not every fact (a release of N drops
+ * would cost N^2). */
+typedef struct candidates {
+	size_t *items;
+	size_t n;
+	size_t *readd;  /* per DROP COLUMN fact: 1 + the next ADD of that column in its
+	                   changeset, or 0 */
+	bool built;
+} candidates;
+
+/* One pass from the end: for each DROP COLUMN, the nearest later ADD of
+ * the same column in the same changeset (a walk forward per drop would
+ * cost N^2 on a changeset of N drops). */
+static void find_readds(const mg_analysis *a, candidates *c)
+{
+	const mg_graph *g = a->graph;
+	mg_arena *ar = &a->project->arena;
+	mg_map next_add;
+	mg_map_init(&next_add, ar);
+	c->readd = mg_arena_alloc(ar, (g->n_facts + 1) * sizeof *c->readd);
+	for (size_t k = g->n_facts; k-- > 0;) {
+		const mg_operation *op = g->facts[k].op;
+		if (op->kind != MG_OP_ADD_COLUMN && op->kind != MG_OP_DROP_COLUMN)
+			continue;
+		mg_object t = mg_op_table(op);
+		const char *col = op->object.name;
+		const char *key = mg_arena_printf(ar, "%zu|%s|%s|%s", g->facts[k].changeset,
+		                                  mg_str_lower(ar, t.schema ? t.schema : ""),
+		                                  mg_str_lower(ar, t.name ? t.name : ""),
+		                                  mg_str_lower(ar, col ? col : ""));
+		if (op->kind == MG_OP_ADD_COLUMN)
+			mg_map_put(&next_add, key, (void *)(uintptr_t)(k + 1));
+		else
+			c->readd[k] = (size_t)(uintptr_t)mg_map_get(&next_add, key);
+	}
+}
+
+static const candidates *replacement_candidates(const mg_analysis *a, candidates *c)
+{
+	const mg_graph *g = a->graph;
+	if (c->built)
+		return c;
+	c->built = true;
+	c->items = mg_arena_alloc(&a->project->arena, (g->n_facts + 1) * sizeof *c->items);
+	for (size_t k = 0; k < g->n_facts; k++) {
+		mg_op_kind kind = g->facts[k].op->kind;
+		if (kind == MG_OP_ADD_COLUMN || kind == MG_OP_RENAME_COLUMN ||
+		    kind == MG_OP_INSERT || kind == MG_OP_CREATE_TABLE ||
+		    kind == MG_OP_RENAME_TABLE)
+			c->items[c->n++] = k;
+	}
+	find_readds(a, c);
+	return c;
+}
+
+static bool same_type(const char *x, const char *y);
+
 /* Does the transaction that drops a column (fact i) add it back, same name
  * and same type?  Then the running version never sees it missing: its
  * queries keep working (on fresh values).  Across two transactions, or
  * with another type, the old version does see the change. */
-static bool readded_in_transaction(const mg_analysis *a, size_t i)
+static bool readded_in_transaction(const mg_analysis *a, candidates *cands, size_t i)
 {
-	const mg_graph *g = a->graph;
-	const mg_graph_fact *d = &g->facts[i];
+	const mg_graph_fact *d = &a->graph->facts[i];
 	const mg_changeset *cs = a->project->changesets[d->changeset];
 	if (d->op->kind != MG_OP_DROP_COLUMN || !cs->run_in_transaction || !d->type_before)
 		return false;
-	for (size_t k = i + 1; k < g->n_facts && g->facts[k].changeset == d->changeset; k++) {
-		const mg_operation *op = g->facts[k].op;
-		if (op->kind == MG_OP_ADD_COLUMN && same_table(op, d->op) && op->column &&
-		    mg_str_ieq(op->object.name, d->op->object.name))
-			return same_type(d->type_before, op->column->type);
-	}
-	return false;
+	size_t k = replacement_candidates(a, cands)->readd[i];
+	const mg_operation *add = k ? a->graph->facts[k - 1].op : NULL;
+	return add && add->column && same_type(d->type_before, add->column->type);
 }
 
 /* The fact that added the replacement of what fact i drops, or NULL: an
  * added column of the same table that a backfill or its name links to the
  * dropped one, never just any column the release adds. */
-static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
+static const mg_graph_fact *replacement(const mg_analysis *a, candidates *cands, size_t i)
 {
 	const mg_graph *g = a->graph;
 	const mg_graph_fact *d = &g->facts[i];
 	const mg_operation *drop = d->op;
-	if (!d->pre_existing || !in_release(a, d->changeset) || readded_in_transaction(a, i))
+	if (!d->pre_existing || !in_release(a, d->changeset) || readded_in_transaction(a, cands, i))
 		return NULL;
+	const candidates *c = replacement_candidates(a, cands);
 	if (drop->kind == MG_OP_DROP_COLUMN) {
-		for (size_t k = 0; k < g->n_facts; k++) {
+		for (size_t j = 0; j < c->n; j++) {
+			size_t k = c->items[j];
 			const mg_graph_fact *f = &g->facts[k];
 			if (!same_release(a, f->changeset, d->changeset) || !same_table(f->op, drop))
 				continue;
@@ -152,7 +207,8 @@ static const mg_graph_fact *replacement(const mg_analysis *a, size_t i)
 		return NULL;
 	mg_object dt = mg_op_table(drop);
 	const char *ds = dt.schema, *dn = dt.name;
-	for (size_t k = 0; k < g->n_facts; k++) {
+	for (size_t j = 0; j < c->n; j++) {
+		size_t k = c->items[j];
 		const mg_graph_fact *f = &g->facts[k];
 		if (!same_release(a, f->changeset, d->changeset) || k == i)
 			continue;
@@ -172,8 +228,9 @@ static void compat_drop_after_add(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
+	candidates cands = {0};
 	for (size_t i = 0; g && i < g->n_facts; i++) {
-		const mg_graph_fact *r = replacement(a, i);
+		const mg_graph_fact *r = replacement(a, &cands, i);
 		if (!r)
 			continue;
 		const mg_graph_fact *d = &g->facts[i];
@@ -373,6 +430,7 @@ typedef struct breaking {
 	const char *s, *t, *c;     /* its table's schema and name, its column */
 	const char *deploy;
 	const char *msg, *alt;
+	candidates *cands;         /* of a replacement, shared by the facts */
 } breaking;
 
 /* Calls check for every fact of the release; a rolling, blue-green or
@@ -382,13 +440,15 @@ static void each_breaking(mg_analysis *a, const mg_rule *rule, void (*check)(bre
 	mg_graph *g = a->graph;
 	if (!g || a->opts.deploy == MG_DEPLOY_SINGLE)
 		return;
+	candidates cands = {0};
 	for (size_t i = 0; i < g->n_facts; i++) {
 		const mg_graph_fact *fa = &g->facts[i];
 		if (!in_release(a, fa->changeset))
 			continue;
 		mg_object tbl = mg_op_table(fa->op);
 		breaking b = {a, &a->project->arena, i, fa, fa->op, tbl.schema, tbl.name,
-		              fa->op->object.name, mg_deploy_name(a->opts.deploy), NULL, NULL};
+		              fa->op->object.name, mg_deploy_name(a->opts.deploy), NULL, NULL,
+		              &cands};
 		check(&b);
 		if (!b.msg)
 			continue;
@@ -403,8 +463,8 @@ static void each_breaking(mg_analysis *a, const mg_rule *rule, void (*check)(bre
 static void drop_column_breaks(breaking *b)
 {
 	const char *s = b->s, *t = b->t, *c = b->c;
-	if (b->op->kind != MG_OP_DROP_COLUMN || !b->fa->pre_existing || replacement(b->a, b->i) ||
-	    readded_in_transaction(b->a, b->i))
+	if (b->op->kind != MG_OP_DROP_COLUMN || !b->fa->pre_existing ||
+	    replacement(b->a, b->cands, b->i) || readded_in_transaction(b->a, b->cands, b->i))
 		return;
 	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s is dropped while the previous application "
 	                                "version may still read or write it (%s deploy): its "
@@ -423,7 +483,7 @@ static void drop_table_breaks(breaking *b)
 	const char *s = b->s, *t = b->t;
 	mg_op_kind k = b->op->kind;
 	if ((k != MG_OP_DROP_TABLE && k != MG_OP_DROP_VIEW && k != MG_OP_DROP_MATERIALIZED_VIEW) ||
-	    !b->fa->pre_existing || replacement(b->a, b->i))
+	    !b->fa->pre_existing || replacement(b->a, b->cands, b->i))
 		return;
 	b->msg = mg_arena_printf(b->ar, "%s.%s is dropped while the previous application version "
 	                                "may still query it (%s deploy)",

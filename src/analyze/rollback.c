@@ -153,20 +153,46 @@ static bool data_at_stake(mg_analysis *a, irrev *x, const mg_catalog *w, const m
  * SELECT, INSERT ... SELECT, or a DO block doing one, naming the table,
  * and the column for a column drop) is a way back: the data can be
  * restored from it. */
-static bool archived_before(const mg_changeset *cs, size_t stmt, const mg_operation *op)
+static bool copies_rows(const mg_statement *st, const mg_operation *o)
+{
+	if (!st->sql)
+		return false;
+	if ((o->kind == MG_OP_CREATE_TABLE || o->kind == MG_OP_INSERT) &&
+	    (o->flags & MG_OPF_AS_SELECT))
+		return true;
+	/* a DO block copying rows: INSERT ... SELECT in its text */
+	return o->kind == MG_OP_OPAQUE && o->opaque_kind == MG_OPAQUE_DO_BLOCK &&
+	       mg_str_icontains(st->sql, "insert") && mg_str_icontains(st->sql, "select");
+}
+
+/* The statements of cs that copy rows, in order: a changeset of N drops
+ * looks through these, not through every statement before each drop. */
+typedef struct copy_stmts {
+	size_t *items;
+	size_t n;
+} copy_stmts;
+
+static copy_stmts copying_statements(mg_arena *ar, const mg_changeset *cs)
+{
+	copy_stmts c = {mg_arena_alloc(ar, (cs->n_stmts + 1) * sizeof *c.items), 0};
+	for (size_t s = 0; s < cs->n_stmts; s++)
+		for (size_t k = 0; k < cs->stmts[s]->n_ops; k++)
+			if (copies_rows(cs->stmts[s], cs->stmts[s]->ops[k])) {
+				c.items[c.n++] = s;
+				break;
+			}
+	return c;
+}
+
+static bool archived_before(const mg_changeset *cs, const copy_stmts *copies, size_t stmt,
+                            const mg_operation *op)
 {
 	mg_object t = mg_op_table(op);
-	for (size_t s = 0; s < stmt; s++) {
-		const mg_statement *st = cs->stmts[s];
+	for (size_t j = 0; j < copies->n && copies->items[j] < stmt; j++) {
+		const mg_statement *st = cs->stmts[copies->items[j]];
 		for (size_t k = 0; k < st->n_ops; k++) {
 			const mg_operation *o = st->ops[k];
-			bool copies = ((o->kind == MG_OP_CREATE_TABLE || o->kind == MG_OP_INSERT) &&
-			               (o->flags & MG_OPF_AS_SELECT)) ||
-			              /* a DO block copying rows: INSERT ... SELECT in its text */
-			              (o->kind == MG_OP_OPAQUE && o->opaque_kind == MG_OPAQUE_DO_BLOCK &&
-			               st->sql && mg_str_icontains(st->sql, "insert") &&
-			               mg_str_icontains(st->sql, "select"));
-			if (!copies || !st->sql)
+			if (!copies_rows(st, o))
 				continue;
 			bool names_table = false;
 			for (size_t d = 0; d < o->n_depends; d++)
@@ -311,6 +337,7 @@ static void irreversible_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_c
 	mg_changeset_rollback rb = mg_changeset_rollback_of(ar, a->project, cs);
 	if (rb.kind == MG_ROLLBACK_BLOCK || rb.kind == MG_ROLLBACK_UNDO || rb.kind == MG_ROLLBACK_AUTO)
 		return; /* a way back exists; rollback-incomplete judges it */
+	copy_stmts copies = copying_statements(ar, cs);
 	for (size_t s = 0; s < cs->n_stmts; s++) {
 		const mg_statement *st = cs->stmts[s];
 		if (st->parse_failed)
@@ -318,7 +345,7 @@ static void irreversible_cs(mg_analysis *a, void *ctx, mg_catalog *w, const mg_c
 		for (size_t k = 0; k < st->n_ops; k++) {
 			const mg_operation *op = st->ops[k];
 			if (!mg_op_destroys_data(op) || !data_at_stake(a, x, w, cs, op) ||
-			    archived_before(cs, s, op))
+			    archived_before(cs, &copies, s, op))
 				continue;
 			/* A DELETE ... WHERE with an empty rollback block is a purge
 			 * its author declared final (retention, cleanup). */

@@ -136,48 +136,104 @@ static uint64_t hash_ci(const char *s)
 	return h;
 }
 
-#define SLOT_DROPPED SIZE_MAX
+/* The Fenwick tree: tree[i] counts the live ids in (i - lowbit(i), i],
+ * id k being entry k + 1. */
+static size_t lowbit(size_t i)
+{
+	return i & (~i + 1);
+}
+
+/* Live ids among [0, n). */
+static size_t fw_prefix(const cat_col_index *x, size_t n)
+{
+	size_t sum = 0;
+	for (; n; n -= lowbit(n))
+		sum += x->tree[n];
+	return sum;
+}
+
+/* A new live id after every other: its entry sums the range it covers,
+ * all of whose other ids are older. */
+static size_t fw_append(cat_col_index *x)
+{
+	size_t id = x->next_id++, i = id + 1;
+	x->tree[i] = 1 + fw_prefix(x, i - 1) - fw_prefix(x, i - lowbit(i));
+	x->live[id] = 1;
+	return id;
+}
+
+static void fw_kill(cat_col_index *x, size_t id)
+{
+	x->live[id] = 0;
+	for (size_t i = id + 1; i <= x->next_id; i += lowbit(i))
+		x->tree[i]--;
+}
+
+/* The live id with pos live ids before it. */
+static size_t fw_select(const cat_col_index *x, size_t pos)
+{
+	size_t step = 1, at = 0, left = pos + 1;
+	while (2 * step <= x->next_id)
+		step *= 2;
+	for (; step; step /= 2) {
+		if (at + step <= x->next_id && x->tree[at + step] < left) {
+			at += step;
+			left -= x->tree[at];
+		}
+	}
+	return at; /* entry at + 1, id at */
+}
+
+static size_t id_position(const cat_col_index *x, size_t id)
+{
+	return fw_prefix(x, id);
+}
 
 /* The slot holding name, or the empty slot where it would go.  A slot
- * whose column was renamed since no longer compares equal, and one marked
- * dropped is passed over: both only lengthen the probe. */
+ * whose column was renamed since no longer compares equal, and one whose
+ * column was dropped is passed over: both only lengthen the probe. */
 static size_t *col_slot(cat_col_index *x, const mg_cat_relation *rel, const char *name)
 {
 	size_t mask = x->cap - 1, i = (size_t)hash_ci(name) & mask;
-	while (x->slots[i] && (x->slots[i] == SLOT_DROPPED ||
-	                       !mg_str_ieq(rel->columns[x->slots[i] - 1].name, name)))
+	while (x->slots[i] &&
+	       (!x->live[x->slots[i] - 1] ||
+	        !mg_str_ieq(rel->columns[id_position(x, x->slots[i] - 1)].name, name)))
 		i = (i + 1) & mask;
 	return &x->slots[i];
 }
 
-static void col_index_add(cat_col_index *x, const mg_cat_relation *rel, size_t pos)
+static void col_index_add(cat_col_index *x, const mg_cat_relation *rel, size_t pos, size_t id)
 {
 	if (!rel->columns[pos].name)
 		return;
 	/* The first of two names equal but for case wins, as in a scan. */
 	size_t *slot = col_slot(x, rel, rel->columns[pos].name);
 	if (!*slot)
-		*slot = pos + 1;
+		*slot = id + 1;
 }
 
 static void col_index_update(cat_col_index *x, const mg_cat_relation *rel)
 {
-	/* Rebuilt only when the table fills (with live or dropped slots). */
+	/* Rebuilt only when the table fills (with live or dead slots); the
+	 * rebuild hands out the ids anew. */
 	if (x->built > rel->n_columns || 2 * (rel->n_columns + x->dropped) > x->cap) {
 		size_t cap = x->cap ? x->cap : 64;
 		while (2 * rel->n_columns > cap)
 			cap *= 2;
 		if (cap > x->cap) {
 			x->slots = mg_arena_alloc(x->arena, cap * sizeof *x->slots);
+			x->tree = mg_arena_alloc(x->arena, (cap + 1) * sizeof *x->tree);
+			x->live = mg_arena_alloc(x->arena, cap * sizeof *x->live);
 			x->cap = cap;
 		} else {
 			memset(x->slots, 0, x->cap * sizeof *x->slots);
 		}
+		x->next_id = 0;
 		x->built = 0;
 		x->dropped = 0;
 	}
 	for (; x->built < rel->n_columns; x->built++)
-		col_index_add(x, rel, x->built);
+		col_index_add(x, rel, x->built, fw_append(x));
 }
 
 void cat_column_renamed(cat_rel *r, size_t pos)
@@ -189,7 +245,7 @@ void cat_column_renamed(cat_rel *r, size_t pos)
 	if (2 * (r->pub.n_columns + x->dropped) > x->cap)
 		col_index_update(x, &r->pub);
 	else
-		col_index_add(x, &r->pub, pos);
+		col_index_add(x, &r->pub, pos, fw_select(x, pos));
 }
 
 void cat_column_dropped(cat_rel *r, size_t pos)
@@ -202,18 +258,10 @@ void cat_column_dropped(cat_rel *r, size_t pos)
 			x->built = r->pub.n_columns;
 		return;
 	}
-	/* The columns after pos moved down by one. */
-	for (size_t i = 0; i < x->cap; i++) {
-		size_t v = x->slots[i];
-		if (!v || v == SLOT_DROPPED)
-			continue;
-		if (v == pos + 1) {
-			x->slots[i] = SLOT_DROPPED;
-			x->dropped++;
-		} else if (v > pos + 1) {
-			x->slots[i] = v - 1;
-		}
-	}
+	/* The later columns moved down by one; their ids stay, and the
+	 * dropped id no longer counts towards their positions. */
+	fw_kill(x, fw_select(x, pos));
+	x->dropped++;
 	x->built--;
 }
 
@@ -238,7 +286,7 @@ mg_cat_column *mg_catalog_column(const mg_cat_relation *rel, const char *name)
 	cat_col_index *x = &((cat_rel *)rel)->col_index;
 	col_index_update(x, rel);
 	size_t k = *col_slot(x, rel, name);
-	return k ? &rel->columns[k - 1] : NULL;
+	return k ? &rel->columns[id_position(x, k - 1)] : NULL;
 }
 
 mg_cat_relation *mg_catalog_index_table(const mg_catalog *cat, const char *schema,

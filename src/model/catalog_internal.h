@@ -16,15 +16,24 @@ typedef struct cat_vec {
 	size_t cap;
 } cat_vec;
 
-/* Column names -> positions in pub.columns, for wide tables: a lookup was
+/* Column names -> columns of pub.columns, for wide tables: a lookup was
  * a scan of every column (200,000 columns: minutes).  Built on first use
- * and kept up to date as columns are added, renamed and dropped. */
+ * and kept up to date as columns are added, renamed and dropped.
+ *
+ * A slot holds a column id, not a position: ids are handed out in column
+ * order and never change, so a DROP COLUMN, which moves every later column
+ * down by one, renumbers nothing.  A Fenwick tree counts the live ids, so
+ * an id's position is the number of live ids before it, and the id at a
+ * position is found by descending the tree: both O(log columns). */
 typedef struct cat_col_index {
 	mg_arena *arena;
-	size_t *slots;          /* 1 + position, 0 empty, SIZE_MAX dropped; open addressing */
+	size_t *slots;          /* 1 + column id, 0 empty; open addressing */
+	size_t *tree;           /* Fenwick tree of live ids, 1-based: cap + 1 entries */
+	unsigned char *live;    /* live[id]: the column is still there */
 	size_t cap;             /* power of two */
+	size_t next_id;         /* ids [0, next_id) were handed out */
 	size_t built;           /* columns [0, built) are in the table */
-	size_t dropped;         /* slots marked dropped */
+	size_t dropped;         /* dead slots: of dropped ids, and of names renamed away */
 } cat_col_index;
 
 typedef struct cat_rel {

@@ -167,6 +167,8 @@ static void own_arrays(mg_arena *a, cat_rel *n, bool with_columns)
 	 * and the copy's changes must not reach the source's. */
 	cat_col_index *x = &n->col_index;
 	x->slots = dup_array(a, x->slots, sizeof *x->slots, x->cap);
+	x->tree = dup_array(a, x->tree, sizeof *x->tree, x->cap ? x->cap + 1 : 0);
+	x->live = dup_array(a, x->live, sizeof *x->live, x->cap);
 	x->arena = a;
 }
 

@@ -13,6 +13,7 @@
  * every step says itself how it runs.  A plan note says so.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "migraph/risk.h"
@@ -398,14 +399,28 @@ static const char *retry_text(plan_ctx *ctx, mg_plan_step *s, step_class cls, bo
 	}
 }
 
-/* The analysis' findings by changeset, in their order: asked per
- * statement, a scan of every finding made a release of N changesets cost
- * N^2.  Built again if the analysis has gained findings since. */
+/* The analysis' findings by changeset and, within one, by line: asked
+ * per statement, a scan of every finding made a release of N changesets
+ * cost N^2, and a scan of the changeset's findings one changeset of N
+ * statements.  Built again if the analysis has gained findings since. */
+struct plan_finding_at {
+	uint32_t line;
+	size_t index;          /* in the analysis' findings */
+};
+
 struct plan_findings_by_cs {
 	size_t n_findings;     /* how many the analysis had when built */
 	size_t *start;         /* per changeset: where its findings begin in order */
-	size_t *order;         /* finding indexes, grouped by changeset */
+	struct plan_finding_at *order; /* grouped by changeset, then by line and index */
 };
+
+static int by_line(const void *x, const void *y)
+{
+	const struct plan_finding_at *a = x, *b = y;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
 
 static const struct plan_findings_by_cs *findings_by_cs(plan_ctx *ctx)
 {
@@ -425,9 +440,40 @@ static const struct plan_findings_by_cs *findings_by_cs(plan_ctx *ctx)
 		x->start[c] += x->start[c - 1];
 	for (size_t i = 0; i < a->n_findings; i++)
 		if (a->findings[i]->has_changeset && a->findings[i]->changeset_index < n_cs)
-			x->order[x->start[a->findings[i]->changeset_index + 1]++] = i;
+			x->order[x->start[a->findings[i]->changeset_index + 1]++] =
+				(struct plan_finding_at){a->findings[i]->loc.line, i};
+	for (size_t c = 0; c < n_cs; c++)
+		if (x->start[c + 1] - x->start[c] > 1)
+			qsort(x->order + x->start[c], x->start[c + 1] - x->start[c],
+			      sizeof *x->order, by_line);
 	ctx->findings_by_cs = x;
 	return x;
+}
+
+/* Of the findings at line among order[from, to), the worst locking or
+ * performance one if worse than *best; the first of equals by the
+ * analysis' order, as a scan of the changeset's findings would pick. */
+static void worst_at(const mg_analysis *a, const struct plan_findings_by_cs *x, size_t from,
+                     size_t to, uint32_t line, const mg_finding **best, size_t *best_index)
+{
+	size_t lo = from, hi = to;
+	while (lo < hi) { /* the first entry at line or after it */
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->order[mid].line < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < to && x->order[k].line == line; k++) {
+		const mg_finding *f = a->findings[x->order[k].index];
+		if (f->rule->category != MG_CAT_LOCKING && f->rule->category != MG_CAT_PERFORMANCE)
+			continue;
+		if (!*best || f->severity > (*best)->severity ||
+		    (f->severity == (*best)->severity && x->order[k].index < *best_index)) {
+			*best = f;
+			*best_index = x->order[k].index;
+		}
+	}
 }
 
 /* The finding of the original statement with the worst severity: what
@@ -436,20 +482,15 @@ static const mg_finding *original_finding(plan_ctx *ctx, const mg_operation *op)
 {
 	const mg_analysis *a = ctx->analysis;
 	const mg_finding *best = NULL;
+	size_t best_index = 0;
 	if (!ctx->cs || ctx->cs->index >= ctx->project->n_changesets)
 		return NULL;
 	const struct plan_findings_by_cs *x = findings_by_cs(ctx);
+	size_t from = x->start[ctx->cs->index], to = x->start[ctx->cs->index + 1];
 	uint32_t line = op && op->loc.line ? op->loc.line : ctx->stmt ? ctx->stmt->loc.line : 0;
-	for (size_t k = x->start[ctx->cs->index]; k < x->start[ctx->cs->index + 1]; k++) {
-		const mg_finding *f = a->findings[x->order[k]];
-		bool here = f->loc.line == line ||
-		            (ctx->stmt && f->loc.line == ctx->stmt->loc.line);
-		if (!here || (f->rule->category != MG_CAT_LOCKING &&
-		              f->rule->category != MG_CAT_PERFORMANCE))
-			continue;
-		if (!best || f->severity > best->severity)
-			best = f;
-	}
+	worst_at(a, x, from, to, line, &best, &best_index);
+	if (ctx->stmt && ctx->stmt->loc.line != line)
+		worst_at(a, x, from, to, ctx->stmt->loc.line, &best, &best_index);
 	return best;
 }
 
