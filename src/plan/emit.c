@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "migraph/graph.h"
+#include "migraph/release.h"
 #include "migraph/sql.h"
 #include "plan/backfill_int.h"
 #include "plan/emit_int.h"
@@ -271,6 +273,32 @@ const char *emit_step_sql(emit_ctx *e, const mg_plan_step *s)
 	const char *r = mg_arena_strdup(e->arena, mg_buf_cstr(&b));
 	mg_buf_dispose(&b);
 	return r;
+}
+
+/* The cleanup drops the backfill's procedure, which only the plan calls.
+ * Checked without a release selection, every earlier migration counts as
+ * deployed, so compat-drop-object sees a procedure the running version
+ * might call: the drop carries the plan's marker then, and only then (in
+ * a later release, or with a selection, the procedure is the release's
+ * own and the marker would suppress nothing). */
+const char *emit_own_procedure_marker(emit_ctx *e, int release)
+{
+	const mg_graph *g = e->plan->analysis->graph;
+	bool selected = g && g->release && g->release->selected;
+	if (selected || release != 1)
+		return NULL;
+	return "-- migraph:ignore compat-drop-object plan: the backfill's own procedure, which no "
+	       "application version calls\n";
+}
+
+const char *emit_cleanup_sql(emit_ctx *e, const mg_backfill *b, int release)
+{
+	const char *marker = emit_own_procedure_marker(e, release);
+	const char *drop = strstr(b->cleanup_sql, "DROP PROCEDURE");
+	if (!marker || !drop)
+		return b->cleanup_sql;
+	return mg_arena_printf(e->arena, "%.*s%s%s", (int)(drop - b->cleanup_sql), b->cleanup_sql,
+	                       marker, drop);
 }
 
 size_t emit_backfills_of_release(emit_ctx *e, int release, const mg_plan_step ***out)

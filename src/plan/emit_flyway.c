@@ -157,7 +157,7 @@ static void cleanup_script(fw *f, const mg_plan_step *s, int release, size_t n)
 	    emit_slug(a, mg_arena_printf(a, "cleanup backfill %s", b->table.name), 60);
 	const char *content = mg_arena_printf(
 	    a, "-- migraph plan: release %d, after step %s (the backfill of %s)\n%s", release,
-	    s->id ? s->id : "?", table, b->cleanup_sql);
+	    s->id ? s->id : "?", table, emit_cleanup_sql(f->e, b, release));
 	add_script(f, script_path(f, release, n, desc), content, true);
 }
 

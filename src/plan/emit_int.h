@@ -25,6 +25,12 @@ typedef struct emit_ctx {
 
 void emit_add_file(emit_ctx *e, const char *path, const char *content);
 
+/* The cleanup SQL of a backfill of the given release, as written into
+ * the plan's files, and the marker its procedure's DROP carries there,
+ * or NULL (see emit.c). */
+const char *emit_cleanup_sql(emit_ctx *e, const mg_backfill *b, int release);
+const char *emit_own_procedure_marker(emit_ctx *e, int release);
+
 /* "expand_add_column_orders_status": lower-case ASCII letters, digits and
  * single underscores, at most max bytes. */
 const char *emit_slug(mg_arena *arena, const char *text, size_t max);

@@ -173,10 +173,15 @@ static void cleanup(lb *l, const mg_plan_step *s)
 	    b->name, s->id ? s->id : "?");
 	const char **parts;
 	size_t n = statements(e, b->cleanup_sql, &parts);
-	for (size_t i = 0; i < n; i++)
+	const char *marker = emit_own_procedure_marker(e, l->release);
+	for (size_t i = 0; i < n; i++) {
+		const char *sql = parts[i];
+		if (marker && strstr(sql, "DROP PROCEDURE"))
+			sql = mg_arena_printf(a, "%s%s", marker, sql);
 		changeset(l, mg_arena_printf(a, "%s-%zu", id, i + 1),
 		          mg_arena_printf(a, "%s splitStatements:false", mg_phase_name(s->phase)),
-		          i == 0 ? header : "", parts[i], "empty");
+		          i == 0 ? header : "", sql, "empty");
+	}
 }
 
 void emit_liquibase(emit_ctx *e)
