@@ -503,12 +503,19 @@ static void rename_column_breaks(breaking *b)
 	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s is renamed to %s: the previous application "
 	                                "version (%s deploy) still uses the old name and fails",
 	                         s, t, c, n ? n : "?", b->deploy);
-	b->alt = mg_arena_printf(b->ar, "ALTER TABLE %s.%s ADD COLUMN %s <type>;  -- release N\n"
+	/* The catalog knows the type when the column's CREATE or ADD COLUMN
+	 * was replayed or --schema gave it; a table made by dynamic SQL, say,
+	 * leaves it unknown and the author fills the template. */
+	const char *type = b->fa->type_before;
+	b->alt = mg_arena_printf(b->ar, "ALTER TABLE %s.%s ADD COLUMN %s %s;  -- release N%s\n"
 	                                "-- application writes both %s and %s; backfill:\nUPDATE "
 	                                "%s.%s SET %s = %s WHERE %s IS NULL;  -- in batches\n-- "
 	                                "release N+1: read %s; release N+2:\nALTER TABLE %s.%s DROP "
 	                                "COLUMN %s;",
-	                         s, t, n, c, n, s, t, n, c, n, n, s, t, c);
+	                         s, t, n, type ? type : "<type>",
+	                         type ? "" : " (<type>: the type of the column, which migraph "
+	                                     "does not know)",
+	                         c, n, s, t, n, c, n, n, s, t, c);
 }
 
 static void rename_table_breaks(breaking *b)

@@ -159,6 +159,37 @@ static void breaking_changes_fire_for_rolling_deploys(void **state)
 	th_rmtree(dir);
 }
 
+/* The expand step of a rename adds the new column with the old one's type
+ * when the catalog knows it, as PostgreSQL spells it; a table made by
+ * dynamic SQL leaves it unknown, and the template says so. */
+static void rename_column_alternative_has_the_type(void **state)
+{
+	(void)state;
+	const char *known[] = {V1, "V2__rename.sql", "ALTER TABLE t RENAME COLUMN a TO a2;\n", NULL};
+	char *dir = i4_project(known);
+	i4_run r;
+	i4_analyze(&r, dir, &since1);
+	const mg_finding *f = i4_find(&r, "compat-rename-column");
+	assert_non_null(f);
+	assert_non_null(strstr(f->safe_alternative,
+	                       "ALTER TABLE public.t ADD COLUMN a2 character varying(100);"));
+	assert_null(strstr(f->safe_alternative, "<type>"));
+	i4_free(&r);
+	th_rmtree(dir);
+	const char *unknown[] = {V1, "V2__dyn.sql",
+	                         "DO $$ BEGIN EXECUTE 'CREATE TABLE u (id int, a int)'; END $$;\n",
+	                         "V3__rename.sql", "ALTER TABLE u RENAME COLUMN a TO a2;\n", NULL};
+	const mg_analysis_options since2 = {.since = "2"};
+	dir = i4_project(unknown);
+	i4_analyze(&r, dir, &since2);
+	f = i4_find(&r, "compat-rename-column");
+	assert_non_null(f);
+	assert_non_null(strstr(f->safe_alternative, "ADD COLUMN a2 <type>;"));
+	assert_non_null(strstr(f->safe_alternative, "migraph does not know"));
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
 static void breaking_near_misses(void **state)
 {
 	(void)state;
@@ -263,6 +294,7 @@ int main(void)
 		cmocka_unit_test(drop_and_readd_same_type_in_one_transaction),
 		cmocka_unit_test(objects_the_running_version_uses),
 		cmocka_unit_test(breaking_changes_fire_for_rolling_deploys),
+		cmocka_unit_test(rename_column_alternative_has_the_type),
 		cmocka_unit_test(breaking_near_misses),
 		cmocka_unit_test(alter_type_under_view),
 		cmocka_unit_test(drop_still_used),
