@@ -1084,8 +1084,8 @@ static void compat_alter_type_under_view(mg_analysis *a, const mg_rule *rule)
 		                                 "refuses (\"cannot alter type of a column used by a "
 		                                 "view or rule\")",
 		                             mg_object_text(ar, &n->object), view);
-		/* Without the view's recorded definition (a --schema baseline
-		 * without it, a view made by dynamic SQL) the author fills it. */
+		/* No recorded definition that makes the view again: the author
+		 * fills it. */
 		f->safe_alternative =
 			u.alts[i] ? u.alts[i]
 			          : mg_arena_printf(ar, "BEGIN;\nDROP VIEW <the view>;\nALTER TABLE %s.%s "
