@@ -981,12 +981,32 @@ static const char *views_around(mg_arena *ar, mg_arena *scratch, const mg_catalo
 	vs.column = NULL;
 	for (size_t i = 0; i < vs.n; i++) /* grows while it runs */
 		mg_catalog_each_dependent_view(cat, vs.items[i], view_set_add, &vs);
-	if (!vs.n || vs.unknown || !st->sql)
+	if (!vs.n || vs.unknown)
 		return NULL;
+	/* A Liquibase change has no text of its own: its ALTERs, written out. */
+	mg_buf stmt = MG_BUF_INIT;
+	bool other = false; /* an operation it cannot write out */
+	if (st->sql)
+		mg_buf_printf(&stmt, "%.*s;\n", (int)st->sql_len, st->sql);
+	for (size_t k = 0; !st->sql && k < st->n_ops; k++) {
+		const mg_operation *op = st->ops[k];
+		mg_object t = mg_op_table(op);
+		if (op->kind == MG_OP_ALTER_COLUMN_TYPE && op->object.name && op->type_to)
+			mg_buf_printf(&stmt, "ALTER TABLE %s.%s ALTER COLUMN %s TYPE %s;\n", t.schema,
+			              t.name, op->object.name, op->type_to);
+		else
+			other = true;
+	}
+	if (!stmt.len || other) {
+		free(stmt.data);
+		return NULL;
+	}
 	vs.made = mg_arena_alloc(scratch, vs.n * sizeof *vs.made);
 	mg_catalog_each_relation(cat, view_set_order, &vs);
-	if (vs.n_made != vs.n)
+	if (vs.n_made != vs.n) {
+		free(stmt.data);
 		return NULL;
+	}
 	mg_buf b = MG_BUF_INIT;
 	/* Flyway and Liquibase run the migration in one transaction already;
 	 * otherwise the alternative opens its own, so that no reader finds a
@@ -1000,7 +1020,8 @@ static const char *views_around(mg_arena *ar, mg_arena *scratch, const mg_catalo
 		              v->kind == MG_OBJ_MATERIALIZED_VIEW ? "MATERIALIZED " : "", v->schema,
 		              v->name);
 	}
-	mg_buf_printf(&b, "%.*s;\n", (int)st->sql_len, st->sql);
+	mg_buf_put(&b, stmt.data, stmt.len);
+	free(stmt.data);
 	for (size_t i = 0; i < vs.n; i++) {
 		size_t len = 0;
 		const char *def = mg_catalog_view_sql_current(vs.made[i], &len);

@@ -233,12 +233,15 @@ static void alter_type_under_view(void **state)
 	assert_int_equal(i4_count_in(dropped, "compat-alter-type-under-view", &all), 0);
 }
 
-static const char *under_view_alt(const char **files)
+/* The alternative of the project's first compat-alter-type-under-view;
+ * changelog: the Liquibase changelog among files, NULL for Flyway. */
+static const char *under_view_alt(const char **files, const char *changelog)
 {
-	static char text[1024];
+	static char text[1024], path[512];
 	char *dir = i4_project(files);
+	snprintf(path, sizeof path, "%s%s%s", dir, changelog ? "/" : "", changelog ? changelog : "");
 	i4_run r;
-	i4_analyze(&r, dir, &all);
+	i4_analyze(&r, path, &all);
 	const mg_finding *f = i4_find(&r, "compat-alter-type-under-view");
 	assert_non_null(f);
 	snprintf(text, sizeof text, "%s", f->safe_alternative);
@@ -261,7 +264,7 @@ static void alter_type_under_view_alternative(void **state)
 	                       "CREATE VIEW other AS SELECT id, b FROM t;\n",
 	                       "V3__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE text USING a::text;\n",
 	                       NULL};
-	assert_string_equal(under_view_alt(chain),
+	assert_string_equal(under_view_alt(chain, NULL),
 	                    "-- in the migration's transaction: readers never see the views missing\n"
 	                    "DROP MATERIALIZED VIEW public.w;\nDROP VIEW public.v;\n"
 	                    "ALTER TABLE t ALTER COLUMN a TYPE text USING a::text;\n"
@@ -274,20 +277,35 @@ static void alter_type_under_view_alternative(void **state)
 	                      "ALTER TABLE t ALTER COLUMN a TYPE text;\n"
 	                      "CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;\n",
 	                      NULL};
-	const char *alt = under_view_alt(same);
+	const char *alt = under_view_alt(same, NULL);
 	assert_non_null(strstr(alt, "CREATE VIEW v AS SELECT id, a FROM t WHERE b > 0;\n"));
 	assert_null(strstr(alt, "<the view>"));
 	/* run outside a transaction: the alternative opens its own */
 	const char *no_tx[] = {V1, "V2__view.sql", "CREATE VIEW v AS SELECT id, a FROM t;\n",
 	                       "V3__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE text;\n",
 	                       "V3__type.sql.conf", "executeInTransaction=false\n", NULL};
-	alt = under_view_alt(no_tx);
+	alt = under_view_alt(no_tx, NULL);
 	assert_true(strncmp(alt, "BEGIN;\nDROP VIEW public.v;\n", 27) == 0);
 	assert_non_null(strstr(alt, "\nCOMMIT;"));
+	/* a Liquibase change has no SQL of its own: its ALTER is written out */
+	const char *lb[] = {"changelog.xml",
+	                    "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n"
+	                    "<changeSet id=\"1\" author=\"a\"><createTable tableName=\"acc\">"
+	                    "<column name=\"id\" type=\"bigint\"/><column name=\"status\" "
+	                    "type=\"varchar(20)\"/></createTable>\n<createView viewName=\"open_acc\">"
+	                    "SELECT id, status FROM acc</createView></changeSet>\n"
+	                    "<changeSet id=\"2\" author=\"a\"><modifyDataType tableName=\"acc\" "
+	                    "columnName=\"status\" newDataType=\"text\"/></changeSet>\n"
+	                    "</databaseChangeLog>\n",
+	                    NULL};
+	alt = under_view_alt(lb, "changelog.xml");
+	assert_non_null(strstr(alt, "DROP VIEW public.open_acc;\n"
+	                            "ALTER TABLE public.acc ALTER COLUMN status TYPE text;\n"
+	                            "CREATE VIEW \"public\".\"open_acc\" AS SELECT id, status FROM acc;\n"));
 	const char *renamed[] = {V1, "V2__view.sql",
 	                         "CREATE VIEW v0 AS SELECT id, a FROM t;\nALTER VIEW v0 RENAME TO v;\n",
 	                         "V3__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE text;\n", NULL};
-	alt = under_view_alt(renamed);
+	alt = under_view_alt(renamed, NULL);
 	assert_non_null(strstr(alt, "DROP VIEW <the view>;"));
 	assert_non_null(strstr(alt, "ALTER TABLE public.t ALTER COLUMN a TYPE text;"));
 }
