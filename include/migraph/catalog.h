@@ -167,6 +167,15 @@ void mg_catalog_each_dependent_view(const mg_catalog *cat, const mg_cat_relation
  * (PostgreSQL then refuses ALTER COLUMN TYPE). */
 bool mg_catalog_view_uses_column(const mg_catalog *cat, const mg_cat_relation *rel,
                                  const char *column);
+/* True when the view or materialized view view uses column of a relation
+ * it reads, as mg_catalog_view_uses_column decides (also when its
+ * definition was not recorded). */
+bool mg_catalog_view_reads_column(const mg_cat_relation *view, const char *column);
+/* The recorded definition of view (as mg_catalog_view_sql) when it still
+ * names the view and every relation it reads as they are called now, so
+ * that running it again makes the same view; NULL when a RENAME since has
+ * made the text define something else, or nothing was recorded. */
+const char *mg_catalog_view_sql_current(const mg_cat_relation *view, size_t *len);
 /* True when CREATE EXTENSION name ran (or an extension of unknown name:
  * then every extension might have). */
 bool mg_catalog_has_extension(const mg_catalog *cat, const char *name);

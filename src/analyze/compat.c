@@ -503,12 +503,19 @@ static void rename_column_breaks(breaking *b)
 	b->msg = mg_arena_printf(b->ar, "column %s.%s.%s is renamed to %s: the previous application "
 	                                "version (%s deploy) still uses the old name and fails",
 	                         s, t, c, n ? n : "?", b->deploy);
-	b->alt = mg_arena_printf(b->ar, "ALTER TABLE %s.%s ADD COLUMN %s <type>;  -- release N\n"
+	/* The catalog knows the type when the column's CREATE or ADD COLUMN
+	 * was replayed or --schema gave it; a table made by dynamic SQL, say,
+	 * leaves it unknown and the author fills the template. */
+	const char *type = b->fa->type_before;
+	b->alt = mg_arena_printf(b->ar, "ALTER TABLE %s.%s ADD COLUMN %s %s;  -- release N%s\n"
 	                                "-- application writes both %s and %s; backfill:\nUPDATE "
 	                                "%s.%s SET %s = %s WHERE %s IS NULL;  -- in batches\n-- "
 	                                "release N+1: read %s; release N+2:\nALTER TABLE %s.%s DROP "
 	                                "COLUMN %s;",
-	                         s, t, n, c, n, s, t, n, c, n, n, s, t, c);
+	                         s, t, n, type ? type : "<type>",
+	                         type ? "" : " (<type>: the type of the column, which migraph "
+	                                     "does not know)",
+	                         c, n, s, t, n, c, n, n, s, t, c);
 }
 
 static void rename_table_breaks(breaking *b)
@@ -913,11 +920,180 @@ static void compat_drop_object(mg_analysis *a, const mg_rule *rule)
 
 /* ---- notes from the replay ------------------------------------------- */
 
+/* The views an ALTER COLUMN TYPE statement must drop and re-create: those
+ * using a column whose type it changes, then every view reading one of
+ * them (DROP VIEW refuses while a dependant exists), in the order they
+ * were made.  unknown: a definition was not recorded, or a rename since
+ * makes it define something else. */
+typedef struct view_set {
+	mg_arena *ar;
+	const mg_catalog *cat;
+	const mg_cat_relation **items; /* found, in any order */
+	size_t n, cap;
+	const mg_cat_relation **made;  /* the same, in the order they were made */
+	size_t n_made;
+	const char *column;            /* while collecting a table's views: the column */
+	bool unknown;
+} view_set;
+
+static void view_set_add(void *ctx, mg_cat_relation *view)
+{
+	view_set *vs = ctx;
+	if (vs->column && !mg_catalog_view_reads_column(view, vs->column))
+		return;
+	for (size_t i = 0; i < vs->n; i++)
+		if (vs->items[i] == view)
+			return;
+	if (vs->n == vs->cap) {
+		size_t ncap = vs->cap ? vs->cap * 2 : 8;
+		vs->items = mg_arena_grow(vs->ar, vs->items, sizeof *vs->items, vs->n, ncap);
+		vs->cap = ncap;
+	}
+	vs->items[vs->n++] = view;
+	vs->unknown = vs->unknown || !mg_catalog_view_sql_current(view, NULL);
+}
+
+static void view_set_order(void *ctx, mg_cat_relation *rel)
+{
+	view_set *vs = ctx;
+	for (size_t i = 0; i < vs->n; i++)
+		if (vs->items[i] == rel)
+			vs->made[vs->n_made++] = rel;
+}
+
+/* The alternative of the ALTER statement st, run on cat as it stands just
+ * before it: the statement itself between the DROP and the re-CREATE of
+ * the views, with their recorded definitions.  NULL when a definition is
+ * not known (the finding keeps its template). */
+static const char *views_around(mg_arena *ar, mg_arena *scratch, const mg_catalog *cat,
+                                const mg_changeset *cs, const mg_statement *st)
+{
+	view_set vs = {.ar = scratch, .cat = cat};
+	for (size_t k = 0; k < st->n_ops; k++) {
+		const mg_operation *op = st->ops[k];
+		if (op->kind != MG_OP_ALTER_COLUMN_TYPE || !op->object.name)
+			continue;
+		mg_object t = mg_op_table(op);
+		vs.column = op->object.name;
+		mg_catalog_each_dependent_view(cat, mg_catalog_relation(cat, t.schema, t.name),
+		                               view_set_add, &vs);
+	}
+	vs.column = NULL;
+	for (size_t i = 0; i < vs.n; i++) /* grows while it runs */
+		mg_catalog_each_dependent_view(cat, vs.items[i], view_set_add, &vs);
+	if (!vs.n || vs.unknown)
+		return NULL;
+	/* A Liquibase change has no text of its own: its ALTERs, written out. */
+	mg_buf stmt = MG_BUF_INIT;
+	bool other = false; /* an operation it cannot write out */
+	if (st->sql)
+		mg_buf_printf(&stmt, "%.*s;\n", (int)st->sql_len, st->sql);
+	for (size_t k = 0; !st->sql && k < st->n_ops; k++) {
+		const mg_operation *op = st->ops[k];
+		mg_object t = mg_op_table(op);
+		if (op->kind == MG_OP_ALTER_COLUMN_TYPE && op->object.name && op->type_to)
+			mg_buf_printf(&stmt, "ALTER TABLE %s.%s ALTER COLUMN %s TYPE %s;\n", t.schema,
+			              t.name, op->object.name, op->type_to);
+		else
+			other = true;
+	}
+	if (!stmt.len || other) {
+		free(stmt.data);
+		return NULL;
+	}
+	vs.made = mg_arena_alloc(scratch, vs.n * sizeof *vs.made);
+	mg_catalog_each_relation(cat, view_set_order, &vs);
+	if (vs.n_made != vs.n) {
+		free(stmt.data);
+		return NULL;
+	}
+	mg_buf b = MG_BUF_INIT;
+	/* Flyway and Liquibase run the migration in one transaction already;
+	 * otherwise the alternative opens its own, so that no reader finds a
+	 * view missing and a failure leaves them all in place. */
+	mg_buf_puts(&b, cs->run_in_transaction ? "-- in the migration's transaction: readers never "
+	                                         "see the views missing\n"
+	                                       : "BEGIN;\n");
+	for (size_t i = vs.n; i-- > 0;) {
+		const mg_cat_relation *v = vs.made[i];
+		mg_buf_printf(&b, "DROP %sVIEW %s.%s;\n",
+		              v->kind == MG_OBJ_MATERIALIZED_VIEW ? "MATERIALIZED " : "", v->schema,
+		              v->name);
+	}
+	mg_buf_put(&b, stmt.data, stmt.len);
+	free(stmt.data);
+	for (size_t i = 0; i < vs.n; i++) {
+		size_t len = 0;
+		const char *def = mg_catalog_view_sql_current(vs.made[i], &len);
+		mg_buf_printf(&b, "%.*s;\n", (int)len, def);
+	}
+	mg_buf_puts(&b, "-- then any GRANT or COMMENT on the views again: DROP took them along");
+	if (!cs->run_in_transaction)
+		mg_buf_puts(&b, "\nCOMMIT;");
+	const char *out = mg_arena_printf(ar, "%.*s", (int)b.len, b.data ? b.data : "");
+	free(b.data);
+	return out;
+}
+
+typedef struct under_view {
+	mg_analysis *a;
+	mg_arena scratch;
+	const char **alts; /* per note of the graph */
+} under_view;
+
+static bool release_selected(const mg_analysis *a)
+{
+	return a->graph && a->graph->release && a->graph->release->selected;
+}
+
+/* Replays a changeset with dependent-view notes statement by statement on a
+ * copy of the catalog, to see the views as they stand before each ALTER. */
+static void under_view_step(void *ctx, mg_catalog *cat, const mg_changeset *cs)
+{
+	under_view *u = ctx;
+	const mg_graph *g = u->a->graph;
+	bool any = false;
+	for (size_t i = 0; i < g->n_notes && !any; i++)
+		any = g->notes[i].kind == MG_NOTE_DEPENDENT_VIEW && g->notes[i].changeset == cs->index;
+	if (!any)
+		return;
+	mg_catalog *c = mg_catalog_copy(cat, &u->scratch, NULL, 0);
+	for (size_t k = 0; k < cs->n_stmts; k++) {
+		const mg_statement *st = cs->stmts[k];
+		const char *alt = NULL;
+		bool computed = false;
+		for (size_t i = 0; i < g->n_notes; i++) {
+			const mg_graph_note *n = &g->notes[i];
+			if (n->kind != MG_NOTE_DEPENDENT_VIEW || n->changeset != cs->index)
+				continue;
+			for (size_t o = 0; o < st->n_ops; o++) {
+				if (st->ops[o] != n->op)
+					continue;
+				if (!computed)
+					alt = views_around(&u->a->project->arena, &u->scratch, c, cs, st);
+				computed = true;
+				u->alts[i] = alt;
+			}
+		}
+		mg_replay_statements(c, &cs->stmts[k], 1, cs->index, NULL, NULL);
+	}
+}
+
 static void compat_alter_type_under_view(mg_analysis *a, const mg_rule *rule)
 {
 	mg_graph *g = a->graph;
 	mg_arena *ar = &a->project->arena;
-	for (size_t i = 0; g && i < g->n_notes; i++) {
+	bool any = false;
+	for (size_t i = 0; g && i < g->n_notes && !any; i++)
+		any = g->notes[i].kind == MG_NOTE_DEPENDENT_VIEW && in_release(a, g->notes[i].changeset);
+	if (!any)
+		return;
+	under_view u = {.a = a, .alts = mg_arena_alloc(ar, g->n_notes * sizeof *u.alts)};
+	memset(u.alts, 0, g->n_notes * sizeof *u.alts);
+	mg_arena_init(&u.scratch);
+	mg_replay_release(a->project, g, release_selected(a), under_view_step, &u);
+	mg_arena_free(&u.scratch);
+	for (size_t i = 0; i < g->n_notes; i++) {
 		const mg_graph_note *n = &g->notes[i];
 		if (n->kind != MG_NOTE_DEPENDENT_VIEW || !in_release(a, n->changeset))
 			continue;
@@ -929,11 +1105,16 @@ static void compat_alter_type_under_view(mg_analysis *a, const mg_rule *rule)
 		                                 "refuses (\"cannot alter type of a column used by a "
 		                                 "view or rule\")",
 		                             mg_object_text(ar, &n->object), view);
-		f->safe_alternative = mg_arena_printf(
-			ar, "BEGIN;\nDROP VIEW <the view>;\nALTER TABLE %s.%s ALTER COLUMN %s TYPE %s;\nCREATE "
-			    "VIEW <the view> AS ...;  -- the same definition\nCOMMIT;",
-			n->object.schema, n->object.table, n->object.name,
-			n->op && n->op->type_to ? n->op->type_to : "<type>");
+		/* No recorded definition that makes the view again: the author
+		 * fills it. */
+		f->safe_alternative =
+			u.alts[i] ? u.alts[i]
+			          : mg_arena_printf(ar, "BEGIN;\nDROP VIEW <the view>;\nALTER TABLE %s.%s "
+			                                "ALTER COLUMN %s TYPE %s;\nCREATE VIEW <the view> "
+			                                "AS ...;  -- the same definition (migraph has "
+			                                "none it can run again)\nCOMMIT;",
+			                            n->object.schema, n->object.table, n->object.name,
+			                            n->op && n->op->type_to ? n->op->type_to : "<type>");
 	}
 }
 

@@ -453,6 +453,25 @@ bool mg_catalog_view_uses_column(const mg_catalog *cat, const mg_cat_relation *r
 	return false;
 }
 
+bool mg_catalog_view_reads_column(const mg_cat_relation *view, const char *column)
+{
+	return view && column && ap_view_uses_column((const cat_rel *)view, column);
+}
+
+const char *mg_catalog_view_sql_current(const mg_cat_relation *view, size_t *len)
+{
+	size_t n = 0;
+	const char *sql = mg_catalog_view_sql(view, &n);
+	if (!sql || !view->name || !cat_text_has_word(sql, n, view->name))
+		return NULL;
+	for (size_t i = 0; i < view->n_reads; i++)
+		if (view->reads[i].name && !cat_text_has_word(sql, n, view->reads[i].name))
+			return NULL;
+	if (len)
+		*len = n;
+	return sql;
+}
+
 bool mg_catalog_has_extension(const mg_catalog *cat, const char *name)
 {
 	return name && map_get1(&cat->extensions, name) != NULL;

@@ -223,6 +223,32 @@ static void view_and_function_definitions_are_kept(void **state)
 	assert_null(mg_catalog_function_sql(cat, "public", "nothing"));
 }
 
+/* A view's definition runs again only while it still names the view and
+ * what it reads as they are called now; which columns a view uses is
+ * decided per view. */
+static void view_definitions_that_run_again(void **state)
+{
+	(void)state;
+	mg_catalog *cat = built("CREATE TABLE t (a int, b int);\n"
+	                        "CREATE VIEW v AS SELECT a FROM t;\n"
+	                        "CREATE VIEW w0 AS SELECT b FROM t;\n"
+	                        "ALTER VIEW w0 RENAME TO w;\n"
+	                        "CREATE VIEW x AS SELECT * FROM t;\n");
+	const mg_cat_relation *v = mg_catalog_relation(cat, "public", "v");
+	const mg_cat_relation *w = mg_catalog_relation(cat, "public", "w");
+	size_t len = 0;
+	const char *sql = mg_catalog_view_sql_current(v, &len);
+	assert_non_null(sql);
+	assert_int_equal(len, strlen("CREATE VIEW v AS SELECT a FROM t"));
+	assert_non_null(mg_catalog_view_sql(w, NULL));
+	assert_null(mg_catalog_view_sql_current(w, NULL));
+	assert_true(mg_catalog_view_reads_column(v, "a"));
+	assert_false(mg_catalog_view_reads_column(v, "b"));
+	assert_true(mg_catalog_view_reads_column(mg_catalog_relation(cat, "public", "x"), "b"));
+	apply(cat, "ALTER TABLE t RENAME TO t2;");
+	assert_null(mg_catalog_view_sql_current(mg_catalog_relation(cat, "public", "v"), NULL));
+}
+
 /* PostgreSQL names an unnamed table CHECK after the one column it reads,
  * or after the table alone: a later DROP CONSTRAINT must find it. */
 static void unnamed_checks_get_postgresqls_names(void **state)
@@ -428,6 +454,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(partial_copies_and_snapshots_cover_what_is_asked, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(view_and_function_definitions_are_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(view_definitions_that_run_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(unnamed_checks_get_postgresqls_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(wide_copies_and_their_source_change_alone, setup,
 		                                teardown),

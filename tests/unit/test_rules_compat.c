@@ -159,6 +159,37 @@ static void breaking_changes_fire_for_rolling_deploys(void **state)
 	th_rmtree(dir);
 }
 
+/* The expand step of a rename adds the new column with the old one's type
+ * when the catalog knows it, as PostgreSQL spells it; a table made by
+ * dynamic SQL leaves it unknown, and the template says so. */
+static void rename_column_alternative_has_the_type(void **state)
+{
+	(void)state;
+	const char *known[] = {V1, "V2__rename.sql", "ALTER TABLE t RENAME COLUMN a TO a2;\n", NULL};
+	char *dir = i4_project(known);
+	i4_run r;
+	i4_analyze(&r, dir, &since1);
+	const mg_finding *f = i4_find(&r, "compat-rename-column");
+	assert_non_null(f);
+	assert_non_null(strstr(f->safe_alternative,
+	                       "ALTER TABLE public.t ADD COLUMN a2 character varying(100);"));
+	assert_null(strstr(f->safe_alternative, "<type>"));
+	i4_free(&r);
+	th_rmtree(dir);
+	const char *unknown[] = {V1, "V2__dyn.sql",
+	                         "DO $$ BEGIN EXECUTE 'CREATE TABLE u (id int, a int)'; END $$;\n",
+	                         "V3__rename.sql", "ALTER TABLE u RENAME COLUMN a TO a2;\n", NULL};
+	const mg_analysis_options since2 = {.since = "2"};
+	dir = i4_project(unknown);
+	i4_analyze(&r, dir, &since2);
+	f = i4_find(&r, "compat-rename-column");
+	assert_non_null(f);
+	assert_non_null(strstr(f->safe_alternative, "ADD COLUMN a2 <type>;"));
+	assert_non_null(strstr(f->safe_alternative, "migraph does not know"));
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
 static void breaking_near_misses(void **state)
 {
 	(void)state;
@@ -200,6 +231,83 @@ static void alter_type_under_view(void **state)
 	                         "V3__type.sql",
 	                         "DROP VIEW v;\nALTER TABLE t ALTER COLUMN a TYPE text;\n", NULL};
 	assert_int_equal(i4_count_in(dropped, "compat-alter-type-under-view", &all), 0);
+}
+
+/* The alternative of the project's first compat-alter-type-under-view;
+ * changelog: the Liquibase changelog among files, NULL for Flyway. */
+static const char *under_view_alt(const char **files, const char *changelog)
+{
+	static char text[1024], path[512];
+	char *dir = i4_project(files);
+	snprintf(path, sizeof path, "%s%s%s", dir, changelog ? "/" : "", changelog ? changelog : "");
+	i4_run r;
+	i4_analyze(&r, path, &all);
+	const mg_finding *f = i4_find(&r, "compat-alter-type-under-view");
+	assert_non_null(f);
+	snprintf(text, sizeof text, "%s", f->safe_alternative);
+	i4_free(&r);
+	th_rmtree(dir);
+	return text;
+}
+
+/* With the views' recorded definitions the alternative runs as written:
+ * the views that use the column, and those reading them, dropped newest
+ * first and re-created oldest first around the statement itself; a view
+ * that does not use the column stays.  Without a definition that makes
+ * the same view again (renamed since), the template stays. */
+static void alter_type_under_view_alternative(void **state)
+{
+	(void)state;
+	const char *chain[] = {V1, "V2__views.sql",
+	                       "CREATE VIEW v AS SELECT id, a FROM t;\n"
+	                       "CREATE MATERIALIZED VIEW w AS SELECT id FROM v;\n"
+	                       "CREATE VIEW other AS SELECT id, b FROM t;\n",
+	                       "V3__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE text USING a::text;\n",
+	                       NULL};
+	assert_string_equal(under_view_alt(chain, NULL),
+	                    "-- in the migration's transaction: readers never see the views missing\n"
+	                    "DROP MATERIALIZED VIEW public.w;\nDROP VIEW public.v;\n"
+	                    "ALTER TABLE t ALTER COLUMN a TYPE text USING a::text;\n"
+	                    "CREATE VIEW v AS SELECT id, a FROM t;\n"
+	                    "CREATE MATERIALIZED VIEW w AS SELECT id FROM v;\n"
+	                    "-- then any GRANT or COMMENT on the views again: DROP took them along");
+	/* made earlier in the same migration: the view as it stands at the ALTER */
+	const char *same[] = {V1, "V2__both.sql",
+	                      "CREATE VIEW v AS SELECT id, a FROM t WHERE b > 0;\n"
+	                      "ALTER TABLE t ALTER COLUMN a TYPE text;\n"
+	                      "CREATE OR REPLACE VIEW v AS SELECT id, a FROM t;\n",
+	                      NULL};
+	const char *alt = under_view_alt(same, NULL);
+	assert_non_null(strstr(alt, "CREATE VIEW v AS SELECT id, a FROM t WHERE b > 0;\n"));
+	assert_null(strstr(alt, "<the view>"));
+	/* run outside a transaction: the alternative opens its own */
+	const char *no_tx[] = {V1, "V2__view.sql", "CREATE VIEW v AS SELECT id, a FROM t;\n",
+	                       "V3__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE text;\n",
+	                       "V3__type.sql.conf", "executeInTransaction=false\n", NULL};
+	alt = under_view_alt(no_tx, NULL);
+	assert_true(strncmp(alt, "BEGIN;\nDROP VIEW public.v;\n", 27) == 0);
+	assert_non_null(strstr(alt, "\nCOMMIT;"));
+	/* a Liquibase change has no SQL of its own: its ALTER is written out */
+	const char *lb[] = {"changelog.xml",
+	                    "<databaseChangeLog xmlns=\"http://www.liquibase.org/xml/ns/dbchangelog\">\n"
+	                    "<changeSet id=\"1\" author=\"a\"><createTable tableName=\"acc\">"
+	                    "<column name=\"id\" type=\"bigint\"/><column name=\"status\" "
+	                    "type=\"varchar(20)\"/></createTable>\n<createView viewName=\"open_acc\">"
+	                    "SELECT id, status FROM acc</createView></changeSet>\n"
+	                    "<changeSet id=\"2\" author=\"a\"><modifyDataType tableName=\"acc\" "
+	                    "columnName=\"status\" newDataType=\"text\"/></changeSet>\n"
+	                    "</databaseChangeLog>\n",
+	                    NULL};
+	alt = under_view_alt(lb, "changelog.xml");
+	assert_non_null(strstr(alt, "DROP VIEW public.open_acc;\n"
+	                            "ALTER TABLE public.acc ALTER COLUMN status TYPE text;\n"
+	                            "CREATE VIEW \"public\".\"open_acc\" AS SELECT id, status FROM acc;\n"));
+	const char *renamed[] = {V1, "V2__view.sql",
+	                         "CREATE VIEW v0 AS SELECT id, a FROM t;\nALTER VIEW v0 RENAME TO v;\n",
+	                         "V3__type.sql", "ALTER TABLE t ALTER COLUMN a TYPE text;\n", NULL};
+	alt = under_view_alt(renamed, NULL);
+	assert_non_null(strstr(alt, "DROP VIEW <the view>;"));
+	assert_non_null(strstr(alt, "ALTER TABLE public.t ALTER COLUMN a TYPE text;"));
 }
 
 static void drop_still_used(void **state)
@@ -263,8 +371,10 @@ int main(void)
 		cmocka_unit_test(drop_and_readd_same_type_in_one_transaction),
 		cmocka_unit_test(objects_the_running_version_uses),
 		cmocka_unit_test(breaking_changes_fire_for_rolling_deploys),
+		cmocka_unit_test(rename_column_alternative_has_the_type),
 		cmocka_unit_test(breaking_near_misses),
 		cmocka_unit_test(alter_type_under_view),
+		cmocka_unit_test(alter_type_under_view_alternative),
 		cmocka_unit_test(drop_still_used),
 		cmocka_unit_test(not_null_on_rows),
 		cmocka_unit_test(constraint_before_backfill),
