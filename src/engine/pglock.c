@@ -18,6 +18,15 @@ void eng_lock(eng_ctx *c, mg_object_kind kind, const char *schema, const char *n
 		return;
 	if (!schema && c->cat)
 		schema = mg_catalog_default_schema(c->cat);
+	/* The family models say "table" for the relation a statement names;
+	 * the catalog knows when it is a materialized view (CREATE INDEX ON mv,
+	 * ALTER TABLE mv ...), and what waits on the lock depends on it: there
+	 * is no INSERT, UPDATE or DELETE, only REFRESH and reads. */
+	if (kind == MG_OBJ_TABLE && c->cat) {
+		const mg_cat_relation *rel = mg_catalog_relation(c->cat, schema, name);
+		if (rel && rel->kind == MG_OBJ_MATERIALIZED_VIEW)
+			kind = rel->kind;
+	}
 	for (size_t i = 0; i < c->n_locks; i++) {
 		mg_lock *l = &c->locks[i];
 		if (mg_str_eq(l->relation.schema, schema) && mg_str_eq(l->relation.name, name)) {
