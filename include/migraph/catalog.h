@@ -68,6 +68,9 @@ struct mg_cat_relation {
 	size_t n_partitions;
 	mg_cat_column *columns;
 	size_t n_columns;
+	/* Columns dropped from it: PostgreSQL never reuses their attribute
+	 * numbers, and live plus dropped may not pass 1600. */
+	size_t n_dropped_columns;
 	mg_cat_index *indexes;
 	size_t n_indexes;
 	mg_cat_constraint *constraints;

@@ -141,7 +141,12 @@ static void index_not_concurrent(lk_site *s)
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_puts(&msg, "CREATE INDEX without CONCURRENTLY holds SHARE on ");
 	mg_object_put(&msg, t);
-	mg_buf_puts(&msg, " for the whole build: every INSERT, UPDATE and DELETE waits; ");
+	/* A materialized view takes no INSERT, UPDATE or DELETE: what SHARE
+	 * stops there is the next REFRESH, while SELECTs go on. */
+	mg_buf_puts(&msg, t->kind == MG_OBJ_MATERIALIZED_VIEW
+	                      ? " for the whole build: every REFRESH MATERIALIZED VIEW waits, reads "
+	                        "continue; "
+	                      : " for the whole build: every INSERT, UPDATE and DELETE waits; ");
 	lk_describe_impact(&msg, s, t);
 	const char *sql = stmt_sql(s);
 	const char *fixed = sql && op->object.name
@@ -734,7 +739,9 @@ static void held_across_statements(lk_site *s)
 	const mg_object *t = NULL;
 	for (size_t i = 0; i < op->n_locks; i++)
 		if (op->locks[i].mode == MG_LOCK_ACCESS_EXCLUSIVE &&
-		    op->locks[i].relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &op->locks[i].relation))
+		    (op->locks[i].relation.kind == MG_OBJ_TABLE ||
+		     op->locks[i].relation.kind == MG_OBJ_MATERIALIZED_VIEW) &&
+		    lk_table_is_live(s, &op->locks[i].relation))
 			t = &op->locks[i].relation;
 	/* One finding per changeset: the first ACCESS EXCLUSIVE that later
 	 * work keeps held. */
@@ -748,9 +755,10 @@ static void held_across_statements(lk_site *s)
 	mg_buf_puts(&msg, "ACCESS EXCLUSIVE on ");
 	mg_object_put(&msg, t);
 	mg_buf_printf(&msg, " is held until the transaction commits, while "
-	                    "%zu more statement%s doing real work run%s: reads and writes wait for all "
+	                    "%zu more statement%s doing real work run%s: reads and %s wait for all "
 	                    "of them",
-	              later, later == 1 ? "" : "s", later == 1 ? "s" : "");
+	              later, later == 1 ? "" : "s", later == 1 ? "s" : "",
+	              t->kind == MG_OBJ_MATERIALIZED_VIEW ? "refreshes" : "writes");
 	mg_buf_puts(&alt, lk_is_liquibase(s)
 	                      ? "-- move the statements after it into changesets of their own, so the "
 	                        "lock is released at the end of this one"
@@ -768,13 +776,17 @@ static void no_lock_timeout(lk_site *s)
 		return;
 	/* ACCESS EXCLUSIVE queues reads and writes behind a long transaction,
 	 * SHARE (a plain CREATE INDEX) queues writes: every statement that
-	 * requests one on a live table, once per table. */
+	 * requests one on a live table, once per table.  A materialized view
+	 * counts for ACCESS EXCLUSIVE only: SHARE there queues no reads, and
+	 * it has no writes. */
 	const mg_lock *lk = NULL;
 	for (size_t i = 0; i < op->n_locks; i++) {
 		const mg_lock *l = &op->locks[i];
-		if ((l->mode == MG_LOCK_ACCESS_EXCLUSIVE || l->mode == MG_LOCK_SHARE) &&
-		    l->relation.kind == MG_OBJ_TABLE && lk_table_is_live(s, &l->relation) &&
-		    (!lk || l->mode > lk->mode))
+		bool rel = l->relation.kind == MG_OBJ_TABLE ||
+		           (l->relation.kind == MG_OBJ_MATERIALIZED_VIEW &&
+		            l->mode == MG_LOCK_ACCESS_EXCLUSIVE);
+		if ((l->mode == MG_LOCK_ACCESS_EXCLUSIVE || l->mode == MG_LOCK_SHARE) && rel &&
+		    lk_table_is_live(s, &l->relation) && (!lk || l->mode > lk->mode))
 			lk = l;
 	}
 	if (!lk || !lk_first_in_statement(s, &lk->relation) || lk_already_held(s, lk))
@@ -784,10 +796,11 @@ static void no_lock_timeout(lk_site *s)
 	mg_buf msg = MG_BUF_INIT, alt = MG_BUF_INIT;
 	mg_buf_puts(&msg, ae ? "ACCESS EXCLUSIVE on " : "SHARE on ");
 	mg_object_put(&msg, t);
+	const char *noun = t->kind == MG_OBJ_MATERIALIZED_VIEW ? "materialized view" : "table";
 	mg_buf_printf(&msg, " is requested with no lock_timeout: if a long transaction holds the "
-	                    "table, this statement waits in the lock queue and every later %s on "
-	                    "the table waits behind it",
-	              ae ? "query" : "write");
+	                    "%s, this statement waits in the lock queue and every later %s on "
+	                    "the %s waits behind it",
+	              noun, ae ? "query" : "write", noun);
 	const mg_table_risk *wt = lk_table_risk(s, t);
 	if (wt && wt->lock_wait_ms > 0)
 		mg_buf_printf(&msg, " (behind a %.0f s transaction: ~%.0f requests)",

@@ -18,6 +18,15 @@ void eng_lock(eng_ctx *c, mg_object_kind kind, const char *schema, const char *n
 		return;
 	if (!schema && c->cat)
 		schema = mg_catalog_default_schema(c->cat);
+	/* The family models say "table" for the relation a statement names;
+	 * the catalog knows when it is a materialized view (CREATE INDEX ON mv,
+	 * ALTER TABLE mv ...), and what waits on the lock depends on it: there
+	 * is no INSERT, UPDATE or DELETE, only REFRESH and reads. */
+	if (kind == MG_OBJ_TABLE && c->cat) {
+		const mg_cat_relation *rel = mg_catalog_relation(c->cat, schema, name);
+		if (rel && rel->kind == MG_OBJ_MATERIALIZED_VIEW)
+			kind = rel->kind;
+	}
 	for (size_t i = 0; i < c->n_locks; i++) {
 		mg_lock *l = &c->locks[i];
 		if (mg_str_eq(l->relation.schema, schema) && mg_str_eq(l->relation.name, name)) {
@@ -78,6 +87,33 @@ bool eng_require(eng_ctx *c, int major, const char *feature)
 	return false;
 }
 
+/* PostgreSQL's MaxHeapAttributeNumber: "tables can have at most 1600
+ * columns", counting every attribute number ever handed out, so dropped
+ * columns too.  Predicted once, at the operation that crosses the limit:
+ * the replay still applies it, and the ones after it are already past. */
+#define PG_MAX_COLUMNS 1600
+
+static void column_limit(eng_ctx *c)
+{
+	const mg_operation *op = c->op;
+	if (op->kind == MG_OP_CREATE_TABLE && op->n_columns > PG_MAX_COLUMNS) {
+		eng_fail(c, mg_arena_printf(c->arena, "tables can have at most %d columns: %zu given",
+		                            PG_MAX_COLUMNS, op->n_columns));
+		return;
+	}
+	if (op->kind != MG_OP_ADD_COLUMN || !op->column || !op->column->name)
+		return;
+	const mg_cat_relation *rel = eng_op_relation(c);
+	if (!rel || rel->kind != MG_OBJ_TABLE || mg_catalog_column(rel, op->column->name) ||
+	    rel->n_columns + rel->n_dropped_columns != PG_MAX_COLUMNS)
+		return;
+	eng_fail(c, mg_arena_printf(c->arena,
+	                            "tables can have at most %d columns: %s.%s has used them all "
+	                            "(%zu live, %zu dropped: attribute numbers are never reused)",
+	                            PG_MAX_COLUMNS, rel->schema, rel->name, rel->n_columns,
+	                            rel->n_dropped_columns));
+}
+
 void mg_engine_annotate(mg_arena *arena, const mg_engine_target *engine,
                         const mg_engine_session *session, const mg_catalog *catalog,
                         mg_operation *op)
@@ -94,6 +130,7 @@ void mg_engine_annotate(mg_arena *arena, const mg_engine_target *engine,
 		.op = op,
 	};
 	bool modelled = eng_model_alter(&c) || eng_model_other(&c);
+	column_limit(&c);
 	op->locks = c.locks;
 	op->n_locks = c.n_locks;
 	op->effects = c.effects | (modelled ? MG_EFF_MODELLED : 0);

@@ -72,7 +72,10 @@ static void model_create_index(eng_ctx *c)
 		eng_note(c, "CONCURRENTLY builds under SHARE UPDATE EXCLUSIVE: reads and writes "
 		           "continue; two scans and waits for older transactions");
 	} else {
-		eng_note(c, "CREATE INDEX holds SHARE for the whole build: writes wait, reads continue");
+		eng_note(c, rel && rel->kind == MG_OBJ_MATERIALIZED_VIEW
+		               ? "CREATE INDEX holds SHARE for the whole build: REFRESH waits, reads "
+		                 "continue"
+		               : "CREATE INDEX holds SHARE for the whole build: writes wait, reads continue");
 	}
 }
 

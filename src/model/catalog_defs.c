@@ -246,6 +246,7 @@ void ap_drop_column(ap_ctx *a, cat_rel *r, const char *name, bool cascade)
 		memmove(&r->pub.columns[i], &r->pub.columns[i + 1],
 		        (r->pub.n_columns - i - 1) * sizeof *r->pub.columns);
 		r->pub.n_columns--;
+		r->pub.n_dropped_columns++;
 		cat_column_dropped(r, i);
 	}
 	for (size_t i = 0; i < r->pub.n_partitions; i++)

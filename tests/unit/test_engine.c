@@ -709,6 +709,85 @@ static void storage_parameters_by_version_and_lock(void **state)
 	assert_int_equal(mode_on(annotate(op, 15), "orders"), MG_LOCK_ACCESS_EXCLUSIVE);
 }
 
+/* ---- The 1600-column limit ------------------------------------------- */
+
+static mg_operation *add_column(const char *table, const char *name)
+{
+	mg_operation *op = op_new(MG_OP_ADD_COLUMN, MG_OBJ_COLUMN, table, name);
+	op->column = mg_arena_alloc(&arena, sizeof *op->column);
+	*op->column = (mg_column_def){.name = name, .type = "integer"};
+	return op;
+}
+
+static void create_table_of_1601_columns_fails(void **state)
+{
+	(void)state;
+	mg_operation *ok = annotate(create_table("t1600", 1600), 15);
+	assert_false(has(ok, MG_EFF_FAILS));
+	mg_operation *bad = annotate(create_table("t1601", 1601), 15);
+	assert_true(has(bad, MG_EFF_FAILS));
+	assert_non_null(strstr(bad->predicted_error, "at most 1600 columns: 1601 given"));
+}
+
+/* As PostgreSQL 15 answered: a table of one column that added and dropped
+ * 1599 more has used 1600 attribute numbers, and the next ADD COLUMN
+ * fails.  The replay goes on past it without saying so again. */
+static void add_column_fails_once_dropped_columns_used_the_attnums(void **state)
+{
+	(void)state;
+	mg_operation *c = create_table("churn", 1);
+	c->columns[0] = (mg_column_def){.name = "id", .type = "integer"};
+	apply(c);
+	char name[16];
+	for (int i = 1; i < 1600; i++) {
+		snprintf(name, sizeof name, "x%d", i);
+		const char *n = mg_arena_strdup(&arena, name);
+		mg_operation *add = add_column("churn", n);
+		assert_false(has(annotate(add, 15), MG_EFF_FAILS));
+		apply(add);
+		apply(op_new(MG_OP_DROP_COLUMN, MG_OBJ_COLUMN, "churn", n));
+	}
+	const mg_cat_relation *rel = mg_catalog_relation(cat, "public", "churn");
+	assert_int_equal(rel->n_columns, 1);
+	assert_int_equal(rel->n_dropped_columns, 1599);
+	/* adding a column that exists takes no new number (it fails otherwise) */
+	assert_false(has(annotate(add_column("churn", "id"), 15), MG_EFF_FAILS));
+	mg_operation *over = add_column("churn", "one_more");
+	mg_operation *a = annotate(over, 15);
+	assert_true(has(a, MG_EFF_FAILS));
+	assert_non_null(strstr(a->predicted_error, "public.churn has used them all (1 live, 1599 dropped"));
+	apply(over);
+	assert_false(has(annotate(add_column("churn", "two_more"), 15), MG_EFF_FAILS));
+	/* the near miss: as wide, nothing dropped, one number left */
+	mg_operation *w = create_table("wide1599", 1599);
+	for (size_t i = 0; i < 1599; i++) {
+		snprintf(name, sizeof name, "c%zu", i);
+		w->columns[i] = (mg_column_def){.name = mg_arena_strdup(&arena, name), .type = "int"};
+	}
+	apply(w);
+	mg_operation *last = add_column("wide1599", "last");
+	assert_false(has(annotate(last, 15), MG_EFF_FAILS));
+	apply(last);
+	assert_true(has(annotate(add_column("wide1599", "past"), 15), MG_EFF_FAILS));
+}
+
+/* CREATE INDEX on a materialized view locks the view, and says so. */
+static void index_on_a_matview_locks_the_matview(void **state)
+{
+	(void)state;
+	mg_operation *op = op_new(MG_OP_CREATE_INDEX, MG_OBJ_INDEX, "stock_stats", "stock_stats_ix");
+	op->related = table_obj("stock_stats");
+	op->index_columns = list1("id");
+	mg_operation *a = annotate(op, 15);
+	assert_int_equal(mode_on(a, "stock_stats"), MG_LOCK_SHARE);
+	assert_int_equal(a->locks[0].relation.kind, MG_OBJ_MATERIALIZED_VIEW);
+	assert_true(note_has(a, "REFRESH waits"));
+	mg_operation *t = op_new(MG_OP_CREATE_INDEX, MG_OBJ_INDEX, "stock", "stock_ix");
+	t->related = table_obj("stock");
+	t->index_columns = list1("id");
+	assert_int_equal(annotate(t, 15)->locks[0].relation.kind, MG_OBJ_TABLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +822,9 @@ int main(void)
 		cmocka_unit_test(grant_locks_the_table_from_18),
 		cmocka_unit_test(enum_add_value_in_transaction_block_fails_before_12),
 		cmocka_unit_test(storage_parameters_by_version_and_lock),
+		cmocka_unit_test(create_table_of_1601_columns_fails),
+		cmocka_unit_test(add_column_fails_once_dropped_columns_used_the_attnums),
+		cmocka_unit_test(index_on_a_matview_locks_the_matview),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

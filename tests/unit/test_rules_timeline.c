@@ -60,12 +60,66 @@ static void an_earlier_migrations_lock_timeout_does_not_count(void **state)
 	th_rmtree(dir);
 }
 
+/* lock-index-not-concurrent: a materialized view of an earlier release
+ * takes no INSERT, UPDATE or DELETE; the build's SHARE lock holds up its
+ * REFRESH while reads go on, and the engine says the lock is on the view. */
+static void an_index_on_a_live_matview_holds_up_refresh(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__mv.sql", "CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\n",
+	                       "V3__idx.sql", "CREATE INDEX mv_id ON mv (id);\n", NULL};
+	char *dir = i4_project(files);
+	i4_run r;
+	i4_analyze(&r, dir, &all);
+	const mg_finding *f = i4_find(&r, "lock-index-not-concurrent");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "SHARE on public.mv"));
+	assert_non_null(strstr(f->message, "every REFRESH MATERIALIZED VIEW waits, reads continue"));
+	assert_null(strstr(f->message, "INSERT"));
+	const mg_operation *op = r.project->changesets[2]->stmts[0]->ops[0];
+	assert_true(op->n_locks >= 1);
+	assert_int_equal(op->locks[0].relation.kind, MG_OBJ_MATERIALIZED_VIEW);
+	/* SHARE queues no reads behind it, and a view takes no writes */
+	assert_int_equal(i4_count(&r, RULE), 0);
+	i4_free(&r);
+	th_rmtree(dir);
+	/* the near miss: a table keeps the writes' wording */
+	const char *table[] = {V1, "V2__idx.sql", "CREATE INDEX t_a ON t (a);\n", NULL};
+	dir = i4_project(table);
+	i4_analyze(&r, dir, &all);
+	f = i4_find(&r, "lock-index-not-concurrent");
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "every INSERT, UPDATE and DELETE waits"));
+	assert_int_equal(i4_count(&r, RULE), 1);
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
+/* ACCESS EXCLUSIVE on a live materialized view queues its reads: the
+ * statement still needs a lock_timeout, in the view's words. */
+static void access_exclusive_on_a_live_matview_needs_a_lock_timeout(void **state)
+{
+	(void)state;
+	const char *files[] = {V1, "V2__mv.sql", "CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\n",
+	                       "V3__ren.sql", "ALTER TABLE mv RENAME COLUMN id TO id2;\n", NULL};
+	char *dir = i4_project(files);
+	i4_run r;
+	i4_analyze(&r, dir, &all);
+	const mg_finding *f = i4_find(&r, RULE);
+	assert_non_null(f);
+	assert_non_null(strstr(f->message, "holds the materialized view"));
+	i4_free(&r);
+	th_rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(a_lock_timeout_set_here_protects),
 	    cmocka_unit_test(a_reset_or_zero_lock_timeout_does_not),
 	    cmocka_unit_test(an_earlier_migrations_lock_timeout_does_not_count),
+	    cmocka_unit_test(an_index_on_a_live_matview_holds_up_refresh),
+	    cmocka_unit_test(access_exclusive_on_a_live_matview_needs_a_lock_timeout),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mg_sql_shutdown();
