@@ -16,12 +16,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyze/compat_int.h"
 #include "analyze/families.h"
 #include "migraph/catalog.h"
 #include "migraph/graph.h"
 #include "migraph/release.h"
 
-static bool in_release(const mg_analysis *a, size_t cs)
+bool an_compat_in_release(const mg_analysis *a, size_t cs)
 {
 	return cs < a->project->n_changesets &&
 	       (a->project->changesets[cs]->flags & MG_CSF_IN_RELEASE) != 0;
@@ -30,11 +31,11 @@ static bool in_release(const mg_analysis *a, size_t cs)
 /* Do changesets x and y ship together?  With a release selection, when both
  * are in it; without one every changeset is its own release (the cautious
  * reading: what earlier changesets did is already live). */
-static bool same_release(const mg_analysis *a, size_t x, size_t y)
+bool an_compat_same_release(const mg_analysis *a, size_t x, size_t y)
 {
 	const mg_graph *g = a->graph;
 	if (g && g->release && g->release->selected)
-		return in_release(a, x) && in_release(a, y);
+		return an_compat_in_release(a, x) && an_compat_in_release(a, y);
 	return x == y;
 }
 
@@ -57,9 +58,6 @@ static bool depends_on(const mg_operation *op, const char *schema, const char *n
 			return true;
 	return false;
 }
-
-static const char *find_word(const char *text, size_t len, const char *w);
-static bool ident_char(char c);
 
 /* Does one name contain the other (email and email_address, value and
  * jbvalue)?  Names that short are too common to link anything. */
@@ -85,16 +83,16 @@ static bool backfilled_from(const mg_analysis *a, const mg_graph_fact *d, const 
 	for (size_t k = 0; k < g->n_facts; k++) {
 		const mg_graph_fact *u = &g->facts[k];
 		if (u->op->kind != MG_OP_UPDATE || !u->stmt || !u->stmt->sql ||
-		    !same_release(a, u->changeset, d->changeset) || !same_table(u->op, d->op))
+		    !an_compat_same_release(a, u->changeset, d->changeset) || !same_table(u->op, d->op))
 			continue;
 		const mg_statement *st = u->stmt;
-		const char *set = find_word(st->sql, st->sql_len, "set");
+		const char *set = an_compat_find_word(st->sql, st->sql_len, "set");
 		if (!set)
 			continue;
 		size_t rest = st->sql_len - (size_t)(set - st->sql);
-		const char *where = find_word(set, rest, "where");
+		const char *where = an_compat_find_word(set, rest, "where");
 		size_t span = where ? (size_t)(where - set) : rest;
-		if (find_word(set, span, neu) && find_word(set, rest, old))
+		if (an_compat_find_word(set, span, neu) && an_compat_find_word(set, rest, old))
 			return true;
 	}
 	return false;
@@ -183,14 +181,14 @@ static const mg_graph_fact *replacement(const mg_analysis *a, candidates *cands,
 	const mg_graph *g = a->graph;
 	const mg_graph_fact *d = &g->facts[i];
 	const mg_operation *drop = d->op;
-	if (!d->pre_existing || !in_release(a, d->changeset) || readded_in_transaction(a, cands, i))
+	if (!d->pre_existing || !an_compat_in_release(a, d->changeset) || readded_in_transaction(a, cands, i))
 		return NULL;
 	const candidates *c = replacement_candidates(a, cands);
 	if (drop->kind == MG_OP_DROP_COLUMN) {
 		for (size_t j = 0; j < c->n; j++) {
 			size_t k = c->items[j];
 			const mg_graph_fact *f = &g->facts[k];
-			if (!same_release(a, f->changeset, d->changeset) || !same_table(f->op, drop))
+			if (!an_compat_same_release(a, f->changeset, d->changeset) || !same_table(f->op, drop))
 				continue;
 			if (k < i && f->op->kind == MG_OP_ADD_COLUMN &&
 			    (names_linked(f->op->object.name, drop->object.name) ||
@@ -210,7 +208,7 @@ static const mg_graph_fact *replacement(const mg_analysis *a, candidates *cands,
 	for (size_t j = 0; j < c->n; j++) {
 		size_t k = c->items[j];
 		const mg_graph_fact *f = &g->facts[k];
-		if (!same_release(a, f->changeset, d->changeset) || k == i)
+		if (!an_compat_same_release(a, f->changeset, d->changeset) || k == i)
 			continue;
 		const mg_operation *op = f->op;
 		if (k < i && ((op->kind == MG_OP_INSERT && (op->flags & MG_OPF_AS_SELECT)) ||
@@ -393,8 +391,8 @@ static bool adds_not_null_without_default(const mg_operation *op)
  * a view under the old name: the previous version's queries keep working
  * through it (a simple view is updatable). */
 /* Does an operation of cs after `from` satisfy match(op, from)? */
-static bool later_in_changeset(const mg_changeset *cs, const mg_operation *from,
-                               bool (*match)(const mg_operation *op, const mg_operation *from))
+bool an_compat_later_in_changeset(const mg_changeset *cs, const mg_operation *from,
+                                  bool (*match)(const mg_operation *op, const mg_operation *from))
 {
 	bool after = false;
 	for (size_t i = 0; i < cs->n_stmts; i++)
@@ -416,7 +414,7 @@ static bool view_under_old_name(const mg_operation *op, const mg_operation *rena
 
 static bool old_name_kept(const mg_changeset *cs, const mg_operation *rename)
 {
-	return later_in_changeset(cs, rename, view_under_old_name);
+	return an_compat_later_in_changeset(cs, rename, view_under_old_name);
 }
 
 /* One operation of the release that may break the application version
@@ -443,7 +441,7 @@ static void each_breaking(mg_analysis *a, const mg_rule *rule, void (*check)(bre
 	candidates cands = {0};
 	for (size_t i = 0; i < g->n_facts; i++) {
 		const mg_graph_fact *fa = &g->facts[i];
-		if (!in_release(a, fa->changeset))
+		if (!an_compat_in_release(a, fa->changeset))
 			continue;
 		mg_object tbl = mg_op_table(fa->op);
 		breaking b = {a, &a->project->arena, i, fa, fa->op, tbl.schema, tbl.name,
@@ -582,7 +580,7 @@ static bool goes_later(const breaking *b)
 	const mg_graph *g = b->a->graph;
 	for (size_t k = b->i + 1; k < g->n_facts; k++) {
 		const mg_graph_fact *f = &g->facts[k];
-		if (!same_release(b->a, f->changeset, b->fa->changeset) || !same_table(f->op, b->op))
+		if (!an_compat_same_release(b->a, f->changeset, b->fa->changeset) || !same_table(f->op, b->op))
 			continue;
 		mg_op_kind kind = f->op->kind;
 		if (kind == MG_OP_DROP_TABLE || kind == MG_OP_RENAME_TABLE ||
@@ -640,282 +638,6 @@ static void compat_not_null_without_default(mg_analysis *a, const mg_rule *rule)
 {
 	each_breaking(a, rule, not_null_without_default_breaks);
 	each_breaking(a, rule, drop_default_breaks);
-}
-
-/* ---- sequences, functions and types the running version may use -------- */
-
-/* What the release scan knows of one object: the changeset that created
- * it and, for a function, the statement that did. */
-typedef struct obj_seen {
-	size_t cs;
-	const mg_statement *stmt;
-} obj_seen;
-
-/* Sequences, types (domains share their namespace) and functions
- * (procedures with them; overloads are one name). */
-static const char *obj_class(const mg_operation *op)
-{
-	switch (op->kind) {
-	case MG_OP_CREATE_SEQUENCE:
-	case MG_OP_DROP_SEQUENCE:
-	case MG_OP_RENAME_SEQUENCE:
-		return "sequence";
-	case MG_OP_CREATE_TYPE:
-	case MG_OP_CREATE_DOMAIN:
-	case MG_OP_DROP_TYPE:
-	case MG_OP_DROP_DOMAIN:
-	case MG_OP_RENAME_TYPE:
-		return "type";
-	case MG_OP_CREATE_FUNCTION:
-	case MG_OP_DROP_FUNCTION:
-		return "function";
-	case MG_OP_ALTER_FUNCTION:
-		return op->new_name && op->detail && !strcmp(op->detail, "rename") ? "function" : NULL;
-	default:
-		return NULL;
-	}
-}
-
-static bool obj_creates(const mg_operation *op)
-{
-	return op->kind == MG_OP_CREATE_SEQUENCE || op->kind == MG_OP_CREATE_TYPE ||
-	       op->kind == MG_OP_CREATE_DOMAIN || op->kind == MG_OP_CREATE_FUNCTION;
-}
-
-static bool obj_drops(const mg_operation *op)
-{
-	return op->kind == MG_OP_DROP_SEQUENCE || op->kind == MG_OP_DROP_TYPE ||
-	       op->kind == MG_OP_DROP_DOMAIN || op->kind == MG_OP_DROP_FUNCTION;
-}
-
-static const char *obj_key(mg_arena *ar, const char *cls, const char *schema, const char *name)
-{
-	return mg_str_lower(ar, mg_arena_printf(ar, "%s:%s.%s", cls, schema ? schema : "",
-	                                        name ? name : ""));
-}
-
-/* Does the baseline (--schema) or what ran before the release hold it? */
-static bool known_before(const mg_analysis *a, const char *cls, const mg_object *o)
-{
-	const mg_catalog *c = a->graph ? a->graph->before_release : NULL;
-	if (!c)
-		return false;
-	if (!strcmp(cls, "function"))
-		return mg_catalog_has_function(c, o->schema, o->name);
-	if (!strcmp(cls, "type"))
-		return mg_catalog_has_type(c, o->schema, o->name);
-	return mg_catalog_relation(c, o->schema, o->name) != NULL;
-}
-
-static bool creates_same_name(const mg_operation *o, const mg_operation *op)
-{
-	return obj_creates(o) && !strcmp(obj_class(o), obj_class(op)) &&
-	       mg_str_ieq(o->object.name, op->object.name) &&
-	       mg_str_ieq(o->object.schema, op->object.schema);
-}
-
-/* Is an object of the same class and name created after op, in the same
- * changeset?  After a DROP in one transaction it is the same name again.
- * After a RENAME only a function keeps the old name working (a wrapper):
- * a domain under a renamed enum's old name does not compare with the
- * enum's columns ("operator does not exist"), and a sequence made again
- * starts over, handing out values the table already holds. */
-static bool made_again(const mg_changeset *cs, const mg_operation *op, const char *cls,
-                       bool rename)
-{
-	if (!strcmp(cls, "sequence") || (rename && strcmp(cls, "function") != 0) ||
-	    (!rename && !cs->run_in_transaction))
-		return false;
-	return later_in_changeset(cs, op, creates_same_name);
-}
-
-/* The CREATE FUNCTION text with its name changed to neu, or NULL when the
- * name cannot be found after FUNCTION / PROCEDURE. */
-static const char *renamed_definition(mg_arena *ar, const mg_statement *st, const char *old,
-                                      const char *neu)
-{
-	if (!st || !st->sql)
-		return NULL;
-	const char *kw = find_word(st->sql, st->sql_len, "function");
-	if (!kw)
-		kw = find_word(st->sql, st->sql_len, "procedure");
-	if (!kw)
-		return NULL;
-	size_t rest = st->sql_len - (size_t)(kw - st->sql);
-	const char *at = find_word(kw, rest, old);
-	if (!at || at - kw > 200)
-		return NULL;
-	size_t pre = (size_t)(at - st->sql), ol = strlen(old);
-	return mg_arena_printf(ar, "%.*s%s%.*s", (int)pre, st->sql, neu,
-	                       (int)(st->sql_len - pre - ol), at + ol);
-}
-
-static void rename_object_text(mg_analysis *a, mg_finding *f, const char *cls,
-                               const mg_operation *op, const obj_seen *seen)
-{
-	mg_arena *ar = &a->project->arena;
-	const char *s = op->object.schema, *o = op->object.name, *n = op->new_name;
-	const char *dep = mg_deploy_name(a->opts.deploy);
-	if (!strcmp(cls, "sequence")) {
-		f->message = mg_arena_printf(
-			ar, "sequence %s.%s is renamed to %s: the previous application version (%s deploy) "
-			    "still calls nextval('%s') and fails (\"relation does not exist\") until every "
-			    "instance runs the new version (column defaults follow the rename, the "
-			    "application's own calls do not)",
-			s, o, n, dep, o);
-		f->safe_alternative = mg_arena_printf(
-			ar, "-- this release: add the new name next to the old one; the previous version "
-			    "keeps drawing from %s.%s,\n-- the new one from %s.%s, which starts past what the "
-			    "old one can hand out during the deploy\nCREATE SEQUENCE %s.%s;\nSELECT "
-			    "setval('%s.%s', (SELECT last_value FROM %s.%s) + 1000000);\n-- a later release, "
-			    "once no deployed version calls nextval('%s') (move column defaults first):\n-- "
-			    "DROP SEQUENCE %s.%s;",
-			s, o, s, n, s, n, s, n, s, o, o, s, o);
-		return;
-	}
-	if (!strcmp(cls, "type")) {
-		f->message = mg_arena_printf(
-			ar, "%s %s.%s is renamed to %s: the previous application version (%s deploy) still "
-			    "casts to it or declares it (::%s) and fails (\"type does not exist\")",
-			mg_object_kind_name(op->object.kind), s, o, n, dep, o);
-		/* No alias works for every use: a domain under the old name casts,
-		 * but does not compare with the columns of the renamed type. */
-		f->safe_alternative = mg_arena_printf(
-			ar, "-- this release: keep the name %s.%s; move the application off it (casts, "
-			    "declarations)\n-- a later release, once no deployed version names it:\n-- ALTER "
-			    "%s %s.%s RENAME TO %s;",
-			s, o, op->object.kind == MG_OBJ_DOMAIN ? "DOMAIN" : "TYPE", s, o, n);
-		return;
-	}
-	f->message = mg_arena_printf(
-		ar, "%s %s.%s is renamed to %s: the previous application version (%s deploy) still calls "
-		    "%s(...) and fails (\"function does not exist\")",
-		mg_object_kind_name(op->object.kind), s, o, n, dep, o);
-	const char *def = renamed_definition(ar, seen ? seen->stmt : NULL, o, n);
-	f->safe_alternative =
-		def ? mg_arena_printf(ar, "-- this release: keep %s.%s and add the new name with the same "
-		                          "definition\n%s;\n-- a later release, once no deployed version "
-		                          "calls %s:\n-- DROP %s %s.%s;",
-		                      s, o, def, o,
-		                      op->object.kind == MG_OBJ_PROCEDURE ? "PROCEDURE" : "FUNCTION", s, o)
-		    : mg_arena_printf(ar, "-- this release: keep %s.%s; add the new name as a wrapper\n"
-		                          "CREATE FUNCTION %s.%s(<arguments>) RETURNS <type> LANGUAGE sql "
-		                          "AS $$ SELECT %s.%s(<arguments>) $$;\n-- a later release, once no "
-		                          "deployed version calls %s:\n-- DROP FUNCTION %s.%s(<arguments>);",
-		                      s, o, s, n, s, o, o, s, o);
-}
-
-static void drop_object_text(mg_analysis *a, mg_finding *f, const char *cls,
-                             const mg_operation *op)
-{
-	mg_arena *ar = &a->project->arena;
-	const char *s = op->object.schema, *o = op->object.name;
-	const char *dep = mg_deploy_name(a->opts.deploy);
-	const char *kind = mg_object_kind_name(op->object.kind);
-	const char *use = !strcmp(cls, "sequence") ? mg_arena_printf(ar, "calls nextval('%s')", o)
-	                  : !strcmp(cls, "type")   ? mg_arena_printf(ar, "casts to %s or declares it", o)
-	                                           : mg_arena_printf(ar, "calls %s(...)", o);
-	f->message = mg_arena_printf(ar, "%s %s.%s is dropped while the previous application version "
-	                                 "(%s deploy) may still use it: when it %s, it fails",
-	                             kind, s, o, dep, use);
-	const char *kw = op->object.kind == MG_OBJ_PROCEDURE ? "PROCEDURE"
-	                 : op->object.kind == MG_OBJ_FUNCTION ? "FUNCTION"
-	                 : op->object.kind == MG_OBJ_DOMAIN   ? "DOMAIN"
-	                 : op->object.kind == MG_OBJ_SEQUENCE ? "SEQUENCE"
-	                                                      : "TYPE";
-	f->safe_alternative = mg_arena_printf(ar, "-- release N: stop using %s.%s in the application\n"
-	                                          "-- release N+1, in a later migration:\n-- DROP %s "
-	                                          "%s.%s%s;",
-	                                      s, o, kw, s, o, !strcmp(cls, "function") ? "(...)" : "");
-}
-
-/* Was the function made with RETURNS trigger (or event_trigger)?  Only
- * triggers run it, never the application; a trigger still using it makes
- * PostgreSQL refuse the drop, which compat-drop-still-used reports. */
-static bool trigger_function(const obj_seen *e)
-{
-	if (!e || !e->stmt || !e->stmt->sql)
-		return false;
-	const mg_statement *st = e->stmt;
-	const char *r = find_word(st->sql, st->sql_len, "returns");
-	if (!r)
-		return false;
-	r += strlen("returns");
-	while (r < st->sql + st->sql_len && (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\r'))
-		r++;
-	size_t rest = st->sql_len - (size_t)(r - st->sql);
-	return (rest >= 7 && strncasecmp(r, "trigger", 7) == 0 && (rest == 7 || !ident_char(r[7]))) ||
-	       (rest >= 13 && strncasecmp(r, "event_trigger", 13) == 0);
-}
-
-/* Walks every operation in order, keeping which sequences, types and
- * functions exist and where they were made, and reports the renames
- * (rename = true) or drops of those the running version may use: made
- * before the release, or unknown to migraph but proved to exist by the
- * statement itself (no IF EXISTS). */
-static void objects_breaking(mg_analysis *a, const mg_rule *rule, bool rename)
-{
-	if (!a->graph || a->opts.deploy == MG_DEPLOY_SINGLE)
-		return;
-	mg_arena *ar = &a->project->arena;
-	mg_map seen;
-	mg_map_init(&seen, ar);
-	for (size_t c = 0; c < a->project->n_changesets; c++) {
-		const mg_changeset *cs = a->project->changesets[c];
-		if (cs->flags & (MG_CSF_FILTERED | MG_CSF_NOT_APPLICABLE | MG_CSF_IGNORED))
-			continue;
-		for (size_t i = 0; i < cs->n_stmts; i++)
-			for (size_t j = 0; j < cs->stmts[i]->n_ops; j++) {
-				const mg_operation *op = cs->stmts[i]->ops[j];
-				const char *cls = obj_class(op);
-				if (!cls)
-					continue;
-				const char *key = obj_key(ar, cls, op->object.schema, op->object.name);
-				obj_seen *e = mg_map_get(&seen, key);
-				if (obj_creates(op)) {
-					obj_seen *n = mg_arena_alloc(ar, sizeof *n);
-					n->cs = c;
-					n->stmt = cs->stmts[i];
-					mg_map_put(&seen, key, n);
-					continue;
-				}
-				bool is_rename = !obj_drops(op);
-				bool live = e ? !same_release(a, e->cs, c)
-				              : !(op->flags & MG_OPF_IF_EXISTS) || known_before(a, cls, &op->object);
-				if (is_rename && op->new_name) {
-					obj_seen *moved = e;
-					if (!moved) {
-						moved = mg_arena_alloc(ar, sizeof *moved);
-						moved->cs = SIZE_MAX; /* made before anything migraph saw */
-					}
-					mg_map_put(&seen, obj_key(ar, cls, op->object.schema, op->new_name), moved);
-				}
-				mg_map_put(&seen, key, NULL);
-				if (e && e->cs == SIZE_MAX)
-					live = true;
-				if (!live || is_rename != rename || !in_release(a, c) ||
-				    made_again(cs, op, cls, is_rename) || trigger_function(e))
-					continue;
-				mg_loc loc = op->loc.file && op->loc.line ? op->loc : cs->stmts[i]->loc;
-				mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, loc,
-				                                        a->project->changesets[c]);
-				f->object = op->object;
-				if (rename)
-					rename_object_text(a, f, cls, op, e);
-				else
-					drop_object_text(a, f, cls, op);
-			}
-	}
-}
-
-static void compat_rename_object(mg_analysis *a, const mg_rule *rule)
-{
-	objects_breaking(a, rule, true);
-}
-
-static void compat_drop_object(mg_analysis *a, const mg_rule *rule)
-{
-	objects_breaking(a, rule, false);
 }
 
 /* ---- notes from the replay ------------------------------------------- */
@@ -1085,7 +807,7 @@ static void compat_alter_type_under_view(mg_analysis *a, const mg_rule *rule)
 	mg_arena *ar = &a->project->arena;
 	bool any = false;
 	for (size_t i = 0; g && i < g->n_notes && !any; i++)
-		any = g->notes[i].kind == MG_NOTE_DEPENDENT_VIEW && in_release(a, g->notes[i].changeset);
+		any = g->notes[i].kind == MG_NOTE_DEPENDENT_VIEW && an_compat_in_release(a, g->notes[i].changeset);
 	if (!any)
 		return;
 	under_view u = {.a = a, .alts = mg_arena_alloc(ar, g->n_notes * sizeof *u.alts)};
@@ -1095,7 +817,7 @@ static void compat_alter_type_under_view(mg_analysis *a, const mg_rule *rule)
 	mg_arena_free(&u.scratch);
 	for (size_t i = 0; i < g->n_notes; i++) {
 		const mg_graph_note *n = &g->notes[i];
-		if (n->kind != MG_NOTE_DEPENDENT_VIEW || !in_release(a, n->changeset))
+		if (n->kind != MG_NOTE_DEPENDENT_VIEW || !an_compat_in_release(a, n->changeset))
 			continue;
 		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, n->loc,
 		                                        a->project->changesets[n->changeset]);
@@ -1125,7 +847,7 @@ static void compat_drop_still_used(mg_analysis *a, const mg_rule *rule)
 	for (size_t i = 0; g && i < g->n_notes; i++) {
 		const mg_graph_note *n = &g->notes[i];
 		if ((n->kind != MG_NOTE_DROP_IN_USE && n->kind != MG_NOTE_USED_AFTER_DROP) ||
-		    !in_release(a, n->changeset))
+		    !an_compat_in_release(a, n->changeset))
 			continue;
 		/* CASCADE was written on purpose: the dependants' loss is worth a
 		 * look, not a stop. */
@@ -1165,7 +887,7 @@ static void data_not_null_without_default(mg_analysis *a, const mg_rule *rule)
 	mg_arena *ar = &a->project->arena;
 	for (size_t i = 0; g && i < g->n_notes; i++) {
 		const mg_graph_note *n = &g->notes[i];
-		if (n->kind != MG_NOTE_NOT_NULL_ON_ROWS || !in_release(a, n->changeset))
+		if (n->kind != MG_NOTE_NOT_NULL_ON_ROWS || !an_compat_in_release(a, n->changeset))
 			continue;
 		mg_finding *f = mg_analysis_add_finding(a, rule, rule->default_severity, n->loc,
 		                                        a->project->changesets[n->changeset]);
@@ -1185,18 +907,18 @@ static void data_not_null_without_default(mg_analysis *a, const mg_rule *rule)
 	}
 }
 
-static bool ident_char(char c)
+bool an_compat_ident_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* Where a word starts in text (whole word, case-insensitive), or NULL. */
-static const char *find_word(const char *text, size_t len, const char *w)
+const char *an_compat_find_word(const char *text, size_t len, const char *w)
 {
 	size_t wl = strlen(w);
 	for (size_t i = 0; i + wl <= len; i++)
-		if (strncasecmp(text + i, w, wl) == 0 && (i == 0 || !ident_char(text[i - 1])) &&
-		    (i + wl == len || !ident_char(text[i + wl])))
+		if (strncasecmp(text + i, w, wl) == 0 && (i == 0 || !an_compat_ident_char(text[i - 1])) &&
+		    (i + wl == len || !an_compat_ident_char(text[i + wl])))
 			return text + i;
 	return NULL;
 }
@@ -1205,23 +927,23 @@ static const char *find_word(const char *text, size_t len, const char *w)
  * WHERE) to every row, or to the rows where col IS NULL? */
 static bool update_sets(const mg_statement *st, const char *col)
 {
-	const char *set = find_word(st->sql, st->sql_len, "set");
+	const char *set = an_compat_find_word(st->sql, st->sql_len, "set");
 	if (!set)
 		return false;
 	size_t rest = st->sql_len - (size_t)(set - st->sql);
-	const char *where = find_word(set, rest, "where");
+	const char *where = an_compat_find_word(set, rest, "where");
 	size_t span = where ? (size_t)(where - set) : rest;
-	const char *first = find_word(set, span, col);
+	const char *first = an_compat_find_word(set, span, col);
 	if (!first)
 		return false;
 	/* "SET col = col + 1" transforms values that are there: not a backfill */
 	size_t after = (size_t)(first - set) + strlen(col);
-	if (find_word(first + strlen(col), span - after, col))
+	if (an_compat_find_word(first + strlen(col), span - after, col))
 		return false;
 	if (!where)
 		return true;
 	size_t wl = rest - span;
-	for (const char *p = where; (p = find_word(p, wl - (size_t)(p - where), col)) != NULL;
+	for (const char *p = where; (p = an_compat_find_word(p, wl - (size_t)(p - where), col)) != NULL;
 	     p += strlen(col)) {
 		const char *q = p + strlen(col);
 		while (*q == ' ' || *q == '"' || *q == '\n' || *q == '\t')
@@ -1272,7 +994,7 @@ static void index_updates(mg_analysis *a, mg_map *by_table)
 	mg_map_init(by_table, ar);
 	for (size_t k = 0; g && k < g->n_facts; k++) {
 		const mg_graph_fact *e = &g->facts[k];
-		if (e->op->kind != MG_OP_UPDATE || !e->stmt || !in_release(a, e->changeset))
+		if (e->op->kind != MG_OP_UPDATE || !e->stmt || !an_compat_in_release(a, e->changeset))
 			continue;
 		const char *key = table_key(ar, e->op);
 		update_list *l = mg_map_get(by_table, key);
@@ -1298,7 +1020,7 @@ static void data_constraint_before_backfill(mg_analysis *a, const mg_rule *rule)
 	for (size_t i = 0; g && i < g->n_facts; i++) {
 		const mg_graph_fact *fa = &g->facts[i];
 		const mg_operation *op = fa->op;
-		if (!in_release(a, fa->changeset))
+		if (!an_compat_in_release(a, fa->changeset))
 			continue;
 		mg_name_list one;
 		const mg_name_list *cols = needs_values(op, &one);
@@ -1427,7 +1149,7 @@ const mg_rule an_compat_rules[] = {
 		       "deployed version uses it.",
 		.example = "ALTER SEQUENCE order_seq RENAME TO order_id_seq;",
 		.versions = "every version: this is about the migrations, not the server",
-		.run = compat_rename_object,
+		.run = an_compat_rename_object,
 	},
 	{
 		.id = "compat-drop-object",
@@ -1441,7 +1163,7 @@ const mg_rule an_compat_rules[] = {
 		       "release, drop it in the next.",
 		.example = "DROP FUNCTION order_total(bigint);",
 		.versions = "every version: this is about the migrations, not the server",
-		.run = compat_drop_object,
+		.run = an_compat_drop_object,
 	},
 	{
 		.id = "compat-narrowing-type",
