@@ -300,7 +300,6 @@ static mg_table_risk *table_entry(risk_ctx *r, mg_changeset_risk *cr, size_t *ca
 	return t;
 }
 
-/* Pass 1: each statement's runtime, and the changeset's. */
 /* Does op create a relation that starts empty?  A table (CREATE TABLE AS
  * is counted with them, as before), or a materialized view WITH NO DATA;
  * one with data holds its query's rows. */
@@ -310,6 +309,7 @@ static bool created_empty(const mg_operation *op)
 	       (op->kind == MG_OP_CREATE_MATERIALIZED_VIEW && (op->flags & MG_OPF_WITH_NO_DATA));
 }
 
+/* Pass 1: each statement's runtime, and the changeset's. */
 static void statement_costs(risk_ctx *r, const mg_changeset *cs, mg_changeset_risk *cr)
 {
 	size_t n = cs->n_stmts;
